@@ -1,0 +1,5 @@
+import { PlatformJobs1764230400000 } from './1764230400000-platform-jobs.js';
+import { DiagnosticsProbe1764230400001 } from './1764230400001-diagnostics-probe.js';
+
+/** Every migration, in order. Listed explicitly so that the app and the CLI run the same set. */
+export const MIGRATIONS = [PlatformJobs1764230400000, DiagnosticsProbe1764230400001];

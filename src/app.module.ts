@@ -1,0 +1,36 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from './config/config.js';
+import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './platform/database/database.module.js';
+import type { DatabaseEndpoint } from './platform/database/database-endpoint.js';
+import { DiagnosticsModule } from './platform/diagnostics/diagnostics.module.js';
+import { HealthModule } from './platform/health/health.module.js';
+import { JobsModule } from './platform/jobs/jobs.module.js';
+import { LoggingModule } from './platform/logging/logging.module.js';
+import { MetricsModule } from './platform/metrics/metrics.module.js';
+
+export interface AppRuntime {
+  readonly config: GatewayConfig;
+  readonly endpoint: DatabaseEndpoint;
+  readonly logger: Logger;
+}
+
+/** The whole gateway. Roles decide what runs (HTTP, jobs), not which modules load. */
+@Module({})
+export class AppModule {
+  static forRoot(runtime: AppRuntime): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(runtime.config),
+        LoggingModule.forRoot(runtime.logger),
+        DatabaseModule.forRoot(runtime.endpoint),
+        MetricsModule,
+        JobsModule.forRoot(runtime.config),
+        HealthModule,
+        DiagnosticsModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,157 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the gateway reads, in one schema. Each variable carries metadata (group, description,
+ * whether it is secret) so that `gateway config check` and the README table come from one place, and
+ * so that secret values are never printed.
+ */
+export interface ConfigVariable {
+  readonly name: string;
+  readonly group: 'server' | 'database' | 'jobs' | 'storage' | 'partners' | 'logging' | 'secrets';
+  readonly description: string;
+  readonly sensitive?: boolean;
+  readonly schema: z.ZodType;
+}
+
+const boolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce
+  .number({ message: 'expected a TCP port number' })
+  .int('expected a whole number')
+  .min(0, 'expected a TCP port 0-65535')
+  .max(65535, 'expected a TCP port 0-65535');
+
+const positiveInt = z.coerce
+  .number({ message: 'expected a number' })
+  .int('expected a whole number')
+  .positive();
+
+function url(protocols: readonly string[]) {
+  return z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+}
+
+export const CONFIG_VARIABLES = [
+  { name: 'PORT', group: 'server', description: 'HTTP port of the api role.', schema: port.default(3000) },
+  {
+    name: 'HOST',
+    group: 'server',
+    description: 'Interface the HTTP server binds to.',
+    schema: z.string().min(1).default('0.0.0.0'),
+  },
+  {
+    name: 'PUBLIC_URL',
+    group: 'server',
+    description: 'Base URL partners and users reach the gateway at (printed at start, used in links).',
+    schema: url(['http:', 'https:']).optional(),
+  },
+  {
+    name: 'GATEWAY_ROLE',
+    group: 'server',
+    description:
+      'api (HTTP only), worker (jobs, pollers, outbox relay) or all (both). api and worker need DATABASE_URL and REDIS_URL.',
+    schema: z.enum(['api', 'worker', 'all'], { message: 'expected api, worker or all' }).default('all'),
+  },
+  {
+    name: 'SHUTDOWN_TIMEOUT_MS',
+    group: 'server',
+    description: 'How long a stopping process waits for running requests and jobs before it exits.',
+    schema: positiveInt.default(10_000),
+  },
+  {
+    name: 'DATA_DIR',
+    group: 'storage',
+    description:
+      'Directory for embedded data: the embedded PostgreSQL, generated keys and the local blob store.',
+    schema: z.string().min(1).default('./data'),
+  },
+  {
+    name: 'DATABASE_URL',
+    group: 'database',
+    description: 'PostgreSQL server URL. Unset: an embedded PostgreSQL (PGlite) under DATA_DIR.',
+    sensitive: true,
+    schema: url(['postgres:', 'postgresql:']).optional(),
+  },
+  {
+    name: 'DATABASE_POOL_SIZE',
+    group: 'database',
+    description: 'Connections per process to DATABASE_URL (the embedded database always uses one).',
+    schema: positiveInt.default(10),
+  },
+  {
+    name: 'MIGRATIONS_RUN',
+    group: 'database',
+    description: 'Run pending migrations at start. Turn off when a deployment runs `gateway migrate` itself.',
+    schema: boolean.default(true),
+  },
+  {
+    name: 'REDIS_URL',
+    group: 'jobs',
+    description: 'Redis URL for BullMQ jobs. Unset: jobs run in-process from the database outbox.',
+    sensitive: true,
+    schema: url(['redis:', 'rediss:']).optional(),
+  },
+  {
+    name: 'REDIS_PREFIX',
+    group: 'jobs',
+    description: "Key prefix of the gateway's queues in Redis (to share one Redis between deployments).",
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,32}$/, 'expected 1-32 letters, digits, - or _')
+      .default('sg'),
+  },
+  {
+    name: 'JOBS_CONCURRENCY',
+    group: 'jobs',
+    description: 'Jobs one worker process runs at the same time.',
+    schema: positiveInt.default(4),
+  },
+  {
+    name: 'JOBS_LOCK_MS',
+    group: 'jobs',
+    description:
+      "How long a running job stays claimed without a heartbeat; a crashed worker's jobs are retried after this.",
+    schema: positiveInt.min(1000, 'expected at least 1000 ms').default(30_000),
+  },
+  {
+    name: 'JOBS_POLL_MS',
+    group: 'jobs',
+    description: 'How often an idle worker looks for due jobs in the outbox.',
+    schema: positiveInt.default(500),
+  },
+  {
+    name: 'LOG_LEVEL',
+    group: 'logging',
+    description: 'trace, debug, info, warn, error or fatal.',
+    schema: z
+      .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {
+        message: 'expected trace, debug, info, warn, error, fatal or silent',
+      })
+      .default('info'),
+  },
+  {
+    name: 'TOKEN_SIGNING_KEY_FILE',
+    group: 'secrets',
+    description:
+      'PEM file with the private key that signs access tokens. Unset on a single process: generated once into DATA_DIR/secrets.',
+    schema: z.string().min(1).optional(),
+  },
+] as const satisfies readonly ConfigVariable[];
+
+type VariableName = (typeof CONFIG_VARIABLES)[number]['name'];
+type ValueOf<N extends VariableName> = z.output<
+  Extract<(typeof CONFIG_VARIABLES)[number], { name: N }>['schema']
+>;
+
+/** The validated configuration, one property per variable. */
+export type GatewayConfig = { readonly [N in VariableName]: ValueOf<N> };

@@ -1,0 +1,94 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger as NestPinoLogger } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import { AppModule } from '../../app.module.js';
+import type { GatewayConfig } from '../../config/config.js';
+import { openDatabaseEndpoint, type DatabaseEndpoint } from '../database/database-endpoint.js';
+import { runMigrations } from '../database/data-source.js';
+import { SingleProcessGuard } from '../database/single-process-guard.js';
+import { correlationMiddleware } from '../logging/correlation.middleware.js';
+import { SecretFiles } from '../secrets/secret-files.js';
+
+export interface RunningGateway {
+  readonly app: INestApplication;
+  readonly endpoint: DatabaseEndpoint;
+  /** Base URL of the HTTP server, as reachable from this machine. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts one gateway process: database (embedded or server), migrations, keys, then Nest.
+ * Stopping reverses the order, so Nest (and every job and request) is closed before the embedded
+ * database underneath it.
+ */
+export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
+  const endpoint = await openDatabaseEndpoint(config);
+  let guard: SingleProcessGuard | undefined;
+  let app: NestExpressApplication | undefined;
+  try {
+    if (!endpoint.embedded && !config.REDIS_URL) guard = await SingleProcessGuard.acquire(endpoint.url);
+    if (config.MIGRATIONS_RUN) {
+      const applied = await runMigrations(endpoint);
+      if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+    }
+    SecretFiles.for(config).tokenSigningKey(config);
+
+    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, endpoint, logger }), {
+      bufferLogs: true,
+      abortOnError: false,
+    });
+    app.useLogger(app.get(NestPinoLogger));
+    app.use(correlationMiddleware);
+    app.disable('x-powered-by');
+    app.enableShutdownHooks = () => app!; // signals are handled by main, which knows the order
+    setupOpenApi(app);
+    await app.listen(config.PORT, config.HOST);
+    const url = localUrl(config, app);
+    const stopApp = app;
+    return {
+      app,
+      endpoint,
+      url,
+      stop: async () => {
+        await stopApp.close();
+        await guard?.release();
+        await endpoint.close();
+      },
+    };
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await guard?.release();
+    await endpoint.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+function setupOpenApi(app: INestApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Supplier Gateway')
+      .setDescription(
+        'B2B supplier collaboration gateway: EDI, AS2, SFTP, REST and a supplier portal, translated into ' +
+          'canonical procurement events and posted to the ERP exactly once.',
+      )
+      .setVersion('0.1.0')
+      .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs/openapi.json',
+    yamlDocumentUrl: 'docs/openapi.yaml',
+  });
+}
+
+function localUrl(config: GatewayConfig, app: INestApplication): string {
+  const address = app.getHttpServer().address() as { port: number } | string | null;
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+  return `http://${host}:${port}`;
+}

@@ -1,0 +1,21 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+/** Anything that runs SQL: the data source, or a transaction's entity manager. */
+export type Queryable = Pick<EntityManager, 'query'> | Pick<DataSource, 'query'>;
+
+/**
+ * Rows of a query. TypeORM's postgres driver returns `[rows, affectedCount]` for
+ * UPDATE/DELETE … RETURNING but plain rows for SELECT and INSERT; callers should not care.
+ */
+export async function queryRows<T>(db: Queryable, sql: string, params: unknown[] = []): Promise<T[]> {
+  const result: unknown = await db.query(sql, params);
+  if (
+    Array.isArray(result) &&
+    result.length === 2 &&
+    Array.isArray(result[0]) &&
+    typeof result[1] === 'number'
+  ) {
+    return result[0] as T[];
+  }
+  return result as T[];
+}

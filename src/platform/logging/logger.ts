@@ -1,0 +1,29 @@
+import { pino, type Logger } from 'pino';
+import type { GatewayConfig } from '../../config/config.js';
+import { currentCorrelationId } from './correlation.js';
+
+/**
+ * The root JSON logger. Every line carries the correlation id of the request or job it belongs to
+ * (or the process id outside them), and credentials are redacted wherever they appear.
+ */
+export function createRootLogger(config: Pick<GatewayConfig, 'LOG_LEVEL'>): Logger {
+  return pino({
+    level: config.LOG_LEVEL,
+    base: { pid: process.pid, service: 'supplier-gateway' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    mixin: () => ({ correlationId: currentCorrelationId() }),
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.headers["x-api-key"]',
+        'res.headers["set-cookie"]',
+        '*.password',
+        '*.secret',
+        '*.token',
+        '*.privateKey',
+      ],
+      censor: '[redacted]',
+    },
+  });
+}

@@ -1,0 +1,119 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SecondProcessError } from '../../src/platform/database/single-process-guard.js';
+import { signingKeyFile, startTestGateway } from '../support/gateway.js';
+import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
+import { redisPrefix, TEST_REDIS_URL } from '../support/redis.js';
+
+describe('the gateway on PostgreSQL with in-process jobs', () => {
+  let db: TestDatabase;
+  let gateway: Awaited<ReturnType<typeof startTestGateway>>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('platform');
+    gateway = await startTestGateway({ DATABASE_URL: db.url });
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await db?.drop();
+  });
+
+  it('reports every dependency on /health', async () => {
+    const res = await request(gateway.url).get('/health').expect(200);
+    expect(res.body.status).toBe('ok');
+    expect(res.body.details.database).toMatchObject({ status: 'up', embedded: false });
+    expect(res.body.details.jobs).toMatchObject({ status: 'up', driver: 'in-process', role: 'all' });
+  });
+
+  it('serves the OpenAPI document with an example for every operation', async () => {
+    const res = await request(gateway.url).get('/docs/openapi.json').expect(200);
+    expect(res.body.openapi).toMatch(/^3\./);
+    const operations = Object.values(res.body.paths as Record<string, Record<string, any>>).flatMap((p) =>
+      Object.values(p),
+    );
+    expect(operations.length).toBeGreaterThanOrEqual(3);
+    for (const op of operations) {
+      const examples = Object.values(op.responses as Record<string, any>).flatMap((r) =>
+        Object.values((r.content ?? {}) as Record<string, any>).map((c) => c.example),
+      );
+      expect(
+        examples.some((e) => e !== undefined),
+        `${op.operationId} has a response example`,
+      ).toBe(true);
+    }
+    await request(gateway.url).get('/docs').expect(200).expect('content-type', /html/);
+  });
+
+  it('exposes Prometheus metrics, including its own request timings', async () => {
+    await request(gateway.url).get('/health').expect(200);
+    const res = await request(gateway.url)
+      .get('/metrics')
+      .expect(200)
+      .expect('content-type', /text\/plain/);
+    expect(res.text).toMatch(
+      /gateway_http_request_duration_seconds_count\{method="GET",route="\/health",status="200"\} [1-9]/,
+    );
+    expect(res.text).toContain('process_cpu_user_seconds_total');
+  });
+
+  it("gives each request a correlation id and keeps a caller's plausible one", async () => {
+    const own = await request(gateway.url).get('/health/live').expect(200);
+    expect(own.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const given = await request(gateway.url)
+      .get('/health/live')
+      .set('x-correlation-id', 'po-4711.chain')
+      .expect(200);
+    expect(given.headers['x-correlation-id']).toBe('po-4711.chain');
+    const hostile = await request(gateway.url)
+      .get('/health/live')
+      .set('x-correlation-id', 'a b<script>')
+      .expect(200);
+    expect(hostile.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('names every constraint and index explicitly', async () => {
+    const constraints = await queryOnce<{ conname: string }>(
+      db.url,
+      `SELECT conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
+        WHERE n.nspname = 'public' AND c.contype IN ('p', 'f', 'u', 'c')`,
+    );
+    const indexes = await queryOnce<{ indexname: string; tablename: string }>(
+      db.url,
+      `SELECT indexname, tablename FROM pg_indexes WHERE schemaname = 'public' AND tablename <> 'schema_migration'`,
+    );
+    expect(constraints.length).toBeGreaterThan(5);
+    for (const { conname } of constraints.filter((c) => !c.conname.startsWith('PK_'))) {
+      expect(conname).toMatch(/^(pk|fk|uq|ck)_[a-z0-9_]+$/);
+    }
+    for (const { indexname } of indexes) expect(indexname).toMatch(/^(pk|uq|ix)_[a-z0-9_]+$/);
+  });
+
+  it('refuses a second process on the same database without Redis', async () => {
+    await expect(startTestGateway({ DATABASE_URL: db.url })).rejects.toBeInstanceOf(SecondProcessError);
+  });
+});
+
+describe('the gateway with REDIS_URL', () => {
+  it('runs jobs on BullMQ and says so on /health', async () => {
+    const db = await createTestDatabase('bullmq');
+    const redis = redisPrefix('platform');
+    const env = {
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: redis.prefix,
+      TOKEN_SIGNING_KEY_FILE: signingKeyFile(),
+    };
+    const gateway = await startTestGateway(env);
+    try {
+      const res = await request(gateway.url).get('/health').expect(200);
+      expect(res.body.details.jobs).toMatchObject({ status: 'up', driver: 'bullmq' });
+      // With Redis, several processes may share the database: a second one starts.
+      const second = await startTestGateway(env);
+      await second.stop();
+    } finally {
+      await gateway.stop();
+      await redis.cleanup();
+      await db.drop();
+    }
+  });
+});

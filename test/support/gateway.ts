@@ -1,0 +1,33 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { loadConfig } from '../../src/config/config.js';
+import { startGateway, type RunningGateway } from '../../src/platform/bootstrap/start-gateway.js';
+
+/** Starts a gateway inside the test process on a random port with a temporary DATA_DIR. */
+export async function startTestGateway(
+  env: Record<string, string>,
+): Promise<RunningGateway & { dataDir: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sg-test-'));
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env });
+  const gateway = await startGateway(config, pino({ level: config.LOG_LEVEL }));
+  return {
+    ...gateway,
+    dataDir,
+    stop: async () => {
+      await gateway.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A signing key file, as an operator would mount for several processes. */
+export function signingKeyFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sg-key-'));
+  const path = join(dir, 'token-signing-key.pem');
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  return path;
+}
