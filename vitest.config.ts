@@ -14,14 +14,17 @@ export default defineConfig({
     hookTimeout: 120_000,
     projects: [
       {
+        extends: true,
         plugins,
         test: { name: 'unit', include: ['src/**/*.spec.ts'] },
       },
       {
+        extends: true,
         plugins,
         test: { name: 'integration', include: ['test/integration/**/*.test.ts'] },
       },
       {
+        extends: true,
         plugins,
         test: {
           name: 'e2e',

@@ -76,6 +76,32 @@ export const CONFIG_VARIABLES = [
     schema: z.string().min(1).default('./data'),
   },
   {
+    name: 'BLOB_DIR',
+    group: 'storage',
+    description:
+      'Directory of the local blob store for large payloads. Unset: DATA_DIR/blobs. Several processes must share it (a mounted volume).',
+    schema: z.string().min(1).optional(),
+  },
+  {
+    name: 'ARCHIVE_INLINE_MAX_BYTES',
+    group: 'storage',
+    description: 'Payloads up to this size are kept in the database row; larger ones go to the blob store.',
+    schema: z.coerce.number({ message: 'expected a number of bytes' }).int().min(0).default(262_144),
+  },
+  {
+    name: 'PARTNERS_DIR',
+    group: 'partners',
+    description: 'Directory of trading-partner profiles, one YAML file per partner.',
+    schema: z.string().min(1).default('./partners'),
+  },
+  {
+    name: 'EMBEDDED_ALLOW_LIVE_PARTNERS',
+    group: 'partners',
+    description:
+      'Accept partners with status live on the embedded database, which does not fsync (an OS crash can lose the last commits).',
+    schema: boolean.default(false),
+  },
+  {
     name: 'DATABASE_URL',
     group: 'database',
     description: 'PostgreSQL server URL. Unset: an embedded PostgreSQL (PGlite) under DATA_DIR.',
