@@ -1,0 +1,368 @@
+import { describe, expect, it } from 'vitest';
+import { EdiError } from '../core/edi-error.js';
+import { buildTa1, buildX12Acknowledgment, type X12AckOptions, type X12AckResult } from './ack-builder.js';
+import { gs, isa, PO_BODY, set, validPo } from './fixtures/build.js';
+import { validateX12 } from './reader.js';
+import type { X12InterchangeResult, X12Issue } from './result.js';
+
+function options(extra: Partial<X12AckOptions> = {}): X12AckOptions & { calls: string[] } {
+  const calls: string[] = [];
+  let n = 0;
+  return {
+    calls,
+    nextControlNumber: (kind) => {
+      calls.push(kind);
+      return ++n;
+    },
+    now: new Date(Date.UTC(2024, 1, 2, 9, 5)),
+    lineBreak: '\n',
+    ...extra,
+  };
+}
+
+function first(text: string): X12InterchangeResult {
+  return validateX12(text).interchanges[0]!;
+}
+
+function textOf(result: X12AckResult): string {
+  if (result.kind !== 'ack') throw new Error(`expected an ack, got ${result.kind}: ${result.reason}`);
+  return result.text;
+}
+
+/** The lines of an ack that carry codes (TA1, AK3/AK4/AK5/AK9 and 999 equivalents). */
+function codeLines(result: X12AckResult): string[] {
+  return textOf(result)
+    .split('\n')
+    .filter((l) => /^(TA1|AK3|AK4|AK5|AK9|IK3|IK4|IK5|CTX)/.test(l));
+}
+
+const ISA_OUT = 'ISA*00*          *00*          *ZZ*BUYER          *ZZ*SUPPLIER       *240202*0905*^*00501*';
+
+describe('997 / 999 / TA1 builders', () => {
+  it('golden: TA1 and 997 for an accepted interchange that asked for a TA1', () => {
+    const opts = options();
+    const ack = buildX12Acknowledgment(first(validPo({ isa: { ackRequested: '1' } })), opts);
+    expect(textOf(ack)).toBe(
+      [
+        `${ISA_OUT}000000001*0*P*:~`,
+        'TA1*000000101*240131*1230*A*000~',
+        'GS*FA*BUYER*SUPPLIER*20240202*0905*2*X*005010~',
+        'ST*997*0003~',
+        'AK1*PO*7*005010~',
+        'AK2*850*0001~',
+        'AK5*A~',
+        'AK9*A*1*1*1~',
+        'SE*6*0003~',
+        'GE*1*2~',
+        'IEA*1*000000001~',
+        '',
+      ].join('\n'),
+    );
+    expect(opts.calls).toEqual(['interchange', 'group', 'set']);
+    expect(ack.kind === 'ack' && ack.acknowledgedGroups).toEqual(['7']);
+  });
+
+  it('golden: 997 with AK3/AK4 segment and element notes, AK5 codes and AK9 counts', () => {
+    const text =
+      isa() +
+      gs() +
+      set('850', '0001', ['BEG*00*SA*1**20240131', 'b3g*1', 'CTT*1'], { count: '9' }) +
+      'ST*850*12~BEG*00~SE*3*12~' +
+      set('850', '0003', PO_BODY) +
+      'GE*2*7~IEA*1*000000101~';
+    const ack = buildX12Acknowledgment(first(text), options());
+    expect(textOf(ack)).toBe(
+      [
+        `${ISA_OUT}000000001*0*P*:~`,
+        'GS*FA*BUYER*SUPPLIER*20240202*0905*2*X*005010~',
+        'ST*997*0003~',
+        'AK1*PO*7*005010~',
+        'AK2*850*0001~',
+        'AK3*b3g*3**1~',
+        'AK5*R*4*5~',
+        'AK2*850*12~',
+        'AK3*ST*1**8~',
+        'AK4*2*329*4*12~',
+        'AK3*SE*3**8~',
+        'AK4*2*329*4*12~',
+        'AK5*R*7*5~',
+        'AK2*850*0003~',
+        'AK5*A~',
+        'AK9*R*2*3*1*5~',
+        'SE*15*0003~',
+        'GE*1*2~',
+        'IEA*1*000000001~',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('golden: 999 with IK3/IK4/IK5 and CTX from findings that carry context', () => {
+    const ic = first(validPo());
+    const set0 = ic.groups[0]!.sets[0]!;
+    const base = {
+      severity: 'error',
+      offset: 0,
+      segmentIndex: 4,
+      controlNumbers: {},
+      segmentId: 'N1',
+      segmentPosition: 3,
+    } as const;
+    const segment: X12Issue = {
+      ...base,
+      level: 'segment',
+      kind: 'segment-unexpected',
+      codeList: 'AK304',
+      code: '2',
+      message: 'test',
+      loopId: 'N1',
+      context: [{ name: 'SITUATIONAL TRIGGER', segmentId: 'BEG', segmentPosition: 2, elementPosition: 3 }],
+    };
+    const element: X12Issue = {
+      ...base,
+      level: 'element',
+      kind: 'element-invalid-code',
+      codeList: 'AK403',
+      code: '7',
+      message: 'test',
+      elementPosition: 1,
+      elementReference: '98',
+      badValue: 'S*T~',
+      context: [{ name: 'PO', reference: 'PO-1001' }],
+    };
+    set0.segmentIssues.push(segment, element);
+    set0.issues.push({
+      ...base,
+      level: 'set',
+      kind: 'set-segment-errors',
+      codeList: 'AK502',
+      code: '5',
+      message: 'test',
+    });
+    set0.status = 'rejected';
+    ic.groups[0]!.status = 'rejected';
+    const ack = buildX12Acknowledgment(ic, options({ type: '999' }));
+    expect(textOf(ack)).toBe(
+      [
+        `${ISA_OUT}000000001*0*P*:~`,
+        'GS*FA*BUYER*SUPPLIER*20240202*0905*2*X*005010X231A1~',
+        'ST*999*0003*005010X231A1~',
+        'AK1*PO*7*005010~',
+        'AK2*850*0001~',
+        'IK3*N1*3*N1*2~',
+        'CTX*SITUATIONAL TRIGGER*BEG*2**3~',
+        'IK4*1*98*7*ST~',
+        'CTX*PO:PO-1001~',
+        'IK5*R*5~',
+        'AK9*R*1*1*0~',
+        'SE*10*0003~',
+        'GE*1*2~',
+        'IEA*1*000000001~',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('answers a rejected interchange with a TA1 alone (TA104 R), even without ISA14 = 1', () => {
+    const ack = buildX12Acknowledgment(
+      first(validPo().replace('IEA*1*000000101', 'IEA*1*000000102')),
+      options(),
+    );
+    expect(textOf(ack)).toBe(
+      [`${ISA_OUT}000000001*0*P*:~`, 'TA1*000000101*240131*1230*R*001~', 'IEA*0*000000001~', ''].join('\n'),
+    );
+  });
+
+  it.each([
+    [
+      'IEA02 mismatch',
+      validPo().replace('IEA*1*000000101', 'IEA*1*000000102'),
+      'TA1*000000101*240131*1230*R*001~',
+    ],
+    ['terminator unusable', isa({ terminator: 'G' }) + 'S*PO~', 'TA1*000000101*240131*1230*R*004~'],
+    ['sender qualifier', validPo({ isa: { senderQualifier: '!!' } }), 'TA1*000000101*240131*1230*R*005~'],
+    [
+      'sender id width',
+      validPo({ isa: { sender: 'SUPPLIER' } }).replace('SUPPLIER       ', 'SUPPLIER'),
+      'TA1*000000101*240131*1230*R*006~',
+    ],
+    ['receiver qualifier', validPo({ isa: { receiverQualifier: '!!' } }), 'TA1*000000101*240131*1230*R*007~'],
+    ['receiver id', validPo({ isa: { receiver: '' } }), 'TA1*000000101*240131*1230*R*008~'],
+    [
+      'authorization qualifier',
+      validPo({ isa: { authQualifier: '99' } }),
+      'TA1*000000101*240131*1230*R*010~',
+    ],
+    [
+      'authorization width',
+      validPo().replace('*00*          *00', '*00*         *00'),
+      'TA1*000000101*240131*1230*R*011~',
+    ],
+    ['security qualifier', validPo({ isa: { securityQualifier: '07' } }), 'TA1*000000101*240131*1230*R*012~'],
+    ['date', validPo({ isa: { date: '241301' } }), 'TA1*000000101*241301*1230*E*014~'],
+    ['time', validPo({ isa: { time: '9999' } }), 'TA1*000000101*240131*9999*E*015~'],
+    ['standards id', validPo({ isa: { version: '00401', isa11: 'X' } }), 'TA1*000000101*240131*1230*R*016~'],
+    ['version', validPo({ isa: { version: 'ABCDE' } }), 'TA1*000000101*240131*1230*R*017~'],
+    ['ack requested', validPo({ isa: { ackRequested: 'Y' } }), 'TA1*000000101*240131*1230*R*019~'],
+    ['usage', validPo({ isa: { usage: 'Q' } }), 'TA1*000000101*240131*1230*R*020~'],
+    ['group count', validPo().replace('IEA*1', 'IEA*3'), 'TA1*000000101*240131*1230*E*021~'],
+    ['structure', isa() + 'ST*850*0001~SE*2*0001~IEA*0*000000101~', 'TA1*000000101*240131*1230*R*022~'],
+    ['premature end', isa() + gs(), 'TA1*000000101*240131*1230*R*023~'],
+    ['content', isa() + 'N1*X~IEA*0*000000101~', 'TA1*000000101*240131*1230*R*024~'],
+    ['repetition separator', validPo({ isa: { isa11: ':' } }), 'TA1*000000101*240131*1230*R*026~'],
+    ['component separator', validPo({ isa: { component: 'A' } }), 'TA1*000000101*240131*1230*R*027~'],
+  ] as const)('TA105 for %s', (_name, text, line) => {
+    const ic = first(text);
+    const ack = buildX12Acknowledgment(ic, options({ ta1: 'always' }));
+    expect(codeLines(ack)[0]).toBe(line);
+  });
+
+  it('answers an unsupported interchange version with TA105 003', () => {
+    const ic = validateX12(validPo(), { interchangeVersions: ['00401'] }).interchanges[0]!;
+    expect(codeLines(buildX12Acknowledgment(ic, options()))).toEqual(['TA1*000000101*240131*1230*R*003~']);
+  });
+
+  it('answers control number 018 with the control number as received', () => {
+    const ic = first(
+      validPo({ isa: { control: '00000A101' } }).replace('IEA*1*000000101', 'IEA*1*00000A101'),
+    );
+    expect(buildTa1(ic)).toEqual({
+      controlNumber: '00000A101',
+      date: '240131',
+      time: '1230',
+      status: 'R',
+      noteCode: '018',
+    });
+  });
+
+  it.each([
+    [
+      'GE missing',
+      isa() + gs() + set('850', '0001', PO_BODY) + 'IEA*1*000000101~',
+      ['AK5*A~', 'AK9*R*1*1*1*3~'],
+    ],
+    ['GE02 mismatch', validPo().replace('GE*1*7', 'GE*1*8'), ['AK5*A~', 'AK9*R*1*1*1*4~']],
+    ['GE01 mismatch', validPo().replace('GE*1*7', 'GE*4*7'), ['AK5*A~', 'AK9*R*4*1*1*5~']],
+    [
+      'GS06 syntax',
+      validPo({ gs: { control: 'X' } }).replace('GE*1*7', 'GE*1*X'),
+      ['AK5*A~', 'AK9*R*1*1*1*6~'],
+    ],
+    ['GS02', validPo({ gs: { sender: 'S' } }), ['AK5*A~', 'AK9*R*1*1*1*7~']],
+    ['GS03', validPo({ gs: { receiver: 'R' } }), ['AK5*A~', 'AK9*R*1*1*1*8~']],
+    ['GS07', validPo({ gs: { agency: 'Z' } }), ['AK5*A~', 'AK9*R*1*1*1*9~']],
+    ['GS04', validPo({ gs: { date: '20241301' } }), ['AK5*A~', 'AK9*E*1*1*1*30~']],
+    ['GS05', validPo({ gs: { time: '2400' } }), ['AK5*A~', 'AK9*E*1*1*1*31~']],
+    ['SE missing', isa() + gs() + 'ST*850*0001~BEG*00~GE*1*7~IEA*1*000000101~', ['AK5*R*2~', 'AK9*R*1*1*0~']],
+    ['SE02 mismatch', validPo().replace('SE*6*0001', 'SE*6*0002'), ['AK5*R*3~', 'AK9*R*1*1*0~']],
+    ['SE01 mismatch', validPo().replace('SE*6*0001', 'SE*5*0001'), ['AK5*R*4~', 'AK9*R*1*1*0~']],
+    ['ST01 vs GS01', validPo({ gs: { functionalId: 'IN' } }), ['AK5*R*6~', 'AK9*R*1*1*0~']],
+  ] as const)('AK5/AK9 codes for %s', (_name, text, lines) => {
+    const ack = buildX12Acknowledgment(first(text), options());
+    expect(codeLines(ack)).toEqual(lines);
+  });
+
+  it('emits AK905 1 and 2, AK502 1 and 23, and AK901 P', () => {
+    const unsupported = validateX12(validPo(), {
+      isGroupSupported: () => false,
+      isSetSupported: () => false,
+    });
+    expect(codeLines(buildX12Acknowledgment(unsupported.interchanges[0]!, options()))).toEqual([
+      'AK5*R*1~',
+      'AK9*R*1*1*0*1~',
+    ]);
+    const badVersion = first(validPo({ gs: { version: 'X' } }));
+    expect(codeLines(buildX12Acknowledgment(badVersion, options()))).toEqual(['AK5*A~', 'AK9*R*1*1*1*2~']);
+    const dup = first(
+      isa() + gs() + set('850', '0001', PO_BODY) + set('850', '0001', PO_BODY) + 'GE*2*7~IEA*1*000000101~',
+    );
+    expect(codeLines(buildX12Acknowledgment(dup, options()))).toEqual([
+      'AK5*A~',
+      'AK5*R*23~',
+      'AK9*P*2*2*1~',
+    ]);
+  });
+
+  it('answers a 004010 group with 004010 lists: no AK103/AK203, no code 19 for a duplicate GS06', () => {
+    const group = gs({ version: '004010' }) + set('850', '0001', PO_BODY) + 'GE*1*7~';
+    const ic = first(isa({ version: '00401', isa11: 'U' }) + group + group + 'IEA*2*000000101~');
+    const lines = textOf(buildX12Acknowledgment(ic, options())).split('\n');
+    expect(lines[0]).toBe(
+      'ISA*00*          *00*          *ZZ*BUYER          *ZZ*SUPPLIER       *240202*0905*U*00401*000000001*0*P*:~',
+    );
+    expect(lines.filter((l) => /^(GS|AK1|AK2|AK9)/.test(l))).toEqual([
+      'GS*FA*BUYER*SUPPLIER*20240202*0905*2*X*004010~',
+      'AK1*PO*7~',
+      'AK2*850*0001~',
+      'AK9*A*1*1*1~',
+      'GS*FA*BUYER*SUPPLIER*20240202*0905*4*X*004010~',
+      'AK1*PO*7~',
+      'AK2*850*0001~',
+      'AK9*R*1*1*1~',
+    ]);
+  });
+
+  it('never acknowledges an acknowledgment', () => {
+    const fa =
+      isa({ ackRequested: '0' }) +
+      gs({ functionalId: 'FA' }) +
+      set('997', '0001', ['AK1*PO*7', 'AK9*A*1*1*1']) +
+      'GE*1*7~IEA*1*000000101~';
+    expect(buildX12Acknowledgment(first(fa), options()).kind).toBe('none');
+    const ta1Only = isa({ ackRequested: '1' }) + 'TA1*000000009*240131*1200*A*000~IEA*0*000000102~';
+    // IEA02 does not match: rejected, yet a TA1 is never answered by a TA1.
+    const ic = first(ta1Only);
+    expect(ic.status).toBe('rejected');
+    const opts = options();
+    expect(buildX12Acknowledgment(ic, opts).kind).toBe('none');
+    expect(opts.calls).toEqual([]);
+    // A 997 interchange asking for a TA1 still gets the TA1, but no 997.
+    const faTa1 = fa.replace('*0*P*:~', '*1*P*:~');
+    expect(codeLines(buildX12Acknowledgment(first(faTa1), options()))).toEqual([
+      'TA1*000000101*240131*1230*A*000~',
+    ]);
+  });
+
+  it("writes with the inbound interchange's delimiters, or explicit ones", () => {
+    const pipe =
+      isa({ element: '|', component: '>', terminator: '\n', isa11: 'U', version: '00401' }) +
+      gs({ version: '004010' }, '|', '\n') +
+      set('850', '0001', ['BEG|00|SA|1||20240131'], { e: '|', t: '\n' }) +
+      'GE|1|7\nIEA|1|000000101\n';
+    const ack = buildX12Acknowledgment(first(pipe), options({ lineBreak: '' }));
+    expect(textOf(ack).split('\n').slice(1, 3)).toEqual([
+      'GS|FA|BUYER|SUPPLIER|20240202|0905|2|X|004010',
+      'ST|997|0003',
+    ]);
+    expect(textOf(ack).slice(103, 106)).toBe('|>\n');
+    const explicit = buildX12Acknowledgment(
+      first(pipe),
+      options({ lineBreak: '', delimiters: { element: '+', segment: "'", component: ':' } }),
+    );
+    expect(textOf(explicit)).toContain("GS+FA+BUYER+SUPPLIER+20240202+0905+2+X+004010'");
+  });
+
+  it('uses the ellipsis terminator of the inbound interchange as a string', () => {
+    const text = validPo().replace(/~/g, '\u2026\r\n');
+    const ic = validateX12(Buffer.from(text, 'utf8')).interchanges[0]!;
+    expect(ic.delimiters.segment).toBe('\u2026');
+    expect(textOf(buildX12Acknowledgment(ic, options({ lineBreak: '' })))).toContain('AK9*A*1*1*1\u2026');
+  });
+
+  it('refuses delimiter conflicts and bad control numbers as caller errors', () => {
+    const ic = first(validPo());
+    expect(() => buildX12Acknowledgment(ic, options({ delimiters: { element: '~' } }))).toThrow(EdiError);
+    expect(() => buildX12Acknowledgment(ic, { ...options(), nextControlNumber: () => 0 })).toThrow(
+      /control number/,
+    );
+    const withStar = first(validPo({ gs: { sender: 'A+B' } }));
+    expect(buildX12Acknowledgment(withStar, options({ delimiters: { element: '+' } })).kind).toBe(
+      'unanswerable',
+    );
+  });
+
+  it('keeps a test interchange a test interchange (ISA15)', () => {
+    const ack = buildX12Acknowledgment(first(validPo({ isa: { usage: 'T' } })), options());
+    expect(textOf(ack).split('\n')[0]).toMatch(/\*0\*T\*:~$/);
+  });
+});

@@ -1,0 +1,356 @@
+import { EdiError } from '../core/edi-error.js';
+import type { EdiIssueContext } from '../core/issue.js';
+import { DEFAULT_X12_DELIMITERS, isDelimiterCandidate, type X12Delimiters } from './delimiters.js';
+import { isAcknowledgmentSet } from './functional-groups.js';
+import type { X12GroupResult, X12InterchangeResult, X12Issue, X12SetResult, X12Status } from './result.js';
+import { sanitizeCopy, X12SegmentWriter } from './segment-writer.js';
+import { groupVersionNumber, interchangeVersionNumber } from './versions.js';
+
+export type X12ControlNumberKind = 'interchange' | 'group' | 'set';
+
+export interface X12AckOptions {
+  /** Functional acknowledgment type (default 997). */
+  readonly type?: '997' | '999';
+  /**
+   * Supplies the acknowledgment's own control numbers (ISA13, GS06, ST02), e.g. from a database
+   * sequence per partner. Called only for what is actually emitted; never generated here.
+   */
+  readonly nextControlNumber: (kind: X12ControlNumberKind) => number;
+  /** Creation time written to ISA09/ISA10 and GS04/GS05 (UTC fields are used). */
+  readonly now: Date;
+  /** Delimiters of the acknowledgment; default: the inbound interchange's own. */
+  readonly delimiters?: Partial<X12Delimiters>;
+  /** ISA12 of the acknowledgment; default: the inbound ISA12 (00501 when that was unreadable). */
+  readonly interchangeVersion?: string;
+  /** GS08 of the acknowledgment; default: 999 → 005010X231A1, 997 → the inbound group's GS08. */
+  readonly groupVersion?: string;
+  /** TA1 policy: `auto` (ISA14 = 1 or interchange rejected, X12.5 §3.4), `always` or `never`. */
+  readonly ta1?: 'auto' | 'always' | 'never';
+  /** Text appended after each segment terminator (e.g. "\n" for readability); default none. */
+  readonly lineBreak?: string;
+  /** ISA15 of the acknowledgment; default: the inbound ISA15, or T when that was invalid. */
+  readonly usage?: 'P' | 'T' | 'I';
+}
+
+export interface X12Ta1 {
+  readonly controlNumber: string;
+  readonly date: string;
+  readonly time: string;
+  /** TA104: A accepted, E accepted with errors, R rejected. */
+  readonly status: 'A' | 'E' | 'R';
+  /** TA105 note code, 000 when there is nothing to report. */
+  readonly noteCode: string;
+}
+
+export type X12AckResult =
+  | {
+      readonly kind: 'ack';
+      readonly text: string;
+      /** The emitted segments as value arrays (id first), for inspection and tests. */
+      readonly segments: readonly (readonly string[])[];
+      readonly ta1: X12Ta1 | undefined;
+      /** GS06 of every inbound group answered by a 997/999. */
+      readonly acknowledgedGroups: readonly string[];
+      readonly controlNumber: string;
+    }
+  | { readonly kind: 'none'; readonly reason: string }
+  | { readonly kind: 'unanswerable'; readonly reason: string };
+
+const TA104: Record<X12InterchangeResult['status'], X12Ta1['status']> = {
+  accepted: 'A',
+  'accepted-with-errors': 'E',
+  rejected: 'R',
+};
+
+const AK501: Record<X12Status, string> = {
+  accepted: 'A',
+  'accepted-with-errors': 'E',
+  'partially-accepted': 'P',
+  rejected: 'R',
+};
+
+/** The TA1 answering an interchange (X12.5 §3.4): its ISA13/09/10, status and first note code. */
+export function buildTa1(interchange: X12InterchangeResult): X12Ta1 {
+  const errors = interchange.issues.filter((i) => i.severity === 'error' && i.code !== undefined);
+  // A rejecting finding explains a rejection best; otherwise the first noted one.
+  const note = errors.find((i) => interchange.status === 'rejected' && !NOTED.has(i.kind)) ?? errors[0];
+  const h = interchange.header;
+  return {
+    controlNumber: h.controlNumber,
+    date: h.date,
+    time: h.time,
+    status: TA104[interchange.status],
+    noteCode: note?.code ?? '000',
+  };
+}
+
+const NOTED: ReadonlySet<string> = new Set(['iea-group-count', 'isa-date', 'isa-time']);
+
+/** True when the interchange is itself an acknowledgment, which is never acknowledged (ACK-CODES.md). */
+function isAcknowledgmentInterchange(ic: X12InterchangeResult): boolean {
+  return ic.ta1Count > 0;
+}
+
+function isAcknowledgmentGroup(group: X12GroupResult): boolean {
+  return group.functionalId === 'FA' || group.sets.some((s) => isAcknowledgmentSet(s.id));
+}
+
+/**
+ * Builds the acknowledgment interchange answering one inbound interchange: an optional TA1, then one
+ * FA group holding one 997 or 999 per inbound functional group, with sender and receiver swapped.
+ * Returns `none` when nothing is owed (an accepted interchange without ISA14 = 1 and only acknowledgment
+ * groups, or a TA1 for a TA1).
+ */
+export function buildX12Acknowledgment(
+  interchange: X12InterchangeResult,
+  options: X12AckOptions,
+): X12AckResult {
+  const type = options.type ?? '997';
+  const policy = options.ta1 ?? 'auto';
+  const wantsTa1 =
+    policy === 'always' ||
+    (policy === 'auto' &&
+      !isAcknowledgmentInterchange(interchange) &&
+      (interchange.header.ackRequested === '1' || interchange.status === 'rejected'));
+  // A rejected interchange is answered by TA1 alone: its groups were not processed.
+  const groups =
+    interchange.status === 'rejected' ? [] : interchange.groups.filter((g) => !isAcknowledgmentGroup(g));
+  if (!wantsTa1 && groups.length === 0) {
+    return { kind: 'none', reason: 'nothing to acknowledge (acknowledgments are never acknowledged)' };
+  }
+
+  const delimiters = ackDelimiters(interchange, options);
+  const isa12 =
+    options.interchangeVersion ??
+    (interchangeVersionNumber(interchange.header.version) ? interchange.header.version : '00501');
+  const isaVersion = interchangeVersionNumber(isa12) ?? 501;
+  const writer = new X12SegmentWriter(
+    { ...delimiters, repetition: isaVersion >= 402 ? delimiters.repetition : undefined },
+    options.lineBreak ?? '',
+  );
+  const h = interchange.header;
+  const usage = options.usage ?? (['P', 'T', 'I'].includes(h.usage) ? h.usage : 'T');
+  const isa13 = formatControl(options.nextControlNumber('interchange'), 9, 'interchange');
+  const { yymmdd, ccyymmdd, hhmm } = stamp(options.now);
+  writer.write(
+    [
+      'ISA',
+      '00',
+      ' '.repeat(10),
+      '00',
+      ' '.repeat(10),
+      fixed(h.receiverQualifier, 2),
+      fixed(h.receiverId, 15),
+      fixed(h.senderQualifier, 2),
+      fixed(h.senderId, 15),
+      yymmdd,
+      hhmm,
+      isaVersion >= 402 ? (delimiters.repetition ?? 'U') : 'U',
+      isa12,
+      isa13,
+      // An acknowledgment never asks to be acknowledged.
+      '0',
+      usage,
+      delimiters.component,
+    ],
+    [11, 16],
+  );
+  let ta1: X12Ta1 | undefined;
+  if (wantsTa1) {
+    ta1 = buildTa1(interchange);
+    writer.write(['TA1', ta1.controlNumber, ta1.date, ta1.time, ta1.status, ta1.noteCode]);
+  }
+  for (const group of groups) {
+    const gs06 = formatControl(options.nextControlNumber('group'), 0, 'group');
+    const gs08 =
+      options.groupVersion ?? (type === '999' ? '005010X231A1' : defaultGroupVersion(group, interchange));
+    writer.write(['GS', 'FA', group.receiverCode, group.senderCode, ccyymmdd, hhmm, gs06, 'X', gs08]);
+    const st02 = formatControl(options.nextControlNumber('set'), 4, 'set');
+    const v5 = (groupVersionNumber(gs08) ?? 0) >= 5010;
+    writeFunctionalAck(writer, group, type, st02, v5, type === '999' && v5 ? gs08 : undefined);
+    writer.write(['GE', '1', gs06]);
+  }
+  writer.write(['IEA', String(groups.length), isa13]);
+  if (writer.conflict !== undefined) {
+    return {
+      kind: 'unanswerable',
+      reason: `value "${writer.conflict}" contains an acknowledgment delimiter`,
+    };
+  }
+  return {
+    kind: 'ack',
+    text: writer.text(),
+    segments: writer.segments(),
+    ta1,
+    acknowledgedGroups: groups.map((g) => g.controlNumber),
+    controlNumber: isa13,
+  };
+}
+
+/**
+ * Writes one 997 or 999 (ST..SE) answering `group` (X12.6 §5 / 005010X231): AK1, an AK2 loop per set
+ * with AK3/AK4 (IK3/IK4 + CTX) per segment in error and AK5/IK5, then AK9.
+ */
+function writeFunctionalAck(
+  writer: X12SegmentWriter,
+  group: X12GroupResult,
+  type: '997' | '999',
+  st02: string,
+  v5: boolean,
+  implementation: string | undefined,
+): void {
+  const first = writer.segmentCount;
+  const is999 = type === '999';
+  writer.write(implementation ? ['ST', type, st02, implementation] : ['ST', type, st02]);
+  writer.write(
+    v5
+      ? ['AK1', group.functionalId, group.controlNumber, group.version]
+      : ['AK1', group.functionalId, group.controlNumber],
+  );
+  let accepted = 0;
+  for (const set of group.sets) {
+    if (set.status !== 'rejected') accepted++;
+    writer.write(
+      v5 && set.implementationReference
+        ? ['AK2', set.id, set.controlNumber, set.implementationReference]
+        : ['AK2', set.id, set.controlNumber],
+    );
+    writeSegmentNotes(writer, set, is999);
+    writer.write([is999 ? 'IK5' : 'AK5', AK501[set.status], ...codesOf(set.issues, 5)]);
+  }
+  const declared =
+    group.trailer && /^\d+$/.test(group.trailer.declaredCount)
+      ? String(Number(group.trailer.declaredCount))
+      : String(group.sets.length);
+  writer.write([
+    'AK9',
+    AK501[group.status],
+    declared,
+    String(group.sets.length),
+    String(accepted),
+    ...codesOf(group.issues, 5),
+  ]);
+  const count = writer.segmentCount - first + 1;
+  writer.write(['SE', String(count), st02]);
+}
+
+/** One AK3/IK3 per segment in error, in order, with its AK4/IK4s (at most 99, X12 997 AK4 max use). */
+function writeSegmentNotes(writer: X12SegmentWriter, set: X12SetResult, is999: boolean): void {
+  const bySegment = new Map<number, X12Issue[]>();
+  for (const issue of set.segmentIssues) {
+    if (issue.severity !== 'error' || issue.segmentPosition === undefined) continue;
+    const list = bySegment.get(issue.segmentPosition);
+    if (list) list.push(issue);
+    else bySegment.set(issue.segmentPosition, [issue]);
+  }
+  const d = writer.delimiters;
+  for (const [position, issues] of bySegment) {
+    const segmentLevel = issues.find((i) => i.level === 'segment');
+    const elements = issues.filter((i) => i.level === 'element');
+    const id = segmentIdOf(issues[0]!.segmentId ?? '', d);
+    // AK304 8 = "segment has data element errors" when only element findings exist.
+    const code = segmentLevel ? segmentLevel.code : elements.length > 0 ? '8' : undefined;
+    writer.write([is999 ? 'IK3' : 'AK3', id, String(position), issues[0]!.loopId ?? '', code ?? '']);
+    if (is999) writeContexts(writer, segmentLevel?.context);
+    for (const element of elements.slice(0, 99)) {
+      const copy = element.badValue !== undefined ? sanitizeCopy(element.badValue, d) : '';
+      writer.write([
+        is999 ? 'IK4' : 'AK4',
+        writer.composite([element.elementPosition, element.componentPosition, element.repetition]),
+        element.elementReference ?? '',
+        element.code ?? '',
+        copy,
+      ]);
+      if (is999) writeContexts(writer, element.context);
+    }
+  }
+}
+
+/** 999 CTX (005010X231 2110/2100 loops): CTX01 = name:reference, then the triggering segment's position. */
+function writeContexts(writer: X12SegmentWriter, contexts: readonly EdiIssueContext[] | undefined): void {
+  if (!contexts) return;
+  for (const c of contexts.slice(0, 10)) {
+    writer.write([
+      'CTX',
+      writer.composite([
+        sanitizeCopy(c.name, writer.delimiters),
+        c.reference === undefined ? undefined : sanitizeCopy(c.reference, writer.delimiters),
+      ]),
+      c.segmentId ? segmentIdOf(c.segmentId, writer.delimiters) : '',
+      c.segmentPosition === undefined ? '' : String(c.segmentPosition),
+      c.loopId ?? '',
+      c.elementPosition === undefined ? '' : writer.composite([c.elementPosition, c.componentPosition]),
+    ]);
+  }
+}
+
+/** Distinct defined codes of error findings, in order, at most `max` (AK502–AK506, AK905–AK909). */
+function codesOf(issues: readonly X12Issue[], max: number): string[] {
+  const out: string[] = [];
+  for (const issue of issues) {
+    if (issue.severity !== 'error' || issue.code === undefined || out.includes(issue.code)) continue;
+    out.push(issue.code);
+    if (out.length === max) break;
+  }
+  return out;
+}
+
+function segmentIdOf(id: string, d: X12Delimiters): string {
+  const clean = sanitizeCopy(id, d).slice(0, 3);
+  return clean.length >= 2 ? clean : clean.padEnd(2, '?');
+}
+
+function ackDelimiters(ic: X12InterchangeResult, options: X12AckOptions): X12Delimiters {
+  // Unusable inbound delimiters (TA105 004/026/027) cannot be echoed back.
+  const inbound = ic.readable && ic.status !== 'rejected' ? ic.delimiters : DEFAULT_X12_DELIMITERS;
+  const base: X12Delimiters = {
+    element: inbound.element,
+    component: inbound.component,
+    repetition: inbound.repetition ?? pickRepetition(inbound),
+    segment: inbound.segment,
+  };
+  const d = { ...base, ...options.delimiters };
+  const all = [d.element, d.component, d.segment, d.repetition].filter((x): x is string => x !== undefined);
+  if (
+    new Set(all).size !== all.length ||
+    all.some((x) => x.length === 0 || !isDelimiterCandidate(x.charCodeAt(0)))
+  ) {
+    throw new EdiError(
+      'INVALID_OPTION',
+      `acknowledgment delimiters must be distinct non-alphanumeric characters: ${JSON.stringify(d)}`,
+    );
+  }
+  return d;
+}
+
+/** A repetition separator for a 00402+ acknowledgment of a pre-00402 interchange that had none. */
+function pickRepetition(d: X12Delimiters): string | undefined {
+  for (const candidate of ['^', '{', '!', '`', '|']) {
+    if (candidate !== d.element && candidate !== d.component && candidate !== d.segment) return candidate;
+  }
+  return undefined;
+}
+
+function defaultGroupVersion(group: X12GroupResult, ic: X12InterchangeResult): string {
+  const v = groupVersionNumber(group.version);
+  if (v !== undefined) return group.version.slice(0, 6);
+  return (interchangeVersionNumber(ic.header.version) ?? 501) >= 501 ? '005010' : '004010';
+}
+
+function formatControl(value: number, width: number, kind: X12ControlNumberKind): string {
+  if (!Number.isInteger(value) || value < 1 || value > 999_999_999) {
+    throw new EdiError('INVALID_OPTION', `${kind} control number ${value} is not an integer in 1..999999999`);
+  }
+  return String(value).padStart(width, '0');
+}
+
+function fixed(value: string, width: number): string {
+  return value.trim().padEnd(width, ' ').slice(0, width);
+}
+
+function stamp(now: Date): { yymmdd: string; ccyymmdd: string; hhmm: string } {
+  if (Number.isNaN(now.getTime())) throw new EdiError('INVALID_OPTION', 'now is an invalid Date');
+  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
+  const ccyymmdd = `${p(now.getUTCFullYear(), 4)}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}`;
+  return { ccyymmdd, yymmdd: ccyymmdd.slice(2), hhmm: `${p(now.getUTCHours())}${p(now.getUTCMinutes())}` };
+}

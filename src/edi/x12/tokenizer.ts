@@ -1,0 +1,796 @@
+import { CP037_TO_LATIN1 } from '../core/ebcdic.js';
+import { EdiError } from '../core/edi-error.js';
+import { isDelimiterCandidate, type X12Delimiters } from './delimiters.js';
+import { ByteSource, idKeyOf, X12SegmentView } from './segment.js';
+
+export type X12TokenIssueKind =
+  /** Bytes that are neither whitespace nor part of an interchange (before the first ISA). */
+  | 'junk-outside-interchange'
+  /** An ISA whose delimiters cannot be determined (too short, no terminator, premature end of file). */
+  | 'isa-unreadable'
+  /** The ISA was read, but its delimiters cannot split the rest (terminator alphanumeric or equal to the element separator). */
+  | 'isa-delimiters-unusable'
+  /** A segment longer than `maxSegmentBytes`; it is counted but not delivered. */
+  | 'segment-too-long'
+  /** End of data inside a segment; the partial segment is still delivered. */
+  | 'unterminated-segment';
+
+export interface X12TokenIssue {
+  readonly kind: X12TokenIssueKind;
+  readonly offset: number;
+  readonly segmentIndex: number;
+  /** Bytes concerned (junk run, overlong segment). */
+  readonly length: number;
+  readonly message: string;
+}
+
+export interface X12TokenListener {
+  /** Receives every segment, the ISA included. The view is reused: copy what must outlive the call. */
+  segment(view: X12SegmentView): void;
+  issue(issue: X12TokenIssue): void;
+}
+
+export interface X12TokenizerOptions {
+  /** Longest segment accepted, in bytes (default 1 MiB); longer ones are reported and skipped. */
+  readonly maxSegmentBytes?: number;
+}
+
+export interface X12TokenizerStats {
+  readonly bytes: number;
+  readonly segments: number;
+  /** Loop iterations spent, for work-budget checks (each byte is visited a bounded number of times). */
+  readonly work: number;
+  readonly encoding: 'ascii' | 'ebcdic';
+}
+
+// Byte classes inside a segment.
+const C_DATA = 0;
+const C_ELEM = 1;
+const C_TERM = 2;
+const C_CRLF = 3;
+const C_HIGH = 4;
+const C_TERM_LEAD = 5;
+
+// Tokenizer states.
+const S_START = 0;
+const S_SEEK = 1;
+const S_ISA = 2;
+const S_BETWEEN = 3;
+const S_SEGMENT = 4;
+const S_SCRATCH = 5;
+const S_DEAD = 6;
+
+const CR = 0x0d;
+const LF = 0x0a;
+const BYTE_I = 0x49;
+const BYTE_S = 0x53;
+const BYTE_A = 0x41;
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+
+/** ISA is 106 bytes; hard-wrapping adds line breaks, a too-wide element a few bytes. Beyond this it is garbage. */
+const ISA_MAX_LOGICAL = 200;
+const ISA_MAX_RAW = 400;
+
+function isAlnum(b: number): boolean {
+  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
+}
+
+function isUpperAlnum(b: number): boolean {
+  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a);
+}
+
+/** Bytes skipped before the first interchange and between segments (X12.6 allows none, partners send them anyway). */
+function isLooseWhitespace(b: number): boolean {
+  return b === 0x20 || (b >= 0x09 && b <= 0x0d) || b === 0x00 || b === 0x1a;
+}
+
+function utf8SequenceLength(lead: number): number {
+  if (lead >= 0xc2 && lead <= 0xdf) return 2;
+  if (lead >= 0xe0 && lead <= 0xef) return 3;
+  if (lead >= 0xf0 && lead <= 0xf4) return 4;
+  return 1;
+}
+
+/**
+ * Streaming X12 tokenizer over bytes. Feed chunks of any size with `write`, then call `end`; the same
+ * segments, issues and offsets come out whatever the chunking (a property test pins this down).
+ *
+ * Delimiters come from each ISA (X12.5 §3.3): element separator = ISA byte 4, component separator =
+ * ISA16, repetition separator = ISA11 from 00402, segment terminator = the byte(s) after ISA16. A new
+ * interchange starts only where a segment whose id is ISA begins, so "ISA" inside data (ISAAC) is data.
+ */
+export class X12Tokenizer {
+  private readonly maxSegmentBytes: number;
+  private state = S_START;
+  private base = 0;
+  private segmentCount = 0;
+  private work = 0;
+  private ebcdic = false;
+  private ended = false;
+
+  // Delimiters of the current interchange.
+  private cls = new Uint8Array(256);
+  private ws = new Uint8Array(256);
+  private term: Uint8Array = new Uint8Array(0);
+  private delimiters: X12Delimiters | undefined;
+
+  // Segment being built.
+  private readonly view = new X12SegmentView();
+  private readonly chunkSource = new ByteSource(new Uint8Array(0), 0);
+  private readonly scratchSource = new ByteSource(new Uint8Array(0), 0);
+  private seps: Int32Array<ArrayBufferLike> = new Int32Array(64);
+  private sepCount = 0;
+  private high = 0;
+  private segOffset = 0;
+  private scratch = new Uint8Array(4096);
+  private scratchLen = 0;
+  private overflow = false;
+  private pendingIsaCheck = false;
+  private termMatched = 0;
+
+  // Start/seek state: matching "ISA" + delimiter byte-by-byte when no delimiters are known.
+  private seekMatched = 0;
+  private seekPrevAlnum = false;
+  private junkStart = -1;
+  private junkEnd = -1;
+
+  // ISA collector.
+  private readonly isaBuf = new Uint8Array(ISA_MAX_LOGICAL + 8);
+  private isaLen = 0;
+  private readonly isaSeps = new Int32Array(16);
+  private isaSepCount = 0;
+  private isaPhase = 0;
+  private isaRaw = 0;
+  private isaOffset = 0;
+  private isaTermCandidate = 0;
+  private isaTermBytes: number[] = [];
+  private isaTermNeed = 0;
+  private readonly isaSource = new ByteSource(this.isaBuf, 0);
+
+  constructor(
+    private readonly listener: X12TokenListener,
+    options: X12TokenizerOptions = {},
+  ) {
+    const max = options.maxSegmentBytes ?? 1 << 20;
+    if (!Number.isInteger(max) || max < 106) {
+      throw new EdiError('INVALID_OPTION', 'maxSegmentBytes must be an integer >= 106');
+    }
+    this.maxSegmentBytes = max;
+  }
+
+  get stats(): X12TokenizerStats {
+    return {
+      bytes: this.base,
+      segments: this.segmentCount,
+      work: this.work,
+      encoding: this.ebcdic ? 'ebcdic' : 'ascii',
+    };
+  }
+
+  write(chunk: Uint8Array): void {
+    if (this.ended) throw new EdiError('STREAM_ENDED', 'write() after end()');
+    if (chunk.length === 0) return;
+    const bytes = this.ebcdic ? this.translate(chunk, 0) : chunk;
+    this.process(bytes, 0);
+    this.base += chunk.length;
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.finish();
+  }
+
+  private translate(chunk: Uint8Array, from: number): Uint8Array {
+    const out = new Uint8Array(chunk.length - from);
+    for (let i = from; i < chunk.length; i++) out[i - from] = CP037_TO_LATIN1[chunk[i]!]!;
+    this.work += out.length;
+    return out;
+  }
+
+  /** `buf` is the chunk (or its translated tail); `shift` = stream offset of buf[0] minus `this.base`. */
+  private process(buf: Uint8Array, shift: number): void {
+    const n = buf.length;
+    let i = 0;
+    this.chunkSource.reset(buf, n);
+    while (i < n) {
+      switch (this.state) {
+        case S_START:
+        case S_SEEK: {
+          const r = this.seek(buf, i, shift);
+          if (r < 0) {
+            // Switched to EBCDIC at byte -r-1: translate the rest and start over on it.
+            const at = -r - 1;
+            this.process(this.translate(buf, at), shift + at);
+            return;
+          }
+          i = r;
+          break;
+        }
+        case S_ISA:
+          i = this.collectIsa(buf, i);
+          break;
+        case S_BETWEEN:
+          i = this.between(buf, i, shift);
+          break;
+        case S_SEGMENT:
+          i = this.fastSegment(buf, i);
+          break;
+        case S_SCRATCH:
+          i = this.slowSegment(buf, i);
+          break;
+        default:
+          // S_DEAD: the last ISA's delimiters cannot split anything; wait for the next ISA.
+          i = this.seek(buf, i, shift);
+      }
+    }
+  }
+
+  // ---- before an interchange -------------------------------------------------------------------
+
+  private seek(buf: Uint8Array, i: number, shift: number): number {
+    const n = buf.length;
+    const start = i;
+    for (; i < n; i++) {
+      const b = buf[i]!;
+      const at = this.base + shift + i;
+      if (this.state === S_START) {
+        // A UTF-8 BOM at the very start of the stream, then any whitespace.
+        if (at === this.bomSoFar && at < 3 && b === UTF8_BOM[at]) {
+          this.bomSoFar++;
+          continue;
+        }
+        if (isLooseWhitespace(b)) continue;
+        if (b === 0xc9 && !this.ebcdic) {
+          // cp037 "I": an EBCDIC interchange (X12.6 allows EBCDIC as the transmission code).
+          this.ebcdic = true;
+          this.work += i - start;
+          return -i - 1;
+        }
+        this.state = S_SEEK;
+      }
+      if (this.seekMatched === 3) {
+        this.seekMatched = 0;
+        if (isDelimiterCandidate(b) && b !== CR && b !== LF) {
+          this.flushJunk(at - 3);
+          this.beginIsa(at - 3, b);
+          this.work += i - start + 1;
+          return i + 1;
+        }
+        this.markJunk(at - 3, at - 1);
+      }
+      if (b === BYTE_I && this.seekMatched === 0 && !this.seekPrevAlnum) this.seekMatched = 1;
+      else if (b === BYTE_S && this.seekMatched === 1) this.seekMatched = 2;
+      else if (b === BYTE_A && this.seekMatched === 2) this.seekMatched = 3;
+      else {
+        if (this.seekMatched > 0) this.markJunk(at - this.seekMatched, at - 1);
+        this.seekMatched = 0;
+        if (!isLooseWhitespace(b)) this.markJunk(at, at);
+      }
+      this.seekPrevAlnum = isAlnum(b);
+    }
+    this.work += n - start;
+    return n;
+  }
+
+  private bomSoFar = 0;
+
+  private markJunk(from: number, to: number): void {
+    // After an ISA with unusable delimiters the bytes belong to that (rejected) interchange.
+    if (this.state === S_DEAD) return;
+    if (this.junkStart < 0) this.junkStart = from;
+    if (to > this.junkEnd) this.junkEnd = to;
+  }
+
+  private flushJunk(before: number): void {
+    if (this.junkStart < 0) return;
+    const end = Math.min(this.junkEnd + 1, before);
+    if (end > this.junkStart) {
+      this.listener.issue({
+        kind: 'junk-outside-interchange',
+        offset: this.junkStart,
+        segmentIndex: this.segmentCount,
+        length: end - this.junkStart,
+        message: `${end - this.junkStart} byte(s) outside any interchange were skipped`,
+      });
+    }
+    this.junkStart = -1;
+    this.junkEnd = -1;
+  }
+
+  // ---- the ISA ---------------------------------------------------------------------------------
+
+  private beginIsa(offset: number, elementSeparator: number): void {
+    this.state = S_ISA;
+    this.isaOffset = offset;
+    this.isaBuf[0] = BYTE_I;
+    this.isaBuf[1] = BYTE_S;
+    this.isaBuf[2] = BYTE_A;
+    this.isaBuf[3] = elementSeparator;
+    this.isaLen = 4;
+    this.isaSeps[0] = 3;
+    this.isaSepCount = 1;
+    this.isaPhase = 0;
+    this.isaRaw = 4;
+    this.isaTermBytes = [];
+  }
+
+  /**
+   * Reads the ISA structurally: 16 element separators, ISA16, then the terminator. CR/LF before the
+   * terminator are dropped (80-column hard-wrapping); a CR/LF right after ISA16 is the terminator unless
+   * the next significant byte is a delimiter-like character, in which case the line break was a wrap.
+   */
+  private collectIsa(buf: Uint8Array, i: number): number {
+    const n = buf.length;
+    const sep = this.isaBuf[3]!;
+    const start = i;
+    for (; i < n; i++) {
+      const b = buf[i]!;
+      this.isaRaw++;
+      if (this.isaRaw > ISA_MAX_RAW || this.isaLen >= ISA_MAX_LOGICAL) {
+        this.work += i - start + 1;
+        this.isaFailed(`no ISA16 within ${ISA_MAX_LOGICAL} bytes`);
+        return i + 1;
+      }
+      switch (this.isaPhase) {
+        case 0:
+          if (b === CR || b === LF) continue;
+          if (b === sep) {
+            this.isaSeps[this.isaSepCount++] = this.isaLen;
+            if (this.isaSepCount === 16) this.isaPhase = 1;
+          }
+          this.isaBuf[this.isaLen++] = b;
+          continue;
+        case 1:
+          if (b === CR || b === LF) continue;
+          this.isaBuf[this.isaLen++] = b;
+          this.isaPhase = 2;
+          continue;
+        case 2:
+          if (b === CR || b === LF) {
+            this.isaTermCandidate = b;
+            this.isaPhase = 3;
+            continue;
+          }
+          if (!this.ebcdic && utf8SequenceLength(b) > 1) {
+            this.isaTermBytes = [b];
+            this.isaTermNeed = utf8SequenceLength(b);
+            this.isaPhase = 4;
+            continue;
+          }
+          this.isaTermBytes = [b];
+          this.work += i - start + 1;
+          this.completeIsa();
+          return i + 1;
+        case 3: {
+          if (b === CR || b === LF) continue;
+          const isa16 = this.isaBuf[this.isaLen - 1]!;
+          this.work += i - start + 1;
+          if (b > 0x20 && b < 0x7f && isDelimiterCandidate(b) && b !== sep && b !== isa16) {
+            this.isaTermBytes = [b];
+            this.completeIsa();
+            return i + 1;
+          }
+          this.isaTermBytes = [this.isaTermCandidate];
+          this.completeIsa();
+          return i;
+        }
+        default:
+          this.work += i - start + 1;
+          if (b >= 0x80 && b <= 0xbf) {
+            this.isaTermBytes.push(b);
+            if (this.isaTermBytes.length < this.isaTermNeed) continue;
+            this.completeIsa();
+            return i + 1;
+          }
+          this.isaTermBytes = [this.isaTermBytes[0]!];
+          this.completeIsa();
+          return i;
+      }
+    }
+    this.work += n - start;
+    return n;
+  }
+
+  private isaFailed(reason: string): void {
+    this.listener.issue({
+      kind: 'isa-unreadable',
+      offset: this.isaOffset,
+      segmentIndex: this.segmentCount,
+      length: this.isaLen,
+      message: `ISA unreadable: ${reason}`,
+    });
+    this.state = S_SEEK;
+    this.seekMatched = 0;
+    this.seekPrevAlnum = false;
+  }
+
+  private completeIsa(): void {
+    const buf = this.isaBuf;
+    const seps = this.isaSeps;
+    const sep = buf[3]!;
+    const isa16 = buf[this.isaLen - 1]!;
+    const term = Uint8Array.from(this.isaTermBytes);
+    // ISA11 is the repetition separator from 00402 on (X12.5 §3.3.2, ISA11 redefined in 004020).
+    const versionStart = seps[11]! + 1;
+    let version = 0;
+    for (let k = versionStart; k < seps[12]!; k++) {
+      const d = buf[k]! - 0x30;
+      version = d >= 0 && d <= 9 ? version * 10 + d : -1e9;
+    }
+    const isa11Len = seps[11]! - seps[10]! - 1;
+    const isa11 = buf[seps[10]! + 1]!;
+    const hasRepetition = version >= 402 && isa11Len === 1 && isDelimiterCandidate(isa11);
+    const termText = this.ebcdic
+      ? Buffer.from(term).toString('latin1')
+      : Buffer.from(term).toString(term.length > 1 ? 'utf8' : 'latin1');
+    this.delimiters = Object.freeze({
+      element: String.fromCharCode(sep),
+      component: String.fromCharCode(isa16),
+      repetition: hasRepetition ? String.fromCharCode(isa11) : undefined,
+      segment: termText,
+    });
+    const usable = term.length > 0 && term[0] !== sep && isDelimiterCandidate(term[0]!);
+    this.term = term;
+    this.buildClasses(sep, term, isa16, hasRepetition ? isa11 : -1);
+
+    const view = this.view;
+    this.isaSource.reset(buf, this.isaLen);
+    view.source = this.isaSource;
+    view.start = 0;
+    view.end = this.isaLen;
+    view.seps = seps;
+    view.sepCount = 16;
+    view.utf8 = false;
+    view.delimiters = this.delimiters;
+    view.offset = this.isaOffset;
+    view.idKey = idKeyOf(BYTE_I, BYTE_S, BYTE_A);
+    view.segmentIndex = this.segmentCount++;
+    this.listener.segment(view);
+    if (usable) {
+      this.state = S_BETWEEN;
+    } else {
+      this.listener.issue({
+        kind: 'isa-delimiters-unusable',
+        offset: this.isaOffset,
+        segmentIndex: view.segmentIndex,
+        length: this.isaLen,
+        message: 'the segment terminator after ISA16 cannot delimit segments',
+      });
+      this.state = S_DEAD;
+      this.seekMatched = 0;
+      this.seekPrevAlnum = false;
+    }
+  }
+
+  private buildClasses(sep: number, term: Uint8Array, component: number, repetition: number): void {
+    const cls = this.cls;
+    const ws = this.ws;
+    for (let b = 0; b < 256; b++) {
+      cls[b] = b >= 0x80 && !this.ebcdic ? C_HIGH : C_DATA;
+      ws[b] = isLooseWhitespace(b) ? 1 : 0;
+    }
+    cls[CR] = C_CRLF;
+    cls[LF] = C_CRLF;
+    cls[sep] = C_ELEM;
+    cls[term[0]!] = term.length > 1 ? C_TERM_LEAD : C_TERM;
+    ws[sep] = 0;
+    ws[component] = 0;
+    if (repetition >= 0) ws[repetition] = 0;
+    for (const t of term) ws[t] = 0;
+  }
+
+  // ---- segments --------------------------------------------------------------------------------
+
+  private between(buf: Uint8Array, i: number, shift: number): number {
+    const n = buf.length;
+    const ws = this.ws;
+    const start = i;
+    while (i < n && ws[buf[i]!] === 1) i++;
+    this.work += i - start;
+    if (i >= n) return n;
+    const b = buf[i]!;
+    const c = this.cls[b]!;
+    if (c === C_TERM) {
+      // An empty segment ("~~"): nothing to deliver.
+      this.work++;
+      return i + 1;
+    }
+    this.segOffset = this.base + shift + i;
+    this.sepCount = 0;
+    this.high = 0;
+    this.overflow = false;
+    this.termMatched = 0;
+    if (b === BYTE_I) {
+      // Only a segment whose id is ISA starts an interchange; decided on the first four bytes with
+      // line breaks removed, the same way whether or not they arrive in one chunk.
+      if (i + 3 >= n) return this.startScratch(buf, i, i, true);
+      const b1 = buf[i + 1]!;
+      const b2 = buf[i + 2]!;
+      const b3 = buf[i + 3]!;
+      if (b1 === CR || b1 === LF || b2 === CR || b2 === LF || b3 === CR || b3 === LF) {
+        return this.startScratch(buf, i, i, true);
+      }
+      if (b1 === BYTE_S && b2 === BYTE_A && this.startsInterchange(b3)) {
+        this.beginIsa(this.segOffset, b3);
+        this.work += 4;
+        return i + 4;
+      }
+    }
+    this.state = S_SEGMENT;
+    this.segStart = i;
+    return i;
+  }
+
+  private segStart = 0;
+
+  /**
+   * The byte after "ISA" must be a delimiter. It may be the current single-byte terminator: in a
+   * mailbag the next interchange's element separator can be the previous one's terminator, and a bare
+   * "ISA" segment means nothing. A multi-byte terminator cannot be an element separator.
+   */
+  private startsInterchange(b3: number): boolean {
+    return this.cls[b3] !== C_TERM_LEAD && isDelimiterCandidate(b3);
+  }
+
+  /** The hot loop: a segment that lies inside one chunk, with no line break in it, is never copied. */
+  private fastSegment(buf: Uint8Array, i: number): number {
+    const n = buf.length;
+    const cls = this.cls;
+    let seps = this.seps;
+    let sepCount = this.sepCount;
+    const segStart = this.segStart;
+    for (; i < n; i++) {
+      const c = cls[buf[i]!]!;
+      if (c === C_DATA) continue;
+      if (c === C_ELEM) {
+        if (sepCount === seps.length) seps = this.growSeps();
+        seps[sepCount++] = i;
+        continue;
+      }
+      if (c === C_HIGH) {
+        this.high = 1;
+        continue;
+      }
+      if (c === C_TERM) {
+        this.sepCount = sepCount;
+        this.work += i - segStart + 1;
+        this.emit(this.chunkSource, segStart, i);
+        this.state = S_BETWEEN;
+        return i + 1;
+      }
+      if (c === C_TERM_LEAD) {
+        const term = this.term;
+        if (i + term.length <= n) {
+          let k = 1;
+          while (k < term.length && buf[i + k] === term[k]) k++;
+          if (k === term.length) {
+            this.sepCount = sepCount;
+            this.work += i - segStart + term.length;
+            this.emit(this.chunkSource, segStart, i);
+            this.state = S_BETWEEN;
+            return i + term.length;
+          }
+          this.high = 1;
+          continue;
+        }
+      }
+      // A line break inside the segment (hard-wrapped transmission) or a terminator cut by the chunk end.
+      this.sepCount = sepCount;
+      this.work += i - segStart;
+      return this.startScratch(buf, segStart, i, false);
+    }
+    this.sepCount = sepCount;
+    this.work += n - segStart;
+    return this.startScratch(buf, segStart, n, false);
+  }
+
+  /** Moves the segment begun at `from` into the scratch buffer and continues byte by byte at `at`. */
+  private startScratch(buf: Uint8Array, from: number, at: number, isaCheck: boolean): number {
+    const len = at - from;
+    this.scratchLen = 0;
+    if (len > this.maxSegmentBytes) {
+      this.overflow = true;
+      this.scratchLen = len;
+    } else {
+      this.ensureScratch(len);
+      this.scratch.set(buf.subarray(from, at), 0);
+      this.scratchLen = len;
+      for (let k = 0; k < this.sepCount; k++) this.seps[k] -= from;
+    }
+    this.pendingIsaCheck = isaCheck;
+    this.state = S_SCRATCH;
+    return at;
+  }
+
+  private slowSegment(buf: Uint8Array, i: number): number {
+    const n = buf.length;
+    const cls = this.cls;
+    const term = this.term;
+    const start = i;
+    for (; i < n; i++) {
+      const b = buf[i]!;
+      if (this.termMatched > 0) {
+        if (b === term[this.termMatched]) {
+          this.termMatched++;
+          if (this.termMatched === term.length) {
+            this.termMatched = 0;
+            this.work += i - start + 1;
+            this.emitScratch();
+            return i + 1;
+          }
+          continue;
+        }
+        // Not the terminator after all: its bytes were data.
+        for (let k = 0; k < this.termMatched; k++) this.append(term[k]!, C_HIGH);
+        this.termMatched = 0;
+      }
+      const c = cls[b]!;
+      if (c === C_TERM) {
+        this.work += i - start + 1;
+        if (this.pendingIsaCheck && this.scratchLen === 3 && this.isIsaId()) {
+          this.pendingIsaCheck = false;
+          this.beginIsa(this.segOffset, b);
+          return i + 1;
+        }
+        this.emitScratch();
+        return i + 1;
+      }
+      if (c === C_TERM_LEAD) {
+        this.termMatched = 1;
+        continue;
+      }
+      if (c === C_CRLF) continue;
+      this.append(b, c);
+      if (this.pendingIsaCheck && this.scratchLen >= 4) {
+        this.pendingIsaCheck = false;
+        if (this.isIsaId() && this.startsInterchange(this.scratch[3]!)) {
+          this.beginIsa(this.segOffset, this.scratch[3]!);
+          this.work += i - start + 1;
+          return i + 1;
+        }
+      }
+    }
+    this.work += n - start;
+    return n;
+  }
+
+  private isIsaId(): boolean {
+    const s = this.scratch;
+    return s[0] === BYTE_I && s[1] === BYTE_S && s[2] === BYTE_A;
+  }
+
+  private append(b: number, c: number): void {
+    if (this.overflow) {
+      this.scratchLen++;
+      return;
+    }
+    if (this.scratchLen >= this.maxSegmentBytes) {
+      this.overflow = true;
+      this.scratchLen++;
+      return;
+    }
+    if (this.scratchLen === this.scratch.length) this.ensureScratch(this.scratchLen + 1);
+    if (c === C_ELEM) {
+      if (this.sepCount === this.seps.length) this.growSeps();
+      this.seps[this.sepCount++] = this.scratchLen;
+    } else if (c === C_HIGH) {
+      this.high = 1;
+    }
+    this.scratch[this.scratchLen++] = b;
+  }
+
+  private ensureScratch(len: number): void {
+    if (len <= this.scratch.length) return;
+    let size = this.scratch.length;
+    while (size < len) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.scratch.subarray(0, this.scratchLen));
+    this.scratch = next;
+  }
+
+  private growSeps(): Int32Array<ArrayBufferLike> {
+    const next = new Int32Array(this.seps.length * 2);
+    next.set(this.seps);
+    this.seps = next;
+    return next;
+  }
+
+  private emitScratch(): void {
+    this.state = S_BETWEEN;
+    if (this.overflow) {
+      this.listener.issue({
+        kind: 'segment-too-long',
+        offset: this.segOffset,
+        segmentIndex: this.segmentCount++,
+        length: this.scratchLen,
+        message: `segment of ${this.scratchLen} bytes exceeds the ${this.maxSegmentBytes}-byte limit`,
+      });
+      return;
+    }
+    this.scratchSource.reset(this.scratch, this.scratchLen);
+    this.emit(this.scratchSource, 0, this.scratchLen);
+  }
+
+  private emit(source: ByteSource, start: number, end: number): void {
+    // An empty segment ("~~", or a terminator after a blank line) carries nothing: not delivered.
+    if (end === start && this.sepCount === 0) return;
+    if (end - start > this.maxSegmentBytes) {
+      this.listener.issue({
+        kind: 'segment-too-long',
+        offset: this.segOffset,
+        segmentIndex: this.segmentCount++,
+        length: end - start,
+        message: `segment of ${end - start} bytes exceeds the ${this.maxSegmentBytes}-byte limit`,
+      });
+      return;
+    }
+    const view = this.view;
+    const bytes = source.bytes;
+    const idEnd = this.sepCount > 0 ? this.seps[0]! : end;
+    const idLen = idEnd - start;
+    let key = -1;
+    if (idLen === 2 || idLen === 3) {
+      const b0 = bytes[start]!;
+      const b1 = bytes[start + 1]!;
+      const b2 = idLen === 3 ? bytes[start + 2]! : 0;
+      if (b0 >= 0x41 && b0 <= 0x5a && isUpperAlnum(b1) && (idLen === 2 || isUpperAlnum(b2))) {
+        key = (b0 << 16) | (b1 << 8) | b2;
+      }
+    }
+    view.source = source;
+    view.start = start;
+    view.end = end;
+    view.seps = this.seps;
+    view.sepCount = this.sepCount;
+    view.utf8 = this.high === 1;
+    view.delimiters = this.delimiters!;
+    view.offset = this.segOffset;
+    view.idKey = key;
+    view.segmentIndex = this.segmentCount++;
+    this.listener.segment(view);
+  }
+
+  // ---- end of data -----------------------------------------------------------------------------
+
+  private finish(): void {
+    switch (this.state) {
+      case S_START:
+      case S_SEEK:
+      case S_DEAD:
+        if (this.seekMatched > 0) this.markJunk(this.base - this.seekMatched, this.base - 1);
+        this.flushJunk(this.base);
+        return;
+      case S_ISA:
+        if (this.isaPhase === 3) {
+          this.isaTermBytes = [this.isaTermCandidate];
+          this.completeIsa();
+        } else if (this.isaPhase === 4) {
+          this.isaTermBytes = [this.isaTermBytes[0]!];
+          this.completeIsa();
+        } else {
+          this.isaFailed('premature end of data');
+          return;
+        }
+        return;
+      case S_SCRATCH: {
+        if (this.termMatched > 0) {
+          for (let k = 0; k < this.termMatched; k++) this.append(this.term[k]!, C_HIGH);
+          this.termMatched = 0;
+        }
+        if (this.scratchLen === 0 && !this.overflow) return;
+        this.listener.issue({
+          kind: 'unterminated-segment',
+          offset: this.segOffset,
+          segmentIndex: this.segmentCount,
+          length: this.scratchLen,
+          message: 'end of data before the segment terminator',
+        });
+        this.emitScratch();
+        return;
+      }
+      default:
+        return;
+    }
+  }
+}
