@@ -7,6 +7,7 @@ import { SecretFiles } from '../platform/secrets/secret-files.js';
 import { CliFailure, cliConfig, EXIT, print } from './cli-context.js';
 import { registerDeadLetterCommands } from './dead-letters.command.js';
 import { registerDiagnosticsCommands } from './diagnostics.command.js';
+import { registerPartnerCommands } from './partners.command.js';
 
 const program = new Command('gateway')
   .description('Supplier Gateway administration. Reads the same configuration (environment) as the server.')
@@ -64,6 +65,7 @@ configCommand
 
 registerDeadLetterCommands(program);
 registerDiagnosticsCommands(program);
+registerPartnerCommands(program);
 
 try {
   await program.parseAsync(process.argv);
