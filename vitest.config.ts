@@ -11,6 +11,8 @@ export default defineConfig({
     // so files may run in parallel, but two cores gain little from more than two workers.
     maxWorkers: 2,
     testTimeout: 60_000,
+    // Integration and end-to-end specs run the compiled gateway in child processes: build it once.
+    globalSetup: ['test/support/build.global-setup.ts'],
     hookTimeout: 120_000,
     projects: [
       {
@@ -21,7 +23,10 @@ export default defineConfig({
       {
         extends: true,
         plugins,
-        test: { name: 'integration', include: ['test/integration/**/*.test.ts'] },
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+        },
       },
       {
         extends: true,
@@ -29,7 +34,6 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
-          globalSetup: ['test/support/build.global-setup.ts'],
         },
       },
     ],

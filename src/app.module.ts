@@ -4,11 +4,13 @@ import type { GatewayConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './platform/database/database.module.js';
 import type { DatabaseEndpoint } from './platform/database/database-endpoint.js';
+import { InterchangesModule } from './interchanges/interchanges.module.js';
 import { DiagnosticsModule } from './platform/diagnostics/diagnostics.module.js';
 import { HealthModule } from './platform/health/health.module.js';
 import { JobsModule } from './platform/jobs/jobs.module.js';
 import { LoggingModule } from './platform/logging/logging.module.js';
 import { MetricsModule } from './platform/metrics/metrics.module.js';
+import { PartnersModule } from './partners/partners.module.js';
 
 export interface AppRuntime {
   readonly config: GatewayConfig;
@@ -30,6 +32,8 @@ export class AppModule {
         JobsModule.forRoot(runtime.config),
         HealthModule,
         DiagnosticsModule,
+        InterchangesModule,
+        PartnersModule,
       ],
     };
   }

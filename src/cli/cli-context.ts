@@ -37,6 +37,9 @@ export async function withDatabase<T>(
     const db = new DataSource({ ...dataSourceOptions(endpoint), poolSize: 1 });
     await db.initialize();
     try {
+      if (await db.showMigrations()) {
+        throw new CliFailure('the database schema is behind this version: run `gateway migrate` first');
+      }
       return await fn(db, endpoint);
     } finally {
       await db.destroy();

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { createRootLogger } from '../../src/platform/logging/logger.js';
 import { loadConfig } from '../../src/config/config.js';
 import { startGateway, type RunningGateway } from '../../src/platform/bootstrap/start-gateway.js';
 
@@ -12,7 +12,7 @@ export async function startTestGateway(
 ): Promise<RunningGateway & { dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sg-test-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env });
-  const gateway = await startGateway(config, pino({ level: config.LOG_LEVEL }));
+  const gateway = await startGateway(config, createRootLogger(config));
   return {
     ...gateway,
     dataDir,

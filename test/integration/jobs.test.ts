@@ -1,0 +1,155 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { spawnSync } from 'node:child_process';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DiagnosticsService } from '../../src/platform/diagnostics/diagnostics.service.js';
+import {
+  DeadLetterAlreadyReplayedError,
+  DeadLetterService,
+} from '../../src/platform/jobs/dead-letter.service.js';
+import { LeaseService } from '../../src/platform/jobs/lease.service.js';
+import { startTestGateway } from '../support/gateway.js';
+import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('jobs: retries, dead letters, replay', () => {
+  let db: TestDatabase;
+  let gateway: Awaited<ReturnType<typeof startTestGateway>>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('jobs');
+    gateway = await startTestGateway({ DATABASE_URL: db.url, JOBS_POLL_MS: '50' });
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await db?.drop();
+  });
+
+  const outboxRow = (run: string) =>
+    queryOnce<{ status: string; attempts: number; attempt_log: { attempt: number; error: string }[] }>(
+      db.url,
+      `SELECT status, attempts, attempt_log FROM outbox WHERE payload->>'run' = $1`,
+      [run],
+    ).then((rows) => rows[0]);
+
+  it('retries a failing job with backoff and records every failed attempt', async () => {
+    await gateway.app.get(DiagnosticsService).enqueueProbes('retry-run', 1, { failAttempts: 2 });
+    const row = await until('the job to succeed', async () => {
+      const r = await outboxRow('retry-run');
+      return r?.status === 'done' ? r : undefined;
+    });
+    expect(row.attempts).toBe(3);
+    expect(row.attempt_log.map((a) => a.attempt)).toEqual([1, 2]);
+    expect(row.attempt_log[0]!.error).toContain('failing attempt 1 on purpose');
+    expect((await gateway.app.get(DiagnosticsService).report('retry-run')).once).toBe(1);
+  });
+
+  it('dead-letters a permanent failure with its payload and history, and replays it under the same key', async () => {
+    await gateway.app.get(DiagnosticsService).enqueueProbes('dead-run', 1, { permanent: true });
+    await until('the dead letter', async () =>
+      (await outboxRow('dead-run'))?.status === 'dead' ? true : undefined,
+    );
+    const letters = gateway.app.get(DeadLetterService);
+    const [letter] = (await letters.list()).filter((l) => (l.payload as { run: string }).run === 'dead-run');
+    expect(letter).toMatchObject({
+      jobName: 'diagnostics.probe',
+      jobKey: 'diagnostics.probe:dead-run:0',
+      error: expect.stringContaining('PermanentJobError: probe dead-run/0 asked to fail'),
+      replayedAt: null,
+    });
+    expect(letter!.attempts).toHaveLength(1);
+
+    await letters.replay(letter!.id, 'buyer@example.com');
+    await expect(letters.replay(letter!.id, 'again')).rejects.toBeInstanceOf(DeadLetterAlreadyReplayedError);
+    // It fails permanently again, so it comes back as a new dead letter for the same job key.
+    await until('the second dead letter', async () => {
+      const all = (await letters.list({ includeReplayed: true })).filter(
+        (l) => l.jobKey === 'diagnostics.probe:dead-run:0',
+      );
+      return all.length === 2 ? all : undefined;
+    });
+    expect((await letters.get(letter!.id)).replayedBy).toBe('buyer@example.com');
+  });
+
+  it('answers `gateway dead-letters list` and `replay` from the command line', async () => {
+    const env = { PATH: process.env.PATH ?? '', DATABASE_URL: db.url, LOG_LEVEL: 'warn' };
+    const list = spawnSync(process.execPath, ['dist/src/cli/main.js', 'dead-letters', 'list', '--json'], {
+      env,
+      encoding: 'utf8',
+    });
+    expect(list.status).toBe(0);
+    const letters = JSON.parse(list.stdout) as { id: string; jobKey: string }[];
+    const open = letters.find((l) => l.jobKey === 'diagnostics.probe:dead-run:0');
+    expect(open).toBeDefined();
+    const replay = spawnSync(
+      process.execPath,
+      ['dist/src/cli/main.js', 'dead-letters', 'replay', open!.id, '--by', 'ops'],
+      {
+        env,
+        encoding: 'utf8',
+      },
+    );
+    expect(replay.stdout).toContain(`replayed dead letter ${open!.id}`);
+    expect(replay.status).toBe(0);
+    const missing = spawnSync(
+      process.execPath,
+      ['dist/src/cli/main.js', 'dead-letters', 'replay', '999999'],
+      { env, encoding: 'utf8' },
+    );
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('dead letter 999999 does not exist');
+  });
+
+  it('makes one job of the same key enqueued twice', async () => {
+    const diagnostics = gateway.app.get(DiagnosticsService);
+    await diagnostics.enqueueProbes('twice-run', 3);
+    await diagnostics.enqueueProbes('twice-run', 3);
+    const [{ n }] = await queryOnce<{ n: number }>(
+      db.url,
+      `SELECT count(*)::int AS n FROM outbox WHERE payload->>'run' = 'twice-run'`,
+    );
+    expect(n).toBe(3);
+  });
+});
+
+describe('leases', () => {
+  it('belong to one holder until they expire, then another process takes over', async () => {
+    const db = await createTestDatabase('leases');
+    // Two data sources stand for two processes: separate connections, separate holders.
+    const connect = async () => {
+      const ds = new DataSource({ type: 'postgres', url: db.url, poolSize: 1 });
+      await ds.initialize();
+      return ds;
+    };
+    const migrated = await startTestGateway({ DATABASE_URL: db.url });
+    await migrated.stop();
+    const [one, two] = [await connect(), await connect()];
+    try {
+      const a = new LeaseService(one);
+      const b = new LeaseService(two);
+      expect(await a.acquire('sftp-poll:acme', 'process-a', 800)).toMatchObject({ holder: 'process-a' });
+      expect(await b.acquire('sftp-poll:acme', 'process-b', 800)).toBeUndefined();
+      // Renewal by the holder keeps it.
+      expect(await a.acquire('sftp-poll:acme', 'process-a', 800)).toMatchObject({ holder: 'process-a' });
+      await sleep(1000);
+      expect(await b.acquire('sftp-poll:acme', 'process-b', 800)).toMatchObject({ holder: 'process-b' });
+      expect(await a.acquire('sftp-poll:acme', 'process-a', 800)).toBeUndefined();
+      expect((await a.current('sftp-poll:acme'))?.holder).toBe('process-b');
+      await b.release('sftp-poll:acme', 'process-b');
+      expect(await a.acquire('sftp-poll:acme', 'process-a', 800)).toMatchObject({ holder: 'process-a' });
+    } finally {
+      await one.destroy();
+      await two.destroy();
+      await db.drop();
+    }
+  });
+});
