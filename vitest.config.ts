@@ -31,6 +31,12 @@ export default defineConfig({
       {
         extends: true,
         plugins,
+        // Conformance against the shared public corpus (CORPUS_DIR); prints a notice and skips without it.
+        test: { name: 'conformance', include: ['test/conformance/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        plugins,
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
