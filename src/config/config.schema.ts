@@ -156,6 +156,12 @@ export const CONFIG_VARIABLES = [
     schema: positiveInt.default(500),
   },
   {
+    name: 'OUTBOX_RETENTION_DAYS',
+    group: 'jobs',
+    description: 'Finished jobs are kept this many days in the outbox for tracing, then deleted.',
+    schema: positiveInt.default(14),
+  },
+  {
     name: 'LOG_LEVEL',
     group: 'logging',
     description: 'trace, debug, info, warn, error or fatal.',

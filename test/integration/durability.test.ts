@@ -1,106 +1,19 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProbeReport } from '../../src/platform/diagnostics/diagnostics.service.js';
-import type { FaultPointName } from '../../src/platform/faults/fault-point.js';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { prove } from '../support/durability.js';
 import { signingKeyFile } from '../support/gateway.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
-import { freePort, spawnGateway, waitForHealthy } from '../support/process.js';
 import { redisPrefix, TEST_REDIS_URL } from '../support/redis.js';
 
 /**
  * The durability proof (DESIGN.md invariant 2): 1,000 jobs whose handler writes an effect, workers
  * killed with SIGKILL again and again at named points, and in the end every effect exists exactly once.
- * The workers are the real gateway, built, in child processes.
+ * The workers are the real gateway, built, in child processes. `npm run test:soak` runs it bigger.
  */
-const JOBS = 1000;
-
-interface Setup {
-  readonly env: Record<string, string>;
-  readonly points: FaultPointName[];
-  cleanup(): Promise<void>;
-}
-
-function cli(
-  env: Record<string, string>,
-  args: string[],
-): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['dist/src/cli/main.js', ...args], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
-    encoding: 'utf8',
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-async function prove(setup: Setup): Promise<void> {
-  const run = `crash-${Date.now()}`;
-  const markers = mkdtempSync(join(tmpdir(), 'sg-faults-'));
-  const env = { ...setup.env, JOBS_LOCK_MS: '1500', JOBS_POLL_MS: '50', JOBS_CONCURRENCY: '8' };
-  expect(cli(env, ['migrate']).status).toBe(0);
-  const enqueued = cli(env, ['diagnostics', 'enqueue-probes', '--count', String(JOBS), '--run', run]);
-  expect(enqueued.stderr).toBe('');
-  expect(enqueued.status).toBe(0);
-
-  // Each named point kills the worker on one of its passes; then an outside SIGKILL at a random moment.
-  // The relay passes its point once per batch of up to 500 rows, so it is killed on its first pass,
-  // and first of all (a kill there rolls the dispatch back, so the rows are still due next time).
-  const passes = (point: FaultPointName, round: number) =>
-    point === 'job.after-dispatch' ? 1 : 25 + 40 * round + Math.floor(Math.random() * 20);
-  const kills: { point: FaultPointName | 'external'; after: number }[] = [
-    ...setup.points.flatMap((point) => [0, 1].map((round) => ({ point, after: passes(point, round) }))),
-    { point: 'external', after: 0 },
-  ];
-  for (const kill of kills) {
-    const port = await freePort();
-    const faultEnv: Record<string, string> =
-      kill.point === 'external'
-        ? {}
-        : {
-            GATEWAY_FAULT_POINT: kill.point,
-            GATEWAY_FAULT_AFTER: String(kill.after),
-            GATEWAY_FAULT_MARKER_DIR: markers,
-          };
-    const worker = spawnGateway({ ...env, ...faultEnv, PORT: String(port), HOST: '127.0.0.1' });
-    if (kill.point === 'external') {
-      await waitForHealthy(`http://127.0.0.1:${port}/health/live`, worker);
-      await new Promise((resolve) => setTimeout(resolve, 150 + Math.random() * 300));
-      worker.child.kill('SIGKILL');
-    }
-    // A point that is never reached would leave the worker running: stop waiting after a minute.
-    const deadline = setTimeout(() => worker.child.kill('SIGTERM'), 60_000);
-    const exit = await worker.exited;
-    clearTimeout(deadline);
-    expect(exit.signal, `${kill.point} after ${kill.after}:\n${worker.output().slice(-2000)}`).toBe(
-      'SIGKILL',
-    );
-  }
-  const hit = new Set(readdirSync(markers).map((file) => file.replace(/\.\d+$/, '')));
-  expect([...hit].sort()).toEqual([...new Set(setup.points)].sort());
-
-  // Then workers run undisturbed until every job is finished.
-  let report: ProbeReport | undefined;
-  for (let round = 0; round < 10; round++) {
-    const port = await freePort();
-    const worker = spawnGateway({ ...env, PORT: String(port), HOST: '127.0.0.1' });
-    await waitForHealthy(`http://127.0.0.1:${port}/health`, worker);
-    await new Promise((resolve) => setTimeout(resolve, 4000));
-    worker.child.kill('SIGTERM');
-    expect((await worker.exited).code).toBe(0);
-    const result = cli(env, ['diagnostics', 'probe-report', run]);
-    report = JSON.parse(result.stdout) as ProbeReport;
-    if (result.status === 0 && report.outbox.done === JOBS) break;
-  }
-  expect(report).toMatchObject({
-    expected: JOBS,
-    once: JOBS,
-    missing: [],
-    doubled: [],
-    outbox: { done: JOBS },
-  });
-  rmSync(markers, { recursive: true, force: true });
-}
+const JOBS = Number(process.env.DURABILITY_JOBS ?? 1000);
+const ROUNDS = Number(process.env.DURABILITY_ROUNDS ?? 2);
 
 describe('every job takes effect exactly once while workers are killed with SIGKILL', () => {
   let db: TestDatabase;
@@ -115,19 +28,21 @@ describe('every job takes effect exactly once while workers are killed with SIGK
     const dataDir = mkdtempSync(join(tmpdir(), 'sg-durability-'));
     await prove({
       env: { DATA_DIR: dataDir },
+      jobs: JOBS,
+      rounds: ROUNDS,
       points: ['job.effect.in-transaction', 'job.after-commit'],
-      cleanup: async () => rmSync(dataDir, { recursive: true, force: true }),
     });
     rmSync(dataDir, { recursive: true, force: true });
-  }, 600_000);
+  }, 3_600_000);
 
   it('in-process driver on PostgreSQL', async () => {
     await prove({
       env: { DATABASE_URL: db.url, DATA_DIR: mkdtempSync(join(tmpdir(), 'sg-durability-')) },
+      jobs: JOBS,
+      rounds: ROUNDS,
       points: ['job.effect.in-transaction', 'job.after-commit'],
-      cleanup: async () => undefined,
     });
-  }, 600_000);
+  }, 3_600_000);
 
   it('BullMQ driver on PostgreSQL and Redis', async () => {
     const bullDb = await createTestDatabase('durability_bull');
@@ -142,11 +57,12 @@ describe('every job takes effect exactly once while workers are killed with SIGK
           DATA_DIR: mkdtempSync(join(tmpdir(), 'sg-durability-')),
         },
         points: ['job.after-dispatch', 'job.effect.in-transaction', 'job.after-commit'],
-        cleanup: async () => undefined,
+        jobs: JOBS,
+        rounds: ROUNDS,
       });
     } finally {
       await redis.cleanup();
       await bullDb.drop();
     }
-  }, 600_000);
+  }, 3_600_000);
 });

@@ -8,6 +8,9 @@ import {
   DeadLetterService,
 } from '../../src/platform/jobs/dead-letter.service.js';
 import { LeaseService } from '../../src/platform/jobs/lease.service.js';
+import { startLeasedTask } from '../../src/platform/jobs/leased-task.js';
+import { OutboxRetention } from '../../src/platform/jobs/outbox-retention.js';
+import type { PinoLogger } from 'nestjs-pino';
 import { startTestGateway } from '../support/gateway.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
 
@@ -118,6 +121,92 @@ describe('jobs: retries, dead letters, replay', () => {
       `SELECT count(*)::int AS n FROM outbox WHERE payload->>'run' = 'twice-run'`,
     );
     expect(n).toBe(3);
+  });
+});
+
+describe('outbox retention', () => {
+  it('removes finished jobs past the retention, keeps recent, unfinished and dead ones', async () => {
+    const db = await createTestDatabase('retention');
+    const gateway = await startTestGateway({ DATABASE_URL: db.url, OUTBOX_RETENTION_DAYS: '7' });
+    try {
+      await queryOnce(
+        db.url,
+        `INSERT INTO outbox (job_key, job_name, payload, correlation_id, max_attempts, status, done_at)
+         VALUES ('t:old', 'diagnostics.probe', '{}', 'c', 1, 'done', now() - interval '8 days'),
+                ('t:recent', 'diagnostics.probe', '{}', 'c', 1, 'done', now() - interval '6 days'),
+                ('t:dead', 'diagnostics.probe', '{}', 'c', 1, 'dead', NULL),
+                ('t:pending', 'diagnostics.probe', '{}', 'c', 1, 'pending', NULL)`,
+      );
+      await queryOnce(
+        db.url,
+        `UPDATE outbox SET available_at = now() + interval '1 day' WHERE job_key = 't:pending'`,
+      );
+      expect(await gateway.app.get(OutboxRetention).sweep()).toBe(1);
+      const left = await queryOnce<{ job_key: string }>(
+        db.url,
+        `SELECT job_key FROM outbox ORDER BY job_key`,
+      );
+      expect(left.map((r) => r.job_key)).toEqual(['t:dead', 't:pending', 't:recent']);
+    } finally {
+      await gateway.stop();
+      await db.drop();
+    }
+  });
+});
+
+describe('leased tasks', () => {
+  it('run in one process at a time, and move to another when the holder stops', async () => {
+    const db = await createTestDatabase('leased');
+    const migrated = await startTestGateway({ DATABASE_URL: db.url });
+    await migrated.stop();
+    const sources = await Promise.all(
+      [1, 2].map(async () => {
+        const ds = new DataSource({ type: 'postgres', url: db.url, poolSize: 2 });
+        await ds.initialize();
+        return ds;
+      }),
+    );
+    const logger = {
+      warn: () => undefined,
+      error: () => undefined,
+      info: () => undefined,
+    } as unknown as PinoLogger;
+    const runs: string[] = [];
+    let running = 0;
+    let overlapped = false;
+    const task = (who: string) =>
+      startLeasedTask(new LeaseService(sources[who === 'a' ? 0 : 1]!), logger, {
+        name: 'poll:test',
+        everyMs: 100,
+        ttlMs: 1000,
+        run: async () => {
+          running += 1;
+          if (running > 1) overlapped = true;
+          runs.push(who);
+          await sleep(30);
+          running -= 1;
+        },
+      });
+    try {
+      const a = task('a');
+      await sleep(300);
+      const b = task('b');
+      await sleep(500);
+      expect(a.holding()).toBe(true);
+      expect(b.holding()).toBe(false);
+      expect(runs.filter((r) => r === 'b')).toEqual([]);
+      await a.stop();
+      await until('b to take over', async () => (b.holding() ? true : undefined), 5000);
+      await sleep(300);
+      await b.stop();
+      expect(runs.filter((r) => r === 'a').length).toBeGreaterThan(3);
+      expect(runs.filter((r) => r === 'b').length).toBeGreaterThan(1);
+      expect(runs.lastIndexOf('a')).toBeLessThan(runs.indexOf('b'));
+      expect(overlapped).toBe(false);
+    } finally {
+      await Promise.all(sources.map((s) => s.destroy()));
+      await db.drop();
+    }
   });
 });
 

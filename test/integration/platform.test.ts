@@ -1,8 +1,12 @@
+import { spawn } from 'node:child_process';
+import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DiagnosticsService } from '../../src/platform/diagnostics/diagnostics.service.js';
 import { SecondProcessError } from '../../src/platform/database/single-process-guard.js';
 import { signingKeyFile, startTestGateway } from '../support/gateway.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
+import { freePort } from '../support/process.js';
 import { redisPrefix, TEST_REDIS_URL } from '../support/redis.js';
 
 describe('the gateway on PostgreSQL with in-process jobs', () => {
@@ -117,3 +121,85 @@ describe('the gateway with REDIS_URL', () => {
     }
   });
 });
+
+describe('Redis that may evict keys', () => {
+  it('is refused at start: an evicted job is a lost job', async () => {
+    const port = await freePort();
+    const redis = spawn('redis-server', [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--maxmemory-policy',
+      'allkeys-lru',
+    ]);
+    const db = await createTestDatabase('evicting');
+    try {
+      await until(async () => {
+        const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
+        try {
+          await probe.connect();
+          return (await probe.ping()) === 'PONG';
+        } catch {
+          return false;
+        } finally {
+          probe.disconnect();
+        }
+      });
+      await expect(
+        startTestGateway({
+          DATABASE_URL: db.url,
+          REDIS_URL: `redis://127.0.0.1:${port}`,
+          TOKEN_SIGNING_KEY_FILE: signingKeyFile(),
+        }),
+      ).rejects.toThrow(/maxmemory-policy is "allkeys-lru"; the gateway needs "noeviction"/);
+    } finally {
+      redis.kill('SIGTERM');
+      await db.drop();
+    }
+  });
+});
+
+describe('GATEWAY_ROLE=api', () => {
+  it('serves HTTP and enqueues, but leaves running jobs to workers', async () => {
+    const db = await createTestDatabase('api_role');
+    const redis = redisPrefix('api-role');
+    const env = {
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: redis.prefix,
+      TOKEN_SIGNING_KEY_FILE: signingKeyFile(),
+      GATEWAY_ROLE: 'api',
+    };
+    const api = await startTestGateway(env);
+    try {
+      const res = await request(api.url).get('/health').expect(200);
+      expect(res.body.details.jobs).toMatchObject({ status: 'up', role: 'api' });
+      await api.app.get(DiagnosticsService).enqueueProbes('api-role', 3);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect((await api.app.get(DiagnosticsService).report('api-role')).outbox).toEqual({ pending: 3 });
+      const worker = await startTestGateway({ ...env, GATEWAY_ROLE: 'worker', JOBS_POLL_MS: '50' });
+      try {
+        await until(async () => (await api.app.get(DiagnosticsService).report('api-role')).once === 3);
+      } finally {
+        await worker.stop();
+      }
+    } finally {
+      await api.stop();
+      await redis.cleanup();
+      await db.drop();
+    }
+  });
+});
+
+async function until(probe: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const started = Date.now();
+  while (!(await probe())) {
+    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -2,7 +2,6 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger as NestPinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AppModule } from '../../app.module.js';
 import type { GatewayConfig } from '../../config/config.js';
@@ -10,6 +9,7 @@ import { openDatabaseEndpoint, type DatabaseEndpoint } from '../database/databas
 import { runMigrations } from '../database/data-source.js';
 import { SingleProcessGuard } from '../database/single-process-guard.js';
 import { correlationMiddleware } from '../logging/correlation.middleware.js';
+import { NestPinoLogger } from '../logging/nest-logger.js';
 import { SecretFiles } from '../secrets/secret-files.js';
 
 export interface RunningGateway {
@@ -38,10 +38,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     SecretFiles.for(config).tokenSigningKey(config);
 
     app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, endpoint, logger }), {
-      bufferLogs: true,
+      logger: new NestPinoLogger(logger),
       abortOnError: false,
     });
-    app.useLogger(app.get(NestPinoLogger));
     app.use(correlationMiddleware);
     app.disable('x-powered-by');
     app.enableShutdownHooks = () => app!; // signals are handled by main, which knows the order

@@ -14,6 +14,7 @@ import { InProcessJobDriver } from './in-process.driver.js';
 import { JobsLifecycle } from './jobs.lifecycle.js';
 import { LeaseService } from './lease.service.js';
 import { OutboxRepository } from './outbox.repository.js';
+import { OutboxRetention } from './outbox-retention.js';
 import { OutboxService } from './outbox.service.js';
 
 let featureCount = 0;
@@ -55,8 +56,17 @@ export class JobsModule {
         DeadLetterService,
         driver,
         JobsLifecycle,
+        OutboxRetention,
       ],
-      exports: [OutboxService, IdempotencyService, LeaseService, DeadLetterService, JobRegistry, JOB_DRIVER],
+      exports: [
+        OutboxService,
+        IdempotencyService,
+        LeaseService,
+        DeadLetterService,
+        JobRegistry,
+        JOB_DRIVER,
+        OutboxRetention,
+      ],
     };
   }
 
