@@ -1,10 +1,12 @@
 import { PlatformJobs1764230400000 } from './1764230400000-platform-jobs.js';
 import { DiagnosticsProbe1764230400001 } from './1764230400001-diagnostics-probe.js';
 import { InterchangeArchive1764230400002 } from './1764230400002-interchange-archive.js';
+import { Identity1764230400003 } from './1764230400003-identity.js';
 
 /** Every migration, in order. Listed explicitly so that the app and the CLI run the same set. */
 export const MIGRATIONS = [
   PlatformJobs1764230400000,
   DiagnosticsProbe1764230400001,
   InterchangeArchive1764230400002,
+  Identity1764230400003,
 ];
