@@ -1,11 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/config.js';
+import { AuditModule } from './audit/audit.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './platform/database/database.module.js';
 import type { DatabaseEndpoint } from './platform/database/database-endpoint.js';
+import { GatewayModule } from './gateway/gateway.module.js';
+import { ExceptionsModule } from './exceptions/exceptions.module.js';
 import { InterchangesModule } from './interchanges/interchanges.module.js';
 import { DiagnosticsModule } from './platform/diagnostics/diagnostics.module.js';
+import { HttpModule } from './platform/http/http.module.js';
 import { HealthModule } from './platform/health/health.module.js';
 import { JobsModule } from './platform/jobs/jobs.module.js';
 import { LoggingModule } from './platform/logging/logging.module.js';
@@ -28,12 +32,16 @@ export class AppModule {
         ConfigModule.forRoot(runtime.config),
         LoggingModule.forRoot(runtime.logger),
         DatabaseModule.forRoot(runtime.endpoint),
+        HttpModule,
         MetricsModule,
         JobsModule.forRoot(runtime.config),
         HealthModule,
         DiagnosticsModule,
         InterchangesModule,
         PartnersModule,
+        AuditModule,
+        ExceptionsModule,
+        GatewayModule,
       ],
     };
   }

@@ -7,6 +7,7 @@ import { SecretFiles } from '../platform/secrets/secret-files.js';
 import { CliFailure, cliConfig, EXIT, print } from './cli-context.js';
 import { registerDeadLetterCommands } from './dead-letters.command.js';
 import { registerDiagnosticsCommands } from './diagnostics.command.js';
+import { registerIdentityCommands } from './identity.command.js';
 import { registerPartnerCommands } from './partners.command.js';
 
 const program = new Command('gateway')
@@ -63,6 +64,7 @@ configCommand
   .description('print the configuration reference as a Markdown table (for the README)')
   .action(() => print(renderConfigTable()));
 
+registerIdentityCommands(program);
 registerDeadLetterCommands(program);
 registerDiagnosticsCommands(program);
 registerPartnerCommands(program);

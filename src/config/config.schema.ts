@@ -178,6 +178,14 @@ export const CONFIG_VARIABLES = [
       'PEM file with the private key that signs access tokens. Unset on a single process: generated once into DATA_DIR/secrets.',
     schema: z.string().min(1).optional(),
   },
+  {
+    name: 'BOOTSTRAP_ADMIN_TOKEN',
+    group: 'secrets',
+    description:
+      'A token that authenticates as the built-in admin (first setup, automation). Unset: only tokens from `gateway users|clients`.',
+    sensitive: true,
+    schema: z.string().min(32, 'expected at least 32 characters').optional(),
+  },
 ] as const satisfies readonly ConfigVariable[];
 
 type VariableName = (typeof CONFIG_VARIABLES)[number]['name'];

@@ -3,7 +3,9 @@ import { isEmbedded, type GatewayConfig } from '../config/config.js';
 import { GATEWAY_CONFIG } from '../config/config.module.js';
 import { formatProblem, loadPartnerProfiles } from './partner-loader.js';
 import type { PartnerProfile } from './partner-profile.schema.js';
+import { PartnerProfileController } from './partner-profile.controller.js';
 import { PARTNER_PROFILES, PartnerRegistry } from './partner-registry.js';
+import { PartnersAdminController } from './partners-admin.controller.js';
 import { PartnerError, PartnerErrorCode } from './partner.exception.js';
 
 /** Live partners that would run on the embedded database; empty on a PostgreSQL server. */
@@ -55,6 +57,7 @@ export function loadPartnersForBoot(
 
 /** The partner registry, loaded and validated at boot from PARTNERS_DIR. */
 @Module({
+  controllers: [PartnerProfileController, PartnersAdminController],
   providers: [
     {
       provide: PARTNER_PROFILES,

@@ -4,6 +4,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import type { GatewayConfig } from '../../config/config.js';
 import { BullMqJobDriver, JOBS_QUEUE } from './bullmq.driver.js';
 import { DeadLetterService } from './dead-letter.service.js';
+import { DeadLettersController } from './dead-letters.controller.js';
 import type { JobDefinition } from './job-definition.js';
 import { JOB_DRIVER } from './job-driver.js';
 import { JobExecutor } from './job-executor.js';
@@ -33,6 +34,7 @@ export class JobsModule {
       : { provide: JOB_DRIVER, useClass: InProcessJobDriver };
     return {
       module: JobsModule,
+      controllers: [DeadLettersController],
       imports: [
         DiscoveryModule,
         ...(bull

@@ -1,0 +1,152 @@
+import type { Command } from 'commander';
+import { IdentityService } from '../gateway/identity.service.js';
+import {
+  PARTNER_SCOPES,
+  SYSTEM_SCOPES,
+  USER_ROLES,
+  type PartnerScope,
+  type SystemKind,
+  type SystemScope,
+  type UserRole,
+} from '../gateway/principal.js';
+import { loadPartnerProfiles } from '../partners/partner-loader.js';
+import { CliFailure, cliConfig, EXIT, print, withDatabase } from './cli-context.js';
+
+const list = (value: string): string[] =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+async function run<T>(fn: (identity: IdentityService) => Promise<T>): Promise<T> {
+  return withDatabase(cliConfig(), async (db) => {
+    try {
+      return await fn(new IdentityService(db));
+    } catch (error) {
+      if ((error as { name?: string }).name === 'GatewayError')
+        throw new CliFailure((error as Error).message, EXIT.findings);
+      throw error;
+    }
+  });
+}
+
+function shownOnce(token: string): string {
+  return `token (shown once; store it now, it cannot be read back):\n${token}`;
+}
+
+/** `gateway users …`, `gateway clients …`, `gateway tokens …`: the identities behind access tokens. */
+export function registerIdentityCommands(program: Command): void {
+  const users = program.command('users').description('people: supplier users and admins, buyers, admins');
+  users
+    .command('add')
+    .description('add a user and print a token for them')
+    .requiredOption('--email <email>')
+    .requiredOption('--name <name>', 'display name')
+    .requiredOption('--role <role>', USER_ROLES.join(' | '))
+    .option('--partner <id>', 'the partner a supplier user or supplier admin belongs to')
+    .option('--no-token', 'do not issue a token')
+    .action(
+      async (options: { email: string; name: string; role: UserRole; partner?: string; token: boolean }) => {
+        if (options.partner) requirePartner(options.partner);
+        const { user, token } = await run(async (identity) => {
+          const user = await identity.addUser({
+            email: options.email,
+            displayName: options.name,
+            role: options.role,
+            partnerId: options.partner ?? null,
+          });
+          return {
+            user,
+            token: options.token
+              ? await identity.issueUserToken(user.id, 'created with the user')
+              : undefined,
+          };
+        });
+        print(`added ${user.role} ${user.email} (${user.id})${token ? `\n${shownOnce(token.token)}` : ''}`);
+      },
+    );
+  users
+    .command('token')
+    .description('issue another token for a user')
+    .argument('<email>')
+    .option('--label <label>')
+    .action(async (email: string, options: { label?: string }) => {
+      const token = await run(async (identity) =>
+        identity.issueUserToken((await identity.user(email)).id, options.label),
+      );
+      print(shownOnce(token.token));
+    });
+  users
+    .command('list')
+    .description('list users')
+    .action(async () => {
+      const all = await run((identity) => identity.users());
+      print(
+        all.length === 0
+          ? 'no users'
+          : all
+              .map((u) => `${u.email}\t${u.role}\t${u.partnerId ?? ''}\t${u.active ? '' : 'inactive'}`)
+              .join('\n'),
+      );
+    });
+
+  const clients = program.command('clients').description('system clients: the ERP, a plant MES, a WMS');
+  clients
+    .command('add')
+    .description('add a system client and print a token for it')
+    .requiredOption('--name <name>')
+    .requiredOption('--system <kind>', 'erp | mes | wms | other')
+    .requiredOption('--scopes <list>', `comma-separated: ${SYSTEM_SCOPES.join(', ')}`)
+    .action(async (options: { name: string; system: SystemKind; scopes: string }) => {
+      const token = await run(async (identity) => {
+        await identity.addSystemClient({
+          name: options.name,
+          system: options.system,
+          scopes: list(options.scopes) as SystemScope[],
+        });
+        return identity.issueSystemToken(options.name, 'created with the client');
+      });
+      print(`added system client ${options.name}\n${shownOnce(token.token)}`);
+    });
+  clients
+    .command('list')
+    .description('list system clients')
+    .action(async () => {
+      const all = await run((identity) => identity.systemClients());
+      print(
+        all.length === 0
+          ? 'no system clients'
+          : all.map((c) => `${c.name}\t${c.system}\t${c.scopes.join(',')}`).join('\n'),
+      );
+    });
+
+  const tokens = program.command('tokens').description('access tokens');
+  tokens
+    .command('partner')
+    .description('issue a partner credential (a test credential until API keys and OAuth2)')
+    .argument('<partner>', 'partner id')
+    .option('--scopes <list>', `comma-separated: ${PARTNER_SCOPES.join(', ')}`, PARTNER_SCOPES.join(','))
+    .option('--label <label>')
+    .action(async (partner: string, options: { scopes: string; label?: string }) => {
+      requirePartner(partner);
+      const token = await run((identity) =>
+        identity.issuePartnerToken(partner, list(options.scopes) as PartnerScope[], options.label),
+      );
+      print(shownOnce(token.token));
+    });
+  tokens
+    .command('revoke')
+    .description('revoke a token by its lookup id (the part after the first underscore)')
+    .argument('<lookup>')
+    .action(async (lookup: string) => {
+      const revoked = await run((identity) => identity.revokeToken(lookup));
+      if (!revoked) throw new CliFailure(`no active token ${lookup}`, EXIT.findings);
+      print(`revoked ${lookup}`);
+    });
+}
+
+function requirePartner(id: string): void {
+  const { profiles } = loadPartnerProfiles(cliConfig().PARTNERS_DIR);
+  if (!profiles.some((p) => p.id === id))
+    throw new CliFailure(`no partner ${id} in ${cliConfig().PARTNERS_DIR}`, EXIT.findings);
+}

@@ -1,0 +1,33 @@
+/** Errors of the identity and access module, each with a code the problem+json answer carries. */
+export enum GatewayErrorCode {
+  Unauthenticated = 'unauthenticated',
+  Forbidden = 'forbidden',
+  InvalidInput = 'invalid-input',
+  NotFound = 'not-found',
+  Conflict = 'conflict',
+  RouteWithoutRule = 'route-without-access-rule',
+}
+
+const STATUS: Record<GatewayErrorCode, number> = {
+  [GatewayErrorCode.Unauthenticated]: 401,
+  [GatewayErrorCode.Forbidden]: 403,
+  [GatewayErrorCode.InvalidInput]: 400,
+  [GatewayErrorCode.NotFound]: 404,
+  [GatewayErrorCode.Conflict]: 409,
+  [GatewayErrorCode.RouteWithoutRule]: 500,
+};
+
+export class GatewayError extends Error {
+  readonly httpStatus: number;
+  readonly problemCode: string;
+
+  constructor(
+    readonly code: GatewayErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GatewayError';
+    this.httpStatus = STATUS[code];
+    this.problemCode = code;
+  }
+}

@@ -1,0 +1,29 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Allow } from './access-rules.js';
+import { CurrentPrincipal } from './current-principal.decorator.js';
+import { USER_ROLES, type Principal } from './principal.js';
+
+@ApiTags('identity')
+@ApiBearerAuth()
+@Controller('me')
+export class MeController {
+  @Get()
+  @Allow({ partner: [], system: [], roles: USER_ROLES })
+  @ApiOperation({ summary: 'Who the token belongs to, with its scopes or role' })
+  @ApiOkResponse({
+    content: {
+      'application/json': {
+        example: {
+          kind: 'partner',
+          partnerId: 'acme-fasteners',
+          credentialId: '0b9a…',
+          scopes: ['profile:read'],
+        },
+      },
+    },
+  })
+  me(@CurrentPrincipal() principal: Principal): Principal {
+    return principal;
+  }
+}

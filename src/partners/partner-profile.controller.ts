@@ -1,0 +1,64 @@
+import { Controller, Get, NotFoundException } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Allow } from '../gateway/access-rules.js';
+import { CurrentPrincipal } from '../gateway/current-principal.decorator.js';
+import { actingPartner, type Principal } from '../gateway/principal.js';
+import { PartnerRegistry } from './partner-registry.js';
+import type { PartnerProfile } from './partner-profile.schema.js';
+
+/** What a partner sees of its own profile: what it exchanges with us and what we expect of it. */
+export interface PartnerProfileView {
+  readonly id: string;
+  readonly name: string;
+  readonly status: PartnerProfile['status'];
+  readonly identities: PartnerProfile['identities'];
+  readonly documents: PartnerProfile['documents'];
+  readonly acknowledgments: PartnerProfile['acknowledgments'];
+  readonly tolerances: PartnerProfile['tolerances'];
+  readonly channels: string[];
+}
+
+@ApiTags('partner API')
+@ApiBearerAuth()
+@Controller('partner/v1/profile')
+export class PartnerProfileController {
+  constructor(private readonly partners: PartnerRegistry) {}
+
+  @Get()
+  @Allow({ partner: ['profile:read'], roles: ['supplier-user', 'supplier-admin'] })
+  @ApiOperation({ summary: "The calling partner's own trading profile" })
+  @ApiOkResponse({
+    content: {
+      'application/json': {
+        example: {
+          id: 'acme-fasteners',
+          name: 'Acme Fasteners Inc.',
+          status: 'test',
+          identities: { x12: [{ qualifier: 'ZZ', id: 'ACMEFAST' }], gs: ['ACMEFAST'], edifact: [], as2: [] },
+          documents: { inbound: [{ standard: 'x12', version: '004010', type: '855' }], outbound: [] },
+          acknowledgments: { functional: '997', functionalSlaHours: 24, businessSlaHours: 48 },
+          tolerances: { quantityPercent: '0', priceRelativePercent: '0', dateDaysEarly: 0, dateDaysLate: 0 },
+          channels: ['sftp'],
+        },
+      },
+    },
+  })
+  profile(@CurrentPrincipal() principal: Principal): PartnerProfileView {
+    // Scoped by the principal, never by a parameter: a partner can only ever see its own profile.
+    const partnerId = actingPartner(principal);
+    const profile = partnerId ? this.partners.get(partnerId) : undefined;
+    if (!profile) throw new NotFoundException('no partner profile for this credential');
+    return {
+      id: profile.id,
+      name: profile.name,
+      status: profile.status,
+      identities: profile.identities,
+      documents: profile.documents,
+      acknowledgments: profile.acknowledgments,
+      tolerances: profile.tolerances,
+      channels: Object.entries(profile.channels)
+        .filter(([, channel]) => (channel as { enabled?: boolean } | undefined)?.enabled)
+        .map(([name]) => name),
+    };
+  }
+}

@@ -1,0 +1,92 @@
+import {
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  ConflictException,
+  Param,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Allow } from '../../gateway/access-rules.js';
+import { CurrentPrincipal } from '../../gateway/current-principal.decorator.js';
+import { describePrincipal, type Principal } from '../../gateway/principal.js';
+import {
+  DeadLetterAlreadyReplayedError,
+  DeadLetterNotFoundError,
+  DeadLetterService,
+  type DeadLetter,
+} from './dead-letter.service.js';
+
+const EXAMPLE: DeadLetter = {
+  id: '42',
+  outboxId: '1042',
+  jobKey: 'erp.post-confirmation:4500012345:rev-1',
+  jobName: 'erp.post-confirmation',
+  payload: { poNumber: '4500012345', revision: 1 },
+  correlationId: '6f1c2a7e-2b1d-4c1e-9a43-0d6f5a3b9e10',
+  error: 'ErpUnavailableError: connect ECONNREFUSED',
+  attempts: [
+    {
+      attempt: 8,
+      at: '2026-11-27T09:00:00.000Z',
+      worker: 'worker-1:412:a1b2c3',
+      error: 'ErpUnavailableError',
+    },
+  ],
+  deadAt: '2026-11-27T09:00:00.000Z',
+  replayedAt: null,
+  replayedBy: null,
+};
+
+/** Operators (and an operations system client) see and replay jobs that ran out of attempts. */
+@ApiTags('administration')
+@ApiBearerAuth()
+@Controller('admin/dead-letters')
+export class DeadLettersController {
+  constructor(private readonly letters: DeadLetterService) {}
+
+  @Get()
+  @Allow({ system: ['operations:read'], roles: ['admin'] })
+  @ApiOperation({ summary: 'Dead letters, newest first' })
+  @ApiQuery({ name: 'all', required: false, description: 'include replayed ones' })
+  @ApiOkResponse({ content: { 'application/json': { example: [EXAMPLE] } } })
+  list(@Query('all') all?: string): Promise<DeadLetter[]> {
+    return this.letters.list({ includeReplayed: all === 'true' });
+  }
+
+  @Get(':id')
+  @Allow({ system: ['operations:read'], roles: ['admin'] })
+  @ApiOperation({ summary: 'One dead letter with payload and attempt history' })
+  @ApiOkResponse({ content: { 'application/json': { example: EXAMPLE } } })
+  async get(@Param('id') id: string): Promise<DeadLetter> {
+    try {
+      return await this.letters.get(id);
+    } catch (error) {
+      if (error instanceof DeadLetterNotFoundError) throw new NotFoundException(error.message);
+      throw error;
+    }
+  }
+
+  @Post(':id/replay')
+  @HttpCode(200)
+  @Allow({ system: ['operations:write'], roles: ['admin'] })
+  @ApiOperation({ summary: 'Put the job back in the outbox with fresh attempts, under the same job key' })
+  @ApiOkResponse({
+    content: {
+      'application/json': {
+        example: { ...EXAMPLE, replayedAt: '2026-11-27T10:00:00.000Z', replayedBy: 'admin ops@example.com' },
+      },
+    },
+  })
+  async replay(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<DeadLetter> {
+    try {
+      return await this.letters.replay(id, describePrincipal(principal));
+    } catch (error) {
+      if (error instanceof DeadLetterNotFoundError) throw new NotFoundException(error.message);
+      if (error instanceof DeadLetterAlreadyReplayedError) throw new ConflictException(error.message);
+      throw error;
+    }
+  }
+}
