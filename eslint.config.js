@@ -53,6 +53,39 @@ export default tseslint.config(
     },
   },
   {
+    // src/canonical is the contract every module shares: no framework, no I/O, nothing else from src/.
+    files: ['src/canonical/**/*.ts'],
+    ignores: ['src/canonical/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '@nestjs/*',
+                'typeorm',
+                'typeorm/*',
+                'pg',
+                'bullmq',
+                'ioredis',
+                'nestjs-pino',
+                'pino',
+                'node:fs',
+                'fs',
+              ],
+              message: 'src/canonical is framework-free and I/O-free',
+            },
+            {
+              group: ['../../*', '!../../canonical/*'],
+              message: 'src/canonical may import only from src/canonical',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/unbound-method': 'off' },
   },
