@@ -2,6 +2,8 @@ import { PlatformJobs1764230400000 } from './1764230400000-platform-jobs.js';
 import { DiagnosticsProbe1764230400001 } from './1764230400001-diagnostics-probe.js';
 import { InterchangeArchive1764230400002 } from './1764230400002-interchange-archive.js';
 import { Identity1764230400003 } from './1764230400003-identity.js';
+import { AuditLog1764230400004 } from './1764230400004-audit-log.js';
+import { Exceptions1764230400005 } from './1764230400005-exceptions.js';
 
 /** Every migration, in order. Listed explicitly so that the app and the CLI run the same set. */
 export const MIGRATIONS = [
@@ -9,4 +11,6 @@ export const MIGRATIONS = [
   DiagnosticsProbe1764230400001,
   InterchangeArchive1764230400002,
   Identity1764230400003,
+  AuditLog1764230400004,
+  Exceptions1764230400005,
 ];

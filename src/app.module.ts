@@ -1,10 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/config.js';
+import { AuditModule } from './audit/audit.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './platform/database/database.module.js';
 import type { DatabaseEndpoint } from './platform/database/database-endpoint.js';
 import { GatewayModule } from './gateway/gateway.module.js';
+import { ExceptionsModule } from './exceptions/exceptions.module.js';
 import { InterchangesModule } from './interchanges/interchanges.module.js';
 import { DiagnosticsModule } from './platform/diagnostics/diagnostics.module.js';
 import { HttpModule } from './platform/http/http.module.js';
@@ -37,6 +39,8 @@ export class AppModule {
         DiagnosticsModule,
         InterchangesModule,
         PartnersModule,
+        AuditModule,
+        ExceptionsModule,
         GatewayModule,
       ],
     };

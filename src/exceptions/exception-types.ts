@@ -1,0 +1,80 @@
+/**
+ * Every kind of exception the gateway can raise. A type not listed here is refused, so a typo in a
+ * producer fails its first test instead of creating cases no one filters for. Later issues add their
+ * types here, with the severity a case gets unless its producer says otherwise.
+ *
+ * Names are `<subject>.<what went wrong>`, kebab-case segments; routing rules and list filters match
+ * whole leading segments (`acknowledgment` covers `acknowledgment.late`).
+ */
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export interface ExceptionTypeDefinition {
+  readonly type: string;
+  readonly severity: Severity;
+  /** What the buyer is looking at, in one sentence. */
+  readonly description: string;
+}
+
+export const EXCEPTION_TYPES: readonly ExceptionTypeDefinition[] = [
+  {
+    type: 'acknowledgment.quantity-changed',
+    severity: 'high',
+    description: 'The supplier confirmed a different quantity than ordered.',
+  },
+  {
+    type: 'acknowledgment.date-changed',
+    severity: 'high',
+    description: 'The supplier confirmed a different delivery date than requested.',
+  },
+  {
+    type: 'acknowledgment.price-changed',
+    severity: 'medium',
+    description: 'The supplier confirmed a different price than ordered.',
+  },
+  {
+    type: 'acknowledgment.rejected',
+    severity: 'critical',
+    description: 'The supplier rejected the order or a line of it.',
+  },
+  {
+    type: 'acknowledgment.backordered',
+    severity: 'high',
+    description: 'The supplier backordered a line.',
+  },
+  {
+    type: 'acknowledgment.late',
+    severity: 'medium',
+    description: 'No acknowledgment arrived within the time agreed with the partner.',
+  },
+  {
+    type: 'po-change.rejected',
+    severity: 'high',
+    description: 'The supplier cannot meet a purchase order change.',
+  },
+  {
+    type: 'interchange.rejected',
+    severity: 'medium',
+    description: 'An inbound interchange failed validation and was rejected.',
+  },
+  {
+    type: 'interchange.unacknowledged',
+    severity: 'medium',
+    description: 'A partner did not acknowledge an outbound interchange within the agreed time.',
+  },
+];
+
+const BY_TYPE = new Map(EXCEPTION_TYPES.map((definition) => [definition.type, definition]));
+
+export const EXCEPTION_TYPE_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
+/** One or more leading segments of a type, as routing rules and list filters use them. */
+export const EXCEPTION_TYPE_PREFIX_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
+
+export function exceptionType(type: string): ExceptionTypeDefinition | undefined {
+  return BY_TYPE.get(type);
+}
+
+/** Whether `prefix` names `type` or a group of whole leading segments of it. */
+export function typeMatchesPrefix(type: string, prefix: string): boolean {
+  return type === prefix || type.startsWith(`${prefix}.`);
+}
