@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { AuditController } from './audit.controller.js';
 import { AuditService } from './audit.service.js';
 
 /**
@@ -6,5 +7,5 @@ import { AuditService } from './audit.service.js';
  * have to import this module for it. Imports nothing from jobs, so the jobs module may use it.
  */
 @Global()
-@Module({ providers: [AuditService], exports: [AuditService] })
+@Module({ controllers: [AuditController], providers: [AuditService], exports: [AuditService] })
 export class AuditModule {}

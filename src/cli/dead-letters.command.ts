@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { userInfo } from 'node:os';
+import { AuditService } from '../audit/audit.service.js';
 import { DeadLetterService } from '../platform/jobs/dead-letter.service.js';
 import { CliFailure, cliConfig, EXIT, print, withDatabase } from './cli-context.js';
 
@@ -14,7 +15,10 @@ export function registerDeadLetterCommands(program: Command): void {
     .option('--json', 'print JSON with payloads and attempt history')
     .action(async (options: { all?: boolean; limit: string; json?: boolean }) => {
       const letters = await withDatabase(cliConfig(), (db) =>
-        new DeadLetterService(db).list({ includeReplayed: options.all, limit: Number(options.limit) }),
+        new DeadLetterService(db, new AuditService(db)).list({
+          includeReplayed: options.all,
+          limit: Number(options.limit),
+        }),
       );
       if (options.json) return print(letters);
       if (letters.length === 0) return print('no dead letters');
@@ -37,7 +41,10 @@ export function registerDeadLetterCommands(program: Command): void {
     .action(async (id: string, options: { by: string }) => {
       const letter = await withDatabase(cliConfig(), async (db) => {
         try {
-          return await new DeadLetterService(db).replay(id, options.by);
+          return await new DeadLetterService(db, new AuditService(db)).replay(id, {
+            kind: 'cli',
+            name: options.by,
+          });
         } catch (error) {
           throw new CliFailure((error as Error).message, EXIT.findings);
         }

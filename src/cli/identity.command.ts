@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { userInfo } from 'node:os';
+import { AuditService } from '../audit/audit.service.js';
+import type { Actor } from '../audit/actor.js';
 import { IdentityService } from '../gateway/identity.service.js';
 import {
   PARTNER_SCOPES,
@@ -21,7 +24,7 @@ const list = (value: string): string[] =>
 async function run<T>(fn: (identity: IdentityService) => Promise<T>): Promise<T> {
   return withDatabase(cliConfig(), async (db) => {
     try {
-      return await fn(new IdentityService(db));
+      return await fn(new IdentityService(db, new AuditService(db)));
     } catch (error) {
       if ((error as { name?: string }).name === 'GatewayError')
         throw new CliFailure((error as Error).message, EXIT.findings);
@@ -29,6 +32,9 @@ async function run<T>(fn: (identity: IdentityService) => Promise<T>): Promise<T>
     }
   });
 }
+
+/** Administrative commands are audited as the operating-system user who ran them. */
+const operator: Actor = { kind: 'cli', name: userInfo().username };
 
 function shownOnce(token: string): string {
   return `token (shown once; store it now, it cannot be read back):\n${token}`;
@@ -49,16 +55,19 @@ export function registerIdentityCommands(program: Command): void {
       async (options: { email: string; name: string; role: UserRole; partner?: string; token: boolean }) => {
         if (options.partner) requirePartner(options.partner);
         const { user, token } = await run(async (identity) => {
-          const user = await identity.addUser({
-            email: options.email,
-            displayName: options.name,
-            role: options.role,
-            partnerId: options.partner ?? null,
-          });
+          const user = await identity.addUser(
+            {
+              email: options.email,
+              displayName: options.name,
+              role: options.role,
+              partnerId: options.partner ?? null,
+            },
+            operator,
+          );
           return {
             user,
             token: options.token
-              ? await identity.issueUserToken(user.id, 'created with the user')
+              ? await identity.issueUserToken(user.id, operator, 'created with the user')
               : undefined,
           };
         });
@@ -72,7 +81,7 @@ export function registerIdentityCommands(program: Command): void {
     .option('--label <label>')
     .action(async (email: string, options: { label?: string }) => {
       const token = await run(async (identity) =>
-        identity.issueUserToken((await identity.user(email)).id, options.label),
+        identity.issueUserToken((await identity.user(email)).id, operator, options.label),
       );
       print(shownOnce(token.token));
     });
@@ -99,12 +108,15 @@ export function registerIdentityCommands(program: Command): void {
     .requiredOption('--scopes <list>', `comma-separated: ${SYSTEM_SCOPES.join(', ')}`)
     .action(async (options: { name: string; system: SystemKind; scopes: string }) => {
       const token = await run(async (identity) => {
-        await identity.addSystemClient({
-          name: options.name,
-          system: options.system,
-          scopes: list(options.scopes) as SystemScope[],
-        });
-        return identity.issueSystemToken(options.name, 'created with the client');
+        await identity.addSystemClient(
+          {
+            name: options.name,
+            system: options.system,
+            scopes: list(options.scopes) as SystemScope[],
+          },
+          operator,
+        );
+        return identity.issueSystemToken(options.name, operator, 'created with the client');
       });
       print(`added system client ${options.name}\n${shownOnce(token.token)}`);
     });
@@ -130,7 +142,7 @@ export function registerIdentityCommands(program: Command): void {
     .action(async (partner: string, options: { scopes: string; label?: string }) => {
       requirePartner(partner);
       const token = await run((identity) =>
-        identity.issuePartnerToken(partner, list(options.scopes) as PartnerScope[], options.label),
+        identity.issuePartnerToken(partner, list(options.scopes) as PartnerScope[], operator, options.label),
       );
       print(shownOnce(token.token));
     });
@@ -139,7 +151,7 @@ export function registerIdentityCommands(program: Command): void {
     .description('revoke a token by its lookup id (the part after the first underscore)')
     .argument('<lookup>')
     .action(async (lookup: string) => {
-      const revoked = await run((identity) => identity.revokeToken(lookup));
+      const revoked = await run((identity) => identity.revokeToken(lookup, operator));
       if (!revoked) throw new CliFailure(`no active token ${lookup}`, EXIT.findings);
       print(`revoked ${lookup}`);
     });

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { queryRows } from '../platform/database/sql.js';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Actor } from '../audit/actor.js';
+import { AuditService } from '../audit/audit.service.js';
+import { queryRows, type Queryable } from '../platform/database/sql.js';
 import { mintToken, parseToken, secretMatches, type TokenKind } from './access-token.js';
 import { GatewayError, GatewayErrorCode } from './gateway.exception.js';
 import {
@@ -64,14 +66,15 @@ interface TokenRow {
  */
 @Injectable()
 export class IdentityService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
-  async addUser(input: {
-    email: string;
-    displayName: string;
-    role: UserRole;
-    partnerId?: string | null;
-  }): Promise<UserRecord> {
+  async addUser(
+    input: { email: string; displayName: string; role: UserRole; partnerId?: string | null },
+    actor: Actor,
+  ): Promise<UserRecord> {
     if (!USER_ROLES.includes(input.role))
       throw new GatewayError(GatewayErrorCode.InvalidInput, `unknown role ${input.role}`);
     const supplier = input.role === 'supplier-user' || input.role === 'supplier-admin';
@@ -84,12 +87,22 @@ export class IdentityService {
       );
     }
     try {
-      const [row] = await queryRows<{ id: string }>(
-        this.dataSource,
-        `INSERT INTO app_user (email, display_name, role, partner_id) VALUES ($1, $2, $3, $4) RETURNING id::text AS id`,
-        [input.email.trim().toLowerCase(), input.displayName, input.role, input.partnerId ?? null],
-      );
-      return this.user(row!.id);
+      return await this.dataSource.transaction(async (tx) => {
+        const [row] = await queryRows<{ id: string }>(
+          tx,
+          `INSERT INTO app_user (email, display_name, role, partner_id) VALUES ($1, $2, $3, $4) RETURNING id::text AS id`,
+          [input.email.trim().toLowerCase(), input.displayName, input.role, input.partnerId ?? null],
+        );
+        const user = await this.user(row!.id, tx);
+        await this.audit.record(tx, {
+          actor,
+          action: 'user.added',
+          target: { type: 'user', id: user.id },
+          partnerId: user.partnerId,
+          after: { email: user.email, role: user.role, partnerId: user.partnerId },
+        });
+        return user;
+      });
     } catch (error) {
       if ((error as { code?: string }).code === '23505') {
         throw new GatewayError(GatewayErrorCode.Conflict, `a user with the email ${input.email} exists`);
@@ -98,10 +111,10 @@ export class IdentityService {
     }
   }
 
-  async user(idOrEmail: string): Promise<UserRecord> {
+  async user(idOrEmail: string, db: Queryable = this.dataSource): Promise<UserRecord> {
     const byEmail = idOrEmail.includes('@');
     const [row] = await queryRows<UserRecord>(
-      this.dataSource,
+      db,
       `SELECT id::text AS id, email, display_name AS "displayName", role, partner_id AS "partnerId", active
          FROM app_user WHERE ${byEmail ? 'email = lower($1)' : 'id::text = $1'}`,
       [idOrEmail],
@@ -118,11 +131,10 @@ export class IdentityService {
     );
   }
 
-  async addSystemClient(input: {
-    name: string;
-    system: SystemKind;
-    scopes: SystemScope[];
-  }): Promise<SystemClientRecord> {
+  async addSystemClient(
+    input: { name: string; system: SystemKind; scopes: SystemScope[] },
+    actor: Actor,
+  ): Promise<SystemClientRecord> {
     if (!SYSTEM_KINDS.includes(input.system)) {
       throw new GatewayError(
         GatewayErrorCode.InvalidInput,
@@ -137,13 +149,21 @@ export class IdentityService {
       );
     }
     try {
-      const [row] = await queryRows<SystemClientRecord>(
-        this.dataSource,
-        `INSERT INTO system_client (name, system, scopes) VALUES ($1, $2, $3)
-         RETURNING id::text AS id, name, system, scopes, active`,
-        [input.name, input.system, input.scopes],
-      );
-      return row!;
+      return await this.dataSource.transaction(async (tx) => {
+        const [row] = await queryRows<SystemClientRecord>(
+          tx,
+          `INSERT INTO system_client (name, system, scopes) VALUES ($1, $2, $3)
+           RETURNING id::text AS id, name, system, scopes, active`,
+          [input.name, input.system, input.scopes],
+        );
+        await this.audit.record(tx, {
+          actor,
+          action: 'system-client.added',
+          target: { type: 'system-client', id: row!.id },
+          after: { name: row!.name, system: row!.system, scopes: row!.scopes },
+        });
+        return row!;
+      });
     } catch (error) {
       if ((error as { code?: string }).code === '23505') {
         throw new GatewayError(GatewayErrorCode.Conflict, `a system client named ${input.name} exists`);
@@ -159,23 +179,28 @@ export class IdentityService {
     );
   }
 
-  async issueUserToken(userId: string, label?: string): Promise<IssuedToken> {
+  async issueUserToken(userId: string, actor: Actor, label?: string): Promise<IssuedToken> {
     const user = await this.user(userId);
-    return this.issue('user', { user_id: user.id }, [], label);
+    return this.issue('user', { user_id: user.id }, [], actor, label, user.partnerId);
   }
 
-  async issueSystemToken(clientName: string, label?: string): Promise<IssuedToken> {
+  async issueSystemToken(clientName: string, actor: Actor, label?: string): Promise<IssuedToken> {
     const [client] = await queryRows<{ id: string }>(
       this.dataSource,
       `SELECT id::text AS id FROM system_client WHERE name = $1`,
       [clientName],
     );
     if (!client) throw new GatewayError(GatewayErrorCode.NotFound, `no system client ${clientName}`);
-    return this.issue('system', { client_id: client.id }, [], label);
+    return this.issue('system', { client_id: client.id }, [], actor, label, null);
   }
 
   /** A partner credential (test credentials until API keys and OAuth2 arrive). */
-  async issuePartnerToken(partnerId: string, scopes: PartnerScope[], label?: string): Promise<IssuedToken> {
+  async issuePartnerToken(
+    partnerId: string,
+    scopes: PartnerScope[],
+    actor: Actor,
+    label?: string,
+  ): Promise<IssuedToken> {
     const unknown = scopes.filter((s) => !PARTNER_SCOPES.includes(s));
     if (unknown.length > 0) {
       throw new GatewayError(
@@ -183,16 +208,27 @@ export class IdentityService {
         `unknown partner scopes ${unknown.join(', ')}; expected ${PARTNER_SCOPES.join(', ')}`,
       );
     }
-    return this.issue('partner', { partner_id: partnerId }, scopes, label);
+    return this.issue('partner', { partner_id: partnerId }, scopes, actor, label, partnerId);
   }
 
-  async revokeToken(lookup: string): Promise<boolean> {
-    const rows = await queryRows(
-      this.dataSource,
-      `UPDATE access_token SET revoked_at = now() WHERE lookup = $1 AND revoked_at IS NULL RETURNING id`,
-      [lookup],
-    );
-    return rows.length === 1;
+  async revokeToken(lookup: string, actor: Actor): Promise<boolean> {
+    return this.dataSource.transaction(async (tx) => {
+      const [row] = await queryRows<{ id: string; subject_kind: string; partner_id: string | null }>(
+        tx,
+        `UPDATE access_token SET revoked_at = now() WHERE lookup = $1 AND revoked_at IS NULL
+         RETURNING id::text AS id, subject_kind, partner_id`,
+        [lookup],
+      );
+      if (!row) return false;
+      await this.audit.record(tx, {
+        actor,
+        action: 'access-token.revoked',
+        target: { type: 'access-token', id: row.id },
+        partnerId: row.partner_id,
+        after: { lookup, subjectKind: row.subject_kind },
+      });
+      return true;
+    });
   }
 
   /** The principal a token stands for, or undefined when it is unknown, revoked, expired or inactive. */
@@ -259,11 +295,28 @@ export class IdentityService {
     kind: TokenKind,
     subject: { user_id?: string; client_id?: string; partner_id?: string },
     scopes: string[],
-    label?: string,
+    actor: Actor,
+    label: string | undefined,
+    partnerId: string | null,
   ): Promise<IssuedToken> {
     const minted = mintToken(kind);
+    return this.dataSource.transaction((tx) =>
+      this.insertToken(tx, minted, kind, subject, scopes, actor, label, partnerId),
+    );
+  }
+
+  private async insertToken(
+    tx: EntityManager,
+    minted: ReturnType<typeof mintToken>,
+    kind: TokenKind,
+    subject: { user_id?: string; client_id?: string; partner_id?: string },
+    scopes: string[],
+    actor: Actor,
+    label: string | undefined,
+    partnerId: string | null,
+  ): Promise<IssuedToken> {
     const [row] = await queryRows<{ id: string }>(
-      this.dataSource,
+      tx,
       `INSERT INTO access_token (lookup, secret_hash, subject_kind, user_id, client_id, partner_id, scopes, label)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id::text AS id`,
       [
@@ -277,6 +330,14 @@ export class IdentityService {
         label ?? null,
       ],
     );
+    // The token itself is never recorded; its lookup id is enough to find and revoke it.
+    await this.audit.record(tx, {
+      actor,
+      action: 'access-token.issued',
+      target: { type: 'access-token', id: row!.id },
+      partnerId,
+      after: { lookup: minted.lookup, subjectKind: kind, ...subject, scopes, label: label ?? null },
+    });
     return { token: minted.token, id: row!.id, lookup: minted.lookup };
   }
 }

@@ -33,27 +33,34 @@ describe('every principal kind, allowed and refused on a sample route of each sc
     db = await createTestDatabase('access');
     gateway = await startTestGateway({ DATABASE_URL: db.url, BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN });
     const identity = gateway.app.get(IdentityService);
+    const setup = { kind: 'cli', name: 'test-setup' } as const;
     tokens.set('bootstrap-admin', ADMIN_TOKEN);
     const user = async (who: Who, role: 'admin' | 'buyer' | 'supplier-user', partnerId?: string) => {
-      const u = await identity.addUser({ email: `${who}@example.com`, displayName: who, role, partnerId });
-      tokens.set(who, (await identity.issueUserToken(u.id)).token);
+      const u = await identity.addUser(
+        { email: `${who}@example.com`, displayName: who, role, partnerId },
+        setup,
+      );
+      tokens.set(who, (await identity.issueUserToken(u.id, setup)).token);
     };
     await user('admin', 'admin');
     await user('buyer', 'buyer');
     await user('acme-user', 'supplier-user', 'acme-fasteners');
     await user('nordic-user', 'supplier-user', 'nordic-castings');
-    tokens.set('acme-profile', (await identity.issuePartnerToken('acme-fasteners', ['profile:read'])).token);
+    tokens.set(
+      'acme-profile',
+      (await identity.issuePartnerToken('acme-fasteners', ['profile:read'], setup)).token,
+    );
     tokens.set(
       'acme-documents-only',
-      (await identity.issuePartnerToken('acme-fasteners', ['documents:write'])).token,
+      (await identity.issuePartnerToken('acme-fasteners', ['documents:write'], setup)).token,
     );
     const client = async (
       who: Who,
       system: 'erp' | 'mes' | 'other',
       scopes: ('partners:read' | 'operations:read' | 'operations:write' | 'plant-events:write')[],
     ) => {
-      await identity.addSystemClient({ name: who, system, scopes });
-      tokens.set(who, (await identity.issueSystemToken(who)).token);
+      await identity.addSystemClient({ name: who, system, scopes }, setup);
+      tokens.set(who, (await identity.issueSystemToken(who, setup)).token);
     };
     await client('erp', 'erp', ['partners:read']);
     await client('ops', 'other', ['operations:read', 'operations:write']);
@@ -97,6 +104,7 @@ describe('every principal kind, allowed and refused on a sample route of each sc
       admits: ['bootstrap-admin', 'admin', 'ops'],
       okStatus: 404,
     },
+    { method: 'get', path: '/admin/audit-log', admits: ['bootstrap-admin', 'admin', 'ops'] },
     { method: 'get', path: '/health/live', admits: everyone },
   ];
 
@@ -139,6 +147,22 @@ describe('every principal kind, allowed and refused on a sample route of each sc
     );
   });
 
+  it('shows administrative actions in the audit log, with who did them', async () => {
+    const res = await call('admin', 'get', '/admin/audit-log?action=access-token.issued&limit=500').expect(
+      200,
+    );
+    const issuedForAcme = res.body.items.filter(
+      (e: { partnerId: string | null }) => e.partnerId === 'acme-fasteners',
+    );
+    expect(issuedForAcme.length).toBeGreaterThanOrEqual(3);
+    expect(issuedForAcme[0]).toMatchObject({
+      actor: { kind: 'cli', display: expect.stringContaining('test-setup') },
+    });
+    expect(JSON.stringify(res.body)).not.toMatch(/sg[usp]_[a-z2-7]{12}_[A-Za-z0-9]{40}/);
+    const bad = await call('admin', 'get', '/admin/audit-log?from=yesterday').expect(400);
+    expect(bad.body).toMatchObject({ status: 400, detail: 'from is not an ISO 8601 date-time' });
+  });
+
   it('rejects malformed, tampered, unknown and revoked tokens', async () => {
     const good = tokens.get('acme-profile')!;
     const tampered = `${good.slice(0, 20)}${good[20] === 'A' ? 'B' : 'A'}${good.slice(21)}`;
@@ -151,9 +175,10 @@ describe('every principal kind, allowed and refused on a sample route of each sc
       await request(gateway.url).get('/me').set('authorization', `Bearer ${bad}`).expect(401);
     }
     const identity = gateway.app.get(IdentityService);
-    const issued = await identity.issuePartnerToken('acme-fasteners', ['profile:read']);
+    const setup = { kind: 'cli', name: 'test' } as const;
+    const issued = await identity.issuePartnerToken('acme-fasteners', ['profile:read'], setup);
     await request(gateway.url).get('/me').set('authorization', `Bearer ${issued.token}`).expect(200);
-    expect(await identity.revokeToken(issued.lookup)).toBe(true);
+    expect(await identity.revokeToken(issued.lookup, setup)).toBe(true);
     await request(gateway.url).get('/me').set('authorization', `Bearer ${issued.token}`).expect(401);
   });
 });

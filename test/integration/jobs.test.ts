@@ -2,6 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnSync } from 'node:child_process';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeActor } from '../../src/audit/actor.js';
+import { AuditService } from '../../src/audit/audit.service.js';
 import { DiagnosticsService } from '../../src/platform/diagnostics/diagnostics.service.js';
 import {
   DeadLetterAlreadyReplayedError,
@@ -71,8 +73,23 @@ describe('jobs: retries, dead letters, replay', () => {
     });
     expect(letter!.attempts).toHaveLength(1);
 
-    await letters.replay(letter!.id, 'buyer@example.com');
-    await expect(letters.replay(letter!.id, 'again')).rejects.toBeInstanceOf(DeadLetterAlreadyReplayedError);
+    const ops = {
+      kind: 'user',
+      userId: 'u-ops',
+      email: 'ops@example.com',
+      role: 'admin',
+      partnerId: null,
+    } as const;
+    await letters.replay(letter!.id, ops, 'ERP is back');
+    await expect(letters.replay(letter!.id, ops)).rejects.toBeInstanceOf(DeadLetterAlreadyReplayedError);
+    // The replay is in the audit log, with who, why and the job it concerned.
+    const audit = await gateway.app.get(AuditService).query({ action: 'dead-letter.replayed' });
+    expect(audit.items[0]).toMatchObject({
+      actor: { kind: 'user', id: 'u-ops' },
+      target: { type: 'dead-letter', id: letter!.id },
+      after: { jobKey: 'diagnostics.probe:dead-run:0' },
+      note: 'ERP is back',
+    });
     // It fails permanently again, so it comes back as a new dead letter for the same job key.
     await until('the second dead letter', async () => {
       const all = (await letters.list({ includeReplayed: true })).filter(
@@ -80,7 +97,7 @@ describe('jobs: retries, dead letters, replay', () => {
       );
       return all.length === 2 ? all : undefined;
     });
-    expect((await letters.get(letter!.id)).replayedBy).toBe('buyer@example.com');
+    expect((await letters.get(letter!.id)).replayedBy).toBe(describeActor(ops));
   });
 
   it('answers `gateway dead-letters list` and `replay` from the command line', async () => {

@@ -34,6 +34,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     if (config.MIGRATIONS_RUN) {
       const applied = await runMigrations(endpoint);
       if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
+      await endpoint.settle();
     }
     SecretFiles.for(config).tokenSigningKey(config);
 

@@ -8,6 +8,8 @@ export interface DatabaseEndpoint {
   readonly embedded: boolean;
   /** Connections this process may open: exactly one for the embedded database. */
   readonly poolSize: number;
+  /** Waits until connections closed by earlier users (migrations, a CLI step) are gone. */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -19,9 +21,16 @@ export async function openDatabaseEndpoint(
       url: config.DATABASE_URL!,
       embedded: false,
       poolSize: config.DATABASE_POOL_SIZE,
+      settle: async () => {},
       close: async () => {},
     };
   }
   const embedded = await EmbeddedPostgres.start(config.DATA_DIR);
-  return { url: embedded.url, embedded: true, poolSize: 1, close: () => embedded.stop() };
+  return {
+    url: embedded.url,
+    embedded: true,
+    poolSize: 1,
+    settle: () => embedded.settle(),
+    close: () => embedded.stop(),
+  };
 }

@@ -45,6 +45,17 @@ export class EmbeddedPostgres {
     }
   }
 
+  /**
+   * Resolves once no client is connected. The server frees a closed connection's slot a moment after
+   * the client ends it; a new client arriving in between is turned away ("too many connections").
+   */
+  async settle(timeoutMs = 2000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.server.getStats().activeConnections > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
   /** Stops the socket server, then PGlite (which writes its state), then releases the directory. */
   async stop(): Promise<void> {
     try {

@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { Actor } from '../../audit/actor.js';
+import { describeActor } from '../../audit/actor.js';
+import { AuditService } from '../../audit/audit.service.js';
 import { queryRows } from '../database/sql.js';
 import type { AttemptRecord } from './outbox.repository.js';
 
@@ -40,7 +43,10 @@ const COLUMNS = `id::text AS "id", outbox_id::text AS "outboxId", job_key AS "jo
 /** Jobs that ran out of attempts, kept with payload and history until someone replays them. */
 @Injectable()
 export class DeadLetterService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   async list(options: { includeReplayed?: boolean; limit?: number } = {}): Promise<DeadLetter[]> {
     return queryRows<DeadLetter>(
@@ -67,7 +73,7 @@ export class DeadLetterService {
    * Puts the job back in the outbox with fresh attempts, under the same job key, so the effect's
    * idempotency key is unchanged: a replay can never double an effect that did happen.
    */
-  async replay(id: string, by: string): Promise<DeadLetter> {
+  async replay(id: string, actor: Actor, note?: string): Promise<DeadLetter> {
     return this.dataSource.transaction(async (tx) => {
       const [letter] = await queryRows<DeadLetter>(
         tx,
@@ -85,8 +91,17 @@ export class DeadLetterService {
       const [replayed] = await queryRows<DeadLetter>(
         tx,
         `UPDATE dead_letter SET replayed_at = now(), replayed_by = $2 WHERE id = $1 RETURNING ${COLUMNS}`,
-        [id, by],
+        [id, describeActor(actor)],
       );
+      await this.audit.record(tx, {
+        actor,
+        action: 'dead-letter.replayed',
+        target: { type: 'dead-letter', id: letter.id },
+        before: { replayedAt: null, jobKey: letter.jobKey, error: letter.error },
+        after: { replayedAt: replayed!.replayedAt, jobKey: letter.jobKey },
+        correlationId: letter.correlationId,
+        note: note ?? null,
+      });
       return replayed!;
     });
   }

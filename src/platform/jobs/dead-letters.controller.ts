@@ -11,7 +11,7 @@ import {
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../../gateway/access-rules.js';
 import { CurrentPrincipal } from '../../gateway/current-principal.decorator.js';
-import { describePrincipal, type Principal } from '../../gateway/principal.js';
+import type { Principal } from '../../gateway/principal.js';
 import {
   DeadLetterAlreadyReplayedError,
   DeadLetterNotFoundError,
@@ -82,7 +82,7 @@ export class DeadLettersController {
   })
   async replay(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<DeadLetter> {
     try {
-      return await this.letters.replay(id, describePrincipal(principal));
+      return await this.letters.replay(id, principal);
     } catch (error) {
       if (error instanceof DeadLetterNotFoundError) throw new NotFoundException(error.message);
       if (error instanceof DeadLetterAlreadyReplayedError) throw new ConflictException(error.message);
