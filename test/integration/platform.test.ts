@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiagnosticsService } from '../../src/platform/diagnostics/diagnostics.service.js';
+import { JOB_DRIVER, type JobDriver } from '../../src/platform/jobs/job-driver.js';
 import { SecondProcessError } from '../../src/platform/database/single-process-guard.js';
 import { signingKeyFile, startTestGateway } from '../support/gateway.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
@@ -94,6 +95,17 @@ describe('the gateway on PostgreSQL with in-process jobs', () => {
 
   it('refuses a second process on the same database without Redis', async () => {
     await expect(startTestGateway({ DATABASE_URL: db.url })).rejects.toBeInstanceOf(SecondProcessError);
+  });
+
+  it('answers 503 problem+json naming the dependency that is down', async () => {
+    await gateway.app.get<JobDriver>(JOB_DRIVER).stop();
+    const res = await request(gateway.url).get('/health').expect(503);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({
+      type: 'urn:supplier-gateway:problem:unavailable',
+      status: 503,
+      errors: { status: 'error', error: { jobs: { status: 'down', problem: 'stopped' } } },
+    });
   });
 });
 

@@ -47,29 +47,36 @@ export class HealthController {
   })
   @ApiResponse({
     status: 503,
-    description: 'A dependency is down',
+    description: 'A dependency is down: problem+json, with the health report in `errors`',
     content: {
-      'application/json': {
+      'application/problem+json': {
         example: {
-          status: 'error',
-          info: { database: { status: 'up', embedded: false } },
-          error: {
-            jobs: {
-              status: 'down',
-              driver: 'bullmq',
-              role: 'worker',
-              problem: 'redis: connect ECONNREFUSED',
+          type: 'urn:supplier-gateway:problem:unavailable',
+          title: 'Service unavailable',
+          status: 503,
+          errors: {
+            status: 'error',
+            info: { database: { status: 'up', embedded: false } },
+            error: {
+              jobs: {
+                status: 'down',
+                driver: 'bullmq',
+                role: 'worker',
+                problem: 'redis: connect ECONNREFUSED',
+              },
+            },
+            details: {
+              database: { status: 'up', embedded: false },
+              jobs: {
+                status: 'down',
+                driver: 'bullmq',
+                role: 'worker',
+                problem: 'redis: connect ECONNREFUSED',
+              },
             },
           },
-          details: {
-            database: { status: 'up', embedded: false },
-            jobs: {
-              status: 'down',
-              driver: 'bullmq',
-              role: 'worker',
-              problem: 'redis: connect ECONNREFUSED',
-            },
-          },
+          instance: '/health',
+          correlationId: '6f1c2a7e-2b1d-4c1e-9a43-0d6f5a3b9e10',
         },
       },
     },

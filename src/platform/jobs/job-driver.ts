@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+
 /** How jobs reach a worker: BullMQ on Redis, or an in-process runner over the outbox. */
 export interface JobDriver {
   readonly kind: 'bullmq' | 'in-process';
@@ -11,6 +14,7 @@ export interface JobDriver {
 
 export const JOB_DRIVER = Symbol('JOB_DRIVER');
 
+/** Names a worker in locks and attempt histories: host, process, and a random part per driver. */
 export function workerId(): string {
-  return `${process.env.HOSTNAME ?? 'local'}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 }
