@@ -7,6 +7,7 @@ import { SecretFiles } from '../platform/secrets/secret-files.js';
 import { CliFailure, cliConfig, EXIT, print } from './cli-context.js';
 import { registerDeadLetterCommands } from './dead-letters.command.js';
 import { registerDiagnosticsCommands } from './diagnostics.command.js';
+import { registerEdiCommands } from './edi.command.js';
 import { registerIdentityCommands } from './identity.command.js';
 import { registerPartnerCommands } from './partners.command.js';
 
@@ -67,6 +68,7 @@ configCommand
 registerIdentityCommands(program);
 registerDeadLetterCommands(program);
 registerDiagnosticsCommands(program);
+registerEdiCommands(program);
 registerPartnerCommands(program);
 
 try {

@@ -233,6 +233,7 @@ export const X12_ISSUE_CODES = {
   'ge-control-mismatch': ['AK905', '4'],
   'ge-set-count': ['AK905', '5'],
   'gs-control-number': ['AK905', '6'],
+  'ge-control-number': ['AK905', '6'],
   'gs-sender': ['AK905', '7'],
   'gs-receiver': ['AK905', '8'],
   'gs-agency': ['AK905', '9'],

@@ -104,6 +104,21 @@ describe('envelope validation', () => {
     expect(codes(r)).toEqual(['isa-version-unsupported:TA105:003']);
   });
 
+  it('rejects an ISA12 that is no I11 version (017), found by the corpus: "00000", "00040"', () => {
+    for (const version of ['00000', '00040', '01401', '00411']) {
+      const r = validateX12(po({ isa: { version, isa11: 'U' }, gs: { version: '004010' } }));
+      expect(codes(r), version).toEqual(['isa-version:TA105:017']);
+      expect(r.interchanges[0]!.status).toBe('rejected');
+    }
+    for (const version of ['00200', '00204', '00300', '00307', '00401', '00406', '00501', '00801']) {
+      const isa11 = Number(version) >= 402 ? '^' : 'U';
+      expect(codes(validateX12(po({ isa: { version, isa11 } }))), version).toEqual([]);
+    }
+    // An ISA12 that is no version at all is not also "unsupported".
+    const r = validateX12(po({ isa: { version: '00000', isa11: 'U' } }), { interchangeVersions: ['00401'] });
+    expect(codes(r)).toEqual(['isa-version:TA105:017']);
+  });
+
   it('warns on ISA11 "U" in a 00402+ interchange and reads no repetition separator', () => {
     const r = validateX12(po({ isa: { isa11: 'U', version: '00403' } }));
     expect(r.issues.map((i) => [i.kind, i.severity])).toEqual([['isa-repetition-separator', 'warning']]);
@@ -153,6 +168,7 @@ describe('envelope validation', () => {
       'gs-control-number:AK905:6',
       'gs-agency:AK905:9',
       'gs-version:AK905:2',
+      'ge-control-number:AK905:6',
     ]);
   });
 
@@ -190,6 +206,23 @@ describe('envelope validation', () => {
       level: 'group',
       controlNumbers: { interchange: '000000101', group: '7' },
     });
+  });
+
+  it('checks GE02 syntax like GS06 (AK905 6), found by the corpus: a garbage GE02 is 4 and 6', () => {
+    const r = validateX12(po({ trailer: 'GE*1*<TOO_LONG_AND_NOT_NUMERIC>~IEA*1*000000101~' }));
+    expect(codes(r)).toEqual(['ge-control-mismatch:AK905:4', 'ge-control-number:AK905:6']);
+    expect(r.issues[1]).toMatchObject({
+      level: 'group',
+      segmentId: 'GE',
+      elementPosition: 2,
+      segmentIndex: 8,
+    });
+    expect(r.interchanges[0]!.groups[0]!.status).toBe('rejected');
+    // Ten digits: too long even when GS06 says the same.
+    const long = validateX12(
+      po({ gs: { control: '1234567890' }, trailer: 'GE*1*1234567890~IEA*1*000000101~' }),
+    );
+    expect(codes(long)).toEqual(['gs-control-number:AK905:6', 'ge-control-number:AK905:6']);
   });
 
   it('checks SE01 and SE02 (AK502 4, 3)', () => {

@@ -29,6 +29,7 @@ import {
   codeVersionFor,
   groupVersionNumber,
   interchangeVersionNumber,
+  isInterchangeVersionCode,
   type X12CodeVersion,
 } from './versions.js';
 
@@ -101,6 +102,27 @@ const ISA_FIELDS: readonly (readonly [X12IssueKind, number])[] = [
 ];
 
 const DIGITS = /^\d+$/;
+
+/** ST/SE element rules (DE, min, max): ST01 143 ID 3/3, ST02 329 AN 4/9, ST03 1705 AN 1/35; SE01 96 N0 1/10. */
+const ST_ELEMENTS: readonly (readonly [string, number, number])[] = [
+  ['143', 3, 3],
+  ['329', 4, 9],
+  ['1705', 1, 35],
+];
+const SE_ELEMENTS: readonly (readonly [string, number, number])[] = [
+  ['96', 1, 10],
+  ['329', 4, 9],
+];
+
+/** Element `n` is all ASCII digits, checked on the bytes (no string built). */
+function allDigits(view: X12SegmentView, n: number): boolean {
+  const bytes = view.elementBytesView(n);
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b < 0x30 || b > 0x39) return false;
+  }
+  return bytes.length > 0;
+}
 const ALNUM2 = /^[A-Z0-9]{2}$/;
 
 /**
@@ -413,9 +435,13 @@ export class X12EnvelopeValidator implements X12TokenListener {
     check(9, isValidYymmdd(h.date), `ISA09 "${h.date}" is not a YYMMDD date`);
     check(10, isValidTime(h.time, false), `ISA10 "${h.time}" is not an HHMM time`);
     const version = interchangeVersionNumber(h.version);
-    check(12, version !== undefined, `ISA12 "${h.version}" is not a version number`);
+    check(
+      12,
+      isInterchangeVersionCode(h.version),
+      `ISA12 "${h.version}" is not an interchange version (I11)`,
+    );
     const supported = this.options.interchangeVersions;
-    if (!bad.has(12) && version !== undefined && supported && !supported.includes(h.version)) {
+    if (!bad.has(12) && isInterchangeVersionCode(h.version) && supported && !supported.includes(h.version)) {
       this.isaIssue(
         'isa-version-unsupported',
         12,
@@ -429,7 +455,8 @@ export class X12EnvelopeValidator implements X12TokenListener {
     check(15, h.usage === 'P' || h.usage === 'T' || h.usage === 'I', 'ISA15 is not P, T or I');
     const d = view.delimiters;
     const isa11 = h.standardsIdOrRepetition;
-    if (!bad.has(11) && version !== undefined) {
+    // ISA11's meaning depends on ISA12; with no valid version there is nothing to check it against.
+    if (!bad.has(11) && version !== undefined && isInterchangeVersionCode(h.version)) {
       if (version >= 402) {
         if (isa11 === 'U') {
           // Many 00402+ senders keep the pre-00402 "U": read as "no repetition separator".
@@ -705,6 +732,14 @@ export class X12EnvelopeValidator implements X12TokenListener {
         },
       );
     }
+    // GE02 is the group control number too (DE 28, N0 1/9): its syntax is checked like GS06's.
+    if (!DIGITS.test(control) || control.length > 9) {
+      this.add('group', 'ge-control-number', `GE02 "${clip(control)}" is not a 1–9 digit number`, view, {
+        segmentId: 'GE',
+        elementPosition: 2,
+        badValue: control,
+      });
+    }
     this.deliver(view);
     this.endGroup();
   }
@@ -771,11 +806,7 @@ export class X12EnvelopeValidator implements X12TokenListener {
     this.context.positionInSet = 1;
     const maxElements =
       groupVersionNumber(group.version) !== undefined && groupVersionNumber(group.version)! < 4030 ? 2 : 3;
-    this.checkStSe(view, 'ST', maxElements, [
-      ['143', 3, 3],
-      ['329', 4, 9],
-      ['1705', 1, 35],
-    ]);
+    this.checkStSe(view, 'ST', maxElements, ST_ELEMENTS);
     if (id === '') this.add('set', 'st-set-id', 'ST01 is missing', view);
     else if (!/^\d{3}$/.test(id)) {
       this.add('set', 'st-set-id', `ST01 "${clip(id)}" is not a transaction set identifier`, view);
@@ -848,6 +879,8 @@ export class X12EnvelopeValidator implements X12TokenListener {
     for (let k = 1; k <= Math.min(elements.length, maxElements); k++) {
       const [ref, min, max] = elements[k - 1]!;
       const len = view.elementLength(k);
+      // Checked once per set on the hot path: the finding's details are built only when there is one.
+      if (len >= min && len <= max && (k !== 1 || allDigits(view, 1))) continue;
       const base = { ...at, elementPosition: k, elementReference: ref };
       if (len === 0) {
         if (k <= 2) this.add('element', 'element-missing', `${id}${pad2(k)} is missing`, view, base);
@@ -899,10 +932,7 @@ export class X12EnvelopeValidator implements X12TokenListener {
     const set = this.set!;
     this.context.positionInSet++;
     set.segmentCount++;
-    this.checkStSe(view, 'SE', 2, [
-      ['96', 1, 10],
-      ['329', 4, 9],
-    ]);
+    this.checkStSe(view, 'SE', 2, SE_ELEMENTS);
     const count = view.element(1);
     const control = view.element(2);
     set.trailer = { declaredCount: count, controlNumber: control };

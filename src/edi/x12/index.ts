@@ -40,3 +40,4 @@ export {
 } from './ack-builder.js';
 export { expectedFunctionalId, isAcknowledgmentSet } from './functional-groups.js';
 export type { X12CodeVersion } from './versions.js';
+export { SUPPORTED_X12_SETS, SUPPORTED_X12_VERSIONS, isSupportedX12Set } from './supported-sets.js';

@@ -28,6 +28,27 @@ export class ByteSource {
     this.bytes = bytes;
     this.length = length;
     this.text = undefined;
+    this.requests = 0;
+  }
+
+  private requests = 0;
+
+  /**
+   * Latin-1 value of `bytes[start..end)`. The first values of a region are decoded on their own, so
+   * that a validation pass reading only envelope fields never turns a whole 1 MiB chunk into a string;
+   * past that, one string of the region makes every further value a cheap `substring`.
+   */
+  slice(start: number, end: number): string {
+    // One request per 256 bytes: envelope-only readers stay far below, value readers pass it quickly.
+    if (this.text === undefined && ++this.requests <= (this.length >> 8) + 16) {
+      const bytes = this.bytes;
+      if (end - start > 32)
+        return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+      let value = '';
+      for (let i = start; i < end; i++) value += String.fromCharCode(bytes[i]!);
+      return value;
+    }
+    return this.latin1().substring(start, end);
   }
 
   latin1(): string {
@@ -122,6 +143,14 @@ export class X12SegmentView {
     return this.source.bytes.slice(from, to);
   }
 
+  /** @internal The bytes of element `n` without a copy, valid only during the callback. */
+  elementBytesView(n: number): Uint8Array {
+    if (n < 0 || n > this.sepCount) return new Uint8Array(0);
+    const from = n === 0 ? this.start : this.seps[n - 1]! + 1;
+    const to = n === this.sepCount ? this.end : this.seps[n]!;
+    return this.source.bytes.subarray(from, to);
+  }
+
   /** Components of element `n` split on the interchange's component separator (ISA16). */
   components(n: number): string[] {
     return this.element(n).split(this.delimiters.component);
@@ -151,6 +180,6 @@ export class X12SegmentView {
     const to = n === this.sepCount ? this.end : this.seps[n]!;
     if (from === to) return '';
     if (this.utf8) return this.source.utf8(from, to);
-    return this.source.latin1().substring(from, to);
+    return this.source.slice(from, to);
   }
 }

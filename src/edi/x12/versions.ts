@@ -22,6 +22,14 @@ export function interchangeVersionNumber(isa12: string): number | undefined {
   return Number(isa12);
 }
 
+/**
+ * ISA12 values of code list I11 (00200, 00201, 00204, 00300–00307, 00400–00406, 00501…): always
+ * "00", a major version 2–9, "0", a release digit. "00000" or "00040" name no version (TA105 017).
+ */
+export function isInterchangeVersionCode(isa12: string): boolean {
+  return /^00[2-9]0\d$/.test(isa12);
+}
+
 /** The code-list family a version answers with: 004010 lists up to 004060, 005010 lists from 005010. */
 export type X12CodeVersion = '004010' | '005010';
 

@@ -1,0 +1,221 @@
+import { createReadStream, closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { X12parser } from 'x12-parser';
+import { X12Reader, type X12Issue } from '../../src/edi/x12/index.js';
+
+/**
+ * One contender per process (bench/x12/run.ts spawns this file), so that peak RSS is its own. Every
+ * contender hands every element value, segment id included, to `Checksum` as a JS string.
+ *
+ *   node dist-bench/bench/x12/contenders.js <contender> <file>
+ *
+ * prints one JSON line: { contender, ms, values, checksum, issues, maxRssMb }.
+ */
+
+/** Order-sensitive and cheap, so that it does not dominate the figures it checks. */
+export class Checksum {
+  values = 0;
+  hash = 0;
+
+  add(value: string): void {
+    const n = value.length;
+    this.values++;
+    this.hash =
+      (Math.imul(this.hash, 31) + n + (n > 0 ? value.charCodeAt(0) * 7 + value.charCodeAt(n - 1) * 13 : 0)) |
+      0;
+  }
+}
+
+export interface ContenderResult {
+  readonly values: number;
+  /** `null` for the offsets-only ceiling, which builds no strings. */
+  readonly checksum: number | null;
+  /** Digest of our engine's findings (kind, code, offset, segment index, positions). */
+  readonly issues?: string;
+}
+
+// 64 KiB, the default chunk of a Node file stream (and what x12-parser and node-x12 get from createReadStream).
+const CHUNK = 1 << 16;
+
+/** Synchronous 1 MiB reads into one reused buffer: the reader copies what outlives a `write`. */
+function eachChunk(path: string, fn: (chunk: Uint8Array) => void): void {
+  const fd = openSync(path, 'r');
+  const buf = Buffer.allocUnsafe(CHUNK);
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, CHUNK, null);
+      if (n === 0) break;
+      fn(n === CHUNK ? buf : buf.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function issueDigest(issues: readonly X12Issue[]): string {
+  const rows = issues.map((i) => [
+    i.kind,
+    i.code,
+    i.offset,
+    i.segmentIndex,
+    i.segmentPosition,
+    i.elementPosition,
+  ]);
+  return `${issues.length}:${hashText(JSON.stringify(rows))}`;
+}
+
+function hashText(text: string): number {
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+  return h;
+}
+
+function tokenizeAll(path: string): ContenderResult {
+  const sum = new Checksum();
+  const reader = new X12Reader({
+    segment(view) {
+      sum.add(view.id);
+      const count = view.elementCount;
+      for (let n = 1; n <= count; n++) sum.add(view.element(n));
+    },
+  });
+  eachChunk(path, (chunk) => reader.write(chunk));
+  const result = reader.end();
+  return { values: sum.values, checksum: sum.hash, issues: issueDigest(result.issues) };
+}
+
+function validateOnly(path: string): ContenderResult {
+  const reader = new X12Reader();
+  eachChunk(path, (chunk) => reader.write(chunk));
+  const result = reader.end();
+  return { values: 0, checksum: null, issues: issueDigest(result.issues) };
+}
+
+async function x12Parser(path: string): Promise<ContenderResult> {
+  const sum = new Checksum();
+  await new Promise<void>((resolve, reject) => {
+    const parser = new X12parser();
+    parser.on('error', reject);
+    createReadStream(path)
+      .on('error', reject)
+      .pipe(parser)
+      .on('data', (segment: Record<string, string>) => {
+        sum.add(segment.name!);
+        for (let k = 1; segment[k] !== undefined; k++) sum.add(segment[k]);
+      })
+      .on('end', resolve);
+  });
+  return { values: sum.values, checksum: sum.hash };
+}
+
+interface NodeX12Segment {
+  tag: string;
+  elements: { value: string }[];
+}
+
+const require = createRequire(import.meta.url);
+
+function nodeX12(): { X12Parser: new (strict?: boolean) => any } {
+  return require('node-x12');
+}
+
+function visit(sum: Checksum, segment: NodeX12Segment | undefined): void {
+  if (!segment) return;
+  sum.add(segment.tag);
+  for (const element of segment.elements) sum.add(element.value);
+}
+
+function nodeX12Parse(path: string): ContenderResult {
+  const sum = new Checksum();
+  const { X12Parser } = nodeX12();
+  const parsed = new X12Parser(true).parse(readFileSync(path, 'latin1'));
+  const interchanges = Array.isArray(parsed) ? parsed : [parsed];
+  for (const ic of interchanges) {
+    visit(sum, ic.header);
+    for (const group of ic.functionalGroups) {
+      visit(sum, group.header);
+      for (const set of group.transactions) {
+        visit(sum, set.header);
+        for (const segment of set.segments) visit(sum, segment);
+        visit(sum, set.trailer);
+      }
+      visit(sum, group.trailer);
+    }
+    visit(sum, ic.trailer);
+  }
+  return { values: sum.values, checksum: sum.hash };
+}
+
+async function nodeX12Stream(path: string): Promise<ContenderResult> {
+  const sum = new Checksum();
+  const { X12Parser } = nodeX12();
+  await new Promise<void>((resolve, reject) => {
+    const parser = new X12Parser(true);
+    parser.on('error', reject);
+    createReadStream(path)
+      .on('error', reject)
+      .pipe(parser)
+      .on('data', (segment: NodeX12Segment) => visit(sum, segment))
+      .on('end', resolve);
+  });
+  return { values: sum.values, checksum: sum.hash };
+}
+
+/** The textbook approach: the whole file as one string, split on the terminator, then the separator. */
+function naiveSplit(path: string): ContenderResult {
+  const sum = new Checksum();
+  const text = readFileSync(path, 'latin1');
+  const element = text[3]!;
+  const terminator = text[105]!;
+  for (let segment of text.split(terminator)) {
+    while (segment.charCodeAt(0) === 10 || segment.charCodeAt(0) === 13) segment = segment.slice(1);
+    if (segment === '') continue;
+    for (const value of segment.split(element)) sum.add(value);
+  }
+  return { values: sum.values, checksum: sum.hash };
+}
+
+/** The ceiling: find every delimiter byte, build nothing. Values = separators + terminators. */
+function offsetsOnly(path: string): ContenderResult {
+  let element = -1;
+  let terminator = -1;
+  const cls = new Uint8Array(256);
+  let values = 0;
+  eachChunk(path, (chunk) => {
+    if (element < 0) {
+      element = chunk[3]!;
+      terminator = chunk[105]!;
+      cls[element] = 1;
+      cls[terminator] = 1;
+    }
+    let count = 0;
+    for (let i = 0; i < chunk.length; i++) if (cls[chunk[i]!] !== 0) count++;
+    values += count;
+  });
+  return { values, checksum: null };
+}
+
+export const CONTENDERS: Record<string, (path: string) => ContenderResult | Promise<ContenderResult>> = {
+  'tokenize-all': tokenizeAll,
+  validate: validateOnly,
+  'x12-parser': x12Parser,
+  'node-x12-parse': nodeX12Parse,
+  'node-x12-stream': nodeX12Stream,
+  'naive-split': naiveSplit,
+  ceiling: offsetsOnly,
+};
+
+async function main(): Promise<void> {
+  const [name, path] = process.argv.slice(2);
+  const run = name ? CONTENDERS[name] : undefined;
+  if (!run || !path) throw new Error(`usage: contenders.js <${Object.keys(CONTENDERS).join('|')}> <file>`);
+  const start = performance.now();
+  const result = await run(path);
+  const ms = performance.now() - start;
+  // resourceUsage().maxRSS is in kilobytes.
+  const maxRssMb = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(`${JSON.stringify({ contender: name, ms, ...result, maxRssMb })}\n`);
+}
+
+if (process.argv[1]?.endsWith('contenders.js')) await main();

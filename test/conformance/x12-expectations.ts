@@ -1,0 +1,846 @@
+/**
+ * Reviewed expectations for every X12 file of the shared corpus (`$CORPUS_DIR/x12`, `$CORPUS_DIR/invalid/x12`).
+ *
+ * Written from MANIFEST.tsv and the standards before the engine ran on the files; where the engine
+ * disagreed, the standard decided (see `quirks`, and the engine specs for the fixes it caused).
+ * Nothing of the corpus is copied here: only file names, control numbers and codes.
+ *
+ * Notation
+ * - Statuses: TA104 / AK501 / AK901 letters (A accepted, E accepted with errors, P partially accepted,
+ *   R rejected). Group and set statuses are the engine's verdict on the content even inside a rejected
+ *   interchange (which is answered by the TA1 alone).
+ * - Codes are those of the interchange's or group's own version (../shared/ACK-CODES.md): TA105 for the
+ *   interchange, AK905 for groups, AK502 for sets, `AK304 c SEG@pos` / `AK403 c SEG@pos.elem` inside sets.
+ *   A finding the version has no code for is written `none:<kind>` (e.g. a duplicate GS06 in 004010).
+ * - `warnings`: tolerated deviations (severity warning, status unchanged), as `LIST code`.
+ * - `pending`: findings the standard requires that only a document grammar can make (syntax notes,
+ *   code values, element types inside the body). This syntax layer cannot see them; the next issue
+ *   (X12 documents) adds the grammars, and these lines are its acceptance list. They are printed, not
+ *   asserted.
+ * - Supported sets (src/edi/x12/supported-sets.ts): 850 855 856 860 865 997 999 in 004010 and 005010;
+ *   any other set is answered AK5 R / AK502 1 (not supported) after its envelope is checked.
+ */
+
+export type SetStatus = 'A' | 'E' | 'R';
+export type GroupStatus = 'A' | 'E' | 'P' | 'R';
+
+export interface SetExpectation {
+  /** ST01 and ST02. */
+  readonly st: readonly [string, string];
+  readonly status: SetStatus;
+  readonly ak502: readonly string[];
+  /** AK3/AK4 material: `AK304 c SEG@pos` or `AK403 c SEG@pos.elem`. */
+  readonly segments?: readonly string[];
+}
+
+export interface GroupExpectation {
+  readonly gs06: string;
+  readonly status: GroupStatus;
+  readonly ak905: readonly string[];
+  readonly sets: readonly SetExpectation[];
+}
+
+export interface InterchangeExpectation {
+  readonly isa13: string;
+  readonly status: 'A' | 'E' | 'R';
+  readonly ta105: readonly string[];
+  readonly warnings?: readonly string[];
+  readonly groups: readonly GroupExpectation[];
+}
+
+export interface X12FileExpectation {
+  /** Path relative to CORPUS_DIR. */
+  readonly file: string;
+  readonly interchanges: readonly InterchangeExpectation[];
+  /** TA105 codes of findings outside any interchange. */
+  readonly stream?: readonly string[];
+  /** One line of reasoning per quirk: the MANIFEST note, then the rule that decides it. */
+  readonly quirks: readonly string[];
+  readonly pending?: readonly string[];
+}
+
+const set = (id: string, control: string, status: SetStatus = 'A', ...ak502: string[]): SetExpectation => ({
+  st: [id, control],
+  status,
+  ak502,
+});
+/** A set the gateway does not translate: AK5 R / AK502 1 (plus any envelope code after it). */
+const unsupported = (id: string, control: string, ...more: string[]): SetExpectation =>
+  set(id, control, 'R', '1', ...more);
+const group = (
+  gs06: string,
+  status: GroupStatus,
+  ak905: readonly string[],
+  sets: readonly SetExpectation[],
+): GroupExpectation => ({ gs06, status, ak905, sets });
+
+const UNTERMINATED_LAST =
+  'last segment has no terminator (file ends after the IEA): tolerated as a warning, TA105 023 (premature end of file) noted, nothing lost';
+
+export const X12_EXPECTATIONS: readonly X12FileExpectation[] = [
+  // ---------------------------------------------------------------- x12/810 (not translated yet)
+  {
+    file: 'x12/810/bots_810_004010_jit.edi',
+    interchanges: [
+      {
+        isa13: '000000001',
+        status: 'A',
+        ta105: [],
+        groups: [group('1', 'R', [], [unsupported('810', '0063')])],
+      },
+    ],
+    quirks: [
+      'ISA12 00403 with ISA11 "^": a valid repetition separator from 00402 on (X12.5 ISA11 redefined in 004020)',
+      '810 is not a supported set: AK5 R / AK502 1 after the envelope check; all sets rejected, so AK901 R',
+      'N4 with empty elements and ITD with empty leading elements are data, not syntax errors (X12.6 §3.2.1)',
+    ],
+  },
+  {
+    file: 'x12/810/oopfactory_810_walmart_trailing-spaces.edi',
+    interchanges: [
+      {
+        isa13: '810000263',
+        status: 'R',
+        ta105: ['017'],
+        warnings: ['TA105 023'],
+        groups: [group('810000263', 'R', [], [unsupported('810', '0001')])],
+      },
+    ],
+    quirks: [
+      'MANIFEST "invalid-looking ISA12 00040": ISA12 is an ID from code list I11 (00200…00501…, always 00[2-9]0n); 00040 is no version, so TA105 017 invalid version id, interchange rejected',
+      'segment terminator is CR (the byte after ISA16 ">"): LF and the indentation spaces between segments are tolerated',
+      UNTERMINATED_LAST,
+      'trailing spaces inside AN elements ("72712 ") are allowed data (X12.6 says should be suppressed, not must)',
+      '810 not supported: AK502 1',
+    ],
+  },
+  {
+    file: 'x12/810/staedi_810-850_two-groups_mixed-versions.edi',
+    interchanges: [
+      {
+        isa13: '000000020',
+        status: 'A',
+        ta105: [],
+        groups: [
+          group('1', 'R', [], [unsupported('810', '000000001'), unsupported('810', '000000002')]),
+          group('165', 'R', [], [unsupported('850', '000191240')]),
+        ],
+      },
+    ],
+    quirks: [
+      'two GS groups in one ISA, each answered on its own (X12.6 §3.3)',
+      'group 2 is 003010 with a 6-digit GS04 "020906": GS04 was YYMMDD before 004010, so no AK905 code',
+      '003010 850 is outside the supported versions: AK502 1 (read, not misread with the 004010 grammar)',
+      '810 not supported: AK502 1',
+    ],
+  },
+  // ---------------------------------------------------------------- x12/850
+  {
+    file: 'x12/850/bots_850_004010VICS_binary-delims_large.edi',
+    interchanges: [
+      {
+        isa13: '000001693',
+        status: 'A',
+        ta105: [],
+        groups: [
+          group(
+            '3408',
+            'A',
+            [],
+            [
+              set('850', '000004422'),
+              set('850', '000004423'),
+              set('850', '000004424'),
+              set('850', '000004425'),
+            ],
+          ),
+        ],
+      },
+    ],
+    quirks: [
+      'element separator 0x7F and terminator 0x15: control characters are legal delimiters as long as they are not in the data (X12.6 §3.3.2)',
+      'GS08 004010VICS is 004010 with an industry identifier: supported',
+    ],
+  },
+  {
+    file: 'x12/850/bots_850_004010_ebcdic-80col-records.edi',
+    interchanges: [
+      {
+        isa13: '000000183',
+        status: 'A',
+        ta105: [],
+        groups: [group('183', 'A', [], [set('850', '0278')])],
+      },
+    ],
+    quirks: [
+      'EBCDIC cp037 (X12.6 allows EBCDIC as transmission code): detected from the first byte, NEL 0x15 becomes the terminator',
+      'space padding to 80-byte records lies between segments (after the terminator): tolerated whitespace',
+    ],
+  },
+  {
+    file: 'x12/850/bots_850_004010_pipe-multi-st.edi',
+    interchanges: [
+      {
+        isa13: '000000010',
+        status: 'A',
+        ta105: [],
+        groups: [
+          group(
+            '100001',
+            'A',
+            [],
+            [set('850', '0001'), set('850', '0002'), set('850', '0003'), set('850', '0004')],
+          ),
+        ],
+      },
+    ],
+    quirks: [
+      'ISA12 00305 with GS08 004010: envelope and document versions are independent (X12.6 §3.3); ISA11 "U" is right before 00402',
+      '"|" element separator, four sets in one group, GE01 4',
+    ],
+    pending: [
+      'PO107 UPC values of 11/13 characters and "717119.837242" are implementation-guide checks, not X12 syntax',
+    ],
+  },
+  {
+    file: 'x12/850/bots_850_004010_wrapped-80col.edi',
+    interchanges: [
+      {
+        isa13: '000000010',
+        status: 'A',
+        ta105: [],
+        warnings: ['TA105 026'],
+        groups: [group('8', 'A', [], [set('850', '0007'), set('850', '0001')])],
+      },
+    ],
+    quirks: [
+      'hard-wrapped at 80 columns, even inside ISA10 ("17<LF>00"): LF is not the terminator here, so it is ignored (LESSONS.md)',
+      'ISA12 00403 with ISA11 "U": from 00402 ISA11 is the repetition separator and "U" cannot be one; read as "no repetition separator", a tolerated warning (TA105 026)',
+      'trailing spaces after the last IEA are whitespace, not content',
+    ],
+  },
+  {
+    file: 'x12/850/ediengine_850_composite-SLN.edi',
+    interchanges: [
+      {
+        isa13: '000003438',
+        status: 'A',
+        ta105: [],
+        groups: [group('1421', 'A', [], [set('850', '000000010')])],
+      },
+    ],
+    quirks: ['newline as segment terminator; composite SLN05 split on ISA16 ">" (X12.6 §3.4 composites)'],
+  },
+  {
+    file: 'x12/850/nodex12_850_004010VICS_newline-terminator.edi',
+    interchanges: [
+      {
+        isa13: '000003438',
+        status: 'A',
+        ta105: [],
+        groups: [group('1421', 'A', [], [set('850', '000000010')])],
+      },
+    ],
+    quirks: [
+      'the byte after ISA16 is LF, so LF is the terminator (X12.5: the terminator is whatever follows ISA16)',
+      'ISA01/ISA03 01 with authorization/security information present: valid qualifiers',
+    ],
+  },
+  {
+    file: 'x12/850/oopfactory_850_adobe_tilde-element-sep.edi',
+    interchanges: [
+      {
+        isa13: '000211462',
+        status: 'A',
+        ta105: [],
+        warnings: ['TA105 023'],
+        groups: [group('11464', 'A', [], [set('850', '114640004')])],
+      },
+    ],
+    quirks: [
+      '"~" as ELEMENT separator and CR as terminator: delimiters come from the ISA, never assumed',
+      'UTF-8 BOM and indentation spaces before segments tolerated (LESSONS.md)',
+      UNTERMINATED_LAST,
+    ],
+  },
+  {
+    file: 'x12/850/oopfactory_850_pgwglass_pipe-terminator.edi',
+    interchanges: [
+      {
+        isa13: '000000245',
+        status: 'A',
+        ta105: [],
+        groups: [group('245', 'A', [], [set('850', '0001')])],
+      },
+    ],
+    quirks: [
+      'ISA16 "~" is the component separator and "|" the terminator; CRLF after each "|" is whitespace',
+      'BOM + indentation tolerated',
+    ],
+  },
+  // ---------------------------------------------------------------- x12/855
+  {
+    file: 'x12/855/nodex12_855_004010_book-ack.edi',
+    interchanges: [
+      {
+        isa13: '000000005',
+        status: 'A',
+        ta105: [],
+        groups: [group('5', 'A', [], [set('855', '0005')])],
+      },
+    ],
+    quirks: [
+      'ACK with ~24 consecutive empty elements: empty optional elements are syntax-valid (X12.6 §3.2.1)',
+    ],
+  },
+  {
+    file: 'x12/855/staedi_855_004010_two-st-in-group.edi',
+    interchanges: [
+      {
+        isa13: '000001337',
+        status: 'A',
+        ta105: [],
+        groups: [group('0001', 'A', [], [set('855', '0001'), set('855', '0002')])],
+      },
+    ],
+    quirks: ['two 855 sets in one group with GE01 2; ISA16 "^" is just a component separator in 00401'],
+  },
+  {
+    file: 'x12/855/stedi_855_005010_dropship.edi',
+    interchanges: [
+      {
+        isa13: '000001746',
+        status: 'A',
+        ta105: [],
+        groups: [group('000001746', 'A', [], [set('855', '0001')])],
+      },
+    ],
+    quirks: [
+      '005010 with ISA11 "^" repetition separator; GS05 "202222" is HHMMSS (valid); GS08 "005010" without industry id is supported',
+    ],
+  },
+  // ---------------------------------------------------------------- x12/856
+  {
+    file: 'x12/856/bots_856_004010_SOPI_large.edi',
+    interchanges: [
+      {
+        isa13: '000000001',
+        status: 'A',
+        ta105: [],
+        groups: [group('1', 'A', [], [set('856', '0062')])],
+      },
+    ],
+    quirks: ['ISA12 00403 with ISA11 "^"; CRLF after each "~" is whitespace; SE01 190 matches'],
+  },
+  {
+    file: 'x12/856/ediengine_856_004010_crossdock_SOPI.edi',
+    interchanges: [
+      {
+        isa13: '000000091',
+        status: 'A',
+        ta105: [],
+        groups: [group('91', 'A', [], [set('856', '0001')])],
+      },
+    ],
+    quirks: ['newline terminator; SE01 57 matches (EdiEngine expects 0 errors)'],
+  },
+  {
+    file: 'x12/856/nodex12_856_004060_SOI.edi',
+    interchanges: [
+      {
+        isa13: '000000049',
+        status: 'A',
+        ta105: [],
+        groups: [group('49', 'R', [], [unsupported('856', '0008')])],
+      },
+    ],
+    quirks: [
+      'GS08 004060 is outside the supported versions: AK502 1, so the group is rejected (all its sets are)',
+      'ISA11 "-" is a legal repetition separator in 00406; ISA01/ISA03 01 with values present are valid',
+    ],
+    pending: [
+      'ISA11 "-" also occurs in N403 "31139-0020" and REF02: a 004060 grammar would see repetitions of non-repeating elements',
+    ],
+  },
+  {
+    file: 'x12/856/oopfactory_856_SOI_no-parent-HL.edi',
+    interchanges: [
+      {
+        isa13: '000001054',
+        status: 'A',
+        ta105: [],
+        groups: [group('414', 'A', [], [set('856', '0414')])],
+      },
+    ],
+    quirks: [
+      'HL02 (parent id) is optional in the HL segment: "HL*2**O" is syntax-valid; the hierarchy is a document-level concern',
+      'ISA16 "|"; BOM + indentation tolerated',
+    ],
+  },
+  {
+    file: 'x12/856/oopfactory_856_ellipsis-terminator_SI.edi',
+    interchanges: [
+      {
+        isa13: '000000027',
+        status: 'A',
+        ta105: [],
+        groups: [group('25', 'A', [], [set('856', '0022')])],
+      },
+    ],
+    quirks: [
+      'terminator U+2026 as three UTF-8 bytes: the whole sequence is the terminator, not its lead byte 0xE2',
+      'CRLF after each terminator and BOM + indentation tolerated; spaces inside LIN values are data',
+    ],
+  },
+  {
+    file: 'x12/856/oopfactory_856_tilde-elemsep_star-terminator.edi',
+    interchanges: [
+      {
+        isa13: '000000001',
+        status: 'A',
+        ta105: [],
+        groups: [group('1', 'A', [], [set('856', '0001')])],
+      },
+    ],
+    quirks: ['"~" element separator, "*" terminator, "`" component: all taken from the ISA'],
+  },
+  // ---------------------------------------------------------------- x12/865
+  {
+    file: 'x12/865/oopfactory_865_advanceautoparts.edi',
+    interchanges: [
+      {
+        isa13: '865000001',
+        status: 'A',
+        ta105: [],
+        groups: [group('4', 'A', [], [set('865', '0004')])],
+      },
+    ],
+    quirks: ['ISA06 "SENDER_ID": "_" is allowed in AN data; envelopes are clean'],
+    pending: [
+      'POC@10 with empty POC01 (mandatory): AK304 8 / AK403 1 once the 865 grammar exists',
+      'DTM@7 DTM02 "200902164" has 9 digits for a DT 8/8 date: AK403 5 (too long) / 8 (invalid date)',
+    ],
+  },
+  {
+    file: 'x12/865/oopfactory_865_mclane_crlf-terminator.edi',
+    interchanges: [
+      {
+        isa13: '865000001',
+        status: 'A',
+        ta105: [],
+        warnings: ['TA105 023'],
+        groups: [group('865000001', 'A', [], [set('865', '49650001')])],
+      },
+    ],
+    quirks: ['CR after ISA16 ":" is the terminator, LF and indentation are whitespace', UNTERMINATED_LAST],
+  },
+  // ---------------------------------------------------------------- x12/997
+  {
+    file: 'x12/997/bots_997_with-TA1_004010.edi',
+    interchanges: [
+      {
+        isa13: '412141129',
+        status: 'A',
+        ta105: [],
+        groups: [group('1', 'A', [], [set('997', '0001')])],
+      },
+    ],
+    quirks: [
+      'a TA1 between ISA and GS is allowed (X12.5 §3.4); the interchange carries an acknowledgment and is never acknowledged itself',
+      "AK5*R*3*7 is the content of the partner's 997, not an error of ours",
+    ],
+  },
+  {
+    file: 'x12/997/gtlogistics_997_004010_backtick.edi',
+    interchanges: [
+      {
+        isa13: '000000010',
+        status: 'A',
+        ta105: [],
+        groups: [group('100', 'A', [], [set('997', '1000')])],
+      },
+    ],
+    quirks: ['ISA16 "`"; GS05 "11000000" is HHMMSSdd, a valid 8-digit time (X12 TM 4/8)'],
+  },
+  {
+    file: 'x12/997/staedi_997_ISB-ISE-service-segments.edi',
+    interchanges: [
+      {
+        isa13: '000003438',
+        status: 'A',
+        ta105: [],
+        groups: [group('000005', 'A', [], [set('997', '0001')])],
+      },
+    ],
+    quirks: [
+      'ISB and ISE are interchange service segments allowed between ISA and GS (X12.5)',
+      'ISA 00401 with GS08 005010X230: the group is answered in 005010 codes',
+    ],
+  },
+  {
+    file: 'x12/997/staedi_997_three-interchanges.edi',
+    interchanges: ['000000001', '000000002', '000000003'].map((isa13) => ({
+      isa13,
+      status: 'A' as const,
+      ta105: [],
+      groups: [group('000005', 'A', [], [set('997', '0001')])],
+    })),
+    quirks: [
+      'three ISA..IEA in one file, each its own interchange; GS06/ST02 may repeat across interchanges (uniqueness is per interchange / group)',
+    ],
+  },
+  // ---------------------------------------------------------------- x12/999
+  {
+    file: 'x12/999/imsweb_999_rejected_pipe-component.edi',
+    interchanges: [
+      {
+        isa13: '095832987',
+        status: 'A',
+        ta105: [],
+        groups: [group('95832987', 'A', [], [set('999', '95832987')])],
+      },
+    ],
+    quirks: [
+      'IK5*R / AK9*R are the partner\'s verdict on our 837, content of a valid 999; ISA16 "|"',
+      'ST03 005010X231A1 is allowed from 004030 on',
+    ],
+  },
+  {
+    file: 'x12/999/staedi_999_005010X231_ctx.edi',
+    interchanges: [
+      {
+        isa13: '000000286',
+        status: 'A',
+        ta105: [],
+        groups: [group('287', 'A', [], [set('999', '2870001')])],
+      },
+    ],
+    quirks: ['CTX01 with "^" repetitions and ":" components is data; SE01 16 matches'],
+  },
+  // ---------------------------------------------------------------- x12/TA1
+  {
+    file: 'x12/TA1/oopfactory_TA1_00501_gt-elemsep.edi',
+    interchanges: [
+      {
+        isa13: '000000001',
+        status: 'A',
+        ta105: [],
+        warnings: ['TA105 023'],
+        groups: [],
+      },
+    ],
+    quirks: [
+      'element separator ">", repetition "^", component "+", CR terminator; qualifier 28 is two alphanumerics',
+      'IEA01 0 with no groups is right for a TA1-only interchange',
+      UNTERMINATED_LAST,
+    ],
+    pending: [
+      'TA1 carries a sixth element "+" (TA1 has five): the TA1 grammar for reading partners\' acknowledgments (issue 5, not this layer) must report too many data elements',
+    ],
+  },
+  // ---------------------------------------------------------------- x12/mixed
+  {
+    file: 'x12/mixed/bots_mailbag_7-interchanges_mixed-delims.edi',
+    interchanges: [
+      {
+        isa13: '000001816',
+        status: 'A',
+        ta105: [],
+        groups: [group('3407', 'A', [], [set('997', '000004421')])],
+      },
+      {
+        isa13: '001000113',
+        status: 'A',
+        ta105: [],
+        groups: [group('1000034', 'R', [], [unsupported('850', '001000058')])],
+      },
+      {
+        isa13: '017000934',
+        status: 'A',
+        ta105: [],
+        groups: [
+          group('17000934', 'R', [], [unsupported('820', '017001511'), unsupported('820', '017001512')]),
+        ],
+      },
+      {
+        isa13: '112240001',
+        status: 'A',
+        ta105: [],
+        groups: [group('123456789', 'E', ['none:gs-date'], [set('850', '4567')])],
+      },
+      {
+        isa13: '000000005',
+        status: 'A',
+        ta105: [],
+        groups: [
+          group('5', 'P', ['none:gs-date'], [set('850', '000000001'), set('850', '000000001', 'R', '23')]),
+          group(
+            '5',
+            'R',
+            ['none:gs-date', 'none:gs-control-duplicate'],
+            [set('850', '000000001'), set('850', '000000001', 'R', '23')],
+          ),
+        ],
+      },
+      {
+        isa13: '000001000',
+        status: 'A',
+        ta105: [],
+        groups: [group('1000', 'A', [], [set('850', '10000001'), set('850', '10000002')])],
+      },
+      {
+        isa13: '000000010',
+        status: 'A',
+        ta105: [],
+        warnings: ['TA105 026'],
+        groups: [group('8', 'A', [], [set('850', '0007'), set('850', '0001')])],
+      },
+      {
+        isa13: '000000183',
+        status: 'A',
+        ta105: [],
+        groups: [group('183', 'A', [], [set('850', '0278')])],
+      },
+    ],
+    quirks: [
+      'MANIFEST says 7 interchanges, but the file holds 8 ISA..IEA (its own totals, 11x 850 + 2x 820 + 1x 997, only add up with 8); delimiters re-read at every ISA',
+      'terminators NAK, NAK+CRLF, LF, "~", "~ " (the space is whitespace) and a trailing Ctrl-Z after the last IEA: all tolerated',
+      'interchanges 2 and 3 are 004030 (850, 820): outside the supported versions, AK502 1',
+      "interchange 4 (00302) and 5 (00300) carry 6-digit GS04 dates in 004010 groups, where GS04 is CCYYMMDD: an error that 004010's AK905 has no code for (30 is 005010+), noted as accepted with errors",
+      'interchange 5: both groups are GS06 "5" (X12.6: unique within the interchange) - the second is rejected, with no AK905 code in 004010 (19 means something else there)',
+      'interchange 5: each group has ST02 000000001 twice: the second set gets AK502 23 (not unique within the group); group 1 is partially accepted (AK901 P)',
+      'interchange 7 (00403) has ISA11 "U": no repetition separator, warning TA105 026',
+    ],
+  },
+  // ---------------------------------------------------------------- invalid/x12
+  {
+    file: 'invalid/x12/204/gtlogistics_204_wrong-SE-count.edi',
+    interchanges: [
+      {
+        isa13: '000011111',
+        status: 'R',
+        ta105: ['017'],
+        groups: [group('000001000', 'R', [], [unsupported('204', '1000', '4')])],
+      },
+    ],
+    quirks: [
+      'ISA12 "00000" is not a version of code list I11: TA105 017, interchange rejected',
+      'MANIFEST: SE01 3 but ST..SE holds 2 segments: AK502 4 (after AK502 1, 204 not supported)',
+    ],
+  },
+  {
+    file: 'invalid/x12/850/ediengine_850_syntax-note-violations.edi',
+    interchanges: [
+      {
+        isa13: '000003438',
+        status: 'A',
+        ta105: [],
+        groups: [group('1421', 'A', [], [set('850', '000000010')])],
+      },
+    ],
+    quirks: [
+      'envelopes are clean; the three MANIFEST errors are syntax notes of body segments (X12.6 §3.6 relational conditions)',
+    ],
+    pending: [
+      'PO1@13 P0607 (PO106 without PO107): AK304 8, AK403 2',
+      'PO4@30 C0506 (PO405 without PO406): AK304 8, AK403 2',
+      'PO4@30 P0607 (PO407 without PO406): AK403 2 on the same AK3',
+      'the set becomes AK5 R / AK502 5',
+    ],
+  },
+  {
+    file: 'invalid/x12/860/oopfactory_860_004010_retailer.edi',
+    interchanges: [
+      {
+        isa13: '000000568',
+        status: 'R',
+        ta105: ['006'],
+        groups: [group('568', 'R', [], [set('860', '56488', 'R', '4')])],
+      },
+    ],
+    quirks: [
+      'MANIFEST: ISA06 "SENDERID      " is 14 characters; ISA06 is AN 15/15 (X12.5 fixed-width ISA): TA105 006, rejected',
+      "MANIFEST: N1 has no terminator, only CRLF; CRLF is not this interchange's terminator, so N1 and N3 are one segment (9 segments) and SE01 10 is wrong: AK502 4",
+    ],
+  },
+  {
+    file: 'invalid/x12/865/oopfactory_865_tyco_isa00200.edi',
+    interchanges: [
+      {
+        isa13: '000016680',
+        status: 'R',
+        ta105: ['001'],
+        groups: [group('1091', 'A', [], [set('865', '3006')])],
+      },
+    ],
+    quirks: [
+      'MANIFEST: IEA02 "00001660" differs from ISA13 000016680: TA105 001, rejected',
+      'ISA12 00200 is a real (old) I11 version: not an error',
+    ],
+  },
+  {
+    file: 'invalid/x12/940/ediengine_940_control-number-mismatch.edi',
+    interchanges: [
+      {
+        isa13: '000003438',
+        status: 'R',
+        ta105: ['001'],
+        groups: [group('3314', 'R', ['4'], [unsupported('940', '0001', '3')])],
+      },
+    ],
+    quirks: [
+      'MANIFEST: IEA02 000003439 vs ISA13 000003438: TA105 001',
+      'MANIFEST: GE02 3315 vs GS06 3314: AK905 4, group rejected',
+      'MANIFEST: SE02 0002 vs ST02 0001: AK502 3 (after AK502 1, 940 not supported)',
+      'GS07 "T" is a valid responsible agency (TDCC)',
+    ],
+  },
+  {
+    file: 'invalid/x12/940/ediengine_940_wrong-group-and-tx-counts.edi',
+    interchanges: [
+      {
+        isa13: '000003438',
+        status: 'R',
+        ta105: ['021', '001'],
+        groups: [group('3314', 'R', ['5'], [unsupported('940', '0001')])],
+      },
+    ],
+    quirks: [
+      'MANIFEST: IEA01 2 with one group: TA105 021 (alone it would only be noted)',
+      'MANIFEST: IEA02 "3438" is not the nine-digit ISA13 000003438 (IEA02 is N0 9/9 and must be identical): TA105 001, rejected',
+      'MANIFEST: GE01 2 with one set: AK905 5, group rejected',
+    ],
+  },
+  {
+    file: 'invalid/x12/997/staedi_997_extra-repetitions-components.edi',
+    interchanges: [
+      {
+        isa13: '508121953',
+        status: 'A',
+        ta105: [],
+        groups: [group('000005', 'A', [], [set('997', '0001')])],
+      },
+    ],
+    quirks: ['envelopes are clean; the MANIFEST errors are schema-level errors of 997 body elements'],
+    pending: [
+      'AK3@6 AK302 with "^" repetitions and ":" components: AK403 12 (too many repetitions) and 13 (too many components)',
+      'AK3@6 AK304 with repetitions: AK403 12 / 7 (invalid code value)',
+      'AK4@7 AK404 with repetitions and components: AK403 12 / 13',
+    ],
+  },
+  {
+    file: 'invalid/x12/997/staedi_997_invalid-elements.edi',
+    interchanges: [
+      {
+        isa13: '508121953',
+        status: 'A',
+        ta105: [],
+        groups: [group('000005', 'A', [], [set('997', '0001')])],
+      },
+    ],
+    quirks: ['envelopes are clean; the MANIFEST errors are in the 997 body'],
+    pending: [
+      'AK1@2 AK101 "HC NOT IN CODESET": AK403 5 (too long) / 7 (invalid code)',
+      'AK4@5 AK402 "66 NON NUMERIC": AK403 5 (too long) and 6 (invalid character)',
+    ],
+  },
+  {
+    file: 'invalid/x12/997/staedi_997_invalid-envelope-values.edi',
+    interchanges: [
+      {
+        isa13: '508121953',
+        status: 'A',
+        ta105: [],
+        groups: [group('000005', 'R', ['30', '31', '4', '6'], [set('997', '0001')])],
+      },
+    ],
+    quirks: [
+      'MANIFEST: GS04 "BAD_DATE": AK905 30 invalid group date (005010 code)',
+      'MANIFEST: GS05 "295335" (hour 29): AK905 31 invalid group time',
+      'MANIFEST: GE02 does not match GS06: AK905 4, group rejected',
+      'MANIFEST: GE02 too long and not numeric: GE02 is the group control number (DE 28, N0 1/9), so AK905 6 "group control number violates syntax" applies to it as to GS06',
+    ],
+    pending: ['AK1@2 AK101 "<NOT_IN_CODESET>": AK403 5 / 7 in the 997 grammar'],
+  },
+  {
+    file: 'invalid/x12/999/imsweb_999_accepted_isa-iea-mismatch.edi',
+    interchanges: [
+      {
+        isa13: '000000286',
+        status: 'R',
+        ta105: ['001'],
+        groups: [group('1', 'E', ['31'], [set('999', '0001')])],
+      },
+    ],
+    quirks: [
+      'MANIFEST: ISA13 000000286 vs IEA02 000000001: TA105 001, rejected',
+      'MANIFEST: GS05 "102497" has seconds 97: AK905 31, noted (accepted with errors)',
+    ],
+  },
+  {
+    file: 'invalid/x12/999/staedi_999_invalid-structure.edi',
+    interchanges: [
+      {
+        isa13: '000000286',
+        status: 'A',
+        ta105: [],
+        groups: [group('287', 'R', [], [set('999', '2870001', 'R', '4')])],
+      },
+    ],
+    quirks: [
+      'MANIFEST: SE01 16 but the set has 18 segments: AK502 4; the only set is rejected, so the group is',
+    ],
+    pending: [
+      'IK5@2 before AK1: AK304 2 (unexpected segment)',
+      'AK1@3 AK101 "HC   ": AK403 5 (too long)',
+      'AK2@4 AK204/AK205: AK403 3 (too many data elements)',
+      'IK5@5 IK501 "Q": AK403 7 (invalid code value)',
+      'IK5@6 second IK5 in the loop: AK304 5 (segment exceeds maximum use)',
+    ],
+  },
+  {
+    file: 'invalid/x12/TA1/staedi_TA1_005010.edi',
+    interchanges: [
+      {
+        isa13: '000000001',
+        status: 'E',
+        ta105: ['021'],
+        groups: [],
+      },
+    ],
+    quirks: [
+      'MANIFEST: IEA01 1 but no functional group: TA105 021; a wrong group count alone is noted (TA104 E), the content is intact',
+    ],
+  },
+  {
+    file: 'invalid/x12/envelope/badx12_isa-without-terminator.edi',
+    interchanges: [
+      {
+        isa13: '000010216',
+        status: 'R',
+        ta105: ['023'],
+        groups: [],
+      },
+    ],
+    quirks: [
+      'MANIFEST: the file ends after ISA16 ":" + LF; the byte after ISA16 is the terminator (X12.5), so LF ends a complete ISA',
+      'nothing follows, no IEA: TA105 023 improper (premature) end of file, rejected',
+    ],
+  },
+  {
+    file: 'invalid/x12/envelope/gtlogistics_trimmed-ISA.edi',
+    interchanges: [
+      {
+        isa13: '000011111',
+        status: 'R',
+        ta105: ['011', '013', '006', '008', '017', '023'],
+        groups: [],
+      },
+    ],
+    quirks: [
+      'MANIFEST: ISA elements not padded (71 bytes instead of 106): each short fixed-width element gets its own TA105 (ISA02 011, ISA04 013, ISA06 006, ISA08 008)',
+      'ISA12 "00000" is not an I11 version: TA105 017',
+      'no IEA follows: TA105 023',
+    ],
+  },
+];
