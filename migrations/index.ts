@@ -4,6 +4,7 @@ import { InterchangeArchive1764230400002 } from './1764230400002-interchange-arc
 import { Identity1764230400003 } from './1764230400003-identity.js';
 import { AuditLog1764230400004 } from './1764230400004-audit-log.js';
 import { Exceptions1764230400005 } from './1764230400005-exceptions.js';
+import { X12ControlNumbers1764230400006 } from './1764230400006-x12-control-numbers.js';
 
 /** Every migration, in order. Listed explicitly so that the app and the CLI run the same set. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Identity1764230400003,
   AuditLog1764230400004,
   Exceptions1764230400005,
+  X12ControlNumbers1764230400006,
 ];

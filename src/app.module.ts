@@ -15,6 +15,7 @@ import { JobsModule } from './platform/jobs/jobs.module.js';
 import { LoggingModule } from './platform/logging/logging.module.js';
 import { MetricsModule } from './platform/metrics/metrics.module.js';
 import { PartnersModule } from './partners/partners.module.js';
+import { TranslationModule } from './translation/translation.module.js';
 
 export interface AppRuntime {
   readonly config: GatewayConfig;
@@ -42,6 +43,7 @@ export class AppModule {
         AuditModule,
         ExceptionsModule,
         GatewayModule,
+        TranslationModule,
       ],
     };
   }

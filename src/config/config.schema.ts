@@ -102,6 +102,13 @@ export const CONFIG_VARIABLES = [
     schema: boolean.default(false),
   },
   {
+    name: 'X12_DUPLICATE_WINDOW_DAYS',
+    group: 'partners',
+    description:
+      'Days during which an X12 interchange repeating an accepted ISA13 from the same sender is answered TA1 025 and not processed.',
+    schema: positiveInt.max(3650).default(30),
+  },
+  {
     name: 'DATABASE_URL',
     group: 'database',
     description: 'PostgreSQL server URL. Unset: an embedded PostgreSQL (PGlite) under DATA_DIR.',

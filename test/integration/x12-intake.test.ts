@@ -1,0 +1,238 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExceptionService } from '../../src/exceptions/exception.service.js';
+import { ALL_PARTNERS } from '../../src/exceptions/exception.types.js';
+import { InterchangeArchive } from '../../src/interchanges/interchange-archive.service.js';
+import { X12IntakeService } from '../../src/translation/x12-intake.service.js';
+import { startTestGateway } from '../support/gateway.js';
+import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
+
+const ACME = 'acme-fasteners';
+
+interface Fixture {
+  readonly isa13: string;
+  readonly qualifier?: string;
+  readonly sender?: string;
+  readonly gs02?: string;
+  /** ISA10; vary it to send the same ISA13 with other bytes (the archive dedupes identical bytes). */
+  readonly time?: string;
+  readonly ackRequested?: '0' | '1';
+}
+
+/** One 004010 interchange with one PR group holding one 855 (envelopes only matter here). */
+function x12(f: Fixture): string {
+  const gs06 = String(Number(f.isa13) % 1000 || 1);
+  return (
+    `ISA*00*          *00*          *${f.qualifier ?? 'ZZ'}*${(f.sender ?? 'ACMEFAST').padEnd(15)}*ZZ*BUYERCO        ` +
+    `*261127*${f.time ?? '0800'}*U*00401*${f.isa13}*${f.ackRequested ?? '0'}*P*>~` +
+    `GS*PR*${f.gs02 ?? 'ACMEFAST'}*BUYERCO*20261127*0800*${gs06}*X*004010~` +
+    `ST*855*0001~BAK*00*AC*4500012345*20261127~SE*3*0001~GE*1*${gs06}~IEA*1*${f.isa13}~`
+  );
+}
+
+/** Segments of an acknowledgment text, split on its own delimiters (ISA byte 4, terminator after ISA16). */
+function segments(text: string): string[][] {
+  const element = text[3]!;
+  const terminator = text[105]!;
+  return text
+    .split(terminator)
+    .filter((s) => s.length > 0)
+    .map((s) => s.split(element));
+}
+
+describe('the X12 intake', () => {
+  let db: TestDatabase;
+  let gateway: Awaited<ReturnType<typeof startTestGateway>>;
+  let archive: InterchangeArchive;
+  let intake: X12IntakeService;
+  let exceptions: ExceptionService;
+
+  const receive = async (payload: string, partnerId: string | null = ACME) =>
+    (await archive.receive({ partnerId, channel: 'sftp', payload: Buffer.from(payload, 'latin1') })).id;
+  const counters = async () =>
+    Object.fromEntries(
+      (
+        await queryOnce<{ kind: string; next_value: string }>(
+          db.url,
+          `SELECT kind, next_value::text AS next_value FROM x12_control_counter WHERE partner_id = $1`,
+          [ACME],
+        )
+      ).map((r) => [r.kind, Number(r.next_value)]),
+    );
+
+  beforeAll(async () => {
+    db = await createTestDatabase('x12intake');
+    gateway = await startTestGateway({ DATABASE_URL: db.url, X12_DUPLICATE_WINDOW_DAYS: '30' });
+    archive = gateway.app.get(InterchangeArchive);
+    intake = gateway.app.get(X12IntakeService);
+    exceptions = gateway.app.get(ExceptionService);
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await db?.drop();
+  });
+
+  it('accepts a bound interchange and answers a 997 with sender and receiver swapped', async () => {
+    const before = await counters();
+    const id = await receive(x12({ isa13: '000000101' }));
+    const result = await intake.check(id);
+    expect(result).toMatchObject({ status: 'processing', replayed: false });
+    const [ic] = result.interchanges;
+    expect(ic).toMatchObject({ outcome: 'accepted', reason: 'accepted', controlNumber: '000000101' });
+    expect(ic!.ack).toMatchObject({ functional: '997', ta1: null, acknowledgedGroups: ['101'] });
+    const segs = segments(ic!.ack!.text);
+    const isa = segs[0]!;
+    expect([isa[5], isa[6]!.trim(), isa[7], isa[8]!.trim()]).toEqual(['ZZ', 'BUYERCO', 'ZZ', 'ACMEFAST']);
+    expect(segs.find((s) => s[0] === 'GS')!.slice(1, 3)).toEqual(['FA', 'BUYERCO']);
+    expect(segs.find((s) => s[0] === 'GS')![3]).toBe('ACMEFAST');
+    expect(segs.find((s) => s[0] === 'AK9')![1]).toBe('A');
+    // Control numbers come from the partner's counters (a fresh database starts them at 1).
+    const first = before.interchange ?? 1;
+    expect(isa[13]).toBe(String(first).padStart(9, '0'));
+    expect(segs.find((s) => s[0] === 'GS')![6]).toBe(String(before.group ?? 1));
+    expect(segs.find((s) => s[0] === 'ST')![2]).toBe(String(before.set ?? 1).padStart(4, '0'));
+
+    const row = await archive.get(id);
+    expect(row.status).toBe('processing');
+    expect(
+      (row.answer as { x12Intake: { interchanges: { ack: { text: string } }[] } }).x12Intake.interchanges[0]!
+        .ack.text,
+    ).toBe(ic!.ack!.text);
+  });
+
+  it('rejects a foreign ISA06 with TA1 006, marks the row rejected and raises an exception', async () => {
+    const id = await receive(x12({ isa13: '000000201', sender: 'NORDICCAST' }));
+    const result = await intake.check(id);
+    const [ic] = result.interchanges;
+    expect(result.status).toBe('rejected');
+    expect(ic).toMatchObject({ outcome: 'rejected', reason: 'isa-sender-not-bound' });
+    expect(ic!.ack).toMatchObject({ functional: null, ta1: { status: 'R', noteCode: '006' } });
+    const segs = segments(ic!.ack!.text);
+    expect(segs.map((s) => s[0])).toEqual(['ISA', 'TA1', 'IEA']); // no 997 for its sets
+    expect(segs[1]!.slice(1)).toEqual(['000000201', '261127', '0800', 'R', '006']);
+
+    const row = await archive.get(id);
+    expect(row.status).toBe('rejected');
+    expect(row.statusDetail).toContain('ZZ/NORDICCAST');
+    const raised = await exceptions.get(ic!.exceptionId!, ALL_PARTNERS);
+    expect(raised).toMatchObject({
+      type: 'interchange.rejected',
+      references: { partnerId: ACME, interchangeId: id },
+      differences: { isaSender: { expected: ['ZZ/ACMEFAST', '01/081466849'], actual: 'ZZ/NORDICCAST' } },
+    });
+  });
+
+  it("answers the partner's id under the wrong qualifier with TA1 005", async () => {
+    const result = await intake.check(await receive(x12({ isa13: '000000202', qualifier: '01' })));
+    expect(result.interchanges[0]!.ack!.ta1).toMatchObject({ status: 'R', noteCode: '005' });
+  });
+
+  it('rejects a foreign GS02 with TA1 024 and no 997', async () => {
+    const id = await receive(x12({ isa13: '000000203', gs02: 'NORDICCAST' }));
+    const result = await intake.check(id);
+    expect(result.status).toBe('rejected');
+    expect(result.interchanges[0]).toMatchObject({
+      reason: 'gs-sender-not-bound',
+      ack: { functional: null },
+    });
+    expect(result.interchanges[0]!.ack!.ta1).toMatchObject({ status: 'R', noteCode: '024' });
+    const raised = await exceptions.get(result.interchanges[0]!.exceptionId!, ALL_PARTNERS);
+    expect(raised.differences).toEqual({ gsSender: { expected: ['ACMEFAST'], actual: 'NORDICCAST' } });
+  });
+
+  it('rejects a receipt no partner was identified for', async () => {
+    const id = await receive(x12({ isa13: '000000204' }), null);
+    const result = await intake.check(id);
+    expect(result.interchanges[0]).toMatchObject({ outcome: 'rejected', reason: 'unidentified-partner' });
+    expect(result.interchanges[0]!.ack!.ta1).toMatchObject({ noteCode: '006' });
+    expect((await archive.get(id)).status).toBe('rejected');
+    const raised = await exceptions.get(result.interchanges[0]!.exceptionId!, ALL_PARTNERS);
+    expect(raised.references).toMatchObject({ partnerId: null, interchangeId: id });
+  });
+
+  it('answers a repeated ISA13 with TA1 025, naming the original, and does not process it', async () => {
+    const original = await receive(x12({ isa13: '000000301' }));
+    expect((await intake.check(original)).status).toBe('processing');
+    const before = await counters();
+    const copy = await receive(x12({ isa13: '000000301', time: '0815' }));
+    const result = await intake.check(copy);
+    const [ic] = result.interchanges;
+    expect(result.status).toBe('rejected');
+    expect(ic).toMatchObject({
+      reason: 'duplicate',
+      duplicateOf: { interchangeId: original },
+      exceptionId: null,
+    });
+    expect(ic!.ack).toMatchObject({ functional: null, ta1: { status: 'R', noteCode: '025' } });
+    expect(segments(ic!.ack!.text).map((s) => s[0])).toEqual(['ISA', 'TA1', 'IEA']);
+    const row = await archive.get(copy);
+    expect(row.status).toBe('rejected');
+    expect(row.statusDetail).toContain(`duplicate of interchange ${original}`);
+    // Only the TA1's ISA13 was taken: no group or set number, because no 997 was built.
+    expect(await counters()).toEqual({ ...before, interchange: before.interchange! + 1 });
+  });
+
+  it('accepts the same ISA13 again once the window has passed', async () => {
+    const original = await receive(x12({ isa13: '000000401' }));
+    await intake.check(original);
+    await queryOnce(
+      db.url,
+      `UPDATE x12_interchange_control SET received_at = received_at - interval '31 days' WHERE interchange_id = $1`,
+      [original],
+    );
+    const later = await intake.check(await receive(x12({ isa13: '000000401', time: '0900' })));
+    expect(later.interchanges[0]).toMatchObject({ outcome: 'accepted', ack: { functional: '997' } });
+  });
+
+  it('processes a resend of an interchange that was rejected', async () => {
+    const bad = await intake.check(await receive(x12({ isa13: '000000501', gs02: 'NORDICCAST' })));
+    expect(bad.status).toBe('rejected');
+    const resend = await intake.check(await receive(x12({ isa13: '000000501', time: '0830' })));
+    expect(resend.interchanges[0]).toMatchObject({ outcome: 'accepted', reason: 'accepted' });
+  });
+
+  it('lets exactly one of two concurrent copies pass', async () => {
+    const a = await receive(x12({ isa13: '000000601', time: '1000' }));
+    const b = await receive(x12({ isa13: '000000601', time: '1001' }));
+    const results = await Promise.all([intake.check(a), intake.check(b)]);
+    const outcomes = results.map((r) => r.interchanges[0]!.reason).sort();
+    expect(outcomes).toEqual(['accepted', 'duplicate']);
+    const rows = await queryOnce(
+      db.url,
+      `SELECT 1 FROM x12_interchange_control WHERE control_number = '000000601'`,
+    );
+    expect(rows).toHaveLength(1);
+  });
+
+  it('answers a job retry with the recorded result, taking no new control numbers', async () => {
+    const id = await receive(x12({ isa13: '000000701' }));
+    const first = await intake.check(id);
+    const before = await counters();
+    const again = await intake.check(id);
+    expect(again.replayed).toBe(true);
+    expect(again.interchanges).toEqual(first.interchanges);
+    expect(await counters()).toEqual(before);
+  });
+
+  it('numbers acknowledgments from the counters without gaps across calls', async () => {
+    const texts: string[] = [];
+    for (const n of ['801', '802', '803']) {
+      const result = await intake.check(await receive(x12({ isa13: `000000${n}`, ackRequested: '1' })));
+      texts.push(result.interchanges[0]!.ack!.text);
+    }
+    const numbers = texts.map((t) => {
+      const segs = segments(t);
+      return [
+        Number(segs[0]![13]),
+        Number(segs.find((s) => s[0] === 'GS')![6]),
+        Number(segs.find((s) => s[0] === 'ST')![2]),
+      ];
+    });
+    for (let i = 1; i < numbers.length; i++) {
+      expect(numbers[i]).toEqual(numbers[i - 1]!.map((v) => v + 1));
+    }
+    // ISA14 = 1 asked for a TA1 too: TA104 A beside the 997.
+    expect(segments(texts[0]!).find((s) => s[0] === 'TA1')![4]).toBe('A');
+    const after = await counters();
+    expect(after.interchange).toBe(numbers[2]![0]! + 1);
+  });
+});
