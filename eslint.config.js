@@ -55,7 +55,7 @@ export default tseslint.config(
   {
     // src/canonical is the contract every module shares: no framework, no I/O, nothing else from src/.
     files: ['src/canonical/**/*.ts'],
-    ignores: ['src/canonical/**/*.spec.ts'],
+    ignores: ['src/canonical/**/*.spec.ts', 'src/canonical/**/*.test-helper.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CanonicalError, CanonicalErrorCode } from './canonical.exception.js';
+import { CanonicalErrorCode } from './canonical.exception.js';
 import {
   abs,
   add,
@@ -30,18 +30,9 @@ import {
   type DecimalString,
   type RoundingMode,
 } from './decimal.js';
+import { errorOf } from './canonical-error.test-helper.js';
 
 const d = decimal;
-
-function errorOf(fn: () => unknown): CanonicalError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CanonicalError);
-    return error as CanonicalError;
-  }
-  throw new Error('expected a CanonicalError, nothing was thrown');
-}
 
 describe('parseDecimal', () => {
   it.each([

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CanonicalError, CanonicalErrorCode } from './canonical.exception.js';
+import { CanonicalErrorCode } from './canonical.exception.js';
 import { CANONICAL_DECIMAL_PATTERN, decimal as d, parseDecimal, type DecimalString } from './decimal.js';
 import {
   convertMaterialQuantity,
@@ -14,16 +14,7 @@ import {
   X12_UNITS,
   type MaterialUnitConversions,
 } from './units.js';
-
-function errorOf(fn: () => unknown): CanonicalError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CanonicalError);
-    return error as CanonicalError;
-  }
-  throw new Error('expected a CanonicalError, nothing was thrown');
-}
+import { errorOf } from './canonical-error.test-helper.js';
 
 describe('unit tables', () => {
   it('define every code once, with canonical exact factors', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CanonicalError, CanonicalErrorCode } from '../canonical.exception.js';
+import { CanonicalErrorCode } from '../canonical.exception.js';
 import {
   EVENT_CATALOGUE,
   EVENT_NAMES,
@@ -10,16 +10,7 @@ import {
   type EventName,
 } from './catalogue.js';
 import { SAMPLE_EVENTS } from './sample-events.js';
-
-function errorOf(fn: () => unknown): CanonicalError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CanonicalError);
-    return error as CanonicalError;
-  }
-  throw new Error('expected a CanonicalError, nothing was thrown');
-}
+import { errorOf } from '../canonical-error.test-helper.js';
 
 /** A deep copy of a sample, changed by `edit`, as plain JSON data. */
 function sample(name: EventName, edit: (event: any) => void = () => {}): any {
