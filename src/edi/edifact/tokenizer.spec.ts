@@ -1,0 +1,290 @@
+import { describe, expect, it } from 'vitest';
+import { EdiError } from '../core/edi-error.js';
+import { DEFAULT_EDIFACT_DELIMITERS, parseServiceStringAdvice } from './delimiters.js';
+import type { EdifactSegment } from './segment.js';
+import { EdifactTokenizer, tokenizeEdifact, type EdifactTokenIssue } from './tokenizer.js';
+
+function tokenize(input: string | Uint8Array, chunk = 0, maxSegmentBytes?: number) {
+  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+  const segments: EdifactSegment[] = [];
+  const issues: EdifactTokenIssue[] = [];
+  const t = new EdifactTokenizer(
+    { segment: (v) => segments.push(v.toSegment()), issue: (i) => issues.push(i) },
+    maxSegmentBytes === undefined ? {} : { maxSegmentBytes },
+  );
+  if (chunk <= 0) t.write(bytes);
+  else for (let i = 0; i < bytes.length; i += chunk) t.write(bytes.subarray(i, i + chunk));
+  t.end();
+  return { segments, issues, stats: t.stats };
+}
+
+const ids = (segments: readonly EdifactSegment[]): string => segments.map((s) => s.id).join(' ');
+const flat = (s: EdifactSegment | undefined): (readonly string[])[] => s!.elements.map((e) => e[0]!);
+
+const BODY = "UNH+1+ORDERS:D:96A:UN'BGM+220+PO?+1?:2??3?'4+9'NAD+BY+4012345000009::9++ACME?'S LTD'UNT+4+1'";
+const UNB = "UNB+UNOC:3+SENDER:14+RECEIVER:14+240131:1200+REF1'";
+const ORDERS = "UNA:+.? '" + UNB + BODY + "UNZ+1+REF1'";
+
+describe('EdifactTokenizer', () => {
+  it('reads a UNA, then segments, elements and components with released characters unescaped', () => {
+    const { segments, issues } = tokenize(ORDERS);
+    expect(issues).toEqual([]);
+    expect(ids(segments)).toBe('UNA UNB UNH BGM NAD UNT UNZ');
+    expect(segments[0]!.elements).toEqual([[['UNA']], [[":+.? '"]]]);
+    expect(flat(segments[1])).toEqual([
+      ['UNB'],
+      ['UNOC', '3'],
+      ['SENDER', '14'],
+      ['RECEIVER', '14'],
+      ['240131', '1200'],
+      ['REF1'],
+    ]);
+    expect(flat(segments[3])).toEqual([['BGM'], ['220'], ["PO+1:2?3'4"], ['9']]);
+    expect(flat(segments[4])).toEqual([['NAD'], ['BY'], ['4012345000009', '', '9'], [''], ["ACME'S LTD"]]);
+    expect(segments.map((s) => s.segmentIndex)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(segments[1]!.offset).toBe(9);
+    expect(segments[2]!.offset).toBe(9 + UNB.length);
+  });
+
+  it("uses the defaults :+.? ' without a UNA and gives the same values", () => {
+    const withUna = tokenize(ORDERS).segments.slice(1);
+    const without = tokenize(UNB + BODY + "UNZ+1+REF1'").segments;
+    expect(without.map((s) => s.elements)).toEqual(withUna.map((s) => s.elements));
+    expect(without[0]!.offset).toBe(0);
+  });
+
+  it('exposes values, components and repetitions on demand from the view', () => {
+    const seen: unknown[] = [];
+    const t = new EdifactTokenizer({
+      segment: (v) => {
+        if (v.id !== 'COM') return;
+        seen.push(
+          v.elementCount,
+          v.value(1),
+          v.value(1, 2),
+          v.value(1, 1, 2),
+          v.value(1, 2, 2),
+          v.value(1, 3),
+          v.value(9),
+          v.repetitionCount(1),
+          v.components(1, 2),
+          v.repetitions(1),
+          v.delimiters.repetition,
+          v.rawLength,
+        );
+      },
+      issue: () => undefined,
+    });
+    t.write(Buffer.from("UNA:+.?*'UNB+UNOC:4+S+R+240131:1200+R1'COM+a?*b:TE*c:EM'UNZ+0+R1'"));
+    t.end();
+    expect(seen).toEqual([
+      1,
+      'a*b',
+      'TE',
+      'c',
+      'EM',
+      '',
+      '',
+      2,
+      ['c', 'EM'],
+      [
+        ['a*b', 'TE'],
+        ['c', 'EM'],
+      ],
+      '*',
+      16,
+    ]);
+  });
+
+  it('splits repetitions with a syntax-4 UNA and keeps "*" as data when UNA5 is a space', () => {
+    const v4 = tokenize("UNA:+.?*'UNB+UNOC:4+S+R+240131:1200+R1'COM+1:TE*2:FX+x?*y'UNZ+0+R1'");
+    expect(v4.segments[2]!.elements).toEqual([
+      [['COM']],
+      [
+        ['1', 'TE'],
+        ['2', 'FX'],
+      ],
+      [['x*y']],
+    ]);
+    const v3 = tokenize("UNA:+.? 'UNB+UNOC:3+S+R+240131:1200+R1'COM+1:TE*2:FX'UNZ+0+R1'");
+    expect(v3.segments[2]!.elements).toEqual([[['COM']], [['1', 'TE*2', 'FX']]]);
+    expect(v3.issues).toEqual([]);
+  });
+
+  it('switches on "*" as repetition separator for a syntax-4 UNB without UNA, not for syntax 3', () => {
+    const v4 = tokenize("UNB+UNOA:4+S+R+240131:1200+R1'COM+1:TE*2:FX'UNZ+0+R1'");
+    expect(v4.segments[1]!.elements[1]).toEqual([
+      ['1', 'TE'],
+      ['2', 'FX'],
+    ]);
+    const v3 = tokenize("UNB+UNOA:3+S+R+240131:1200+R1'COM+1:TE*2:FX'UNZ+0+R1'");
+    expect(v3.segments[1]!.elements[1]).toEqual([['1', 'TE*2', 'FX']]);
+  });
+
+  it('reads custom UNA delimiters', () => {
+    const text = "UNA=*,! ~UNB*UNOA=3*S*R*240131=1200*R1~QTY*47=1!~0!*3,5*x?y+z:w'~UNZ*0*R1~";
+    const { segments, issues } = tokenize(text);
+    expect(issues).toEqual([]);
+    expect(ids(segments)).toBe('UNA UNB QTY UNZ');
+    expect(segments[2]!.elements).toEqual([[['QTY']], [['47', '1~0*3,5']], [["x?y+z:w'"]]]);
+  });
+
+  it.each([
+    ['component', '?:', ':'],
+    ['element', '?+', '+'],
+    ['segment terminator', "?'", "'"],
+    ['release character itself', '??', '?'],
+    ['repetition separator', '?*', '*'],
+    ['a non-delimiter', '006?415160', '006415160'],
+  ])('releases the %s', (_name, raw, value) => {
+    const { segments, issues } = tokenize(`UNA:+.?*'FTX+${raw}+end'`);
+    expect(issues).toEqual([]);
+    expect(segments[1]!.elements).toEqual([[['FTX']], [[value]], [['end']]]);
+  });
+
+  it('gives identical output when a chunk ends right after a release character', () => {
+    const text = "FTX+A?'B+C?:D+E??+F?+'";
+    const whole = tokenize(text);
+    expect(whole.segments[0]!.elements).toEqual([[['FTX']], [["A'B"]], [['C:D']], [['E?']], [['F+']]]);
+    for (let p = 1; p < text.length; p++) {
+      const segments: EdifactSegment[] = [];
+      const t = new EdifactTokenizer({
+        segment: (v) => segments.push(v.toSegment()),
+        issue: () => undefined,
+      });
+      t.write(Buffer.from(text.slice(0, p)));
+      t.write(Buffer.from(text.slice(p)));
+      t.end();
+      expect(segments, `split at ${p}`).toEqual(whole.segments);
+    }
+  });
+
+  it('ignores CR/LF after terminators and counts them in offsets', () => {
+    const text = "UNA:+.? '\r\nUNB+UNOC:3+S+R+240131:1200+R1'\r\nUNH+1+X'\nUNT+2+1'\r\n\r\nUNZ+1+R1'\r\n";
+    const { segments, issues } = tokenize(text);
+    expect(issues).toEqual([]);
+    expect(ids(segments)).toBe('UNA UNB UNH UNT UNZ');
+    expect(segments.map((s) => s.offset)).toEqual([0, 11, 43, 52, 64]);
+    expect(segments[1]!.elements[0]).toEqual([['UNB']]);
+  });
+
+  it('tolerates a UTF-8 BOM, which still counts in offsets', () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(ORDERS)]);
+    for (const chunk of [0, 1, 2]) {
+      const { segments, issues } = tokenize(bytes, chunk);
+      expect(issues).toEqual([]);
+      expect(ids(segments)).toBe('UNA UNB UNH BGM NAD UNT UNZ');
+      expect(segments[0]!.offset).toBe(3);
+    }
+    // Only part of a BOM is data.
+    const partial = tokenize(Buffer.from([0xef, 0xbb, 0x41, 0x27]));
+    expect(partial.segments).toHaveLength(1);
+    expect(partial.segments[0]!.offset).toBe(0);
+  });
+
+  it('reads two interchanges, restoring the defaults after UNZ', () => {
+    const first = 'UNA=*.? ~UNB*UNOC=3*S*R*240131=1200*A1~UNH*1*X~UNT*2*1~UNZ*1*A1~\n';
+    const second = "UNB+UNOC:3+S+R+240131:1200+B2'UNH+1+X'FTX+a*b=c'UNT+3+1'UNZ+1+B2'";
+    const { segments, issues } = tokenize(first + second);
+    expect(issues).toEqual([]);
+    expect(ids(segments)).toBe('UNA UNB UNH UNT UNZ UNB UNH FTX UNT UNZ');
+    expect(segments[5]!.offset).toBe(first.length);
+    expect(segments[7]!.elements).toEqual([[['FTX']], [['a*b=c']]]);
+  });
+
+  it('carries the interchange and message references on findings', () => {
+    const { issues } = tokenize("UNB+UNOC:3+S+R+240131:1200+REF9'UNH+M1+X'FTX+abc");
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({
+      kind: 'unterminated-segment',
+      level: 'segment',
+      severity: 'error',
+      codeList: '0085',
+      code: '18',
+      controlNumbers: { interchange: 'REF9', set: 'M1' },
+      segmentIndex: 2,
+    });
+  });
+
+  it('delivers an unterminated last segment and reports it', () => {
+    const { segments, issues } = tokenize("UNH+1+X'FTX+abc:d\r\n");
+    expect(ids(segments)).toBe('UNH FTX');
+    expect(segments[1]!.elements).toEqual([[['FTX']], [['abc', 'd\r\n']]]);
+    expect(issues.map((i) => [i.kind, i.offset, i.segmentIndex, i.length])).toEqual([
+      ['unterminated-segment', 8, 1, 11],
+    ]);
+  });
+
+  it('reports a release character at the very end of the data', () => {
+    for (const chunk of [0, 1]) {
+      const { segments, issues } = tokenize("FTX+a'FTX+b?", chunk);
+      expect(issues.map((i) => [i.kind, i.offset])).toEqual([
+        ['release-at-end', 11],
+        ['unterminated-segment', 6],
+      ]);
+      expect(segments[1]!.elements).toEqual([[['FTX']], [['b']]]);
+    }
+  });
+
+  it('reports an overlong segment, skips it and goes on', () => {
+    const long = 'FTX+' + 'x'.repeat(100) + "'";
+    for (const chunk of [0, 7]) {
+      const { segments, issues } = tokenize("UNH+1+X'" + long + "UNT+3+1'", chunk, 64);
+      expect(ids(segments)).toBe('UNH UNT');
+      expect(segments[1]!.segmentIndex).toBe(2);
+      expect(issues.map((i) => [i.kind, i.offset, i.segmentIndex, i.length])).toEqual([
+        ['segment-too-long', 8, 1, 104],
+      ]);
+    }
+    // Exactly at the limit is fine.
+    expect(tokenize('FTX+' + 'x'.repeat(60) + "'", 0, 64).issues).toEqual([]);
+  });
+
+  it('rejects an unusable UNA with code 20 and falls back to the defaults', () => {
+    const { segments, issues } = tokenize("UNA:+.?:'FTX+a:b'");
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({
+      kind: 'una-invalid',
+      code: '20',
+      level: 'interchange',
+      badValue: ":+.?:'",
+    });
+    expect(segments[1]!.elements).toEqual([[['FTX']], [['a', 'b']]]);
+    expect(parseServiceStringAdvice(Buffer.from("A+.? '"))).toMatchObject({ ok: false });
+    expect(parseServiceStringAdvice(Buffer.from(":+.? '"))).toEqual({
+      ok: true,
+      delimiters: DEFAULT_EDIFACT_DELIMITERS,
+    });
+  });
+
+  it('reports a UNA cut by the end of the data', () => {
+    const { segments, issues } = tokenize('UNA:+.');
+    expect(segments).toEqual([]);
+    expect(issues.map((i) => [i.kind, i.code, i.length])).toEqual([['una-truncated', '13', 6]]);
+  });
+
+  it('skips empty segments and keeps trailing empty components', () => {
+    const { segments, issues } = tokenize("''RFF+VA:382324067:''");
+    expect(issues).toEqual([]);
+    expect(segments).toHaveLength(1);
+    expect(segments[0]!.elements).toEqual([[['RFF']], [['VA', '382324067', '']]]);
+    expect(segments[0]!.segmentIndex).toBe(0);
+  });
+
+  it('decodes UTF-8 values and falls back to Latin-1 for other bytes', () => {
+    expect(tokenize("NAD+München'").segments[0]!.elements[1]).toEqual([['München']]);
+    const latin1 = tokenize(Buffer.from("NAD+M\xfcnchen'", 'latin1'));
+    expect(latin1.segments[0]!.elements[1]).toEqual([['München']]);
+  });
+
+  it('throws EdiError only for caller mistakes', () => {
+    const t = new EdifactTokenizer({ segment: () => undefined, issue: () => undefined });
+    t.end();
+    expect(() => t.write(Buffer.from('x'))).toThrow(EdiError);
+    expect(
+      () =>
+        new EdifactTokenizer({ segment: () => undefined, issue: () => undefined }, { maxSegmentBytes: 0 }),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(tokenizeEdifact("FTX+a'").segments).toHaveLength(1);
+  });
+});
