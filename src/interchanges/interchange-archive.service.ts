@@ -5,7 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { GatewayConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { BLOB_STORE, type BlobStore } from '../platform/blobs/blob-store.js';
-import { queryRows } from '../platform/database/sql.js';
+import { isRowId, queryRows } from '../platform/database/sql.js';
 import { currentCorrelationId } from '../platform/logging/correlation.js';
 import {
   ACCEPTED_STATUSES,
@@ -211,7 +211,7 @@ export class InterchangeArchive {
 }
 
 function toId(id: string): string {
-  if (!/^\d{1,18}$/.test(id)) throw new InterchangeNotFoundError(id);
+  if (!isRowId(id)) throw new InterchangeNotFoundError(id);
   return id;
 }
 

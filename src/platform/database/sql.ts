@@ -19,3 +19,11 @@ export async function queryRows<T>(db: Queryable, sql: string, params: unknown[]
   }
   return result as T[];
 }
+
+/**
+ * True when `id` can be a bigint identity key. Ids arrive as text from paths and commands; anything
+ * else is answered "not found" before it reaches PostgreSQL (which would fail the cast instead).
+ */
+export function isRowId(id: string): boolean {
+  return /^\d{1,18}$/.test(id);
+}

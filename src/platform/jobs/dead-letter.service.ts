@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '../../audit/actor.js';
 import { describeActor } from '../../audit/actor.js';
 import { AuditService } from '../../audit/audit.service.js';
-import { queryRows } from '../database/sql.js';
+import { isRowId, queryRows } from '../database/sql.js';
 import type { AttemptRecord } from './outbox.repository.js';
 
 export interface DeadLetter {
@@ -59,7 +59,7 @@ export class DeadLetterService {
   }
 
   async get(id: string): Promise<DeadLetter> {
-    if (!/^\d{1,18}$/.test(id)) throw new DeadLetterNotFoundError(id);
+    if (!isRowId(id)) throw new DeadLetterNotFoundError(id);
     const [row] = await queryRows<DeadLetter>(
       this.dataSource,
       `SELECT ${COLUMNS} FROM dead_letter WHERE id = $1`,
@@ -74,11 +74,12 @@ export class DeadLetterService {
    * idempotency key is unchanged: a replay can never double an effect that did happen.
    */
   async replay(id: string, actor: Actor, note?: string): Promise<DeadLetter> {
+    if (!isRowId(id)) throw new DeadLetterNotFoundError(id);
     return this.dataSource.transaction(async (tx) => {
       const [letter] = await queryRows<DeadLetter>(
         tx,
         `SELECT ${COLUMNS} FROM dead_letter WHERE id = $1 FOR UPDATE`,
-        [/^\d{1,18}$/.test(id) ? id : '0'],
+        [id],
       );
       if (!letter) throw new DeadLetterNotFoundError(id);
       if (letter.replayedAt) throw new DeadLetterAlreadyReplayedError(id, letter.replayedAt);
