@@ -4,6 +4,7 @@ import type { GatewayConfig } from './config/config.js';
 import { AuditModule } from './audit/audit.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './platform/database/database.module.js';
+import { ErpModule } from './erp/erp.module.js';
 import type { DatabaseEndpoint } from './platform/database/database-endpoint.js';
 import { GatewayModule } from './gateway/gateway.module.js';
 import { ExceptionsModule } from './exceptions/exceptions.module.js';
@@ -44,6 +45,7 @@ export class AppModule {
         ExceptionsModule,
         GatewayModule,
         TranslationModule,
+        ErpModule,
       ],
     };
   }

@@ -7,7 +7,7 @@ import { z } from 'zod';
  */
 export interface ConfigVariable {
   readonly name: string;
-  readonly group: 'server' | 'database' | 'jobs' | 'storage' | 'partners' | 'logging' | 'secrets';
+  readonly group: 'server' | 'database' | 'jobs' | 'storage' | 'partners' | 'erp' | 'logging' | 'secrets';
   readonly description: string;
   readonly sensitive?: boolean;
   readonly schema: z.ZodType;
@@ -107,6 +107,20 @@ export const CONFIG_VARIABLES = [
     description:
       'Days during which an X12 interchange repeating an accepted ISA13 from the same sender is answered TA1 025 and not processed.',
     schema: positiveInt.max(3650).default(30),
+  },
+  {
+    name: 'ERP_CONFIG_FILE',
+    group: 'erp',
+    description:
+      'YAML file of ERP connections (adapter, plants, limits, idempotency behaviour); see docs/erp.md.',
+    schema: z.string().min(1).default('./erp/erp.yaml'),
+  },
+  {
+    name: 'ERP_RECONCILE_EVERY_MINUTES',
+    group: 'erp',
+    description:
+      'How often one process compares what the gateway posted with what each ERP holds; 0 turns it off.',
+    schema: z.coerce.number({ message: 'expected minutes' }).int().min(0).max(10_080).default(60),
   },
   {
     name: 'DATABASE_URL',

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { actorId, describeActor, type Actor } from '../audit/actor.js';
-import { queryRows, type Queryable } from '../platform/database/sql.js';
+import { isoTimestamp, queryRows, type Queryable } from '../platform/database/sql.js';
 import type { ExceptionState } from './exception-state.js';
 import type { Severity } from './exception-types.js';
 import type {
@@ -38,7 +38,7 @@ interface CaseRow {
   updated_at: string;
 }
 
-const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const iso = isoTimestamp;
 
 // value_at_risk as text: numeric keeps the digits it was given, and text keeps them out of floats.
 const CASE_COLUMNS = `id::text AS id, type, severity, dedupe_key, summary, partner_id, po_number, po_line, material,

@@ -62,6 +62,21 @@ export const EXCEPTION_TYPES: readonly ExceptionTypeDefinition[] = [
     severity: 'medium',
     description: 'A partner did not acknowledge an outbound interchange within the agreed time.',
   },
+  {
+    type: 'erp.posting-rejected',
+    severity: 'high',
+    description: 'The ERP refused a posting (validation, a stale revision, a reused key); retrying cannot fix it.',
+  },
+  {
+    type: 'erp.posting-failed',
+    severity: 'high',
+    description: 'A posting failed every try (ERP unreachable, answers lost); it waits in the dead letters for a replay.',
+  },
+  {
+    type: 'erp.reconciliation-difference',
+    severity: 'critical',
+    description: 'What the ERP holds differs from what the gateway posted (missing, reversed or changed behind its back).',
+  },
 ];
 
 const BY_TYPE = new Map(EXCEPTION_TYPES.map((definition) => [definition.type, definition]));

@@ -27,3 +27,11 @@ export async function queryRows<T>(db: Queryable, sql: string, params: unknown[]
 export function isRowId(id: string): boolean {
   return /^\d{1,18}$/.test(id);
 }
+
+/**
+ * SQL for a timestamptz column as an ISO 8601 UTC string with microseconds, so timestamps leave
+ * PostgreSQL as text and never pass through a JS Date (which would drop the microseconds).
+ */
+export function isoTimestamp(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+}

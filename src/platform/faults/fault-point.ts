@@ -20,7 +20,9 @@ export type FaultPointName =
   /** After the effect committed, before the job is acknowledged (outbox row done, queue job completed). */
   | 'job.after-commit'
   /** After a job was handed to the queue, before the outbox row records the dispatch. */
-  | 'job.after-dispatch';
+  | 'job.after-dispatch'
+  /** The ERP answered a posting; the gateway has not yet recorded it as posted. */
+  | 'erp.after-post';
 
 export function faultPoint(name: FaultPointName): void {
   if (armed !== name) return;

@@ -18,6 +18,8 @@ export interface ProblemDetails {
 export interface HttpProblem {
   readonly httpStatus: number;
   readonly problemCode: string;
+  /** One line per problem, answered as the problem's `errors`. */
+  readonly details?: readonly string[];
 }
 
 function isHttpProblem(error: unknown): error is Error & HttpProblem {
@@ -90,6 +92,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         title: titleOf(error.httpStatus),
         status: error.httpStatus,
         detail: error.message,
+        ...(error.details && error.details.length > 0 ? { errors: [...error.details] } : {}),
         ...base,
       };
     }

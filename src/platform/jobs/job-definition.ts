@@ -28,7 +28,7 @@ export function defineJob<P>(
 
 /** Delay before the next try after `attempt` failed tries (1-based), with full jitter. */
 export function backoffDelayMs(
-  definition: JobDefinition,
+  definition: Pick<JobDefinition, 'backoff'>,
   attempt: number,
   random: () => number = Math.random,
 ): number {
@@ -45,6 +45,8 @@ export interface JobContext {
   readonly jobKey: string;
   /** 1 on the first try. */
   readonly attempt: number;
+  /** The try after which a failure is dead-lettered (deferrals do not use tries up). */
+  readonly maxAttempts: number;
   readonly correlationId: string;
   readonly causationId: string | null;
 }
@@ -58,5 +60,34 @@ export class PermanentJobError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'PermanentJobError';
+  }
+}
+
+/**
+ * Not a failure: the job cannot run yet (it waits for another to finish first, or for a limit),
+ * and is run again after `delayMs` without using up a try.
+ */
+export class DeferJobError extends Error {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+  ) {
+    super(message);
+    this.name = 'DeferJobError';
+  }
+}
+
+/**
+ * A failure whose handler knows its own retry policy (an ERP instance's backoff): the try is used up
+ * as with any error, and the next one comes after `delayMs` instead of the job's default backoff.
+ */
+export class RetryJobError extends Error {
+  constructor(
+    message: string,
+    readonly delayMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'RetryJobError';
   }
 }

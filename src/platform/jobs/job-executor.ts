@@ -3,11 +3,17 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { faultPoint } from '../faults/fault-point.js';
 import { withCorrelation } from '../logging/correlation.js';
 import { JobMetrics } from './job-metrics.js';
-import { backoffDelayMs, PermanentJobError, type JobContext } from './job-definition.js';
+import {
+  backoffDelayMs,
+  DeferJobError,
+  PermanentJobError,
+  RetryJobError,
+  type JobContext,
+} from './job-definition.js';
 import { JobRegistry } from './job-registry.js';
 import { OutboxRepository, type AttemptRecord, type OutboxRow } from './outbox.repository.js';
 
-export type AttemptOutcome = 'done' | 'retry' | 'dead';
+export type AttemptOutcome = 'done' | 'retry' | 'dead' | 'deferred';
 
 /**
  * Runs one attempt of one outbox row, the same way for every driver: the handler, then the outcome
@@ -34,6 +40,7 @@ export class JobExecutor {
       outboxId: row.id,
       jobKey: row.job_key,
       attempt: row.attempts,
+      maxAttempts: row.max_attempts,
       correlationId: row.correlation_id,
       causationId: row.causation_id,
     };
@@ -41,6 +48,12 @@ export class JobExecutor {
       if (!job) throw new PermanentJobError(`no handler for job "${row.job_name}" in this version`);
       await job.handler.handle(row.payload, context);
     } catch (error) {
+      if (error instanceof DeferJobError && job) {
+        await this.outbox.defer(row.id, error.message, error.delayMs);
+        this.logger.debug({ job: row.job_name, jobKey: row.job_key, delayMs: error.delayMs }, error.message);
+        this.metrics.observe(row.job_name, 'deferred', performance.now() - started);
+        return 'deferred';
+      }
       const outcome = await this.fail(row, worker, error, job?.definition);
       this.metrics.observe(row.job_name, outcome, performance.now() - started);
       return outcome;
@@ -73,7 +86,7 @@ export class JobExecutor {
       );
       return 'dead';
     }
-    const delayMs = backoffDelayMs(definition, row.attempts);
+    const delayMs = error instanceof RetryJobError ? error.delayMs : backoffDelayMs(definition, row.attempts);
     await this.outbox.scheduleRetry(row.id, record, delayMs);
     this.logger.warn(
       { job: row.job_name, jobKey: row.job_key, attempt: row.attempts, delayMs, err: error },

@@ -11,7 +11,7 @@ export class JobMetrics {
   constructor(metrics: MetricsRegistry) {
     this.attempts = new Counter({
       name: 'gateway_job_attempts_total',
-      help: 'Job attempts by job name and outcome (done, retry, dead).',
+      help: 'Job attempts by job name and outcome (done, retry, dead, deferred).',
       labelNames: ['job', 'outcome'],
       registers: [metrics.registry],
     });

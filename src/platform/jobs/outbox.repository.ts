@@ -131,6 +131,20 @@ export class OutboxRepository {
     );
   }
 
+  /**
+   * Runs the row again later without using up a try: the try just begun is given back by raising
+   * the ceiling, so attempt numbers (and the queue ids made from them) keep growing.
+   */
+  async defer(id: string, reason: string, delayMs: number): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE outbox SET status = 'pending', last_error = $2, max_attempts = max_attempts + 1,
+              available_at = now() + make_interval(secs => $3::double precision / 1000),
+              locked_by = NULL, locked_until = NULL, updated_at = now()
+        WHERE id = $1 AND status = 'running'`,
+      [id, `deferred: ${reason}`, delayMs],
+    );
+  }
+
   /** Moves a row to the dead-letter table, in one transaction. */
   async bury(id: string, attempt: AttemptRecord): Promise<void> {
     await this.dataSource.transaction(async (tx) => {

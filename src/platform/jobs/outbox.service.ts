@@ -13,6 +13,8 @@ export interface EnqueueOptions {
   readonly correlationId?: string;
   readonly causationId?: string | null;
   readonly notBefore?: Date;
+  /** Overrides the job's `maxAttempts` (a per-ERP retry policy). */
+  readonly maxAttempts?: number;
 }
 
 /**
@@ -42,7 +44,7 @@ export class OutboxService {
       payload,
       correlationId: options.correlationId ?? currentCorrelationId(),
       causationId: options.causationId ?? null,
-      maxAttempts: job.maxAttempts,
+      maxAttempts: options.maxAttempts ?? job.maxAttempts,
       availableAt: options.notBefore,
     });
   }
