@@ -6,6 +6,7 @@ import { AuditLog1764230400004 } from './1764230400004-audit-log.js';
 import { Exceptions1764230400005 } from './1764230400005-exceptions.js';
 import { X12ControlNumbers1764230400006 } from './1764230400006-x12-control-numbers.js';
 import { Erp1764230400007 } from './1764230400007-erp.js';
+import { Procurement1764230400011 } from './1764230400011-procurement.js';
 
 /** Every migration, in order. Listed explicitly so that the app and the CLI run the same set. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Exceptions1764230400005,
   X12ControlNumbers1764230400006,
   Erp1764230400007,
+  Procurement1764230400011,
 ];

@@ -16,6 +16,7 @@ import { JobsModule } from './platform/jobs/jobs.module.js';
 import { LoggingModule } from './platform/logging/logging.module.js';
 import { MetricsModule } from './platform/metrics/metrics.module.js';
 import { PartnersModule } from './partners/partners.module.js';
+import { ProcurementModule } from './procurement/procurement.module.js';
 import { TranslationModule } from './translation/translation.module.js';
 
 export interface AppRuntime {
@@ -46,6 +47,7 @@ export class AppModule {
         GatewayModule,
         TranslationModule,
         ErpModule,
+        ProcurementModule,
       ],
     };
   }

@@ -43,6 +43,11 @@ export const EXCEPTION_TYPES: readonly ExceptionTypeDefinition[] = [
     description: 'The supplier backordered a line.',
   },
   {
+    type: 'acknowledgment.unknown-line',
+    severity: 'high',
+    description: 'The supplier answered a line the order does not have (or has cancelled).',
+  },
+  {
     type: 'acknowledgment.late',
     severity: 'medium',
     description: 'No acknowledgment arrived within the time agreed with the partner.',

@@ -11,19 +11,19 @@ export async function seedDemoMasterData(db: Queryable): Promise<void> {
       ('2000', 'Lakeside machining', 'America/Chicago')
     ON CONFLICT DO NOTHING`);
   await db.query(`INSERT INTO erp_sim_material (material, description, base_unit, kind) VALUES
-      ('FG-PUMP-100', 'Centrifugal pump P100, assembled', 'EA', 'finished'),
-      ('CMP-BOLT-M8', 'Hex bolt M8x40, 8.8, zinc plated', 'EA', 'component'),
-      ('CMP-HOUSING-C1', 'Pump housing, cast iron GJL-250', 'EA', 'component'),
+      ('FG-PUMP-100', 'Centrifugal pump P100, assembled', 'H87', 'finished'),
+      ('CMP-BOLT-M8', 'Hex bolt M8x40, 8.8, zinc plated', 'H87', 'component'),
+      ('CMP-HOUSING-C1', 'Pump housing, cast iron GJL-250', 'H87', 'component'),
       ('RAW-STEEL-S235', 'Steel sheet S235, 2 mm', 'KGM', 'raw')
     ON CONFLICT DO NOTHING`);
   await db.query(`INSERT INTO erp_sim_unit_conversion (material, from_unit, to_unit, numerator, denominator) VALUES
-      ('CMP-BOLT-M8', 'BX', 'EA', 100, 1),
-      ('CMP-BOLT-M8', 'EA', 'BX', 1, 100),
+      ('CMP-BOLT-M8', 'XBX', 'H87', 100, 1),
+      ('CMP-BOLT-M8', 'H87', 'XBX', 1, 100),
       ('RAW-STEEL-S235', 'TNE', 'KGM', 1000, 1)
     ON CONFLICT DO NOTHING`);
   await db.query(`INSERT INTO erp_sim_bom_item (plant, material, component, quantity_per, unit) VALUES
-      ('1000', 'FG-PUMP-100', 'CMP-BOLT-M8', 8, 'EA'),
-      ('1000', 'FG-PUMP-100', 'CMP-HOUSING-C1', 1, 'EA'),
+      ('1000', 'FG-PUMP-100', 'CMP-BOLT-M8', 8, 'H87'),
+      ('1000', 'FG-PUMP-100', 'CMP-HOUSING-C1', 1, 'H87'),
       ('1000', 'FG-PUMP-100', 'RAW-STEEL-S235', 3.25, 'KGM')
     ON CONFLICT DO NOTHING`);
   await db.query(`INSERT INTO erp_sim_source_list (plant, material, supplier, lead_time_days, valid_from, valid_to) VALUES

@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import type { DecimalString } from '../canonical/decimal.js';
+import {
+  daysBetween,
+  matchAcknowledgment,
+  type OrderedLine,
+  type Tolerances,
+} from './acknowledgment-matcher.js';
+
+const d = (value: string) => value as DecimalString;
+const ordered: OrderedLine[] = [
+  {
+    lineNumber: '10',
+    material: 'CMP-BOLT-M8',
+    quantity: d('4800'),
+    unit: 'H87',
+    unitPrice: d('0.042'),
+    deliveryDate: '2026-12-04',
+    cancelled: false,
+  },
+  {
+    lineNumber: '20',
+    material: 'CMP-HOUSING-C1',
+    quantity: d('140'),
+    unit: 'H87',
+    unitPrice: null,
+    deliveryDate: '2026-12-10',
+    cancelled: false,
+  },
+  {
+    lineNumber: '30',
+    material: 'RAW-STEEL-S235',
+    quantity: d('1'),
+    unit: 'TNE',
+    unitPrice: d('900'),
+    deliveryDate: '2026-12-10',
+    cancelled: true,
+  },
+];
+const tolerances: Tolerances = { quantityPercent: 2, pricePercent: 0, dateDaysEarly: 2, dateDaysLate: 0 };
+const q = (value: string, unit = 'H87') => ({ value, unit }) as never;
+
+describe('matchAcknowledgment', () => {
+  it('accepts a quantity within the percentage, exactly at the edge, and holds one beyond it', () => {
+    const [atEdge] = matchAcknowledgment(
+      ordered,
+      [{ lineNumber: '10', status: 'changed', changes: ['quantity'], quantity: q('4704') }],
+      tolerances,
+    );
+    expect(atEdge).toMatchObject({ decision: 'accept', problems: [] });
+    const [beyond] = matchAcknowledgment(
+      ordered,
+      [{ lineNumber: '10', status: 'changed', changes: ['quantity'], quantity: q('4703') }],
+      tolerances,
+    );
+    expect(beyond).toMatchObject({
+      decision: 'hold',
+      problems: ['acknowledgment.quantity-changed'],
+      differences: { quantity: { expected: '4800', actual: '4703' } },
+      valueAtRisk: '201.6',
+    });
+  });
+
+  it('compares in the order line unit (a dozen is twelve pieces)', () => {
+    const [line] = matchAcknowledgment(
+      ordered,
+      [{ lineNumber: '20', status: 'accepted', quantity: q('11.6666', 'DZN') }],
+      { ...tolerances, quantityPercent: 0.1 },
+    );
+    expect(line!.confirmed.quantity).toBe('139.9992');
+    expect(line!.decision).toBe('accept');
+  });
+
+  it('allows early delivery within the early days and no lateness; reports days late', () => {
+    const early = matchAcknowledgment(
+      ordered,
+      [
+        {
+          lineNumber: '10',
+          status: 'changed',
+          changes: ['date'],
+          schedule: [{ quantity: q('4800'), deliveryDate: '2026-12-02' }],
+        },
+      ],
+      tolerances,
+    );
+    expect(early[0]!.decision).toBe('accept');
+    const late = matchAcknowledgment(
+      ordered,
+      [
+        {
+          lineNumber: '10',
+          status: 'changed',
+          changes: ['date'],
+          schedule: [{ quantity: q('4800'), deliveryDate: '2026-12-05' }],
+        },
+      ],
+      tolerances,
+    );
+    expect(late[0]).toMatchObject({
+      decision: 'hold',
+      problems: ['acknowledgment.date-changed'],
+      daysLate: 1,
+    });
+    const tooEarly = matchAcknowledgment(
+      ordered,
+      [
+        {
+          lineNumber: '10',
+          status: 'changed',
+          changes: ['date'],
+          schedule: [{ quantity: q('4800'), deliveryDate: '2026-12-01' }],
+        },
+      ],
+      tolerances,
+    );
+    expect(tooEarly[0]).toMatchObject({ decision: 'hold', daysLate: 0 });
+  });
+
+  it('converts a price per 1,000 pieces to the line unit before comparing', () => {
+    const [same] = matchAcknowledgment(
+      ordered,
+      [
+        {
+          lineNumber: '10',
+          status: 'accepted',
+          unitPrice: { amount: '42', currency: 'EUR', per: q('1000') } as never,
+        },
+      ],
+      tolerances,
+    );
+    expect(same).toMatchObject({ decision: 'accept', confirmed: { unitPrice: '0.042' } });
+    const [dearer] = matchAcknowledgment(
+      ordered,
+      [
+        {
+          lineNumber: '10',
+          status: 'changed',
+          changes: ['price'],
+          unitPrice: { amount: '43', currency: 'EUR', per: q('1000') } as never,
+        },
+      ],
+      tolerances,
+    );
+    expect(dearer).toMatchObject({ decision: 'hold', problems: ['acknowledgment.price-changed'] });
+  });
+
+  it('holds rejected and backordered lines and lines the order does not have (or cancelled)', () => {
+    const verdicts = matchAcknowledgment(
+      ordered,
+      [
+        { lineNumber: '10', status: 'rejected' },
+        { lineNumber: '20', status: 'backordered' },
+        { lineNumber: '30', status: 'accepted' },
+        { lineNumber: '99', status: 'accepted' },
+      ],
+      tolerances,
+    );
+    expect(verdicts.map((v) => [v.lineNumber, v.decision, v.problems])).toEqual([
+      ['10', 'hold', ['acknowledgment.rejected']],
+      ['20', 'hold', ['acknowledgment.backordered']],
+      ['30', 'hold', ['acknowledgment.unknown-line']],
+      ['99', 'hold', ['acknowledgment.unknown-line']],
+    ]);
+    expect(verdicts[0]!.confirmed.quantity).toBe('0');
+  });
+
+  it('confirms the ordered quantity and date when a line is accepted without them', () => {
+    const [line] = matchAcknowledgment(ordered, [{ lineNumber: '10', status: 'accepted' }], tolerances);
+    expect(line).toMatchObject({
+      decision: 'accept',
+      confirmed: { quantity: '4800', deliveryDate: '2026-12-04' },
+    });
+  });
+
+  it('counts calendar days across a month end', () => {
+    expect(daysBetween('2026-11-29', '2026-12-02')).toBe(3);
+    expect(daysBetween('2026-12-02', '2026-11-29')).toBe(-3);
+  });
+});

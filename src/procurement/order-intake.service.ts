@@ -1,0 +1,241 @@
+import { randomUUID } from 'node:crypto';
+import { forwardRef, Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { decimal, type DecimalString } from '../canonical/decimal.js';
+import { CanonicalError } from '../canonical/canonical.exception.js';
+import { PartnerRegistry } from '../partners/partner-registry.js';
+import { AcknowledgmentService } from './acknowledgment.service.js';
+import { cancelledEvent, changedEvent, issuedEvent, shipToOf } from './order-events.js';
+import { ProcurementError, ProcurementErrorCode } from './procurement.exception.js';
+import { PurchaseOrderRepository } from './purchase-order.repository.js';
+import type { ErpOrderSnapshot, OrderState, PurchaseOrder } from './purchase-order.types.js';
+
+export interface OrderIntakeResult {
+  readonly outcome: 'issued' | 'changed' | 'cancelled' | 'unchanged' | 'stale';
+  readonly order: PurchaseOrder;
+  /** The canonical event recorded (and intended for the supplier), if any. */
+  readonly eventId: string | null;
+}
+
+/**
+ * Orders from the ERP, the only source of purchase orders and PO changes: a snapshot of the whole
+ * order at a revision becomes the stored order, a canonical event, a history entry and an outbound
+ * intent for the supplier, in the caller's transaction. Repeats and older revisions change nothing.
+ * Supplier documents that arrived before the order are applied once it exists.
+ */
+@Injectable()
+export class OrderIntakeService {
+  constructor(
+    private readonly orders: PurchaseOrderRepository,
+    private readonly partners: PartnerRegistry,
+    @Inject(forwardRef(() => AcknowledgmentService)) private readonly acknowledgments: AcknowledgmentService,
+  ) {}
+
+  async receive(
+    tx: EntityManager,
+    input: ErpOrderSnapshot,
+    causationId: string | null = null,
+  ): Promise<OrderIntakeResult> {
+    const snapshot = canonicalDecimals(input);
+    if (!this.partners.get(snapshot.partnerId)) {
+      throw new ProcurementError(ProcurementErrorCode.UnknownPartner, `no partner ${snapshot.partnerId}`);
+    }
+    const existing = await this.orders.lockByNumber(tx, snapshot.poNumber);
+    if (existing && existing.partnerId !== snapshot.partnerId) {
+      throw new ProcurementError(
+        ProcurementErrorCode.InvalidOrder,
+        `purchase order ${snapshot.poNumber} belongs to ${existing.partnerId}; an order cannot move to another supplier`,
+      );
+    }
+    if (existing && snapshot.revision <= existing.revision) {
+      return { outcome: 'stale', order: existing, eventId: null };
+    }
+    const envelope = {
+      correlationId: existing?.correlationId ?? randomUUID(),
+      causationId,
+      supplierPart: (material: string) => this.partners.theirPart(snapshot.partnerId, material),
+    };
+    try {
+      return existing
+        ? await this.change(tx, existing, snapshot, envelope)
+        : await this.issue(tx, snapshot, envelope);
+    } catch (error) {
+      if (error instanceof CanonicalError) {
+        throw new ProcurementError(ProcurementErrorCode.InvalidOrder, error.message, [
+          ...(error.details ?? []),
+        ]);
+      }
+      throw error;
+    }
+  }
+
+  private async issue(
+    tx: EntityManager,
+    snapshot: ErpOrderSnapshot,
+    envelope: Parameters<typeof issuedEvent>[1],
+  ): Promise<OrderIntakeResult> {
+    if (snapshot.status !== 'open') {
+      throw new ProcurementError(
+        ProcurementErrorCode.InvalidOrder,
+        `purchase order ${snapshot.poNumber} was never issued to the gateway; it cannot start ${snapshot.status}`,
+      );
+    }
+    const event = issuedEvent(snapshot, envelope);
+    const order = await this.orders.insert(tx, {
+      partnerId: snapshot.partnerId,
+      poNumber: snapshot.poNumber,
+      revision: snapshot.revision,
+      state: 'issued',
+      plant: snapshot.plant ?? null,
+      currency: snapshot.currency,
+      orderDate: snapshot.orderDate,
+      shipTo: shipToOf(snapshot),
+      correlationId: envelope.correlationId,
+    });
+    await this.saveLines(tx, order, snapshot);
+    await this.orders.addHistory(tx, order, {
+      what: 'purchase-order.issued',
+      documentNumber: snapshot.poNumber,
+      documentRevision: String(snapshot.revision),
+      fromState: null,
+      toState: 'issued',
+      summary: `issued by the ERP with ${event.payload.lines.length} line(s)`,
+      eventId: event.id,
+    });
+    await this.orders.addOutboundIntent(tx, order, event.type, snapshot.revision, event);
+    await this.applyParked(tx, snapshot.poNumber);
+    return { outcome: 'issued', order, eventId: event.id };
+  }
+
+  private async change(
+    tx: EntityManager,
+    order: PurchaseOrder,
+    snapshot: ErpOrderSnapshot,
+    envelope: Parameters<typeof issuedEvent>[1],
+  ): Promise<OrderIntakeResult> {
+    if (snapshot.status === 'cancelled') {
+      const event = cancelledEvent(snapshot, envelope);
+      await this.transition(
+        tx,
+        order,
+        snapshot.revision,
+        'cancelled',
+        'purchase-order.cancelled',
+        snapshot,
+        event.id,
+        'cancelled by the ERP',
+      );
+      await this.orders.addOutboundIntent(tx, order, event.type, snapshot.revision, event);
+      return {
+        outcome: 'cancelled',
+        order: { ...order, state: 'cancelled', revision: snapshot.revision },
+        eventId: event.id,
+      };
+    }
+    const event = changedEvent(snapshot, order, await this.orders.lines(tx, order.id), envelope);
+    await this.saveLines(tx, order, snapshot);
+    if (!event) {
+      await this.orders.update(tx, order.id, { revision: snapshot.revision });
+      await this.orders.addHistory(tx, order, {
+        what: 'purchase-order.revised',
+        documentNumber: snapshot.poNumber,
+        documentRevision: String(snapshot.revision),
+        fromState: order.state,
+        toState: order.state,
+        summary: 'a new ERP revision without changes the supplier sees',
+        eventId: null,
+      });
+      return { outcome: 'unchanged', order: { ...order, revision: snapshot.revision }, eventId: null };
+    }
+    // A changed order is answered again; shipped and received orders keep their progress.
+    const state: OrderState = [
+      'issued',
+      'acknowledged',
+      'acknowledged-with-changes',
+      'rejected',
+      'changed',
+    ].includes(order.state)
+      ? 'changed'
+      : order.state;
+    await this.transition(
+      tx,
+      order,
+      snapshot.revision,
+      state,
+      'purchase-order.changed',
+      snapshot,
+      event.id,
+      `changed by the ERP: ${event.payload.lines.length} line(s)`,
+    );
+    await this.orders.addOutboundIntent(tx, order, event.type, snapshot.revision, event);
+    return { outcome: 'changed', order: { ...order, state, revision: snapshot.revision }, eventId: event.id };
+  }
+
+  private async transition(
+    tx: EntityManager,
+    order: PurchaseOrder,
+    revision: number,
+    state: OrderState,
+    what: string,
+    snapshot: ErpOrderSnapshot,
+    eventId: string,
+    summary: string,
+  ): Promise<void> {
+    await this.orders.update(tx, order.id, {
+      revision,
+      state,
+      currency: snapshot.currency,
+      shipTo: shipToOf(snapshot),
+    });
+    await this.orders.addHistory(tx, order, {
+      what,
+      documentNumber: snapshot.poNumber,
+      documentRevision: String(revision),
+      fromState: order.state,
+      toState: state,
+      summary,
+      eventId,
+    });
+  }
+
+  private async saveLines(
+    tx: EntityManager,
+    order: PurchaseOrder,
+    snapshot: ErpOrderSnapshot,
+  ): Promise<void> {
+    for (const line of snapshot.lines) {
+      await this.orders.upsertLine(tx, order.id, {
+        lineNumber: line.lineNumber,
+        material: line.material,
+        supplierPart: this.partners.theirPart(snapshot.partnerId, line.material) ?? null,
+        quantity: line.quantity as DecimalString,
+        unit: line.unit,
+        unitPrice: (line.netPrice ?? null) as DecimalString | null,
+        deliveryDate: line.deliveryDate,
+        cancelled: line.status === 'cancelled',
+      });
+    }
+  }
+
+  private async applyParked(tx: EntityManager, poNumber: string): Promise<void> {
+    for (const parked of await this.orders.takeParked(tx, poNumber)) {
+      await this.acknowledgments.applyParked(tx, parked.event);
+    }
+  }
+}
+
+/** ERPs write `38.50` and `4800.000`; the gateway compares and sends canonical decimals. */
+function canonicalDecimals(snapshot: ErpOrderSnapshot): ErpOrderSnapshot {
+  try {
+    return {
+      ...snapshot,
+      lines: snapshot.lines.map((line) => ({
+        ...line,
+        quantity: decimal(line.quantity),
+        netPrice: line.netPrice ? decimal(line.netPrice) : null,
+      })),
+    };
+  } catch (error) {
+    throw new ProcurementError(ProcurementErrorCode.InvalidOrder, (error as Error).message);
+  }
+}

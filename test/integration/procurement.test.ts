@@ -1,0 +1,300 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseEventOf } from '../../src/canonical/events/catalogue.js';
+import { ErpConnections } from '../../src/erp/connections/erp-connections.js';
+import type { SimulatedErp } from '../../src/erp/simulator/simulated-erp.js';
+import { AcknowledgmentService } from '../../src/procurement/acknowledgment.service.js';
+import { ProcurementErrorCode } from '../../src/procurement/procurement.exception.js';
+import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-relay.js';
+import { erpConfigFile, waitForPostings } from '../support/erp.js';
+import { startTestGateway } from '../support/gateway.js';
+import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
+
+const ADMIN_TOKEN = 'procurement-admin-token-0123456789abcdef';
+
+interface AckLine {
+  lineNumber: string;
+  status: 'accepted' | 'changed' | 'rejected' | 'backordered';
+  changes?: string[];
+  quantity?: { value: string; unit: string };
+  schedule?: { quantity: { value: string; unit: string }; deliveryDate: string }[];
+}
+
+function acknowledgment(poNumber: string, lines: AckLine[], revision = '1', partnerId = 'acme-fasteners') {
+  const changed = lines.some((l) => l.status !== 'accepted');
+  return parseEventOf('purchase-order.acknowledged.v1', {
+    id: randomUUID(),
+    type: 'purchase-order.acknowledged',
+    schemaVersion: 'v1',
+    partnerId,
+    occurredAt: '2026-11-27T09:00:00Z',
+    receivedAt: '2026-11-27T09:00:05Z',
+    correlationId: 'ack-chain',
+    causationId: null,
+    document: { kind: 'original', number: `SO-${poNumber}`, revision },
+    payload: {
+      purchaseOrder: { number: poNumber },
+      status: changed ? 'accepted-with-changes' : 'accepted',
+      lines,
+    },
+  });
+}
+
+describe('the purchase-order lifecycle', () => {
+  let db: TestDatabase;
+  let gateway: Awaited<ReturnType<typeof startTestGateway>>;
+  let dataSource: DataSource;
+  let simulator: SimulatedErp;
+  let relay: SimulatorOutputRelay;
+  let acks: AcknowledgmentService;
+
+  const issue = (poNumber: string, lines = 2) =>
+    simulator.purchaseOrders.issue({
+      poNumber,
+      supplier: 'acme-fasteners',
+      plant: '1000',
+      currency: 'EUR',
+      orderDate: '2026-11-27',
+      lines: [
+        {
+          lineNumber: '10',
+          material: 'CMP-BOLT-M8',
+          quantity: '4800',
+          unit: 'H87',
+          deliveryDate: '2026-12-04',
+          netPrice: '0.042',
+        },
+        {
+          lineNumber: '20',
+          material: 'CMP-HOUSING-C1',
+          quantity: '140',
+          unit: 'H87',
+          deliveryDate: '2026-12-10',
+          netPrice: '38.50',
+        },
+      ].slice(0, lines),
+    });
+  const apply = (event: ReturnType<typeof acknowledgment>) =>
+    dataSource.transaction((tx) => acks.apply(tx, event));
+  const orderState = async (poNumber: string) =>
+    (
+      await queryOnce<{ state: string }>(db.url, `SELECT state FROM purchase_order WHERE po_number = $1`, [
+        poNumber,
+      ])
+    )[0]?.state;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('procurement');
+    gateway = await startTestGateway({
+      DATABASE_URL: db.url,
+      ERP_CONFIG_FILE: erpConfigFile([
+        {
+          id: 'main',
+          adapter: 'simulator',
+          default: true,
+          timeoutMs: 2000,
+          retry: { maxAttempts: 5, baseMs: 50, maxMs: 200 },
+        },
+      ]),
+      ERP_RECONCILE_EVERY_MINUTES: '0',
+      JOBS_POLL_MS: '50',
+      LOG_LEVEL: 'error',
+      BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
+    });
+    dataSource = gateway.app.get(DataSource);
+    simulator = gateway.app.get(ErpConnections).embeddedSimulator()!;
+    relay = gateway.app.get(SimulatorOutputRelay);
+    acks = gateway.app.get(AcknowledgmentService);
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await db?.drop();
+  });
+
+  it('takes a PO the ERP issues, records it with its history and an outbound intent for the supplier', async () => {
+    await issue('4500000101');
+    await relay.relay();
+    expect(await orderState('4500000101')).toBe('issued');
+    const [intent] = await queryOnce<{
+      event_type: string;
+      status: string;
+      event: { payload: { lines: unknown[] } };
+    }>(
+      db.url,
+      `SELECT event_type, status, event FROM outbound_intent i JOIN purchase_order o ON o.id = i.po_id WHERE o.po_number = $1`,
+      ['4500000101'],
+    );
+    expect(intent).toMatchObject({ event_type: 'purchase-order.issued', status: 'waiting' });
+    expect(intent!.event.payload.lines).toHaveLength(2);
+    // Delivered once: a second pass finds nothing, and a repeat of the revision changes nothing.
+    expect(await relay.relay()).toBe(0);
+  });
+
+  it('accepts a line within tolerance and confirms it to the ERP, holds a late line as an exception', async () => {
+    const result = await apply(
+      acknowledgment('4500000101', [
+        // 1 % under: within acme's 2 % quantity tolerance.
+        {
+          lineNumber: '10',
+          status: 'changed',
+          changes: ['quantity'],
+          quantity: { value: '4752', unit: 'H87' },
+        },
+        // Five days late: beyond acme's 0 days.
+        {
+          lineNumber: '20',
+          status: 'changed',
+          changes: ['date'],
+          schedule: [{ quantity: { value: '140', unit: 'H87' }, deliveryDate: '2026-12-15' }],
+        },
+      ]),
+    );
+    expect(result).toMatchObject({ outcome: 'applied', state: 'acknowledged-with-changes' });
+    const [exception] = await queryOnce<{
+      type: string;
+      po_line: string;
+      differences: unknown;
+      value_at_risk: string;
+      days_late: number;
+      correlation_id: string;
+    }>(
+      db.url,
+      `SELECT type, po_line, differences, value_at_risk::text AS value_at_risk, days_late, correlation_id
+         FROM exception_case WHERE po_number = '4500000101'`,
+    );
+    expect(exception).toMatchObject({
+      type: 'acknowledgment.date-changed',
+      po_line: '20',
+      differences: { deliveryDate: { expected: '2026-12-10', actual: '2026-12-15' } },
+      value_at_risk: '5390',
+      days_late: 5,
+    });
+    await waitForPostings(db.url, 10_000);
+    const [entry] = await queryOnce<{ body: { lines: { lineNumber: string; quantity: string }[] } }>(
+      db.url,
+      `SELECT d.body FROM erp_sim_entry e JOIN erp_sim_document d USING (document_number)
+        WHERE e.kind = 'po-confirmation' AND d.po_number = '4500000101'`,
+    );
+    expect(entry!.body.lines).toEqual([expect.objectContaining({ lineNumber: '10', quantity: '4752' })]);
+    // One correlation id from the ERP's order to the exception and the posting.
+    const [order] = await queryOnce<{ correlation_id: string }>(
+      db.url,
+      `SELECT correlation_id FROM purchase_order WHERE po_number = '4500000101'`,
+    );
+    expect(exception!.correlation_id).toBe(order!.correlation_id);
+    const [posting] = await queryOnce<{ correlation_id: string }>(
+      db.url,
+      `SELECT correlation_id FROM erp_posting WHERE po_number = '4500000101'`,
+    );
+    expect(posting!.correlation_id).toBe(order!.correlation_id);
+  });
+
+  it('applies the same acknowledgment once however often it arrives', async () => {
+    const again = acknowledgment('4500000101', [{ lineNumber: '10', status: 'accepted' }], '2');
+    const first = await apply(again);
+    const second = await apply({ ...again, id: randomUUID() });
+    expect(first.outcome).toBe('applied');
+    expect(second.outcome).toBe('duplicate');
+  });
+
+  it('parks an acknowledgment that arrives before its order and applies it when the order comes', async () => {
+    const early = await apply(acknowledgment('4500000102', [{ lineNumber: '10', status: 'accepted' }]));
+    expect(early.outcome).toBe('parked');
+    await issue('4500000102', 1);
+    await relay.relay();
+    expect(await orderState('4500000102')).toBe('acknowledged');
+    const history = await queryOnce<{ what: string }>(
+      db.url,
+      `SELECT what FROM purchase_order_history h JOIN purchase_order o ON o.id = h.po_id
+        WHERE o.po_number = '4500000102' ORDER BY h.id`,
+    );
+    expect(history.map((h) => h.what)).toEqual(['purchase-order.issued', 'purchase-order.acknowledged']);
+  });
+
+  it('turns a buyer change in the ERP into a changed event naming what changed, and a cancellation', async () => {
+    await simulator.purchaseOrders.change('4500000101', { lines: [{ lineNumber: '10', quantity: '5200' }] });
+    await relay.relay();
+    expect(await orderState('4500000101')).toBe('changed');
+    await simulator.purchaseOrders.change('4500000101', { cancel: true });
+    await relay.relay();
+    expect(await orderState('4500000101')).toBe('cancelled');
+    const intents = await queryOnce<{
+      event_type: string;
+      revision: number;
+      event: { payload: { lines?: unknown[] } };
+    }>(
+      db.url,
+      `SELECT event_type, i.revision, event FROM outbound_intent i JOIN purchase_order o ON o.id = i.po_id
+        WHERE o.po_number = '4500000101' ORDER BY i.id`,
+    );
+    expect(intents.map((i) => [i.event_type, i.revision])).toEqual([
+      ['purchase-order.issued', 0],
+      ['purchase-order.changed', 1],
+      ['purchase-order.cancelled', 2],
+    ]);
+    expect(intents[1]!.event.payload.lines).toEqual([
+      expect.objectContaining({ change: 'changed', lineNumber: '10', changedFields: ['quantity'] }),
+    ]);
+  });
+
+  it("refuses one partner's answer to another partner's order", async () => {
+    await expect(
+      apply(acknowledgment('4500000102', [{ lineNumber: '10', status: 'accepted' }], '9', 'nordic-castings')),
+    ).rejects.toMatchObject({ code: ProcurementErrorCode.NotYourOrder });
+  });
+
+  it('takes orders from an ERP over HTTP, answering repeats and bad input precisely', async () => {
+    const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+    const order = {
+      poNumber: '4500000200',
+      revision: 3,
+      partnerId: 'acme-fasteners',
+      plant: '1000',
+      currency: 'EUR',
+      orderDate: '2026-11-27',
+      status: 'open',
+      lines: [
+        {
+          lineNumber: '10',
+          material: 'CMP-BOLT-M8',
+          quantity: '100',
+          unit: 'H87',
+          deliveryDate: '2026-12-04',
+        },
+      ],
+    };
+    const api = () => request(gateway.url);
+    await api()
+      .post('/erp/v1/purchase-orders')
+      .set(auth)
+      .send(order)
+      .expect(200)
+      .expect(({ body }) => expect(body).toMatchObject({ outcome: 'issued', state: 'issued', revision: 3 }));
+    await api()
+      .post('/erp/v1/purchase-orders')
+      .set(auth)
+      .send(order)
+      .expect(200)
+      .expect(({ body }) => expect(body.outcome).toBe('stale'));
+    const bad = await api()
+      .post('/erp/v1/purchase-orders')
+      .set(auth)
+      .send({ ...order, revision: -1, lines: [] })
+      .expect(400);
+    expect(bad.body.errors).toEqual([expect.stringMatching(/^revision/), expect.stringMatching(/^lines/)]);
+    await api()
+      .post('/erp/v1/purchase-orders')
+      .set(auth)
+      .send({ ...order, poNumber: '4500000201', partnerId: 'no-such-partner' })
+      .expect(422);
+    const read = await api().get('/buyer/v1/purchase-orders/4500000200').set(auth).expect(200);
+    expect(read.body).toMatchObject({
+      order: { poNumber: '4500000200', state: 'issued' },
+      lines: [{ lineNumber: '10' }],
+    });
+    await api().get('/buyer/v1/purchase-orders/4599999999').set(auth).expect(404);
+    await api().post('/erp/v1/purchase-orders').send(order).expect(401);
+  });
+});
