@@ -7,6 +7,7 @@ import { Exceptions1764230400005 } from './1764230400005-exceptions.js';
 import { X12ControlNumbers1764230400006 } from './1764230400006-x12-control-numbers.js';
 import { Erp1764230400007 } from './1764230400007-erp.js';
 import { Procurement1764230400011 } from './1764230400011-procurement.js';
+import { Shipments1764230400012 } from './1764230400012-shipments.js';
 
 /** Every migration, in order. Listed explicitly so that the app and the CLI run the same set. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   X12ControlNumbers1764230400006,
   Erp1764230400007,
   Procurement1764230400011,
+  Shipments1764230400012,
 ];

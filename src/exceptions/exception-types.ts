@@ -53,6 +53,36 @@ export const EXCEPTION_TYPES: readonly ExceptionTypeDefinition[] = [
     description: 'No acknowledgment arrived within the time agreed with the partner.',
   },
   {
+    type: 'ship-notice.unknown-order',
+    severity: 'high',
+    description: 'A ship notice names a purchase order or line the gateway does not hold for that supplier.',
+  },
+  {
+    type: 'ship-notice.over-shipment',
+    severity: 'medium',
+    description: 'The supplier ships more than ordered (or confirmed), beyond the quantity tolerance.',
+  },
+  {
+    type: 'ship-notice.item-mismatch',
+    severity: 'high',
+    description: 'A shipped item does not match its order line (another material, or a unit that cannot convert).',
+  },
+  {
+    type: 'goods-receipt.short',
+    severity: 'high',
+    description: 'The plant received less than the ship notice announced.',
+  },
+  {
+    type: 'goods-receipt.over',
+    severity: 'medium',
+    description: 'The plant received more than the ship notice announced.',
+  },
+  {
+    type: 'goods-receipt.damaged',
+    severity: 'high',
+    description: 'The plant received goods damaged, wrong or on quality hold.',
+  },
+  {
     type: 'po-change.rejected',
     severity: 'high',
     description: 'The supplier cannot meet a purchase order change.',

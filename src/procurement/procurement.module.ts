@@ -4,6 +4,10 @@ import { ExceptionsModule } from '../exceptions/exceptions.module.js';
 import { PartnersModule } from '../partners/partners.module.js';
 import { AcknowledgmentService } from './acknowledgment.service.js';
 import { ErpOrdersController } from './erp-orders.controller.js';
+import { GoodsReceiptService } from './goods-receipt.service.js';
+import { GoodsReceiptsController } from './goods-receipts.controller.js';
+import { ShipNoticeService } from './ship-notice.service.js';
+import { ShipmentRepository } from './shipment.repository.js';
 import { OrderIntakeService } from './order-intake.service.js';
 import { PurchaseOrderRepository } from './purchase-order.repository.js';
 import { SimulatorOutputRelay } from './simulator-output-relay.js';
@@ -11,8 +15,22 @@ import { SimulatorOutputRelay } from './simulator-output-relay.js';
 /** The purchase-order lifecycle: orders from the ERP, supplier answers matched with tolerances, postings. */
 @Module({
   imports: [ErpModule, ExceptionsModule, PartnersModule],
-  controllers: [ErpOrdersController],
-  providers: [PurchaseOrderRepository, OrderIntakeService, AcknowledgmentService, SimulatorOutputRelay],
-  exports: [OrderIntakeService, AcknowledgmentService, PurchaseOrderRepository],
+  controllers: [ErpOrdersController, GoodsReceiptsController],
+  providers: [
+    PurchaseOrderRepository,
+    ShipmentRepository,
+    OrderIntakeService,
+    AcknowledgmentService,
+    ShipNoticeService,
+    GoodsReceiptService,
+    SimulatorOutputRelay,
+  ],
+  exports: [
+    OrderIntakeService,
+    AcknowledgmentService,
+    ShipNoticeService,
+    GoodsReceiptService,
+    PurchaseOrderRepository,
+  ],
 })
 export class ProcurementModule {}

@@ -1,0 +1,250 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { GATEWAY_ACTOR } from '../audit/actor.js';
+import { compare, decimal, subtract, type DecimalString } from '../canonical/decimal.js';
+import { parseEventOf } from '../canonical/events/catalogue.js';
+import { convertQuantity } from '../canonical/units.js';
+import { ErpPostingService } from '../erp/posting/erp-posting.service.js';
+import { ExceptionService } from '../exceptions/exception.service.js';
+import type { Differences } from '../exceptions/exception.types.js';
+import { ProcurementError, ProcurementErrorCode } from './procurement.exception.js';
+import { PurchaseOrderRepository } from './purchase-order.repository.js';
+import type { OrderState, PurchaseOrder, PurchaseOrderLine } from './purchase-order.types.js';
+import { ShipmentRepository } from './shipment.repository.js';
+
+/** What a WMS sends: one receipt at one plant, against order lines and, usually, a ship notice. */
+export interface GoodsReceiptInput {
+  readonly receiptNumber: string;
+  readonly plant: string;
+  readonly receivedAt: string;
+  readonly shipmentNumber?: string;
+  readonly deliveryNote?: string;
+  readonly lines: readonly {
+    readonly poNumber: string;
+    readonly lineNumber: string;
+    readonly material: string;
+    readonly quantity: { readonly value: string; readonly unit: string };
+    readonly storageLocation?: string;
+    readonly lot?: string;
+    readonly discrepancies?: readonly {
+      readonly kind: string;
+      readonly quantity?: { value: string; unit: string };
+      readonly note?: string;
+    }[];
+  }[];
+}
+
+export interface GoodsReceiptResult {
+  readonly outcome: 'received' | 'duplicate';
+  readonly eventId: string | null;
+  readonly problems: readonly string[];
+}
+
+const DAMAGE = new Set(['damaged', 'wrong-material', 'quality-hold', 'lot-mismatch']);
+
+/**
+ * Goods receipts from a plant's WMS: matched against what the ship notice announced (short, over)
+ * and what the plant found (damaged, wrong material, quality hold), each raised as an exception;
+ * posted to the ERP as a goods receipt behind the order's earlier postings; lines' received
+ * quantities and the orders' states follow. One receipt number per plant is applied once.
+ */
+@Injectable()
+export class GoodsReceiptService {
+  constructor(
+    private readonly orders: PurchaseOrderRepository,
+    private readonly shipments: ShipmentRepository,
+    private readonly exceptions: ExceptionService,
+    private readonly erp: ErpPostingService,
+  ) {}
+
+  async receive(tx: EntityManager, input: GoodsReceiptInput): Promise<GoodsReceiptResult> {
+    const resolved: {
+      order: PurchaseOrder;
+      line: PurchaseOrderLine;
+      quantity: DecimalString;
+      input: GoodsReceiptInput['lines'][number];
+    }[] = [];
+    for (const received of input.lines) {
+      const order = await this.orders.lockByNumber(tx, received.poNumber);
+      const line =
+        order && (await this.orders.lines(tx, order.id)).find((l) => l.lineNumber === received.lineNumber);
+      if (!order || !line) {
+        throw new ProcurementError(
+          ProcurementErrorCode.UnknownOrder,
+          `no purchase order line ${received.poNumber}/${received.lineNumber}`,
+        );
+      }
+      let quantity: DecimalString;
+      try {
+        quantity = convertQuantity(decimal(received.quantity.value), received.quantity.unit, line.unit);
+      } catch (error) {
+        throw new ProcurementError(
+          ProcurementErrorCode.InvalidOrder,
+          `line ${received.poNumber}/${received.lineNumber}: ${(error as Error).message}`,
+        );
+      }
+      resolved.push({ order, line, quantity, input: received });
+    }
+    const first = resolved[0]!.order;
+    const notice = input.shipmentNumber
+      ? await this.shipments.byShipment(tx, first.partnerId, input.shipmentNumber)
+      : undefined;
+    const event = parseEventOf('goods.received.v1', {
+      id: randomUUID(),
+      type: 'goods.received',
+      schemaVersion: 'v1',
+      partnerId: first.partnerId,
+      plant: input.plant,
+      occurredAt: input.receivedAt,
+      receivedAt: new Date().toISOString(),
+      correlationId: first.correlationId,
+      causationId: null,
+      document: { kind: 'original', number: input.receiptNumber, revision: '0' },
+      source: { channel: 'wms' },
+      payload: {
+        ...(input.shipmentNumber ? { shipNotice: { shipmentNumber: input.shipmentNumber } } : {}),
+        ...(input.deliveryNote ? { deliveryNote: input.deliveryNote } : {}),
+        lines: resolved.map((r) => ({
+          purchaseOrder: { number: r.order.poNumber },
+          lineNumber: r.line.lineNumber,
+          material: r.line.material,
+          quantity: { value: r.quantity, unit: r.line.unit },
+          ...(r.input.storageLocation ? { storageLocation: r.input.storageLocation } : {}),
+          ...(r.input.lot ? { lots: [{ lot: r.input.lot }] } : {}),
+          discrepancies: (r.input.discrepancies ?? []).map((d) => ({ ...d })),
+        })),
+      },
+    });
+    if (
+      !(await this.shipments.insertReceipt(tx, input.plant, input.receiptNumber, notice?.id ?? null, event))
+    ) {
+      return { outcome: 'duplicate', eventId: null, problems: [] };
+    }
+
+    const problems: string[] = [];
+    for (const r of resolved) {
+      const announced = notice
+        ? await this.shipments.shippedOn(tx, notice.id, r.order.id, r.line.lineNumber)
+        : null;
+      if (announced !== null && compare(r.quantity, announced) !== 0) {
+        const type = compare(r.quantity, announced) < 0 ? 'goods-receipt.short' : 'goods-receipt.over';
+        problems.push(type);
+        await this.raise(
+          tx,
+          type,
+          input,
+          r.order,
+          r.line,
+          {
+            quantity: { expected: announced, actual: r.quantity },
+          },
+          `${input.receiptNumber}: ${r.quantity} ${r.line.unit} received, ${announced} announced (${subtract(r.quantity, announced)})`,
+        );
+      }
+      const damage = (r.input.discrepancies ?? []).filter((d) => DAMAGE.has(d.kind));
+      if (damage.length > 0) {
+        problems.push('goods-receipt.damaged');
+        await this.raise(
+          tx,
+          'goods-receipt.damaged',
+          input,
+          r.order,
+          r.line,
+          {
+            discrepancies: { expected: [], actual: damage.map((d) => d.kind) },
+          },
+          `${input.receiptNumber}: ${damage.map((d) => d.kind).join(', ')}`,
+        );
+      }
+      await this.shipments.addReceived(tx, r.order.id, r.line.lineNumber, r.quantity);
+    }
+
+    const items = resolved.filter((r) => compare(r.quantity, '0' as DecimalString) > 0);
+    if (items.length > 0) {
+      await this.erp.post(tx, {
+        kind: 'goods-receipt',
+        businessKey: `${input.plant}/${input.receiptNumber}`,
+        revision: 0,
+        plant: input.plant,
+        poNumber: first.poNumber,
+        correlationId: first.correlationId,
+        causationId: event.id,
+        body: {
+          receiptNumber: input.receiptNumber,
+          plant: input.plant,
+          receivedAt: input.receivedAt,
+          items: items.map((r) => ({
+            poNumber: r.order.poNumber,
+            lineNumber: r.line.lineNumber,
+            material: r.line.material,
+            quantity: r.quantity,
+            unit: r.line.unit,
+            ...(r.input.storageLocation ? { storageLocation: r.input.storageLocation } : {}),
+            ...(r.input.lot ? { lot: r.input.lot } : {}),
+          })),
+        },
+      });
+    }
+    for (const order of new Map(resolved.map((r) => [r.order.id, r.order])).values()) {
+      await this.advance(tx, order, input, event.id);
+    }
+    return { outcome: 'received', eventId: event.id, problems };
+  }
+
+  private async raise(
+    tx: EntityManager,
+    type: string,
+    input: GoodsReceiptInput,
+    order: PurchaseOrder,
+    line: PurchaseOrderLine,
+    differences: Differences,
+    summary: string,
+  ): Promise<void> {
+    await this.exceptions.raise(
+      tx,
+      {
+        type,
+        dedupeKey: `${input.plant}/${input.receiptNumber}:${order.poNumber}:${line.lineNumber}`,
+        summary: `PO ${order.poNumber} line ${line.lineNumber}, receipt ${summary}`,
+        references: {
+          partnerId: order.partnerId,
+          poNumber: order.poNumber,
+          poLine: line.lineNumber,
+          material: line.material,
+          plant: input.plant,
+        },
+        differences,
+        correlationId: order.correlationId,
+      },
+      GATEWAY_ACTOR,
+    );
+  }
+
+  private async advance(
+    tx: EntityManager,
+    order: PurchaseOrder,
+    input: GoodsReceiptInput,
+    eventId: string,
+  ): Promise<void> {
+    const current = (await this.orders.byNumber(tx, order.poNumber, null))!;
+    const lines = (await this.orders.lines(tx, order.id)).filter((l) => !l.cancelled);
+    const full = lines.every((l) => compare(l.receivedQuantity, l.confirmedQuantity ?? l.quantity) >= 0);
+    const state: OrderState =
+      current.state === 'closed' || current.state === 'cancelled'
+        ? current.state
+        : full
+          ? 'received'
+          : 'partially-received';
+    await this.orders.update(tx, order.id, { state });
+    await this.orders.addHistory(tx, order, {
+      what: 'goods.received',
+      documentNumber: input.receiptNumber,
+      documentRevision: '0',
+      fromState: current.state,
+      toState: state,
+      summary: `received at plant ${input.plant}`,
+      eventId,
+    });
+  }
+}
