@@ -15,6 +15,7 @@ import { HealthModule } from './platform/health/health.module.js';
 import { JobsModule } from './platform/jobs/jobs.module.js';
 import { LoggingModule } from './platform/logging/logging.module.js';
 import { MetricsModule } from './platform/metrics/metrics.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { PartnersModule } from './partners/partners.module.js';
 import { ProcurementModule } from './procurement/procurement.module.js';
 import { TranslationModule } from './translation/translation.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
         GatewayModule,
         TranslationModule,
         ErpModule,
+        NotificationsModule,
         ProcurementModule,
       ],
     };

@@ -7,7 +7,8 @@ import { z } from 'zod';
  */
 export interface ConfigVariable {
   readonly name: string;
-  readonly group: 'server' | 'database' | 'jobs' | 'storage' | 'partners' | 'erp' | 'logging' | 'secrets';
+  readonly group:
+    'server' | 'database' | 'jobs' | 'storage' | 'partners' | 'erp' | 'logging' | 'secrets' | 'notifications';
   readonly description: string;
   readonly sensitive?: boolean;
   readonly schema: z.ZodType;
@@ -108,6 +109,7 @@ export const CONFIG_VARIABLES = [
       'Days during which an X12 interchange repeating an accepted ISA13 from the same sender is answered TA1 025 and not processed.',
     schema: positiveInt.max(3650).default(30),
   },
+
   {
     name: 'ERP_CONFIG_FILE',
     group: 'erp',
@@ -206,6 +208,84 @@ export const CONFIG_VARIABLES = [
       'A token that authenticates as the built-in admin (first setup, automation). Unset: only tokens from `gateway users|clients`.',
     sensitive: true,
     schema: z.string().min(32, 'expected at least 32 characters').optional(),
+  },
+  {
+    name: 'NOTIFY_SMTP_URL',
+    group: 'notifications',
+    description:
+      'SMTP server for exception e-mails: smtp://host:587 (STARTTLS) or smtps://host:465 (TLS), user name in the URL. Unset: no e-mail.',
+    sensitive: true,
+    schema: url(['smtp:', 'smtps:']).optional(),
+  },
+  {
+    name: 'NOTIFY_SMTP_PASSWORD_FILE',
+    group: 'notifications',
+    description: 'File holding the SMTP password for the user in NOTIFY_SMTP_URL.',
+    schema: z.string().min(1).optional(),
+  },
+  {
+    name: 'NOTIFY_SMTP_STARTTLS',
+    group: 'notifications',
+    description:
+      'smtp:// only: required (refuse a server without STARTTLS), opportunistic (use it when offered) or off. Certificates are always verified.',
+    schema: z
+      .enum(['required', 'opportunistic', 'off'], { message: 'expected required, opportunistic or off' })
+      .default('required'),
+  },
+  {
+    name: 'NOTIFY_SMTP_CA_FILE',
+    group: 'notifications',
+    description:
+      "PEM file of the CA that signed the SMTP server's certificate (a private CA). Unset: the system CAs.",
+    schema: z.string().min(1).optional(),
+  },
+  {
+    name: 'NOTIFY_FROM',
+    group: 'notifications',
+    description:
+      'Sender of exception e-mails: an address, or a display name with the address in angle brackets; required with NOTIFY_SMTP_URL.',
+    schema: z.string().min(3).optional(),
+  },
+  {
+    name: 'NOTIFY_WORKBENCH_URL',
+    group: 'notifications',
+    description:
+      'Base URL of the buyer workbench; notifications link to BASE/exceptions/CASE-ID. Unset: PUBLIC_URL.',
+    schema: url(['http:', 'https:']).optional(),
+  },
+  {
+    name: 'NOTIFY_WEBHOOK_URL',
+    group: 'notifications',
+    description:
+      'URL that receives a signed JSON POST per notification (Slack/Teams-compatible `text`). Unset: no webhook.',
+    sensitive: true,
+    schema: url(['http:', 'https:']).optional(),
+  },
+  {
+    name: 'NOTIFY_WEBHOOK_SECRET_FILE',
+    group: 'notifications',
+    description:
+      'File holding the HMAC-SHA256 key that signs webhook bodies; required with NOTIFY_WEBHOOK_URL.',
+    schema: z.string().min(1).optional(),
+  },
+  {
+    name: 'NOTIFY_WEBHOOK_TIMEOUT_MS',
+    group: 'notifications',
+    description: 'How long one webhook call may take before it counts as failed and is retried.',
+    schema: positiveInt.min(100).max(120_000).default(10_000),
+  },
+  {
+    name: 'NOTIFY_DIGEST_AFTER',
+    group: 'notifications',
+    description:
+      'Notifications one recipient gets one by one within a digest window; the rest wait and go out as one digest.',
+    schema: positiveInt.max(1000).default(5),
+  },
+  {
+    name: 'NOTIFY_DIGEST_WINDOW_MINUTES',
+    group: 'notifications',
+    description: "Length of a recipient's digest window, which starts with its first notification.",
+    schema: positiveInt.max(1440).default(10),
   },
 ] as const satisfies readonly ConfigVariable[];
 

@@ -58,6 +58,16 @@ describe('loadConfig', () => {
     const row = rows.find((r) => r.name === 'DATABASE_URL');
     expect(row?.value).toBe('postgres://gw:***@db:5432/gw');
   });
+
+  it('masks the path of a web hook URL, where chat tools keep the token', () => {
+    const rows = describeConfig(
+      loadConfig({
+        NOTIFY_WEBHOOK_URL: 'https://hooks.example.com/services/T000/B000/XXXXSECRET',
+        NOTIFY_WEBHOOK_SECRET_FILE: '/run/secrets/hook',
+      }),
+    );
+    expect(rows.find((r) => r.name === 'NOTIFY_WEBHOOK_URL')?.value).toBe('https://hooks.example.com/***');
+  });
 });
 
 describe('the README configuration table', () => {

@@ -83,6 +83,10 @@ function mask(value: string): string {
   try {
     const url = new URL(value);
     if (url.password) url.password = '***';
+    // A web hook's secret is its path (chat tools put the token there): show where it goes only.
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && (url.pathname !== '/' || url.search)) {
+      return `${url.origin}/***`;
+    }
     return url.toString();
   } catch {
     return '***';

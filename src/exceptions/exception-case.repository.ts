@@ -207,11 +207,13 @@ export class ExceptionCaseRepository {
       changes: Record<string, unknown>;
       correlationId: string;
     },
-  ): Promise<void> {
-    await tx.query(
+  ): Promise<string> {
+    const [row] = await queryRows<{ id: string }>(
+      tx,
       `INSERT INTO exception_event (case_id, actor_kind, actor_id, actor_display, action, from_state, to_state,
                                     note, changes, correlation_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       RETURNING id::text AS id`,
       [
         event.caseId,
         event.actor.kind,
@@ -225,6 +227,7 @@ export class ExceptionCaseRepository {
         event.correlationId,
       ],
     );
+    return row!.id;
   }
 
   async events(db: Queryable, caseId: string): Promise<ExceptionEvent[]> {

@@ -33,6 +33,27 @@ const CASE_TARGET = 'exception-case';
 const RULE_TARGET = 'exception-routing-rule';
 const MAX_LIMIT = 500;
 
+/** One change to a case, as a listener sees it: the case after the change and the history row it wrote. */
+export interface ExceptionCaseChange {
+  readonly case: ExceptionCase;
+  /** The `exception_event` row of the change. */
+  readonly eventId: string;
+  /** The history action: raised, updated, assigned, or a transition's past tense (escalated, …). */
+  readonly action: string;
+  /** What changed, as the history row records it (`{ field: { from, to } }` for updates and assignments). */
+  readonly changes: Readonly<Record<string, unknown>>;
+  readonly actor: Actor;
+}
+
+/**
+ * Told about every change inside the change's transaction, after its history and audit rows, so what
+ * it writes (an outbox job) commits or rolls back with the change. A listener that throws rolls the
+ * change back.
+ */
+export interface ExceptionCaseListener {
+  caseChanged(tx: EntityManager, change: ExceptionCaseChange): Promise<void>;
+}
+
 /**
  * The one store of everything a person must decide. Every change writes a history row
  * (exception_event) and an audit entry in the same transaction as the change itself.
@@ -48,6 +69,13 @@ export class ExceptionService {
     private readonly cases: ExceptionCaseRepository,
     private readonly routing: ExceptionRoutingRepository,
   ) {}
+
+  private readonly listeners: ExceptionCaseListener[] = [];
+
+  /** Registers a listener (another module, at its init); changes call it in their transaction. */
+  listen(listener: ExceptionCaseListener): void {
+    this.listeners.push(listener);
+  }
 
   /**
    * Raises a case in the caller's transaction (the one that noticed the problem). The same type and
@@ -85,7 +113,7 @@ export class ExceptionService {
       correlationId,
     });
     if (inserted) {
-      await this.cases.addEvent(tx, {
+      const eventId = await this.cases.addEvent(tx, {
         caseId: inserted.id,
         actor,
         action: 'raised',
@@ -103,6 +131,7 @@ export class ExceptionService {
         after: { ...snapshot(inserted), routingRuleId: rule?.id ?? null },
         correlationId,
       });
+      await this.changed(tx, { case: inserted, eventId, action: 'raised', changes: {}, actor });
       return { case: inserted, created: true };
     }
 
@@ -121,7 +150,7 @@ export class ExceptionService {
     const changes = changedFacts(factsOf(existing), valid.facts);
     if (Object.keys(changes).length === 0) return { case: existing, created: false };
     const updated = await this.cases.updateFacts(tx, existing.id, valid.facts);
-    await this.cases.addEvent(tx, {
+    const eventId = await this.cases.addEvent(tx, {
       caseId: updated.id,
       actor,
       action: 'updated',
@@ -140,6 +169,7 @@ export class ExceptionService {
       after: Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.to])),
       correlationId,
     });
+    await this.changed(tx, { case: updated, eventId, action: 'updated', changes, actor });
     return { case: updated, created: false };
   }
 
@@ -174,7 +204,7 @@ export class ExceptionService {
       }
       const updated = await this.cases.setState(t, caseId, check.to, describeActor(actor));
       const correlationId = currentCorrelationId();
-      await this.cases.addEvent(t, {
+      const eventId = await this.cases.addEvent(t, {
         caseId,
         actor,
         action: check.past,
@@ -194,6 +224,8 @@ export class ExceptionService {
         note: note ?? null,
         correlationId,
       });
+      const changes = { state: { from: current.state, to: check.to } };
+      await this.changed(t, { case: updated, eventId, action: check.past, changes, actor });
       return updated;
     });
   }
@@ -216,7 +248,7 @@ export class ExceptionService {
       if (current.ownerUserId === ownerUserId) return current;
       const updated = await this.cases.setOwner(t, caseId, ownerUserId);
       const correlationId = currentCorrelationId();
-      await this.cases.addEvent(t, {
+      const eventId = await this.cases.addEvent(t, {
         caseId,
         actor,
         action: 'assigned',
@@ -236,6 +268,8 @@ export class ExceptionService {
         note: note ?? null,
         correlationId,
       });
+      const changes = { ownerUserId: { from: current.ownerUserId, to: ownerUserId } };
+      await this.changed(t, { case: updated, eventId, action: 'assigned', changes, actor });
       return updated;
     });
   }
@@ -352,6 +386,10 @@ export class ExceptionService {
 
   async routingRules(tx?: EntityManager): Promise<RoutingRule[]> {
     return this.routing.all(tx ?? this.dataSource);
+  }
+
+  private async changed(tx: EntityManager, change: ExceptionCaseChange): Promise<void> {
+    for (const listener of this.listeners) await listener.caseChanged(tx, change);
   }
 
   private async inTransaction<T>(
