@@ -22,13 +22,33 @@ export enum ExceptionCaseErrorCode {
   OutsideTransaction = 'EXCEPTION_OUTSIDE_TRANSACTION',
 }
 
+const HTTP_STATUS: Record<ExceptionCaseErrorCode, number> = {
+  [ExceptionCaseErrorCode.UnknownType]: 422,
+  [ExceptionCaseErrorCode.InvalidInput]: 422,
+  [ExceptionCaseErrorCode.NotFound]: 404,
+  [ExceptionCaseErrorCode.InvalidTransition]: 409,
+  [ExceptionCaseErrorCode.NoteRequired]: 422,
+  [ExceptionCaseErrorCode.UnknownOwner]: 422,
+  [ExceptionCaseErrorCode.OwnerOutsidePartner]: 422,
+  [ExceptionCaseErrorCode.DedupeConflict]: 409,
+  [ExceptionCaseErrorCode.RoutingRuleExists]: 409,
+  [ExceptionCaseErrorCode.RoutingRuleNotFound]: 404,
+  [ExceptionCaseErrorCode.OutsideTransaction]: 500,
+};
+
 /** The exceptions module's one exception: a code to branch on and a message a person reads. */
 export class ExceptionCaseError extends Error {
+  /** How an HTTP API answers it (problem+json). */
+  readonly httpStatus: number;
+  readonly problemCode: string;
+
   constructor(
     readonly code: ExceptionCaseErrorCode,
     message: string,
   ) {
     super(message);
     this.name = 'ExceptionCaseError';
+    this.httpStatus = HTTP_STATUS[code];
+    this.problemCode = code.toLowerCase().replace(/_/g, '-');
   }
 }

@@ -65,7 +65,8 @@ export const EXCEPTION_TYPES: readonly ExceptionTypeDefinition[] = [
   {
     type: 'ship-notice.item-mismatch',
     severity: 'high',
-    description: 'A shipped item does not match its order line (another material, or a unit that cannot convert).',
+    description:
+      'A shipped item does not match its order line (another material, or a unit that cannot convert).',
   },
   {
     type: 'goods-receipt.short',
@@ -100,17 +101,20 @@ export const EXCEPTION_TYPES: readonly ExceptionTypeDefinition[] = [
   {
     type: 'erp.posting-rejected',
     severity: 'high',
-    description: 'The ERP refused a posting (validation, a stale revision, a reused key); retrying cannot fix it.',
+    description:
+      'The ERP refused a posting (validation, a stale revision, a reused key); retrying cannot fix it.',
   },
   {
     type: 'erp.posting-failed',
     severity: 'high',
-    description: 'A posting failed every try (ERP unreachable, answers lost); it waits in the dead letters for a replay.',
+    description:
+      'A posting failed every try (ERP unreachable, answers lost); it waits in the dead letters for a replay.',
   },
   {
     type: 'erp.reconciliation-difference',
     severity: 'critical',
-    description: 'What the ERP holds differs from what the gateway posted (missing, reversed or changed behind its back).',
+    description:
+      'What the ERP holds differs from what the gateway posted (missing, reversed or changed behind its back).',
   },
 ];
 

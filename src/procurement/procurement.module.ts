@@ -3,6 +3,8 @@ import { ErpModule } from '../erp/erp.module.js';
 import { ExceptionsModule } from '../exceptions/exceptions.module.js';
 import { PartnersModule } from '../partners/partners.module.js';
 import { AcknowledgmentService } from './acknowledgment.service.js';
+import { BuyerDecisionService } from './buyer-decision.service.js';
+import { BuyerExceptionsController } from './buyer-exceptions.controller.js';
 import { ErpOrdersController } from './erp-orders.controller.js';
 import { GoodsReceiptService } from './goods-receipt.service.js';
 import { GoodsReceiptsController } from './goods-receipts.controller.js';
@@ -15,7 +17,7 @@ import { SimulatorOutputRelay } from './simulator-output-relay.js';
 /** The purchase-order lifecycle: orders from the ERP, supplier answers matched with tolerances, postings. */
 @Module({
   imports: [ErpModule, ExceptionsModule, PartnersModule],
-  controllers: [ErpOrdersController, GoodsReceiptsController],
+  controllers: [ErpOrdersController, GoodsReceiptsController, BuyerExceptionsController],
   providers: [
     PurchaseOrderRepository,
     ShipmentRepository,
@@ -24,6 +26,7 @@ import { SimulatorOutputRelay } from './simulator-output-relay.js';
     ShipNoticeService,
     GoodsReceiptService,
     SimulatorOutputRelay,
+    BuyerDecisionService,
   ],
   exports: [
     OrderIntakeService,

@@ -3,6 +3,8 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEventOf } from '../../src/canonical/events/catalogue.js';
+import { GATEWAY_ACTOR } from '../../src/audit/actor.js';
+import { IdentityService } from '../../src/gateway/identity.service.js';
 import { ErpConnections } from '../../src/erp/connections/erp-connections.js';
 import type { SimulatedErp } from '../../src/erp/simulator/simulated-erp.js';
 import { AcknowledgmentService } from '../../src/procurement/acknowledgment.service.js';
@@ -243,6 +245,61 @@ describe('the purchase-order lifecycle', () => {
     await expect(
       apply(acknowledgment('4500000102', [{ lineNumber: '10', status: 'accepted' }], '9', 'nordic-castings')),
     ).rejects.toMatchObject({ code: ProcurementErrorCode.NotYourOrder });
+  });
+
+  it('lets a buyer counter through the ERP, refuses an escalation without a note, and bulk-accepts', async () => {
+    const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+    await issue('4500000103', 1);
+    await relay.relay();
+    await apply(
+      acknowledgment('4500000103', [
+        {
+          lineNumber: '10',
+          status: 'changed',
+          changes: ['quantity'],
+          quantity: { value: '4000', unit: 'H87' },
+        },
+      ]),
+    );
+    const list = await request(gateway.url)
+      .get('/buyer/v1/exceptions?poNumber=4500000103&state=open')
+      .set(auth)
+      .expect(200);
+    expect(list.body.items).toHaveLength(1);
+    const id = list.body.items[0].id as string;
+    await request(gateway.url).post(`/buyer/v1/exceptions/${id}/escalate`).set(auth).send({}).expect(400);
+    // Decisions are a person's: a buyer in the user directory, not the bootstrap token.
+    const identity = gateway.app.get(IdentityService);
+    const buyer = await identity.addUser(
+      { email: 'counter@buyers.example.com', displayName: 'Counter', role: 'buyer' },
+      GATEWAY_ACTOR,
+    );
+    const buyerAuth = {
+      Authorization: `Bearer ${(await identity.issueUserToken(buyer.id, GATEWAY_ACTOR)).token}`,
+    };
+    await request(gateway.url)
+      .post(`/buyer/v1/exceptions/${id}/counter`)
+      .set(buyerAuth)
+      .send({ note: 'we need 4500 at least', quantity: '4500' })
+      .expect(200)
+      .expect(({ body }) => expect(body.state).toBe('countered'));
+    await waitForPostings(db.url, 10_000);
+    // The ERP took the change: the order's next revision carries the buyer's quantity.
+    const po = await simulator.purchaseOrders.read('4500000103');
+    expect(po).toMatchObject({ revision: 1, lines: [{ lineNumber: '10', quantity: '4500' }] });
+    const bulk = await request(gateway.url)
+      .post('/buyer/v1/exceptions/accept')
+      .set(buyerAuth)
+      .send({ ids: [id, '00000000-0000-4000-8000-000000000000'] })
+      .expect(200);
+    expect(bulk.body).toEqual([
+      { id, ok: true, state: 'accepted' },
+      {
+        id: '00000000-0000-4000-8000-000000000000',
+        ok: false,
+        problem: expect.stringMatching(/does not exist/),
+      },
+    ]);
   });
 
   it('takes orders from an ERP over HTTP, answering repeats and bad input precisely', async () => {

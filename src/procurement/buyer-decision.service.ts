@@ -1,0 +1,194 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Actor } from '../audit/actor.js';
+import { ErpPostingService } from '../erp/posting/erp-posting.service.js';
+import { ExceptionService } from '../exceptions/exception.service.js';
+import { ALL_PARTNERS, type ExceptionCase } from '../exceptions/exception.types.js';
+import { ProcurementError, ProcurementErrorCode } from './procurement.exception.js';
+import { PurchaseOrderRepository } from './purchase-order.repository.js';
+import type { PurchaseOrder, PurchaseOrderLine } from './purchase-order.types.js';
+
+export interface CounterProposal {
+  readonly quantity?: string;
+  readonly deliveryDate?: string;
+  readonly note: string;
+}
+
+export interface BulkResult {
+  readonly id: string;
+  readonly ok: boolean;
+  readonly state?: string;
+  readonly problem?: string;
+}
+
+/** How many cases one bulk accept may decide: a slip of the mouse should not confirm a thousand lines. */
+export const BULK_ACCEPT_LIMIT = 50;
+
+/**
+ * What a buyer decides on an exception, with its effect on the order and the ERP in the same
+ * transaction as the case's transition:
+ * - **accept** a held acknowledgment line: the supplier's confirmed values are posted to the ERP
+ *   as a confirmation (once per line, however many cases the line has);
+ * - **counter**: the buyer's proposal is requested from the ERP as a PO change (the ERP is the only
+ *   source of PO changes; it reaches the supplier by the ERP instance's `poChangeDelivery`);
+ * - **escalate** and **resolve** move the case only.
+ */
+@Injectable()
+export class BuyerDecisionService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly exceptions: ExceptionService,
+    private readonly orders: PurchaseOrderRepository,
+    private readonly erp: ErpPostingService,
+  ) {}
+
+  accept(caseId: string, actor: Actor, note?: string | null): Promise<ExceptionCase> {
+    return this.dataSource.transaction(async (tx) => {
+      const found = await this.exceptions.get(caseId, ALL_PARTNERS, tx);
+      const target = await this.heldLine(tx, found);
+      if (target && target.line.decision === 'held')
+        await this.confirmLine(tx, target.order, target.line, found);
+      return this.exceptions.transition(caseId, 'accept', actor, note, tx);
+    });
+  }
+
+  counter(caseId: string, actor: Actor, proposal: CounterProposal): Promise<ExceptionCase> {
+    return this.dataSource.transaction(async (tx) => {
+      const found = await this.exceptions.get(caseId, ALL_PARTNERS, tx);
+      const target = await this.heldLine(tx, found);
+      if (!target) {
+        throw new ProcurementError(
+          ProcurementErrorCode.InvalidOrder,
+          `exception ${caseId} is not about an order line; a counter proposal changes a line`,
+        );
+      }
+      if (!proposal.quantity && !proposal.deliveryDate) {
+        throw new ProcurementError(
+          ProcurementErrorCode.InvalidOrder,
+          'a counter proposal names a quantity or a date',
+        );
+      }
+      await this.erp.post(tx, {
+        kind: 'po-change',
+        businessKey: `${target.order.poNumber}/counter-${caseId}`,
+        revision: 0,
+        poNumber: target.order.poNumber,
+        plant: target.order.plant,
+        correlationId: target.order.correlationId,
+        body: {
+          poNumber: target.order.poNumber,
+          baseRevision: target.order.revision,
+          reason: proposal.note,
+          lines: [
+            {
+              lineNumber: target.line.lineNumber,
+              ...(proposal.quantity ? { quantity: proposal.quantity } : {}),
+              ...(proposal.deliveryDate ? { deliveryDate: proposal.deliveryDate } : {}),
+            },
+          ],
+        },
+      });
+      await tx.query(
+        `UPDATE purchase_order_line SET decision = 'countered' WHERE po_id = $1 AND line_number = $2`,
+        [target.order.id, target.line.lineNumber],
+      );
+      await this.orders.addHistory(tx, target.order, {
+        what: 'buyer.countered',
+        documentNumber: null,
+        documentRevision: null,
+        fromState: target.order.state,
+        toState: target.order.state,
+        summary: `line ${target.line.lineNumber}: change requested from the ERP (${proposal.note})`,
+        eventId: null,
+      });
+      return this.exceptions.transition(caseId, 'counter', actor, proposal.note, tx);
+    });
+  }
+
+  escalate(caseId: string, actor: Actor, note: string): Promise<ExceptionCase> {
+    return this.exceptions.transition(caseId, 'escalate', actor, note);
+  }
+
+  resolve(caseId: string, actor: Actor, note?: string | null): Promise<ExceptionCase> {
+    return this.exceptions.transition(caseId, 'resolve', actor, note);
+  }
+
+  /** Accepts each case in its own transaction; one failing does not undo the others. */
+  async acceptMany(ids: readonly string[], actor: Actor, note?: string | null): Promise<BulkResult[]> {
+    if (ids.length > BULK_ACCEPT_LIMIT) {
+      throw new ProcurementError(
+        ProcurementErrorCode.InvalidOrder,
+        `at most ${BULK_ACCEPT_LIMIT} cases at once (got ${ids.length})`,
+      );
+    }
+    const results: BulkResult[] = [];
+    for (const id of new Set(ids)) {
+      try {
+        const decided = await this.accept(id, actor, note);
+        results.push({ id, ok: true, state: decided.state });
+      } catch (error) {
+        results.push({ id, ok: false, problem: (error as Error).message });
+      }
+    }
+    return results;
+  }
+
+  /** The order line an acknowledgment case is about, locked; undefined for other cases. */
+  private async heldLine(
+    tx: EntityManager,
+    found: ExceptionCase,
+  ): Promise<{ order: PurchaseOrder; line: PurchaseOrderLine } | undefined> {
+    const { poNumber, poLine } = found.references;
+    if (!found.type.startsWith('acknowledgment.') || !poNumber || !poLine) return undefined;
+    const order = await this.orders.lockByNumber(tx, poNumber);
+    const line = order && (await this.orders.lines(tx, order.id)).find((l) => l.lineNumber === poLine);
+    return order && line ? { order, line } : undefined;
+  }
+
+  private async confirmLine(
+    tx: EntityManager,
+    order: PurchaseOrder,
+    line: PurchaseOrderLine,
+    found: ExceptionCase,
+  ): Promise<void> {
+    const rejected = line.ackStatus === 'rejected';
+    await this.erp.post(tx, {
+      kind: 'po-confirmation',
+      businessKey: order.poNumber,
+      revision: order.confirmations,
+      poNumber: order.poNumber,
+      plant: order.plant,
+      correlationId: order.correlationId,
+      body: {
+        poNumber: order.poNumber,
+        poRevision: order.revision,
+        supplier: order.partnerId,
+        acknowledgedAt: new Date().toISOString(),
+        lines: [
+          {
+            lineNumber: line.lineNumber,
+            status: rejected ? 'rejected' : line.ackStatus === 'backordered' ? 'backordered' : 'changed',
+            quantity: line.confirmedQuantity ?? line.quantity,
+            unit: line.unit,
+            ...(line.confirmedDate ? { deliveryDate: line.confirmedDate } : {}),
+            ...(line.confirmedPrice ? { netPrice: line.confirmedPrice } : {}),
+          },
+        ],
+      },
+    });
+    await this.orders.update(tx, order.id, { confirmations: order.confirmations + 1 });
+    await tx.query(
+      `UPDATE purchase_order_line SET decision = 'buyer-accepted' WHERE po_id = $1 AND line_number = $2`,
+      [order.id, line.lineNumber],
+    );
+    await this.orders.addHistory(tx, order, {
+      what: 'buyer.accepted',
+      documentNumber: null,
+      documentRevision: null,
+      fromState: order.state,
+      toState: order.state,
+      summary: `line ${line.lineNumber}: ${found.type} accepted by the buyer and confirmed to the ERP`,
+      eventId: null,
+    });
+  }
+}
