@@ -6,6 +6,7 @@ import { AuditLog1764230400004 } from './1764230400004-audit-log.js';
 import { Exceptions1764230400005 } from './1764230400005-exceptions.js';
 import { X12ControlNumbers1764230400006 } from './1764230400006-x12-control-numbers.js';
 import { Erp1764230400007 } from './1764230400007-erp.js';
+import { EdifactReferences1764230400008 } from './1764230400008-edifact-references.js';
 import { Notifications1764230400010 } from './1764230400010-notifications.js';
 import { Procurement1764230400011 } from './1764230400011-procurement.js';
 import { Shipments1764230400012 } from './1764230400012-shipments.js';
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   Exceptions1764230400005,
   X12ControlNumbers1764230400006,
   Erp1764230400007,
+  EdifactReferences1764230400008,
   Notifications1764230400010,
   Procurement1764230400011,
   Shipments1764230400012,

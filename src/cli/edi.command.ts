@@ -1,5 +1,15 @@
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { detectEdiStandard } from '../edi/core/detect.js';
+import {
+  buildContrl,
+  readEdifactStream,
+  type ContrlReferenceKind,
+  type EdifactInterchangeResult,
+  type EdifactMessageResult,
+  type EdifactValidationResult,
+} from '../edi/edifact/index.js';
 import {
   buildX12Acknowledgment,
   isSupportedX12Set,
@@ -18,13 +28,19 @@ import { CliFailure, print } from './cli-context.js';
  */
 export const EDI_EXIT = { accepted: 0, noted: 1, rejected: 2, failure: 3 } as const;
 
-type Outcome = 'accepted' | 'accepted-with-errors' | 'rejected';
+/** X12 says "accepted with errors", EDIFACT "partially accepted" (it has no accepted-with-errors): both exit 1. */
+type Outcome = 'accepted' | 'accepted-with-errors' | 'partially-accepted' | 'rejected';
 
 const OUTCOME_EXIT: Record<Outcome, number> = {
   accepted: EDI_EXIT.accepted,
   'accepted-with-errors': EDI_EXIT.noted,
+  'partially-accepted': EDI_EXIT.noted,
   rejected: EDI_EXIT.rejected,
 };
+
+type Read =
+  | { readonly standard: 'x12'; readonly result: X12ValidationResult }
+  | { readonly standard: 'edifact'; readonly result: EdifactValidationResult };
 
 /** `gateway edi inspect|ack FILE`: reads a file only; no database, no configuration. */
 export function registerEdiCommands(program: Command): void {
@@ -36,29 +52,41 @@ export function registerEdiCommands(program: Command): void {
   edi
     .command('inspect')
     .description('print the envelope tree, transaction sets and every finding as JSON')
-    .argument('<file>', 'X12 file')
+    .argument('<file>', 'X12 or EDIFACT file (detected from its first segment)')
     .action(async (file: string) => {
-      const result = await readFile(file);
+      const read = await readFile(file);
+      if (read.standard === 'edifact') {
+        const outcome = edifactOutcome(read.result);
+        print({ file, standard: 'edifact', outcome, ...describeEdifact(read.result) });
+        finishEdifact(outcome, read.result);
+        return;
+      }
+      const result = read.result;
       const outcome = outcomeOf(result);
-      print({ file, outcome, ...describe(result) });
+      print({ file, standard: 'x12', outcome, ...describe(result) });
       finish(outcome, result);
     });
 
   edi
     .command('ack')
-    .description('print the acknowledgment(s) the gateway would send (TA1 and/or 997/999) as EDI')
-    .argument('<file>', 'X12 file')
+    .description('print the acknowledgment(s) the gateway would send (TA1, 997/999 or CONTRL) as EDI')
+    .argument('<file>', 'X12 or EDIFACT file (detected from its first segment)')
     .addOption(
       new Option('--type <type>', 'functional acknowledgment').choices(['997', '999']).default('997'),
     )
     .option(
       '--control-number <n>',
-      'first control number of the acknowledgment (ISA13, GS06, ST02 count up from it)',
+      'first control number of the acknowledgment (ISA13, GS06, ST02 / UNB 0020, UNH 0062 count up from it)',
       parseControlNumber,
       1,
     )
     .action(async (file: string, options: { type: '997' | '999'; controlNumber: number }) => {
-      const result = await readFile(file);
+      const read = await readFile(file);
+      if (read.standard === 'edifact') {
+        ackEdifact(read.result, options.controlNumber);
+        return;
+      }
+      const result = read.result;
       const next: Record<X12ControlNumberKind, number> = {
         interchange: options.controlNumber,
         group: options.controlNumber,
@@ -98,9 +126,24 @@ function parseControlNumber(value: string): number {
   return n;
 }
 
-async function readFile(file: string): Promise<X12ValidationResult> {
+async function readFile(file: string): Promise<Read> {
   try {
-    return await readX12Stream(createReadStream(file), {}, { isSetSupported: isSupportedX12Set });
+    const head = Buffer.alloc(64);
+    const handle = await open(file, 'r');
+    let bytes: number;
+    try {
+      ({ bytesRead: bytes } = await handle.read(head, 0, head.length, 0));
+    } finally {
+      await handle.close();
+    }
+    // Only a file that starts like EDIFACT is read as EDIFACT; anything else keeps the X12 reader's answer.
+    if (detectEdiStandard(head.subarray(0, bytes)).standard === 'edifact') {
+      return { standard: 'edifact', result: await readEdifactStream(createReadStream(file)) };
+    }
+    return {
+      standard: 'x12',
+      result: await readX12Stream(createReadStream(file), {}, { isSetSupported: isSupportedX12Set }),
+    };
   } catch (error) {
     // Only the file system can fail here: the reader turns bad content into findings.
     throw new CliFailure(`cannot read ${file}: ${(error as Error).message}`, EDI_EXIT.failure);
@@ -201,5 +244,101 @@ function describeInterchange(ic: X12InterchangeResult) {
         segmentIssues: s.segmentIssues,
       })),
     })),
+  };
+}
+
+// ---- EDIFACT ------------------------------------------------------------------------------------
+
+function ackEdifact(result: EdifactValidationResult, first: number): void {
+  const next: Record<ContrlReferenceKind, number> = { interchange: first, message: first };
+  const now = new Date();
+  for (const ic of result.interchanges) {
+    const contrl = buildContrl(ic, { nextReference: (kind) => next[kind]++, now, lineBreak: '\n' });
+    if (contrl.kind === 'contrl') print(contrl.text);
+    else note(`interchange ${ic.header.reference}: no CONTRL (${contrl.reason})`);
+  }
+  // Without a UNB there is nobody to address a CONTRL to (ISO 9735-6 answers an interchange).
+  for (const m of result.looseMessages) note(`message ${m.reference} has no UNB: it cannot be acknowledged`);
+  for (const issue of result.streamIssues.filter(
+    (i) => i.severity === 'error' && i.kind !== 'interchange-header-missing',
+  )) {
+    note(`cannot be acknowledged: ${issue.message} (0085 ${issue.code ?? '-'}, byte ${issue.offset})`);
+  }
+  finishEdifact(edifactOutcome(result), result);
+}
+
+/**
+ * The file's verdict: each interchange is a unit with its own status; a message without UNB and every
+ * stream-level error is a rejected unit. All accepted → accepted; all rejected → rejected; else partial.
+ */
+function edifactOutcome(result: EdifactValidationResult): Outcome {
+  const units: string[] = result.interchanges.map((ic) => ic.status);
+  for (const _ of result.looseMessages) units.push('rejected');
+  for (const i of result.streamIssues) {
+    if (i.severity === 'error' && i.kind !== 'interchange-header-missing') units.push('rejected');
+  }
+  if (units.length === 0 || units.every((s) => s === 'rejected')) return 'rejected';
+  if (units.every((s) => s === 'accepted')) return 'accepted';
+  return 'partially-accepted';
+}
+
+function finishEdifact(outcome: Outcome, result: EdifactValidationResult): void {
+  if (outcome === 'accepted') return;
+  const messages = [...result.interchanges.flatMap(allMessages), ...result.looseMessages];
+  const rejected = messages.filter((m) => m.status === 'rejected').length;
+  const errors = result.issues.filter((i) => i.severity === 'error').length + result.suppressedIssues;
+  throw new CliFailure(
+    `${outcome}: ${errors} error${errors === 1 ? '' : 's'}, ${rejected} of ${messages.length} message(s) rejected`,
+    OUTCOME_EXIT[outcome],
+  );
+}
+
+function allMessages(ic: EdifactInterchangeResult): EdifactMessageResult[] {
+  return ic.groups.length > 0 ? ic.groups.flatMap((g) => g.messages) : ic.messages;
+}
+
+function describeEdifact(result: EdifactValidationResult) {
+  const message = (m: EdifactMessageResult) => ({
+    reference: m.reference,
+    type: [m.type, m.version, m.release, m.agency, m.associationCode].join(':').replace(/:+$/, ''),
+    status: m.status,
+    offset: m.offset,
+    segmentCount: m.segmentCount,
+    trailer: m.trailer ?? null,
+    issues: m.issues,
+    segmentIssues: m.segmentIssues,
+  });
+  return {
+    bytes: result.bytes,
+    segments: result.segments,
+    interchanges: result.interchanges.map((ic) => ({
+      reference: ic.header.reference,
+      status: ic.status,
+      offset: ic.offset,
+      syntax: { id: ic.header.syntaxId, version: ic.header.syntaxVersion },
+      sender: ic.header.sender,
+      recipient: ic.header.recipient,
+      date: ic.header.date,
+      time: ic.header.time,
+      ackRequested: ic.header.ackRequest === '1' || ic.header.ackRequest === '2',
+      test: ic.header.testIndicator === '1',
+      delimiters: ic.delimiters,
+      contrlCount: ic.contrlCount,
+      trailer: ic.trailer ?? null,
+      issues: ic.issues,
+      groups: ic.groups.map((g) => ({
+        reference: g.reference,
+        groupId: g.groupId,
+        status: g.status,
+        offset: g.offset,
+        trailer: g.trailer ?? null,
+        issues: g.issues,
+        messages: g.messages.map(message),
+      })),
+      messages: ic.messages.map(message),
+    })),
+    looseMessages: result.looseMessages.map(message),
+    streamIssues: result.streamIssues,
+    suppressedIssues: result.suppressedIssues,
   };
 }

@@ -109,7 +109,13 @@ export const CONFIG_VARIABLES = [
       'Days during which an X12 interchange repeating an accepted ISA13 from the same sender is answered TA1 025 and not processed.',
     schema: positiveInt.max(3650).default(30),
   },
-
+  {
+    name: 'EDIFACT_DUPLICATE_WINDOW_DAYS',
+    group: 'partners',
+    description:
+      'Days during which an EDIFACT interchange repeating an accepted UNB reference from the same sender is answered CONTRL 26 and not processed.',
+    schema: positiveInt.max(3650).default(30),
+  },
   {
     name: 'ERP_CONFIG_FILE',
     group: 'erp',

@@ -13,10 +13,12 @@
  *   interchange, AK905 for groups, AK502 for sets, `AK304 c SEG@pos` / `AK403 c SEG@pos.elem` inside sets.
  *   A finding the version has no code for is written `none:<kind>` (e.g. a duplicate GS06 in 004010).
  * - `warnings`: tolerated deviations (severity warning, status unchanged), as `LIST code`.
- * - `pending`: findings the standard requires that only a document grammar can make (syntax notes,
- *   code values, element types inside the body). This syntax layer cannot see them; the next issue
- *   (X12 documents) adds the grammars, and these lines are its acceptance list. They are printed, not
- *   asserted.
+ * - Sets are read with the transaction-set grammars (src/edi/x12/grammar: 850 855 856 860 865 in
+ *   004010 and 005010), so `segments` holds their AK3/AK4 findings too and set-level `warnings` their
+ *   notes (codes outside a `common` code list). Where a first note here disagreed with the grammar,
+ *   the quirk line says which side the standard took.
+ * - `pending`: findings the standard requires that no grammar of ours can make yet (997, 999 and TA1
+ *   bodies; 004060 sets). They are printed, not asserted.
  * - Supported sets (src/edi/x12/supported-sets.ts): 850 855 856 860 865 997 999 in 004010 and 005010;
  *   any other set is answered AK5 R / AK502 1 (not supported) after its envelope is checked.
  */
@@ -31,6 +33,11 @@ export interface SetExpectation {
   readonly ak502: readonly string[];
   /** AK3/AK4 material: `AK304 c SEG@pos` or `AK403 c SEG@pos.elem`. */
   readonly segments?: readonly string[];
+  /**
+   * Grammar warnings (same notation), never in the acknowledgment: a code outside a `common` code
+   * list (src/edi/x12/grammar/dictionary/code-lists.ts), or an HL04 that does not match the tree.
+   */
+  readonly warnings?: readonly string[];
 }
 
 export interface GroupExpectation {
@@ -73,6 +80,35 @@ const group = (
   ak905: readonly string[],
   sets: readonly SetExpectation[],
 ): GroupExpectation => ({ gs06, status, ak905, sets });
+
+/** A set rejected by its grammar: AK5 R / AK502 5 with the AK3/AK4 material. */
+const rejected = (
+  id: string,
+  control: string,
+  segments: readonly string[],
+  ...more: string[]
+): SetExpectation => ({
+  st: [id, control],
+  status: 'R',
+  ak502: [...more, '5'],
+  segments,
+});
+/** An accepted set with grammar warnings (codes outside a `common` list). */
+const noted = (id: string, control: string, warnings: readonly string[]): SetExpectation => ({
+  st: [id, control],
+  status: 'A',
+  ak502: [],
+  warnings,
+});
+
+/** bots' 850 0001 (also interchange 7 of the mailbag): "DTM*037*19980205***19". */
+const DTM05_CENTURY = rejected('850', '0001', ['AK403 2 DTM@4.6']);
+const DTM05_CENTURY_QUIRK =
+  '850 0001 "DTM*037*19980205***19": "19" is the century element (DE 624) DTM05 had before 004010; in 004010 DTM05 is DE 1250 and P0506 pairs it with DTM06, which is absent: AK403 2 on DTM06, set rejected (AK502 5), group partially accepted. The grammar is right, the sample predates its version';
+const N1_AK = noted('850', '000000001', ['AK403 7 N1@9.1']);
+const PO4_LR = ['AK403 7 PO4@15.7', 'AK403 7 PO4@21.7', 'AK403 7 PO4@24.7', 'AK403 7 PO4@30.7'];
+const PO4_LR_QUIRK =
+  'PO407 "LR" is not in the gateway\'s common DE 355 list (the standard\'s list is far longer): a warning, never an AK4';
 
 const UNTERMINATED_LAST =
   'last segment has no terminator (file ends after the IEA): tolerated as a warning, TA105 023 (premature end of file) noted, nothing lost';
@@ -197,9 +233,7 @@ export const X12_EXPECTATIONS: readonly X12FileExpectation[] = [
     quirks: [
       'ISA12 00305 with GS08 004010: envelope and document versions are independent (X12.6 §3.3); ISA11 "U" is right before 00402',
       '"|" element separator, four sets in one group, GE01 4',
-    ],
-    pending: [
-      'PO107 UPC values of 11/13 characters and "717119.837242" are implementation-guide checks, not X12 syntax',
+      'PO107 UPC values of 11/13 characters and "717119.837242" are valid for the 004010 grammar (DE 234 AN 1/48); UPC length and check digit are implementation-guide checks, not X12 (formerly a pending line)',
     ],
   },
   {
@@ -210,10 +244,11 @@ export const X12_EXPECTATIONS: readonly X12FileExpectation[] = [
         status: 'A',
         ta105: [],
         warnings: ['TA105 026'],
-        groups: [group('8', 'A', [], [set('850', '0007'), set('850', '0001')])],
+        groups: [group('8', 'P', [], [set('850', '0007'), DTM05_CENTURY])],
       },
     ],
     quirks: [
+      DTM05_CENTURY_QUIRK,
       'hard-wrapped at 80 columns, even inside ISA10 ("17<LF>00"): LF is not the terminator here, so it is ignored (LESSONS.md)',
       'ISA12 00403 with ISA11 "U": from 00402 ISA11 is the repetition separator and "U" cannot be one; read as "no repetition separator", a tolerated warning (TA105 026)',
       'trailing spaces after the last IEA are whitespace, not content',
@@ -238,11 +273,13 @@ export const X12_EXPECTATIONS: readonly X12FileExpectation[] = [
         isa13: '000003438',
         status: 'A',
         ta105: [],
-        groups: [group('1421', 'A', [], [set('850', '000000010')])],
+        groups: [group('1421', 'A', [], [noted('850', '000000010', PO4_LR)])],
       },
     ],
     quirks: [
       'the byte after ISA16 is LF, so LF is the terminator (X12.5: the terminator is whatever follows ISA16)',
+      PO4_LR_QUIRK,
+      'PO4*4*4*EA*PLT94**3*LR*15*CT: PO404 without PO405 is fine, 004010 PO4 has no C0405 (EdiEngine agrees: its twin file below has exactly three errors)',
       'ISA01/ISA03 01 with authorization/security information present: valid qualifiers',
     ],
   },
@@ -286,11 +323,12 @@ export const X12_EXPECTATIONS: readonly X12FileExpectation[] = [
         isa13: '000000005',
         status: 'A',
         ta105: [],
-        groups: [group('5', 'A', [], [set('855', '0005')])],
+        groups: [group('5', 'A', [], [noted('855', '0005', ['AK403 7 REF@4.1'])])],
       },
     ],
     quirks: [
-      'ACK with ~24 consecutive empty elements: empty optional elements are syntax-valid (X12.6 §3.2.1)',
+      'ACK with ~24 consecutive empty elements: empty optional elements are syntax-valid (X12.6 §3.2.1); ACK27–29 (559/822/1271) carry "BI*ACK*AC"',
+      'REF01 "ZZZ" is no REF qualifier the gateway knows (DE 128 ID 2/3, common list): a warning, not an AK4',
     ],
   },
   {
@@ -339,10 +377,13 @@ export const X12_EXPECTATIONS: readonly X12FileExpectation[] = [
         isa13: '000000091',
         status: 'A',
         ta105: [],
-        groups: [group('91', 'A', [], [set('856', '0001')])],
+        groups: [group('91', 'A', [], [noted('856', '0001', ['AK403 7 REF@9.1'])])],
       },
     ],
-    quirks: ['newline terminator; SE01 57 matches (EdiEngine expects 0 errors)'],
+    quirks: [
+      'newline terminator; SE01 57 matches (EdiEngine expects 0 errors)',
+      'HL tree S/O/P/I built from HL01/HL02; REF01 "SE" is outside the common DE 128 list: a warning',
+    ],
   },
   {
     file: 'x12/856/nodex12_856_004060_SOI.edi',
@@ -369,11 +410,12 @@ export const X12_EXPECTATIONS: readonly X12FileExpectation[] = [
         isa13: '000001054',
         status: 'A',
         ta105: [],
-        groups: [group('414', 'A', [], [set('856', '0414')])],
+        groups: [group('414', 'R', [], [rejected('856', '0414', ['AK403 5 N4@14.2'])])],
       },
     ],
     quirks: [
-      'HL02 (parent id) is optional in the HL segment: "HL*2**O" is syntax-valid; the hierarchy is a document-level concern',
+      'HL02 (parent id) is optional in the HL segment: "HL*2**O" is a second root level, not a missing parent (HL02 would have to name an HL01 that does not exist)',
+      'N4 N402 "LOCSTATE" (placeholder data): N402 is DE 156 ID 2/2, AK403 5 too long; the only set is rejected, so is the group',
       'ISA16 "|"; BOM + indentation tolerated',
     ],
   },
@@ -384,12 +426,13 @@ export const X12_EXPECTATIONS: readonly X12FileExpectation[] = [
         isa13: '000000027',
         status: 'A',
         ta105: [],
-        groups: [group('25', 'A', [], [set('856', '0022')])],
+        groups: [group('25', 'A', [], [noted('856', '0022', ['AK403 7 TD5@8.1'])])],
       },
     ],
     quirks: [
       'terminator U+2026 as three UTF-8 bytes: the whole sequence is the terminator, not its lead byte 0xE2',
       'CRLF after each terminator and BOM + indentation tolerated; spaces inside LIN values are data',
+      'TD501 "1" is outside the common DE 133 routing sequence list: a warning',
     ],
   },
   {
@@ -412,13 +455,13 @@ export const X12_EXPECTATIONS: readonly X12FileExpectation[] = [
         isa13: '865000001',
         status: 'A',
         ta105: [],
-        groups: [group('4', 'A', [], [set('865', '0004')])],
+        groups: [group('4', 'R', [], [rejected('865', '0004', ['AK403 5 DTM@6.2'])])],
       },
     ],
-    quirks: ['ISA06 "SENDER_ID": "_" is allowed in AN data; envelopes are clean'],
-    pending: [
-      'POC@10 with empty POC01 (mandatory): AK304 8 / AK403 1 once the 865 grammar exists',
-      'DTM@7 DTM02 "200902164" has 9 digits for a DT 8/8 date: AK403 5 (too long) / 8 (invalid date)',
+    quirks: [
+      'ISA06 "SENDER_ID": "_" is allowed in AN data; envelopes are clean',
+      'DTM*038*200902164 is at position 6 (ST 1, BCA 2, REF 3, DTM 4–6), not 7 as first noted: DTM02 has 9 digits for DT 8/8, AK403 5 (one AK4 per element: too long is decided before the date itself)',
+      'POC**CA…: the earlier note expected AK403 1 for the empty POC01, but POC01 (DE 350) is optional (O) in the 004010 POC; the grammar is right, no finding',
     ],
   },
   {
@@ -573,12 +616,12 @@ export const X12_EXPECTATIONS: readonly X12FileExpectation[] = [
         status: 'A',
         ta105: [],
         groups: [
-          group('5', 'P', ['none:gs-date'], [set('850', '000000001'), set('850', '000000001', 'R', '23')]),
+          group('5', 'P', ['none:gs-date'], [N1_AK, { ...N1_AK, status: 'R', ak502: ['23'] }]),
           group(
             '5',
             'R',
             ['none:gs-date', 'none:gs-control-duplicate'],
-            [set('850', '000000001'), set('850', '000000001', 'R', '23')],
+            [N1_AK, { ...N1_AK, status: 'R', ak502: ['23'] }],
           ),
         ],
       },
@@ -586,14 +629,21 @@ export const X12_EXPECTATIONS: readonly X12FileExpectation[] = [
         isa13: '000001000',
         status: 'A',
         ta105: [],
-        groups: [group('1000', 'A', [], [set('850', '10000001'), set('850', '10000002')])],
+        groups: [
+          group(
+            '1000',
+            'A',
+            [],
+            [noted('850', '10000001', ['AK403 7 REF@5.1']), noted('850', '10000002', ['AK403 7 REF@5.1'])],
+          ),
+        ],
       },
       {
         isa13: '000000010',
         status: 'A',
         ta105: [],
         warnings: ['TA105 026'],
-        groups: [group('8', 'A', [], [set('850', '0007'), set('850', '0001')])],
+        groups: [group('8', 'P', [], [set('850', '0007'), DTM05_CENTURY])],
       },
       {
         isa13: '000000183',
@@ -610,6 +660,8 @@ export const X12_EXPECTATIONS: readonly X12FileExpectation[] = [
       'interchange 5: both groups are GS06 "5" (X12.6: unique within the interchange) - the second is rejected, with no AK905 code in 004010 (19 means something else there)',
       'interchange 5: each group has ST02 000000001 twice: the second set gets AK502 23 (not unique within the group); group 1 is partially accepted (AK901 P)',
       'interchange 7 (00403) has ISA11 "U": no repetition separator, warning TA105 026',
+      `interchange 7 is the wrapped-80col file: ${DTM05_CENTURY_QUIRK}`,
+      'interchange 5: N101 "AK" and interchange 6: REF01 "2P" are outside the common DE 98 / 128 lists: warnings only',
     ],
   },
   // ---------------------------------------------------------------- invalid/x12
@@ -635,17 +687,22 @@ export const X12_EXPECTATIONS: readonly X12FileExpectation[] = [
         isa13: '000003438',
         status: 'A',
         ta105: [],
-        groups: [group('1421', 'A', [], [set('850', '000000010')])],
+        groups: [
+          group(
+            '1421',
+            'R',
+            [],
+            [{ ...rejected('850', '000000010', ['AK403 2 PO1@13.7', 'AK403 2 PO4@30.6']), warnings: PO4_LR }],
+          ),
+        ],
       },
     ],
     quirks: [
       'envelopes are clean; the three MANIFEST errors are syntax notes of body segments (X12.6 §3.6 relational conditions)',
-    ],
-    pending: [
-      'PO1@13 P0607 (PO106 without PO107): AK304 8, AK403 2',
-      'PO4@30 C0506 (PO405 without PO406): AK304 8, AK403 2',
-      'PO4@30 P0607 (PO407 without PO406): AK403 2 on the same AK3',
-      'the set becomes AK5 R / AK502 5',
+      'PO1@13 P0607 (PO106 "CB" without PO107): AK3 PO1 8, AK4 7 (PO107) code 2',
+      'PO4@30 C0506 (PO405 "X" without PO406) and P0607 (PO407 "LR" without PO406) both name PO406: one AK4 per element, so one AK403 2 on PO406 under the same AK3 (EdiEngine counts the two notes separately)',
+      'the set becomes AK5 R / AK502 5; its only set rejected, the group is AK9 R',
+      PO4_LR_QUIRK,
     ],
   },
   {
@@ -655,12 +712,20 @@ export const X12_EXPECTATIONS: readonly X12FileExpectation[] = [
         isa13: '000000568',
         status: 'R',
         ta105: ['006'],
-        groups: [group('568', 'R', [], [set('860', '56488', 'R', '4')])],
+        groups: [
+          group(
+            '568',
+            'R',
+            [],
+            [rejected('860', '56488', ['AK403 8 BCH@2.6', 'AK403 5 N1@4.5', 'AK403 5 N1@4.6'], '4')],
+          ),
+        ],
       },
     ],
     quirks: [
       'MANIFEST: ISA06 "SENDERID      " is 14 characters; ISA06 is AN 15/15 (X12.5 fixed-width ISA): TA105 006, rejected',
       "MANIFEST: N1 has no terminator, only CRLF; CRLF is not this interchange's terminator, so N1 and N3 are one segment (9 segments) and SE01 10 is wrong: AK502 4",
+      'grammar: BCH06 "PO DATE" is no date (AK403 8); the run-on N1 puts "123 THISRD" in N105 (DE 706 ID 2/2) and "SUITE11" in N106 (DE 98 ID 2/3): AK403 5 twice; AK502 5 follows 4',
     ],
   },
   {

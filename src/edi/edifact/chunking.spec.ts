@@ -81,4 +81,30 @@ describe('EDIFACT chunk-size invariance', () => {
       { numRuns: 300 },
     );
   });
+
+  it('hands out the same values through eachValue (chunk substrings) as through elements(), any chunking', () => {
+    fc.assert(
+      fc.property(
+        generatedInterchange,
+        fc.array(mutation, { maxLength: 3 }),
+        fc.integer({ min: 1, max: 40 }),
+        ({ text }, mutations, chunk) => {
+          const bytes = mutate(Buffer.from(text, 'utf8'), mutations);
+          const viaEach: string[] = [];
+          const viaElements: string[] = [];
+          const t = new EdifactTokenizer({
+            segment: (v) => {
+              v.eachValue((value) => viaEach.push(value));
+              for (const e of v.elements()) for (const rep of e) viaElements.push(...rep);
+            },
+            issue: () => undefined,
+          });
+          for (let i = 0; i < bytes.length; i += chunk) t.write(bytes.subarray(i, i + chunk));
+          t.end();
+          expect(viaEach).toEqual(viaElements);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 });

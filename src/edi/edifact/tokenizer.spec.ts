@@ -122,7 +122,7 @@ describe('EdifactTokenizer', () => {
   });
 
   it('reads custom UNA delimiters', () => {
-    const text = "UNA=*,! ~UNB*UNOA=3*S*R*240131=1200*R1~QTY*47=1!~0!*3,5*x?y+z:w'~UNZ*0*R1~";
+    const text = "UNA=*,! ~UNB*UNOB=3*S*R*240131=1200*R1~QTY*47=1!~0!*3,5*x?y+z:w'~UNZ*0*R1~";
     const { segments, issues } = tokenize(text);
     expect(issues).toEqual([]);
     expect(ids(segments)).toBe('UNA UNB QTY UNZ');
@@ -209,7 +209,8 @@ describe('EdifactTokenizer', () => {
   it('delivers an unterminated last segment and reports it', () => {
     const { segments, issues } = tokenize("UNH+1+X'FTX+abc:d\r\n");
     expect(ids(segments)).toBe('UNH FTX');
-    expect(segments[1]!.elements).toEqual([[['FTX']], [['abc', 'd\r\n']]]);
+    // The trailing CR/LF is inside the unterminated segment: a line wrap, dropped from the value.
+    expect(segments[1]!.elements).toEqual([[['FTX']], [['abc', 'd']]]);
     expect(issues.map((i) => [i.kind, i.offset, i.segmentIndex, i.length])).toEqual([
       ['unterminated-segment', 8, 1, 11],
     ]);
@@ -286,5 +287,75 @@ describe('EdifactTokenizer', () => {
         new EdifactTokenizer({ segment: () => undefined, issue: () => undefined }, { maxSegmentBytes: 0 }),
     ).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     expect(tokenizeEdifact("FTX+a'").segments).toHaveLength(1);
+  });
+
+  it('drops CR/LF inside segments (hard-wrapped transmissions) but keeps released ones and offsets', () => {
+    const wrapped =
+      "UNB+UNOA:3+S+R+240131:1200+R1'UNH+1+ORDERS:D:96A:UN'DTM+137:200508\n19:102'U\r\nNT+3+1'UNZ+1+R1'";
+    const { segments, issues } = tokenize(wrapped);
+    expect(issues).toEqual([]);
+    expect(ids(segments)).toBe('UNB UNH DTM UNT UNZ');
+    expect(segments[2]!.elements[1]).toEqual([['137', '20050819', '102']]);
+    expect(segments[3]!.offset).toBe(wrapped.indexOf('U\r\nNT'));
+    // A released CR or LF is data; a CR/LF chosen as terminator in the UNA still terminates.
+    expect(tokenize("FTX+a?\nb'").segments[0]!.elements[1]).toEqual([['a\nb']]);
+    const lf = tokenize('UNA:+.? \nUNB+UNOC:3+S+R+240131:1200+R1\nFTX+a\nUNZ+1+R1\n');
+    expect(ids(lf.segments)).toBe('UNA UNB FTX UNZ');
+  });
+
+  it('checks the UNOA and UNOB repertoires per segment: warnings, or errors when strict', () => {
+    const text = "UNB+UNOA:3+S+R+240131:1200+R1'FTX+Abc'FTX+ABC'FTX+M\u00fcnchen'UNZ+1+R1'";
+    const { issues } = tokenize(text);
+    expect(issues.map((i) => [i.kind, i.code, i.severity, i.segmentIndex, i.badValue])).toEqual([
+      ['character-outside-repertoire', '21', 'warning', 1, 'b'],
+      ['character-outside-repertoire', '21', 'warning', 3, undefined],
+    ]);
+    const strict = tokenizeEdifact(text, { strictCharacterSet: true });
+    expect(strict.issues.map((i) => i.severity)).toEqual(['error', 'error']);
+    // Level B allows lower case; the UNB itself is read before its character set applies.
+    expect(tokenize("UNB+UNOB:3+s+r+240131:1200+R1'FTX+abc'UNZ+1+R1'").issues).toEqual([]);
+    // After UNZ nothing is checked until the next UNB.
+    expect(tokenize("UNB+UNOA:3+S+R+240131:1200+R1'UNZ+0+R1'FTX+abc'").issues).toEqual([]);
+  });
+
+  it('decodes values by the UNB character set', () => {
+    const latin1 = (text: string) => Buffer.from(text, 'latin1');
+    const unoc = tokenize(latin1("UNB+UNOC:3+S+R+240131:1200+R1'NAD+M\xfcnchen'UNZ+1+R1'"));
+    expect(unoc.issues).toEqual([]);
+    expect(unoc.segments[1]!.elements[1]).toEqual([['München']]);
+    // ISO 8859-2: 0xB3 is "ł" (it is "³" in Latin-1).
+    const unod = tokenize(latin1("UNB+UNOD:3+S+R+240131:1200+R1'NAD+\xb3\xf3d\xbc'UNZ+1+R1'"));
+    expect(unod.segments[1]!.elements[1]).toEqual([['łódź']]);
+    // UTF-8 under UNOC is read as UTF-8 and noted; non-UTF-8 under UNOY is an error.
+    const mismatch = tokenize("UNB+UNOC:3+S+R+240131:1200+R1'NAD+Öresund'UNZ+1+R1'");
+    expect(mismatch.segments[1]!.elements[1]).toEqual([['Öresund']]);
+    expect(mismatch.issues.map((i) => [i.kind, i.severity, i.segmentIndex])).toEqual([
+      ['character-set-mismatch', 'warning', 1],
+    ]);
+    const unoy = tokenize(latin1("UNB+UNOY:4+S+R+240131:1200+R1'NAD+M\xfcnchen'NAD+OK'UNZ+1+R1'"));
+    expect(unoy.issues.map((i) => [i.kind, i.code, i.severity, i.segmentIndex])).toEqual([
+      ['invalid-utf8', '21', 'error', 1],
+    ]);
+    expect(unoy.segments[1]!.elements[1]).toEqual([['M\ufffdnchen']]);
+  });
+});
+
+describe('EdifactSegmentView.eachValue', () => {
+  it('walks every value once, tag first, with its positions', () => {
+    const seen: unknown[] = [];
+    const t = new EdifactTokenizer({
+      segment: (v) => v.eachValue((value, e, c, r) => seen.push([value, e, c, r])),
+      issue: () => undefined,
+    });
+    t.write(Buffer.from("UNA:+.?*'COM+a:b*c++d?:e'"));
+    t.end();
+    expect(seen.slice(2)).toEqual([
+      ['COM', 0, 1, 1],
+      ['a', 1, 1, 1],
+      ['b', 1, 2, 1],
+      ['c', 1, 1, 2],
+      ['', 2, 1, 1],
+      ['d:e', 3, 1, 1],
+    ]);
   });
 });

@@ -1,6 +1,8 @@
+import { isUtf8 } from 'node:buffer';
 import { EdiError } from '../core/edi-error.js';
-import type { EdiIssue, EdiLevel, EdiSeverity } from '../core/issue.js';
+import type { EdiSeverity } from '../core/issue.js';
 import type { EdiControlNumbers } from '../core/position.js';
+import { AUTO_CHARSET, EDIFACT_CHARSETS, REPERTOIRE_TABLES, type EdifactCharset } from './charsets.js';
 import {
   DEFAULT_EDIFACT_DELIMITERS,
   DEFAULT_EDIFACT_DELIMITERS_V4,
@@ -8,53 +10,22 @@ import {
   type EdifactDelimiters,
 } from './delimiters.js';
 import { B_COMPONENT, B_ELEMENT, B_REPETITION, EdifactSegmentView, type EdifactSegment } from './segment.js';
+import {
+  TOKEN_ISSUE_META,
+  type EdifactTokenIssue,
+  type EdifactTokenIssueKind,
+  type EdifactTokenizerOptions,
+  type EdifactTokenizerStats,
+  type EdifactTokenListener,
+} from './token-types.js';
 
-export type EdifactTokenIssueKind =
-  /** A UNA whose service characters cannot split the interchange; the defaults are used instead. */
-  | 'una-invalid'
-  /** End of data inside the six characters of a UNA. */
-  | 'una-truncated'
-  /** A segment longer than `maxSegmentBytes`: it is counted, reported and not delivered. */
-  | 'segment-too-long'
-  /** A release character as the last byte of the data: it has nothing to release. */
-  | 'release-at-end'
-  /** End of data inside a segment; the partial segment is still delivered. */
-  | 'unterminated-segment';
-
-/** A tokenizer finding: the shared `EdiIssue` (syntax error codes, list 0085) plus the bytes concerned. */
-export interface EdifactTokenIssue extends EdiIssue<EdifactTokenIssueKind> {
-  readonly length: number;
-}
-
-export interface EdifactTokenListener {
-  /** Receives every segment, UNA included. The view is reused: copy what must outlive the call. */
-  segment(view: EdifactSegmentView): void;
-  issue(issue: EdifactTokenIssue): void;
-}
-
-export interface EdifactTokenizerOptions {
-  /** Longest segment accepted, in raw bytes (default 1 MiB); longer ones are reported and skipped. */
-  readonly maxSegmentBytes?: number;
-}
-
-export interface EdifactTokenizerStats {
-  readonly bytes: number;
-  readonly segments: number;
-  /** Loop iterations spent, for work-budget checks (each byte is visited once). */
-  readonly work: number;
-}
-
-/** Syntax error codes (0085) and levels of the tokenizer's findings. */
-const ISSUE_META: Record<EdifactTokenIssueKind, { level: EdiLevel; severity: EdiSeverity; code: string }> = {
-  // 20: character invalid as service character (a character advised in UNA).
-  'una-invalid': { level: 'interchange', severity: 'error', code: '20' },
-  // 13: missing.
-  'una-truncated': { level: 'interchange', severity: 'error', code: '13' },
-  // 0085 has no code for these; 18 is "unspecified error".
-  'segment-too-long': { level: 'segment', severity: 'error', code: '18' },
-  'release-at-end': { level: 'segment', severity: 'error', code: '18' },
-  'unterminated-segment': { level: 'segment', severity: 'error', code: '18' },
-};
+export type {
+  EdifactTokenIssue,
+  EdifactTokenIssueKind,
+  EdifactTokenizerOptions,
+  EdifactTokenizerStats,
+  EdifactTokenListener,
+} from './token-types.js';
 
 // Byte classes inside a segment.
 const C_DATA = 0;
@@ -63,6 +34,12 @@ const C_COMPONENT = 2;
 const C_REPETITION = 3;
 const C_RELEASE = 4;
 const C_TERM = 5;
+/** CR or LF that is not a service character: a line wrap (ISO 9735 has no line structure), dropped. */
+const C_IGNORE = 6;
+/** A data byte outside the declared repertoire (levels A/B): kept, and reported per segment. */
+const C_SUSPECT = 7;
+/** A data byte >= 0x80 (not checked against a repertoire): kept, and marks the segment for decoding. */
+const C_HIGH = 8;
 
 // States.
 const S_START = 0;
@@ -70,6 +47,7 @@ const S_BETWEEN = 1;
 const S_SEGMENT = 2;
 const S_UNA = 3;
 
+const EMPTY = new Uint8Array(0);
 const CR = 0x0d;
 const LF = 0x0a;
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
@@ -85,6 +63,11 @@ const N = 0x4e;
  * Delimiters come from a UNA (six characters: component, element, decimal mark, release, repetition,
  * terminator) or are the defaults `:+.? '`; a UNB without UNA that declares syntax version 4 switches
  * on the default repetition separator "*". A UNZ restores the defaults for the next interchange.
+ *
+ * CR and LF that are not service characters are dropped wherever they occur (ISO 9735 has no lines:
+ * partners hard-wrap at 80 columns, even inside values); a released CR or LF is data. The UNB syntax
+ * identifier selects the character set (`charsets.ts`): UNOA/UNOB repertoires are checked byte by byte
+ * (findings per segment), the others decide how values with bytes >= 0x80 are decoded.
  */
 export class EdifactTokenizer {
   private readonly maxSegmentBytes: number;
@@ -96,13 +79,16 @@ export class EdifactTokenizer {
   private bomSoFar = 0;
 
   private delimiters: EdifactDelimiters = DEFAULT_EDIFACT_DELIMITERS;
+  private charset: EdifactCharset = AUTO_CHARSET;
+  private readonly strictCharacterSet: boolean;
   private readonly cls = new Uint8Array(256);
   private previousWasUna = false;
   private controlNumbers: EdiControlNumbers = {};
 
   // Segment being built: unescaped bytes, separator positions.
   private readonly view = new EdifactSegmentView();
-  private scratch = new Uint8Array(256);
+  // A Buffer, so that values decode with one native call and no wrapper object.
+  private scratch = Buffer.allocUnsafe(256);
   private len = 0;
   private rawLen = 0;
   private bPos = new Int32Array(32);
@@ -114,6 +100,17 @@ export class EdifactTokenizer {
   private released = false;
   private overflow = false;
   private segOffset = 0;
+  /** First byte outside the repertoire in the current segment, -1 when none. */
+  private suspect = -1;
+
+  // The chunk being written, decoded to Latin-1 text at most once, on demand (see `EdifactSegmentView.eachValue`).
+  private chunk: Uint8Array = new Uint8Array(0);
+  private chunkText: string | undefined;
+  private readonly textOfChunk = (): string => {
+    const c = this.chunk;
+    this.chunkText ??= Buffer.from(c.buffer, c.byteOffset, c.length).toString('latin1');
+    return this.chunkText;
+  };
 
   // UNA collector.
   private readonly una = new Uint8Array(6);
@@ -128,6 +125,7 @@ export class EdifactTokenizer {
       throw new EdiError('INVALID_OPTION', 'maxSegmentBytes must be an integer >= 16');
     }
     this.maxSegmentBytes = max;
+    this.strictCharacterSet = options.strictCharacterSet ?? false;
     this.useDelimiters(DEFAULT_EDIFACT_DELIMITERS);
   }
 
@@ -139,6 +137,8 @@ export class EdifactTokenizer {
     if (this.ended) throw new EdiError('STREAM_ENDED', 'write() after end()');
     if (!(chunk instanceof Uint8Array)) throw new EdiError('INVALID_OPTION', 'write() takes a Uint8Array');
     const n = chunk.length;
+    this.chunk = chunk;
+    this.chunkText = undefined;
     let i = 0;
     while (i < n) {
       switch (this.state) {
@@ -156,6 +156,9 @@ export class EdifactTokenizer {
       }
     }
     this.base += n;
+    // The caller may reuse its buffer: nothing may point into it after write returns.
+    this.chunk = EMPTY;
+    this.chunkText = undefined;
   }
 
   end(): void {
@@ -188,6 +191,15 @@ export class EdifactTokenizer {
     this.delimiters = d;
     const cls = this.cls;
     cls.fill(C_DATA);
+    const repertoire = this.charset.repertoire;
+    if (repertoire !== undefined) {
+      const ok = REPERTOIRE_TABLES[repertoire];
+      for (let b = 0; b < 256; b++) if (ok[b] === 0) cls[b] = C_SUSPECT;
+    } else {
+      for (let b = 0x80; b < 256; b++) cls[b] = C_HIGH;
+    }
+    cls[CR] = C_IGNORE;
+    cls[LF] = C_IGNORE;
     cls[d.element.charCodeAt(0)] = C_ELEMENT;
     cls[d.component.charCodeAt(0)] = C_COMPONENT;
     if (d.repetition !== undefined) cls[d.repetition.charCodeAt(0)] = C_REPETITION;
@@ -236,24 +248,87 @@ export class EdifactTokenizer {
     this.high = false;
     this.released = false;
     this.overflow = false;
+    this.suspect = -1;
   }
 
-  /** The hot loop: one pass, one class lookup per byte; the release state survives chunk ends. */
+  /**
+   * The hot loop: one pass, one class lookup per byte; the release state survives chunk ends. Plain data
+   * bytes after a segment's first three (where a UNA is recognised) are copied in a tight inner loop;
+   * everything else (separators, release, CR/LF, growth, the size limit) goes through `scanByte`.
+   */
   private segment(buf: Uint8Array, i: number): number {
     const n = buf.length;
     const start = i;
-    for (; i < n; i++) {
-      if (this.scanByte(buf[i]!)) {
-        this.work += i - start + 1;
-        return i + 1;
+    const cls = this.cls;
+    while (i < n) {
+      if (!this.released && !this.overflow && this.unaImpossible(buf[i]!)) {
+        // Locals for the tight loop; any byte it does not handle (or a full array) leaves it.
+        const scratch = this.scratch;
+        const bPos = this.bPos;
+        const bType = this.bType;
+        const eIdx = this.eIdx;
+        let len = this.len;
+        let bCount = this.bCount;
+        let eCount = this.eCount;
+        const first = i;
+        const room = this.maxSegmentBytes - this.rawLen;
+        const limit = n - i < room ? n : i + room;
+        for (; i < limit; i++) {
+          const b = buf[i]!;
+          const c = cls[b];
+          if (c === C_DATA) {
+            if (len === scratch.length) break;
+            scratch[len++] = b;
+          } else if (c === C_COMPONENT) {
+            if (bCount === bPos.length) break;
+            bPos[bCount] = len;
+            bType[bCount++] = B_COMPONENT;
+          } else if (c === C_ELEMENT) {
+            if (bCount === bPos.length || eCount === eIdx.length) break;
+            eIdx[eCount++] = bCount;
+            bPos[bCount] = len;
+            bType[bCount++] = B_ELEMENT;
+          } else {
+            break;
+          }
+        }
+        this.len = len;
+        this.bCount = bCount;
+        this.eCount = eCount;
+        this.rawLen += i - first;
+        if (i >= n) break;
+        if (cls[buf[i]!] === C_TERM) {
+          // End of segment without leaving the loop: deliver, skip CR/LF, start the next one here.
+          this.finishSegment();
+          i++;
+          while (i < n && (buf[i] === CR || buf[i] === LF)) i++;
+          if (i >= n) {
+            this.state = S_BETWEEN;
+            break;
+          }
+          this.beginSegment(this.base + i);
+          continue;
+        }
       }
-      if (this.state === S_UNA) {
-        this.work += i - start + 1;
-        return i + 1;
+      const terminated = this.scanByte(buf[i++]!);
+      if (terminated || this.state === S_UNA) {
+        this.work += i - start;
+        return i;
       }
     }
     this.work += n - start;
     return n;
+  }
+
+  /**
+   * True when the segment being read cannot turn out to be a UNA (whose six service characters must be
+   * read raw): it has three bytes already, or does not start with "U", or had a byte not stored.
+   */
+  private unaImpossible(next: number): boolean {
+    const raw = this.rawLen;
+    if (raw >= 3) return true;
+    if (raw === 0) return next !== U;
+    return this.scratch[0] !== U || this.len !== raw;
   }
 
   /** Consumes one byte of a segment; true when it was the terminator. */
@@ -272,6 +347,7 @@ export class EdifactTokenizer {
     }
     switch (c) {
       case C_DATA:
+      case C_HIGH:
         this.store(b);
         if (this.rawLen === 3 && this.len === 3 && this.bCount === 0 && this.isUna()) {
           this.state = S_UNA;
@@ -287,8 +363,14 @@ export class EdifactTokenizer {
       case C_COMPONENT:
         this.boundary(B_COMPONENT);
         return false;
-      default:
+      case C_REPETITION:
         this.boundary(B_REPETITION);
+        return false;
+      case C_IGNORE:
+        return false;
+      default:
+        if (this.suspect < 0) this.suspect = b;
+        this.store(b);
         return false;
     }
   }
@@ -301,7 +383,7 @@ export class EdifactTokenizer {
   private store(b: number): void {
     if (this.overflow) return;
     if (this.len === this.scratch.length) {
-      const next = new Uint8Array(Math.min(this.scratch.length * 2, this.maxSegmentBytes));
+      const next = Buffer.allocUnsafe(Math.min(this.scratch.length * 2, this.maxSegmentBytes));
       next.set(this.scratch);
       this.scratch = next;
     }
@@ -392,8 +474,48 @@ export class EdifactTokenizer {
       this.previousWasUna = false;
       return;
     }
+    const index = this.segmentCount;
     this.emit();
+    this.checkCharacters(index);
     this.afterSegment();
+  }
+
+  /** Character-set findings for the segment just delivered (after it, so they can be placed in it). */
+  private checkCharacters(index: number): void {
+    if (this.suspect >= 0) {
+      const kind = 'character-outside-repertoire';
+      const b = this.suspect;
+      this.report(
+        kind,
+        this.segOffset,
+        this.rawLen,
+        `a character outside the ${this.charset.id} repertoire (byte 0x${b.toString(16).padStart(2, '0')})`,
+        b < 0x80 ? String.fromCharCode(b) : undefined,
+        index,
+        this.strictCharacterSet ? 'error' : 'warning',
+      );
+    } else if (this.high) {
+      const decoding = this.charset.decoding;
+      if (decoding === 'utf8' && !this.view.utf8) {
+        this.report(
+          'invalid-utf8',
+          this.segOffset,
+          this.rawLen,
+          `${this.charset.id} data is not UTF-8`,
+          undefined,
+          index,
+        );
+      } else if (decoding !== 'utf8' && decoding !== 'auto' && this.view.utf8) {
+        this.report(
+          'character-set-mismatch',
+          this.segOffset,
+          this.rawLen,
+          `UTF-8 text although UNB declares ${this.charset.id}; read as UTF-8`,
+          undefined,
+          index,
+        );
+      }
+    }
   }
 
   private emit(): void {
@@ -406,6 +528,16 @@ export class EdifactTokenizer {
     view.eIdx = this.eIdx;
     view.eCount = this.eCount;
     view.high = this.high;
+    // A segment read in one piece from the current chunk (no release character, no dropped CR/LF, no
+    // byte >= 0x80) can hand out its values as substrings of the chunk's text.
+    const inChunk = this.segOffset - this.base;
+    view.chunkStart =
+      inChunk >= 0 && !this.high && this.rawLen === this.len + this.bCount && this.chunk.length > 0
+        ? inChunk
+        : -1;
+    view.textOfChunk = this.textOfChunk;
+    view.utf8 = this.high && isUtf8(this.scratch.subarray(0, this.len));
+    view.charset = this.charset;
     view.offset = this.segOffset;
     view.rawLength = this.rawLen;
     view.delimiters = this.delimiters;
@@ -416,17 +548,26 @@ export class EdifactTokenizer {
   /** Service segments that change the delimiters or the control numbers findings carry. */
   private afterSegment(): void {
     const view = this.view;
+    if (this.scratch[0] !== U) {
+      this.previousWasUna = false;
+      return;
+    }
     const wasUna = this.previousWasUna;
     this.previousWasUna = false;
     if (view.tagIs(U, N, 0x42)) {
       // UNB: without a UNA the defaults of the declared syntax version apply (S001/0002).
+      // S001/0001 names the character set of everything after the UNB.
+      this.charset = EDIFACT_CHARSETS.get(view.value(1).trim()) ?? AUTO_CHARSET;
       if (!wasUna) {
         const version = Number.parseInt(view.value(1, 2), 10);
         this.useDelimiters(version >= 4 ? DEFAULT_EDIFACT_DELIMITERS_V4 : DEFAULT_EDIFACT_DELIMITERS);
+      } else {
+        this.useDelimiters(this.delimiters);
       }
       this.controlNumbers = { interchange: view.value(5).trim() };
     } else if (view.tagIs(U, N, 0x5a)) {
       // UNZ: the next interchange starts from the defaults (or its own UNA).
+      this.charset = AUTO_CHARSET;
       this.useDelimiters(DEFAULT_EDIFACT_DELIMITERS);
       this.controlNumbers = {};
     } else if (view.tagIs(U, N, 0x47)) {
@@ -447,17 +588,19 @@ export class EdifactTokenizer {
     length: number,
     message: string,
     badValue?: string,
+    segmentIndex = this.segmentCount,
+    severity: EdiSeverity = TOKEN_ISSUE_META[kind].severity,
   ): void {
-    const meta = ISSUE_META[kind];
+    const meta = TOKEN_ISSUE_META[kind];
     this.listener.issue({
       kind,
       level: meta.level,
-      severity: meta.severity,
+      severity,
       codeList: '0085',
       code: meta.code,
       message,
       offset,
-      segmentIndex: this.segmentCount,
+      segmentIndex,
       length,
       controlNumbers: this.controlNumbers,
       ...(badValue === undefined ? {} : { badValue }),

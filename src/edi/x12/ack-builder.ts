@@ -234,17 +234,25 @@ function writeFunctionalAck(
   writer.write(['SE', String(count), st02]);
 }
 
-/** One AK3/IK3 per segment in error, in order, with its AK4/IK4s (at most 99, X12 997 AK4 max use). */
+/**
+ * One AK3/IK3 per segment in error, in segment order, with its AK4/IK4s (at most 99, X12 997 AK4 max
+ * use). A missing segment is reported at the position where its absence was seen, which can be the
+ * position of another segment in error: they are told apart by segment id.
+ */
 function writeSegmentNotes(writer: X12SegmentWriter, set: X12SetResult, is999: boolean): void {
-  const bySegment = new Map<number, X12Issue[]>();
+  const bySegment = new Map<string, X12Issue[]>();
   for (const issue of set.segmentIssues) {
     if (issue.severity !== 'error' || issue.segmentPosition === undefined) continue;
-    const list = bySegment.get(issue.segmentPosition);
+    const key = `${issue.segmentPosition}\u0000${issue.segmentId ?? ''}`;
+    const list = bySegment.get(key);
     if (list) list.push(issue);
-    else bySegment.set(issue.segmentPosition, [issue]);
+    else bySegment.set(key, [issue]);
   }
   const d = writer.delimiters;
-  for (const [position, issues] of bySegment) {
+  // Grammar findings that need the whole set (the 856 hierarchy) arrive after later segments.
+  const ordered = [...bySegment.values()].sort((a, b) => a[0]!.segmentPosition! - b[0]!.segmentPosition!);
+  for (const issues of ordered) {
+    const position = issues[0]!.segmentPosition!;
     const segmentLevel = issues.find((i) => i.level === 'segment');
     const elements = issues.filter((i) => i.level === 'element');
     const id = segmentIdOf(issues[0]!.segmentId ?? '', d);

@@ -254,6 +254,12 @@ export const X12_ISSUE_CODES = {
   'segment-id-unrecognized': ['AK304', '1'],
   'segment-unexpected': ['AK304', '2'],
   'segment-too-long': ['AK304', '8'],
+  // Segment level, decided by a transaction-set grammar (src/edi/x12/grammar).
+  'segment-missing': ['AK304', '3'],
+  'loop-over-max': ['AK304', '4'],
+  'segment-over-max': ['AK304', '5'],
+  'segment-not-in-set': ['AK304', '6'],
+  'segment-out-of-sequence': ['AK304', '7'],
   // Element level: AK403.
   'element-missing': ['AK403', '1'],
   'element-too-many': ['AK403', '3'],
@@ -261,6 +267,13 @@ export const X12_ISSUE_CODES = {
   'element-too-long': ['AK403', '5'],
   'element-invalid-character': ['AK403', '6'],
   'element-invalid-code': ['AK403', '7'],
+  // Element level, decided by a transaction-set grammar; 12 and 13 exist from 005010 on.
+  'element-conditional-missing': ['AK403', '2'],
+  'element-invalid-date': ['AK403', '8'],
+  'element-invalid-time': ['AK403', '9'],
+  'element-exclusion': ['AK403', '10'],
+  'element-too-many-repetitions': ['AK403', '12'],
+  'element-too-many-components': ['AK403', '13'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type X12IssueKind = keyof typeof X12_ISSUE_CODES;

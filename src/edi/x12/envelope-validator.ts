@@ -42,7 +42,40 @@ export interface X12ValidatorOptions {
   readonly interchangeVersions?: readonly string[];
   /** Findings kept (default 10,000); the rest are counted in `suppressedIssues`, statuses stay exact. */
   readonly maxIssues?: number;
+  /**
+   * Validates the content of supported transaction sets against their grammar (AK3/AK4 findings);
+   * see `src/edi/x12/grammar`. Called once per set whose header is sound; `undefined` = not checked.
+   */
+  readonly setContent?: X12SetContentFactory;
 }
+
+/** A segment- or element-level finding of a set content validator, coded by the envelope layer. */
+export interface X12SetContentFinding {
+  readonly level: 'segment' | 'element';
+  readonly kind: X12IssueKind;
+  readonly message: string;
+  readonly severity?: EdiSeverity;
+  /**
+   * An error the receiver chose to accept: it is acknowledged (AK3/AK4) but the set is "accepted,
+   * errors noted" (AK5 E) instead of rejected. Never the default (docs/edi-x12.md).
+   */
+  readonly noted?: boolean;
+  readonly at: EdiPosition;
+  readonly detail: Partial<Omit<X12Issue, 'level' | 'kind' | 'message' | 'severity' | 'code' | 'codeList'>>;
+}
+
+/** Per-set content validator: sees every body segment (ST and SE excluded) with its position. */
+export interface X12SetContentCheck {
+  segment(view: X12SegmentView, positionInSet: number): void;
+  /** `trailer` is the SE (position and place) or `undefined` when the set ended without one. */
+  end(trailer: { readonly positionInSet: number; readonly at: EdiPosition } | undefined): void;
+}
+
+export type X12SetContentFactory = (
+  set: X12SetResult,
+  group: X12GroupResult,
+  report: (finding: X12SetContentFinding) => void,
+) => X12SetContentCheck | undefined;
 
 /** Where a segment sits, handed to `X12EnvelopeHandler.segment`. The object is reused between calls. */
 export interface X12SegmentContext {
@@ -79,6 +112,12 @@ const enum Level {
 
 /** Interchange findings that do not reject it (TA104 E): the content is still trustworthy. */
 const NOTED_INTERCHANGE: ReadonlySet<X12IssueKind> = new Set(['iea-group-count', 'isa-date', 'isa-time']);
+/** Set-level findings after which the set's content is not validated against a grammar. */
+const UNREADABLE_SET: ReadonlySet<X12IssueKind> = new Set([
+  'set-not-supported',
+  'st-set-id',
+  'st-functional-group-mismatch',
+]);
 /** Group findings that do not reject the group (AK901 E). */
 const NOTED_GROUP: ReadonlySet<X12IssueKind> = new Set(['gs-date', 'gs-time']);
 
@@ -147,6 +186,15 @@ export class X12EnvelopeValidator implements X12TokenListener {
   private groupRejected = false;
   private groupNoted = false;
   private setSegmentErrors = false;
+  /** Accepted errors in the current set (AK5 E), see `X12SetContentFinding.noted`. */
+  private setNotedErrors = false;
+  private noting = false;
+  private content: X12SetContentCheck | undefined;
+  private readonly reportContent = (f: X12SetContentFinding): void => {
+    this.noting = f.noted === true;
+    this.add(f.level, f.kind, f.message, f.at, f.detail, f.severity);
+    this.noting = false;
+  };
   private groupCount = 0;
   private groupNumbers = new Set<string>();
   private setNumbers = new Set<string>();
@@ -287,6 +335,8 @@ export class X12EnvelopeValidator implements X12TokenListener {
         segmentId: view.id,
         segmentPosition: ctx.positionInSet,
       });
+    } else if (this.content) {
+      this.content.segment(view, ctx.positionInSet);
     }
     this.handler.segment?.(view, ctx);
   }
@@ -801,6 +851,7 @@ export class X12EnvelopeValidator implements X12TokenListener {
     this.set = set;
     this.level = Level.Set;
     this.setSegmentErrors = false;
+    this.setNotedErrors = false;
     group.sets.push(set);
     this.context.set = set;
     this.context.positionInSet = 1;
@@ -851,6 +902,11 @@ export class X12EnvelopeValidator implements X12TokenListener {
       );
     }
     this.setNumbers.add(control);
+    this.content = undefined;
+    // A set whose identity is in doubt (AK502 1/6) is not read with any grammar.
+    if (this.options.setContent && !set.issues.some((i) => UNREADABLE_SET.has(i.kind))) {
+      this.content = this.options.setContent(set, group, this.reportContent);
+    }
     this.handler.startSet?.(set, group);
     this.deliver(view);
   }
@@ -933,6 +989,8 @@ export class X12EnvelopeValidator implements X12TokenListener {
     this.context.positionInSet++;
     set.segmentCount++;
     this.checkStSe(view, 'SE', 2, SE_ELEMENTS);
+    this.content?.end({ positionInSet: this.context.positionInSet, at: view });
+    this.content = undefined;
     const count = view.element(1);
     const control = view.element(2);
     set.trailer = { declaredCount: count, controlNumber: control };
@@ -964,6 +1022,8 @@ export class X12EnvelopeValidator implements X12TokenListener {
       return;
     }
     if (!this.set) return;
+    this.content?.end(undefined);
+    this.content = undefined;
     this.add('set', 'se-missing', `transaction set ${this.set.controlNumber} has no SE trailer`, at);
     this.endSet();
   }
@@ -975,7 +1035,11 @@ export class X12EnvelopeValidator implements X12TokenListener {
         offset: set.offset,
         segmentIndex: set.segmentIndex,
       });
+    } else if (this.setNotedErrors && set.status === 'accepted') {
+      // Only errors the receiver accepts: acknowledged with AK3/AK4, the set goes on (AK5 E).
+      set.status = 'accepted-with-errors';
     }
+
     this.set = undefined;
     this.level = Level.Group;
     this.context.set = undefined;
@@ -1033,7 +1097,10 @@ export class X12EnvelopeValidator implements X12TokenListener {
         if (error && this.set) this.set.status = 'rejected';
         break;
       default:
-        if (error) this.setSegmentErrors = true;
+        if (error) {
+          if (this.noting) this.setNotedErrors = true;
+          else this.setSegmentErrors = true;
+        }
     }
     if (this.allIssues.length >= this.maxIssues) {
       this.suppressed++;

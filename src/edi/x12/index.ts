@@ -41,3 +41,5 @@ export {
 export { expectedFunctionalId, isAcknowledgmentSet } from './functional-groups.js';
 export type { X12CodeVersion } from './versions.js';
 export { SUPPORTED_X12_SETS, SUPPORTED_X12_VERSIONS, isSupportedX12Set } from './supported-sets.js';
+export type { X12SetContentCheck, X12SetContentFactory, X12SetContentFinding } from './envelope-validator.js';
+export * from './grammar/index.js';

@@ -1,0 +1,64 @@
+import type { EdiIssue, EdiLevel, EdiSeverity } from '../core/issue.js';
+import type { EdifactSegmentView } from './segment.js';
+
+export type EdifactTokenIssueKind =
+  /** A UNA whose service characters cannot split the interchange; the defaults are used instead. */
+  | 'una-invalid'
+  /** End of data inside the six characters of a UNA. */
+  | 'una-truncated'
+  /** A segment longer than `maxSegmentBytes`: it is counted, reported and not delivered. */
+  | 'segment-too-long'
+  /** A release character as the last byte of the data: it has nothing to release. */
+  | 'release-at-end'
+  /** End of data inside a segment; the partial segment is still delivered. */
+  | 'unterminated-segment'
+  /** A character outside the UNOA / UNOB repertoire (a warning unless `strictCharacterSet`). */
+  | 'character-outside-repertoire'
+  /** Valid UTF-8 in an interchange that declared a single-byte set (UNOC…UNOL): read as UTF-8, noted. */
+  | 'character-set-mismatch'
+  /** Bytes that are not UTF-8 in an interchange that declared UNOW / UNOY. */
+  | 'invalid-utf8';
+
+/** A tokenizer finding: the shared `EdiIssue` (syntax error codes, list 0085) plus the bytes concerned. */
+export interface EdifactTokenIssue extends EdiIssue<EdifactTokenIssueKind> {
+  readonly length: number;
+}
+
+export interface EdifactTokenListener {
+  /** Receives every segment, UNA included. The view is reused: copy what must outlive the call. */
+  segment(view: EdifactSegmentView): void;
+  issue(issue: EdifactTokenIssue): void;
+}
+
+export interface EdifactTokenizerOptions {
+  /** Longest segment accepted, in raw bytes (default 1 MiB); longer ones are reported and skipped. */
+  readonly maxSegmentBytes?: number;
+  /** Characters outside the UNOA / UNOB repertoire are errors instead of warnings (default false). */
+  readonly strictCharacterSet?: boolean;
+}
+
+export interface EdifactTokenizerStats {
+  readonly bytes: number;
+  readonly segments: number;
+  /** Loop iterations spent, for work-budget checks (each byte is visited once). */
+  readonly work: number;
+}
+
+/** Syntax error codes (0085) and levels of the tokenizer's findings. */
+export const TOKEN_ISSUE_META: Record<
+  EdifactTokenIssueKind,
+  { level: EdiLevel; severity: EdiSeverity; code: string }
+> = {
+  // 20: character invalid as service character (a character advised in UNA).
+  'una-invalid': { level: 'interchange', severity: 'error', code: '20' },
+  // 13: missing.
+  'una-truncated': { level: 'interchange', severity: 'error', code: '13' },
+  // 0085 has no code for these; 18 is "unspecified error".
+  'segment-too-long': { level: 'segment', severity: 'error', code: '18' },
+  'release-at-end': { level: 'segment', severity: 'error', code: '18' },
+  'unterminated-segment': { level: 'segment', severity: 'error', code: '18' },
+  // 21: invalid character(s).
+  'character-outside-repertoire': { level: 'segment', severity: 'warning', code: '21' },
+  'character-set-mismatch': { level: 'segment', severity: 'warning', code: '21' },
+  'invalid-utf8': { level: 'segment', severity: 'error', code: '21' },
+};

@@ -1,0 +1,238 @@
+import type { X12IssueKind } from '../code-tables.js';
+import type {
+  X12SetContentCheck,
+  X12SetContentFactory,
+  X12SetContentFinding,
+} from '../envelope-validator.js';
+import type { X12GroupResult, X12Issue, X12SetResult } from '../result.js';
+import type { X12SegmentView } from '../segment.js';
+import { isSupportedX12Set } from '../supported-sets.js';
+import type { X12CodeVersion } from '../versions.js';
+import { checkSegmentElements, type X12ElementFinding } from './element-checks.js';
+import { defaultX12Grammars, type X12GrammarRegistry } from './grammar-registry.js';
+import type { X12GrammarNode, X12LoopNode, X12SetGrammar } from './grammar.types.js';
+import { buildHierarchy, DEFAULT_MAX_HL_DEPTH, type X12HlRecord } from './hierarchy.js';
+import { X12ParsedSetBuilder, type X12ParsedSet } from './parsed-set.js';
+import { X12SetWalker } from './set-walker.js';
+
+type EdiPosition = Pick<X12Issue, 'offset' | 'segmentIndex'>;
+
+export interface X12GrammarValidatorOptions {
+  /** Grammars to validate with (default: the built-in 850/855/856/860/865 in 004010 and 005010). */
+  readonly grammars?: X12GrammarRegistry;
+  /**
+   * Receives every complete set (SE seen) as parsed by its grammar. Called at SE, before the set's
+   * final status is known: read `set.status` in the reader's `endSet`. Segments are copied only
+   * when this is given.
+   */
+  readonly onSet?: (parsed: X12ParsedSet, set: X12SetResult, group: X12GroupResult) => void;
+  /** HL nesting limit (default 64). */
+  readonly maxHierarchyDepth?: number;
+  /**
+   * Errors to accept rather than reject (a partner agreement, e.g. AK403 7 in a reference
+   * qualifier): still acknowledged with AK3/AK4, but the set is AK5 E and goes on to translation.
+   * Default: none (LESSONS.md: an invalid set never reaches the business side by default).
+   */
+  readonly accept?: (finding: X12GrammarFindingInfo) => boolean;
+}
+
+/** What `accept` sees of a finding. */
+export interface X12GrammarFindingInfo {
+  readonly setId: string;
+  readonly kind: X12IssueKind;
+  readonly segmentId: string;
+  readonly elementPosition: number | undefined;
+  readonly elementReference: string | undefined;
+}
+
+const MESSAGES: Record<string, string> = {
+  'segment-id-unrecognized': 'is not a segment of the X12 dictionary',
+  'segment-not-in-set': 'is not defined in this transaction set',
+  'segment-out-of-sequence': 'is not in its proper sequence',
+  'segment-unexpected': 'is not expected here',
+  'segment-over-max': 'exceeds its maximum use',
+  'loop-over-max': 'starts a loop iteration past the loop maximum',
+};
+
+/**
+ * Reader options for translation: supported sets only (others AK502 1) and their grammars.
+ * `readX12(bytes, handler, x12ReadOptions())`.
+ */
+export function x12ReadOptions(options: X12GrammarValidatorOptions = {}): {
+  isSetSupported: typeof isSupportedX12Set;
+  setContent: X12SetContentFactory;
+} {
+  return { isSetSupported: isSupportedX12Set, setContent: x12GrammarValidator(options) };
+}
+
+/**
+ * The grammar layer's `setContent` option for the X12 reader:
+ * `readX12(bytes, handler, { isSetSupported: isSupportedX12Set, setContent: x12GrammarValidator() })`.
+ * Sets without a grammar (997, 999, unsupported versions) are not checked here.
+ */
+export function x12GrammarValidator(options: X12GrammarValidatorOptions = {}): X12SetContentFactory {
+  const grammars = options.grammars ?? defaultX12Grammars();
+  return (set, group, report) => {
+    const grammar = grammars.find(set.id, group.version);
+    return grammar && new X12SetContentValidator(grammar, group.codeVersion, set, group, report, options);
+  };
+}
+
+/** Walks one set: placement (AK304), elements (AK403), the HL hierarchy, and the parsed tree on request. */
+class X12SetContentValidator implements X12SetContentCheck {
+  private readonly walker: X12SetWalker;
+  private readonly hl: X12HlRecord[] = [];
+  private readonly tree: X12ParsedSetBuilder | undefined;
+  private readonly hasHl: boolean;
+  private position = 1;
+  private offset = -1;
+  private segmentIndex = -1;
+  private readonly elementFindings: X12ElementFinding[] = [];
+  private readonly report: (finding: X12SetContentFinding) => void;
+
+  constructor(
+    private readonly grammar: X12SetGrammar,
+    private readonly version: X12CodeVersion,
+    private readonly set: X12SetResult,
+    private readonly group: X12GroupResult,
+    report: (finding: X12SetContentFinding) => void,
+    private readonly options: X12GrammarValidatorOptions,
+  ) {
+    const accept = options.accept;
+    this.report = accept
+      ? (f) => {
+          const noted =
+            (f.severity ?? 'error') === 'error' &&
+            accept({
+              setId: set.id,
+              kind: f.kind,
+              segmentId: f.detail.segmentId ?? '',
+              elementPosition: f.detail.elementPosition,
+              elementReference: f.detail.elementReference,
+            });
+          report(noted ? { ...f, noted } : f);
+        }
+      : report;
+    this.walker = new X12SetWalker(grammar, (node, loop) => this.missing(node, loop));
+    this.tree = options.onSet ? new X12ParsedSetBuilder() : undefined;
+    this.hasHl = grammar.segmentIds.has('HL');
+  }
+
+  segment(view: X12SegmentView, positionInSet: number): void {
+    this.position = positionInSet;
+    this.offset = view.offset;
+    this.segmentIndex = view.segmentIndex;
+    const id = view.id;
+    const walker = this.walker;
+    const node = walker.place(id);
+    if (!node) {
+      // The segment has no place in the grammar, so no loop to name in AK303 (it is optional).
+      this.segmentFinding(walker.problem!, id, undefined);
+      return;
+    }
+    const loopId = this.loopCode(walker.currentLoop);
+    if (walker.problem) this.segmentFinding(walker.problem, id, loopId);
+    const findings = this.elementFindings;
+    findings.length = 0;
+    checkSegmentElements(view, node.def, this.version, findings);
+    for (const f of findings) {
+      const { kind, message, severity, ...detail } = f;
+      this.report({
+        level: 'element',
+        kind,
+        message,
+        severity,
+        at: this.at(),
+        detail: { ...detail, segmentId: id, segmentPosition: positionInSet, loopId },
+      });
+    }
+    if (this.hasHl && id === 'HL') {
+      this.hl.push({
+        id: view.element(1),
+        parentId: view.element(2),
+        levelCode: view.element(3),
+        childCode: view.element(4),
+        position: positionInSet,
+        at: this.at(),
+      });
+    }
+    this.tree?.add(walker.frames, view.toSegment(), positionInSet);
+  }
+
+  end(trailer: { readonly positionInSet: number; readonly at: EdiPosition } | undefined): void {
+    // Without an SE the set is already rejected (AK502 2); what is "missing" would only be guessed.
+    if (!trailer) return;
+    this.position = trailer.positionInSet;
+    this.offset = trailer.at.offset;
+    this.segmentIndex = trailer.at.segmentIndex;
+    this.walker.finish();
+    const hierarchy = this.hasHl
+      ? buildHierarchy(this.hl, this.options.maxHierarchyDepth ?? DEFAULT_MAX_HL_DEPTH)
+      : undefined;
+    for (const p of hierarchy?.problems ?? []) {
+      const r = p.record;
+      const value = p.elementPosition === 1 ? r.id : p.elementPosition === 2 ? r.parentId : r.childCode;
+      // HL02 must name an HL01 of the set, HL01 must be unique, HL04 must tell the truth: a value that
+      // breaks the hierarchy is an invalid value (AK403 7); a wrong HL04 alone is only noted.
+      this.report({
+        level: 'element',
+        kind: 'element-invalid-code',
+        message: p.message,
+        severity: p.kind === 'child-code-mismatch' ? 'warning' : 'error',
+        at: r.at,
+        detail: {
+          segmentId: 'HL',
+          segmentPosition: r.position,
+          loopId: 'HL',
+          elementPosition: p.elementPosition,
+          elementReference: p.elementPosition === 1 ? '628' : p.elementPosition === 2 ? '734' : '736',
+          badValue: value,
+        },
+      });
+    }
+    if (this.tree && this.options.onSet) {
+      this.options.onSet(
+        {
+          setId: this.set.id,
+          controlNumber: this.set.controlNumber,
+          version: this.group.version,
+          grammar: this.grammar,
+          body: this.tree.body,
+          hierarchy,
+        },
+        this.set,
+        this.group,
+      );
+    }
+  }
+
+  private missing(node: X12GrammarNode, inLoop: X12LoopNode): void {
+    const id = node.kind === 'segment' ? node.id : node.trigger;
+    const loopId = node.kind === 'loop' ? node.code : this.loopCode(inLoop);
+    this.report({
+      level: 'segment',
+      kind: 'segment-missing',
+      message: `mandatory segment ${id}${loopId ? ` (loop ${loopId})` : ''} is missing`,
+      at: this.at(),
+      detail: { segmentId: id, segmentPosition: this.position, loopId },
+    });
+  }
+
+  private segmentFinding(kind: X12IssueKind, id: string, loopId: string | undefined): void {
+    this.report({
+      level: 'segment',
+      kind,
+      message: `${id} ${MESSAGES[kind] ?? kind}`,
+      at: this.at(),
+      detail: { segmentId: id, segmentPosition: this.position, loopId },
+    });
+  }
+
+  private at(): EdiPosition {
+    return { offset: this.offset, segmentIndex: this.segmentIndex };
+  }
+
+  private loopCode(loop: X12LoopNode): string | undefined {
+    return loop.code === '' ? undefined : loop.code;
+  }
+}

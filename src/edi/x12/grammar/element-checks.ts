@@ -1,0 +1,415 @@
+import type { X12IssueKind } from '../code-tables.js';
+import { isValidGroupDate, isValidTime } from '../date-time.js';
+import type { X12SegmentView } from '../segment.js';
+import type { X12CodeVersion } from '../versions.js';
+import type { X12ElementDef, X12SegmentDef, X12SyntaxNote } from './grammar.types.js';
+
+/** One element finding, before the envelope layer gives it a code and a place in the result. */
+export interface X12ElementFinding {
+  readonly kind: X12IssueKind;
+  readonly message: string;
+  readonly severity: 'error' | 'warning';
+  readonly elementPosition: number;
+  readonly componentPosition?: number;
+  readonly elementReference: string;
+  readonly badValue?: string;
+}
+
+function clip(value: string): string {
+  return value.length > 99 ? value.slice(0, 99) : value;
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** Characters outside X12's printable set (control characters) are never data (X12.6 §3.3.1). */
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+function allDigits(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return value.length > 0;
+}
+
+/**
+ * Digits of a numeric value, or -1 when it is not one. N: optional minus, digits. R: optional minus,
+ * digits with at most one decimal point, and from 004020 on an exponent ("1.5E3", X12.6 §3.3.5.3).
+ * Sign, point and exponent do not count toward the length.
+ */
+function numericDigits(value: string, decimal: boolean, exponent: boolean): number {
+  let i = value.charCodeAt(0) === 0x2d ? 1 : 0;
+  let digits = 0;
+  let point = false;
+  for (; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) digits++;
+    else if (c === 0x2e && decimal && !point) point = true;
+    else if (c === 0x45 && exponent && digits > 0) {
+      let j = i + 1;
+      if (value.charCodeAt(j) === 0x2d) j++;
+      if (j >= value.length) return -1;
+      for (; j < value.length; j++) {
+        const e = value.charCodeAt(j);
+        if (e < 0x30 || e > 0x39) return -1;
+      }
+      return digits;
+    } else return -1;
+  }
+  return digits > 0 ? digits : -1;
+}
+
+/**
+ * Checks one simple value against its definition: character set, type, length, code list. At most
+ * one finding per value (the most specific the 997/999 can carry).
+ */
+export function checkValue(
+  value: string,
+  def: X12ElementDef,
+  version: X12CodeVersion,
+): Pick<X12ElementFinding, 'kind' | 'message' | 'severity'> | undefined {
+  if (hasControlCharacter(value)) {
+    return { kind: 'element-invalid-character', message: 'control character in data', severity: 'error' };
+  }
+  const type = def.type;
+  let length = value.length;
+  if (type === 'R' || type[0] === 'N') {
+    length = numericDigits(value, type === 'R', type === 'R' && version === '005010');
+    if (length < 0) {
+      return {
+        kind: 'element-invalid-character',
+        message: `"${value}" is not ${type === 'R' ? 'a decimal' : 'an integer'} number`,
+        severity: 'error',
+      };
+    }
+  } else if ((type === 'DT' || type === 'TM') && !allDigits(value)) {
+    const kind = type === 'DT' ? 'element-invalid-date' : 'element-invalid-time';
+    return { kind, message: `"${value}" is not a ${type === 'DT' ? 'date' : 'time'}`, severity: 'error' };
+  }
+  if (length < def.min) {
+    return { kind: 'element-too-short', message: `"${value}" is shorter than ${def.min}`, severity: 'error' };
+  }
+  if (length > def.max) {
+    return { kind: 'element-too-long', message: `"${value}" is longer than ${def.max}`, severity: 'error' };
+  }
+  if (
+    type === 'DT' &&
+    !(value.length === 8 ? isValidGroupDate(value, false) : isValidGroupDate(value, true))
+  ) {
+    return { kind: 'element-invalid-date', message: `"${value}" is not a valid date`, severity: 'error' };
+  }
+  if (type === 'TM' && !isValidTime(value, true)) {
+    return { kind: 'element-invalid-time', message: `"${value}" is not a valid time`, severity: 'error' };
+  }
+  if (def.codes && !def.codes.codes.has(value)) {
+    return {
+      kind: 'element-invalid-code',
+      message: `"${value}" is not a code of data element ${def.ref}${def.codes.scope === 'common' ? ' known to the gateway' : ''}`,
+      // A common list is not the standard's whole list: an unknown code is noted, not rejected.
+      severity: def.codes.scope === 'complete' ? 'error' : 'warning',
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Checks the elements of a segment placed by the grammar: count, requirement designators, values,
+ * repetitions and components, then the syntax notes (X12.6 §3.6: P paired, R required, E exclusion,
+ * C conditional, L list conditional). Findings come out in element order, one per element.
+ */
+export function checkSegmentElements(
+  view: X12SegmentView,
+  def: X12SegmentDef,
+  version: X12CodeVersion,
+  out: X12ElementFinding[],
+): void {
+  const defined = def.elements.length;
+  const count = view.elementCount;
+  // Hot path: one call per segment. Nothing is allocated for a clean segment but its values.
+  const present = PRESENT.length > defined ? PRESENT : (PRESENT = new Uint8Array(defined + 1));
+  present.fill(0, 0, defined + 1);
+  const first = out.length;
+  const rep = view.delimiters.repetition;
+  const comp = view.delimiters.component;
+  // UTF-8 segments count characters, not bytes: they take the string path.
+  const bytesOk = view.utf8 ? undefined : cleanOnBytes;
+  for (let k = 1; k <= defined; k++) {
+    const e = def.elements[k - 1]!;
+    if (k > count || view.elementLength(k) === 0) {
+      if (e.requirement === 'M') {
+        out.push({
+          kind: 'element-missing',
+          message: `${def.id}${pad2(k)} is mandatory`,
+          severity: 'error',
+          elementPosition: k,
+          elementReference: referenceOf(e),
+        });
+      }
+      continue;
+    }
+    present[k] = 1;
+    if (bytesOk !== undefined && bytesOk(view, k, e)) continue;
+    const value = view.element(k);
+    if (rep !== undefined && value.includes(rep)) {
+      // No element of these sets repeats. 004010's AK403 has no code 12: the separator is then an invalid character.
+      out.push({
+        ...locate(k, e, value),
+        kind: version === '005010' ? 'element-too-many-repetitions' : 'element-invalid-character',
+        message: `${def.id}${pad2(k)} does not repeat`,
+        severity: 'error',
+      });
+      continue;
+    }
+    if (e.components) {
+      checkComposite(value.split(comp), e, `${def.id}${pad2(k)}`, k, version, (f) => out.push(f));
+      continue;
+    }
+    if (value.includes(comp)) {
+      out.push({
+        ...locate(k, e, value),
+        kind: version === '005010' ? 'element-too-many-components' : 'element-invalid-character',
+        message: `${def.id}${pad2(k)} is not a composite`,
+        severity: 'error',
+      });
+      continue;
+    }
+    const problem = checkValue(value, e, version);
+    if (problem) {
+      out.push({
+        ...locate(k, e, value),
+        ...problem,
+        message: `${def.id}${pad2(k)}: ${problem.message}`,
+      });
+    }
+  }
+  for (let k = defined + 1; k <= count; k++) {
+    if (view.elementLength(k) === 0) continue; // trailing empty elements carry nothing
+    out.push({
+      kind: 'element-too-many',
+      message: `${def.id} defines ${defined} elements, element ${k} has data`,
+      severity: 'error',
+      elementPosition: k,
+      elementReference: '',
+      badValue: clip(view.element(k)),
+    });
+    break;
+  }
+  if (def.notes.length === 0 || !violatesNotes(def.notes, present)) return;
+  const flagged = new Set<number>();
+  for (let n = first; n < out.length; n++) flagged.add(out[n]!.elementPosition);
+  checkNotes(
+    def.notes,
+    (k) => present[k] === 1,
+    (k) => referenceOf(def.elements[k - 1]!),
+    def.id,
+    flagged,
+    (f) => out.push(f),
+  );
+}
+
+/**
+ * The hot path's shortcut: true when the element's raw bytes are certainly valid (no control
+ * character or separator, length and numeric form right, no code list to consult). Anything else,
+ * dates and times included, goes through `checkValue`, which decides and explains.
+ */
+function cleanOnBytes(view: X12SegmentView, k: number, e: X12ElementDef): boolean {
+  const type = e.type;
+  if (e.codes !== undefined || type === 'composite' || type === 'DT' || type === 'TM') return false;
+  const bytes = view.source.bytes;
+  const from = view.seps[k - 1]! + 1;
+  const to = k === view.sepCount ? view.end : view.seps[k]!;
+  const d = view.delimiters;
+  const rep = d.repetition === undefined ? -1 : d.repetition.charCodeAt(0);
+  const comp = d.component.charCodeAt(0);
+  if (type === 'AN' || type === 'ID') {
+    const length = to - from;
+    if (length < e.min || length > e.max) return false;
+    for (let i = from; i < to; i++) {
+      const b = bytes[i]!;
+      if (b < 0x20 || b === 0x7f || b === rep || b === comp) return false;
+    }
+    return true;
+  }
+  // Numeric: [-]digits, R with one optional point; exponents go the long way.
+  let i = bytes[from] === 0x2d ? from + 1 : from;
+  let digits = 0;
+  let point = type !== 'R';
+  for (; i < to; i++) {
+    const b = bytes[i]!;
+    if (b >= 0x30 && b <= 0x39) digits++;
+    else if (b === 0x2e && !point) point = true;
+    else return false;
+  }
+  return digits >= e.min && digits <= e.max;
+}
+
+/**
+ * AK402 / IK402 is a data element number (DE 725, N0 1/4): a composite is named by its first
+ * component's element, never by its composite id ("C001").
+ */
+function referenceOf(e: X12ElementDef): string {
+  return e.components ? e.components[0]!.ref : e.ref;
+}
+
+/** Scratch presence flags, reused across calls (the validator is synchronous). */
+let PRESENT = new Uint8Array(64);
+
+function locate(
+  k: number,
+  e: X12ElementDef,
+  value: string,
+): Pick<X12ElementFinding, 'elementPosition' | 'elementReference' | 'badValue'> {
+  return {
+    elementPosition: k,
+    elementReference: referenceOf(e),
+    badValue: clip(value),
+  };
+}
+
+function checkComposite(
+  parts: string[],
+  e: X12ElementDef,
+  name: string,
+  position: number,
+  version: X12CodeVersion,
+  push: (f: X12ElementFinding) => void,
+): void {
+  const components = e.components!;
+  if (parts.length > components.length && parts.slice(components.length).some((p) => p !== '')) {
+    push({
+      kind: version === '005010' ? 'element-too-many-components' : 'element-too-many',
+      message: `${name} has more than ${components.length} components`,
+      severity: 'error',
+      elementPosition: position,
+      componentPosition: components.length + 1,
+      elementReference: components[0]!.ref,
+      badValue: clip(parts.join(':')),
+    });
+    return;
+  }
+  const present: boolean[] = [];
+  const flagged = new Set<number>();
+  for (let j = 1; j <= components.length; j++) {
+    const c = components[j - 1]!;
+    const value = parts[j - 1] ?? '';
+    present[j] = value !== '';
+    const at = { elementPosition: position, componentPosition: j, elementReference: c.ref };
+    if (value === '') {
+      if (c.requirement === 'M') {
+        flagged.add(j);
+        push({
+          ...at,
+          kind: 'element-missing',
+          message: `${name}-${pad2(j)} is mandatory`,
+          severity: 'error',
+        });
+      }
+      continue;
+    }
+    const problem = checkValue(value, c, version);
+    if (problem) {
+      flagged.add(j);
+      push({ ...at, ...problem, message: `${name}-${pad2(j)}: ${problem.message}`, badValue: clip(value) });
+    }
+  }
+  checkNotes(
+    e.notes,
+    (j) => present[j] === true,
+    (j) => components[j - 1]!.ref,
+    `${name}-`,
+    flagged,
+    (f) => push({ ...f, elementPosition: position, componentPosition: f.elementPosition }),
+  );
+}
+
+/** Whether any relational condition fails, on presence flags alone (the common case: none does). */
+function violatesNotes(notes: readonly X12SyntaxNote[], present: Uint8Array): boolean {
+  for (const note of notes) {
+    const p = note.positions;
+    let count = 0;
+    for (let k = 0; k < p.length; k++) count += present[p[k]!]!;
+    switch (note.kind) {
+      case 'P':
+        if (count > 0 && count < p.length) return true;
+        break;
+      case 'R':
+        if (count === 0) return true;
+        break;
+      case 'E':
+        if (count > 1) return true;
+        break;
+      case 'C':
+        if (present[p[0]!] === 1 && count < p.length) return true;
+        break;
+      case 'L':
+        if (present[p[0]!] === 1 && count < 2) return true;
+        break;
+    }
+  }
+  return false;
+}
+
+/** X12.6 §3.6 relational conditions over element (or component) presence. */
+function checkNotes(
+  notes: readonly X12SyntaxNote[],
+  isPresent: (k: number) => boolean,
+  refOf: (k: number) => string,
+  prefix: string,
+  flagged: Set<number>,
+  push: (f: X12ElementFinding) => void,
+): void {
+  for (const note of notes) {
+    const [first, ...rest] = note.positions;
+    const all = note.positions;
+    const missing = (k: number, why: string): void => {
+      if (flagged.has(k)) return;
+      flagged.add(k);
+      push({
+        kind: 'element-conditional-missing',
+        message: `${prefix}${pad2(k)} is required: ${why} (${note.text})`,
+        severity: 'error',
+        elementPosition: k,
+        elementReference: refOf(k),
+      });
+    };
+    switch (note.kind) {
+      case 'P':
+        if (all.some(isPresent))
+          for (const k of all) if (!isPresent(k)) missing(k, 'the elements are paired');
+        break;
+      case 'R':
+        if (!all.some(isPresent)) missing(first!, 'at least one of them is required');
+        break;
+      case 'C':
+        if (isPresent(first!))
+          for (const k of rest) if (!isPresent(k)) missing(k, `${prefix}${pad2(first!)} is present`);
+        break;
+      case 'L':
+        if (isPresent(first!) && !rest.some(isPresent))
+          missing(rest[0]!, `${prefix}${pad2(first!)} needs one of the others`);
+        break;
+      case 'E': {
+        const present = all.filter(isPresent);
+        if (present.length > 1 && !flagged.has(present[1]!)) {
+          flagged.add(present[1]!);
+          push({
+            kind: 'element-exclusion',
+            message: `only one of ${all.map((k) => prefix + pad2(k)).join(', ')} may be present (${note.text})`,
+            severity: 'error',
+            elementPosition: present[1]!,
+            elementReference: refOf(present[1]!),
+          });
+        }
+        break;
+      }
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { CODE_LISTS } from './dictionary/code-lists.js';
+import { ELEMENTS_004010, ELEMENTS_005010 } from './dictionary/elements.js';
+import { COMPOSITES, SEGMENTS_004010, SEGMENTS_005010 } from './dictionary/segments.js';
+import { loadGrammar } from './grammar-loader.js';
+import type { X12GrammarSource, X12SetGrammar } from './grammar.types.js';
+import { SET_850, SET_855, SET_860, SET_865 } from './sets/purchasing.sets.js';
+import { SET_856 } from './sets/ship-notice.set.js';
+
+const SETS = [SET_850, SET_855, SET_856, SET_860, SET_865];
+
+export const X12_GRAMMAR_SOURCES: readonly X12GrammarSource[] = [
+  {
+    version: '004010',
+    elements: ELEMENTS_004010,
+    segments: SEGMENTS_004010,
+    composites: COMPOSITES,
+    codeLists: CODE_LISTS,
+    sets: SETS,
+  },
+  {
+    version: '005010',
+    elements: ELEMENTS_005010,
+    segments: SEGMENTS_005010,
+    composites: COMPOSITES,
+    codeLists: CODE_LISTS,
+    sets: SETS,
+  },
+];
+
+/** Sets by version, compiled once on first use (a broken grammar fails the first read, loudly). */
+export class X12GrammarRegistry {
+  private readonly byVersion = new Map<string, Map<string, X12SetGrammar>>();
+
+  constructor(sources: readonly X12GrammarSource[] = X12_GRAMMAR_SOURCES) {
+    for (const source of sources) this.byVersion.set(source.version, loadGrammar(source));
+  }
+
+  /** The grammar for ST01 in a group whose GS08 starts with the version ("004010VICS" → 004010). */
+  find(setId: string, gs08: string): X12SetGrammar | undefined {
+    return this.byVersion.get(gs08.slice(0, 6))?.get(setId);
+  }
+
+  versions(): string[] {
+    return [...this.byVersion.keys()];
+  }
+}
+
+let shared: X12GrammarRegistry | undefined;
+
+/** The built-in grammars (850, 855, 856, 860, 865 in 004010 and 005010). */
+export function defaultX12Grammars(): X12GrammarRegistry {
+  shared ??= new X12GrammarRegistry();
+  return shared;
+}

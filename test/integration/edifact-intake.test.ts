@@ -1,0 +1,231 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExceptionService } from '../../src/exceptions/exception.service.js';
+import { ALL_PARTNERS } from '../../src/exceptions/exception.types.js';
+import { InterchangeArchive } from '../../src/interchanges/interchange-archive.service.js';
+import { EdifactIntakeService } from '../../src/translation/edifact-intake.service.js';
+import { startTestGateway } from '../support/gateway.js';
+import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
+
+/** partners/nordic-castings.yaml: UNB id 7350000123457 under qualifier 14. */
+const NORDIC = 'nordic-castings';
+const GLN = '7350000123457';
+
+interface Fixture {
+  readonly reference: string;
+  readonly sender?: string;
+  readonly qualifier?: string;
+  /** UNB time; vary it to send the same reference with other bytes (the archive dedupes identical bytes). */
+  readonly time?: string;
+  readonly ack?: '1';
+  /** UNT 0074 of the second message; wrong on purpose to reject that message only. */
+  readonly secondCount?: number;
+}
+
+/** One syntax-3 interchange with two DESADV messages (envelopes only matter here). */
+function edifact(f: Fixture): string {
+  const desadv = (ref: string, count = 4) =>
+    `UNH+${ref}+DESADV:D:96A:UN'BGM+351+ASN-${ref}+9'DTM+137:20261127:102'UNT+${count}+${ref}'`;
+  return (
+    `UNA:+.? 'UNB+UNOC:3+${f.sender ?? GLN}:${f.qualifier ?? '14'}+5790000000005:14+261127:${f.time ?? '0800'}` +
+    `+${f.reference}${f.ack ? `++++${f.ack}` : ''}'` +
+    desadv('1') +
+    desadv('2', f.secondCount) +
+    `UNZ+2+${f.reference}'`
+  );
+}
+
+const lines = (text: string): string[] => text.split("'").filter((s) => s.length > 0);
+
+describe('the EDIFACT intake', () => {
+  let db: TestDatabase;
+  let gateway: Awaited<ReturnType<typeof startTestGateway>>;
+  let archive: InterchangeArchive;
+  let intake: EdifactIntakeService;
+  let exceptions: ExceptionService;
+
+  const receive = async (payload: string, partnerId: string | null = NORDIC) =>
+    (await archive.receive({ partnerId, channel: 'sftp', payload: Buffer.from(payload, 'latin1') })).id;
+  const counters = async () =>
+    Object.fromEntries(
+      (
+        await queryOnce<{ kind: string; next_value: string }>(
+          db.url,
+          `SELECT kind, next_value::text AS next_value FROM edifact_reference_counter WHERE partner_id = $1`,
+          [NORDIC],
+        )
+      ).map((r) => [r.kind, Number(r.next_value)]),
+    );
+
+  beforeAll(async () => {
+    db = await createTestDatabase('edifactintake');
+    gateway = await startTestGateway({ DATABASE_URL: db.url, EDIFACT_DUPLICATE_WINDOW_DAYS: '30' });
+    archive = gateway.app.get(InterchangeArchive);
+    intake = gateway.app.get(EdifactIntakeService);
+    exceptions = gateway.app.get(ExceptionService);
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await db?.drop();
+  });
+
+  it('accepts a bound interchange and answers the requested CONTRL with sender and recipient swapped', async () => {
+    const id = await receive(edifact({ reference: 'R101', ack: '1' }));
+    const result = await intake.check(id);
+    expect(result).toMatchObject({ status: 'processing', replayed: false });
+    const [ic] = result.interchanges;
+    expect(ic).toMatchObject({
+      outcome: 'accepted',
+      reason: 'accepted',
+      reference: 'R101',
+      sender: { id: GLN, qualifier: '14' },
+      acceptedMessages: ['1', '2'],
+      rejectedMessages: [],
+      exceptionId: null,
+    });
+    expect(ic!.contrl).toMatchObject({ action: 'acknowledged', reference: '1', messageReference: '1' });
+    expect(lines(ic!.contrl!.text).map((s) => s.replace(/\+\d{6}:\d{4}\+/, '+DATE+'))).toEqual([
+      'UNA:+.? ',
+      'UNB+UNOC:3+5790000000005:14+7350000123457:14+DATE+1',
+      'UNH+1+CONTRL:D:3:UN',
+      'UCI+R101+7350000123457:14+5790000000005:14+7',
+      'UNT+3+1',
+      'UNZ+1+1',
+    ]);
+    const row = await archive.get(id);
+    expect(row.status).toBe('processing');
+    expect(
+      (row.answer as { edifactIntake: { interchanges: { contrl: { text: string } }[] } }).edifactIntake
+        .interchanges[0]!.contrl.text,
+    ).toBe(ic!.contrl!.text);
+    expect(await counters()).toEqual({ interchange: 2, message: 2 });
+  });
+
+  it('sends no CONTRL for an accepted interchange that did not ask for one', async () => {
+    const result = await intake.check(await receive(edifact({ reference: 'R102' })));
+    expect(result.interchanges[0]).toMatchObject({
+      outcome: 'accepted',
+      contrl: null,
+      contrlProblem: 'accepted, and UNB 0031 does not ask for an acknowledgment',
+    });
+  });
+
+  it('partially accepts: the rejected message is named in a UCM and not passed on', async () => {
+    const result = await intake.check(await receive(edifact({ reference: 'R103', secondCount: 9 })));
+    expect(result.status).toBe('processing');
+    const [ic] = result.interchanges;
+    expect(ic).toMatchObject({
+      outcome: 'partially-accepted',
+      acceptedMessages: ['1'],
+      rejectedMessages: ['2'],
+      exceptionId: null,
+    });
+    expect(lines(ic!.contrl!.text).filter((s) => s.startsWith('UC'))).toEqual([
+      'UCI+R103+7350000123457:14+5790000000005:14+7',
+      'UCM+2+DESADV:D:96A:UN+4+29+UNT+1',
+    ]);
+  });
+
+  it('rejects a foreign UNB sender with CONTRL 23 and raises an exception', async () => {
+    const id = await receive(edifact({ reference: 'R201', sender: '4000000000009' }));
+    const result = await intake.check(id);
+    const [ic] = result.interchanges;
+    expect(result.status).toBe('rejected');
+    expect(ic).toMatchObject({ outcome: 'rejected', reason: 'unb-sender-not-bound', acceptedMessages: [] });
+    expect(lines(ic!.contrl!.text).filter((s) => s.startsWith('UC'))).toEqual([
+      'UCI+R201+4000000000009:14+5790000000005:14+4+23+UNB+2',
+    ]);
+    expect((await archive.get(id)).statusDetail).toContain('4000000000009:14');
+    const raised = await exceptions.get(ic!.exceptionId!, ALL_PARTNERS);
+    expect(raised).toMatchObject({
+      type: 'interchange.rejected',
+      references: { partnerId: NORDIC, interchangeId: id },
+      differences: { unbSender: { expected: ['14/7350000123457'], actual: '4000000000009:14' } },
+    });
+  });
+
+  it("rejects the partner's id under another qualifier, and a receipt no partner was identified for", async () => {
+    const other = await intake.check(await receive(edifact({ reference: 'R202', qualifier: 'ZZ' })));
+    expect(other.interchanges[0]).toMatchObject({ outcome: 'rejected', reason: 'unb-sender-not-bound' });
+    const id = await receive(edifact({ reference: 'R203' }), null);
+    const nobody = await intake.check(id);
+    expect(nobody.interchanges[0]).toMatchObject({ outcome: 'rejected', reason: 'unidentified-partner' });
+    expect(nobody.interchanges[0]!.contrl!.text).toContain("+4+23+UNB+2'");
+    const raised = await exceptions.get(nobody.interchanges[0]!.exceptionId!, ALL_PARTNERS);
+    expect(raised.references).toMatchObject({ partnerId: null, interchangeId: id });
+  });
+
+  it('answers a repeated UNB reference with CONTRL 26, naming the original, and does not process it', async () => {
+    const original = await receive(edifact({ reference: 'R301' }));
+    expect((await intake.check(original)).status).toBe('processing');
+    const before = await counters();
+    const copy = await receive(edifact({ reference: 'R301', time: '0815' }));
+    const result = await intake.check(copy);
+    const [ic] = result.interchanges;
+    expect(result.status).toBe('rejected');
+    expect(ic).toMatchObject({
+      outcome: 'rejected',
+      reason: 'duplicate',
+      duplicateOf: { interchangeId: original },
+      exceptionId: null,
+      acceptedMessages: [],
+      rejectedMessages: ['1', '2'],
+    });
+    expect(lines(ic!.contrl!.text).filter((s) => s.startsWith('UC'))).toEqual([
+      'UCI+R301+7350000123457:14+5790000000005:14+4+26+UNB+5',
+    ]);
+    expect((await archive.get(copy)).statusDetail).toContain(`duplicate of interchange ${original}`);
+    expect(await counters()).toEqual({ interchange: before.interchange! + 1, message: before.message! + 1 });
+  });
+
+  it('accepts the same reference once the window has passed, and a resend of a rejected one', async () => {
+    const original = await receive(edifact({ reference: 'R401' }));
+    await intake.check(original);
+    await queryOnce(
+      db.url,
+      `UPDATE edifact_interchange_reference SET received_at = received_at - interval '31 days'
+        WHERE interchange_id = $1`,
+      [original],
+    );
+    const later = await intake.check(await receive(edifact({ reference: 'R401', time: '0900' })));
+    expect(later.interchanges[0]).toMatchObject({ outcome: 'accepted' });
+    const bad = await intake.check(await receive(edifact({ reference: 'R501', qualifier: 'ZZ' })));
+    expect(bad.status).toBe('rejected');
+    const resend = await intake.check(await receive(edifact({ reference: 'R501', time: '0830' })));
+    expect(resend.interchanges[0]).toMatchObject({ outcome: 'accepted', reason: 'accepted' });
+  });
+
+  it('lets exactly one of two concurrent copies pass', async () => {
+    const a = await receive(edifact({ reference: 'R601', time: '1000' }));
+    const b = await receive(edifact({ reference: 'R601', time: '1001' }));
+    const results = await Promise.all([intake.check(a), intake.check(b)]);
+    expect(results.map((r) => r.interchanges[0]!.reason).sort()).toEqual(['accepted', 'duplicate']);
+    const rows = await queryOnce(
+      db.url,
+      `SELECT 1 FROM edifact_interchange_reference WHERE reference = 'R601'`,
+    );
+    expect(rows).toHaveLength(1);
+  });
+
+  it('answers a job retry with the recorded result, taking no new references', async () => {
+    const id = await receive(edifact({ reference: 'R701', ack: '1' }));
+    const first = await intake.check(id);
+    const before = await counters();
+    const again = await intake.check(id);
+    expect(again.replayed).toBe(true);
+    expect(again.interchanges).toEqual(first.interchanges);
+    expect(await counters()).toEqual(before);
+  });
+
+  it('rejects an envelope error with its code, and a file without UNB with an exception only', async () => {
+    const broken = edifact({ reference: 'R801' }).replace("UNZ+2+R801'", "UNZ+2+R899'");
+    const result = await intake.check(await receive(broken));
+    expect(result.interchanges[0]).toMatchObject({ outcome: 'rejected', reason: 'envelope' });
+    expect(result.interchanges[0]!.contrl!.text).toContain(
+      "UCI+R801+7350000123457:14+5790000000005:14+4+28+UNZ+2'",
+    );
+    const bare = await receive("UNH+1+DESADV:D:96A:UN'BGM+351+X+9'UNT+3+1'");
+    const none = await intake.check(bare);
+    expect(none).toMatchObject({ status: 'rejected', interchanges: [] });
+    expect(none.detail).toContain('message without UNB');
+  });
+});
