@@ -40,6 +40,10 @@ export class OrderIntakeService {
     if (!this.partners.get(snapshot.partnerId)) {
       throw new ProcurementError(ProcurementErrorCode.UnknownPartner, `no partner ${snapshot.partnerId}`);
     }
+    // One revision of one order at a time, including its first (there is no row to lock yet).
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 11))`, [
+      `purchase-order:${snapshot.poNumber}`,
+    ]);
     const existing = await this.orders.lockByNumber(tx, snapshot.poNumber);
     if (existing && existing.partnerId !== snapshot.partnerId) {
       throw new ProcurementError(

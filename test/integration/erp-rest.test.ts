@@ -209,7 +209,7 @@ describe('RestErp against the ERP simulator over HTTP', () => {
         material: 'CMP-BOLT-M8',
         plant: '1000',
         unrestricted: '4800',
-        unit: 'EA',
+        unit: 'H87',
       });
       await expect(h.erp.readStock('CMP-BOLT-M8', '2000', call())).resolves.toBeNull();
     });

@@ -13,17 +13,24 @@ export function erpConfigFile(instances: Record<string, unknown>[]): string {
   return file;
 }
 
-/** Waits until no posting is pending, or fails after `timeoutMs` naming how many still are. */
+/**
+ * Waits until no posting is pending and no posting job is queued or running (a replayed dead letter
+ * is queued before its posting turns pending again), or fails after `timeoutMs` saying what waits.
+ */
 export async function waitForPostings(databaseUrl: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const [row] = await queryOnce<{ pending: number }>(
+    const [row] = await queryOnce<{ pending: number; jobs: number }>(
       databaseUrl,
-      `SELECT count(*)::int AS pending FROM erp_posting WHERE status = 'pending'`,
+      `SELECT (SELECT count(*)::int FROM erp_posting WHERE status = 'pending') AS pending,
+              (SELECT count(*)::int FROM outbox WHERE job_name = 'erp.post' AND status NOT IN ('done', 'dead')) AS jobs`,
     );
-    if (row!.pending === 0) return;
-    if (Date.now() > deadline)
-      throw new Error(`${row!.pending} ERP postings still pending after ${timeoutMs} ms`);
+    if (row!.pending === 0 && row!.jobs === 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `${row!.pending} ERP postings pending and ${row!.jobs} posting jobs open after ${timeoutMs} ms`,
+      );
+    }
     await sleep(100);
   }
 }
