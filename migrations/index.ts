@@ -7,6 +7,7 @@ import { Exceptions1764230400005 } from './1764230400005-exceptions.js';
 import { X12ControlNumbers1764230400006 } from './1764230400006-x12-control-numbers.js';
 import { Erp1764230400007 } from './1764230400007-erp.js';
 import { EdifactReferences1764230400008 } from './1764230400008-edifact-references.js';
+import { CanonicalEvents1764230400009 } from './1764230400009-canonical-events.js';
 import { Notifications1764230400010 } from './1764230400010-notifications.js';
 import { Procurement1764230400011 } from './1764230400011-procurement.js';
 import { Shipments1764230400012 } from './1764230400012-shipments.js';
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   X12ControlNumbers1764230400006,
   Erp1764230400007,
   EdifactReferences1764230400008,
+  CanonicalEvents1764230400009,
   Notifications1764230400010,
   Procurement1764230400011,
   Shipments1764230400012,

@@ -196,6 +196,56 @@ function offsetsOnly(path: string): ContenderResult {
   return { values, checksum: null };
 }
 
+/**
+ * Full translation of the 856 sets: grammar, HL hierarchy, map, catalogue validation, as the
+ * translation job runs it. The checksum covers every shipped item's quantity in order, so run.ts can
+ * check it against the SN1 segments of the file; `values` counts the 856 events.
+ */
+async function translate856(path: string): Promise<ContenderResult> {
+  const { X12Translator } = await import('../../src/translation/x12-translator.js');
+  const { X12MapRegistry } = await import('../../src/translation/x12-map-registry.js');
+  const partner = {
+    id: 'bench-partner',
+    crossReferences: { parts: [], units: {}, locations: [] },
+    maps: undefined,
+  } as unknown as Parameters<InstanceType<typeof X12Translator>['translate']>[0]['partner'];
+  const result = new X12Translator(new X12MapRegistry()).translate({
+    bytes: readFileSync(path),
+    partner,
+    receivedAt: new Date('2024-01-31T12:30:00Z'),
+    only: (id) => id === '856',
+  });
+  const sum = new Checksum();
+  let events = 0;
+  for (const set of result.sets) {
+    if (set.setId !== '856') continue;
+    if (!set.event) throw new Error(`856 ${set.controlNumber} ${set.outcome}: ${set.problems.join('; ')}`);
+    events++;
+    const payload = set.event.payload as {
+      orders: { packs: { items: { quantity: { value: string } }[] }[] }[];
+    };
+    for (const order of payload.orders)
+      for (const pack of order.packs) for (const item of pack.items) sum.add(item.quantity.value);
+  }
+  return { values: events, checksum: sum.hash };
+}
+
+/** The same figures from the raw text: SN102 of every 856, in order (what translate-856 must find). */
+export function expected856(text: string): { sets: number; checksum: number } {
+  const sum = new Checksum();
+  let sets = 0;
+  let in856 = false;
+  const element = text[3]!;
+  for (let segment of text.split(text[105]!)) {
+    segment = segment.replace(/^[\r\n]+/, '');
+    if (segment.startsWith(`ST${element}`)) {
+      in856 = segment.startsWith(`ST${element}856`);
+      if (in856) sets++;
+    } else if (in856 && segment.startsWith(`SN1${element}`)) sum.add(segment.split(element)[2]!);
+  }
+  return { sets, checksum: sum.hash };
+}
+
 export const CONTENDERS: Record<string, (path: string) => ContenderResult | Promise<ContenderResult>> = {
   'tokenize-all': tokenizeAll,
   validate: validateOnly,
@@ -204,6 +254,7 @@ export const CONTENDERS: Record<string, (path: string) => ContenderResult | Prom
   'node-x12-stream': nodeX12Stream,
   'naive-split': naiveSplit,
   ceiling: offsetsOnly,
+  'translate-856': translate856,
 };
 
 async function main(): Promise<void> {

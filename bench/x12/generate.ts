@@ -25,6 +25,14 @@ function mulberry32(seed: number): () => number {
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
+/** 17 digits and their GS1 check digit (mod 10, weights 3 and 1 from the right): a valid SSCC. */
+function sscc(digits: string): string {
+  let total = 0;
+  for (let i = digits.length - 1, weight = 3; i >= 0; i--, weight = 4 - weight)
+    total += Number(digits[i]) * weight;
+  return `${digits}${(10 - (total % 10)) % 10}`;
+}
+
 export function generateX12(path: string, options: GenerateOptions): void {
   const rnd = mulberry32(options.seed ?? 20240131);
   const int = (n: number): number => Math.floor(rnd() * n);
@@ -96,12 +104,12 @@ export function generateX12(path: string, options: GenerateOptions): void {
           const packs = 1 + int(6);
           for (let p = 0; p < packs; p++) {
             const pack = ++hl;
-            body.push(`HL*${pack}*${order}*P`, `MAN*GM*${num(20)}`);
+            body.push(`HL*${pack}*${order}*P`, `MAN*GM*${sscc(num(17))}`);
             const items = 1 + int(8);
             for (let i = 0; i < items; i++) {
               body.push(
                 `HL*${++hl}*${pack}*I`,
-                `LIN**UP*${num(12)}*VP*${str(6, 12)}`,
+                `LIN*${i + 1}*UP*${num(12)}*VP*${str(6, 12)}`,
                 `SN1**${1 + int(48)}*EA`,
               );
             }

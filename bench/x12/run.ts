@@ -4,7 +4,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readX12 } from '../../src/edi/x12/index.js';
-import { issueDigest } from './contenders.js';
+import { expected856, issueDigest } from './contenders.js';
 import { generateX12 } from './generate.js';
 
 /**
@@ -22,6 +22,7 @@ const ORDER = [
   'node-x12-stream',
   'naive-split',
   'ceiling',
+  'translate-856',
 ];
 
 interface Row {
@@ -105,7 +106,8 @@ function main(): void {
     );
   }
   for (const row of rows) {
-    if (row.verdict !== 'ok') continue;
+    // translate-856 yields events, not values: it is checked against the file's SN1 figures below.
+    if (row.verdict !== 'ok' || row.contender === 'translate-856') continue;
     if (row.checksum === null || row.checksum === undefined) {
       // validate builds no values; the ceiling only counts them.
       if (row.contender === 'ceiling' && row.values !== reference.values)
@@ -136,7 +138,15 @@ function main(): void {
     console.log(`RATIO ${label} ${x !== undefined && y !== undefined ? (x / y).toFixed(2) : 'n/a'}`);
     if (b && b.verdict !== 'ok') console.log(`  note: ${b.contender} ${b.verdict}`);
   };
+  // translate-856 checks itself against the raw SN1 figures: every 856 an event, every quantity found.
+  const translate = byName.get('translate-856');
+  if (translate?.verdict === 'ok') {
+    const want = expected856(readFileSync(file, 'latin1'));
+    if (translate.values !== want.sets || translate.checksum !== want.checksum)
+      translate.verdict = `wrong checksum (${translate.values} of ${want.sets} ship notices)`;
+  }
   ratio('tokenize-all/naive-split', reference, naive);
+  ratio('translate-856/naive-split', translate, naive);
   ratio('tokenize-all/x12-parser', reference, byName.get('x12-parser'));
   ratio('validate/ceiling', validate, byName.get('ceiling'));
   for (const r of rows) console.log(`RSS-MB ${r.contender} ${r.maxRssMb?.toFixed(0) ?? 'n/a'}`);

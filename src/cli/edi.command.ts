@@ -12,7 +12,7 @@ import {
 } from '../edi/edifact/index.js';
 import {
   buildX12Acknowledgment,
-  isSupportedX12Set,
+  x12ReadOptions,
   readX12Stream,
   type X12ControlNumberKind,
   type X12InterchangeResult,
@@ -142,7 +142,7 @@ async function readFile(file: string): Promise<Read> {
     }
     return {
       standard: 'x12',
-      result: await readX12Stream(createReadStream(file), {}, { isSetSupported: isSupportedX12Set }),
+      result: await readX12Stream(createReadStream(file), {}, x12ReadOptions()),
     };
   } catch (error) {
     // Only the file system can fail here: the reader turns bad content into findings.

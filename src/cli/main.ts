@@ -8,6 +8,7 @@ import { CliFailure, cliConfig, EXIT, print } from './cli-context.js';
 import { registerDeadLetterCommands } from './dead-letters.command.js';
 import { registerDiagnosticsCommands } from './diagnostics.command.js';
 import { registerEdiCommands } from './edi.command.js';
+import { registerEdiTranslateCommand } from './edi-translate.command.js';
 import { registerErpSimulatorCommands } from './erp-simulator.command.js';
 import { registerIdentityCommands } from './identity.command.js';
 import { registerPartnerCommands } from './partners.command.js';
@@ -70,6 +71,7 @@ registerIdentityCommands(program);
 registerDeadLetterCommands(program);
 registerDiagnosticsCommands(program);
 registerEdiCommands(program);
+registerEdiTranslateCommand(program);
 registerPartnerCommands(program);
 registerErpSimulatorCommands(program);
 

@@ -48,6 +48,11 @@ export const EXCEPTION_TYPES: readonly ExceptionTypeDefinition[] = [
     description: 'The supplier answered a line the order does not have (or has cancelled).',
   },
   {
+    type: 'acknowledgment.unknown-order',
+    severity: 'high',
+    description: "A supplier answered a purchase order that is not theirs (or another partner's).",
+  },
+  {
     type: 'acknowledgment.late',
     severity: 'medium',
     description: 'No acknowledgment arrived within the time agreed with the partner.',

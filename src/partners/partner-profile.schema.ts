@@ -219,6 +219,23 @@ const crossReferences = z
   })
   .default({ parts: [], units: {}, locations: [] });
 
+// Per-partner changes to the inbound X12 maps (edi-maps/x12): keyed `855.inbound` (every version) or
+// `004010/855.inbound`, each with `fields` (and `collections.<path>.fields`) replaced by path. The
+// content is checked against the map, the grammar and the event when the maps are loaded.
+const mapOverride = z.strictObject({
+  fields: z.record(z.string(), z.unknown()).optional(),
+  collections: z.record(z.string(), z.unknown()).optional(),
+});
+
+const maps = z.strictObject({
+  x12: z
+    .record(
+      z.string().regex(/^(?:[0-9]{6}\/)?[0-9]{3}\.inbound$/, "expected a map name such as '855.inbound'"),
+      mapOverride,
+    )
+    .optional(),
+});
+
 export const partnerProfileSchema = z
   .strictObject({
     id: text('a partner id').pipe(
@@ -232,6 +249,7 @@ export const partnerProfileSchema = z
     acknowledgments,
     tolerances,
     crossReferences,
+    maps: maps.optional(),
   })
   .superRefine((profile, ctx) => {
     const all = [...profile.documents.inbound, ...profile.documents.outbound];

@@ -7,7 +7,6 @@ import { ExceptionService } from '../exceptions/exception.service.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import { IdempotencyService } from '../platform/jobs/idempotency.service.js';
 import { matchAcknowledgment, type LineVerdict } from './acknowledgment-matcher.js';
-import { ProcurementError, ProcurementErrorCode } from './procurement.exception.js';
 import { PurchaseOrderRepository } from './purchase-order.repository.js';
 import {
   ANSWERABLE_STATES,
@@ -19,7 +18,7 @@ import {
 type Acknowledgment = EventOf<'purchase-order.acknowledged.v1'>;
 
 export interface AcknowledgmentResult {
-  readonly outcome: 'applied' | 'parked' | 'duplicate';
+  readonly outcome: 'applied' | 'parked' | 'duplicate' | 'refused';
   readonly state?: OrderState;
   readonly verdicts?: readonly LineVerdict[];
   /** The confirmation posted to the ERP for the lines accepted without a buyer, if any. */
@@ -52,10 +51,20 @@ export class AcknowledgmentService {
       return { outcome: 'parked' };
     }
     if (order.partnerId !== ack.partnerId) {
-      throw new ProcurementError(
-        ProcurementErrorCode.NotYourOrder,
-        `no purchase order ${poNumber} for ${ack.partnerId}`,
+      // Another partner's order: nothing changes, and a buyer sees who tried.
+      await this.exceptions.raise(
+        tx,
+        {
+          type: 'acknowledgment.unknown-order',
+          dedupeKey: `${ack.partnerId}:${poNumber}:ack-${ack.document.number}-${ack.document.revision}`,
+          summary: `${ack.partnerId} answered purchase order ${poNumber}, which is not theirs`,
+          references: { partnerId: ack.partnerId, poNumber: null },
+          differences: { purchaseOrder: { expected: null, actual: poNumber } },
+          correlationId: ack.correlationId,
+        },
+        GATEWAY_ACTOR,
       );
+      return { outcome: 'refused' };
     }
     let result: AcknowledgmentResult = { outcome: 'duplicate' };
     const key = `${ack.partnerId}:${poNumber}:${ack.document.number}:${ack.document.revision}`;

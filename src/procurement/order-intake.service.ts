@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { forwardRef, Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { decimal, type DecimalString } from '../canonical/decimal.js';
 import { CanonicalError } from '../canonical/canonical.exception.js';
+import { orderCorrelationId } from '../canonical/events/correlation.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
+import { CanonicalEventStore } from '../translation/canonical-event.store.js';
 import { AcknowledgmentService } from './acknowledgment.service.js';
 import { cancelledEvent, changedEvent, issuedEvent, shipToOf } from './order-events.js';
 import { ProcurementError, ProcurementErrorCode } from './procurement.exception.js';
@@ -28,6 +29,7 @@ export class OrderIntakeService {
   constructor(
     private readonly orders: PurchaseOrderRepository,
     private readonly partners: PartnerRegistry,
+    private readonly events: CanonicalEventStore,
     @Inject(forwardRef(() => AcknowledgmentService)) private readonly acknowledgments: AcknowledgmentService,
   ) {}
 
@@ -55,7 +57,7 @@ export class OrderIntakeService {
       return { outcome: 'stale', order: existing, eventId: null };
     }
     const envelope = {
-      correlationId: existing?.correlationId ?? randomUUID(),
+      correlationId: existing?.correlationId ?? orderCorrelationId(snapshot.poNumber),
       causationId,
       supplierPart: (material: string) => this.partners.theirPart(snapshot.partnerId, material),
     };
@@ -106,6 +108,7 @@ export class OrderIntakeService {
       summary: `issued by the ERP with ${event.payload.lines.length} line(s)`,
       eventId: event.id,
     });
+    await this.events.append(tx, event);
     await this.orders.addOutboundIntent(tx, order, event.type, snapshot.revision, event);
     await this.applyParked(tx, snapshot.poNumber);
     return { outcome: 'issued', order, eventId: event.id };
@@ -129,6 +132,7 @@ export class OrderIntakeService {
         event.id,
         'cancelled by the ERP',
       );
+      await this.events.append(tx, event);
       await this.orders.addOutboundIntent(tx, order, event.type, snapshot.revision, event);
       return {
         outcome: 'cancelled',
@@ -171,6 +175,7 @@ export class OrderIntakeService {
       event.id,
       `changed by the ERP: ${event.payload.lines.length} line(s)`,
     );
+    await this.events.append(tx, event);
     await this.orders.addOutboundIntent(tx, order, event.type, snapshot.revision, event);
     return { outcome: 'changed', order: { ...order, state, revision: snapshot.revision }, eventId: event.id };
   }

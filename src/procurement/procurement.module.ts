@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ErpModule } from '../erp/erp.module.js';
 import { ExceptionsModule } from '../exceptions/exceptions.module.js';
 import { PartnersModule } from '../partners/partners.module.js';
+import { TranslationModule } from '../translation/translation.module.js';
 import { AcknowledgmentService } from './acknowledgment.service.js';
 import { BuyerDecisionService } from './buyer-decision.service.js';
 import { BuyerExceptionsController } from './buyer-exceptions.controller.js';
@@ -11,12 +12,13 @@ import { GoodsReceiptsController } from './goods-receipts.controller.js';
 import { ShipNoticeService } from './ship-notice.service.js';
 import { ShipmentRepository } from './shipment.repository.js';
 import { OrderIntakeService } from './order-intake.service.js';
+import { ProcurementEventsListener } from './procurement-events.listener.js';
 import { PurchaseOrderRepository } from './purchase-order.repository.js';
 import { SimulatorOutputRelay } from './simulator-output-relay.js';
 
 /** The purchase-order lifecycle: orders from the ERP, supplier answers matched with tolerances, postings. */
 @Module({
-  imports: [ErpModule, ExceptionsModule, PartnersModule],
+  imports: [ErpModule, ExceptionsModule, PartnersModule, TranslationModule],
   controllers: [ErpOrdersController, GoodsReceiptsController, BuyerExceptionsController],
   providers: [
     PurchaseOrderRepository,
@@ -27,6 +29,7 @@ import { SimulatorOutputRelay } from './simulator-output-relay.js';
     GoodsReceiptService,
     SimulatorOutputRelay,
     BuyerDecisionService,
+    ProcurementEventsListener,
   ],
   exports: [
     OrderIntakeService,

@@ -8,10 +8,31 @@ import { EdifactReferencesRepository } from './edifact-references.repository.js'
 import { X12ControlNumbersRepository } from './x12-control-numbers.repository.js';
 import { X12IntakeJob, X12IntakeJobHandler } from './x12-intake.job.js';
 import { X12IntakeService } from './x12-intake.service.js';
+import { CanonicalEventStore } from './canonical-event.store.js';
+import { X12MapRegistry } from './x12-map-registry.js';
+import { X12OutboundService } from './x12-outbound.service.js';
+import { X12TranslationJob, X12TranslationJobHandler } from './x12-translation.job.js';
+import { X12TranslationService } from './x12-translation.service.js';
+import { PartnerRegistry } from '../partners/partner-registry.js';
+
+/** The X12 maps, compiled at boot with every partner's overrides: a broken map stops the start. */
+const mapRegistryProvider = {
+  provide: X12MapRegistry,
+  inject: [PartnerRegistry],
+  useFactory: (partners: PartnerRegistry) => {
+    const maps = new X12MapRegistry();
+    for (const profile of partners.all()) maps.checkPartner(profile);
+    return maps;
+  },
+};
 
 /** Translation of archived receipts; for now the X12 and EDIFACT intakes (envelopes, sender binding, duplicates, acks). */
 @Module({
-  imports: [JobsModule.forFeature([X12IntakeJob, EdifactIntakeJob]), PartnersModule, ExceptionsModule],
+  imports: [
+    JobsModule.forFeature([X12IntakeJob, EdifactIntakeJob, X12TranslationJob]),
+    PartnersModule,
+    ExceptionsModule,
+  ],
   providers: [
     X12ControlNumbersRepository,
     X12IntakeService,
@@ -19,7 +40,18 @@ import { X12IntakeService } from './x12-intake.service.js';
     EdifactReferencesRepository,
     EdifactIntakeService,
     EdifactIntakeJobHandler,
+    mapRegistryProvider,
+    CanonicalEventStore,
+    X12TranslationService,
+    X12TranslationJobHandler,
+    X12OutboundService,
   ],
-  exports: [X12IntakeService, EdifactIntakeService],
+  exports: [
+    X12IntakeService,
+    EdifactIntakeService,
+    CanonicalEventStore,
+    X12TranslationService,
+    X12OutboundService,
+  ],
 })
 export class TranslationModule {}

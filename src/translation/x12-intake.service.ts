@@ -5,8 +5,8 @@ import type { GatewayConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import {
   buildX12Acknowledgment,
-  isSupportedX12Set,
   readX12,
+  x12ReadOptions,
   type X12AckResult,
   type X12ControlNumberKind,
   type X12InterchangeResult,
@@ -20,6 +20,7 @@ import type { ArchivedInterchange, InterchangeStatus } from '../interchanges/int
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import type { PartnerProfile } from '../partners/partner-profile.schema.js';
 import { queryRows } from '../platform/database/sql.js';
+import { OutboxService } from '../platform/jobs/outbox.service.js';
 import {
   checkSenderBinding,
   senderLabel,
@@ -28,6 +29,7 @@ import {
   type X12Sender,
 } from './sender-binding.js';
 import { UNIDENTIFIED_COUNTER, X12ControlNumbersRepository } from './x12-control-numbers.repository.js';
+import { X12TranslationJob } from './x12-translation.job-definition.js';
 import type {
   X12IntakeAck,
   X12IntakeInterchange,
@@ -76,6 +78,7 @@ export class X12IntakeService {
     private readonly exceptions: ExceptionService,
     private readonly controls: X12ControlNumbersRepository,
     @InjectConfig() private readonly config: GatewayConfig,
+    private readonly outbox: OutboxService,
   ) {}
 
   async check(interchangeId: string): Promise<X12IntakeResult> {
@@ -85,7 +88,8 @@ export class X12IntakeService {
       throw new X12IntakeError(`interchange ${row.id} is not an inbound receipt`);
     if (row.duplicateOf !== null) return this.answerOfOriginal(row);
     const payload = await this.archive.payload(row.id);
-    const validation = readX12(payload, {}, { isSetSupported: isSupportedX12Set });
+    // Grammars on: transaction-set content errors are answered in the 997/999 (AK3/AK4, AK5 R).
+    const validation = readX12(payload, {}, x12ReadOptions());
     const now = new Date();
 
     return this.dataSource.transaction(async (tx) => {
@@ -309,6 +313,14 @@ export class X12IntakeService {
     // told the same acknowledgments (InterchangeArchive returns the original's answer).
     const { replayed: _replayed, ...stored } = result;
     await this.archive.recordAnswer(row.id, { ...asObject(answer), [ANSWER_KEY]: stored }, tx);
+    // An accepted receipt goes on to translation, in this transaction (x12-translation.job.ts).
+    if (status === 'processing')
+      await this.outbox.enqueue(
+        tx,
+        X12TranslationJob,
+        { interchangeId: row.id },
+        { key: row.id, correlationId: row.correlationId },
+      );
     return result;
   }
 

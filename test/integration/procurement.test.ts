@@ -8,7 +8,6 @@ import { IdentityService } from '../../src/gateway/identity.service.js';
 import { ErpConnections } from '../../src/erp/connections/erp-connections.js';
 import type { SimulatedErp } from '../../src/erp/simulator/simulated-erp.js';
 import { AcknowledgmentService } from '../../src/procurement/acknowledgment.service.js';
-import { ProcurementErrorCode } from '../../src/procurement/procurement.exception.js';
 import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-relay.js';
 import { erpConfigFile, waitForPostings } from '../support/erp.js';
 import { startTestGateway } from '../support/gateway.js';
@@ -242,9 +241,16 @@ describe('the purchase-order lifecycle', () => {
   });
 
   it("refuses one partner's answer to another partner's order", async () => {
+    const state = await orderState('4500000102');
     await expect(
       apply(acknowledgment('4500000102', [{ lineNumber: '10', status: 'accepted' }], '9', 'nordic-castings')),
-    ).rejects.toMatchObject({ code: ProcurementErrorCode.NotYourOrder });
+    ).resolves.toEqual({ outcome: 'refused' });
+    expect(await orderState('4500000102')).toBe(state);
+    const [refused] = await queryOnce<{ type: string; partner_id: string }>(
+      db.url,
+      `SELECT type, partner_id FROM exception_case WHERE type = 'acknowledgment.unknown-order'`,
+    );
+    expect(refused).toEqual({ type: 'acknowledgment.unknown-order', partner_id: 'nordic-castings' });
   });
 
   it('lets a buyer counter through the ERP, refuses an escalation without a note, and bulk-accepts', async () => {

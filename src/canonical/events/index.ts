@@ -18,3 +18,4 @@ export { REPLENISHMENT_ACTIONS } from './replenishment-events.js';
 export { EXCEPTION_SEVERITIES, EXCEPTION_STATES } from './exception-events.js';
 export { renderEventSchema, renderEventSchemas, eventSchemaFileName } from './json-schemas.js';
 export { SAMPLE_EVENTS } from './sample-events.js';
+export * from './correlation.js';

@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import { defaultX12Grammars } from '../grammar/grammar-registry.js';
+import { compileMap, parseMapSource } from '../maps/map-loader.js';
+import type { X12OutboundMap } from '../maps/map.types.js';
+import { readX12 } from '../reader.js';
+import { x12ReadOptions } from '../grammar/content-validator.js';
+import {
+  generateX12,
+  generateX12FunctionalAck,
+  X12GenerationError,
+  type X12EnvelopeOptions,
+  type X12OutboundConverters,
+} from './index.js';
+
+const map = compileMap(
+  parseMapSource(
+    {
+      set: '850',
+      version: '004010',
+      direction: 'outbound',
+      event: 'purchase-order.issued.v1',
+      codes: { purpose: { original: '00' } },
+      body: [
+        ['BEG', '{^document.kind|code:purpose}', 'SA', '{^document.number}', '', '{^payload.orderDate|date}'],
+        ['N1', 'ST', '{^payload.shipName}'],
+        {
+          each: '^payload.lines',
+          body: [['PO1', '{#}', '{qty}', '{unit|unit}', '', '', '@BP:{material}', '@VP:{vp}']],
+        },
+        ['CTT', '{^payload.lines|count}'],
+      ],
+    },
+    'test.yaml',
+  ),
+  'test.yaml',
+  { grammars: defaultX12Grammars() },
+) as X12OutboundMap;
+
+const converters: X12OutboundConverters = {
+  unit: (u) => (u === 'H87' ? 'PC' : 'EA'),
+  part: () => undefined,
+  location: (l) => l,
+};
+
+const envelope = (over: Partial<X12EnvelopeOptions> = {}): X12EnvelopeOptions => ({
+  delimiters: { element: '*', component: '>', repetition: '^', segment: '~' },
+  sender: { qualifier: 'ZZ', id: 'BUYERCO' },
+  receiver: { qualifier: '01', id: '081466849', gs: 'ACMEFAST' },
+  version: '004010',
+  now: new Date('2025-03-03T19:05:00Z'),
+  controlNumbers: { interchange: 999_999_999, group: 12, sets: [3] },
+  ...over,
+});
+
+const event = (over: Record<string, unknown> = {}) => ({
+  document: { kind: 'original', number: '4500012345' },
+  payload: {
+    orderDate: '2025-03-03',
+    shipName: 'DOCK 2',
+    lines: [
+      { qty: '10', unit: 'H87', material: '100-20455' },
+      { qty: '2.5', unit: 'KGM', material: '100-20471', vp: 'AF-NUT' },
+    ],
+    ...over,
+  },
+});
+
+describe('the X12 generator', () => {
+  it('writes a fixed-width ISA, the body from the map and matching trailers', () => {
+    const out = generateX12(event(), map, converters, envelope());
+    const isa = out.text.slice(0, out.text.indexOf('~') + 1);
+    expect(isa).toHaveLength(106);
+    expect(isa).toBe(
+      'ISA*00*          *00*          *ZZ*BUYERCO        *01*081466849      *250303*1905*U*00401*999999999*0*T*>~',
+    );
+    expect(out.text.split('~').slice(1, -1)).toEqual([
+      'GS*PO*BUYERCO*ACMEFAST*20250303*1905*12*X*004010',
+      'ST*850*0003',
+      'BEG*00*SA*4500012345**20250303',
+      'N1*ST*DOCK 2',
+      'PO1*1*10*PC***BP*100-20455',
+      'PO1*2*2.5*EA***BP*100-20471*VP*AF-NUT',
+      'CTT*2',
+      'SE*7*0003',
+      'GE*1*12',
+      'IEA*1*999999999',
+    ]);
+    // What it writes reads back valid, with the grammar on.
+    const result = readX12(out.text, {}, x12ReadOptions());
+    expect(result.interchanges[0]!.status).toBe('accepted');
+    expect(result.interchanges[0]!.groups[0]!.sets[0]!.status).toBe('accepted');
+  });
+
+  it('uses the partner delimiters and writes ISA11 as the repetition separator from 00402', () => {
+    const out = generateX12(
+      event(),
+      map,
+      converters,
+      envelope({
+        delimiters: { element: '|', component: '^', repetition: '{', segment: '\n' },
+        version: '005010',
+      }),
+    );
+    expect(out.text.split('\n')[0]).toBe(
+      'ISA|00|          |00|          |ZZ|BUYERCO        |01|081466849      |250303|1905|{|00501|999999999|0|T|^',
+    );
+  });
+
+  it.each([
+    ['element separator', { shipName: 'DOCK*2' }, 'N102 "DOCK*2" contains the element separator "*"'],
+    ['segment terminator', { shipName: 'DOCK~2' }, 'contains the segment terminator "~"'],
+    ['component separator', { shipName: 'A>B' }, 'contains the component separator ">"'],
+    ['repetition separator', { shipName: 'A^B' }, 'contains the repetition separator "^"'],
+  ])('refuses a value holding the %s instead of writing corrupt X12', (_what, over, message) => {
+    const run = () => generateX12(event(over), map, converters, envelope({ version: '005010' }));
+    expect(run).toThrow(X12GenerationError);
+    expect(run).toThrow(message);
+  });
+
+  it('refuses a code the map has no code for, and ids that do not fit the ISA', () => {
+    expect(() =>
+      generateX12(
+        { ...event(), document: { kind: 'replacement', number: '1' } },
+        map,
+        converters,
+        envelope(),
+      ),
+    ).toThrow('"replacement" is not in code table purpose');
+    expect(() =>
+      generateX12(
+        event(),
+        map,
+        converters,
+        envelope({ sender: { qualifier: 'ZZ', id: 'A-SENDER-ID-LONGER' } }),
+      ),
+    ).toThrow('ISA06 "A-SENDER-ID-LONGER" must be 1-15 characters');
+    expect(() =>
+      generateX12(
+        event(),
+        map,
+        converters,
+        envelope({ controlNumbers: { interchange: 1_000_000_000, group: 1, sets: [1] } }),
+      ),
+    ).toThrow('interchange control number 1000000000 is not in 1..999999999');
+  });
+
+  it('writes a 997 from an acknowledgment: AK1, AK2/AK3/AK4/AK5 per set, AK9', () => {
+    const out = generateX12FunctionalAck(
+      {
+        acknowledged: { groupControlNumber: '107' },
+        status: 'partially-accepted',
+        transactionSets: [
+          { controlNumber: '0107', type: '856', status: 'accepted' },
+          {
+            controlNumber: '0108',
+            type: '856',
+            status: 'rejected',
+            issues: [
+              { level: 'element', code: '4', segmentId: 'TD1', segmentPosition: 6, elementPosition: 7 },
+            ],
+          },
+        ],
+      },
+      envelope(),
+    );
+    expect(out.text.split('~').slice(1, -1)).toEqual([
+      'GS*FA*BUYERCO*ACMEFAST*20250303*1905*12*X*004010',
+      'ST*997*0003',
+      'AK1*SH*107',
+      'AK2*856*0107',
+      'AK5*A',
+      'AK2*856*0108',
+      'AK3*TD1*6**8',
+      'AK4*7**4',
+      'AK5*R*5',
+      'AK9*P*2*2*1',
+      'SE*10*0003',
+      'GE*1*12',
+      'IEA*1*999999999',
+    ]);
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * X12 generator: canonical event (as plain data) → X12 interchange, through an outbound map
+ * (`edi-maps/x12/<version>/<set>.outbound.yaml`) and the partner's delimiters. See docs/edi-x12.md,
+ * "Maps and translation".
+ */
+import { expectedFunctionalId } from '../functional-groups.js';
+import type { X12OutboundMap } from '../maps/map.types.js';
+import { writeBody, type X12OutboundConverters } from './body-writer.js';
+import { writeInterchange, type X12EnvelopeOptions, type X12Interchange } from './envelope-writer.js';
+import { functionalAckRows, type X12FunctionalAckContent } from './functional-ack-writer.js';
+import { X12GenerationError } from './generation-error.js';
+
+export { writeBody, type X12OutboundConverters } from './body-writer.js';
+export {
+  writeInterchange,
+  type X12EnvelopeOptions,
+  type X12Interchange,
+  type X12OutboundSet,
+  type X12Party,
+} from './envelope-writer.js';
+export { functionalAckRows, type X12FunctionalAckContent } from './functional-ack-writer.js';
+export { X12GenerationError, type X12GenerationErrorCode } from './generation-error.js';
+
+/** One event as one interchange (one group, one set). Throws `X12GenerationError`, never writes half. */
+export function generateX12(
+  event: unknown,
+  map: X12OutboundMap,
+  converters: X12OutboundConverters,
+  envelope: X12EnvelopeOptions,
+): X12Interchange {
+  const rows = writeBody(map, event, converters);
+  const functionalId = map.grammar.functionalId;
+  return writeInterchange(functionalId, [{ setId: map.set, rows }], envelope);
+}
+
+/** A 997 for a canonical functional-acknowledgment payload. */
+export function generateX12FunctionalAck(
+  ack: X12FunctionalAckContent,
+  envelope: X12EnvelopeOptions,
+): X12Interchange {
+  if (expectedFunctionalId('997') !== 'FA') throw new X12GenerationError('ENVELOPE_INVALID', 'no FA group');
+  return writeInterchange('FA', [{ setId: '997', rows: functionalAckRows(ack) }], envelope);
+}

@@ -1,0 +1,288 @@
+import type { X12HlNode } from '../grammar/hierarchy.js';
+import type { X12LoopInstance, X12ParsedSet } from '../grammar/parsed-set.js';
+import type { X12CollectionRule, X12InboundMap, X12ValueRule } from './map.types.js';
+import { loopInstances, selectAll, type X12Scope } from './selector.js';
+
+/**
+ * Value conversions a map needs and src/edi does not own: exact decimals and units (the canonical
+ * tables), and the partner's cross-references. Each throws (or returns undefined for `part`) with a
+ * message naming the value.
+ */
+export interface X12MapConverters {
+  /** X12 `R` text → canonical decimal string. */
+  decimal(text: string): string;
+  /** X12 DE 355 unit → Rec 20 (partner cross-references first). */
+  unit(code: string): string;
+  /** Their part number → ours; undefined when the partner profile has no cross-reference. */
+  part(theirs: string): string | undefined;
+  /** Their location code → ours; their code itself when there is no cross-reference. */
+  location(theirs: string): string;
+}
+
+export interface X12InboundContext {
+  /** Envelope values for `$ISA13`, `$GS04`, `$ST02` … selectors. */
+  readonly envelope: Readonly<Record<string, string>>;
+  /** The interchange's component separator (ISA16). */
+  readonly component: string;
+  readonly converters: X12MapConverters;
+}
+
+export interface X12InboundResult {
+  /** The event as the map builds it (envelope fields the map does not set are the caller's). */
+  readonly value: Record<string, unknown>;
+  /** Values the map could not convert: the set must not become an event. */
+  readonly problems: readonly string[];
+}
+
+/** Sets `a.b.c` in a plain object, creating the objects on the way. */
+export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]!] = value;
+}
+
+function x12Date(text: string): string | undefined {
+  const t = text.trim();
+  if (/^[0-9]{8}$/.test(t)) return `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}`;
+  if (/^[0-9]{6}$/.test(t)) return `20${t.slice(0, 2)}-${t.slice(2, 4)}-${t.slice(4, 6)}`;
+  return undefined;
+}
+
+function x12Time(text: string): string | undefined {
+  const t = text.trim();
+  if (!/^[0-9]{4}(?:[0-9]{2}(?:[0-9]{1,2})?)?$/.test(t)) return undefined;
+  return `${t.slice(0, 2)}:${t.slice(2, 4)}:${t.length >= 6 ? t.slice(4, 6) : '00'}`;
+}
+
+class Interpreter {
+  readonly problems: string[] = [];
+  private readonly hlLoops = new Map<number, X12LoopInstance>();
+
+  constructor(
+    private readonly parsed: X12ParsedSet,
+    private readonly map: X12InboundMap,
+    private readonly context: X12InboundContext,
+  ) {
+    if (map.hierarchical)
+      for (const item of parsed.body.items)
+        if (item.kind === 'loop' && item.loopId === 'HL' && item.items[0]?.kind === 'segment')
+          this.hlLoops.set(item.items[0].position, item);
+  }
+
+  run(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const roots = this.parsed.hierarchy?.roots ?? [];
+    // The header of a hierarchical set is the body plus its shipment level(s).
+    const headerLevels = roots.filter((r) => r.record.levelCode === 'S');
+    const header = this.scope([this.parsed.body, ...headerLevels.map((n) => this.loopOf(n))]);
+    this.header = header;
+    this.fields(this.map.fields, header, out, '');
+    for (const c of this.map.collections) {
+      const items = this.collection(c, header, roots, true, c.key);
+      setPath(out, c.key, items);
+    }
+    return out;
+  }
+
+  private header: X12Scope | undefined;
+
+  private scope(instances: readonly (X12LoopInstance | undefined)[]): X12Scope {
+    return {
+      root: this.header,
+      instances: instances.filter((i): i is X12LoopInstance => i !== undefined),
+      exclude: this.map.collectionLoops,
+      envelope: this.context.envelope,
+      component: this.context.component,
+    };
+  }
+
+  private levelScope(node: X12HlNode): X12Scope {
+    const scope = this.scope([this.loopOf(node)]);
+    return node.parent ? { ...scope, parent: this.scope([this.loopOf(node.parent)]) } : scope;
+  }
+
+  private loopOf(node: X12HlNode): X12LoopInstance | undefined {
+    return this.hlLoops.get(node.record.position);
+  }
+
+  private collection(
+    rule: X12CollectionRule,
+    parent: X12Scope,
+    /** Hierarchy: nodes to search (the roots at the top, a node's children below). */
+    below: readonly X12HlNode[],
+    top: boolean,
+    where: string,
+  ): Record<string, unknown>[] {
+    const items: { scope: X12Scope; below: readonly X12HlNode[] }[] = [];
+    if (rule.loop !== undefined) {
+      for (const loop of loopInstances(parent.instances, rule.loop, this.map.collectionLoops))
+        items.push({ scope: this.scope([loop]), below: [] });
+    } else {
+      const levels = rule.levels!;
+      const stack = [...below].reverse();
+      while (stack.length > 0) {
+        const node = stack.pop()!;
+        const hit = levels.includes(node.record.levelCode);
+        if (hit) items.push({ scope: this.levelScope(node), below: node.children });
+        // Shipment levels are the header's; levels above a match are searched further down.
+        if (!hit || rule.descend)
+          for (let k = node.children.length - 1; k >= 0; k--) stack.push(node.children[k]!);
+      }
+    }
+    if (items.length === 0 && rule.implicit) items.push({ scope: parent, below });
+    const out: Record<string, unknown>[] = [];
+    items.forEach((item, i) => {
+      const value: Record<string, unknown> = {};
+      const at = `${where}[${i}]`;
+      const found = this.fields(rule.fields, item.scope, value, `${at}.`);
+      if (rule.requireAny.length > 0 && !rule.requireAny.some((k) => found.has(k))) return;
+      for (const c of rule.collections) {
+        const sub = this.collection(c, item.scope, item.below, false, `${at}.${c.key}`);
+        if (sub.length > 0) setPath(value, c.key, sub);
+      }
+      out.push(value);
+    });
+    void top;
+    return out;
+  }
+
+  /** Evaluates field rules into `target`; returns the keys that got a value. */
+  private fields(
+    rules: readonly X12ValueRule[],
+    scope: X12Scope,
+    target: Record<string, unknown>,
+    where: string,
+  ): Set<string> {
+    const found = new Set<string>();
+    for (const rule of rules) {
+      try {
+        const value = this.value(rule, scope);
+        if (value !== undefined) {
+          setPath(target, rule.key, value);
+          found.add(rule.key);
+        }
+      } catch (error) {
+        this.problems.push(`${where}${rule.key}: ${(error as Error).message}`);
+      }
+    }
+    return found;
+  }
+
+  private value(rule: X12ValueRule, scope: X12Scope): unknown {
+    if (rule.alternatives) {
+      for (const alternative of rule.alternatives) {
+        const v = this.value(alternative, scope);
+        if (v !== undefined) return v;
+      }
+      return undefined;
+    }
+    if (rule.condition && selectAll(rule.condition, scope).length === 0) return undefined;
+    if (rule.aggregate !== undefined || rule.join !== undefined) {
+      const all = rule.at.flatMap((s) => selectAll(s, scope)).map((v) => v.trim());
+      if (rule.aggregate === 'count') return all.length;
+      if (all.length === 0) return rule.fallback;
+      if (rule.join !== undefined) return all.join(rule.join);
+      const converted = all.map((v) => this.convert(rule, this.coded(rule, v), scope));
+      if (rule.aggregate === 'all') {
+        const values = converted.filter((v) => v !== undefined);
+        return rule.itemKey === undefined ? values : values.map((v) => ({ [rule.itemKey!]: v }));
+      }
+      // sum: exact decimal addition on the digits, through the converter's canonical form.
+      return sumDecimals(converted as string[]);
+    }
+    if (rule.at.length === 0) return rule.constant ?? rule.fallback;
+    for (const selector of rule.at) {
+      const raw = selectAll(selector, scope)[0];
+      if (raw === undefined) continue;
+      if (rule.constant !== undefined) return rule.constant;
+      const value = this.convert(rule, this.coded(rule, raw.trim()), scope);
+      if (value !== undefined) return value;
+    }
+    return rule.fallback;
+  }
+
+  private coded(rule: X12ValueRule, raw: string): string | readonly string[] {
+    if (!rule.codes) return raw;
+    const mapped = rule.codes.get(raw) ?? rule.otherwise;
+    // `otherwise: ''`: a code the map does not know leaves the field out.
+    if (mapped === '') return '';
+    if (mapped === undefined)
+      throw new Error(`code "${raw}" has no meaning in this map (${[...rule.codes.keys()].join(', ')})`);
+    return mapped;
+  }
+
+  private convert(rule: X12ValueRule, value: string | readonly string[], scope: X12Scope): unknown {
+    if (typeof value !== 'string') return value;
+    if (value === '' && rule.codes) return undefined;
+    const c = this.context.converters;
+    switch (rule.kind) {
+      case 'text':
+        return value;
+      case 'decimal':
+        return c.decimal(value);
+      case 'int': {
+        if (!/^-?[0-9]+$/.test(value)) throw new Error(`"${value}" is not a whole number`);
+        return Number(value);
+      }
+      case 'date': {
+        const date = x12Date(value);
+        if (date === undefined) throw new Error(`"${value}" is not a CCYYMMDD date`);
+        return date;
+      }
+      case 'datetime': {
+        const date = x12Date(value);
+        if (date === undefined) throw new Error(`"${value}" is not a CCYYMMDD date`);
+        const rawTime = rule.time.map((s) => selectAll(s, scope)[0]).find((v) => v !== undefined);
+        const time = rawTime === undefined ? '00:00:00' : x12Time(rawTime);
+        if (time === undefined) throw new Error(`"${rawTime}" is not an HHMM[SS] time`);
+        return `${date}T${time}${rule.zone}`;
+      }
+      case 'unit':
+        return c.unit(value);
+      case 'part':
+        return c.part(value);
+      case 'location':
+        return c.location(value);
+      case 'sscc': {
+        // MAN*GM carries the SSCC with or without its application identifier 00 (GS1 AI 00).
+        const digits = value.length === 20 && value.startsWith('00') ? value.slice(2) : value;
+        if (!/^[0-9]{18}$/.test(digits)) throw new Error(`"${value}" is not an SSCC (18 digits, or 00 + 18)`);
+        return digits;
+      }
+    }
+  }
+}
+
+/** Adds canonical decimal strings exactly (integer arithmetic on scaled digits). */
+export function sumDecimals(values: readonly string[]): string {
+  let scale = 0;
+  for (const v of values) scale = Math.max(scale, (v.split('.')[1] ?? '').length);
+  let total = 0n;
+  for (const v of values) {
+    const negative = v.startsWith('-');
+    const [int, frac = ''] = (negative ? v.slice(1) : v).split('.');
+    const n = BigInt(`${int}${frac.padEnd(scale, '0')}`);
+    total += negative ? -n : n;
+  }
+  const negative = total < 0n;
+  const digits = (negative ? -total : total).toString().padStart(scale + 1, '0');
+  const int = digits.slice(0, digits.length - scale);
+  const frac = scale === 0 ? '' : digits.slice(digits.length - scale).replace(/0+$/, '');
+  return `${negative ? '-' : ''}${int}${frac ? `.${frac}` : ''}`;
+}
+
+/** Builds what the map says from one parsed set. Never throws for data; problems are returned. */
+export function interpretInbound(
+  parsed: X12ParsedSet,
+  map: X12InboundMap,
+  context: X12InboundContext,
+): X12InboundResult {
+  const interpreter = new Interpreter(parsed, map, context);
+  const value = interpreter.run();
+  return { value, problems: interpreter.problems };
+}

@@ -1,0 +1,285 @@
+import type { X12LoopInstance, X12ParsedSegment } from '../grammar/parsed-set.js';
+
+/**
+ * Selectors: where a map finds a value in a parsed set. The notation, parsed once at load:
+ *
+ * - `BEG.03` element 3 of the first BEG in scope; `CTP.05.1` component 1 of a composite;
+ * - `N1[01=ST].04` a segment whose element 1 is ST (`[01=ST|BT]` either, `[01=PO,03=X]` both);
+ * - `N1[01=ST]/N4.02` element 2 of the N4 inside the N1 loop iteration whose N1 has N101 = ST;
+ * - `PO1.id(BP)` the product id after qualifier BP in the id pairs (PO106/07, PO108/09, …; also
+ *   PER.id(EM) for a contact's e-mail);
+ *   `PO1.id(*)` the first product id whatever its qualifier;
+ * - `$ISA13`, `$GS04`, `$ST02` … envelope values of the set's interchange, group and header;
+ * - `^CUR[01=BY].02` the header's CUR, from inside a collection (a line's currency).
+ */
+export interface X12Condition {
+  readonly position: number;
+  readonly values: readonly string[];
+}
+
+export interface X12SegmentStep {
+  readonly segmentId: string;
+  readonly conditions: readonly X12Condition[];
+}
+
+export type X12Selector =
+  | {
+      readonly kind: 'segment';
+      readonly text: string;
+      /** `^…`: evaluated in the header (set body) scope, from inside a collection. */
+      readonly root: boolean;
+      /** `../…`: evaluated in the parent HL level's scope (a pack's pallet). */
+      readonly up: boolean;
+      /** Loop iterations to enter first (by trigger segment, with conditions on the trigger). */
+      readonly loops: readonly X12SegmentStep[];
+      readonly segment: X12SegmentStep;
+      /** Element position, or `id` for a product id pair lookup. */
+      readonly element: number | { readonly qualifiers: readonly string[] };
+      readonly component: number | undefined;
+    }
+  | { readonly kind: 'envelope'; readonly text: string; readonly name: string };
+
+export const ENVELOPE_VALUES = [
+  'ISA06',
+  'ISA08',
+  'ISA09',
+  'ISA10',
+  'ISA13',
+  'GS02',
+  'GS03',
+  'GS04',
+  'GS05',
+  'GS06',
+  'GS08',
+  'ST01',
+  'ST02',
+] as const;
+
+/** Where the id pairs of a line segment begin (X12 004010/005010 segment directory). */
+export const ID_PAIR_START: Readonly<Record<string, number>> = {
+  PO1: 6,
+  ACK: 7,
+  POC: 8,
+  LIN: 2,
+  SLN: 9,
+  // PER03/04, 05/06, 07/08: communication number qualifier and number (EM, TE, FX).
+  PER: 3,
+};
+
+const STEP = /^([A-Z][A-Z0-9]{1,2})(?:\[([^\]]+)\])?$/;
+
+export class X12SelectorError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'X12SelectorError';
+  }
+}
+
+function parseStep(text: string, whole: string): X12SegmentStep {
+  const m = STEP.exec(text);
+  if (!m) throw new X12SelectorError(`selector "${whole}": "${text}" is not SEG or SEG[01=VALUE]`);
+  const conditions: X12Condition[] = [];
+  for (const part of m[2] ? m[2].split(',') : []) {
+    const c = /^([0-9]{1,2})=(.+)$/.exec(part.trim());
+    if (!c) throw new X12SelectorError(`selector "${whole}": condition "${part}" is not NN=VALUE`);
+    conditions.push({ position: Number(c[1]), values: c[2]!.split('|') });
+  }
+  return { segmentId: m[1]!, conditions };
+}
+
+export function parseSelector(text: string): X12Selector {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('$')) {
+    const name = trimmed.slice(1);
+    if (!(ENVELOPE_VALUES as readonly string[]).includes(name))
+      throw new X12SelectorError(
+        `selector "${text}": unknown envelope value; known: ${ENVELOPE_VALUES.map((v) => `$${v}`).join(', ')}`,
+      );
+    return { kind: 'envelope', text, name };
+  }
+  const root = trimmed.startsWith('^');
+  const up = trimmed.startsWith('../');
+  const parts = (root ? trimmed.slice(1) : up ? trimmed.slice(3) : trimmed).split('/');
+  const last = parts.pop()!;
+  const loops = parts.map((p) => parseStep(p, text));
+  const idMatch = /^(.+)\.id\(([^)]+)\)$/.exec(last);
+  if (idMatch) {
+    const segment = parseStep(idMatch[1]!, text);
+    if (ID_PAIR_START[segment.segmentId] === undefined)
+      throw new X12SelectorError(
+        `selector "${text}": ${segment.segmentId} has no product id pairs (${Object.keys(ID_PAIR_START).join(', ')} do)`,
+      );
+    return {
+      kind: 'segment',
+      text,
+      root,
+      up,
+      loops,
+      segment,
+      element: { qualifiers: idMatch[2]!.split('|') },
+      component: undefined,
+    };
+  }
+  const m = /^([^.]+)\.([0-9]{1,2})(?:\.([0-9]{1,2}))?$/.exec(last);
+  if (!m) throw new X12SelectorError(`selector "${text}": expected SEG.NN, SEG.NN.C or SEG.id(QUALIFIER)`);
+  const element = Number(m[2]);
+  if (element < 1) throw new X12SelectorError(`selector "${text}": element positions start at 1`);
+  return {
+    kind: 'segment',
+    text,
+    root,
+    up,
+    loops,
+    segment: parseStep(m[1]!, text),
+    element,
+    component: m[3] === undefined ? undefined : Number(m[3]),
+  };
+}
+
+/** Segment ids a selector names (to check them against the grammar at load). */
+export function selectorSegmentIds(selector: X12Selector): string[] {
+  return selector.kind === 'segment'
+    ? [...selector.loops.map((l) => l.segmentId), selector.segment.segmentId]
+    : [];
+}
+
+/** What a selector is evaluated in: a loop iteration (or several, for a header with its S level). */
+export interface X12Scope {
+  readonly instances: readonly X12LoopInstance[];
+  /** Loop ids that belong to collections: their content is not part of this scope. */
+  readonly exclude: ReadonlySet<string>;
+  readonly envelope: Readonly<Record<string, string>>;
+  readonly component: string;
+  /** The header scope, for `^` selectors. */
+  readonly root?: X12Scope | undefined;
+  /** The parent HL level's scope, for `../` selectors. */
+  readonly parent?: X12Scope | undefined;
+}
+
+function matches(segment: X12ParsedSegment, step: X12SegmentStep): boolean {
+  if (segment.segment.id !== step.segmentId) return false;
+  return step.conditions.every((c) => c.values.includes(segment.segment.elements[c.position] ?? ''));
+}
+
+function loopName(loopId: string): string {
+  const slash = loopId.lastIndexOf('/');
+  return slash < 0 ? loopId : loopId.slice(slash + 1);
+}
+
+/** Segments of the scope in order, nested loops included unless excluded (iterative, no recursion). */
+function* segmentsOf(
+  instances: readonly X12LoopInstance[],
+  exclude: ReadonlySet<string>,
+): Generator<X12ParsedSegment> {
+  const stack: (X12ParsedSegment | X12LoopInstance)[] = [];
+  for (let i = instances.length - 1; i >= 0; i--) stack.push(instances[i]!);
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    if (item.kind === 'segment') {
+      yield item;
+      continue;
+    }
+    for (let i = item.items.length - 1; i >= 0; i--) {
+      const child = item.items[i]!;
+      if (child.kind === 'loop' && exclude.has(child.loopId)) continue;
+      stack.push(child);
+    }
+  }
+}
+
+/** Loop iterations named by a step inside the scope (searched at any depth, collections excluded). */
+function loopsOf(
+  instances: readonly X12LoopInstance[],
+  step: X12SegmentStep,
+  exclude: ReadonlySet<string>,
+): X12LoopInstance[] {
+  const out: X12LoopInstance[] = [];
+  const stack: X12LoopInstance[] = [...instances].reverse();
+  while (stack.length > 0) {
+    const loop = stack.pop()!;
+    for (let i = loop.items.length - 1; i >= 0; i--) {
+      const child = loop.items[i]!;
+      // A loop named by the step is entered even when it is a collection (`ACK/ACK.01` in a line).
+      if (child.kind !== 'loop' || (exclude.has(child.loopId) && loopName(child.loopId) !== step.segmentId))
+        continue;
+      stack.push(child);
+    }
+    if (!instances.includes(loop) && loopName(loop.loopId) === step.segmentId) {
+      const trigger = loop.items[0];
+      if (trigger?.kind === 'segment' && matches(trigger, step)) out.push(loop);
+    }
+  }
+  return out;
+}
+
+function elementValue(
+  segment: X12ParsedSegment,
+  element: number,
+  component: number | undefined,
+  separator: string,
+): string {
+  const value = segment.segment.elements[element] ?? '';
+  if (component === undefined) return value;
+  return value.split(separator)[component - 1] ?? '';
+}
+
+function idValues(segment: X12ParsedSegment, qualifiers: readonly string[]): string[] {
+  const start = ID_PAIR_START[segment.segment.id] ?? 1;
+  const el = segment.segment.elements;
+  const out: string[] = [];
+  for (let k = start; k + 1 < el.length; k += 2) {
+    const q = el[k] ?? '';
+    const v = el[k + 1] ?? '';
+    if (v !== '' && (qualifiers.includes('*') || qualifiers.includes(q))) out.push(v);
+  }
+  return out;
+}
+
+/** Every non-empty value the selector finds in the scope, in set order. */
+export function selectAll(selector: X12Selector, scope: X12Scope): string[] {
+  if (selector.kind === 'envelope') {
+    const v = scope.envelope[selector.name] ?? '';
+    return v === '' ? [] : [v];
+  }
+  if (selector.root && scope.root) scope = scope.root;
+  else if (selector.up) {
+    if (!scope.parent) return [];
+    scope = scope.parent;
+  }
+  let instances: readonly X12LoopInstance[] = scope.instances;
+  for (const step of selector.loops) instances = loopsOf(instances, step, scope.exclude);
+  const out: string[] = [];
+  for (const seg of segmentsOf(instances, scope.exclude)) {
+    if (!matches(seg, selector.segment)) continue;
+    if (typeof selector.element === 'number') {
+      const v = elementValue(seg, selector.element, selector.component, scope.component);
+      if (v !== '') out.push(v);
+    } else {
+      out.push(...idValues(seg, selector.element.qualifiers));
+    }
+  }
+  return out;
+}
+
+/** Loop iterations of `loopId` directly or deeper inside the scope, not entering other collections. */
+export function loopInstances(
+  instances: readonly X12LoopInstance[],
+  loopId: string,
+  exclude: ReadonlySet<string>,
+): X12LoopInstance[] {
+  const out: X12LoopInstance[] = [];
+  // Depth-first in set order with an explicit stack of (loop, next index): no recursion.
+  const stack: [X12LoopInstance, number][] = [...instances].reverse().map((i) => [i, 0]);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const child = top[0].items[top[1]++];
+    if (child === undefined) {
+      stack.pop();
+      continue;
+    }
+    if (child.kind !== 'loop') continue;
+    if (child.loopId === loopId) out.push(child);
+    else if (!exclude.has(child.loopId)) stack.push([child, 0]);
+  }
+  return out;
+}

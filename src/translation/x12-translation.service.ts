@@ -1,0 +1,169 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { InterchangeArchive } from '../interchanges/interchange-archive.service.js';
+import type { InterchangeStatus } from '../interchanges/interchange.types.js';
+import { PartnerRegistry } from '../partners/partner-registry.js';
+import { queryRows } from '../platform/database/sql.js';
+import { CanonicalEventStore } from './canonical-event.store.js';
+import { X12MapRegistry } from './x12-map-registry.js';
+import { ANSWER_KEY as INTAKE_KEY } from './x12-intake.service.js';
+import type { X12IntakeResult } from './x12-intake.types.js';
+import { X12Translator, type X12TranslatedSet } from './x12-translator.js';
+
+/** Key of the translation's record inside the archive row's `answer`, beside the intake's. */
+export const TRANSLATION_ANSWER_KEY = 'x12Translation';
+
+export class X12TranslationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'X12TranslationError';
+  }
+}
+
+/** accepted: every business set became an event; with errors: some did; rejected: none did. */
+export type X12TranslationStatus = 'accepted' | 'accepted-with-errors' | 'rejected';
+
+export interface X12TranslationRecord {
+  readonly interchangeId: string;
+  readonly status: X12TranslationStatus;
+  /** One line per set that did not become an event: `ISA13/GS06/ST02 856: why`. */
+  readonly errors: readonly string[];
+  readonly sets: readonly {
+    readonly interchangeControlNumber: string;
+    readonly groupControlNumber: string;
+    readonly setId: string;
+    readonly controlNumber: string;
+    readonly outcome: X12TranslatedSet['outcome'];
+    readonly eventId: string | null;
+    readonly problems: readonly string[];
+  }[];
+  /** Events stored now, or found stored from an earlier translation of the same revision. */
+  readonly events: readonly { readonly id: string; readonly type: string; readonly stored: boolean }[];
+  /** The acknowledgments the intake built for this receipt (ISA13 of each, and what they hold). */
+  readonly acknowledgments: readonly {
+    readonly controlNumber: string;
+    readonly functional: '997' | '999' | null;
+    readonly ta1: boolean;
+  }[];
+  readonly replayed: boolean;
+}
+
+/**
+ * The translation step after the intake (`translation.x12-intake`): every set the grammar accepted in
+ * an interchange the intake accepted becomes its canonical event; events, the interchange's status
+ * and the record (with the intake's acknowledgments) are written in one transaction.
+ */
+@Injectable()
+export class X12TranslationService {
+  private readonly translator: X12Translator;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly archive: InterchangeArchive,
+    private readonly partners: PartnerRegistry,
+    private readonly store: CanonicalEventStore,
+    maps: X12MapRegistry,
+  ) {
+    this.translator = new X12Translator(maps);
+  }
+
+  async translate(interchangeId: string): Promise<X12TranslationRecord> {
+    // Reads before the transaction opens: both use their own connection.
+    const row = await this.archive.get(interchangeId);
+    if (row.direction !== 'inbound') throw new X12TranslationError(`interchange ${row.id} is not inbound`);
+    const payload = await this.archive.payload(row.id);
+    const partner = row.partnerId ? this.partners.get(row.partnerId) : undefined;
+    const translation = this.translator.translate({
+      bytes: payload,
+      partner,
+      interchangeId: row.id,
+      channel: channelOf(row.channel),
+      receivedAt: row.receivedAt,
+    });
+
+    return this.dataSource.transaction(async (tx) => {
+      const [locked] = await queryRows<{ status: InterchangeStatus; answer: unknown }>(
+        tx,
+        `SELECT status, answer FROM interchange WHERE id = $1 FOR UPDATE`,
+        [row.id],
+      );
+      const answer = asObject(locked?.answer);
+      const previous = answer[TRANSLATION_ANSWER_KEY] as X12TranslationRecord | undefined;
+      if (previous) return { ...previous, replayed: true };
+      const intake = answer[INTAKE_KEY] as Omit<X12IntakeResult, 'replayed'> | undefined;
+      if (!intake || locked?.status !== 'processing')
+        throw new X12TranslationError(
+          `interchange ${row.id} is ${locked?.status ?? 'gone'}${intake ? '' : ' without an intake result'}; translation follows an accepted intake`,
+        );
+
+      // Only interchanges the intake accepted (bound sender, not a duplicate) are translated.
+      const accepted = new Set(
+        intake.interchanges.filter((i) => i.outcome === 'accepted').map((i) => i.position),
+      );
+      const sets = translation.sets.filter((s) => accepted.has(s.interchangeIndex));
+      const events: { id: string; type: string; stored: boolean }[] = [];
+      const eventIds = new Map<X12TranslatedSet, string>();
+      for (const set of sets) {
+        if (!set.event) continue;
+        const stored = await this.store.append(tx, set.event);
+        events.push({ id: stored.id, type: set.event.type, stored: stored.stored });
+        eventIds.set(set, stored.id);
+      }
+      const business = sets.filter((s) => s.outcome !== 'not-translated');
+      const failed = business.filter((s) => s.outcome === 'failed' || s.outcome === 'rejected');
+      const errors = failed.map(
+        (s) =>
+          `${s.interchangeControlNumber}/${s.groupControlNumber}/${s.controlNumber} ${s.setId} ${s.outcome}: ${s.problems.slice(0, 5).join('; ')}`,
+      );
+      const status: X12TranslationStatus =
+        failed.length === 0
+          ? 'accepted'
+          : failed.length < business.length
+            ? 'accepted-with-errors'
+            : 'rejected';
+      const record: X12TranslationRecord = {
+        interchangeId: row.id,
+        status,
+        errors,
+        sets: sets.map((s) => ({
+          interchangeControlNumber: s.interchangeControlNumber,
+          groupControlNumber: s.groupControlNumber,
+          setId: s.setId,
+          controlNumber: s.controlNumber,
+          outcome: s.outcome,
+          eventId: eventIds.get(s) ?? null,
+          problems: s.problems,
+        })),
+        events,
+        acknowledgments: intake.interchanges.flatMap((i) =>
+          i.ack
+            ? [{ controlNumber: i.ack.controlNumber, functional: i.ack.functional, ta1: i.ack.ta1 !== null }]
+            : [],
+        ),
+        replayed: false,
+      };
+      const detail =
+        errors.length === 0 ? undefined : clip(`x12 translation ${status}: ${errors.join(' | ')}`);
+      await this.archive.setStatus(row.id, status === 'rejected' ? 'rejected' : 'processed', detail, tx);
+      const { replayed: _replayed, ...kept } = record;
+      await this.archive.recordAnswer(row.id, { ...answer, [TRANSLATION_ANSWER_KEY]: kept }, tx);
+      return record;
+    });
+  }
+}
+
+function channelOf(channel: string): 'sftp' | 'as2' | 'api' | 'portal' | 'gateway' {
+  return channel === 'sftp' || channel === 'as2' || channel === 'api' || channel === 'portal'
+    ? channel
+    : 'gateway';
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+function clip(text: string): string {
+  return text.length <= 2000 ? text : `${text.slice(0, 1999)}…`;
+}

@@ -1,0 +1,272 @@
+import { createHash } from 'node:crypto';
+import { CanonicalError, parseEvent, type CanonicalEvent } from '../canonical/index.js';
+import {
+  readX12,
+  x12ReadOptions,
+  type X12GroupResult,
+  type X12InterchangeResult,
+  type X12ParsedSet,
+  type X12SetResult,
+  type X12ValidationResult,
+} from '../edi/x12/index.js';
+import { interpretInbound } from '../edi/x12/maps/index.js';
+import type { PartnerProfile } from '../partners/partner-profile.schema.js';
+import { normalizeEvent } from './x12-event-shaping.js';
+import { inboundConverters, type X12MapRegistry } from './x12-map-registry.js';
+import { orderCorrelationId } from '../canonical/events/correlation.js';
+
+export interface X12TranslationInput {
+  readonly bytes: Uint8Array | string;
+  readonly partner: PartnerProfile | undefined;
+  /** The archive row, when the bytes came from the archive (causation id, event source). */
+  readonly interchangeId?: string | undefined;
+  readonly channel?: 'sftp' | 'as2' | 'api' | 'portal' | 'gateway' | undefined;
+  readonly receivedAt: Date;
+  /** Translate only these sets (the others are left out of the result): `(id) => id === '856'`. */
+  readonly only?: ((setId: string) => boolean) | undefined;
+}
+
+/**
+ * What became of one transaction set: `translated` (an event), `rejected` (the syntax or grammar
+ * rejected it: never an event), `failed` (valid X12 the map could not turn into a valid event) or
+ * `not-translated` (no inbound map: 997, 999, sets of other versions).
+ */
+export interface X12TranslatedSet {
+  /** 0-based position of the interchange in the file (the intake's `position`). */
+  readonly interchangeIndex: number;
+  readonly interchangeControlNumber: string;
+  readonly groupControlNumber: string;
+  readonly setId: string;
+  readonly controlNumber: string;
+  readonly version: string;
+  readonly outcome: 'translated' | 'rejected' | 'failed' | 'not-translated';
+  readonly event: CanonicalEvent | undefined;
+  /** The map's reading, also when it did not make a valid event (for `inspect`, tests, operators). */
+  readonly draft: Record<string, unknown> | undefined;
+  readonly problems: readonly string[];
+}
+
+export interface X12Translation {
+  readonly validation: X12ValidationResult;
+  readonly sets: readonly X12TranslatedSet[];
+  readonly events: readonly CanonicalEvent[];
+}
+
+/** A stable UUID (RFC 9562 version 8) from a name: a replayed translation makes the same event ids. */
+export function stableUuid(name: string): string {
+  const h = createHash('sha256').update(name).digest('hex');
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+const ENVELOPE_TYPES: Readonly<Record<string, string>> = {
+  'purchase-order.issued.v1': 'purchase-order.issued',
+  'purchase-order.changed.v1': 'purchase-order.changed',
+  'purchase-order.acknowledged.v1': 'purchase-order.acknowledged',
+  'purchase-order.change-answered.v1': 'purchase-order.change-answered',
+  'ship-notice.received.v1': 'ship-notice.received',
+};
+
+/**
+ * Reads an interchange with the grammars on, and turns every set the grammar accepted into the
+ * canonical event its inbound map describes, validated against the catalogue. Pure: no database.
+ */
+export class X12Translator {
+  constructor(private readonly maps: X12MapRegistry) {}
+
+  translate(input: X12TranslationInput): X12Translation {
+    // Each set is translated at its SE (the parsed copy is dropped right after, so memory stays
+    // bounded by one set); a group or interchange rejected later (GE, IEA) voids its events below.
+    const pending = new Map<X12SetResult, X12ParsedSet>();
+    const groupOf = new Map<X12GroupResult, X12InterchangeResult>();
+    const index = new Map<X12InterchangeResult, number>();
+    const done: {
+      set: X12SetResult;
+      group: X12GroupResult;
+      ic: X12InterchangeResult;
+      result: X12TranslatedSet;
+    }[] = [];
+    let origin: string | undefined;
+    const validation = readX12(
+      input.bytes,
+      {
+        startInterchange: (ic) => void index.set(ic, index.size),
+        startGroup: (group, ic) => void groupOf.set(group, ic),
+        endSet: (set, group) => {
+          const parsed = pending.get(set);
+          pending.delete(set);
+          const ic = groupOf.get(group);
+          if (!parsed || !ic || (input.only && !input.only(set.id))) return;
+          // Event ids are stable per archive row, or per content when there is none (the CLI).
+          origin ??= input.interchangeId ?? createHash('sha256').update(input.bytes).digest('hex');
+          done.push({
+            set,
+            group,
+            ic,
+            result: this.one(input, parsed, set, group, ic, index.get(ic)!, origin),
+          });
+        },
+      },
+      x12ReadOptions({
+        onSet: (parsed, set) => {
+          if (!input.only || input.only(set.id)) pending.set(set, parsed);
+        },
+      }),
+    );
+    const sets: X12TranslatedSet[] = [];
+    const seen = new Set<X12SetResult>();
+    for (const { set, group, ic, result } of done) {
+      seen.add(set);
+      const voided = group.status === 'rejected' || ic.status === 'rejected';
+      sets.push(
+        voided && result.outcome !== 'rejected'
+          ? {
+              ...result,
+              outcome: 'rejected',
+              event: undefined,
+              draft: undefined,
+              problems: rejectionReasons(ic, group, set),
+            }
+          : result,
+      );
+    }
+    // Sets the grammar layer never handed over (no grammar, no SE): rejected or not translated.
+    for (const ic of validation.interchanges)
+      for (const group of ic.groups)
+        for (const set of group.sets) {
+          if (seen.has(set) || (input.only && !input.only(set.id))) continue;
+          const rejected =
+            set.status === 'rejected' || group.status === 'rejected' || ic.status === 'rejected';
+          sets.push({
+            ...ids(ic, group, set, index.get(ic)!),
+            outcome: rejected ? 'rejected' : 'not-translated',
+            event: undefined,
+            draft: undefined,
+            problems: rejected
+              ? rejectionReasons(ic, group, set)
+              : [`no inbound map for ${set.id} in ${group.version}`],
+          });
+        }
+    return { validation, sets, events: sets.flatMap((s) => (s.event ? [s.event] : [])) };
+  }
+
+  private one(
+    input: X12TranslationInput,
+    parsed: X12ParsedSet,
+    set: X12SetResult,
+    group: X12GroupResult,
+    ic: X12InterchangeResult,
+    interchangeIndex: number,
+    origin: string,
+  ): X12TranslatedSet {
+    const base = ids(ic, group, set, interchangeIndex);
+    // LESSONS.md: an invalid set never reaches the business side.
+    if (set.status === 'rejected' || group.status === 'rejected' || ic.status === 'rejected')
+      return {
+        ...base,
+        outcome: 'rejected',
+        event: undefined,
+        draft: undefined,
+        problems: rejectionReasons(ic, group, set),
+      };
+    const map = this.maps.inbound(set.id, group.version, input.partner);
+    if (!map)
+      return {
+        ...base,
+        outcome: 'not-translated',
+        event: undefined,
+        draft: undefined,
+        problems: [`no inbound map for ${set.id} in ${group.version}`],
+      };
+    const envelope: Record<string, string> = {
+      ISA06: ic.header.senderId.trim(),
+      ISA08: ic.header.receiverId.trim(),
+      ISA09: ic.header.date,
+      ISA10: ic.header.time,
+      ISA13: ic.controlNumber,
+      GS02: group.senderCode,
+      GS03: group.receiverCode,
+      GS04: group.date,
+      GS05: group.time,
+      GS06: group.controlNumber,
+      GS08: group.version,
+      ST01: set.id,
+      ST02: set.controlNumber,
+    };
+    const read = interpretInbound(parsed, map, {
+      envelope,
+      component: ic.delimiters.component,
+      converters: inboundConverters(input.partner),
+    });
+    const problems = [...read.problems];
+    const value = read.value;
+    const document = (value.document ?? {}) as Record<string, unknown>;
+    const type = ENVELOPE_TYPES[map.event];
+    const draft: Record<string, unknown> = {
+      id: stableUuid(`x12:${origin}:${ic.controlNumber}:${group.controlNumber}:${set.controlNumber}`),
+      type,
+      schemaVersion: 'v1',
+      ...(input.partner ? { partnerId: input.partner.id } : {}),
+      occurredAt: value.occurredAt ?? document.issuedAt ?? input.receivedAt.toISOString(),
+      receivedAt: input.receivedAt.toISOString(),
+      correlationId: '',
+      causationId: input.interchangeId ?? null,
+      document,
+      source: {
+        channel: input.channel ?? 'gateway',
+        ...(input.interchangeId ? { interchangeId: input.interchangeId } : {}),
+        standard: 'x12',
+        messageType: set.id,
+        controlNumber: set.controlNumber,
+      },
+      payload: value.payload ?? {},
+    };
+    const shaped = normalizeEvent(draft);
+    shaped.correlationId = correlationOf(shaped);
+    if (problems.length > 0) return { ...base, outcome: 'failed', event: undefined, draft: shaped, problems };
+    try {
+      const event = parseEvent(shaped);
+      return { ...base, outcome: 'translated', event, draft: shaped, problems: [] };
+    } catch (error) {
+      if (!(error instanceof CanonicalError)) throw error;
+      const details = error.details;
+      return {
+        ...base,
+        outcome: 'failed',
+        event: undefined,
+        draft: shaped,
+        problems: [error.message, ...details],
+      };
+    }
+  }
+}
+
+function ids(ic: X12InterchangeResult, group: X12GroupResult, set: X12SetResult, index: number) {
+  return {
+    interchangeIndex: index,
+    interchangeControlNumber: ic.controlNumber,
+    groupControlNumber: group.controlNumber,
+    setId: set.id,
+    controlNumber: set.controlNumber,
+    version: group.version,
+  };
+}
+
+function rejectionReasons(ic: X12InterchangeResult, group: X12GroupResult, set: X12SetResult): string[] {
+  const issues = [...set.issues, ...set.segmentIssues].filter((i) => i.severity === 'error');
+  const out = issues.slice(0, 20).map((i) => `${i.codeList ?? ''} ${i.code ?? ''} ${i.message}`.trim());
+  if (out.length === 0 && group.status === 'rejected') out.push(`group ${group.controlNumber} rejected`);
+  if (out.length === 0 && ic.status === 'rejected') out.push(`interchange ${ic.controlNumber} rejected`);
+  return out.length > 0 ? out : ['rejected'];
+}
+
+function correlationOf(event: Record<string, unknown>): string {
+  const payload = (event.payload ?? {}) as Record<string, any>;
+  const document = (event.document ?? {}) as Record<string, any>;
+  const number =
+    payload.purchaseOrder?.number ??
+    payload.orders?.[0]?.purchaseOrder?.number ??
+    (String(event.type).startsWith('purchase-order.') ? document.number : undefined);
+  if (typeof number === 'string' && number !== '') return orderCorrelationId(number);
+  return `x12:${String(document.number ?? event.id).replace(/[^A-Za-z0-9._:-]/g, '_')}`.slice(0, 128);
+}

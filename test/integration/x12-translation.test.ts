@@ -1,0 +1,174 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataSource } from 'typeorm';
+import { parseEvent, SAMPLE_EVENTS } from '../../src/canonical/index.js';
+import { X12GenerationError } from '../../src/edi/x12/generator/index.js';
+import { InterchangeArchive } from '../../src/interchanges/interchange-archive.service.js';
+import { CanonicalEventStore } from '../../src/translation/canonical-event.store.js';
+import { X12IntakeService } from '../../src/translation/x12-intake.service.js';
+import { X12OutboundService } from '../../src/translation/x12-outbound.service.js';
+import { X12TranslationService } from '../../src/translation/x12-translation.service.js';
+import { startTestGateway } from '../support/gateway.js';
+import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
+
+const ACME = 'acme-fasteners';
+const FIXTURES = new URL('../../src/translation/fixtures/x12/', import.meta.url);
+const fixture = (name: string) => readFileSync(new URL(name, FIXTURES), 'latin1');
+const US = { qualifier: 'ZZ', id: 'BUYERCO' };
+
+describe('the X12 translation job and the outbound generator on PostgreSQL', () => {
+  let db: TestDatabase;
+  let gateway: Awaited<ReturnType<typeof startTestGateway>>;
+  let archive: InterchangeArchive;
+  let intake: X12IntakeService;
+  let translation: X12TranslationService;
+  let store: CanonicalEventStore;
+  let outbound: X12OutboundService;
+  let dataSource: DataSource;
+
+  const receive = async (payload: string) =>
+    (await archive.receive({ partnerId: ACME, channel: 'sftp', payload: Buffer.from(payload, 'latin1') })).id;
+  const counters = async () =>
+    Object.fromEntries(
+      (
+        await queryOnce<{ kind: string; next_value: string }>(
+          db.url,
+          `SELECT kind, next_value::text AS next_value FROM x12_control_counter WHERE partner_id = $1`,
+          [ACME],
+        )
+      ).map((r) => [r.kind, Number(r.next_value)]),
+    );
+
+  beforeAll(async () => {
+    db = await createTestDatabase('x12translation');
+    gateway = await startTestGateway({ DATABASE_URL: db.url });
+    archive = gateway.app.get(InterchangeArchive);
+    intake = gateway.app.get(X12IntakeService);
+    translation = gateway.app.get(X12TranslationService);
+    store = gateway.app.get(CanonicalEventStore);
+    outbound = gateway.app.get(X12OutboundService);
+    dataSource = gateway.app.get(DataSource);
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await db?.drop();
+  });
+
+  it('stores the events of an accepted interchange once, with its status and acknowledgment', async () => {
+    const id = await receive(fixture('856-004010.edi'));
+    const checked = await intake.check(id);
+    expect(checked.status).toBe('processing');
+    // The intake enqueued the translation in its own transaction.
+    const jobs = await queryOnce<{ job_key: string }>(
+      db.url,
+      `SELECT job_key FROM outbox WHERE job_key = $1`,
+      [`translation.x12-translate:${id}`],
+    );
+    expect(jobs).toHaveLength(1);
+
+    // The worker may have run the job already: then this call returns its record (replayed).
+    const record = await translation.translate(id);
+    expect(record).toMatchObject({ interchangeId: id, status: 'accepted', errors: [] });
+    expect(record.events).toHaveLength(1);
+    expect(record.acknowledgments).toEqual([
+      { controlNumber: checked.interchanges[0]!.ack!.controlNumber, functional: '997', ta1: false },
+    ]);
+    expect((await archive.get(id)).status).toBe('processed');
+    const again = await translation.translate(id);
+    expect(again).toMatchObject({ replayed: true, events: record.events });
+
+    const stored = await store.listByInterchange(dataSource, id);
+    expect(stored.map((e) => [e.type, e.document.number, e.document.revision])).toEqual([
+      ['ship-notice.received', 'ASN-20250319-07', '20250319T2020'],
+    ]);
+    expect(() => parseEvent(stored[0])).not.toThrow();
+    expect(await store.listByCorrelation(dataSource, 'po:4500012345')).toHaveLength(1);
+  });
+
+  it('never stores an event twice for the same type, document and revision', async () => {
+    const [event] = await store.listByDocument(dataSource, 'ASN-20250319-07', {
+      type: 'ship-notice.received',
+    });
+    const copy = { ...event!, id: '0b9a7c1e-4f2d-4e8a-b6c5-d4e3f2a1b0ff' };
+    const result = await dataSource.transaction((tx) => store.append(tx, copy));
+    expect(result).toEqual({ stored: false, id: event!.id });
+    const rows = await queryOnce(db.url, `SELECT id FROM canonical_event WHERE document_number = $1`, [
+      'ASN-20250319-07',
+    ]);
+    expect(rows).toHaveLength(1);
+  });
+
+  it('turns no invalid set into an event and says so in the status', async () => {
+    // Two 855s in one group: the second has BAK04 "LATER" (AK403 8), so only the first is an event.
+    const good = 'ST*855*0001~BAK*00*AD*4500077001*20250304~SE*3*0001~';
+    const bad = 'ST*855*0002~BAK*00*AD*4500077002*LATER~SE*3*0002~';
+    const text =
+      'ISA*00*          *00*          *ZZ*ACMEFAST       *ZZ*BUYERCO        *250304*1412*U*00401*000000301*0*T*>~' +
+      `GS*PR*ACMEFAST*BUYERCO*20250304*1412*301*X*004010~${good}${bad}GE*2*301~IEA*1*000000301~`;
+    const id = await receive(text);
+    const checked = await intake.check(id);
+    // The 997 already told the partner: AK5 R for the second set.
+    expect(checked.interchanges[0]!.ack!.text).toContain(
+      'AK2*855*0002~AK3*BAK*2**8~AK4*4*373*8*LATER~AK5*R*5',
+    );
+    const record = await translation.translate(id);
+    expect(record.status).toBe('accepted-with-errors');
+    expect(record.errors).toEqual([expect.stringContaining('000000301/301/0002 855 rejected: AK502 5')]);
+    expect(record.sets.map((s) => [s.controlNumber, s.outcome])).toEqual([
+      ['0001', 'translated'],
+      ['0002', 'rejected'],
+    ]);
+    expect(await store.listByDocument(dataSource, '4500077002')).toEqual([]);
+    expect((await store.listByDocument(dataSource, '4500077001')).map((e) => e.type)).toEqual([
+      'purchase-order.acknowledged',
+    ]);
+    expect((await archive.get(id)).statusDetail).toContain('accepted-with-errors');
+  });
+
+  it('writes outbound X12 with control numbers taken in the same transaction (no gaps, ISA13 wraps)', async () => {
+    const issued = parseEvent(SAMPLE_EVENTS['purchase-order.issued.v1']);
+    const before = await counters();
+    const first = await dataSource.transaction((tx) => outbound.generate(tx, issued, { sender: US }));
+    expect(
+      first.text.startsWith('ISA*00*          *00*          *ZZ*BUYERCO        *ZZ*ACMEFAST       *'),
+    ).toBe(true);
+    expect(first.interchangeControlNumber).toBe(String(before.interchange ?? 1).padStart(9, '0'));
+
+    // A rollback after generating gives the numbers back.
+    await expect(
+      dataSource.transaction(async (tx) => {
+        await outbound.generate(tx, issued, { sender: US });
+        throw new Error('the caller failed after generating');
+      }),
+    ).rejects.toThrow('the caller failed');
+    const second = await dataSource.transaction((tx) => outbound.generate(tx, issued, { sender: US }));
+    expect(Number(second.interchangeControlNumber)).toBe(Number(first.interchangeControlNumber) + 1);
+
+    // A value holding a delimiter is refused before any number is taken.
+    const bad = { ...issued, document: { ...issued.document, number: '4500*012345' } };
+    const mid = await counters();
+    await expect(dataSource.transaction((tx) => outbound.generate(tx, bad, { sender: US }))).rejects.toThrow(
+      X12GenerationError,
+    );
+    expect(await counters()).toEqual(mid);
+
+    // ISA13 999999999 is followed by 000000001.
+    await queryOnce(
+      db.url,
+      `UPDATE x12_control_counter SET next_value = 999999999 WHERE partner_id = $1 AND kind = 'interchange'`,
+      [ACME],
+    );
+    const last = await dataSource.transaction((tx) => outbound.generate(tx, issued, { sender: US }));
+    const wrapped = await dataSource.transaction((tx) => outbound.generate(tx, issued, { sender: US }));
+    expect([last.interchangeControlNumber, wrapped.interchangeControlNumber]).toEqual([
+      '999999999',
+      '000000001',
+    ]);
+    const rows = await queryOnce<{ n: string }>(
+      db.url,
+      `SELECT count(*)::text AS n FROM x12_outbound_document WHERE partner_id = $1`,
+      [ACME],
+    );
+    expect(rows[0]!.n).toBe('4');
+  });
+});
