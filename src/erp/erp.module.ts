@@ -7,6 +7,7 @@ import { ErpAdminController } from './erp-admin.controller.js';
 import { loadErpConfig } from './connections/erp-config.loader.js';
 import { ERP_CONFIG, ErpConnections } from './connections/erp-connections.js';
 import { ErpLimiter } from './posting/erp-limiter.js';
+import { ErpPostingEvents } from './posting/erp-posting.events.js';
 import { ErpPostJob, ErpPostJobHandler } from './posting/erp-post.job.js';
 import { ErpPostingRepository } from './posting/erp-posting.repository.js';
 import { ErpPostingService } from './posting/erp-posting.service.js';
@@ -30,12 +31,13 @@ import { DataSource } from 'typeorm';
     },
     ErpConnections,
     ErpLimiter,
+    ErpPostingEvents,
     ErpPostingRepository,
     ErpPostingService,
     ErpPostJobHandler,
     ErpReconciliation,
   ],
-  exports: [ErpConnections, ErpPostingService, ErpPostingRepository],
+  exports: [ErpConnections, ErpPostingService, ErpPostingRepository, ErpPostingEvents],
 })
 export class ErpModule implements OnApplicationBootstrap {
   constructor(

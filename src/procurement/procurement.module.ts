@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ErpModule } from '../erp/erp.module.js';
+import { JobsModule } from '../platform/jobs/jobs.module.js';
 import { ExceptionsModule } from '../exceptions/exceptions.module.js';
 import { PartnersModule } from '../partners/partners.module.js';
 import { TranslationModule } from '../translation/translation.module.js';
@@ -12,13 +13,20 @@ import { GoodsReceiptsController } from './goods-receipts.controller.js';
 import { ShipNoticeService } from './ship-notice.service.js';
 import { ShipmentRepository } from './shipment.repository.js';
 import { OrderIntakeService } from './order-intake.service.js';
+import { OrderRefreshJob, OrderRefreshJobHandler } from './order-refresh.job.js';
 import { ProcurementEventsListener } from './procurement-events.listener.js';
 import { PurchaseOrderRepository } from './purchase-order.repository.js';
 import { SimulatorOutputRelay } from './simulator-output-relay.js';
 
 /** The purchase-order lifecycle: orders from the ERP, supplier answers matched with tolerances, postings. */
 @Module({
-  imports: [ErpModule, ExceptionsModule, PartnersModule, TranslationModule],
+  imports: [
+    JobsModule.forFeature([OrderRefreshJob]),
+    ErpModule,
+    ExceptionsModule,
+    PartnersModule,
+    TranslationModule,
+  ],
   controllers: [ErpOrdersController, GoodsReceiptsController, BuyerExceptionsController],
   providers: [
     PurchaseOrderRepository,
@@ -30,6 +38,7 @@ import { SimulatorOutputRelay } from './simulator-output-relay.js';
     SimulatorOutputRelay,
     BuyerDecisionService,
     ProcurementEventsListener,
+    OrderRefreshJobHandler,
   ],
   exports: [
     OrderIntakeService,

@@ -5,11 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEventOf } from '../../src/canonical/events/catalogue.js';
 import { GATEWAY_ACTOR } from '../../src/audit/actor.js';
 import { IdentityService } from '../../src/gateway/identity.service.js';
+import { ErpPostingService } from '../../src/erp/posting/erp-posting.service.js';
 import { ErpConnections } from '../../src/erp/connections/erp-connections.js';
 import type { SimulatedErp } from '../../src/erp/simulator/simulated-erp.js';
 import { AcknowledgmentService } from '../../src/procurement/acknowledgment.service.js';
 import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-relay.js';
 import { erpConfigFile, waitForPostings } from '../support/erp.js';
+import { eventually } from '../support/notification-peers.js';
 import { startTestGateway } from '../support/gateway.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
 
@@ -290,9 +292,25 @@ describe('the purchase-order lifecycle', () => {
       .expect(200)
       .expect(({ body }) => expect(body.state).toBe('countered'));
     await waitForPostings(db.url, 10_000);
-    // The ERP took the change: the order's next revision carries the buyer's quantity.
+    // The ERP took the change: the order's next revision carries the buyer's quantity, and with
+    // poChangeDelivery: gateway the gateway reads it back and intends the change for the supplier.
     const po = await simulator.purchaseOrders.read('4500000103');
     expect(po).toMatchObject({ revision: 1, lines: [{ lineNumber: '10', quantity: '4500' }] });
+    const changed = await eventually('the changed order', async () => {
+      const rows = await queryOnce<{ event_type: string; revision: number }>(
+        db.url,
+        `SELECT event_type, i.revision FROM outbound_intent i JOIN purchase_order o ON o.id = i.po_id
+          WHERE o.po_number = '4500000103' AND event_type = 'purchase-order.changed'`,
+      );
+      return rows.length > 0 && rows;
+    });
+    expect(changed).toEqual([{ event_type: 'purchase-order.changed', revision: 1 }]);
+    // The simulator sent nothing itself: one or the other, never both.
+    expect(
+      (await simulator.purchaseOrders.outputs({ undeliveredOnly: true })).filter(
+        (o) => o.poNumber === '4500000103',
+      ),
+    ).toEqual([]);
     const bulk = await request(gateway.url)
       .post('/buyer/v1/exceptions/accept')
       .set(buyerAuth)
@@ -360,4 +378,88 @@ describe('the purchase-order lifecycle', () => {
     await api().get('/buyer/v1/purchase-orders/4599999999').set(auth).expect(404);
     await api().post('/erp/v1/purchase-orders').send(order).expect(401);
   });
+});
+
+describe('a PO change the ERP sends on itself (poChangeDelivery: erp-output)', () => {
+  it('reaches the supplier through the ERP output, not a second time through the gateway', async () => {
+    const db = await createTestDatabase('procurement_erp_output');
+    const gateway = await startTestGateway({
+      DATABASE_URL: db.url,
+      ERP_CONFIG_FILE: erpConfigFile([
+        {
+          id: 'main',
+          adapter: 'simulator',
+          default: true,
+          poChangeDelivery: 'erp-output',
+          timeoutMs: 2000,
+          retry: { maxAttempts: 5, baseMs: 50, maxMs: 200 },
+        },
+      ]),
+      ERP_RECONCILE_EVERY_MINUTES: '0',
+      JOBS_POLL_MS: '50',
+      LOG_LEVEL: 'error',
+    });
+    try {
+      const dataSource = gateway.app.get(DataSource);
+      const simulator = gateway.app.get(ErpConnections).embeddedSimulator()!;
+      await simulator.purchaseOrders.issue({
+        poNumber: '4500000777',
+        supplier: 'acme-fasteners',
+        plant: '1000',
+        currency: 'EUR',
+        orderDate: '2026-11-27',
+        lines: [
+          {
+            lineNumber: '10',
+            material: 'CMP-BOLT-M8',
+            quantity: '4800',
+            unit: 'H87',
+            deliveryDate: '2026-12-04',
+            netPrice: null,
+          },
+        ],
+      });
+      const relay = gateway.app.get(SimulatorOutputRelay);
+      await relay.relay();
+      await dataSource.transaction((tx) =>
+        gateway.app.get(ErpPostingService).post(tx, {
+          kind: 'po-change',
+          businessKey: '4500000777/replenishment-1',
+          revision: 0,
+          poNumber: '4500000777',
+          body: {
+            poNumber: '4500000777',
+            baseRevision: 0,
+            reason: 'consumption above standard',
+            lines: [{ lineNumber: '10', quantity: '6000' }],
+          },
+        }),
+      );
+      await waitForPostings(db.url, 10_000);
+      await eventually(
+        'the ERP output relayed',
+        async () => (await relay.relay()) >= 0 && (await changedIntents(db)).length > 0,
+      );
+      expect(await changedIntents(db)).toEqual([{ revision: 1 }]);
+      expect(
+        (
+          await queryOnce<{ n: number }>(
+            db.url,
+            `SELECT count(*)::int AS n FROM outbox WHERE job_name = 'procurement.refresh-order'`,
+          )
+        )[0]!.n,
+      ).toBe(0);
+    } finally {
+      await gateway.stop();
+      await db.drop();
+    }
+  }, 60_000);
+
+  function changedIntents(db: TestDatabase) {
+    return queryOnce<{ revision: number }>(
+      db.url,
+      `SELECT i.revision FROM outbound_intent i JOIN purchase_order o ON o.id = i.po_id
+        WHERE o.po_number = '4500000777' AND event_type = 'purchase-order.changed'`,
+    );
+  }
 });

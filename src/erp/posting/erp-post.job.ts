@@ -20,6 +20,7 @@ import type { ErpDocumentBody } from '../port/erp-documents.js';
 import { ErpCallError, erpOutcomeUnknown } from '../port/erp-errors.js';
 import type { ErpCallOptions, ErpEntry, ErpPort } from '../port/erp-port.js';
 import { ErpLimiter } from './erp-limiter.js';
+import { ErpPostingEvents } from './erp-posting.events.js';
 import { ErpPostingRepository } from './erp-posting.repository.js';
 import type { ErpPosting } from './erp-posting.types.js';
 
@@ -48,6 +49,7 @@ export class ErpPostJobHandler implements JobHandler<ErpPostPayload> {
     private readonly connections: ErpConnections,
     private readonly limiter: ErpLimiter,
     private readonly exceptions: ExceptionService,
+    private readonly events: ErpPostingEvents,
     @InjectPinoLogger(ErpPostJobHandler.name) private readonly logger: PinoLogger,
   ) {}
 
@@ -94,7 +96,14 @@ export class ErpPostJobHandler implements JobHandler<ErpPostPayload> {
       throw failure; // unreachable: giveUpOrRetry always throws
     }
     faultPoint('erp.after-post');
-    await this.postings.markPosted(this.dataSource, posting.id, entry, true);
+    await this.recordPosted(posting, entry, true);
+  }
+
+  private async recordPosted(posting: ErpPosting, entry: ErpEntry, sent: boolean): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      await this.postings.markPosted(tx, posting.id, entry, sent);
+      await this.events.posted(tx, posting, entry.documentNumber);
+    });
   }
 
   /** Defers while an earlier posting of the same ordering key (or the amended one) is not posted. */
@@ -163,7 +172,7 @@ export class ErpPostJobHandler implements JobHandler<ErpPostPayload> {
       return false;
     }
     if (!entry) return false;
-    await this.postings.markPosted(this.dataSource, posting.id, entry, false);
+    await this.recordPosted(posting, entry, false);
     this.logger.info(
       { postingId: posting.id, entryId: entry.entryId },
       'found the posting in the ERP; not sent again',
