@@ -7,7 +7,7 @@ import { ErpConnections } from '../../src/erp/connections/erp-connections.js';
 import { AcknowledgmentService } from '../../src/procurement/acknowledgment.service.js';
 import { ShipNoticeService } from '../../src/procurement/ship-notice.service.js';
 import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-relay.js';
-import { erpConfigFile, waitForPostings } from '../support/erp.js';
+import { simulatorGatewayEnv, waitForPostings } from '../support/erp.js';
 import { startTestGateway } from '../support/gateway.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
 
@@ -67,26 +67,14 @@ describe('ship notices and goods receipts against purchase orders', () => {
   const cases = (type: string) =>
     queryOnce<{ po_number: string; po_line: string; differences: unknown }>(
       db.url,
-      `SELECT po_number, po_line, differences FROM exception_case WHERE type = $1 ORDER BY id`,
+      `SELECT po_number, po_line, differences FROM exception_case WHERE type = $1 ORDER BY created_at, po_number, po_line`,
       [type],
     );
 
   beforeAll(async () => {
     db = await createTestDatabase('shipments');
     gateway = await startTestGateway({
-      DATABASE_URL: db.url,
-      ERP_CONFIG_FILE: erpConfigFile([
-        {
-          id: 'main',
-          adapter: 'simulator',
-          default: true,
-          timeoutMs: 2000,
-          retry: { maxAttempts: 5, baseMs: 50, maxMs: 200 },
-        },
-      ]),
-      ERP_RECONCILE_EVERY_MINUTES: '0',
-      JOBS_POLL_MS: '50',
-      LOG_LEVEL: 'error',
+      ...simulatorGatewayEnv(db.url),
       BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
     });
     dataSource = gateway.app.get(DataSource);

@@ -10,7 +10,7 @@ import { ErpConnections } from '../../src/erp/connections/erp-connections.js';
 import type { SimulatedErp } from '../../src/erp/simulator/simulated-erp.js';
 import { AcknowledgmentService } from '../../src/procurement/acknowledgment.service.js';
 import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-relay.js';
-import { erpConfigFile, waitForPostings } from '../support/erp.js';
+import { simulatorGatewayEnv, waitForPostings } from '../support/erp.js';
 import { eventually } from '../support/notification-peers.js';
 import { startTestGateway } from '../support/gateway.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
@@ -91,19 +91,7 @@ describe('the purchase-order lifecycle', () => {
   beforeAll(async () => {
     db = await createTestDatabase('procurement');
     gateway = await startTestGateway({
-      DATABASE_URL: db.url,
-      ERP_CONFIG_FILE: erpConfigFile([
-        {
-          id: 'main',
-          adapter: 'simulator',
-          default: true,
-          timeoutMs: 2000,
-          retry: { maxAttempts: 5, baseMs: 50, maxMs: 200 },
-        },
-      ]),
-      ERP_RECONCILE_EVERY_MINUTES: '0',
-      JOBS_POLL_MS: '50',
-      LOG_LEVEL: 'error',
+      ...simulatorGatewayEnv(db.url),
       BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
     });
     dataSource = gateway.app.get(DataSource);
@@ -384,20 +372,7 @@ describe('a PO change the ERP sends on itself (poChangeDelivery: erp-output)', (
   it('reaches the supplier through the ERP output, not a second time through the gateway', async () => {
     const db = await createTestDatabase('procurement_erp_output');
     const gateway = await startTestGateway({
-      DATABASE_URL: db.url,
-      ERP_CONFIG_FILE: erpConfigFile([
-        {
-          id: 'main',
-          adapter: 'simulator',
-          default: true,
-          poChangeDelivery: 'erp-output',
-          timeoutMs: 2000,
-          retry: { maxAttempts: 5, baseMs: 50, maxMs: 200 },
-        },
-      ]),
-      ERP_RECONCILE_EVERY_MINUTES: '0',
-      JOBS_POLL_MS: '50',
-      LOG_LEVEL: 'error',
+      ...simulatorGatewayEnv(db.url, { poChangeDelivery: 'erp-output' }),
     });
     try {
       const dataSource = gateway.app.get(DataSource);

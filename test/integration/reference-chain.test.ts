@@ -10,7 +10,7 @@ import { IdentityService } from '../../src/gateway/identity.service.js';
 import { AcknowledgmentService } from '../../src/procurement/acknowledgment.service.js';
 import { ShipNoticeService } from '../../src/procurement/ship-notice.service.js';
 import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-relay.js';
-import { erpConfigFile, waitForPostings } from '../support/erp.js';
+import { simulatorGatewayEnv, waitForPostings } from '../support/erp.js';
 import { signingKeyFile, startTestGateway } from '../support/gateway.js';
 import { eventually, LocalSmtpServer } from '../support/notification-peers.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
@@ -93,22 +93,10 @@ describe('the reference chain: PO → acknowledgment → buyer → ASN → repla
     await smtp.start();
     db = await createTestDatabase('reference_chain');
     gateway = await startTestGateway({
-      DATABASE_URL: db.url,
+      ...simulatorGatewayEnv(db.url),
       REDIS_URL: 'redis://127.0.0.1:6379',
       TOKEN_SIGNING_KEY_FILE: signingKeyFile(),
       REDIS_PREFIX: `sg-chain-${randomUUID().slice(0, 8)}`,
-      ERP_CONFIG_FILE: erpConfigFile([
-        {
-          id: 'main',
-          adapter: 'simulator',
-          default: true,
-          timeoutMs: 2000,
-          retry: { maxAttempts: 5, baseMs: 50, maxMs: 200 },
-        },
-      ]),
-      ERP_RECONCILE_EVERY_MINUTES: '0',
-      JOBS_POLL_MS: '50',
-      LOG_LEVEL: 'error',
       NOTIFY_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
       NOTIFY_SMTP_STARTTLS: 'off',
       NOTIFY_FROM: 'Supplier Gateway <gateway@gw.example.com>',
@@ -281,7 +269,7 @@ describe('the reference chain: PO → acknowledgment → buyer → ASN → repla
     for (const row of linked)
       expect({ source: row.source, ids: row.ids }).toEqual({ source: row.source, ids: [chain] });
     expect(
-      (await queryOnce<{ type: string }>(db.url, `SELECT type FROM exception_case ORDER BY id`)).map(
+      (await queryOnce<{ type: string }>(db.url, `SELECT type FROM exception_case ORDER BY type`)).map(
         (c) => c.type,
       ),
     ).toEqual(['acknowledgment.date-changed', 'goods-receipt.short']);

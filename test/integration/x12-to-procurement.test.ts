@@ -5,7 +5,7 @@ import { ErpConnections } from '../../src/erp/connections/erp-connections.js';
 import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-relay.js';
 import { X12IntakeService } from '../../src/translation/x12-intake.service.js';
 import { X12TranslationService } from '../../src/translation/x12-translation.service.js';
-import { erpConfigFile, waitForPostings } from '../support/erp.js';
+import { simulatorGatewayEnv, waitForPostings } from '../support/erp.js';
 import { startTestGateway } from '../support/gateway.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
 
@@ -20,19 +20,7 @@ describe('an X12 855 from the archive to the purchase order and the ERP', () => 
   beforeAll(async () => {
     db = await createTestDatabase('x12_procurement');
     gateway = await startTestGateway({
-      DATABASE_URL: db.url,
-      ERP_CONFIG_FILE: erpConfigFile([
-        {
-          id: 'main',
-          adapter: 'simulator',
-          default: true,
-          timeoutMs: 2000,
-          retry: { maxAttempts: 5, baseMs: 50, maxMs: 200 },
-        },
-      ]),
-      ERP_RECONCILE_EVERY_MINUTES: '0',
-      JOBS_POLL_MS: '50',
-      LOG_LEVEL: 'error',
+      ...simulatorGatewayEnv(db.url),
     });
   });
   afterAll(async () => {

@@ -44,3 +44,29 @@ export function deliveryBody(n: number, poNumber = '4500000001', quantity = '100
     items: [{ poNumber, lineNumber: '10', material: 'CMP-BOLT-M8', quantity, unit: 'EA' }],
   };
 }
+
+/**
+ * The environment of a test gateway on `databaseUrl` whose one ERP is the embedded simulator, with
+ * quick retries and quiet logs; `instance` overrides the ERP instance's settings.
+ */
+export function simulatorGatewayEnv(
+  databaseUrl: string,
+  instance: Record<string, unknown> = {},
+): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    ERP_CONFIG_FILE: erpConfigFile([
+      {
+        id: 'main',
+        adapter: 'simulator',
+        default: true,
+        timeoutMs: 2000,
+        retry: { maxAttempts: 5, baseMs: 50, maxMs: 200 },
+        ...instance,
+      },
+    ]),
+    ERP_RECONCILE_EVERY_MINUTES: '0',
+    JOBS_POLL_MS: '50',
+    LOG_LEVEL: 'error',
+  };
+}
