@@ -67,12 +67,10 @@ export class OrderRefreshJobHandler
 
   async handle(payload: OrderRefreshPayload, context: JobContext): Promise<void> {
     const instance = this.connections.instance(payload.erpInstance);
-    const order = await this.connections
-      .port(instance.id)
-      .readPurchaseOrder(payload.poNumber, {
-        correlationId: context.correlationId,
-        timeoutMs: instance.timeoutMs,
-      });
+    const order = await this.connections.port(instance.id).readPurchaseOrder(payload.poNumber, {
+      correlationId: context.correlationId,
+      timeoutMs: instance.timeoutMs,
+    });
     if (!order) throw new PermanentJobError(`ERP ${instance.id} has no purchase order ${payload.poNumber}`);
     await this.dataSource.transaction((tx) =>
       this.intake.receive(tx, snapshotOf(order), context.causationId),

@@ -4,6 +4,7 @@ import { JobsModule } from '../platform/jobs/jobs.module.js';
 import { ExceptionsModule } from '../exceptions/exceptions.module.js';
 import { PartnersModule } from '../partners/partners.module.js';
 import { TranslationModule } from '../translation/translation.module.js';
+import { AcknowledgmentSla } from './acknowledgment-sla.js';
 import { AcknowledgmentService } from './acknowledgment.service.js';
 import { BuyerDecisionService } from './buyer-decision.service.js';
 import { BuyerExceptionsController } from './buyer-exceptions.controller.js';
@@ -39,6 +40,7 @@ import { SimulatorOutputRelay } from './simulator-output-relay.js';
     BuyerDecisionService,
     ProcurementEventsListener,
     OrderRefreshJobHandler,
+    AcknowledgmentSla,
   ],
   exports: [
     OrderIntakeService,

@@ -8,6 +8,7 @@ import { IdentityService } from '../../src/gateway/identity.service.js';
 import { ErpPostingService } from '../../src/erp/posting/erp-posting.service.js';
 import { ErpConnections } from '../../src/erp/connections/erp-connections.js';
 import type { SimulatedErp } from '../../src/erp/simulator/simulated-erp.js';
+import { AcknowledgmentSla } from '../../src/procurement/acknowledgment-sla.js';
 import { AcknowledgmentService } from '../../src/procurement/acknowledgment.service.js';
 import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-relay.js';
 import { simulatorGatewayEnv, waitForPostings } from '../support/erp.js';
@@ -312,6 +313,28 @@ describe('the purchase-order lifecycle', () => {
         problem: expect.stringMatching(/does not exist/),
       },
     ]);
+  });
+
+  it('raises a late acknowledgment once per order revision past the partner SLA, and none once answered', async () => {
+    await issue('4500000104', 1);
+    await issue('4500000105', 1);
+    await relay.relay();
+    const sla = gateway.app.get(AcknowledgmentSla);
+    const lateCases = async () =>
+      (
+        await queryOnce<{ po_number: string }>(
+          db.url,
+          `SELECT po_number FROM exception_case WHERE type = 'acknowledgment.late' AND po_number IN ('4500000104', '4500000105')`,
+        )
+      ).map((c) => c.po_number);
+    await sla.sweep(new Date());
+    expect(await lateCases()).toEqual([]);
+    await apply(acknowledgment('4500000105', [{ lineNumber: '10', status: 'accepted' }]));
+    // acme-fasteners answers within 48 hours.
+    const later = new Date(Date.now() + 49 * 3_600_000);
+    await sla.sweep(later);
+    await sla.sweep(later);
+    expect(await lateCases()).toEqual(['4500000104']);
   });
 
   it('takes orders from an ERP over HTTP, answering repeats and bad input precisely', async () => {
