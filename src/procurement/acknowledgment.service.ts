@@ -16,9 +16,12 @@ import {
 } from './purchase-order.types.js';
 
 type Acknowledgment = EventOf<'purchase-order.acknowledged.v1'>;
+type ChangeAnswer = EventOf<'purchase-order.change-answered.v1'>;
+/** A supplier's answer to an order or to a change of it: the same shape, matched the same way. */
+type Answer = Acknowledgment | ChangeAnswer;
 
 export interface AcknowledgmentResult {
-  readonly outcome: 'applied' | 'parked' | 'duplicate' | 'refused';
+  readonly outcome: 'applied' | 'parked' | 'duplicate' | 'refused' | 'stale';
   readonly state?: OrderState;
   readonly verdicts?: readonly LineVerdict[];
   /** The confirmation posted to the ERP for the lines accepted without a buyer, if any. */
@@ -51,19 +54,7 @@ export class AcknowledgmentService {
       return { outcome: 'parked' };
     }
     if (order.partnerId !== ack.partnerId) {
-      // Another partner's order: nothing changes, and a buyer sees who tried.
-      await this.exceptions.raise(
-        tx,
-        {
-          type: 'acknowledgment.unknown-order',
-          dedupeKey: `${ack.partnerId}:${poNumber}:ack-${ack.document.number}-${ack.document.revision}`,
-          summary: `${ack.partnerId} answered purchase order ${poNumber}, which is not theirs`,
-          references: { partnerId: ack.partnerId, poNumber: null },
-          differences: { purchaseOrder: { expected: null, actual: poNumber } },
-          correlationId: ack.correlationId,
-        },
-        GATEWAY_ACTOR,
-      );
+      await this.refuse(tx, ack, poNumber);
       return { outcome: 'refused' };
     }
     let result: AcknowledgmentResult = { outcome: 'duplicate' };
@@ -74,16 +65,87 @@ export class AcknowledgmentService {
     return result;
   }
 
+  /**
+   * The supplier's answer to a PO change (865 / ORDRSP to ORDCHG): an answer to the revision the
+   * order is at is matched like an acknowledgment; a rejected change raises `po-change.rejected`;
+   * an answer to an older revision is recorded and changes nothing.
+   */
+  async applyChangeAnswer(tx: EntityManager, answer: ChangeAnswer): Promise<AcknowledgmentResult> {
+    const poNumber = answer.payload.purchaseOrder.number;
+    const order = await this.orders.lockByNumber(tx, poNumber);
+    if (!order || order.partnerId !== answer.partnerId) {
+      await this.refuse(tx, answer, poNumber);
+      return { outcome: 'refused' };
+    }
+    let result: AcknowledgmentResult = { outcome: 'duplicate' };
+    const key = `${answer.partnerId}:${poNumber}:${answer.document.number}:${answer.document.revision}`;
+    await this.idempotency.once(tx, 'procurement.change-answer', key, async () => {
+      if (answer.payload.purchaseOrder.revision !== String(order.revision)) {
+        await this.orders.addHistory(tx, order, {
+          what: 'purchase-order.change-answered',
+          documentNumber: answer.document.number,
+          documentRevision: answer.document.revision,
+          fromState: order.state,
+          toState: order.state,
+          summary: `answer to revision ${answer.payload.purchaseOrder.revision}, the order is at ${order.revision}: recorded only`,
+          eventId: answer.id,
+        });
+        result = { outcome: 'stale' };
+        return;
+      }
+      if (answer.payload.status === 'rejected') {
+        await this.exceptions.raise(
+          tx,
+          {
+            type: 'po-change.rejected',
+            dedupeKey: `${order.poNumber}:rev-${order.revision}:change-rejected`,
+            summary: `${order.partnerId} cannot meet the change to PO ${order.poNumber} (revision ${order.revision})${answer.payload.reason?.text ? `: ${answer.payload.reason.text}` : ''}`,
+            references: { partnerId: order.partnerId, poNumber: order.poNumber, plant: order.plant },
+            differences: { change: { expected: 'accepted', actual: 'rejected' } },
+            correlationId: order.correlationId,
+          },
+          GATEWAY_ACTOR,
+        );
+        // The order stands at its revision until the buyer decides; nothing reaches the ERP.
+        await this.orders.addHistory(tx, order, {
+          what: answer.type,
+          documentNumber: answer.document.number,
+          documentRevision: answer.document.revision,
+          fromState: order.state,
+          toState: order.state,
+          summary: `change to revision ${order.revision} rejected by ${order.partnerId}`,
+          eventId: answer.id,
+        });
+        result = { outcome: 'applied', state: order.state };
+        return;
+      }
+      result = await this.applyTo(tx, order, answer);
+    });
+    return result;
+  }
+
   /** A parked acknowledgment, once its order exists. */
   async applyParked(tx: EntityManager, stored: unknown): Promise<AcknowledgmentResult> {
     return this.apply(tx, parseEventOf('purchase-order.acknowledged.v1', stored));
   }
 
-  private async applyTo(
-    tx: EntityManager,
-    order: PurchaseOrder,
-    ack: Acknowledgment,
-  ): Promise<AcknowledgmentResult> {
+  /** Another partner's order, or one the gateway does not hold: nothing changes, a buyer sees who tried. */
+  private async refuse(tx: EntityManager, answer: Answer, poNumber: string): Promise<void> {
+    await this.exceptions.raise(
+      tx,
+      {
+        type: 'acknowledgment.unknown-order',
+        dedupeKey: `${answer.partnerId}:${poNumber}:${answer.type}-${answer.document.number}-${answer.document.revision}`,
+        summary: `${answer.partnerId} answered purchase order ${poNumber}, which is not theirs`,
+        references: { partnerId: answer.partnerId, poNumber: null },
+        differences: { purchaseOrder: { expected: null, actual: poNumber } },
+        correlationId: answer.correlationId,
+      },
+      GATEWAY_ACTOR,
+    );
+  }
+
+  private async applyTo(tx: EntityManager, order: PurchaseOrder, ack: Answer): Promise<AcknowledgmentResult> {
     const lines = await this.orders.lines(tx, order.id);
     const answered = this.answeredLines(ack, lines);
     const profile = this.partners.require(order.partnerId);
@@ -136,7 +198,7 @@ export class AcknowledgmentService {
     const confirmationPostingId = await this.confirmAccepted(tx, order, ack, verdicts, lines);
     const held = verdicts.filter((v) => v.decision === 'hold').length;
     await this.orders.addHistory(tx, order, {
-      what: 'purchase-order.acknowledged',
+      what: ack.type,
       documentNumber: ack.document.number,
       documentRevision: ack.document.revision,
       fromState: order.state,
@@ -148,13 +210,13 @@ export class AcknowledgmentService {
   }
 
   /** Answers without line detail cover every open line with the order's status. */
-  private answeredLines(ack: Acknowledgment, lines: readonly PurchaseOrderLine[]) {
+  private answeredLines(ack: Answer, lines: readonly PurchaseOrderLine[]) {
     if (ack.payload.lines.length > 0) return ack.payload.lines;
     const status = ack.payload.status === 'rejected' ? ('rejected' as const) : ('accepted' as const);
     return lines.filter((l) => !l.cancelled).map((l) => ({ lineNumber: l.lineNumber, status }));
   }
 
-  private stateAfter(current: OrderState, ack: Acknowledgment, verdicts: readonly LineVerdict[]): OrderState {
+  private stateAfter(current: OrderState, ack: Answer, verdicts: readonly LineVerdict[]): OrderState {
     if (!ANSWERABLE_STATES.includes(current)) return current;
     if (
       ack.payload.status === 'rejected' ||
@@ -171,7 +233,7 @@ export class AcknowledgmentService {
   private async confirmAccepted(
     tx: EntityManager,
     order: PurchaseOrder,
-    ack: Acknowledgment,
+    ack: Answer,
     verdicts: readonly LineVerdict[],
     lines: readonly PurchaseOrderLine[],
   ): Promise<string | undefined> {

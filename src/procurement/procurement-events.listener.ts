@@ -27,6 +27,9 @@ export class ProcurementEventsListener implements CanonicalEventListener, OnModu
       case 'purchase-order.acknowledged':
         await this.acknowledgments.apply(tx, event);
         return;
+      case 'purchase-order.change-answered':
+        await this.acknowledgments.applyChangeAnswer(tx, event);
+        return;
       case 'ship-notice.received':
         await this.shipNotices.apply(tx, event);
         return;

@@ -461,3 +461,87 @@ describe('a PO change the ERP sends on itself (poChangeDelivery: erp-output)', (
     );
   }
 });
+
+describe('answers to PO changes', () => {
+  it('raises a rejected change, matches an accepted one, and records an answer to an older revision', async () => {
+    const db = await createTestDatabase('procurement_change_answers');
+    const gateway = await startTestGateway(simulatorGatewayEnv(db.url));
+    try {
+      const dataSource = gateway.app.get(DataSource);
+      const simulator = gateway.app.get(ErpConnections).embeddedSimulator()!;
+      const relay = gateway.app.get(SimulatorOutputRelay);
+      const acks = gateway.app.get(AcknowledgmentService);
+      await simulator.purchaseOrders.issue({
+        poNumber: '4500000555',
+        supplier: 'acme-fasteners',
+        plant: '1000',
+        currency: 'EUR',
+        orderDate: '2026-11-27',
+        lines: [
+          {
+            lineNumber: '10',
+            material: 'CMP-BOLT-M8',
+            quantity: '4800',
+            unit: 'H87',
+            deliveryDate: '2026-12-04',
+            netPrice: null,
+          },
+        ],
+      });
+      await simulator.purchaseOrders.change('4500000555', {
+        lines: [{ lineNumber: '10', deliveryDate: '2026-12-01' }],
+      });
+      await relay.relay();
+      const answer = (revision: string, status: 'accepted' | 'rejected', documentRevision: string) =>
+        parseEventOf('purchase-order.change-answered.v1', {
+          id: randomUUID(),
+          type: 'purchase-order.change-answered',
+          schemaVersion: 'v1',
+          partnerId: 'acme-fasteners',
+          occurredAt: '2026-11-28T09:00:00Z',
+          receivedAt: '2026-11-28T09:00:01Z',
+          correlationId: 'po:4500000555',
+          causationId: null,
+          document: { kind: 'original', number: 'CA-555', revision: documentRevision },
+          payload: {
+            purchaseOrder: { number: '4500000555', revision },
+            status,
+            ...(status === 'rejected' ? { reason: { text: 'cannot ship three days earlier' } } : {}),
+            lines: [],
+          },
+        });
+      const apply = (event: ReturnType<typeof answer>) =>
+        dataSource.transaction((tx) => acks.applyChangeAnswer(tx, event));
+
+      await expect(apply(answer('1', 'rejected', '1'))).resolves.toMatchObject({
+        outcome: 'applied',
+        state: 'changed',
+      });
+      const [rejected] = await queryOnce<{ type: string; summary: string }>(
+        db.url,
+        `SELECT type, summary FROM exception_case WHERE po_number = '4500000555'`,
+      );
+      expect(rejected).toMatchObject({
+        type: 'po-change.rejected',
+        summary: expect.stringContaining('three days earlier'),
+      });
+      await expect(apply(answer('0', 'accepted', '2'))).resolves.toEqual({ outcome: 'stale' });
+      await expect(apply(answer('1', 'accepted', '3'))).resolves.toMatchObject({
+        outcome: 'applied',
+        state: 'acknowledged',
+      });
+      await waitForPostings(db.url, 10_000);
+      expect(
+        (
+          await queryOnce<{ n: number }>(
+            db.url,
+            `SELECT count(*)::int AS n FROM erp_sim_entry WHERE kind = 'po-confirmation'`,
+          )
+        )[0]!.n,
+      ).toBe(1);
+    } finally {
+      await gateway.stop();
+      await db.drop();
+    }
+  }, 60_000);
+});
