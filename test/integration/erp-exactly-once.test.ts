@@ -98,7 +98,7 @@ describe('exactly-once posting to an ERP over REST, under lost answers, late com
           idempotencyKeys: options.gatewaySays,
           timeoutMs: TIMEOUT_MS,
           // Longer than the simulator's latest commit after a caller gave up.
-          unknownOutcomeSettleMs: options.gatewaySays === 'ignored' ? LATE_COMMIT_MS + 1_000 : 0,
+          unknownOutcomeSettleMs: options.gatewaySays === 'ignored' ? LATE_COMMIT_MS + 1_500 : 0,
           limits: { ratePerSecond: 1_000, concurrency: 16 },
           retry: { maxAttempts: 40, baseMs: 250, maxMs: 4_000 },
           rest: { baseUrl: simulator.url },

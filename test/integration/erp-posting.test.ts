@@ -549,3 +549,32 @@ describe('a posting that runs out of tries', () => {
     }
   }, 60_000);
 });
+
+describe('an ERP that ignores keys, when the look-up itself fails', () => {
+  it('never sends again on a failed look-up: it waits until the ERP can say', async () => {
+    const ctx = await startWith('erp_lookup_fails', simulatorInstance({ idempotencyKeys: 'ignored' }));
+    try {
+      await ctx.simulator.faults.setSettings({ idempotency: 'ignore' });
+      await ctx.simulator.faults.set({ operation: 'post', mode: 'drop-answer', rate: 1, remaining: 1 });
+      await ctx.simulator.faults.set({ operation: 'read', mode: 'fail', rate: 1, remaining: 3 });
+      await ctx.dataSource.transaction((tx) =>
+        ctx.service.post(tx, {
+          kind: 'inbound-delivery',
+          businessKey: 'SHP-L',
+          revision: 0,
+          body: deliveryBody(1),
+        }),
+      );
+      await waitForPostings(ctx.db.url, 20_000);
+      const [posting] = await queryOnce<{ status: string; lookups: number }>(
+        ctx.db.url,
+        `SELECT status, lookups FROM erp_posting WHERE business_key = 'SHP-L'`,
+      );
+      expect(posting).toEqual({ status: 'posted', lookups: 4 });
+      expect(await count(ctx.db, `SELECT count(*)::int AS n FROM erp_sim_entry`)).toBe(1);
+    } finally {
+      await ctx.gateway.stop();
+      await ctx.db.drop();
+    }
+  }, 60_000);
+});

@@ -73,7 +73,20 @@ export class ErpPostJobHandler implements JobHandler<ErpPostPayload> {
           settledAt - Date.now(),
         );
       }
-      if (lookUp && (await this.foundInErp(posting, instance, port, call))) return;
+      if (lookUp) {
+        const found = await this.lookUp(posting, instance, port, call);
+        if (found === 'found') return;
+        if (found === 'unknown') {
+          // Sending now could post it twice: try again later, the outcome still unknown.
+          await this.postings.recordAttempt(this.dataSource, posting.id, 'look-up failed', false);
+          await this.giveUpOrRetry(
+            posting,
+            instance,
+            erpOutcomeUnknown(`could not look ${posting.externalReference} up in ERP ${instance.id}`),
+            context,
+          );
+        }
+      }
     }
 
     let entry: ErpEntry;
@@ -84,7 +97,11 @@ export class ErpPostJobHandler implements JobHandler<ErpPostPayload> {
       const failure =
         error instanceof ErpCallError ? error : erpOutcomeUnknown('the ERP adapter failed', error);
       // After a timeout or a lost answer, ask again before giving the try up.
-      if (failure.mayHaveCommitted && lookUp && (await this.foundInErp(posting, instance, port, call)))
+      if (
+        failure.mayHaveCommitted &&
+        lookUp &&
+        (await this.lookUp(posting, instance, port, call)) === 'found'
+      )
         return;
       await this.postings.recordAttempt(
         this.dataSource,
@@ -154,30 +171,32 @@ export class ErpPostJobHandler implements JobHandler<ErpPostPayload> {
     }
   }
 
-  /** True (and the posting recorded as posted) when the ERP already holds the effect. */
-  private async foundInErp(
+  /**
+   * Whether the ERP holds the effect (then recorded as posted): `absent` only on the ERP's own
+   * answer; a look-up that fails is `unknown`, and the caller must not send on it.
+   */
+  private async lookUp(
     posting: ErpPosting,
     instance: ErpInstanceConfig,
     port: ErpPort,
     call: ErpCallOptions,
-  ): Promise<boolean> {
+  ): Promise<'found' | 'absent' | 'unknown'> {
     await this.postings.countLookup(this.dataSource, posting.id);
     let entry: ErpEntry | null;
     try {
       entry = await this.limiter.run(instance, () => port.findEntry(posting.externalReference, call));
     } catch (error) {
       if (error instanceof DeferJobError) throw error;
-      // Without an answer the outcome stays unknown; the next try looks again before sending.
       this.logger.warn({ postingId: posting.id, err: error }, 'ERP look-up by external reference failed');
-      return false;
+      return 'unknown';
     }
-    if (!entry) return false;
+    if (!entry) return 'absent';
     await this.recordPosted(posting, entry, false);
     this.logger.info(
       { postingId: posting.id, entryId: entry.entryId },
       'found the posting in the ERP; not sent again',
     );
-    return true;
+    return 'found';
   }
 
   private async giveUpOrRetry(
