@@ -89,6 +89,12 @@ export const EXCEPTION_TYPES: readonly ExceptionTypeDefinition[] = [
     description: 'The plant received goods damaged, wrong or on quality hold.',
   },
   {
+    type: 'po-change.unanswered',
+    severity: 'medium',
+    description:
+      'The supplier has not answered a purchase order change within the time agreed with the partner.',
+  },
+  {
     type: 'po-change.rejected',
     severity: 'high',
     description: 'The supplier cannot meet a purchase order change.',

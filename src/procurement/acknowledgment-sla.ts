@@ -13,6 +13,7 @@ import { startLeasedTask, type LeasedTaskHandle } from '../platform/jobs/leased-
 const SWEEP_EVERY_MS = 5 * 60_000;
 
 interface Overdue {
+  state: 'issued' | 'changed';
   po_number: string;
   revision: number;
   plant: string | null;
@@ -22,7 +23,8 @@ interface Overdue {
 
 /**
  * Purchase orders and changes the supplier has not answered within its `businessSlaHours` (partner
- * profile): one `acknowledgment.late` case per order revision, raised by one process at a time every
+ * profile): one `acknowledgment.late` (an order) or `po-change.unanswered` (a change) case per order
+ * revision, raised by one process at a time every
  * five minutes. The clock starts when the order (or change) was recorded for the supplier; once the
  * outbound delivery sends documents, it will start when the document was sent.
  */
@@ -64,7 +66,7 @@ export class AcknowledgmentSla implements OnApplicationBootstrap, BeforeApplicat
       const due = new Date(now.getTime() - hours * 3_600_000);
       const overdue = await queryRows<Overdue>(
         this.dataSource,
-        `SELECT o.po_number, o.revision, o.plant, o.correlation_id, ${isoTimestamp('max(h.at)')} AS sent_at
+        `SELECT o.state, o.po_number, o.revision, o.plant, o.correlation_id, ${isoTimestamp('max(h.at)')} AS sent_at
            FROM purchase_order o
            JOIN purchase_order_history h ON h.po_id = o.id
             AND h.what IN ('purchase-order.issued', 'purchase-order.changed')
@@ -75,13 +77,14 @@ export class AcknowledgmentSla implements OnApplicationBootstrap, BeforeApplicat
       for (const order of overdue) {
         late += 1;
         const hoursLate = Math.floor((now.getTime() - Date.parse(order.sent_at)) / 3_600_000) - hours;
+        const change = order.state === 'changed';
         await this.dataSource.transaction((tx) =>
           this.exceptions.raise(
             tx,
             {
-              type: 'acknowledgment.late',
-              dedupeKey: `${order.po_number}:rev-${order.revision}:ack-late`,
-              summary: `PO ${order.po_number} revision ${order.revision}: no answer from ${partner.id} within ${hours} h (${hoursLate} h over)`,
+              type: change ? 'po-change.unanswered' : 'acknowledgment.late',
+              dedupeKey: `${order.po_number}:rev-${order.revision}:${change ? 'change-unanswered' : 'ack-late'}`,
+              summary: `PO ${order.po_number} ${change ? 'change to ' : ''}revision ${order.revision}: no answer from ${partner.id} within ${hours} h (${hoursLate} h over)`,
               references: { partnerId: partner.id, poNumber: order.po_number, plant: order.plant },
               differences: {
                 answeredBy: {

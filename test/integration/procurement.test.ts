@@ -335,6 +335,18 @@ describe('the purchase-order lifecycle', () => {
     await sla.sweep(later);
     await sla.sweep(later);
     expect(await lateCases()).toEqual(['4500000104']);
+    // An unanswered change is its own case, once per change revision.
+    await simulator.purchaseOrders.change('4500000105', { lines: [{ lineNumber: '10', quantity: '4000' }] });
+    await relay.relay();
+    await sla.sweep(new Date(Date.now() + 49 * 3_600_000));
+    await sla.sweep(new Date(Date.now() + 50 * 3_600_000));
+    const unanswered = await queryOnce<{ po_number: string; dedupe_key: string }>(
+      db.url,
+      `SELECT po_number, dedupe_key FROM exception_case WHERE type = 'po-change.unanswered' AND po_number = '4500000105'`,
+    );
+    expect(unanswered).toEqual([
+      { po_number: '4500000105', dedupe_key: '4500000105:rev-1:change-unanswered' },
+    ]);
   });
 
   it('takes orders from an ERP over HTTP, answering repeats and bad input precisely', async () => {
