@@ -149,11 +149,7 @@ export class AcknowledgmentService {
     const lines = await this.orders.lines(tx, order.id);
     const answered = this.answeredLines(ack, lines);
     const profile = this.partners.require(order.partnerId);
-    const verdicts = matchAcknowledgment(
-      lines.map((l) => ({ ...l, unitPrice: l.unitPrice })),
-      answered,
-      profile.tolerances,
-    );
+    const verdicts = matchAcknowledgment(lines, answered, profile.tolerances);
 
     for (const verdict of verdicts) {
       const line = lines.find((l) => l.lineNumber === verdict.lineNumber);

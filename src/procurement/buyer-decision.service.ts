@@ -88,10 +88,7 @@ export class BuyerDecisionService {
           ],
         },
       });
-      await tx.query(
-        `UPDATE purchase_order_line SET decision = 'countered' WHERE po_id = $1 AND line_number = $2`,
-        [target.order.id, target.line.lineNumber],
-      );
+      await this.orders.setDecision(tx, target.order.id, target.line.lineNumber, 'countered');
       await this.orders.addHistory(tx, target.order, {
         what: 'buyer.countered',
         documentNumber: null,
@@ -177,10 +174,7 @@ export class BuyerDecisionService {
       },
     });
     await this.orders.update(tx, order.id, { confirmations: order.confirmations + 1 });
-    await tx.query(
-      `UPDATE purchase_order_line SET decision = 'buyer-accepted' WHERE po_id = $1 AND line_number = $2`,
-      [order.id, line.lineNumber],
-    );
+    await this.orders.setDecision(tx, order.id, line.lineNumber, 'buyer-accepted');
     await this.orders.addHistory(tx, order, {
       what: 'buyer.accepted',
       documentNumber: null,

@@ -65,10 +65,15 @@ export class GoodsReceiptService {
       quantity: DecimalString;
       input: GoodsReceiptInput['lines'][number];
     }[] = [];
+    // A receipt's lines mostly share one order: lock and read each order once.
+    const seen = new Map<string, { order: PurchaseOrder; lines: PurchaseOrderLine[] } | undefined>();
     for (const received of input.lines) {
-      const order = await this.orders.lockByNumber(tx, received.poNumber);
-      const line =
-        order && (await this.orders.lines(tx, order.id)).find((l) => l.lineNumber === received.lineNumber);
+      if (!seen.has(received.poNumber)) {
+        const found = await this.orders.lockByNumber(tx, received.poNumber);
+        seen.set(received.poNumber, found && { order: found, lines: await this.orders.lines(tx, found.id) });
+      }
+      const order = seen.get(received.poNumber)?.order;
+      const line = seen.get(received.poNumber)?.lines.find((l) => l.lineNumber === received.lineNumber);
       if (!order || !line) {
         throw new ProcurementError(
           ProcurementErrorCode.UnknownOrder,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { decimal, equals, type DecimalString } from '../canonical/decimal.js';
 import { parseEventOf, type EventOf } from '../canonical/events/catalogue.js';
+import type { ErpPurchaseOrder } from '../erp/port/erp-port.js';
 import type {
   ErpOrderLine,
   ErpOrderSnapshot,
@@ -141,4 +142,26 @@ export function shipToOf(snapshot: ErpOrderSnapshot): string {
 function samePrice(before: DecimalString | null, after: string | null): boolean {
   if (before === null || after === null) return before === after;
   return equals(before, after as DecimalString);
+}
+
+/** An order read from the ERP through the port, as the order intake takes it. */
+export function snapshotOf(po: ErpPurchaseOrder): ErpOrderSnapshot {
+  return {
+    poNumber: po.poNumber,
+    revision: po.revision,
+    partnerId: po.supplier,
+    plant: po.plant,
+    currency: po.currency,
+    orderDate: po.orderDate,
+    status: po.status,
+    lines: po.lines.map((line) => ({
+      lineNumber: line.lineNumber,
+      material: line.material,
+      quantity: line.quantity,
+      unit: line.unit,
+      netPrice: line.netPrice,
+      deliveryDate: line.deliveryDate,
+      status: line.status,
+    })),
+  };
 }

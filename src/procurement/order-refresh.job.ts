@@ -12,7 +12,7 @@ import {
 import { HandlesJob } from '../platform/jobs/job-handler.decorator.js';
 import { OutboxService } from '../platform/jobs/outbox.service.js';
 import { OrderIntakeService } from './order-intake.service.js';
-import { snapshotOf } from './simulator-output-relay.js';
+import { snapshotOf } from './order-events.js';
 
 export interface OrderRefreshPayload {
   readonly erpInstance: string;

@@ -236,6 +236,20 @@ export class PurchaseOrderRepository {
     );
   }
 
+  /** What the buyer decided on a line the supplier's answer held. */
+  async setDecision(
+    tx: EntityManager,
+    poId: string,
+    lineNumber: string,
+    decision: 'buyer-accepted' | 'countered',
+  ): Promise<void> {
+    await tx.query(`UPDATE purchase_order_line SET decision = $3 WHERE po_id = $1 AND line_number = $2`, [
+      poId,
+      lineNumber,
+      decision,
+    ]);
+  }
+
   async addHistory(
     tx: EntityManager,
     order: Pick<PurchaseOrder, 'id' | 'correlationId'>,

@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { GATEWAY_ACTOR } from '../audit/actor.js';
-import { compare, decimalFromConfigNumber, multiply, add, type DecimalString } from '../canonical/decimal.js';
+import {
+  compare,
+  decimalFromConfigNumber,
+  withinTolerance,
+  type DecimalString,
+} from '../canonical/decimal.js';
 import type { EventOf } from '../canonical/events/catalogue.js';
 import { convertQuantity } from '../canonical/units.js';
 import { ErpPostingService } from '../erp/posting/erp-posting.service.js';
@@ -230,11 +235,11 @@ export class ShipNoticeService {
     const problems: Problem[] = [];
     for (const line of await this.orders.lines(tx, order.id)) {
       const reference = line.confirmedQuantity ?? line.quantity;
-      const ceiling = multiply(
-        reference,
-        add('1' as DecimalString, multiply(percent, '0.01' as DecimalString)),
-      );
-      if (compare(line.shippedQuantity, ceiling) > 0) {
+      // Over the reference and outside the tolerance: shipping less is the receipt's concern.
+      if (
+        compare(line.shippedQuantity, reference) > 0 &&
+        !withinTolerance(line.shippedQuantity, reference, percent)
+      ) {
         problems.push({
           type: 'ship-notice.over-shipment',
           poNumber: order.poNumber,

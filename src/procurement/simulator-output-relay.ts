@@ -4,34 +4,11 @@ import { DataSource } from 'typeorm';
 import type { GatewayConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { ErpConnections } from '../erp/connections/erp-connections.js';
-import type { ErpPurchaseOrder } from '../erp/port/erp-port.js';
 import { LeaseService } from '../platform/jobs/lease.service.js';
 import { startLeasedTask, type LeasedTaskHandle } from '../platform/jobs/leased-task.js';
 import { OrderIntakeService } from './order-intake.service.js';
+import { snapshotOf } from './order-events.js';
 import { ProcurementError } from './procurement.exception.js';
-import type { ErpOrderSnapshot } from './purchase-order.types.js';
-
-/** The embedded simulator's output queue as an ERP's output would reach the ERP endpoint. */
-export function snapshotOf(po: ErpPurchaseOrder): ErpOrderSnapshot {
-  return {
-    poNumber: po.poNumber,
-    revision: po.revision,
-    partnerId: po.supplier,
-    plant: po.plant,
-    currency: po.currency,
-    orderDate: po.orderDate,
-    status: po.status,
-    lines: po.lines.map((line) => ({
-      lineNumber: line.lineNumber,
-      material: line.material,
-      quantity: line.quantity,
-      unit: line.unit,
-      netPrice: line.netPrice,
-      deliveryDate: line.deliveryDate,
-      status: line.status,
-    })),
-  };
-}
 
 /**
  * Delivers what the embedded ERP simulator outputs (POs issued and changed by its "buyer", and PO

@@ -4,14 +4,11 @@ import { isoTimestamp, queryRows, type Queryable } from '../../platform/database
 import type { ErpEntry } from '../port/erp-port.js';
 import type { ErpPosting, ErpPostingStatus } from './erp-posting.types.js';
 
-const nullableIso = (column: string) =>
-  `CASE WHEN ${column} IS NULL THEN NULL ELSE ${isoTimestamp(column)} END`;
-
 const COLUMNS = `id::text AS id, erp_instance, operation, kind, business_key, revision, idempotency_key,
   external_reference, po_number, ordering_key, target_posting_id::text AS target_posting_id, body, status,
-  document_number, erp_entry_id, ${nullableIso('outcome_unknown_at')} AS outcome_unknown_at, attempts, lookups,
+  document_number, erp_entry_id, ${isoTimestamp('outcome_unknown_at')} AS outcome_unknown_at, attempts, lookups,
   last_error, correlation_id, causation_id, ${isoTimestamp('created_at')} AS created_at,
-  ${nullableIso('posted_at')} AS posted_at, ${nullableIso('reconciled_at')} AS reconciled_at`;
+  ${isoTimestamp('posted_at')} AS posted_at, ${isoTimestamp('reconciled_at')} AS reconciled_at`;
 
 interface Row {
   id: string;

@@ -161,7 +161,7 @@ export class SimulatorPurchaseOrders {
     }>(
       this.dataSource,
       `SELECT id::text AS id, po_number, revision, message, body, ${isoTimestamp('created_at')} AS created_at,
-              CASE WHEN delivered_at IS NULL THEN NULL ELSE ${isoTimestamp('delivered_at')} END AS delivered_at
+              ${isoTimestamp('delivered_at')} AS delivered_at
          FROM erp_sim_output ${options.undeliveredOnly ? 'WHERE delivered_at IS NULL' : ''}
         ORDER BY id LIMIT $1`,
       [options.limit ?? 100],

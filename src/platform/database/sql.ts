@@ -30,7 +30,8 @@ export function isRowId(id: string): boolean {
 
 /**
  * SQL for a timestamptz column as an ISO 8601 UTC string with microseconds, so timestamps leave
- * PostgreSQL as text and never pass through a JS Date (which would drop the microseconds).
+ * PostgreSQL as text and never pass through a JS Date (which would drop the microseconds). NULL stays
+ * NULL.
  */
 export function isoTimestamp(column: string): string {
   return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
