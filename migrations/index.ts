@@ -11,6 +11,7 @@ import { CanonicalEvents1764230400009 } from './1764230400009-canonical-events.j
 import { Notifications1764230400010 } from './1764230400010-notifications.js';
 import { Procurement1764230400011 } from './1764230400011-procurement.js';
 import { Shipments1764230400012 } from './1764230400012-shipments.js';
+import { OAuthClients1764230400013 } from './1764230400013-oauth-clients.js';
 
 /** Every migration, in order. Listed explicitly so that the app and the CLI run the same set. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   Notifications1764230400010,
   Procurement1764230400011,
   Shipments1764230400012,
+  OAuthClients1764230400013,
 ];

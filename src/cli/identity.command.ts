@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import { userInfo } from 'node:os';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../audit/actor.js';
+import type { DataSource } from 'typeorm';
 import { IdentityService } from '../gateway/identity.service.js';
+import { OAuthClientService } from '../gateway/oauth/oauth-clients.service.js';
+import { PartnerRegistry } from '../partners/partner-registry.js';
 import {
   PARTNER_SCOPES,
   SYSTEM_SCOPES,
@@ -21,10 +24,10 @@ const list = (value: string): string[] =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-async function run<T>(fn: (identity: IdentityService) => Promise<T>): Promise<T> {
+async function run<T>(fn: (identity: IdentityService, db: DataSource) => Promise<T>): Promise<T> {
   return withDatabase(cliConfig(), async (db) => {
     try {
-      return await fn(new IdentityService(db, new AuditService(db)));
+      return await fn(new IdentityService(db, new AuditService(db)), db);
     } catch (error) {
       if ((error as { name?: string }).name === 'GatewayError')
         throw new CliFailure((error as Error).message, EXIT.findings);
@@ -102,12 +105,15 @@ export function registerIdentityCommands(program: Command): void {
   const clients = program.command('clients').description('system clients: the ERP, a plant MES, a WMS');
   clients
     .command('add')
-    .description('add a system client and print a token for it')
+    .description(
+      'add a system client and print its OAuth2 client id and secret (or, with --token, a static token)',
+    )
     .requiredOption('--name <name>')
     .requiredOption('--system <kind>', 'erp | mes | wms | other')
     .requiredOption('--scopes <list>', `comma-separated: ${SYSTEM_SCOPES.join(', ')}`)
-    .action(async (options: { name: string; system: SystemKind; scopes: string }) => {
-      const token = await run(async (identity) => {
+    .option('--token', 'issue a static token instead of OAuth2 client credentials (scripts, tests)')
+    .action(async (options: { name: string; system: SystemKind; scopes: string; token?: boolean }) => {
+      const shown = await run(async (identity, db) => {
         await identity.addSystemClient(
           {
             name: options.name,
@@ -116,9 +122,27 @@ export function registerIdentityCommands(program: Command): void {
           },
           operator,
         );
-        return identity.issueSystemToken(options.name, operator, 'created with the client');
+        if (options.token)
+          return shownOnce(
+            (await identity.issueSystemToken(options.name, operator, 'created with the client')).token,
+          );
+        const clients = new OAuthClientService(
+          db,
+          new AuditService(db),
+          new PartnerRegistry([]),
+          cliConfig(),
+        );
+        const registered = await clients.registerForSystem(
+          { systemClient: options.name, label: 'created with the client' },
+          operator,
+        );
+        return [
+          `client_id:     ${registered.client.clientId}`,
+          `client_secret: ${registered.clientSecret}`,
+          '(the secret is shown once; exchange both at POST /oauth/token for access tokens)',
+        ].join('\n');
       });
-      print(`added system client ${options.name}\n${shownOnce(token.token)}`);
+      print(`added system client ${options.name}\n${shown}`);
     });
   clients
     .command('list')
@@ -135,7 +159,7 @@ export function registerIdentityCommands(program: Command): void {
   const tokens = program.command('tokens').description('access tokens');
   tokens
     .command('partner')
-    .description('issue a partner credential (a test credential until API keys and OAuth2)')
+    .description('issue a partner API key (same as `gateway api-keys add`; default: every scope)')
     .argument('<partner>', 'partner id')
     .option('--scopes <list>', `comma-separated: ${PARTNER_SCOPES.join(', ')}`, PARTNER_SCOPES.join(','))
     .option('--label <label>')

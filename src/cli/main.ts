@@ -5,6 +5,7 @@ import { runMigrations } from '../platform/database/data-source.js';
 import { openDatabaseEndpoint } from '../platform/database/database-endpoint.js';
 import { SecretFiles } from '../platform/secrets/secret-files.js';
 import { CliFailure, cliConfig, EXIT, print } from './cli-context.js';
+import { registerCredentialCommands } from './credentials.command.js';
 import { registerDeadLetterCommands } from './dead-letters.command.js';
 import { registerDiagnosticsCommands } from './diagnostics.command.js';
 import { registerEdiCommands } from './edi.command.js';
@@ -68,6 +69,7 @@ configCommand
   .action(() => print(renderConfigTable()));
 
 registerIdentityCommands(program);
+registerCredentialCommands(program);
 registerDeadLetterCommands(program);
 registerDiagnosticsCommands(program);
 registerEdiCommands(program);

@@ -8,7 +8,16 @@ import { z } from 'zod';
 export interface ConfigVariable {
   readonly name: string;
   readonly group:
-    'server' | 'database' | 'jobs' | 'storage' | 'partners' | 'erp' | 'logging' | 'secrets' | 'notifications';
+    | 'server'
+    | 'database'
+    | 'jobs'
+    | 'storage'
+    | 'partners'
+    | 'erp'
+    | 'logging'
+    | 'secrets'
+    | 'notifications'
+    | 'access';
   readonly description: string;
   readonly sensitive?: boolean;
   readonly schema: z.ZodType;
@@ -206,6 +215,45 @@ export const CONFIG_VARIABLES = [
     description:
       'PEM file with the private key that signs access tokens. Unset on a single process: generated once into DATA_DIR/secrets.',
     schema: z.string().min(1).optional(),
+  },
+  {
+    name: 'OAUTH_ISSUER',
+    group: 'access',
+    description:
+      'The `iss` of the access tokens POST /oauth/token issues and every process verifies. Unset: PUBLIC_URL, else urn:supplier-gateway.',
+    schema: z.string().min(1).optional(),
+  },
+  {
+    name: 'OAUTH_AUDIENCE',
+    group: 'access',
+    description: 'The `aud` of the access tokens; a token for another audience is refused.',
+    schema: z.string().min(1).default('supplier-gateway-api'),
+  },
+  {
+    name: 'ACCESS_TOKEN_TTL_SECONDS',
+    group: 'access',
+    description: 'Lifetime of an OAuth2 access token (at most 900: tokens are short-lived).',
+    schema: z.coerce.number({ message: 'expected seconds' }).int().min(30).max(900).default(600),
+  },
+  {
+    name: 'CREDENTIAL_CACHE_SECONDS',
+    group: 'access',
+    description:
+      'How long a process trusts a checked API key or OAuth client before asking the database again; a revocation takes effect on every process within this time (at most 60).',
+    schema: z.coerce.number({ message: 'expected seconds' }).int().min(0).max(60).default(30),
+  },
+  {
+    name: 'RATE_LIMIT_REQUESTS_PER_SECOND',
+    group: 'access',
+    description:
+      'Default sustained request rate per partner (and per credential) when its profile names none (channels.api.rateLimit).',
+    schema: z.coerce.number({ message: 'expected requests per second' }).positive().default(20),
+  },
+  {
+    name: 'RATE_LIMIT_BURST',
+    group: 'access',
+    description: 'Default burst per partner (and per credential): requests allowed at once above the rate.',
+    schema: z.coerce.number({ message: 'expected a number of requests' }).int().positive().default(100),
   },
   {
     name: 'BOOTSTRAP_ADMIN_TOKEN',

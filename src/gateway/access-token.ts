@@ -41,6 +41,28 @@ export function parseToken(token: string): ParsedToken | undefined {
   return { kind, lookup, secret };
 }
 
+/**
+ * OAuth2 client credentials: a public client id `sgc_<lookup>` and a secret `sgcs_<secret><check>`
+ * (same alphabet and CRC-32 check as access tokens, so a truncated secret is refused before any
+ * database work). Only the secret's SHA-256 is stored.
+ */
+export function mintClientId(): string {
+  return `sgc_${base32(randomBytes(8)).slice(0, 12)}`;
+}
+
+export function mintClientSecret(): { secret: string; secretHash: string } {
+  const body = `sgcs_${base62(randomBytes(32)).slice(0, 32)}`;
+  const secret = `${body}${check(body)}`;
+  return { secret, secretHash: hashSecret(secret) };
+}
+
+/** Is this a well-formed client secret of ours (shape and checksum)? */
+export function isClientSecret(secret: string): boolean {
+  return /^sgcs_[A-Za-z0-9]{32}[0-9a-f]{8}$/.test(secret) && check(secret.slice(0, -8)) === secret.slice(-8);
+}
+
+export const CLIENT_ID_FORMAT = /^sgc_[a-z2-7]{12}$/;
+
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }

@@ -6,14 +6,21 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { GatewayConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import { sameSecret } from './access-token.js';
 import { ACCESS_RULE, admits, type AccessRule } from './access-rules.js';
+import { GatewayError, GatewayErrorCode } from './gateway.exception.js';
 import { IdentityService } from './identity.service.js';
+import { AccessTokenRejected, JwtAccessTokens } from './oauth/jwt-access-tokens.js';
+import { OAuthClientService } from './oauth/oauth-clients.service.js';
 import type { Principal } from './principal.js';
+import type { Verdict } from './rate-limit/gcra.js';
+import { RateLimitPolicy } from './rate-limit/rate-limit.policy.js';
+import { RateLimiter } from './rate-limit/rate-limiter.js';
 
 export interface AuthenticatedRequest extends Request {
   principal?: Principal;
@@ -29,8 +36,10 @@ export const BOOTSTRAP_ADMIN: Principal = {
 };
 
 /**
- * One guard for every route: authenticates the bearer token, then applies the route's access rule.
- * Routes without a rule never get here: the application refuses to start (route-rules.check.ts).
+ * One guard for every route: authenticates the bearer credential (an OAuth2 access token, an API key
+ * or another token of ours), applies the route's access rule, then counts the request against the
+ * caller's rate limits (after authentication, so limits are keyed by who the caller is). Routes
+ * without a rule never get here: the application refuses to start (route-rules.check.ts).
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -38,7 +47,12 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly identity: IdentityService,
     private readonly partners: PartnerRegistry,
+    private readonly jwt: JwtAccessTokens,
+    private readonly oauthClients: OAuthClientService,
+    private readonly limits: RateLimitPolicy,
+    private readonly limiter: RateLimiter,
     @InjectConfig() private readonly config: GatewayConfig,
+    @InjectPinoLogger(AccessGuard.name) private readonly logger: PinoLogger,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -53,13 +67,49 @@ export class AccessGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const principal = await this.authenticate(request);
     if (!principal) {
+      // RFC 6750 §3: say which scheme is expected, and whether the credential given was refused.
+      context
+        .switchToHttp()
+        .getResponse<Response>()
+        .setHeader(
+          'WWW-Authenticate',
+          request.header('authorization')
+            ? 'Bearer realm="supplier-gateway", error="invalid_token"'
+            : 'Bearer realm="supplier-gateway"',
+        );
       throw new UnauthorizedException('a valid bearer token is required (Authorization: Bearer <token>)');
     }
     request.principal = principal;
     if (!admits(rule, principal)) {
       throw new ForbiddenException(`this route does not admit ${describeKind(principal)}`);
     }
+    await this.countRequest(principal, context.switchToHttp().getResponse<Response>());
     return true;
+  }
+
+  private async countRequest(principal: Principal, response: Response): Promise<void> {
+    const limits = this.limits.limitsFor(principal);
+    if (limits.length === 0) return;
+    let verdict: Verdict;
+    try {
+      verdict = await this.limiter.consume(limits);
+    } catch (error) {
+      // A limiter that cannot answer must not take the API down with it: let the request through, loudly.
+      this.logger.warn({ err: error }, 'rate limiter unavailable; request not counted');
+      return;
+    }
+    const window = Math.ceil(verdict.limit.burst / verdict.limit.ratePerSecond);
+    response.setHeader('RateLimit-Policy', `${verdict.limit.burst};w=${window}`);
+    response.setHeader('RateLimit-Limit', String(verdict.limit.burst));
+    response.setHeader('RateLimit-Remaining', String(verdict.remaining));
+    response.setHeader('RateLimit-Reset', String(verdict.resetSeconds));
+    if (!verdict.allowed) {
+      response.setHeader('Retry-After', String(verdict.retryAfterSeconds));
+      throw new GatewayError(
+        GatewayErrorCode.RateLimited,
+        `rate limit exceeded (${verdict.limit.key.split(':')[0]}: ${verdict.limit.ratePerSecond}/s, burst ${verdict.limit.burst}); retry after ${verdict.retryAfterSeconds} s`,
+      );
+    }
   }
 
   private async authenticate(request: Request): Promise<Principal | undefined> {
@@ -69,12 +119,24 @@ export class AccessGuard implements CanActivate {
     const token = match[1]!;
     if (this.config.BOOTSTRAP_ADMIN_TOKEN && sameSecret(token, this.config.BOOTSTRAP_ADMIN_TOKEN))
       return BOOTSTRAP_ADMIN;
-    const principal = await this.identity.authenticate(token);
+    const principal = JwtAccessTokens.looksLikeJwt(token)
+      ? await this.fromAccessToken(token)
+      : await this.identity.authenticate(token);
     // A credential of a partner no longer in the registry authenticates nobody.
     if (principal?.kind === 'partner' && !this.partners.get(principal.partnerId)) return undefined;
     if (principal?.kind === 'user' && principal.partnerId && !this.partners.get(principal.partnerId))
       return undefined;
     return principal;
+  }
+
+  private async fromAccessToken(token: string): Promise<Principal | undefined> {
+    try {
+      return await this.oauthClients.principalFor(await this.jwt.verify(token));
+    } catch (error) {
+      if (!(error instanceof AccessTokenRejected)) throw error;
+      this.logger.info({ reason: error.reason }, 'access token refused');
+      return undefined;
+    }
   }
 }
 

@@ -6,6 +6,7 @@ export enum GatewayErrorCode {
   NotFound = 'not-found',
   Conflict = 'conflict',
   RouteWithoutRule = 'route-without-access-rule',
+  RateLimited = 'rate-limited',
 }
 
 const STATUS: Record<GatewayErrorCode, number> = {
@@ -15,6 +16,7 @@ const STATUS: Record<GatewayErrorCode, number> = {
   [GatewayErrorCode.NotFound]: 404,
   [GatewayErrorCode.Conflict]: 409,
   [GatewayErrorCode.RouteWithoutRule]: 500,
+  [GatewayErrorCode.RateLimited]: 429,
 };
 
 export class GatewayError extends Error {

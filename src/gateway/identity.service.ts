@@ -1,9 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../audit/actor.js';
 import { AuditService } from '../audit/audit.service.js';
+import type { GatewayConfig } from '../config/config.js';
+import { InjectConfig } from '../config/config.module.js';
 import { queryRows, type Queryable } from '../platform/database/sql.js';
 import { mintToken, parseToken, secretMatches, type TokenKind } from './access-token.js';
+import { ExpiringCache } from './expiring-cache.js';
 import { GatewayError, GatewayErrorCode } from './gateway.exception.js';
 import {
   PARTNER_SCOPES,
@@ -48,6 +51,7 @@ interface TokenRow {
   scopes: string[];
   partner_id: string | null;
   expired: boolean;
+  expires_in_ms: number | null;
   user_id: string | null;
   email: string | null;
   role: UserRole | null;
@@ -66,10 +70,16 @@ interface TokenRow {
  */
 @Injectable()
 export class IdentityService {
+  /** Checked tokens by lookup: a revocation reaches every process within CREDENTIAL_CACHE_SECONDS. */
+  private readonly checked: ExpiringCache<string, { secretHash: string; principal: Principal | undefined }>;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
-  ) {}
+    @Optional() @InjectConfig() config?: GatewayConfig,
+  ) {
+    this.checked = new ExpiringCache((config?.CREDENTIAL_CACHE_SECONDS ?? 0) * 1000);
+  }
 
   async addUser(
     input: { email: string; displayName: string; role: UserRole; partnerId?: string | null },
@@ -220,6 +230,7 @@ export class IdentityService {
         [lookup],
       );
       if (!row) return false;
+      this.checked.delete(lookup);
       await this.audit.record(tx, {
         actor,
         action: 'access-token.revoked',
@@ -235,10 +246,18 @@ export class IdentityService {
   async authenticate(token: string): Promise<Principal | undefined> {
     const parsed = parseToken(token);
     if (!parsed) return undefined;
+    const cached = this.checked.get(parsed.lookup);
+    if (cached) return secretMatches(parsed.secret, cached.secretHash) ? cached.principal : undefined;
+    const principal = await this.lookUp(parsed);
+    return principal;
+  }
+
+  private async lookUp(parsed: NonNullable<ReturnType<typeof parseToken>>): Promise<Principal | undefined> {
     const [row] = await queryRows<TokenRow>(
       this.dataSource,
       `SELECT t.id::text AS id, t.secret_hash, t.subject_kind, t.scopes, t.partner_id,
               (t.expires_at IS NOT NULL AND t.expires_at < now()) AS expired,
+              (EXTRACT(EPOCH FROM (t.expires_at - now())) * 1000)::float8 AS expires_in_ms,
               u.id::text AS user_id, u.email, u.role, u.partner_id AS user_partner_id, u.active AS user_active,
               c.id::text AS client_id, c.name AS client_name, c.system AS client_system, c.scopes AS client_scopes,
               c.active AS client_active
@@ -248,20 +267,29 @@ export class IdentityService {
         WHERE t.lookup = $1 AND t.revoked_at IS NULL`,
       [parsed.lookup],
     );
-    if (
-      !row ||
-      row.expired ||
-      row.subject_kind !== parsed.kind ||
-      !secretMatches(parsed.secret, row.secret_hash)
-    ) {
+    if (!row || row.subject_kind !== parsed.kind || !secretMatches(parsed.secret, row.secret_hash))
       return undefined;
-    }
+    const principal = row.expired ? undefined : this.principalOf(row);
+    // Remembered only for a caller who proved the secret, and never past the token's own expiry.
+    this.checked.set(
+      parsed.lookup,
+      { secretHash: row.secret_hash, principal },
+      row.expires_in_ms === null ? undefined : Date.now() + Math.max(0, row.expires_in_ms),
+    );
+    if (principal) await this.touch(row.id);
+    return principal;
+  }
+
+  private async touch(id: string): Promise<void> {
     // Written at most once a minute per token, so authentication does not become a write per request.
     await this.dataSource.query(
       `UPDATE access_token SET last_used_at = now()
         WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
-      [row.id],
+      [id],
     );
+  }
+
+  private principalOf(row: TokenRow): Principal | undefined {
     switch (row.subject_kind) {
       case 'user':
         if (!row.user_active) return undefined;
@@ -305,7 +333,8 @@ export class IdentityService {
     );
   }
 
-  private async insertToken(
+  /** Stores a minted token in the caller's transaction, audited (the token itself is never recorded). */
+  async insertToken(
     tx: EntityManager,
     minted: ReturnType<typeof mintToken>,
     kind: TokenKind,

@@ -120,11 +120,20 @@ const documents = z
 // Settings are filled by the transport issues; until then only `enabled` is checked.
 const channel = z.looseObject({ enabled: z.boolean({ error: 'expected enabled: true or false' }) });
 
+// REST API (docs/partner-api.md, docs/gateway.md): requests per second and burst, per partner and per credential.
+const rateLimit = z.strictObject({
+  requestsPerSecond: z.number({ error: 'expected requests per second' }).positive(),
+  burst: z.number({ error: 'expected a number of requests' }).int().positive(),
+});
+const apiChannel = channel.extend({
+  rateLimit: rateLimit.extend({ perCredential: rateLimit.optional() }).optional(),
+});
+
 const channels = z
   .strictObject({
     sftp: channel.optional(),
     as2: channel.optional(),
-    api: channel.optional(),
+    api: apiChannel.optional(),
     portal: channel.optional(),
   })
   .default({});

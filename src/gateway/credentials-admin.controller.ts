@@ -1,0 +1,192 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { z } from 'zod';
+import { ZodBody } from '../platform/http/zod-body.pipe.js';
+import { Allow } from './access-rules.js';
+import { ApiKeyService, type ApiKeyRecord } from './api-keys.service.js';
+import { CurrentPrincipal } from './current-principal.decorator.js';
+import { OAuthClientService, type OAuthClientRecord } from './oauth/oauth-clients.service.js';
+import { PARTNER_SCOPES, type Principal } from './principal.js';
+
+const partnerScopes = z.array(z.enum(PARTNER_SCOPES)).min(1, 'expected at least one scope');
+
+const newClient = z.union([
+  z.strictObject({
+    partnerId: z.string().min(1),
+    scopes: partnerScopes,
+    label: z.string().max(200).optional(),
+  }),
+  z.strictObject({ systemClient: z.string().min(1), label: z.string().max(200).optional() }),
+]);
+
+const rotation = z.strictObject({
+  overlapSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86_400, 'at most 30 days')
+    .default(86_400),
+});
+
+const newKey = z.strictObject({ scopes: partnerScopes, label: z.string().max(200).optional() });
+
+const CLIENT_EXAMPLE: OAuthClientRecord = {
+  clientId: 'sgc_k3v7q2m4x9ab',
+  subjectKind: 'partner',
+  partnerId: 'acme-fasteners',
+  systemClient: null,
+  scopes: ['orders:read', 'acknowledgments:write'],
+  label: 'Acme ERP integration',
+  createdAt: '2026-11-27T09:00:00.000000Z',
+  revokedAt: null,
+  lastUsedAt: null,
+  secrets: [{ createdAt: '2026-11-27T09:00:00.000000Z', expiresAt: null }],
+};
+
+const KEY_EXAMPLE: ApiKeyRecord = {
+  lookup: 'q4z7m2k9x3ab',
+  prefix: 'sgp_q4z7m2k9x3ab',
+  partnerId: 'acme-fasteners',
+  scopes: ['documents:write', 'documents:read'],
+  label: 'EDI upload script',
+  createdAt: '2026-11-27T09:00:00.000000Z',
+  expiresAt: null,
+  revokedAt: null,
+  lastUsedAt: '2026-11-27T09:14:02.120000Z',
+  replacedBy: null,
+  state: 'active',
+};
+
+/** Registering OAuth2 clients and issuing partner API keys: admins only; every action audited. */
+@ApiTags('administration')
+@ApiBearerAuth()
+@Controller('admin')
+@Allow({ roles: ['admin'] })
+export class CredentialsAdminController {
+  constructor(
+    private readonly clients: OAuthClientService,
+    private readonly keys: ApiKeyService,
+  ) {}
+
+  @Get('oauth-clients')
+  @ApiOperation({ summary: 'OAuth2 clients, optionally of one partner' })
+  @ApiOkResponse({ content: { 'application/json': { example: [CLIENT_EXAMPLE] } } })
+  listClients(@Query('partnerId') partnerId?: string): Promise<OAuthClientRecord[]> {
+    return this.clients.list({ partnerId });
+  }
+
+  @Post('oauth-clients')
+  @ApiOperation({
+    summary: 'Register an OAuth2 client for a partner (with scopes) or for a system client (ERP, MES, WMS)',
+    description: 'The answer holds the client secret: it is shown once and cannot be read back.',
+  })
+  @ApiCreatedResponse({
+    content: {
+      'application/json': { example: { client: CLIENT_EXAMPLE, clientSecret: 'sgcs_…(shown once)' } },
+    },
+  })
+  register(
+    @Body(new ZodBody(newClient)) input: z.output<typeof newClient>,
+    @CurrentPrincipal() actor: Principal,
+  ) {
+    return 'partnerId' in input
+      ? this.clients.registerForPartner(input, actor)
+      : this.clients.registerForSystem(input, actor);
+  }
+
+  @Post('oauth-clients/:clientId/secrets')
+  @ApiOperation({
+    summary:
+      'Rotate a client secret: a new secret now, the old ones valid for overlapSeconds (default a day)',
+  })
+  @ApiCreatedResponse({
+    content: {
+      'application/json': { example: { client: CLIENT_EXAMPLE, clientSecret: 'sgcs_…(shown once)' } },
+    },
+  })
+  @ApiNotFoundResponse({ description: 'No active client with this id' })
+  rotateSecret(
+    @Param('clientId') clientId: string,
+    @Body(new ZodBody(rotation)) input: z.output<typeof rotation>,
+    @CurrentPrincipal() actor: Principal,
+  ) {
+    return this.clients.rotateSecret(clientId, input.overlapSeconds, actor);
+  }
+
+  @Delete('oauth-clients/:clientId')
+  @ApiOperation({
+    summary: 'Revoke a client: no new tokens at once; its tokens stop within CREDENTIAL_CACHE_SECONDS',
+  })
+  @ApiOkResponse({
+    content: {
+      'application/json': { example: { ...CLIENT_EXAMPLE, revokedAt: '2026-11-27T10:00:00.000000Z' } },
+    },
+  })
+  revokeClient(@Param('clientId') clientId: string, @CurrentPrincipal() actor: Principal) {
+    return this.clients.revoke(clientId, actor);
+  }
+
+  @Get('partners/:partnerId/api-keys')
+  @ApiOperation({ summary: 'A partner’s API keys (never their secrets), newest first, with last use' })
+  @ApiOkResponse({ content: { 'application/json': { example: [KEY_EXAMPLE] } } })
+  listKeys(@Param('partnerId') partnerId: string): Promise<ApiKeyRecord[]> {
+    return this.keys.list(partnerId);
+  }
+
+  @Post('partners/:partnerId/api-keys')
+  @ApiOperation({
+    summary: 'Issue an API key for a partner',
+    description: 'The answer holds the key: it is shown once and cannot be read back.',
+  })
+  @ApiCreatedResponse({
+    content: {
+      'application/json': { example: { token: 'sgp_q4z7m2k9x3ab_…(shown once)', key: KEY_EXAMPLE } },
+    },
+  })
+  async createKey(
+    @Param('partnerId') partnerId: string,
+    @Body(new ZodBody(newKey)) input: z.output<typeof newKey>,
+    @CurrentPrincipal() actor: Principal,
+  ) {
+    const created = await this.keys.create(partnerId, input, actor);
+    return { token: created.token, key: created.key };
+  }
+
+  @Post('partners/:partnerId/api-keys/:lookup/rotate')
+  @ApiOperation({
+    summary: 'Rotate an API key: a new key now, the old one valid for overlapSeconds (default a day)',
+  })
+  @ApiCreatedResponse({
+    content: { 'application/json': { example: { token: 'sgp_m8w2…(shown once)', key: KEY_EXAMPLE } } },
+  })
+  async rotateKey(
+    @Param('partnerId') partnerId: string,
+    @Param('lookup') lookup: string,
+    @Body(new ZodBody(rotation)) input: z.output<typeof rotation>,
+    @CurrentPrincipal() actor: Principal,
+  ) {
+    const rotated = await this.keys.rotate(partnerId, lookup, input.overlapSeconds, actor);
+    return { token: rotated.token, key: rotated.key };
+  }
+
+  @Delete('partners/:partnerId/api-keys/:lookup')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Revoke an API key: refused at once here, on every process within CREDENTIAL_CACHE_SECONDS',
+  })
+  @ApiOkResponse({ content: { 'application/json': { example: { ...KEY_EXAMPLE, state: 'revoked' } } } })
+  revokeKey(
+    @Param('partnerId') partnerId: string,
+    @Param('lookup') lookup: string,
+    @CurrentPrincipal() actor: Principal,
+  ): Promise<ApiKeyRecord> {
+    return this.keys.revoke(partnerId, lookup, actor);
+  }
+}

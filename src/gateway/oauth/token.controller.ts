@@ -1,0 +1,209 @@
+import { Body, Controller, Get, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { GatewayConfig } from '../../config/config.js';
+import { InjectConfig } from '../../config/config.module.js';
+import { Public } from '../access-rules.js';
+import { RateLimiter } from '../rate-limit/rate-limiter.js';
+import { issuerOf, JwtAccessTokens } from './jwt-access-tokens.js';
+import { OAuthClientService } from './oauth-clients.service.js';
+
+/** RFC 6749 §5.2 error codes. */
+type OAuthError = 'invalid_request' | 'invalid_client' | 'invalid_scope' | 'unsupported_grant_type';
+
+interface TokenRequest {
+  grant_type?: unknown;
+  scope?: unknown;
+  client_id?: unknown;
+  client_secret?: unknown;
+}
+
+const TOKEN_EXAMPLE = {
+  access_token: 'eyJhbGciOiJFUzI1NiIsInR5cCI6ImF0K2p3dCIsImtpZCI6Ii4uLiJ9.eyJzY29wZSI6Im9yZGVycz…',
+  token_type: 'Bearer',
+  expires_in: 600,
+  scope: 'orders:read acknowledgments:write',
+};
+
+/**
+ * The OAuth2 token endpoint (RFC 6749 §4.4, client credentials) for partner and system clients. Its
+ * answers follow RFC 6749 (JSON, `error` codes, `Cache-Control: no-store`) rather than problem+json,
+ * because OAuth client libraries read exactly that shape.
+ */
+@ApiTags('oauth')
+@Controller()
+export class TokenController {
+  constructor(
+    private readonly clients: OAuthClientService,
+    private readonly tokens: JwtAccessTokens,
+    private readonly limiter: RateLimiter,
+    @InjectConfig() private readonly config: GatewayConfig,
+  ) {}
+
+  @Post('oauth/token')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Exchange client credentials for a short-lived access token (OAuth2 client credentials)',
+    description:
+      'Authenticate with HTTP Basic (client id and secret) or with `client_id` and `client_secret` in the form. ' +
+      'The token is a signed JWT (ES256) valid for ACCESS_TOKEN_TTL_SECONDS (at most 15 minutes); send it as ' +
+      '`Authorization: Bearer <token>`. `scope` narrows the token to some of the client’s scopes.',
+  })
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['grant_type'],
+      properties: {
+        grant_type: { type: 'string', enum: ['client_credentials'] },
+        scope: { type: 'string', description: 'Space-separated scopes, a subset of the client’s' },
+        client_id: { type: 'string', description: 'When not sent with HTTP Basic' },
+        client_secret: { type: 'string', description: 'When not sent with HTTP Basic' },
+      },
+      example: { grant_type: 'client_credentials', scope: 'orders:read' },
+    },
+  })
+  @ApiOkResponse({
+    description: 'An access token',
+    content: { 'application/json': { example: TOKEN_EXAMPLE } },
+  })
+  @ApiBadRequestResponse({
+    description: 'RFC 6749 error',
+    content: {
+      'application/json': { example: { error: 'invalid_scope', error_description: 'not granted: …' } },
+    },
+  })
+  @ApiUnauthorizedResponse({
+    description: 'Unknown client, wrong or expired secret, or a revoked client',
+    content: { 'application/json': { example: { error: 'invalid_client' } } },
+  })
+  async token(@Req() request: Request, @Body() body: TokenRequest, @Res() response: Response): Promise<void> {
+    response.setHeader('Cache-Control', 'no-store');
+    response.setHeader('Pragma', 'no-cache');
+    const fail = (status: number, error: OAuthError, description?: string): void => {
+      if (error === 'invalid_client')
+        response.setHeader('WWW-Authenticate', 'Basic realm="supplier-gateway"');
+      response.status(status).json(description ? { error, error_description: description } : { error });
+    };
+
+    const credentials = clientCredentials(request.header('authorization'), body);
+    if ('error' in credentials) return fail(400, 'invalid_request', credentials.error);
+    if (body?.grant_type !== 'client_credentials')
+      return fail(400, 'unsupported_grant_type', 'only grant_type=client_credentials is supported');
+
+    // Guessing secrets is limited per client id, the one thing the caller cannot vary freely for a target.
+    const verdict = await this.limiter.consume([
+      { key: `oauth-client:${credentials.clientId}`, ...this.defaults() },
+    ]);
+    if (!verdict.allowed) {
+      response.setHeader('Retry-After', String(verdict.retryAfterSeconds));
+      response
+        .status(429)
+        .json({ error: 'slow_down', error_description: 'too many token requests for this client' });
+      return;
+    }
+
+    const grant = await this.clients.authenticateClient(credentials.clientId, credentials.secret);
+    if (!grant) return fail(401, 'invalid_client');
+
+    let scopes = grant.scopes;
+    if (body.scope !== undefined) {
+      if (typeof body.scope !== 'string') return fail(400, 'invalid_request', 'scope must be a string');
+      const requested = body.scope.split(' ').filter(Boolean);
+      const refused = requested.filter((s) => !grant.scopes.includes(s));
+      if (refused.length > 0)
+        return fail(400, 'invalid_scope', `not granted to this client: ${refused.join(' ')}`);
+      scopes = requested;
+    }
+    const signed = await this.tokens.sign({ ...grant, scopes });
+    response.status(200).json({
+      access_token: signed.token,
+      token_type: 'Bearer',
+      expires_in: signed.expiresIn,
+      scope: scopes.join(' '),
+    });
+  }
+
+  @Get('oauth/jwks.json')
+  @Public()
+  @Header('Cache-Control', 'public, max-age=300')
+  @ApiOperation({ summary: 'The public key that verifies access tokens (JWK set)' })
+  @ApiOkResponse({
+    content: {
+      'application/json': {
+        example: { keys: [{ kty: 'EC', crv: 'P-256', x: '…', y: '…', kid: '…', alg: 'ES256', use: 'sig' }] },
+      },
+    },
+  })
+  jwks(): Promise<{ keys: Record<string, unknown>[] }> {
+    return this.tokens.jwks();
+  }
+
+  @Get('.well-known/oauth-authorization-server')
+  @Public()
+  @ApiOperation({ summary: 'Authorization server metadata (RFC 8414)' })
+  @ApiOkResponse({
+    content: {
+      'application/json': {
+        example: {
+          issuer: 'https://gateway.example.com',
+          token_endpoint: 'https://gateway.example.com/oauth/token',
+          jwks_uri: 'https://gateway.example.com/oauth/jwks.json',
+          grant_types_supported: ['client_credentials'],
+          token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+        },
+      },
+    },
+  })
+  metadata(): Record<string, unknown> {
+    const base = (this.config.PUBLIC_URL ?? '').replace(/\/$/, '');
+    return {
+      issuer: issuerOf(this.config),
+      token_endpoint: `${base}/oauth/token`,
+      jwks_uri: `${base}/oauth/jwks.json`,
+      grant_types_supported: ['client_credentials'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      token_endpoint_auth_signing_alg_values_supported: ['ES256'],
+    };
+  }
+
+  private defaults(): { ratePerSecond: number; burst: number } {
+    return { ratePerSecond: this.config.RATE_LIMIT_REQUESTS_PER_SECOND, burst: this.config.RATE_LIMIT_BURST };
+  }
+}
+
+/** Client id and secret from HTTP Basic (RFC 6749 §2.3.1, form-encoded parts) or the body, never both. */
+function clientCredentials(
+  authorization: string | undefined,
+  body: TokenRequest | undefined,
+): { clientId: string; secret: string } | { error: string } {
+  const inBody = body?.client_id !== undefined || body?.client_secret !== undefined;
+  const basic = authorization ? /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization) : null;
+  if (basic && inBody)
+    return { error: 'send the client credentials one way: HTTP Basic or the body, not both' };
+  if (basic) {
+    const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) return { error: 'malformed HTTP Basic credentials' };
+    try {
+      return {
+        clientId: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' ')),
+        secret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' ')),
+      };
+    } catch {
+      return { error: 'malformed HTTP Basic credentials' };
+    }
+  }
+  if (typeof body?.client_id === 'string' && typeof body.client_secret === 'string')
+    return { clientId: body.client_id, secret: body.client_secret };
+  return { error: 'client authentication is required (HTTP Basic or client_id and client_secret)' };
+}
