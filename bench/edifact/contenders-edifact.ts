@@ -156,6 +156,54 @@ function offsetsOnly(path: string): ContenderResult {
   return { values, checksum: null };
 }
 
+/**
+ * Full translation of the DESADV messages to ship-notice events: directory check, map, catalogue
+ * validation, as the translation job runs it. The checksum covers every despatched item's quantity in
+ * order, so run.ts can check it against the QTY+12 segments of the file; `values` counts the events.
+ */
+async function translateDesadv(path: string): Promise<ContenderResult> {
+  const { EdifactTranslator } = await import('../../src/translation/edifact-translator.js');
+  const { EdifactMapRegistry } = await import('../../src/translation/edifact-map-registry.js');
+  const partner = {
+    id: 'bench-partner',
+    crossReferences: { parts: [], units: {}, locations: [] },
+    maps: undefined,
+  } as unknown as Parameters<InstanceType<typeof EdifactTranslator>['translate']>[0]['partner'];
+  const result = new EdifactTranslator(new EdifactMapRegistry()).translate({
+    bytes: readFileSync(path),
+    partner,
+    receivedAt: new Date('2024-01-31T12:30:00Z'),
+    only: (type) => type === 'DESADV',
+  });
+  const sum = new Checksum();
+  let events = 0;
+  for (const m of result.messages) {
+    if (!m.event) throw new Error(`DESADV ${m.reference} ${m.outcome}: ${m.problems.join('; ')}`);
+    events++;
+    const payload = m.event.payload as {
+      orders: { packs: { items: { quantity: { value: string } }[] }[] }[];
+    };
+    for (const order of payload.orders)
+      for (const pack of order.packs) for (const item of pack.items) sum.add(item.quantity.value);
+  }
+  return { values: events, checksum: sum.hash };
+}
+
+/** The same figures from the raw text: QTY+12 of every DESADV, in order (what translate-desadv must find). */
+export function expectedDesadv(text: string): { messages: number; checksum: number } {
+  const sum = new Checksum();
+  let messages = 0;
+  let inDesadv = false;
+  for (let segment of text.split(/(?<!\?)'/)) {
+    segment = segment.replace(/^[\r\n]+/, '');
+    if (segment.startsWith('UNH+')) {
+      inDesadv = segment.split('+')[2]!.startsWith('DESADV:');
+      if (inDesadv) messages++;
+    } else if (inDesadv && segment.startsWith('QTY+12:')) sum.add(segment.slice(7).split(':')[0]!);
+  }
+  return { messages, checksum: sum.hash };
+}
+
 export const CONTENDERS: Record<string, (path: string) => ContenderResult | Promise<ContenderResult>> = {
   'tokenize-all': tokenizeAll,
   validate: validateOnly,
@@ -163,6 +211,7 @@ export const CONTENDERS: Record<string, (path: string) => ContenderResult | Prom
   'edifact-reader': edifactReader,
   'naive-split': naiveSplit,
   ceiling: offsetsOnly,
+  'translate-desadv': translateDesadv,
 };
 
 async function main(): Promise<void> {

@@ -83,8 +83,10 @@ export function generateEdifact(path: string, options: GenerateOptions): void {
     const lines = 5 + int(30);
     for (let line = 1; line <= lines; line++) {
       segments.push(`CPS+${line + 1}+1`, `PAC+${1 + int(9)}++PK`, `LIN+${line}++${num(13)}:SRV`);
-      segments.push(`PIA+1+${str(6, 14)}:SA`, `QTY+12:${num(4)}`, `RFF+ON:PO${num(7)}:${line}`);
+      segments.push(`PIA+1+${str(6, 14)}:SA`, `QTY+12:${num(4)}`);
+      // FTX belongs before the line's RFF group (D.96A DESADV SG15).
       if (int(8) === 0) segments.push(`FTX+AAI+++${name()}`);
+      segments.push(`RFF+ON:PO${num(7)}:${line}`);
     }
     let count = segments.length + 1;
     let untRef = ref;

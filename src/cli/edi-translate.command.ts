@@ -1,27 +1,30 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { detectEdiStandard } from '../edi/core/detect.js';
 import { loadPartnerProfiles } from '../partners/partner-loader.js';
 import type { PartnerProfile } from '../partners/partner-profile.schema.js';
 import { X12MapRegistry } from '../translation/x12-map-registry.js';
 import { X12Translator, type X12Translation } from '../translation/x12-translator.js';
 import { CliFailure, cliConfig, print } from './cli-context.js';
 import { EDI_EXIT } from './edi.command.js';
+import { translateEdifactFile } from './edi-translate-edifact.js';
 
 /**
- * `gateway edi translate FILE [--partner ID]`: an X12 file to the canonical events its sets become
- * (offline: no database). The partner (its cross-references and map overrides) is `--partner`, or
- * the profile in PARTNERS_DIR whose X12 identity sent the first interchange. Exit codes as `inspect`:
- * 0 every set became an event, 1 some did, 2 none did, 3 the file or the maps could not be read.
+ * `gateway edi translate FILE [--partner ID]`: an X12 or EDIFACT file (detected from its first
+ * segment) to the canonical events its sets or messages become (offline: no database). The partner
+ * (its cross-references and map overrides) is `--partner`, or the profile in PARTNERS_DIR whose
+ * identity sent the first interchange. Exit codes as `inspect`: 0 every set or message became an
+ * event, 1 some did, 2 none did, 3 the file or the maps could not be read.
  */
 export function registerEdiTranslateCommand(program: Command): void {
   const edi = program.commands.find((c) => c.name() === 'edi') ?? program.command('edi');
   edi
     .command('translate')
-    .description('print the canonical events an X12 file translates to (and why a set did not)')
-    .argument('<file>', 'X12 file')
+    .description('print the canonical events an X12 or EDIFACT file translates to (and why a set did not)')
+    .argument('<file>', 'X12 or EDIFACT file')
     .option(
       '--partner <id>',
-      'partner profile to translate with (default: the one the ISA sender belongs to)',
+      'partner profile to translate with (default: the one the ISA / UNB sender belongs to)',
     )
     .action(async (file: string, options: { partner?: string }) => {
       let bytes: Buffer;
@@ -29,12 +32,6 @@ export function registerEdiTranslateCommand(program: Command): void {
         bytes = await readFile(file);
       } catch (error) {
         throw new CliFailure(`cannot read ${file}: ${(error as Error).message}`, EDI_EXIT.failure);
-      }
-      let maps: X12MapRegistry;
-      try {
-        maps = new X12MapRegistry();
-      } catch (error) {
-        throw new CliFailure((error as Error).message, EDI_EXIT.failure);
       }
       const profiles = loadPartnerProfiles(cliConfig().PARTNERS_DIR).profiles;
       let partner: PartnerProfile | undefined;
@@ -45,6 +42,16 @@ export function registerEdiTranslateCommand(program: Command): void {
             `no partner ${options.partner} in ${cliConfig().PARTNERS_DIR}`,
             EDI_EXIT.failure,
           );
+      }
+      if (detectEdiStandard(bytes.subarray(0, 64)).standard === 'edifact') {
+        translateEdifactFile(file, bytes, partner, profiles);
+        return;
+      }
+      let maps: X12MapRegistry;
+      try {
+        maps = new X12MapRegistry();
+      } catch (error) {
+        throw new CliFailure((error as Error).message, EDI_EXIT.failure);
       }
       const translator = new X12Translator(maps);
       let result: X12Translation = translator.translate({ bytes, partner, receivedAt: new Date() });

@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, readFile as readWholeFile } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { detectEdiStandard } from '../edi/core/detect.js';
+import { readEdifactWithDirectories } from '../edi/edifact/directories/index.js';
 import {
   buildContrl,
   readEdifactStream,
@@ -53,8 +54,9 @@ export function registerEdiCommands(program: Command): void {
     .command('inspect')
     .description('print the envelope tree, transaction sets and every finding as JSON')
     .argument('<file>', 'X12 or EDIFACT file (detected from its first segment)')
-    .action(async (file: string) => {
-      const read = await readFile(file);
+    .option('--directories', 'EDIFACT: also check messages against their directory, as the intake does')
+    .action(async (file: string, options: { directories?: boolean }) => {
+      const read = await readFile(file, options.directories === true);
       if (read.standard === 'edifact') {
         const outcome = edifactOutcome(read.result);
         print({ file, standard: 'edifact', outcome, ...describeEdifact(read.result) });
@@ -80,34 +82,40 @@ export function registerEdiCommands(program: Command): void {
       parseControlNumber,
       1,
     )
-    .action(async (file: string, options: { type: '997' | '999'; controlNumber: number }) => {
-      const read = await readFile(file);
-      if (read.standard === 'edifact') {
-        ackEdifact(read.result, options.controlNumber);
-        return;
-      }
-      const result = read.result;
-      const next: Record<X12ControlNumberKind, number> = {
-        interchange: options.controlNumber,
-        group: options.controlNumber,
-        set: options.controlNumber,
-      };
-      const now = new Date();
-      for (const interchange of result.interchanges) {
-        const ack = buildX12Acknowledgment(interchange, {
-          type: options.type,
-          nextControlNumber: (kind) => next[kind]++,
-          now,
-        });
-        if (ack.kind === 'ack') print(ack.text);
-        else note(`interchange ${interchange.controlNumber}: no acknowledgment (${ack.reason})`);
-      }
-      // Junk and unreadable ISAs belong to no interchange, so no TA1 can answer them (X12.5 §3.4).
-      for (const issue of result.streamIssues.filter(isError)) {
-        note(`cannot be acknowledged: ${issue.message} (TA105 ${issue.code ?? '-'}, byte ${issue.offset})`);
-      }
-      finish(outcomeOf(result), result);
-    });
+    .option('--directories', 'EDIFACT: also check messages against their directory, as the intake does')
+    .action(
+      async (
+        file: string,
+        options: { type: '997' | '999'; controlNumber: number; directories?: boolean },
+      ) => {
+        const read = await readFile(file, options.directories === true);
+        if (read.standard === 'edifact') {
+          ackEdifact(read.result, options.controlNumber);
+          return;
+        }
+        const result = read.result;
+        const next: Record<X12ControlNumberKind, number> = {
+          interchange: options.controlNumber,
+          group: options.controlNumber,
+          set: options.controlNumber,
+        };
+        const now = new Date();
+        for (const interchange of result.interchanges) {
+          const ack = buildX12Acknowledgment(interchange, {
+            type: options.type,
+            nextControlNumber: (kind) => next[kind]++,
+            now,
+          });
+          if (ack.kind === 'ack') print(ack.text);
+          else note(`interchange ${interchange.controlNumber}: no acknowledgment (${ack.reason})`);
+        }
+        // Junk and unreadable ISAs belong to no interchange, so no TA1 can answer them (X12.5 §3.4).
+        for (const issue of result.streamIssues.filter(isError)) {
+          note(`cannot be acknowledged: ${issue.message} (TA105 ${issue.code ?? '-'}, byte ${issue.offset})`);
+        }
+        finish(outcomeOf(result), result);
+      },
+    );
 }
 
 /** Commander's usage errors (unknown option, missing file, bad --type) are the tool failing: 3. */
@@ -126,7 +134,7 @@ function parseControlNumber(value: string): number {
   return n;
 }
 
-async function readFile(file: string): Promise<Read> {
+async function readFile(file: string, directories = false): Promise<Read> {
   try {
     const head = Buffer.alloc(64);
     const handle = await open(file, 'r');
@@ -138,6 +146,9 @@ async function readFile(file: string): Promise<Read> {
     }
     // Only a file that starts like EDIFACT is read as EDIFACT; anything else keeps the X12 reader's answer.
     if (detectEdiStandard(head.subarray(0, bytes)).standard === 'edifact') {
+      // --directories: the message directories too (their findings in the tree and the CONTRL).
+      if (directories)
+        return { standard: 'edifact', result: readEdifactWithDirectories(await readWholeFile(file)) };
       return { standard: 'edifact', result: await readEdifactStream(createReadStream(file)) };
     }
     return {

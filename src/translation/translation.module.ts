@@ -5,6 +5,10 @@ import { JobsModule } from '../platform/jobs/jobs.module.js';
 import { EdifactIntakeJob, EdifactIntakeJobHandler } from './edifact-intake.job.js';
 import { EdifactIntakeService } from './edifact-intake.service.js';
 import { EdifactReferencesRepository } from './edifact-references.repository.js';
+import { EdifactMapRegistry } from './edifact-map-registry.js';
+import { EdifactOutboundService } from './edifact-outbound.service.js';
+import { EdifactTranslationJob, EdifactTranslationJobHandler } from './edifact-translation.job.js';
+import { EdifactTranslationService } from './edifact-translation.service.js';
 import { X12ControlNumbersRepository } from './x12-control-numbers.repository.js';
 import { X12IntakeJob, X12IntakeJobHandler } from './x12-intake.job.js';
 import { X12IntakeService } from './x12-intake.service.js';
@@ -26,10 +30,21 @@ const mapRegistryProvider = {
   },
 };
 
+/** The EDIFACT maps, compiled at boot with every partner's overrides: a broken map stops the start. */
+const edifactMapRegistryProvider = {
+  provide: EdifactMapRegistry,
+  inject: [PartnerRegistry],
+  useFactory: (partners: PartnerRegistry) => {
+    const maps = new EdifactMapRegistry();
+    for (const profile of partners.all()) maps.checkPartner(profile);
+    return maps;
+  },
+};
+
 /** Translation of archived receipts; for now the X12 and EDIFACT intakes (envelopes, sender binding, duplicates, acks). */
 @Module({
   imports: [
-    JobsModule.forFeature([X12IntakeJob, EdifactIntakeJob, X12TranslationJob]),
+    JobsModule.forFeature([X12IntakeJob, EdifactIntakeJob, X12TranslationJob, EdifactTranslationJob]),
     PartnersModule,
     ExceptionsModule,
   ],
@@ -45,6 +60,10 @@ const mapRegistryProvider = {
     X12TranslationService,
     X12TranslationJobHandler,
     X12OutboundService,
+    edifactMapRegistryProvider,
+    EdifactTranslationService,
+    EdifactTranslationJobHandler,
+    EdifactOutboundService,
   ],
   exports: [
     X12IntakeService,
@@ -52,6 +71,8 @@ const mapRegistryProvider = {
     CanonicalEventStore,
     X12TranslationService,
     X12OutboundService,
+    EdifactTranslationService,
+    EdifactOutboundService,
   ],
 })
 export class TranslationModule {}

@@ -87,7 +87,18 @@ export type EdifactEnvelopeIssueKind =
   /** Intake: the UNB recipient is not us. */
   | 'unknown-recipient'
   /** Intake: the interchange reference was already received from this sender. */
-  | 'duplicate-interchange';
+  | 'duplicate-interchange'
+  /** Directory: a segment the message does not define, or not in this position (0085 15). */
+  | 'segment-not-in-message'
+  /** Directory: a segment defined in the message, but before the current position. */
+  | 'segment-out-of-sequence'
+  /** Directory: a mandatory segment or segment group did not occur. */
+  | 'segment-missing'
+  | 'segment-repeated-too-often'
+  | 'group-repeated-too-often'
+  /** Directory: a numeric value with a second, trailing or undeclared decimal sign. */
+  | 'invalid-decimal-notation'
+  | 'missing-digit-before-decimal-sign';
 
 export type EdifactIssueKind = EdifactEnvelopeIssueKind | EdifactTokenIssueKind;
 
@@ -112,6 +123,13 @@ export const EDIFACT_ISSUE_CODES: Readonly<Record<EdifactIssueKind, string | und
   'unknown-sender': '23',
   'unknown-recipient': '43',
   'duplicate-interchange': '26',
+  'segment-not-in-message': '15',
+  'segment-out-of-sequence': '15',
+  'segment-missing': '13',
+  'segment-repeated-too-often': '35',
+  'group-repeated-too-often': '36',
+  'invalid-decimal-notation': '19',
+  'missing-digit-before-decimal-sign': '38',
   'una-invalid': '20',
   'una-truncated': '13',
   'segment-too-long': '18',

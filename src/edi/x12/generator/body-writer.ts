@@ -1,10 +1,11 @@
-import type {
-  X12ElementTemplate,
-  X12Filter,
-  X12OutboundCondition,
-  X12OutboundMap,
-  X12OutboundNode,
-  X12PathRef,
+import {
+  COMPONENT_MARK,
+  type X12ElementTemplate,
+  type X12Filter,
+  type X12OutboundCondition,
+  type X12OutboundMap,
+  type X12OutboundNode,
+  type X12PathRef,
 } from '../maps/map.types.js';
 import { X12GenerationError } from './generation-error.js';
 
@@ -94,6 +95,9 @@ export function writeBody(
           v = t.endsWith('00') ? t.slice(0, 4) : t;
           break;
         }
+        case 'tsstamp':
+          v = utc(scalar(v)).slice(0, 16).replace(/[-T:]/g, '');
+          break;
         case 'time':
           v = scalar(v).replaceAll(':', '').slice(0, 6);
           break;
@@ -119,6 +123,13 @@ export function writeBody(
 
   const element = (t: X12ElementTemplate, stack: readonly Frame[], where: string): string[] => {
     if (t.kind === 'literal') return [t.value];
+    if (t.kind === 'composite') {
+      const parts = t.components.map((c, k) => element(c, stack, `${where}.${k + 1}`)[0] ?? '');
+      // A composite whose placeholders are all empty is left out (its literal qualifier with it).
+      const filled = t.components.some((c, k) => c.kind !== 'literal' && parts[k] !== '');
+      const anyValue = t.components.some((c) => c.kind !== 'literal');
+      return [anyValue && !filled ? '' : parts.join(COMPONENT_MARK)];
+    }
     const value = apply(lookup(event, stack, t.ref), t.filters, where);
     if (t.kind === 'value') return [value];
     return value === '' ? [] : [t.qualifier, value];
@@ -144,7 +155,10 @@ export function writeBody(
         let filled = 0;
         node.elements.forEach((t, i) => {
           const got = element(t, stack, `${node.id}${String(i + 1).padStart(2, '0')}`);
-          if (t.kind !== 'literal') {
+          if (
+            t.kind !== 'literal' &&
+            !(t.kind === 'composite' && t.components.every((c) => c.kind === 'literal'))
+          ) {
             placeholders++;
             if (got.some((g) => g !== '')) filled++;
           }

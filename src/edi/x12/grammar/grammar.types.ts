@@ -143,7 +143,8 @@ export interface X12SetGrammar {
   readonly setId: string;
   readonly name: string;
   readonly functionalId: string;
-  readonly version: '004010' | '005010';
+  /** `004010`, `005010`; an EDIFACT directory (`D96A`) for message structures compiled to this form. */
+  readonly version: string;
   /** The set body as a loop with no trigger. */
   readonly root: X12LoopNode;
   /** Every segment id used anywhere in the set. */

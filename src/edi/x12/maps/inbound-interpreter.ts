@@ -48,7 +48,9 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
 
 function x12Date(text: string): string | undefined {
   const t = text.trim();
-  if (/^[0-9]{8}$/.test(t)) return `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}`;
+  // CCYYMMDD; an EDIFACT CCYYMMDDHHMM[SS] (DTM 2379 203/204) gives its date.
+  if (/^[0-9]{8}(?:[0-9]{4}(?:[0-9]{2})?)?$/.test(t))
+    return `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}`;
   if (/^[0-9]{6}$/.test(t)) return `20${t.slice(0, 2)}-${t.slice(2, 4)}-${t.slice(4, 6)}`;
   return undefined;
 }
@@ -64,7 +66,7 @@ class Interpreter {
   private readonly hlLoops = new Map<number, X12LoopInstance>();
 
   constructor(
-    private readonly parsed: X12ParsedSet,
+    private readonly parsed: Pick<X12ParsedSet, 'body' | 'hierarchy'>,
     private readonly map: X12InboundMap,
     private readonly context: X12InboundContext,
   ) {
@@ -122,8 +124,8 @@ class Interpreter {
     if (rule.loop !== undefined) {
       for (const loop of loopInstances(parent.instances, rule.loop, this.map.collectionLoops))
         items.push({ scope: this.scope([loop]), below: [] });
-    } else {
-      const levels = rule.levels!;
+    } else if (rule.levels !== undefined) {
+      const levels = rule.levels;
       const stack = [...below].reverse();
       while (stack.length > 0) {
         const node = stack.pop()!;
@@ -248,6 +250,14 @@ class Interpreter {
         return c.part(value);
       case 'location':
         return c.location(value);
+      case 'timestamp': {
+        // EDIFACT DTM 2380 with 2379 102 / 203 / 204 as a date-time.
+        const m = /^([0-9]{8})(?:([0-9]{2})([0-9]{2})([0-9]{2})?)?$/.exec(value);
+        if (!m) throw new Error(`"${value}" is not CCYYMMDD[HHMM[SS]]`);
+        const date = x12Date(m[1]!)!;
+        // A date alone is the start of that day (2379 102 says no more).
+        return `${date}T${m[2] ?? '00'}:${m[3] ?? '00'}:${m[4] ?? '00'}${rule.zone}`;
+      }
       case 'sscc': {
         // MAN*GM carries the SSCC with or without its application identifier 00 (GS1 AI 00).
         const digits = value.length === 20 && value.startsWith('00') ? value.slice(2) : value;
@@ -278,7 +288,7 @@ export function sumDecimals(values: readonly string[]): string {
 
 /** Builds what the map says from one parsed set. Never throws for data; problems are returned. */
 export function interpretInbound(
-  parsed: X12ParsedSet,
+  parsed: Pick<X12ParsedSet, 'body' | 'hierarchy'>,
   map: X12InboundMap,
   context: X12InboundContext,
 ): X12InboundResult {

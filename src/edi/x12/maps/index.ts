@@ -5,6 +5,9 @@
  */
 export {
   applyOverride,
+  EDIFACT_MAP_LAYOUT,
+  X12_MAP_LAYOUT,
+  type MapFileLayout,
   compileMap,
   loadX12Maps,
   parseMapSource,

@@ -42,7 +42,8 @@ export class X12MapError extends Error {
 }
 
 export interface X12MapLoadContext {
-  readonly grammars: X12GrammarRegistry;
+  /** Finds the grammar of a set (X12) or message (EDIFACT: `find('ORDERS', 'D96A')`). */
+  readonly grammars: Pick<X12GrammarRegistry, 'find'>;
   /**
    * Whether `path` is a field of the event (`payload.lines.quantity.value`, arrays stepped through);
    * returns a problem text or undefined. Supplied by the caller that knows the event catalogue
@@ -51,7 +52,18 @@ export interface X12MapLoadContext {
   readonly checkField?: (event: string, path: string) => string | undefined;
 }
 
-const FILTERS = new Set(['date', 'time', 'tsdate', 'tstime', 'unit', 'part', 'location', 'count', 'decimal']);
+const FILTERS = new Set([
+  'date',
+  'time',
+  'tsdate',
+  'tstime',
+  'tsstamp',
+  'unit',
+  'part',
+  'location',
+  'count',
+  'decimal',
+]);
 
 class Problems {
   readonly list: string[] = [];
@@ -217,8 +229,11 @@ function compileInbound(
   ): X12CollectionRule => {
     const path = `${prefix}${key}`;
     checkField(context, source.event, path, where, problems);
-    if ((c.loop === undefined) === (c.level === undefined))
+    // Neither, with `implicit`: one item made of the enclosing scope (an EDIFACT DESADV's one order).
+    if (c.loop !== undefined && c.level !== undefined)
       problems.add(`${where}: a collection has either loop or level`);
+    if (c.loop === undefined && c.level === undefined && c.implicit !== true)
+      problems.add(`${where}: a collection has loop, level or implicit: true`);
     if (c.loop !== undefined) {
       if (!grammar.loops.has(c.loop))
         problems.add(`${where}: loop ${c.loop} is not in the ${grammar.setId} grammar`);
@@ -326,11 +341,30 @@ function compileOutbound(
     });
     return pair ? { kind: 'pair', qualifier: pair[1]!, ref, filters } : { kind: 'value', ref, filters };
   };
+  // An element given as a list is a composite (EDIFACT): its components, written with COMPONENT_MARK.
+  const element = (
+    t: string | readonly string[],
+    scope: readonly string[],
+    where: string,
+  ): X12ElementTemplate =>
+    typeof t === 'string'
+      ? template(t, scope, where)
+      : {
+          kind: 'composite',
+          components: t.map((c, k) => {
+            const inner = template(c, scope, `${where}.${k + 1}`);
+            if (inner.kind === 'pair')
+              problems.add(`${where}.${k + 1}: no qualifier pairs inside a composite`);
+            return inner;
+          }),
+        };
   const node = (n: X12OutboundNodeSource, scope: readonly string[], where: string): X12OutboundNode => {
     if (Array.isArray(n) || 'segment' in n) {
-      const row = (Array.isArray(n) ? n : (n as { segment: string[] }).segment) as readonly string[];
+      const row = (Array.isArray(n) ? n : (n as { segment: string[] }).segment) as readonly (
+        string | readonly string[]
+      )[];
       const when = Array.isArray(n) ? undefined : (n as { when?: string }).when;
-      const id = row[0]!;
+      const id = String(row[0]);
       if (!grammar.segmentIds.has(id))
         problems.add(`${where}: segment ${id} is not in the ${grammar.setId} grammar`);
       const whenList = when === undefined ? [] : parseCondition(when, `${where}.when`, problems);
@@ -338,7 +372,7 @@ function compileOutbound(
       return {
         kind: 'segment',
         id,
-        elements: row.slice(1).map((t, i) => template(t, scope, `${where}[${i + 1}]`)),
+        elements: row.slice(1).map((t, i) => element(t, scope, `${where}[${i + 1}]`)),
         when: whenList,
       };
     }
@@ -369,6 +403,24 @@ function compileOutbound(
   };
 }
 
+/** Where map files live under a maps folder: version folders, and `<set>.<direction>.<yaml|yml|json>` files. */
+export interface MapFileLayout {
+  readonly folder: RegExp;
+  /** Groups: 1 the set or message, 2 the direction, 3 the extension. */
+  readonly file: RegExp;
+}
+
+export const X12_MAP_LAYOUT: MapFileLayout = {
+  folder: /^[0-9]{6}$/,
+  file: /^([0-9]{3})\.(inbound|outbound)\.(yaml|yml|json)$/,
+};
+
+/** EDIFACT: `<dir>/D96A/ORDERS.inbound.yaml`. */
+export const EDIFACT_MAP_LAYOUT: MapFileLayout = {
+  folder: /^D[0-9]{2}[A-Z]$/,
+  file: /^([A-Z]{6})\.(inbound|outbound)\.(yaml|yml|json)$/,
+};
+
 /**
  * Map sources of a directory tree `<dir>/<version>/<set>.<direction>.yaml|json`, `extends` resolved.
  * Files with problems are left out and their problems pushed to `errors`; without it, they throw.
@@ -376,12 +428,13 @@ function compileOutbound(
 export function readMapSources(
   dir: string,
   collected?: string[],
+  layout: MapFileLayout = X12_MAP_LAYOUT,
 ): Map<string, { file: string; source: X12MapSource }> {
   const raw = new Map<string, { file: string; content: Record<string, unknown> }>();
   for (const version of readdirSync(dir, { withFileTypes: true })) {
-    if (!version.isDirectory() || !/^[0-9]{6}$/.test(version.name)) continue;
+    if (!version.isDirectory() || !layout.folder.test(version.name)) continue;
     for (const entry of readdirSync(join(dir, version.name)).sort()) {
-      const m = /^([0-9]{3})\.(inbound|outbound)\.(yaml|yml|json)$/.exec(entry);
+      const m = layout.file.exec(entry);
       if (!m) continue;
       const file = join(dir, version.name, entry);
       const text = readFileSync(file, 'utf8');
@@ -403,9 +456,9 @@ export function readMapSources(
       let merged = content;
       const base = content.extends;
       if (typeof base === 'string') {
-        const parent = raw.get(`${base}/${key.slice(7)}`);
-        if (!parent)
-          throw new X12MapError(file, [`extends ${base}, but ${base}/${key.slice(7)} does not exist`]);
+        const name = key.slice(key.indexOf('/') + 1);
+        const parent = raw.get(`${base}/${name}`);
+        if (!parent) throw new X12MapError(file, [`extends ${base}, but ${base}/${name} does not exist`]);
         if (typeof parent.content.extends === 'string')
           throw new X12MapError(file, [`extends ${base}, which extends another map itself`]);
         merged = mergeSources(parent.content, content);

@@ -15,6 +15,8 @@ export const VALUE_KINDS = [
   'part',
   'location',
   'sscc',
+  /** EDIFACT DTM C507 2380 in one value: CCYYMMDD, CCYYMMDDHHMM or CCYYMMDDHHMMSS (2379 102/203/204). */
+  'timestamp',
 ] as const;
 export type X12ValueKind = (typeof VALUE_KINDS)[number];
 
@@ -83,16 +85,17 @@ export const collectionSource: z.ZodType<X12CollectionSource> = z.lazy(() =>
   }),
 );
 
+// X12: set `850`, version `004010`; EDIFACT: message `ORDERS`, directory `D96A`.
 const header = {
-  set: z.string().regex(/^[0-9]{3}$/),
-  version: z.string().regex(/^[0-9]{6}$/),
+  set: z.string().regex(/^(?:[0-9]{3}|[A-Z]{6})$/),
+  version: z.string().regex(/^(?:[0-9]{6}|D[0-9]{2}[A-Z])$/),
   /** Canonical event name, `purchase-order.issued.v1`. */
   event: z.string().regex(/^[a-z-]+\.[a-z-]+\.v[0-9]+$/),
   description: z.string().optional(),
   /** Another version's map of the same set and direction to start from (`004010`). */
   extends: z
     .string()
-    .regex(/^[0-9]{6}$/)
+    .regex(/^(?:[0-9]{6}|D[0-9]{2}[A-Z])$/)
     .optional(),
 };
 
@@ -110,9 +113,12 @@ export type X12InboundMapSource = z.infer<typeof inboundMapSource>;
  * optionally guarded (`{ segment: [...], when: payload.billTo }`), or a group repeated for each item
  * of an array (`{ each: payload.lines, body: [...] }`), optionally as an 856 HL level (`hl: O`).
  */
+/** A segment row: the id, then elements; an element given as a list is a composite (EDIFACT). */
+export type X12SegmentRowSource = readonly (string | readonly string[])[];
+
 export type X12OutboundNodeSource =
-  | readonly string[]
-  | { readonly segment: readonly string[]; readonly when?: string | undefined }
+  | X12SegmentRowSource
+  | { readonly segment: X12SegmentRowSource; readonly when?: string | undefined }
   | {
       readonly each?: string | undefined;
       readonly hl?: string | undefined;
@@ -120,10 +126,12 @@ export type X12OutboundNodeSource =
       readonly body: readonly X12OutboundNodeSource[];
     };
 
+const segmentRow = z.array(z.union([z.string(), z.array(z.string()).min(1)])).min(1);
+
 export const outboundNodeSource: z.ZodType<X12OutboundNodeSource> = z.lazy(() =>
   z.union([
-    z.array(z.string()).min(1),
-    z.strictObject({ segment: z.array(z.string()).min(1), when: z.string().optional() }),
+    segmentRow,
+    z.strictObject({ segment: segmentRow, when: z.string().optional() }),
     z.strictObject({
       each: z.string().optional(),
       hl: z.string().optional(),

@@ -54,6 +54,8 @@ export type X12Filter =
   | 'time'
   | 'tsdate'
   | 'tstime'
+  /** A timestamp in UTC as CCYYMMDDHHMM (EDIFACT DTM 2379 203). */
+  | 'tsstamp'
   | 'unit'
   | 'part'
   | 'location'
@@ -81,8 +83,15 @@ export interface X12OutboundCondition {
   readonly value: string;
 }
 
+/**
+ * Joins the components of a composite template in a written row (EDIFACT): a control character no
+ * EDIFACT character set allows in data, split again by the EDIFACT writer, which escapes each component.
+ */
+export const COMPONENT_MARK = '\u001f';
+
 export type X12ElementTemplate =
   | { readonly kind: 'literal'; readonly value: string }
+  | { readonly kind: 'composite'; readonly components: readonly X12ElementTemplate[] }
   | { readonly kind: 'value'; readonly ref: X12PathRef; readonly filters: readonly X12Filter[] }
   /** `@VP:{supplierPartNumber}`: a qualifier/value pair, left out (and the rest shifted) when empty. */
   | {

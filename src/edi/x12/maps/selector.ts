@@ -14,6 +14,8 @@ import type { X12LoopInstance, X12ParsedSegment } from '../grammar/parsed-set.js
  */
 export interface X12Condition {
   readonly position: number;
+  /** `[01.1=ON]`: a component of a composite element (EDIFACT `RFF[01.1=ON].01.2`). */
+  readonly component?: number | undefined;
   readonly values: readonly string[];
 }
 
@@ -53,6 +55,16 @@ export const ENVELOPE_VALUES = [
   'GS08',
   'ST01',
   'ST02',
+  // EDIFACT: UNB S002 sender, S003 recipient, S004 date and time, 0020; UNG 0048; UNH 0062 and S009.
+  'UNB0004',
+  'UNB0010',
+  'UNB0017',
+  'UNB0019',
+  'UNB0020',
+  'UNG0048',
+  'UNH0062',
+  'UNH0065',
+  'UNH0054',
 ] as const;
 
 /** Where the id pairs of a line segment begin (X12 004010/005010 segment directory). */
@@ -80,9 +92,14 @@ function parseStep(text: string, whole: string): X12SegmentStep {
   if (!m) throw new X12SelectorError(`selector "${whole}": "${text}" is not SEG or SEG[01=VALUE]`);
   const conditions: X12Condition[] = [];
   for (const part of m[2] ? m[2].split(',') : []) {
-    const c = /^([0-9]{1,2})=(.+)$/.exec(part.trim());
-    if (!c) throw new X12SelectorError(`selector "${whole}": condition "${part}" is not NN=VALUE`);
-    conditions.push({ position: Number(c[1]), values: c[2]!.split('|') });
+    const c = /^([0-9]{1,2})(?:\.([0-9]{1,2}))?=(.+)$/.exec(part.trim());
+    if (!c)
+      throw new X12SelectorError(`selector "${whole}": condition "${part}" is not NN=VALUE or NN.C=VALUE`);
+    conditions.push({
+      position: Number(c[1]),
+      component: c[2] === undefined ? undefined : Number(c[2]),
+      values: c[3]!.split('|'),
+    });
   }
   return { segmentId: m[1]!, conditions };
 }
@@ -120,7 +137,8 @@ export function parseSelector(text: string): X12Selector {
       component: undefined,
     };
   }
-  const m = /^([^.]+)\.([0-9]{1,2})(?:\.([0-9]{1,2}))?$/.exec(last);
+  // The step may hold component conditions with dots (`DTM[01.1=137]`).
+  const m = /^((?:[^.[]|\[[^\]]*\])+)\.([0-9]{1,2})(?:\.([0-9]{1,2}))?$/.exec(last);
   if (!m) throw new X12SelectorError(`selector "${text}": expected SEG.NN, SEG.NN.C or SEG.id(QUALIFIER)`);
   const element = Number(m[2]);
   if (element < 1) throw new X12SelectorError(`selector "${text}": element positions start at 1`);
@@ -156,9 +174,11 @@ export interface X12Scope {
   readonly parent?: X12Scope | undefined;
 }
 
-function matches(segment: X12ParsedSegment, step: X12SegmentStep): boolean {
+function matches(segment: X12ParsedSegment, step: X12SegmentStep, separator: string): boolean {
   if (segment.segment.id !== step.segmentId) return false;
-  return step.conditions.every((c) => c.values.includes(segment.segment.elements[c.position] ?? ''));
+  return step.conditions.every((c) =>
+    c.values.includes(elementValue(segment, c.position, c.component, separator)),
+  );
 }
 
 function loopName(loopId: string): string {
@@ -192,6 +212,7 @@ function loopsOf(
   instances: readonly X12LoopInstance[],
   step: X12SegmentStep,
   exclude: ReadonlySet<string>,
+  separator: string,
 ): X12LoopInstance[] {
   const out: X12LoopInstance[] = [];
   const stack: X12LoopInstance[] = [...instances].reverse();
@@ -206,7 +227,7 @@ function loopsOf(
     }
     if (!instances.includes(loop) && loopName(loop.loopId) === step.segmentId) {
       const trigger = loop.items[0];
-      if (trigger?.kind === 'segment' && matches(trigger, step)) out.push(loop);
+      if (trigger?.kind === 'segment' && matches(trigger, step, separator)) out.push(loop);
     }
   }
   return out;
@@ -220,7 +241,15 @@ function elementValue(
 ): string {
   const value = segment.segment.elements[element] ?? '';
   if (component === undefined) return value;
-  return value.split(separator)[component - 1] ?? '';
+  // The n-th component without splitting the whole element (this runs for every segment in scope).
+  let start = 0;
+  for (let k = 1; k < component; k++) {
+    const at = value.indexOf(separator, start);
+    if (at < 0) return '';
+    start = at + separator.length;
+  }
+  const end = value.indexOf(separator, start);
+  return end < 0 ? value.slice(start) : value.slice(start, end);
 }
 
 function idValues(segment: X12ParsedSegment, qualifiers: readonly string[]): string[] {
@@ -247,10 +276,10 @@ export function selectAll(selector: X12Selector, scope: X12Scope): string[] {
     scope = scope.parent;
   }
   let instances: readonly X12LoopInstance[] = scope.instances;
-  for (const step of selector.loops) instances = loopsOf(instances, step, scope.exclude);
+  for (const step of selector.loops) instances = loopsOf(instances, step, scope.exclude, scope.component);
   const out: string[] = [];
   for (const seg of segmentsOf(instances, scope.exclude)) {
-    if (!matches(seg, selector.segment)) continue;
+    if (!matches(seg, selector.segment, scope.component)) continue;
     if (typeof selector.element === 'number') {
       const v = elementValue(seg, selector.element, selector.component, scope.component);
       if (v !== '') out.push(v);

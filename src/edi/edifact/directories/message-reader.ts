@@ -1,0 +1,250 @@
+import type {
+  EdifactIssue,
+  EdifactGroupResult,
+  EdifactInterchangeResult,
+  EdifactMessageResult,
+} from '../result.js';
+import { readEdifact, type EdifactReaderOptions } from '../reader.js';
+import { EDIFACT_ISSUE_CODES, type EdifactIssueKind } from '../codes.js';
+import type { EdifactEnvelopeHandler } from '../envelope-types.js';
+import type { EdifactValidationResult } from '../result.js';
+import {
+  COMPONENT_MARK,
+  X12ParsedSetBuilder,
+  X12SetWalker,
+  type X12LoopInstance,
+  type X12PlacementProblem,
+} from '../x12-shared.js';
+import { defaultEdifactDirectories, EdifactDirectoryRegistry } from './directories.js';
+import type { EdifactMessageStructure } from './directory-loader.js';
+import { checkSegmentElements } from './element-checks.js';
+
+/**
+ * A message as its directory read it: the segment-group tree a map interpreter walks. Segments are
+ * kept as the shared map layer reads them: `elements[0]` the tag, each element its first repetition's
+ * components joined by `COMPONENT_MARK` (so a released `:` in data stays data).
+ */
+export interface EdifactParsedMessage {
+  readonly type: string;
+  readonly reference: string;
+  readonly directory: string;
+  readonly subset: string;
+  readonly structure: EdifactMessageStructure;
+  readonly body: X12LoopInstance;
+  readonly hierarchy: undefined;
+  /** What `body` joins components with. */
+  readonly component: string;
+}
+
+export interface EdifactDirectoryReadOptions extends EdifactReaderOptions {
+  readonly directories?: EdifactDirectoryRegistry;
+  /** Receives each message read with a directory, at its UNT (read `message.status` after `end`). */
+  readonly onMessage?: (
+    parsed: EdifactParsedMessage,
+    message: EdifactMessageResult,
+    group: EdifactGroupResult | undefined,
+    interchange: EdifactInterchangeResult,
+  ) => void;
+  /** Messages whose type and directory have a structure but are not to be kept (the intake: none). */
+  readonly keep?: (type: string) => boolean;
+}
+
+const PLACEMENT: Record<X12PlacementProblem, EdifactIssueKind> = {
+  'segment-id-unrecognized': 'segment-not-in-message',
+  'segment-not-in-set': 'segment-not-in-message',
+  'segment-unexpected': 'segment-not-in-message',
+  'segment-out-of-sequence': 'segment-out-of-sequence',
+  'segment-over-max': 'segment-repeated-too-often',
+  'loop-over-max': 'group-repeated-too-often',
+};
+
+/** Walks one message against its structure; findings go to the message (UCS / UCD). */
+class MessageCheck {
+  private readonly walker: X12SetWalker;
+  private readonly tree: X12ParsedSetBuilder | undefined;
+  private position = 1;
+  private at = { offset: 0, segmentIndex: 0 };
+  private readonly issues: EdifactIssue[] = [];
+
+  constructor(
+    readonly structure: EdifactMessageStructure,
+    private readonly message: EdifactMessageResult,
+    private readonly ic: EdifactInterchangeResult,
+    private readonly group: EdifactGroupResult | undefined,
+    keep: boolean,
+  ) {
+    this.walker = new X12SetWalker(structure, (node) =>
+      this.add(
+        'segment-missing',
+        `mandatory ${node.kind === 'loop' ? `group ${node.code} (${node.trigger})` : `segment ${node.id}`} missing`,
+        {
+          segmentId: node.kind === 'loop' ? node.trigger : node.id,
+        },
+      ),
+    );
+    this.tree = keep ? new X12ParsedSetBuilder() : undefined;
+  }
+
+  segment(
+    id: string,
+    elements: readonly (readonly (readonly string[])[])[],
+    position: number,
+    at: { offset: number; segmentIndex: number },
+  ): void {
+    this.position = position;
+    this.at = at;
+    const node = this.walker.place(id);
+    const problem = this.walker.problem;
+    if (problem)
+      this.add(PLACEMENT[problem], `${id} ${problem.replace('set', 'message').replaceAll('-', ' ')}`, {
+        segmentId: id,
+      });
+    if (!node) return;
+    const def = this.structure.segments.get(id);
+    if (def)
+      for (const f of checkSegmentElements(def, elements, this.ic.delimiters.decimalMark))
+        this.add(
+          f.kind,
+          f.message,
+          {
+            segmentId: id,
+            elementPosition: f.elementPosition,
+            ...(f.componentPosition === undefined ? {} : { componentPosition: f.componentPosition }),
+            elementReference: f.elementReference,
+            ...(f.badValue === undefined ? {} : { badValue: f.badValue }),
+          },
+          'element',
+        );
+    if (this.tree) {
+      const flat = elements.map((e, i) => (i === 0 ? id : (e[0] ?? []).join(COMPONENT_MARK)));
+      this.tree.add(
+        this.walker.frames,
+        { id, elements: flat, offset: at.offset, segmentIndex: at.segmentIndex },
+        position,
+      );
+    }
+  }
+
+  /** At UNT: missing mandatory segments are reported at the UNT's position. */
+  finish(untPosition: number, at: { offset: number; segmentIndex: number }): EdifactIssue[] {
+    this.position = untPosition;
+    this.at = at;
+    this.walker.finish();
+    return this.issues;
+  }
+
+  parsed(): EdifactParsedMessage | undefined {
+    if (!this.tree) return undefined;
+    return {
+      type: this.message.type,
+      reference: this.message.reference,
+      directory: this.structure.directory,
+      subset: this.structure.subset,
+      structure: this.structure,
+      body: this.tree.body,
+      hierarchy: undefined,
+      component: COMPONENT_MARK,
+    };
+  }
+
+  private add(
+    kind: EdifactIssueKind,
+    message: string,
+    extra: Partial<EdifactIssue>,
+    level: 'segment' | 'element' = 'segment',
+  ): void {
+    if (this.issues.length >= 1000) return;
+    this.issues.push({
+      level,
+      severity: 'error',
+      kind,
+      codeList: '0085',
+      code: EDIFACT_ISSUE_CODES[kind],
+      message,
+      offset: this.at.offset,
+      segmentIndex: this.at.segmentIndex,
+      controlNumbers: {
+        interchange: this.ic.header.reference,
+        group: this.group?.reference,
+        set: this.message.reference,
+      },
+      segmentPosition: this.position,
+      ...extra,
+    });
+  }
+}
+
+/**
+ * Reads EDIFACT with the message directories on: every message whose UNH names a directory and type
+ * known here (`ORDERS:D:96A:UN:EAN008`) is checked segment by segment against its structure (EANCOM
+ * subset when UNH 0057 names one), its findings added to the message (UCS / UCD in the CONTRL) and the
+ * message rejected when any is an error. Messages of other types or directories are left to the syntax
+ * layer (`not-translated` further on). Never throws for input.
+ */
+export function readEdifactWithDirectories(
+  input: Uint8Array | string,
+  handler: EdifactEnvelopeHandler = {},
+  options: EdifactDirectoryReadOptions = {},
+): EdifactValidationResult {
+  const directories = options.directories ?? defaultEdifactDirectories();
+  let ic: EdifactInterchangeResult | undefined;
+  let check: MessageCheck | undefined;
+  let group: EdifactGroupResult | undefined;
+  const found: EdifactIssue[] = [];
+  const result = readEdifact(
+    input,
+    {
+      ...handler,
+      startInterchange: (i) => {
+        ic = i;
+        handler.startInterchange?.(i);
+      },
+      startGroup: (g, i) => {
+        group = g;
+        handler.startGroup?.(g, i);
+      },
+      endGroup: (g, i) => {
+        group = undefined;
+        handler.endGroup?.(g, i);
+      },
+      startMessage: (message, g) => {
+        check = undefined;
+        const structure = directories.find(
+          message.type,
+          EdifactDirectoryRegistry.directoryOf(message.version, message.release),
+          message.associationCode,
+        );
+        if (structure && ic && message.agency === 'UN')
+          check = new MessageCheck(structure, message, ic, g ?? group, options.keep?.(message.type) ?? true);
+        handler.startMessage?.(message, g);
+      },
+      segment: (view, context) => {
+        if (check && context.message && context.positionInMessage > 1) {
+          const id = view.id;
+          if (id !== 'UNT' && id !== 'UNH')
+            check.segment(id, view.toSegment().elements, context.positionInMessage, view);
+          else if (id === 'UNT') {
+            const issues = check.finish(context.positionInMessage, view);
+            const message = context.message;
+            for (const issue of issues) message.segmentIssues.push(issue);
+            found.push(...issues);
+          }
+        }
+        handler.segment?.(view, context);
+      },
+      endMessage: (message, g) => {
+        const current = check;
+        check = undefined;
+        if (current) {
+          if (message.segmentIssues.some((i) => i.severity === 'error')) message.status = 'rejected';
+          const parsed = current.parsed();
+          if (parsed && ic && options.onMessage) options.onMessage(parsed, message, g, ic);
+        }
+        handler.endMessage?.(message, g);
+      },
+    },
+    options,
+  );
+  result.issues.push(...found);
+  return result;
+}

@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataSource } from 'typeorm';
+import { parseEvent, SAMPLE_EVENTS } from '../../src/canonical/index.js';
+import { EdifactGenerationError } from '../../src/edi/edifact/generator/index.js';
+import { InterchangeArchive } from '../../src/interchanges/interchange-archive.service.js';
+import { CanonicalEventStore } from '../../src/translation/canonical-event.store.js';
+import { EdifactIntakeService } from '../../src/translation/edifact-intake.service.js';
+import { EdifactOutboundService } from '../../src/translation/edifact-outbound.service.js';
+import { EdifactTranslationService } from '../../src/translation/edifact-translation.service.js';
+import { startTestGateway } from '../support/gateway.js';
+import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
+
+const NORDIC = 'nordic-castings';
+const FIXTURES = new URL('../../src/translation/fixtures/edifact/', import.meta.url);
+const fixture = (name: string) => readFileSync(new URL(name, FIXTURES));
+const US = { id: '5790000000005', qualifier: '14' };
+
+describe('the EDIFACT translation job and the outbound generator on PostgreSQL', () => {
+  let db: TestDatabase;
+  let gateway: Awaited<ReturnType<typeof startTestGateway>>;
+  let archive: InterchangeArchive;
+  let intake: EdifactIntakeService;
+  let translation: EdifactTranslationService;
+  let store: CanonicalEventStore;
+  let outbound: EdifactOutboundService;
+  let dataSource: DataSource;
+
+  const receive = async (payload: Buffer) =>
+    (await archive.receive({ partnerId: NORDIC, channel: 'as2', payload })).id;
+  const counters = async () =>
+    Object.fromEntries(
+      (
+        await queryOnce<{ kind: string; next_value: string }>(
+          db.url,
+          `SELECT kind, next_value::text AS next_value FROM edifact_reference_counter WHERE partner_id = $1`,
+          [NORDIC],
+        )
+      ).map((r) => [r.kind, Number(r.next_value)]),
+    );
+
+  beforeAll(async () => {
+    db = await createTestDatabase('edifacttranslation');
+    gateway = await startTestGateway({ DATABASE_URL: db.url });
+    archive = gateway.app.get(InterchangeArchive);
+    intake = gateway.app.get(EdifactIntakeService);
+    translation = gateway.app.get(EdifactTranslationService);
+    store = gateway.app.get(CanonicalEventStore);
+    outbound = gateway.app.get(EdifactOutboundService);
+    dataSource = gateway.app.get(DataSource);
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await db?.drop();
+  });
+
+  it('stores the events of an accepted interchange once, after the intake enqueued the job', async () => {
+    const id = await receive(fixture('ORDRSP-D96A.edi'));
+    const checked = await intake.check(id);
+    expect(checked.status).toBe('processing');
+    const jobs = await queryOnce<{ job_key: string }>(
+      db.url,
+      `SELECT job_key FROM outbox WHERE job_key = $1`,
+      [`translation.edifact-translate:${id}`],
+    );
+    expect(jobs).toHaveLength(1);
+
+    // The worker may have run the job already: then this call returns its record (replayed).
+    const record = await translation.translate(id);
+    expect(record).toMatchObject({ interchangeId: id, status: 'accepted', errors: [] });
+    expect(record.events).toEqual([
+      { id: expect.any(String), type: 'purchase-order.acknowledged', stored: true },
+    ]);
+    expect((await archive.get(id)).status).toBe('processed');
+    expect(await translation.translate(id)).toMatchObject({ replayed: true, events: record.events });
+
+    const stored = await store.listByInterchange(dataSource, id);
+    expect(stored.map((e) => [e.type, e.document.number, e.document.revision])).toEqual([
+      ['purchase-order.acknowledged', 'NC-SO-7781', 'NC0001-1'],
+    ]);
+    expect(() => parseEvent(stored[0])).not.toThrow();
+    expect(await store.listByCorrelation(dataSource, 'po:4500012399')).toHaveLength(1);
+  });
+
+  it('answers directory errors in the CONTRL and turns only the sound message into an event', async () => {
+    const id = await receive(fixture('DESADV-D96A-invalid.edi'));
+    const checked = await intake.check(id);
+    const contrl = checked.interchanges[0]!.contrl!.text;
+    expect(contrl).toContain("UCM+1+DESADV:D:96A:UN+4'");
+    expect(contrl).toContain("UCS+4'UCD+39+1:2'");
+    expect(checked.interchanges[0]).toMatchObject({
+      outcome: 'partially-accepted',
+      acceptedMessages: ['2'],
+      rejectedMessages: ['1'],
+    });
+    const record = await translation.translate(id);
+    expect(record.messages.map((m) => [m.reference, m.outcome])).toEqual([['2', 'translated']]);
+    expect(await store.listByDocument(dataSource, 'DES-BAD')).toEqual([]);
+    expect((await store.listByDocument(dataSource, 'DES-OK')).map((e) => e.type)).toEqual([
+      'ship-notice.received',
+    ]);
+  });
+
+  it('writes outbound EDIFACT with references taken in the same transaction (no gaps)', async () => {
+    const issued = parseEvent({ ...SAMPLE_EVENTS['purchase-order.issued.v1'], partnerId: NORDIC });
+    const before = await counters();
+    const first = await dataSource.transaction((tx) => outbound.generate(tx, issued, { sender: US }));
+    // nordic-castings: UNOC syntax 3 with a UNA; UNB to its GLN; a test partner (UNB 0035 1).
+    expect(first.text.startsWith("UNA:+.? 'UNB+UNOC:3+5790000000005:14+7350000123457:14+")).toBe(true);
+    expect(first.interchangeReference).toBe(String(before.interchange ?? 1));
+    expect(first.text).toContain(`+${first.interchangeReference}++++++1'`);
+
+    // A rollback after generating gives the references back.
+    await expect(
+      dataSource.transaction(async (tx) => {
+        await outbound.generate(tx, issued, { sender: US });
+        throw new Error('the caller failed after generating');
+      }),
+    ).rejects.toThrow('the caller failed');
+    const second = await dataSource.transaction((tx) => outbound.generate(tx, issued, { sender: US }));
+    expect(Number(second.interchangeReference)).toBe(Number(first.interchangeReference) + 1);
+
+    // Service characters in values are released, never corrupting the output.
+    const quoted = { ...issued, document: { ...issued.document, number: "4500'01+2:3" } };
+    const third = await dataSource.transaction((tx) => outbound.generate(tx, quoted, { sender: US }));
+    expect(third.text).toContain("BGM+220+4500?'01?+2?:3+9'");
+
+    // A value the map cannot write is refused before any reference is taken.
+    const bad = {
+      ...issued,
+      payload: { ...issued.payload, orderType: 'unheard-of' },
+    } as unknown as typeof issued;
+    const mid = await counters();
+    await expect(dataSource.transaction((tx) => outbound.generate(tx, bad, { sender: US }))).rejects.toThrow(
+      EdifactGenerationError,
+    );
+    expect(await counters()).toEqual(mid);
+    const rows = await queryOnce<{ n: string }>(
+      db.url,
+      `SELECT count(*)::text AS n FROM edifact_outbound_document WHERE partner_id = $1`,
+      [NORDIC],
+    );
+    expect(rows[0]!.n).toBe('3');
+  });
+});
