@@ -134,9 +134,9 @@ crossReferences:
 
   it('keeps open channel settings next to enabled', () => {
     const dir = partnersDir({
-      'ch.yaml': minimalProfile('ch', 'channels:\n  sftp: { enabled: false, host: x }\n'),
+      'ch.yaml': minimalProfile('ch', 'channels:\n  portal: { enabled: false, host: x }\n'),
     });
-    expect(loadPartnerProfiles(dir).profiles[0]!.channels.sftp).toEqual({ enabled: false, host: 'x' });
+    expect(loadPartnerProfiles(dir).profiles[0]!.channels.portal).toEqual({ enabled: false, host: 'x' });
   });
 });
 

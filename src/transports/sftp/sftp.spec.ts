@@ -1,0 +1,158 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/config.js';
+import { MissingSecretError } from '../../platform/secrets/secret-files.js';
+import { loadMailboxHostKey } from './sftp-host-key.js';
+import { partnerProfileSchema } from '../../partners/partner-profile.schema.js';
+import {
+  hashMailboxPassword,
+  verifyMailboxPassword,
+  fingerprintOf,
+  sameFingerprint,
+} from './sftp-credentials.js';
+import { longName, resolveMailboxPath } from './mailbox-paths.js';
+import { isPlainName, isTemporaryName } from './sftp-names.js';
+
+const base = {
+  id: 'acme',
+  name: 'Acme',
+  status: 'test',
+  acknowledgments: { functional: 'none' },
+};
+const poll = {
+  host: 'sftp.acme.example',
+  username: 'gw',
+  hostKey: 'SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8',
+  passwordFile: '/run/secrets/pw',
+  inboundDir: '/out',
+  archiveDir: '/out/done',
+};
+const sftp = (settings: Record<string, unknown>) =>
+  partnerProfileSchema.safeParse({ ...base, channels: { sftp: { enabled: true, ...settings } } });
+const messages = (result: ReturnType<typeof sftp>) =>
+  result.success ? [] : result.error.issues.map((i) => i.message);
+
+describe('the channels.sftp profile schema', () => {
+  it('accepts polling settings and fills the defaults', () => {
+    const result = sftp({ poll });
+    expect(result.success).toBe(true);
+    expect(result.data!.channels.sftp!.poll).toMatchObject({
+      port: 22,
+      everySeconds: 60,
+      stableSizeSeconds: 0,
+      deleteAfterPickup: false,
+    });
+  });
+
+  it('is strict: a misspelt setting is reported', () => {
+    expect(messages(sftp({ poll: { ...poll, inboundDirectory: '/x' } })).join()).toMatch(/inboundDirectory/);
+    expect(sftp({ host: 'x' }).success).toBe(false);
+  });
+
+  it('wants exactly one credential file and exactly one of archiveDir or deleteAfterPickup', () => {
+    expect(messages(sftp({ poll: { ...poll, privateKeyFile: '/k' } }))).toContain(
+      'expected exactly one of passwordFile or privateKeyFile',
+    );
+    expect(messages(sftp({ poll: { ...poll, deleteAfterPickup: true } }))).toContain(
+      'expected archiveDir (move picked-up files there) or deleteAfterPickup: true, not both',
+    );
+  });
+
+  it('wants a pinned SHA256 host key and absolute folders', () => {
+    expect(messages(sftp({ poll: { ...poll, hostKey: 'MD5:aa:bb' } })).join()).toMatch(/SHA256 fingerprint/);
+    expect(messages(sftp({ poll: { ...poll, inboundDir: 'out' } })).join()).toMatch(/absolute path/);
+  });
+
+  it('wants a password hash or a key for an enabled mailbox', () => {
+    expect(messages(sftp({ mailbox: { enabled: true, username: 'acme' } }))).toContain(
+      'the mailbox is enabled, so a passwordHash or at least one authorized key is required',
+    );
+    expect(
+      sftp({ mailbox: { enabled: true, username: 'acme', authorizedKeys: ['ssh-ed25519 AAAAC3Nza acme'] } })
+        .success,
+    ).toBe(true);
+  });
+});
+
+describe('temporary and plain names', () => {
+  it('treats .part, .filepart, .tmp and dot files as incomplete', () => {
+    for (const name of ['a.edi.part', 'a.FILEPART', 'a.tmp', '.a.edi'])
+      expect(isTemporaryName(name)).toBe(true);
+    for (const name of ['a.edi', 'part', 'a.partial']) expect(isTemporaryName(name)).toBe(false);
+  });
+
+  it('refuses separators, control characters, . and ..', () => {
+    for (const name of ['a/b', 'a\\b', '..', '.', '', 'a\nb', 'x'.repeat(256)])
+      expect(isPlainName(name)).toBe(false);
+    expect(isPlainName('ORDERS 4711.edi')).toBe(true);
+  });
+});
+
+describe('paths inside the mailbox jail', () => {
+  it('resolves relative and absolute paths from /', () => {
+    expect(resolveMailboxPath('.')).toEqual({ ok: true, path: { kind: 'root' }, text: '/' });
+    expect(resolveMailboxPath('inbound/./a.edi')).toMatchObject({
+      ok: true,
+      path: { kind: 'file', folder: 'inbound', name: 'a.edi' },
+      text: '/inbound/a.edi',
+    });
+    expect(resolveMailboxPath('/outbound/../archive//')).toMatchObject({ ok: true, text: '/archive' });
+  });
+
+  it('refuses to climb above / and knows nothing outside the three folders', () => {
+    for (const path of ['..', '/..', '/inbound/../..', '../etc/passwd', '/archive/../../x'])
+      expect(resolveMailboxPath(path)).toEqual({ ok: false, reason: 'escape' });
+    for (const path of ['/etc', '/etc/passwd', '/inbound/a/b', '/home'])
+      expect(resolveMailboxPath(path)).toEqual({ ok: false, reason: 'missing' });
+  });
+
+  it('writes ls -l lines', () => {
+    expect(longName(0o100644, 'acme', 233, new Date('2026-11-27T13:43:00Z'), 'po.edi')).toBe(
+      '-rw-r--r--    1 acme     acme          233 Nov 27 13:43 po.edi',
+    );
+  });
+});
+
+describe('mailbox passwords and fingerprints', () => {
+  it('verifies an scrypt hash and refuses another password', async () => {
+    const hash = await hashMailboxPassword('s3cret');
+    expect(hash).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect(await verifyMailboxPassword('s3cret', hash)).toBe(true);
+    expect(await verifyMailboxPassword('s3cret ', hash)).toBe(false);
+    expect(await verifyMailboxPassword('s3cret', 'plain')).toBe(false);
+  });
+
+  it('prints fingerprints like ssh-keygen -lf and compares them without padding', () => {
+    const fp = fingerprintOf(Buffer.from('key'));
+    expect(fp).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+    expect(sameFingerprint(fp, `${fp}=`)).toBe(true);
+    expect(sameFingerprint(fp, fingerprintOf(Buffer.from('other')))).toBe(false);
+  });
+});
+
+describe('the mailbox host key', () => {
+  it('is generated once into DATA_DIR/secrets on a single process and reused', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-hostkey-'));
+    try {
+      const first = loadMailboxHostKey(loadConfig({ DATA_DIR: dir }));
+      expect(first.fingerprint).toMatch(/^SHA256:/);
+      expect(loadMailboxHostKey(loadConfig({ DATA_DIR: dir })).fingerprint).toBe(first.fingerprint);
+      expect(statSync(join(dir, 'secrets', 'sftp-host-key')).mode & 0o777).toBe(0o600);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is never generated per process when several processes must share it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-hostkey-'));
+    try {
+      expect(() =>
+        loadMailboxHostKey(loadConfig({ DATA_DIR: dir, REDIS_URL: 'redis://127.0.0.1:6379' })),
+      ).toThrow(MissingSecretError);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,347 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SftpClient from 'ssh2-sftp-client';
+import { Client } from 'ssh2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashMailboxPassword } from '../../src/transports/sftp/sftp-credentials.js';
+import { MailboxPlacement } from '../../src/transports/sftp/mailbox-placement.service.js';
+import { MailboxServer } from '../../src/transports/sftp/mailbox-server.service.js';
+import { startTestGateway } from '../support/gateway.js';
+import {
+  sftpBatch,
+  spawnSftp,
+  sshKeygen,
+  waitFor,
+  type SftpClientOptions,
+  type SshKey,
+} from '../support/openssh.js';
+import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
+
+const ACME = 'mailbox-acme';
+const NORDIC = 'mailbox-nordic';
+const NORDIC_PASSWORD = 'correct horse battery staple';
+
+const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+
+/** An 855 from ACMEFAST (ISA13 varies so each upload is its own interchange). */
+function x12(isa13: string): string {
+  const gs06 = String(Number(isa13) % 1000 || 1);
+  return (
+    `ISA*00*          *00*          *ZZ*ACMEFAST       *ZZ*BUYERCO        *261127*0800*U*00401*${isa13}*0*P*>~` +
+    `GS*PR*ACMEFAST*BUYERCO*20261127*0800*${gs06}*X*004010~` +
+    `ST*855*0001~BAK*00*AC*4500012345*20261127~SE*3*0001~GE*1*${gs06}~IEA*1*${isa13}~`
+  );
+}
+
+function profiles(dir: string, acmeKey: SshKey, nordicHash: string): void {
+  writeFileSync(
+    join(dir, `${ACME}.yaml`),
+    [
+      `id: ${ACME}`,
+      'name: Acme over the mailbox',
+      'status: test',
+      'identities:',
+      '  x12: [{ qualifier: ZZ, id: ACMEFAST }]',
+      '  gs: [ACMEFAST]',
+      'documents:',
+      '  inbound: [{ standard: x12, version: "004010", type: "855" }]',
+      'acknowledgments: { functional: 997 }',
+      'channels:',
+      '  sftp:',
+      '    enabled: true',
+      '    mailbox:',
+      '      enabled: true',
+      '      username: acme',
+      `      authorizedKeys: ['${acmeKey.publicKey}']`,
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, `${NORDIC}.yaml`),
+    [
+      `id: ${NORDIC}`,
+      'name: Nordic over the mailbox',
+      'status: test',
+      'acknowledgments: { functional: none }',
+      'channels:',
+      '  sftp:',
+      '    enabled: true',
+      '    mailbox:',
+      '      enabled: true',
+      '      username: nordic',
+      `      passwordHash: '${nordicHash}'`,
+      '',
+    ].join('\n'),
+  );
+}
+
+describe('the hosted SFTP mailbox, driven by OpenSSH sftp', () => {
+  let db: TestDatabase;
+  let work: string;
+  let gateway: Awaited<ReturnType<typeof startTestGateway>>;
+  let client: SftpClientOptions;
+  let port: number;
+  let hostKey: SshKey;
+
+  const archiveRows = (filename: string) =>
+    queryOnce<{ id: string; sha256: string; status: string; direction: string }>(
+      db.url,
+      `SELECT id::text AS id, sha256, status, direction FROM interchange
+        WHERE partner_id = $1 AND channel = 'sftp-mailbox' AND filename = $2 ORDER BY id`,
+      [ACME, filename],
+    );
+  const mailboxRow = async (folder: string, name: string) =>
+    (
+      await queryOnce<{ state: string; size_bytes: string }>(
+        db.url,
+        `SELECT state, size_bytes::text AS size_bytes FROM sftp_mailbox_file WHERE partner_id = $1 AND folder = $2 AND name = $3`,
+        [ACME, folder, name],
+      )
+    )[0];
+
+  beforeAll(async () => {
+    db = await createTestDatabase('sftpmailbox');
+    work = mkdtempSync(join(tmpdir(), 'sg-mailbox-'));
+    hostKey = sshKeygen(work, 'mailbox_host');
+    const acmeKey = sshKeygen(work, 'acme_client');
+    const partnersDir = join(work, 'partners');
+    (await import('node:fs')).mkdirSync(partnersDir);
+    profiles(partnersDir, acmeKey, await hashMailboxPassword(NORDIC_PASSWORD));
+    gateway = await startTestGateway({
+      DATABASE_URL: db.url,
+      PARTNERS_DIR: partnersDir,
+      SFTP_PORT: '0',
+      SFTP_HOST_KEY_FILE: hostKey.privateKeyFile,
+      LOG_LEVEL: 'error',
+    });
+    const server = gateway.app.get(MailboxServer);
+    port = server.port()!;
+    expect(server.fingerprint()).toBe(hostKey.fingerprint);
+    client = {
+      port,
+      user: 'acme',
+      identityFile: acmeKey.privateKeyFile,
+      hostPublicKey: hostKey.publicKey,
+      cwd: work,
+    };
+  }, 60_000);
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await db?.drop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('lists the jail with ls -l and archives a file only when renamed from .part', async () => {
+    const payload = x12('000000301');
+    writeFileSync(join(work, 'po.edi'), payload);
+    const first = await sftpBatch(client, ['ls -l /', 'put po.edi /inbound/po.edi.part', 'ls -l /inbound']);
+    expect(first.code, first.output).toBe(0);
+    expect(first.output).toMatch(/^d\S+\s+1 acme\s+acme\s+0 .* inbound$/m);
+    expect(first.output).toMatch(/outbound$/m);
+    expect(first.output).toMatch(
+      new RegExp(`^-rw-r--r--\\s+1 acme\\s+acme\\s+${payload.length} .* po\\.edi\\.part$`, 'm'),
+    );
+    expect(await archiveRows('po.edi.part')).toEqual([]);
+    expect(await archiveRows('po.edi')).toEqual([]);
+
+    const second = await sftpBatch(client, [
+      'rename /inbound/po.edi.part /inbound/po.edi',
+      'ls -l /inbound',
+      'ls -l /archive',
+    ]);
+    expect(second.code, second.output).toBe(0);
+    expect(second.output).not.toMatch(/^-.* po\.edi\.part$/m);
+    expect(second.output).toMatch(/^-r--r--r--.* po\.edi$/m);
+    const rows = await archiveRows('po.edi');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ sha256: sha256(payload), direction: 'inbound' });
+  });
+
+  it('keeps an upload cut off by a killed client as partial, archives nothing, and archives it once after reput', async () => {
+    const payload = Buffer.concat([Buffer.from('ISA*00*'), randomBytes(1_500_000)]);
+    writeFileSync(join(work, 'big.edi'), payload);
+    const writer = spawnSftp({ ...client, limitKbps: 1_600 }, ['put big.edi /inbound/big.edi']);
+    await new Promise((done) => setTimeout(done, 1_500));
+    writer.process.kill('SIGKILL');
+    await waitFor(async () => (await mailboxRow('inbound', 'big.edi'))?.state === 'partial', 10_000);
+    const partial = Number((await mailboxRow('inbound', 'big.edi'))!.size_bytes);
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(payload.length);
+    expect(await archiveRows('big.edi')).toEqual([]);
+
+    // A partial file cannot be made to look complete by renaming it.
+    const rename = await sftpBatch(client, ['rename /inbound/big.edi /inbound/big-done.edi']);
+    expect(rename.code).not.toBe(0);
+    expect(await archiveRows('big-done.edi')).toEqual([]);
+
+    const resumed = await sftpBatch(client, ['ls -l /inbound', 'reput big.edi /inbound/big.edi']);
+    expect(resumed.code, resumed.output).toBe(0);
+    expect(resumed.output).toMatch(new RegExp(`\\s${partial} .* big\\.edi$`, 'm'));
+    const rows = await archiveRows('big.edi');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.sha256).toBe(sha256(payload));
+    expect(await mailboxRow('inbound', 'big.edi')).toBeUndefined();
+
+    const fetched = await sftpBatch(client, ['get /archive/big.edi fetched-big.edi']);
+    expect(fetched.code, fetched.output).toBe(0);
+    expect(readFileSync(join(work, 'fetched-big.edi')).equals(payload)).toBe(true);
+  }, 60_000);
+
+  it('refuses every way out of the jail: cd .., .. paths, absolute paths, symlinks, directories', async () => {
+    const run = await sftpBatch(client, [
+      'cd /inbound',
+      'cd ..',
+      'pwd',
+      '-cd ..',
+      '-cd /inbound/../..',
+      '-cd /etc',
+      '-get ../../etc/passwd stolen',
+      '-get /etc/passwd stolen',
+      '-ln -s /etc/passwd /inbound/pw',
+      '-symlink /etc/passwd /inbound/pw2',
+      '-mkdir /inbound/sub',
+      '-put po.edi /outbound/sneaky.edi',
+      '-rm /archive/po.edi',
+      'pwd',
+    ]);
+    expect(run.code, run.output).toBe(0);
+    const pwds = run.output.match(/Remote working directory: \S+/g);
+    expect(pwds).toEqual(['Remote working directory: /', 'Remote working directory: /']);
+    expect(run.output).toContain('realpath /..: outside your mailbox');
+    expect(run.output).toContain('realpath /inbound/../..: outside your mailbox');
+    expect(run.output).toContain('realpath /etc: No such file or directory');
+    expect(run.output).toMatch(/File "\/\.\.\/\.\.\/etc\/passwd" not found/);
+    expect(run.output).toMatch(/File "\/etc\/passwd" not found/);
+    // ln -s, symlink, mkdir, put to /outbound, rm in /archive:
+    expect(run.output.match(/: Permission denied$/gm)).toHaveLength(5);
+    expect(existsSync(join(work, 'stolen'))).toBe(false);
+    const rows = await queryOnce<{ name: string }>(
+      db.url,
+      `SELECT name FROM sftp_mailbox_file WHERE name IN ('pw', 'pw2', 'sub', 'sneaky.edi')`,
+    );
+    expect(rows).toEqual([]);
+    expect(await mailboxRow('archive', 'po.edi')).toBeDefined();
+  });
+
+  it('keeps each partner in its own tree, refuses wrong passwords, and offers no shell, exec or forwarding', async () => {
+    const nordic = new SftpClient('nordic');
+    const options = {
+      host: '127.0.0.1',
+      port,
+      username: 'nordic',
+      hostVerifier: (key: Buffer) =>
+        `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}` ===
+        hostKey.fingerprint,
+    };
+    await expect(new SftpClient('wrong').connect({ ...options, password: 'wrong' })).rejects.toThrow(
+      /authentication/i,
+    );
+    await nordic.connect({ ...options, password: NORDIC_PASSWORD });
+    try {
+      expect(await nordic.list('/archive')).toEqual([]);
+      expect(await nordic.exists('/archive/po.edi')).toBe(false);
+      await expect(nordic.get('/archive/po.edi')).rejects.toThrow();
+    } finally {
+      await nordic.end();
+    }
+
+    // A client guessing passwords is cut off after six tries (ssh2 sets no limit of its own).
+    let tries = 0;
+    const guesser = new Client();
+    const cutOff = new Promise<void>((resolve) => guesser.once('close', () => resolve()));
+    guesser.on('error', () => undefined);
+    guesser.connect({
+      ...options,
+      username: 'nordic',
+      authHandler: (_methods, _partial, next) =>
+        next({ type: 'password', username: 'nordic', password: `guess ${++tries}` }),
+    });
+    await cutOff;
+    expect(tries).toBe(6);
+
+    const ssh = new Client();
+    await new Promise<void>((resolve, reject) => {
+      ssh
+        .once('ready', resolve)
+        .once('error', reject)
+        .connect({ ...options, password: NORDIC_PASSWORD });
+    });
+    try {
+      await expect(
+        new Promise((resolve, reject) =>
+          ssh.exec('cat /etc/passwd', (err, stream) => (err ? reject(err) : resolve(stream))),
+        ),
+      ).rejects.toThrow();
+      await expect(
+        new Promise((resolve, reject) => ssh.shell((err, stream) => (err ? reject(err) : resolve(stream)))),
+      ).rejects.toThrow();
+      await expect(
+        new Promise((resolve, reject) =>
+          ssh.forwardOut('127.0.0.1', 0, '127.0.0.1', 5432, (err, stream) =>
+            err ? reject(err) : resolve(stream),
+          ),
+        ),
+      ).rejects.toThrow();
+    } finally {
+      ssh.end();
+    }
+  });
+
+  it("places the 997 for an interchange received over the mailbox in that partner's /outbound", async () => {
+    writeFileSync(join(work, '855.edi'), x12('000000302'));
+    const put = await sftpBatch(client, ['put 855.edi /inbound/855.edi']);
+    expect(put.code, put.output).toBe(0);
+    await waitFor(
+      async () => (await mailboxRow('outbound', '855.edi.997')) !== undefined,
+      30_000,
+      () => 'no 997 placed',
+    );
+
+    const fetched = await sftpBatch(client, [
+      'ls -l /outbound',
+      'get /outbound/855.edi.997 got.997',
+      'rm /outbound/855.edi.997',
+      'ls /outbound',
+    ]);
+    expect(fetched.code, fetched.output).toBe(0);
+    expect(fetched.output).toMatch(/855\.edi\.997$/m);
+    const ack = readFileSync(join(work, 'got.997'), 'latin1');
+    expect(ack).toMatch(/^ISA\*/);
+    expect(ack).toContain('ST*997*');
+    expect(ack).toContain('AK1*PR*302');
+    expect(await mailboxRow('outbound', '855.edi.997')).toBeUndefined();
+    const outbound = await archiveRows('855.edi.997');
+    expect(outbound).toMatchObject([
+      { direction: 'outbound', status: 'sent', sha256: sha256(Buffer.from(ack, 'latin1')) },
+    ]);
+  }, 60_000);
+
+  it('places files for outbound delivery once per key, never over a file not yet fetched', async () => {
+    const placement = gateway.app.get(MailboxPlacement);
+    const first = await placement.placeOutbound(ACME, 'PO-4711.850', Buffer.from('ISA*first'), {
+      key: 'po:4711:1',
+    });
+    const again = await placement.placeOutbound(ACME, 'PO-4711.850', Buffer.from('ISA*first'), {
+      key: 'po:4711:1',
+    });
+    const other = await placement.placeOutbound(ACME, 'PO-4711.850', Buffer.from('ISA*second'), {
+      key: 'po:4711:2',
+    });
+    expect([first.path, first.placed]).toEqual(['/outbound/PO-4711.850', true]);
+    expect([again.path, again.placed]).toEqual(['/outbound/PO-4711.850', false]);
+    expect(other.path).toBe('/outbound/PO-4711.850.1');
+    const run = await sftpBatch(client, [
+      'get /outbound/PO-4711.850 a.850',
+      'get /outbound/PO-4711.850.1 b.850',
+    ]);
+    expect(run.code, run.output).toBe(0);
+    expect(readFileSync(join(work, 'a.850'), 'utf8')).toBe('ISA*first');
+    expect(readFileSync(join(work, 'b.850'), 'utf8')).toBe('ISA*second');
+    await expect(placement.placeOutbound(ACME, '../escape', Buffer.from('x'))).rejects.toThrow(
+      /plain file name/,
+    );
+  });
+});

@@ -1,0 +1,307 @@
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+  appendFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SftpPoller } from '../../src/transports/sftp/sftp-poller.service.js';
+import { SftpUploader } from '../../src/transports/sftp/sftp-upload.service.js';
+import { SftpError, SftpErrorCode } from '../../src/transports/sftp/sftp.exception.js';
+import { startTestGateway } from '../support/gateway.js';
+import {
+  sftpBatch,
+  spawnSftp,
+  startCuttingProxy,
+  startSshd,
+  waitFor,
+  type CuttingProxy,
+  type Sshd,
+} from '../support/openssh.js';
+import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
+
+interface PollProfile {
+  readonly id: string;
+  readonly port: number;
+  readonly hostKey: string;
+  readonly root: string;
+  readonly everySeconds?: number;
+  readonly stableSizeSeconds?: number;
+  readonly deleteAfterPickup?: boolean;
+}
+
+function profile(p: PollProfile, clientKeyFile: string): string {
+  for (const sub of ['drop', 'done', 'up']) mkdirSync(join(p.root, sub), { recursive: true });
+  return [
+    `id: ${p.id}`,
+    `name: ${p.id}`,
+    'status: test',
+    'acknowledgments: { functional: none }',
+    'channels:',
+    '  sftp:',
+    '    enabled: true',
+    '    poll:',
+    '      host: 127.0.0.1',
+    `      port: ${p.port}`,
+    '      username: root',
+    `      hostKey: '${p.hostKey}'`,
+    `      privateKeyFile: ${clientKeyFile}`,
+    `      inboundDir: ${join(p.root, 'drop')}`,
+    p.deleteAfterPickup ? '      deleteAfterPickup: true' : `      archiveDir: ${join(p.root, 'done')}`,
+    `      uploadDir: ${join(p.root, 'up')}`,
+    `      everySeconds: ${p.everySeconds ?? 86_400}`,
+    `      stableSizeSeconds: ${p.stableSizeSeconds ?? 0}`,
+    '      timeoutSeconds: 10',
+    '',
+  ].join('\n');
+}
+
+const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+
+describe('the SFTP poller against a real OpenSSH server', () => {
+  let db: TestDatabase;
+  let sshd: Sshd;
+  let otherSshd: Sshd;
+  let proxy: CuttingProxy;
+  let gateway: Awaited<ReturnType<typeof startTestGateway>>;
+  let poller: SftpPoller;
+  let partnersDir: string;
+  const root = (id: string) => join(sshd.dir, id);
+
+  const archived = (partnerId: string) =>
+    queryOnce<{ filename: string; sha256: string; status: string; duplicate_of: string | null }>(
+      db.url,
+      `SELECT filename, sha256, status, duplicate_of::text AS duplicate_of FROM interchange
+        WHERE partner_id = $1 AND channel = 'sftp' ORDER BY id`,
+      [partnerId],
+    );
+
+  beforeAll(async () => {
+    db = await createTestDatabase('sftppoll');
+    [sshd, otherSshd] = await Promise.all([startSshd(), startSshd()]);
+    proxy = await startCuttingProxy(sshd.port);
+    partnersDir = mkdtempSync(join(tmpdir(), 'sg-sftp-partners-'));
+    const key = sshd.clientKey.privateKeyFile;
+    const pin = sshd.hostKey.fingerprint;
+    const profiles: PollProfile[] = [
+      { id: 'poll-acme', port: sshd.port, hostKey: pin, root: join(sshd.dir, 'poll-acme') },
+      {
+        id: 'poll-stable',
+        port: sshd.port,
+        hostKey: pin,
+        root: join(sshd.dir, 'poll-stable'),
+        stableSizeSeconds: 1,
+      },
+      { id: 'poll-proxy', port: proxy.port, hostKey: pin, root: join(sshd.dir, 'poll-proxy') },
+      {
+        id: 'poll-bulk',
+        port: sshd.port,
+        hostKey: pin,
+        root: join(sshd.dir, 'poll-bulk'),
+        everySeconds: 1,
+        deleteAfterPickup: true,
+      },
+      // otherSshd has its own host key: the pin below belongs to sshd, so this partner must be refused.
+      { id: 'poll-wrongkey', port: otherSshd.port, hostKey: pin, root: join(otherSshd.dir, 'poll-wrongkey') },
+    ];
+    for (const p of profiles) writeFileSync(join(partnersDir, `${p.id}.yaml`), profile(p, key));
+    gateway = await startTestGateway({ DATABASE_URL: db.url, PARTNERS_DIR: partnersDir, LOG_LEVEL: 'error' });
+    poller = gateway.app.get(SftpPoller);
+  }, 60_000);
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await proxy?.close();
+    await Promise.all([sshd?.stop(), otherSshd?.stop()]);
+    await db?.drop();
+    if (partnersDir) rmSync(partnersDir, { recursive: true, force: true });
+  });
+
+  it('refuses a server whose host key is not the pinned one before sending any credentials', async () => {
+    const before = otherSshd.log().length;
+    const error = await poller.poll('poll-wrongkey').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SftpError);
+    expect((error as SftpError).code).toBe(SftpErrorCode.HostKeyMismatch);
+    expect((error as SftpError).message).toContain(otherSshd.hostKey.fingerprint);
+    await sleep(300); // let sshd write what it saw of the connection
+    const seen = otherSshd.log().slice(before);
+    expect(seen).toContain('Connection from 127.0.0.1');
+    expect(seen).not.toMatch(/userauth-request|Accepted |Failed |Postponed /);
+    // The same log does show authentication when a client that trusts the key logs in.
+    const work = mkdtempSync(join(tmpdir(), 'sg-sftp-cli-'));
+    const run = await sftpBatch(
+      {
+        port: otherSshd.port,
+        user: 'root',
+        identityFile: otherSshd.clientKey.privateKeyFile,
+        hostPublicKey: otherSshd.hostKey.publicKey,
+        cwd: work,
+      },
+      ['pwd'],
+    );
+    expect(run.code).toBe(0);
+    await waitFor(() => /userauth-request/.test(otherSshd.log().slice(before)), 5_000);
+  });
+
+  it('ignores a file whose writer was killed mid-upload and takes it once complete, exactly once', async () => {
+    const drop = join(root('poll-acme'), 'drop');
+    const work = mkdtempSync(join(tmpdir(), 'sg-sftp-writer-'));
+    const payload = Buffer.concat([Buffer.from('ISA*00*'), randomBytes(2_000_000)]);
+    writeFileSync(join(work, 'big.edi'), payload);
+    const client = {
+      port: sshd.port,
+      user: 'root',
+      identityFile: sshd.clientKey.privateKeyFile,
+      hostPublicKey: sshd.hostKey.publicKey,
+      cwd: work,
+    };
+    const writer = spawnSftp({ ...client, limitKbps: 800 }, [
+      `put big.edi ${drop}/big.edi.part`,
+      `rename ${drop}/big.edi.part ${drop}/big.edi`,
+    ]);
+    await waitFor(
+      () => existsSync(join(drop, 'big.edi.part')) && statSync(join(drop, 'big.edi.part')).size > 50_000,
+      15_000,
+    );
+    writer.process.kill('SIGKILL');
+    await new Promise((done) => writer.process.once('exit', done));
+    const partial = statSync(join(drop, 'big.edi.part')).size;
+    expect(partial).toBeLessThan(payload.length);
+
+    expect(await poller.poll('poll-acme')).toMatchObject({ archived: 0, duplicates: 0 });
+    expect(await archived('poll-acme')).toEqual([]);
+
+    // The writer runs again and finishes: temporary name, then rename.
+    const again = await sftpBatch(client, [
+      `put big.edi ${drop}/big.edi.part`,
+      `rename ${drop}/big.edi.part ${drop}/big.edi`,
+    ]);
+    expect(again.code).toBe(0);
+    expect(await poller.poll('poll-acme')).toMatchObject({ archived: 1, duplicates: 0 });
+    expect(await poller.poll('poll-acme')).toMatchObject({ archived: 0, duplicates: 0 });
+    const rows = await archived('poll-acme');
+    expect(rows).toEqual([
+      { filename: 'big.edi', sha256: sha256(payload), status: expect.any(String), duplicate_of: null },
+    ]);
+    expect(readdirSync(drop)).toEqual([]);
+    expect(readFileSync(join(root('poll-acme'), 'done', 'big.edi')).equals(payload)).toBe(true);
+  }, 60_000);
+
+  it('treats a file read again after a crash between archiving and moving it as a duplicate', async () => {
+    const drop = join(root('poll-acme'), 'drop');
+    const payload = Buffer.from(`ISA*00*crash-window-${randomBytes(8).toString('hex')}`);
+    writeFileSync(join(drop, 'crash.edi'), payload);
+    utimesSync(join(drop, 'crash.edi'), 1_700_000_000, 1_700_000_000);
+    expect(await poller.poll('poll-acme')).toMatchObject({ archived: 1 });
+    // The intake rejects it (not a real ISA); the archive no longer treats a repeat as a duplicate.
+    await waitFor(
+      async () =>
+        (await archived('poll-acme')).some((r) => r.filename === 'crash.edi' && r.status === 'rejected'),
+      15_000,
+    );
+    // As if the process died after the archive committed and before the move: the file is back.
+    writeFileSync(join(drop, 'crash.edi'), payload);
+    utimesSync(join(drop, 'crash.edi'), 1_700_000_000, 1_700_000_000);
+    expect(await poller.poll('poll-acme')).toMatchObject({ archived: 0, duplicates: 1 });
+    // Still one receipt: the pickup row recognised the file.
+    const rows = (await archived('poll-acme')).filter((r) => r.filename === 'crash.edi');
+    expect(rows).toHaveLength(1);
+    expect(readdirSync(drop)).toEqual([]);
+    const jobs = await queryOnce<{ n: string }>(
+      db.url,
+      `SELECT count(*)::text AS n FROM outbox WHERE job_name = 'translation.x12-intake'
+          AND payload->>'interchangeId' IN (SELECT id::text FROM interchange WHERE filename = 'crash.edi')`,
+    );
+    expect(jobs[0]!.n).toBe('1');
+  });
+
+  it('takes a file only once its size stopped changing (stableSizeSeconds)', async () => {
+    const drop = join(root('poll-stable'), 'drop');
+    writeFileSync(join(drop, 'growing.edi'), 'ISA*00*first half ');
+    expect(await poller.poll('poll-stable')).toMatchObject({ archived: 0, deferred: 1 });
+    appendFileSync(join(drop, 'growing.edi'), 'second half');
+    expect(await poller.poll('poll-stable')).toMatchObject({ archived: 0, deferred: 1 });
+    await sleep(1_100);
+    expect(await poller.poll('poll-stable')).toMatchObject({ archived: 1, deferred: 0 });
+    expect((await archived('poll-stable')).map((r) => r.sha256)).toEqual([
+      sha256('ISA*00*first half second half'),
+    ]);
+  });
+
+  it('archives a file exactly once, with the source sha256, when its download connection is cut', async () => {
+    const drop = join(root('poll-proxy'), 'drop');
+    const payload = Buffer.concat([Buffer.from('ISA*00*'), randomBytes(3_000_000)]);
+    writeFileSync(join(drop, 'cut.edi'), payload);
+    proxy.cutNextAfter(500_000);
+    const first = await poller.poll('poll-proxy').then(
+      (report) => report,
+      (error: unknown) => error,
+    );
+    expect(proxy.cuts()).toBe(1);
+    expect(first).not.toMatchObject({ archived: 1 });
+    expect(await archived('poll-proxy')).toEqual([]);
+    expect(existsSync(join(drop, 'cut.edi'))).toBe(true);
+
+    expect(await poller.poll('poll-proxy')).toMatchObject({ archived: 1 });
+    const rows = await archived('poll-proxy');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.sha256).toBe(sha256(readFileSync(join(root('poll-proxy'), 'done', 'cut.edi'))));
+    expect(rows[0]!.sha256).toBe(sha256(payload));
+  }, 60_000);
+
+  it('archives each of 500 files dropped while the scheduled poller runs exactly once', async () => {
+    const drop = join(root('poll-bulk'), 'drop');
+    const expected = new Map<string, string>();
+    for (let i = 0; i < 500; i++) {
+      const name = `order-${String(i).padStart(3, '0')}.txt`;
+      const content = `order ${i} ${randomBytes(6).toString('hex')}\n`;
+      expected.set(name, sha256(content));
+      // A well-behaved writer: temporary name, then rename.
+      writeFileSync(join(drop, `${name}.tmp`), content);
+      renameSync(join(drop, `${name}.tmp`), join(drop, name));
+      if (i % 25 === 24) await sleep(100);
+    }
+    await waitFor(
+      async () => readdirSync(drop).length === 0 && (await archived('poll-bulk')).length >= 500,
+      60_000,
+      () => `drop still holds ${readdirSync(drop).length} files`,
+    );
+    await sleep(1_500); // one more scheduled pass must not add anything
+    const rows = await archived('poll-bulk');
+    expect(rows).toHaveLength(500);
+    expect(rows.every((r) => r.duplicate_of === null)).toBe(true);
+    expect(new Map(rows.map((r) => [r.filename, r.sha256]))).toEqual(expected);
+    const lease = await queryOnce<{ n: string }>(
+      db.url,
+      `SELECT count(*)::text AS n FROM lease WHERE name = 'sftp-poll:poll-bulk'`,
+    );
+    expect(lease[0]!.n).toBe('1');
+  }, 90_000);
+
+  it('uploads to a temporary name, checks the size, then renames into place', async () => {
+    const payload = Buffer.from(`ISA*00*outbound ${randomBytes(20_000).toString('hex')}`);
+    const result = await gateway.app.get(SftpUploader).upload('poll-acme', 'po-4711.edi', payload);
+    const up = join(root('poll-acme'), 'up');
+    expect(result).toEqual({
+      remotePath: join(up, 'po-4711.edi'),
+      size: payload.length,
+      sha256: sha256(payload),
+    });
+    expect(readdirSync(up)).toEqual(['po-4711.edi']);
+    expect(readFileSync(join(up, 'po-4711.edi')).equals(payload)).toBe(true);
+    // Replacing an existing file works too (posix-rename, which OpenSSH offers).
+    await gateway.app.get(SftpUploader).upload('poll-acme', 'po-4711.edi', Buffer.from('ISA*00*second'));
+    expect(readFileSync(join(up, 'po-4711.edi'), 'utf8')).toBe('ISA*00*second');
+  });
+});
