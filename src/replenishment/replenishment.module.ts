@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { ErpModule } from '../erp/erp.module.js';
+import { ExceptionsModule } from '../exceptions/exceptions.module.js';
+import { BalancesController } from './balances/balances.controller.js';
+import { BalancesService } from './balances/balances.service.js';
+import { OpeningBalancesService } from './balances/opening-balances.service.js';
+import { StockReconciliation } from './balances/stock-reconciliation.js';
+import { GoodsReceiptFollower } from './ingestion/goods-receipt-follower.js';
+import { PlantEventSubscriber } from './ingestion/mqtt-subscriber.js';
+import { PlantEventIngestion } from './ingestion/plant-event-ingestion.service.js';
+import { PlantEventMetrics } from './ingestion/plant-event.metrics.js';
+import { PlantEventsController } from './ingestion/plant-events.controller.js';
+import { MasterDataController } from './master-data/master-data.controller.js';
+import { MasterDataService } from './master-data/master-data.service.js';
+
+/**
+ * Plant events and balances (docs/plant-events.md): master data, MES/WMS ingestion over REST and
+ * MQTT, balances with on-order, in-transit and projected available, opening balances and the stock
+ * reconciliation with the ERP. Replenishment decisions (#17) build on the balances.
+ */
+@Module({
+  imports: [ErpModule, ExceptionsModule],
+  controllers: [PlantEventsController, BalancesController, MasterDataController],
+  providers: [
+    MasterDataService,
+    PlantEventIngestion,
+    PlantEventMetrics,
+    PlantEventSubscriber,
+    GoodsReceiptFollower,
+    BalancesService,
+    OpeningBalancesService,
+    StockReconciliation,
+  ],
+  exports: [MasterDataService, PlantEventIngestion, BalancesService],
+})
+export class ReplenishmentModule {}
