@@ -1,0 +1,207 @@
+import { Controller, Get, Headers, Param, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Allow } from '../../gateway/access-rules.js';
+import { CurrentPrincipal } from '../../gateway/current-principal.decorator.js';
+import { actingPartner, type PartnerPrincipal, type Principal } from '../../gateway/principal.js';
+import { DocumentSubmissionService } from './document-submission.service.js';
+import { PartnerApiError, PartnerApiErrorCode } from './partner-api.exception.js';
+import { parsePartnerDocument } from './partner-document.mapper.js';
+import { acknowledgmentOf, PartnerDocumentsRepository } from './partner-documents.repository.js';
+import { answerOrThrow, bodyOf, PROBLEM_RESPONSES, SUBMISSION_EXAMPLE } from './partner-http.js';
+import { PARTNER_DOCUMENT_OPENAPI } from './schemas/openapi-schemas.js';
+
+const X12_EXAMPLE =
+  'ISA*00*          *00*          *ZZ*ACMEFAST       *ZZ*MFGCO          *261127*0900*U*00401*000000101*0*P*>~' +
+  'GS*PR*ACMEFAST*MFGCO*20261127*0900*101*X*004010~ST*855*0001~…~SE*8*0001~GE*1*101~IEA*1*000000101~';
+
+const STATUS_EXAMPLE = {
+  interchangeId: '4711',
+  status: 'processed',
+  statusDetail: null,
+  receivedAt: '2026-11-27T09:00:01.123456Z',
+  channel: 'api',
+  contentType: 'application/edi-x12',
+  sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+  size: 812,
+  duplicateOf: null,
+  events: [{ id: '77ef08e9-1db8-8cb6-bbb7-5df55030465a', type: 'purchase-order.acknowledged' }],
+  acknowledgment: { available: true, kinds: ['997'], href: '/partner/v1/documents/4711/acknowledgment' },
+};
+
+/**
+ * Partner document submission over REST (X12, EDIFACT or partner JSON documents), with the status of
+ * each receipt and the functional acknowledgment the intake built for it. Reads are scoped by the
+ * caller's partner: another partner's interchange is answered 404, like one that does not exist.
+ */
+@ApiTags('partner documents')
+@ApiBearerAuth()
+@Controller('partner/v1/documents')
+export class PartnerDocumentsController {
+  constructor(
+    private readonly submissions: DocumentSubmissionService,
+    private readonly documents: PartnerDocumentsRepository,
+  ) {}
+
+  @Post()
+  @Allow({ partner: ['documents:write'] })
+  @ApiOperation({
+    operationId: 'submitPartnerDocument',
+    summary: 'Submit a document (raw X12, raw EDIFACT or a partner JSON document)',
+    description:
+      'The body is stored in the archive before anything answers. EDI is queued for the intake (202; the ' +
+      'acknowledgment follows at …/acknowledgment); a JSON document is validated and becomes its canonical ' +
+      'event at once (201). The sender (ISA06/GS02, UNB sender, JSON `sender`) must be an identity of the ' +
+      "caller's partner, else 422 `partner-api.sender-not-bound`. `Idempotency-Key`: the same key and body " +
+      'get the original answer again; the same key with another body gets 422 `partner-api.idempotency-key-reused`.',
+  })
+  @ApiConsumes('application/json', 'application/edi-x12', 'application/edifact')
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'Your unique id of this submission (1-200 visible ASCII characters; a UUID is a good choice).',
+    example: '5f0c7a52-3c1e-4f6a-9a0e-2b7d9c1e4a10',
+  })
+  @ApiBody({
+    description: 'A partner JSON document (v1), or the EDI interchange exactly as your translator wrote it.',
+    schema: {
+      oneOf: [
+        PARTNER_DOCUMENT_OPENAPI.PurchaseOrderAcknowledgmentV1,
+        PARTNER_DOCUMENT_OPENAPI.PurchaseOrderChangeAnswerV1,
+        PARTNER_DOCUMENT_OPENAPI.ShipNoticeV1,
+        { type: 'string', description: 'Raw X12 or EDIFACT interchange', example: X12_EXAMPLE },
+      ],
+    },
+  })
+  @ApiResponse({
+    status: 201,
+    description: 'JSON document stored and processed.',
+    content: {
+      'application/json': { example: { ...SUBMISSION_EXAMPLE, status: 'processed', format: 'json' } },
+    },
+  })
+  @ApiResponse({
+    status: 202,
+    description: 'EDI interchange stored and queued for the intake.',
+    content: { 'application/json': { example: SUBMISSION_EXAMPLE } },
+  })
+  @ApiResponse(PROBLEM_RESPONSES[400])
+  @ApiResponse(PROBLEM_RESPONSES[403])
+  @ApiResponse(PROBLEM_RESPONSES[415])
+  @ApiResponse(PROBLEM_RESPONSES[422])
+  async submit(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+    @Headers('content-type') contentType: string | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+  ) {
+    const answer = await this.submissions.submit({
+      principal: principal as PartnerPrincipal,
+      body: bodyOf(request),
+      contentType,
+      idempotencyKey,
+      parseJson: parsePartnerDocument,
+      route: 'POST /partner/v1/documents',
+    });
+    return answerOrThrow(answer, response);
+  }
+
+  @Get(':id')
+  @Allow({ partner: ['documents:read'], roles: ['supplier-user', 'supplier-admin'] })
+  @ApiOperation({
+    operationId: 'getPartnerDocument',
+    summary: "A receipt's processing state",
+    description:
+      'received (queued), processing (intake accepted, translation pending), processed, rejected, failed, ' +
+      'duplicate or quarantined, with the canonical events it produced. Only your own receipts are visible.',
+  })
+  @ApiParam({ name: 'id', description: 'The interchange id a submission answered', example: '4711' })
+  @ApiOkResponse({ description: 'The receipt', content: { 'application/json': { example: STATUS_EXAMPLE } } })
+  @ApiResponse(PROBLEM_RESPONSES[404])
+  async status(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    const found = await this.find(principal, id);
+    const ack = acknowledgmentOf(found.answer);
+    return {
+      interchangeId: found.id,
+      status: found.status,
+      statusDetail: found.statusDetail,
+      receivedAt: found.receivedAt,
+      channel: found.channel,
+      contentType: found.contentType,
+      sha256: found.sha256,
+      size: found.size,
+      duplicateOf: found.duplicateOf,
+      events: found.events,
+      acknowledgment: {
+        available: ack !== undefined,
+        kinds: ack?.kinds ?? [],
+        href: ack ? `/partner/v1/documents/${found.id}/acknowledgment` : null,
+      },
+    };
+  }
+
+  @Get(':id/acknowledgment')
+  @Allow({ partner: ['documents:read'], roles: ['supplier-user', 'supplier-admin'] })
+  @ApiOperation({
+    operationId: 'getPartnerDocumentAcknowledgment',
+    summary: 'The functional acknowledgment of a receipt (TA1 / 997 / 999 or CONTRL), as raw EDI',
+    description:
+      'What the intake answered the interchange, exactly as it would be sent over SFTP or AS2. 404 ' +
+      '`partner-api.no-acknowledgment` while the intake has not run, and for JSON documents (the HTTP answer is their acknowledgment).',
+  })
+  @ApiParam({ name: 'id', description: 'The interchange id a submission answered', example: '4711' })
+  @ApiProduces('application/edi-x12', 'application/edifact')
+  @ApiOkResponse({
+    description: 'The acknowledgment interchange(s)',
+    content: {
+      'application/edi-x12': {
+        schema: { type: 'string' },
+        example:
+          'ISA*00*          *00*          *ZZ*MFGCO          *ZZ*ACMEFAST       *261127*0901*U*00401*000000001*0*P*>~GS*FA*MFGCO*ACMEFAST*20261127*0901*1*X*004010~ST*997*0001~AK1*PR*101~AK9*A*1*1*1~SE*4*0001~GE*1*1~IEA*1*000000001~',
+      },
+      'application/edifact': {
+        schema: { type: 'string' },
+        example:
+          "UNB+UNOC:3+MFGCO+7350000123457:14+261127:0901+1'UNH+1+CONTRL:D:3:UN'UCI+77+7350000123457:14+MFGCO+7'UNT+3+1'UNZ+1+1'",
+      },
+    },
+  })
+  @ApiResponse(PROBLEM_RESPONSES[404])
+  async acknowledgment(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const found = await this.find(principal, id);
+    const ack = acknowledgmentOf(found.answer);
+    if (!ack)
+      throw new PartnerApiError(
+        PartnerApiErrorCode.NoAcknowledgment,
+        found.status === 'received'
+          ? `interchange ${id} is queued; its acknowledgment follows once the intake has run`
+          : `interchange ${id} has no functional acknowledgment`,
+      );
+    response.type(ack.contentType);
+    return ack.text;
+  }
+
+  private async find(principal: Principal, id: string) {
+    const partnerId = actingPartner(principal);
+    const found = partnerId ? await this.documents.find(id, partnerId) : undefined;
+    if (!found) throw new PartnerApiError(PartnerApiErrorCode.DocumentNotFound, `no document ${id}`);
+    return found;
+  }
+}

@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { PartnerApiError, PartnerApiErrorCode } from './partner-api.exception.js';
+import type { RecordedAnswer, SubmissionResult } from './submission.types.js';
+
+/** Largest body a submission may have (X12 and EDIFACT interchanges of a few thousand lines fit easily). */
+export const MAX_SUBMISSION_BYTES = 20 * 1024 * 1024;
+
+/**
+ * Submissions are archived as the exact bytes received (DESIGN.md: store first, never re-encode), so
+ * POST bodies under /partner/v1 are read raw, whatever their type, before Nest's JSON parser (which
+ * skips a body already read). Installed while the application is created, ahead of the parsers Nest
+ * registers at init.
+ */
+@Injectable()
+export class PartnerRawBodyCapture {
+  constructor(adapterHost: HttpAdapterHost) {
+    const app = adapterHost.httpAdapter?.getInstance<express.Express>();
+    if (!app || typeof app.use !== 'function') return;
+    const raw = express.raw({ type: () => true, limit: MAX_SUBMISSION_BYTES });
+    app.use('/partner/v1', (request: Request, response: Response, next: NextFunction) => {
+      if (request.method !== 'POST') return next();
+      raw(request, response, (error?: unknown) => {
+        if (!error) return next();
+        // Body-parser errors happen outside Nest's filters: answer them in the same problem+json form.
+        const status = (error as { status?: number }).status ?? 400;
+        const tooLarge = status === 413;
+        response
+          .status(status)
+          .type('application/problem+json')
+          .send(
+            JSON.stringify({
+              type: `urn:supplier-gateway:problem:${tooLarge ? 'payload-too-large' : 'bad-request'}`,
+              title: tooLarge ? 'Payload too large' : 'Bad request',
+              status,
+              detail: tooLarge
+                ? `the body exceeds ${MAX_SUBMISSION_BYTES} bytes; split the transmission`
+                : 'the body could not be read',
+              instance: request.originalUrl,
+            }),
+          );
+      });
+    });
+  }
+}
+
+/** The request body as bytes (an empty buffer when there was none). */
+export function bodyOf(request: Request): Buffer {
+  return Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+}
+
+/** Sends a recorded answer (first time or repeated) with its status code, or throws its problem. */
+export function answerOrThrow(answer: RecordedAnswer, response: Response): SubmissionResult {
+  if ('problem' in answer) {
+    const known = (Object.values(PartnerApiErrorCode) as string[]).includes(answer.problem.code);
+    throw new PartnerApiError(
+      known ? (answer.problem.code as PartnerApiErrorCode) : PartnerApiErrorCode.InvalidDocument,
+      answer.problem.message,
+      answer.problem.details,
+    );
+  }
+  response.status(answer.httpStatus);
+  response.location(answer.body.links.self);
+  return answer.body;
+}
+
+export const SUBMISSION_EXAMPLE: SubmissionResult = {
+  interchangeId: '4711',
+  status: 'received',
+  format: 'x12',
+  documentType: null,
+  events: [],
+  links: { self: '/partner/v1/documents/4711', acknowledgment: '/partner/v1/documents/4711/acknowledgment' },
+};
+
+function problem(status: number, code: string, detail: string, errors?: string[]) {
+  return {
+    status,
+    description: detail,
+    content: {
+      'application/problem+json': {
+        example: {
+          type: `urn:supplier-gateway:problem:${code}`,
+          title: {
+            400: 'Bad request',
+            403: 'Forbidden',
+            404: 'Not found',
+            415: 'Unsupported media type',
+            422: 'Unprocessable entity',
+          }[status],
+          status,
+          detail,
+          instance: '/partner/v1/documents',
+          correlationId: '01JDX3W6Q5M2V7K9R8T4N1B0C2',
+          ...(errors ? { errors } : {}),
+        },
+      },
+    },
+  };
+}
+
+/** problem+json answers of the partner API, with their stable codes, for the OpenAPI document. */
+export const PROBLEM_RESPONSES = {
+  400: problem(
+    400,
+    'partner-api.malformed-document',
+    'the body is not JSON: Unexpected token } in JSON at position 12',
+  ),
+  403: problem(403, 'partner-api.scope-missing', 'ship-notice documents need the scope ship-notices:write'),
+  404: problem(404, 'partner-api.document-not-found', 'no document 4711'),
+  415: problem(415, 'partner-api.unsupported-media-type', 'Content-Type text/plain is not accepted'),
+  422: problem(
+    422,
+    'partner-api.invalid-document',
+    'the purchase-order-acknowledgment document is invalid (kept as interchange 4712, rejected)',
+    ['payload.lines.0.quantity.value: expected a decimal string such as "12.5"'],
+  ),
+} as const;
