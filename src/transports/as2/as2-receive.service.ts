@@ -1,0 +1,385 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { GATEWAY_ACTOR } from '../../audit/actor.js';
+import { detectEdiStandard } from '../../edi/core/detect.js';
+import { ExceptionService } from '../../exceptions/exception.service.js';
+import { InterchangeArchive } from '../../interchanges/interchange-archive.service.js';
+import type { StoredReceipt } from '../../interchanges/interchange.types.js';
+import { BLOB_STORE, type BlobStore } from '../../platform/blobs/blob-store.js';
+import { OutboxService } from '../../platform/jobs/outbox.service.js';
+import { currentCorrelationId } from '../../platform/logging/correlation.js';
+import { EdifactIntakeJob } from '../../translation/edifact-intake.job.js';
+import { X12IntakeJob } from '../../translation/x12-intake.job.js';
+import {
+  AS2_ANSWER_KEY,
+  buildRecordedMdn,
+  mdnAnswer,
+  recordedMdnOf,
+  type As2HttpAnswer,
+  type RecordedMdn,
+} from './as2-answer.js';
+import { As2MdnJob } from './as2-mdn.job.js';
+import { As2Partnerships, type As2Partnership } from './as2-partnerships.service.js';
+import { As2Error, As2ErrorCode } from './as2.exception.js';
+import {
+  parseDispositionNotificationOptions,
+  formatMic,
+  receiveAs2Message,
+  wantsSignedReceipt,
+  type As2ReceiveResult,
+  type Disposition,
+  type MdnRequest,
+} from './protocol/index.js';
+
+export interface InboundAs2Request {
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  readonly body: Buffer;
+  /** Set on the per-partner URL `POST /as2/:partnerId`. */
+  readonly routePartnerId?: string;
+}
+
+type Failure = { readonly disposition: Disposition; readonly detail: string };
+
+/**
+ * One inbound AS2 message (RFC 4130), stored before it is answered (DESIGN.md invariant 1):
+ * - the partnership by AS2-From / AS2-To, then the protocol core under the partner's policy;
+ * - a message that passed every check is archived as its **payload** (the EDI the intake reads, so a
+ *   resend with the same Message-ID and payload is a duplicate even though its encryption differs),
+ *   with the raw HTTP body in the blob store (metadata `rawRequest`), and its intake job is queued in
+ *   the same transaction; a failed one is archived as its raw body, rejected, and reaches nothing;
+ * - the MDN is recorded on the row in that transaction: a duplicate gets the same MDN again, a reused
+ *   Message-ID with other content is quarantined and raised as `as2.message-id-reused`.
+ */
+@Injectable()
+export class As2ReceiveService {
+  constructor(
+    private readonly partnerships: As2Partnerships,
+    private readonly archive: InterchangeArchive,
+    private readonly outbox: OutboxService,
+    private readonly exceptions: ExceptionService,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+  ) {}
+
+  async receive(request: InboundAs2Request): Promise<As2HttpAnswer> {
+    const header = (name: string) => unquote(httpHeader(request.headers, name));
+    const messageId = header('message-id');
+    const as2From = header('as2-from');
+    const as2To = header('as2-to');
+    const correlationId = currentCorrelationId();
+    if (!messageId || !as2From || !as2To || [messageId, as2From, as2To].some((v) => /[\r\n]/.test(v))) {
+      await this.archive.receive({
+        partnerId: null,
+        channel: 'as2',
+        payload: request.body,
+        status: 'rejected',
+        metadata: { headers: safeHeaders(request.headers), reason: 'missing AS2 header' },
+        correlationId,
+      });
+      throw new As2Error(
+        As2ErrorCode.MissingHeader,
+        'an AS2 message needs Message-ID, AS2-From and AS2-To headers (RFC 4130 §6); no MDN can be addressed without them',
+      );
+    }
+    const facts = { messageId, as2From, as2To, headers: safeHeaders(request.headers), correlationId };
+    const found = this.partnerships.find(as2From, as2To, request.routePartnerId);
+    if (!found.ok) {
+      // Unknown AS2-To: not addressed to us. Unknown AS2-From: no certificate to authenticate it with.
+      const failure: Failure =
+        found.reason === 'unknown-as2-to'
+          ? {
+              disposition: error('unexpected-processing-error'),
+              detail: `AS2-To ${as2To} is not ${this.partnerships.ourId}`,
+            }
+          : {
+              disposition: error('authentication-failed'),
+              detail: `no AS2 partnership with AS2-From ${as2From}`,
+            };
+      const mdnRequest = requestedMdn(request.headers);
+      return this.reject(request, facts, undefined, failure, mdnRequest, undefined);
+    }
+    const { partnership } = found;
+    const result = await receiveAs2Message(
+      { headers: request.headers, body: request.body },
+      await this.partnerships.policy(partnership),
+    );
+    if (!result.ok) {
+      return this.reject(request, facts, partnership, result, result.mdn, result.mic);
+    }
+    const refusal = this.mdnRouteRefusal(partnership, result.mdn);
+    if (refusal)
+      return this.reject(
+        request,
+        facts,
+        partnership,
+        refusal,
+        { ...result.mdn, asyncUrl: undefined },
+        result.mic,
+      );
+    const standard = detectEdiStandard(result.payload.subarray(0, 64)).standard;
+    if (standard === 'unknown') {
+      const failure = {
+        disposition: error('unexpected-processing-error'),
+        detail: 'the payload is neither X12 nor EDIFACT',
+      };
+      return this.reject(request, facts, partnership, failure, result.mdn, result.mic);
+    }
+    return this.accept(request, facts, partnership, result, standard);
+  }
+
+  private async accept(
+    request: InboundAs2Request,
+    facts: Facts,
+    partnership: As2Partnership,
+    result: Extract<As2ReceiveResult, { ok: true }>,
+    standard: 'x12' | 'edifact',
+  ): Promise<As2HttpAnswer> {
+    const partnerId = partnership.partner.id;
+    const raw = await this.blobs.put(request.body);
+    const processed = await this.mdn(facts, { kind: 'processed' }, result.mdn, result.mic);
+    const quarantined = await this.mdn(
+      facts,
+      error('unexpected-processing-error'),
+      result.mdn,
+      result.mic,
+      `The Message-ID ${facts.messageId} was received before with different content. ` +
+        'This message is kept for review and was not processed.',
+    );
+    let answer = processed;
+    await this.archive.receive(
+      {
+        partnerId,
+        channel: 'as2',
+        payload: result.payload,
+        callerKey: `as2:${facts.messageId}`,
+        contentType: result.payloadEntity.contentType.mediaType,
+        metadata: {
+          ...as2Metadata(facts, result.mdn),
+          format: standard,
+          mic: formatMic(result.mic),
+          applied: {
+            signed: result.applied.signed
+              ? {
+                  digest: result.applied.signed.digest,
+                  certificate: result.applied.signed.certificate.fingerprint256,
+                }
+              : null,
+            encrypted: result.applied.encrypted ?? null,
+            compressed: result.applied.compressed ?? false,
+          },
+          rawRequest: { blobKey: raw.key, sha256: raw.sha256, size: raw.size },
+        },
+        correlationId: facts.correlationId,
+      },
+      async (tx, receipt) => {
+        if (receipt.disposition === 'new') {
+          const job = standard === 'x12' ? X12IntakeJob : EdifactIntakeJob;
+          await this.outbox.enqueue(
+            tx,
+            job,
+            { interchangeId: receipt.id },
+            { key: receipt.id, correlationId: facts.correlationId },
+          );
+        } else if (receipt.disposition === 'duplicate') {
+          // RFC 4130 §9.3: answered, not reprocessed: the original MDN again (ACK-CODES.md: no warning).
+          answer = recordedMdnOf(receipt.original?.answer) ?? processed;
+        } else {
+          answer = quarantined;
+          await this.quarantine(tx, receipt, partnerId, facts);
+        }
+        await this.answer(tx, receipt.id, answer, partnership, result.mdn, facts);
+      },
+    );
+    return this.httpAnswer(answer, result.mdn, facts);
+  }
+
+  /** Archived as received (raw body), rejected with the disposition and its detail; nothing is queued. */
+  private async reject(
+    request: InboundAs2Request,
+    facts: Facts,
+    partnership: As2Partnership | undefined,
+    failure: Failure,
+    mdnRequest: MdnRequest,
+    mic: As2ReceiveResult['mic'],
+  ): Promise<As2HttpAnswer> {
+    const mdn = await this.mdn(facts, failure.disposition, mdnRequest, mic);
+    // No caller key: a failed attempt must not make a good resend with the same Message-ID a duplicate.
+    await this.archive.receive(
+      {
+        partnerId: partnership?.partner.id ?? null,
+        channel: 'as2',
+        payload: request.body,
+        contentType: httpHeader(request.headers, 'content-type'),
+        status: 'rejected',
+        metadata: { ...as2Metadata(facts, mdnRequest), disposition: mdn.disposition, detail: failure.detail },
+        correlationId: facts.correlationId,
+      },
+      async (tx, receipt) => {
+        await this.archive.setStatus(
+          receipt.id,
+          'rejected',
+          clip(`${mdn.disposition} (${failure.detail})`),
+          tx,
+        );
+        await this.answer(tx, receipt.id, mdn, partnership, mdnRequest, facts);
+      },
+    );
+    return this.httpAnswer(mdn, mdnRequest, facts);
+  }
+
+  /** Records the MDN on the row and, for an asynchronous MDN, queues its delivery in the same transaction. */
+  private async answer(
+    tx: EntityManager,
+    interchangeId: string,
+    mdn: RecordedMdn,
+    partnership: As2Partnership | undefined,
+    request: MdnRequest,
+    facts: Facts,
+  ): Promise<void> {
+    await this.archive.recordAnswer(interchangeId, { [AS2_ANSWER_KEY]: mdn }, tx);
+    if (!request.to || !request.asyncUrl || !partnership) return;
+    await this.outbox.enqueue(
+      tx,
+      As2MdnJob,
+      {
+        interchangeId,
+        partnerId: partnership.partner.id,
+        url: request.asyncUrl,
+        partnerAs2Id: facts.as2From,
+      },
+      { key: `as2.mdn:${interchangeId}`, correlationId: facts.correlationId },
+    );
+  }
+
+  private async quarantine(tx: EntityManager, receipt: StoredReceipt, partnerId: string, facts: Facts) {
+    await this.exceptions.raise(
+      tx,
+      {
+        type: 'as2.message-id-reused',
+        dedupeKey: `interchange:${receipt.id}`,
+        summary: clip(
+          `AS2 Message-ID ${facts.messageId} from ${facts.as2From} was reused with different content ` +
+            `(first: interchange ${receipt.original?.id}, this one: ${receipt.id}, quarantined)`,
+        ),
+        references: { partnerId, interchangeId: receipt.id },
+        correlationId: facts.correlationId,
+      },
+      GATEWAY_ACTOR,
+    );
+  }
+
+  /** An MDN route the partnership does not allow is refused before anything is processed (no SSRF). */
+  private mdnRouteRefusal(partnership: As2Partnership, request: MdnRequest): Failure | undefined {
+    if (!request.to) return undefined;
+    const { mdn } = partnership.settings;
+    if (request.asyncUrl) {
+      if (mdn.allowAsync && mdn.asyncUrls.includes(request.asyncUrl)) return undefined;
+      return {
+        disposition: error('unexpected-processing-error'),
+        detail: `asynchronous MDN URL ${request.asyncUrl} is not allowed for ${partnership.partner.id}`,
+      };
+    }
+    if (mdn.allowSync) return undefined;
+    return {
+      disposition: error('unexpected-processing-error'),
+      detail: `synchronous MDNs are not allowed for ${partnership.partner.id}`,
+    };
+  }
+
+  private async mdn(
+    facts: Facts,
+    disposition: Disposition,
+    request: MdnRequest,
+    mic: As2ReceiveResult['mic'],
+    text?: string,
+  ): Promise<RecordedMdn> {
+    return buildRecordedMdn(
+      {
+        ourId: this.partnerships.ourId,
+        originalRecipient: facts.as2To,
+        messageId: facts.messageId,
+        disposition,
+        mic,
+        request,
+        text,
+      },
+      await this.partnerships.keys(),
+    );
+  }
+
+  /** The MDN in the response, or an empty 200 when none was asked for or it goes asynchronously. */
+  private httpAnswer(mdn: RecordedMdn, request: MdnRequest, facts: Facts): As2HttpAnswer {
+    if (!request.to || request.asyncUrl) return { status: 200, headers: {}, body: Buffer.alloc(0) };
+    return mdnAnswer(mdn, this.partnerships.ourId, facts.as2From);
+  }
+}
+
+interface Facts {
+  readonly messageId: string;
+  readonly as2From: string;
+  readonly as2To: string;
+  readonly headers: Record<string, string>;
+  readonly correlationId: string;
+}
+
+function error(modifier: Extract<Disposition, { kind: 'error' }>['modifier']): Disposition {
+  return { kind: 'error', modifier };
+}
+
+function as2Metadata(facts: Facts, mdn: MdnRequest): Record<string, unknown> {
+  return {
+    messageId: facts.messageId,
+    as2From: facts.as2From,
+    as2To: facts.as2To,
+    headers: facts.headers,
+    mdn: {
+      requested: mdn.to !== undefined,
+      signed: mdn.signed,
+      micAlgorithm: mdn.micAlgorithm,
+      asyncUrl: mdn.asyncUrl ?? null,
+    },
+  };
+}
+
+/** The sender's MDN request when the message never reached the core (unknown partnership). */
+function requestedMdn(headers: InboundAs2Request['headers']): MdnRequest {
+  const to = httpHeader(headers, 'disposition-notification-to');
+  let signed = false;
+  try {
+    signed = wantsSignedReceipt(
+      parseDispositionNotificationOptions(httpHeader(headers, 'disposition-notification-options')),
+    );
+  } catch {
+    // An unreadable request gets an unsigned MDN; the disposition already says what failed.
+  }
+  return { to, asyncUrl: undefined, signed, micAlgorithm: 'sha-256' };
+}
+
+// Header names that could carry credentials are not kept in the archive.
+const SECRET_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
+function safeHeaders(headers: InboundAs2Request['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || SECRET_HEADERS.has(name.toLowerCase())) continue;
+    out[name.toLowerCase()] = typeof value === 'string' ? value : value.join(', ');
+  }
+  return out;
+}
+
+function httpHeader(headers: InboundAs2Request['headers'], name: string): string | undefined {
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() !== name || value === undefined) continue;
+    return typeof value === 'string' ? value.trim() : value.join(', ').trim();
+  }
+  return undefined;
+}
+
+function unquote(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  if (!trimmed) return undefined;
+  return /^".*"$/.test(trimmed) ? trimmed.slice(1, -1).replace(/\\(.)/g, '$1') : trimmed;
+}
+
+function clip(text: string): string {
+  return text.length <= 500 ? text : `${text.slice(0, 499)}…`;
+}

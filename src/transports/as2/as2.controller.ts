@@ -1,0 +1,118 @@
+import { Controller, Param, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Public } from '../../gateway/access-rules.js';
+import type { As2HttpAnswer } from './as2-answer.js';
+import { As2ReceiveService } from './as2-receive.service.js';
+
+const MDN_EXAMPLE =
+  '------=_AS2_…\r\nContent-Type: message/disposition-notification\r\n\r\n' +
+  'Reporting-UA: Supplier Gateway AS2\r\nOriginal-Recipient: rfc822; SUPPLIERGW\r\n' +
+  'Final-Recipient: rfc822; SUPPLIERGW\r\nOriginal-Message-ID: <msg-4711@acme>\r\n' +
+  'Received-content-MIC: 4x8Xk2…=, sha-256\r\n' +
+  'Disposition: automatic-action/MDN-sent-automatically; processed\r\n';
+
+const DESCRIPTION =
+  'An AS2 message (RFC 4130): the body is the S/MIME entity (signed, encrypted, compressed as the ' +
+  "partnership requires), the outer MIME headers are the HTTP headers. Checked against the partner's " +
+  'pinned certificates and policy, stored, then answered with the MDN: in this response, or posted ' +
+  'to `Receipt-Delivery-Option` when the partner profile allows that URL (the response is then an ' +
+  'empty 200). Problems with the message are answered 200 with a negative MDN disposition ' +
+  '(authentication-failed, decryption-failed, integrity-check-failed, insufficient-message-security, ' +
+  'decompression-failed, unexpected-processing-error; failed/Failure: unsupported MIC-algorithms). ' +
+  'Only a request without Message-ID, AS2-From or AS2-To gets 400 `as2.missing-header`.';
+
+/**
+ * The AS2 receive endpoint. `@Public()`: AS2 partners authenticate by signing each message with a
+ * certificate pinned in their profile (RFC 4130 §5), not with bearer tokens or API keys; the service
+ * refuses what no pinned certificate verifies, and a per-partner URL only accepts that partner's AS2-From.
+ */
+@ApiTags('as2')
+@Controller('as2')
+export class As2Controller {
+  constructor(private readonly receiver: As2ReceiveService) {}
+
+  @Post()
+  @Public()
+  @ApiOperation({ operationId: 'receiveAs2', summary: 'Receive an AS2 message', description: DESCRIPTION })
+  @ApiConsumes('application/pkcs7-mime', 'multipart/signed', 'application/edi-x12', 'application/edifact')
+  @ApiHeader({ name: 'AS2-From', required: true, example: 'ACME-AS2' })
+  @ApiHeader({ name: 'AS2-To', required: true, example: 'SUPPLIERGW' })
+  @ApiHeader({ name: 'Message-ID', required: true, example: '<msg-4711@acme>' })
+  @ApiHeader({ name: 'Disposition-Notification-To', required: false, example: 'as2@acme.example' })
+  @ApiHeader({
+    name: 'Disposition-Notification-Options',
+    required: false,
+    example: 'signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, sha-256',
+  })
+  @ApiHeader({ name: 'Receipt-Delivery-Option', required: false, example: 'https://as2.acme.example/mdn' })
+  @ApiBody({
+    description: 'The S/MIME entity exactly as the AS2 software wrote it',
+    schema: { type: 'string', format: 'binary' },
+  })
+  @ApiOkResponse({
+    description:
+      'The MDN (multipart/report, or multipart/signed around it), or empty for an asynchronous MDN',
+    content: { 'multipart/report': { example: MDN_EXAMPLE } },
+  })
+  @ApiResponse({
+    status: 400,
+    description: 'Message-ID, AS2-From or AS2-To missing (problem+json `as2.missing-header`)',
+  })
+  @ApiResponse({ status: 413, description: 'Larger than AS2_MAX_MESSAGE_BYTES (problem+json)' })
+  async receive(@Req() request: Request, @Res() response: Response): Promise<void> {
+    send(response, await this.receiver.receive({ headers: request.headers, body: bodyOf(request) }));
+  }
+
+  @Post(':partnerId')
+  @Public()
+  @ApiOperation({
+    operationId: 'receiveAs2ForPartner',
+    summary: "Receive an AS2 message on a partner's own URL",
+    description: `${DESCRIPTION} On this URL only the AS2-From of that partner is accepted.`,
+  })
+  @ApiParam({ name: 'partnerId', description: 'The partner id of the profile', example: 'acme-fasteners' })
+  @ApiOkResponse({
+    description:
+      'The MDN (multipart/report, or multipart/signed around it), or empty for an asynchronous MDN',
+    content: { 'multipart/report': { example: MDN_EXAMPLE } },
+  })
+  @ApiResponse({
+    status: 400,
+    description: 'Message-ID, AS2-From or AS2-To missing (problem+json `as2.missing-header`)',
+  })
+  @ApiResponse({ status: 413, description: 'Larger than AS2_MAX_MESSAGE_BYTES (problem+json)' })
+  async receiveForPartner(
+    @Param('partnerId') partnerId: string,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    send(
+      response,
+      await this.receiver.receive({
+        headers: request.headers,
+        body: bodyOf(request),
+        routePartnerId: partnerId,
+      }),
+    );
+  }
+}
+
+function bodyOf(request: Request): Buffer {
+  return Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+}
+
+function send(response: Response, answer: As2HttpAnswer): void {
+  response.status(answer.status);
+  for (const [name, value] of Object.entries(answer.headers)) response.setHeader(name, value);
+  response.end(answer.body);
+}

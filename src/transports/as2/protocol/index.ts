@@ -1,0 +1,18 @@
+/** The framework-free AS2 protocol core (RFC 4130, RFC 5402): MIME, CMS, MIC and MDN over Buffers. */
+export * from './algorithms.js';
+export {
+  As2DispositionError,
+  formatDisposition,
+  type Disposition,
+  type DispositionErrorModifier,
+} from './disposition.js';
+export { decompressCompressedData, inflateCapped, DecompressionLimitError } from './decompress.js';
+export { decryptEnvelope, type Decrypted } from './decrypt.js';
+export { buildMdn, type BuiltMdn, type MdnInput } from './mdn.js';
+export * from './mdn-options.js';
+export { computeMic, formatMic, type Mic } from './mic.js';
+export * from './mime.js';
+export * from './policy.js';
+export * from './receive.js';
+export { signDetached } from './sign.js';
+export { verifySignedData, type VerifiedSignature } from './verify.js';
