@@ -53,6 +53,27 @@ export default tseslint.config(
     },
   },
   {
+    // The AS2 protocol core (MIME, CMS, MIC, MDN) is framework-free: the Nest controller sits apart.
+    files: ['src/transports/as2/protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@nestjs/*', 'typeorm', 'typeorm/*', 'pg', 'bullmq', 'ioredis', 'nestjs-pino', 'pino'],
+              message: 'the AS2 protocol core is framework-free',
+            },
+            {
+              group: ['../../*', '../../../*'],
+              message: 'the AS2 protocol core imports nothing else from src/',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // src/canonical is the contract every module shares: no framework, no I/O, nothing else from src/.
     files: ['src/canonical/**/*.ts'],
     ignores: ['src/canonical/**/*.spec.ts', 'src/canonical/**/*.test-helper.ts'],

@@ -12,6 +12,10 @@ import { Notifications1764230400010 } from './1764230400010-notifications.js';
 import { Procurement1764230400011 } from './1764230400011-procurement.js';
 import { Shipments1764230400012 } from './1764230400012-shipments.js';
 import { OAuthClients1764230400013 } from './1764230400013-oauth-clients.js';
+import { EdifactOutbound1764230400015 } from './1764230400015-edifact-outbound.js';
+import { SftpMailbox1764230400016 } from './1764230400016-sftp-mailbox.js';
+import { PlantEvents1764230400017 } from './1764230400017-plant-events.js';
+import { OutboundDelivery1764230400018 } from './1764230400018-outbound-delivery.js';
 
 /** Every migration, in order. Listed explicitly so that the app and the CLI run the same set. */
 export const MIGRATIONS = [
@@ -29,4 +33,8 @@ export const MIGRATIONS = [
   Procurement1764230400011,
   Shipments1764230400012,
   OAuthClients1764230400013,
+  EdifactOutbound1764230400015,
+  SftpMailbox1764230400016,
+  PlantEvents1764230400017,
+  OutboundDelivery1764230400018,
 ];

@@ -16,9 +16,14 @@ import { JobsModule } from './platform/jobs/jobs.module.js';
 import { LoggingModule } from './platform/logging/logging.module.js';
 import { MetricsModule } from './platform/metrics/metrics.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
+import { OutboundModule } from './outbound/outbound.module.js';
 import { PartnersModule } from './partners/partners.module.js';
 import { ProcurementModule } from './procurement/procurement.module.js';
+import { ReplenishmentModule } from './replenishment/replenishment.module.js';
 import { TranslationModule } from './translation/translation.module.js';
+import { PartnerApiModule } from './transports/api/partner-api.module.js';
+import { As2Module } from './transports/as2/as2.module.js';
+import { SftpModule } from './transports/sftp/sftp.module.js';
 
 export interface AppRuntime {
   readonly config: GatewayConfig;
@@ -50,6 +55,11 @@ export class AppModule {
         ErpModule,
         NotificationsModule,
         ProcurementModule,
+        OutboundModule,
+        ReplenishmentModule,
+        PartnerApiModule,
+        SftpModule,
+        As2Module,
       ],
     };
   }

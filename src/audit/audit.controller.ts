@@ -32,7 +32,11 @@ export class AuditController {
 
   @Get()
   @Allow({ system: ['operations:read'], roles: ['admin'] })
-  @ApiOperation({ summary: 'Audit entries, filtered, newest first, with a cursor for the next page' })
+  @ApiOperation({
+    summary: 'Audit entries, filtered, newest first, with a cursor for the next page',
+    description:
+      'Every recorded action (who, what, target, when), append-only. Filter by actor, action, target and time; page with `cursor`.',
+  })
   @ApiQuery({ name: 'actorKind', required: false, enum: ACTOR_KINDS })
   @ApiQuery({ name: 'actorId', required: false })
   @ApiQuery({

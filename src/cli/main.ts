@@ -12,6 +12,8 @@ import { registerEdiCommands } from './edi.command.js';
 import { registerEdiTranslateCommand } from './edi-translate.command.js';
 import { registerErpSimulatorCommands } from './erp-simulator.command.js';
 import { registerIdentityCommands } from './identity.command.js';
+import { registerOpenApiCommand } from './openapi.command.js';
+import { registerMasterDataCommands } from './masterdata.command.js';
 import { registerPartnerCommands } from './partners.command.js';
 
 const program = new Command('gateway')
@@ -76,6 +78,8 @@ registerEdiCommands(program);
 registerEdiTranslateCommand(program);
 registerPartnerCommands(program);
 registerErpSimulatorCommands(program);
+registerOpenApiCommand(program);
+registerMasterDataCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -17,7 +17,10 @@ export interface ConfigVariable {
     | 'logging'
     | 'secrets'
     | 'notifications'
-    | 'access';
+    | 'access'
+    | 'plant-events'
+    | 'outbound'
+    | 'as2';
   readonly description: string;
   readonly sensitive?: boolean;
   readonly schema: z.ZodType;
@@ -256,6 +259,58 @@ export const CONFIG_VARIABLES = [
     schema: z.coerce.number({ message: 'expected a number of requests' }).int().positive().default(100),
   },
   {
+    name: 'GATEWAY_X12_QUALIFIER',
+    group: 'outbound',
+    description: 'ISA05 of the interchanges the gateway sends (our ISA qualifier).',
+    schema: z
+      .string()
+      .regex(/^[A-Z0-9]{2}$/, 'expected two letters or digits (ZZ, 01)')
+      .default('ZZ'),
+  },
+  {
+    name: 'GATEWAY_X12_ID',
+    group: 'outbound',
+    description: 'ISA06 of the interchanges the gateway sends (our ISA id, up to 15 characters).',
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9 ._-]{1,15}$/, 'expected 1-15 letters or digits')
+      .default('SUPPLIERGW'),
+  },
+  {
+    name: 'GATEWAY_GS_ID',
+    group: 'outbound',
+    description: 'GS02 of the groups the gateway sends. Unset: GATEWAY_X12_ID.',
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9 ._-]{2,15}$/, 'expected 2-15 letters or digits')
+      .optional(),
+  },
+  {
+    name: 'GATEWAY_EDIFACT_ID',
+    group: 'outbound',
+    description: 'UNB S002 0004 of the interchanges the gateway sends (our EDIFACT id).',
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9 ._-]{1,35}$/, 'expected 1-35 letters or digits')
+      .default('SUPPLIERGW'),
+  },
+  {
+    name: 'GATEWAY_EDIFACT_QUALIFIER',
+    group: 'outbound',
+    description: 'UNB S002 0007 of the interchanges the gateway sends (14 GLN, ZZZ mutually defined).',
+    schema: z
+      .string()
+      .regex(/^[A-Z0-9]{1,4}$/, 'expected a code of 1-4 letters or digits')
+      .default('ZZZ'),
+  },
+  {
+    name: 'OUTBOUND_ALLOW_PRIVATE_TARGETS',
+    group: 'outbound',
+    description:
+      'Let partner webhooks and supplier platforms resolve to private, loopback or link-local addresses (tests, private networks). Off: refused (SSRF protection).',
+    schema: boolean.default(false),
+  },
+  {
     name: 'BOOTSTRAP_ADMIN_TOKEN',
     group: 'secrets',
     description:
@@ -340,6 +395,130 @@ export const CONFIG_VARIABLES = [
     group: 'notifications',
     description: "Length of a recipient's digest window, which starts with its first notification.",
     schema: positiveInt.max(1440).default(10),
+  },
+  {
+    name: 'SFTP_ENABLED',
+    group: 'server',
+    description:
+      'Serve the hosted SFTP mailbox (docs/sftp.md) in api processes; it listens only when a partner profile enables channels.sftp.mailbox.',
+    schema: boolean.default(true),
+  },
+  {
+    name: 'SFTP_PORT',
+    group: 'server',
+    description: 'TCP port of the hosted SFTP mailbox.',
+    schema: port.default(2222),
+  },
+  {
+    name: 'SFTP_HOST',
+    group: 'server',
+    description: 'Interface the hosted SFTP mailbox binds to. Unset: HOST.',
+    schema: z.string().min(1).optional(),
+  },
+  {
+    name: 'SFTP_HOST_KEY_FILE',
+    group: 'secrets',
+    description:
+      'OpenSSH or PEM private host key of the hosted SFTP mailbox. Unset on a single process: an Ed25519 key generated once into DATA_DIR/secrets.',
+    schema: z.string().min(1).optional(),
+  },
+  {
+    name: 'MQTT_URL',
+    group: 'plant-events',
+    description:
+      'MQTT broker the MES/WMS plant events come from (mqtt:// or mqtts://); unset turns the subscriber off (REST ingestion still works).',
+    schema: url(['mqtt:', 'mqtts:']).optional(),
+  },
+  {
+    name: 'MQTT_CLIENT_ID',
+    group: 'plant-events',
+    description:
+      'Fixed MQTT client id of the plant-event subscriber: the broker keeps its persistent session (and queued messages) under this id.',
+    schema: z.string().min(1).max(128).default('supplier-gateway-plant-events'),
+  },
+  {
+    name: 'MQTT_TOPICS',
+    group: 'plant-events',
+    description: 'Comma-separated topic filters the subscriber takes at QoS 1.',
+    schema: z.string().min(1).default('plants/+/mes/#,plants/+/wms/#'),
+  },
+  {
+    name: 'MQTT_BATCH_SIZE',
+    group: 'plant-events',
+    description:
+      "The subscriber commits (and then acknowledges) every this many messages (also its MQTT 5 receive maximum; keep it within the broker's max_inflight_messages)…",
+    schema: positiveInt.max(10_000).default(500),
+  },
+  {
+    name: 'MQTT_BATCH_MS',
+    group: 'plant-events',
+    description: '…or this many milliseconds after the first message of a batch, whichever comes first.',
+    schema: positiveInt.max(60_000).default(200),
+  },
+  {
+    name: 'MQTT_SESSION_EXPIRY_SECONDS',
+    group: 'plant-events',
+    description:
+      'MQTT 5 session expiry the subscriber asks for: how long the broker keeps its session and queue while it is away.',
+    schema: positiveInt.max(4_294_967_295).default(604_800),
+  },
+  {
+    name: 'PLANT_EVENTS_LATE_MINUTES',
+    group: 'plant-events',
+    description:
+      'Out-of-order window: an event older than the newest one of its material by more than this is applied and flagged late.',
+    schema: positiveInt.max(100_000).default(60),
+  },
+  {
+    name: 'PLANT_EVENTS_MAX_BATCH',
+    group: 'plant-events',
+    description: 'Most events one REST batch request may carry.',
+    schema: positiveInt.max(100_000).default(10_000),
+  },
+  {
+    name: 'STOCK_RECONCILE_EVERY_MINUTES',
+    group: 'plant-events',
+    description:
+      "How often one process compares on-hand with the ERP's stock through the port; 0 turns it off.",
+    schema: z.coerce.number({ message: 'expected minutes' }).int().min(0).max(10_080).default(60),
+  },
+  {
+    name: 'STOCK_VARIANCE_PERCENT',
+    group: 'plant-events',
+    description:
+      "On-hand differing from the ERP's stock by more than this percentage of the ERP's figure raises an inventory.variance exception.",
+    schema: z.coerce.number({ message: 'expected a percentage' }).min(0).max(100).default(2),
+  },
+  {
+    name: 'AS2_ID',
+    group: 'as2',
+    description:
+      'Our AS2 name (AS2-To of inbound messages, AS2-From of MDNs); 1-128 printable ASCII characters.',
+    schema: z
+      .string()
+      .regex(/^[\x21-\x7e](?:[\x20-\x7e]{0,126}[\x21-\x7e])?$/, 'expected 1-128 printable ASCII characters')
+      .default('SUPPLIERGW'),
+  },
+  {
+    name: 'AS2_KEY_FILE',
+    group: 'as2',
+    description:
+      'PEM private key that decrypts inbound AS2 messages and signs MDNs. Unset on a single process: generated once into DATA_DIR/secrets with AS2_CERT_FILE.',
+    schema: z.string().min(1).optional(),
+  },
+  {
+    name: 'AS2_CERT_FILE',
+    group: 'as2',
+    description:
+      'PEM certificate of AS2_KEY_FILE, the one partners encrypt to and verify our MDNs with. Set both or neither.',
+    schema: z.string().min(1).optional(),
+  },
+  {
+    name: 'AS2_MAX_MESSAGE_BYTES',
+    group: 'as2',
+    description:
+      'Largest AS2 request body accepted (413 above it), and the default cap of decompressed content.',
+    schema: positiveInt.default(50 * 1024 * 1024),
   },
 ] as const satisfies readonly ConfigVariable[];
 

@@ -57,7 +57,11 @@ export class ErpAdminController {
 
   @Get('instances')
   @Allow({ system: ['operations:read'], roles: ['admin'] })
-  @ApiOperation({ summary: 'The configured ERP instances (credentials never shown)' })
+  @ApiOperation({
+    summary: 'The configured ERP instances (credentials never shown)',
+    description:
+      'Each ERP instance from ERP_CONFIG_FILE: adapter, plants, limits and idempotency behaviour; secrets are never shown.',
+  })
   @ApiOkResponse({
     content: {
       'application/json': {
@@ -87,7 +91,11 @@ export class ErpAdminController {
 
   @Get('postings')
   @Allow({ system: ['operations:read'], roles: ['buyer', 'admin'] })
-  @ApiOperation({ summary: 'Postings, newest first; `next` is the cursor for the following page' })
+  @ApiOperation({
+    summary: 'Postings, newest first; `next` is the cursor for the following page',
+    description:
+      'What the gateway posted or is posting to the ERP (confirmations, inbound deliveries, receipts) with status; filter and page with `next`.',
+  })
   @ApiQuery({ name: 'status', required: false, enum: ['pending', 'posted', 'dead'] })
   @ApiQuery({ name: 'kind', required: false })
   @ApiQuery({ name: 'poNumber', required: false })
@@ -126,7 +134,11 @@ export class ErpAdminController {
 
   @Get('postings/:id')
   @Allow({ system: ['operations:read'], roles: ['buyer', 'admin'] })
-  @ApiOperation({ summary: 'One posting with its ERP document number, attempts and look-ups' })
+  @ApiOperation({
+    summary: 'One posting with its ERP document number, attempts and look-ups',
+    description:
+      "The posting's body, the ERP document number it got, every attempt and every look-up by external reference.",
+  })
   @ApiOkResponse({ content: { 'application/json': { example: EXAMPLE } } })
   async get(@Param('id') id: string): Promise<ErpPosting> {
     const posting = isRowId(id) ? await this.postings.get(this.dataSource, id) : undefined;
@@ -139,6 +151,8 @@ export class ErpAdminController {
   @Allow({ system: ['operations:write'], roles: ['admin'] })
   @ApiOperation({
     summary: 'Compare a batch of posted documents with the ERP now; differences become exceptions',
+    description:
+      'Reads posted documents back from the ERP and raises an exception for every difference; the same job the schedule runs.',
   })
   @ApiOkResponse({
     content: { 'application/json': { example: { erpInstance: 'main', checked: 200, differences: 1 } } },

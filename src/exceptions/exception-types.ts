@@ -105,9 +105,27 @@ export const EXCEPTION_TYPES: readonly ExceptionTypeDefinition[] = [
     description: 'An inbound interchange failed validation and was rejected.',
   },
   {
+    type: 'as2.message-id-reused',
+    severity: 'high',
+    description:
+      'An AS2 partner sent a Message-ID it used before with different content; the new message is quarantined.',
+  },
+  {
     type: 'interchange.unacknowledged',
     severity: 'medium',
     description: 'A partner did not acknowledge an outbound interchange within the agreed time.',
+  },
+  {
+    type: 'interchange.ack-rejected',
+    severity: 'high',
+    description:
+      "A partner's functional acknowledgment (997 / 999 / CONTRL) rejected an interchange the gateway sent, or part of it.",
+  },
+  {
+    type: 'outbound.delivery-failed',
+    severity: 'high',
+    description:
+      'A document for a partner could not be delivered through its channel after every try; it waits for a resend or a cancel.',
   },
   {
     type: 'erp.posting-rejected',
@@ -126,6 +144,12 @@ export const EXCEPTION_TYPES: readonly ExceptionTypeDefinition[] = [
     severity: 'critical',
     description:
       'What the ERP holds differs from what the gateway posted (missing, reversed or changed behind its back).',
+  },
+  {
+    type: 'inventory.variance',
+    severity: 'medium',
+    description:
+      "The gateway's on-hand of a material differs from the ERP's stock by more than the configured threshold.",
   },
 ];
 

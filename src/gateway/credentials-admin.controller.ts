@@ -76,7 +76,11 @@ export class CredentialsAdminController {
   ) {}
 
   @Get('oauth-clients')
-  @ApiOperation({ summary: 'OAuth2 clients, optionally of one partner' })
+  @ApiOperation({
+    summary: 'OAuth2 clients, optionally of one partner',
+    description:
+      'Every registered client credentials client (partner or system), without secrets; filter by partner.',
+  })
   @ApiOkResponse({ content: { 'application/json': { example: [CLIENT_EXAMPLE] } } })
   listClients(@Query('partnerId') partnerId?: string): Promise<OAuthClientRecord[]> {
     return this.clients.list({ partnerId });
@@ -105,6 +109,8 @@ export class CredentialsAdminController {
   @ApiOperation({
     summary:
       'Rotate a client secret: a new secret now, the old ones valid for overlapSeconds (default a day)',
+    description:
+      'Issues a new secret, shown once; the previous secrets keep working for the overlap so deployments can switch. Audited.',
   })
   @ApiCreatedResponse({
     content: {
@@ -123,6 +129,8 @@ export class CredentialsAdminController {
   @Delete('oauth-clients/:clientId')
   @ApiOperation({
     summary: 'Revoke a client: no new tokens at once; its tokens stop within CREDENTIAL_CACHE_SECONDS',
+    description:
+      'Revokes the client and all its secrets; access tokens already issued are refused once the credential cache expires. Audited.',
   })
   @ApiOkResponse({
     content: {
@@ -134,7 +142,11 @@ export class CredentialsAdminController {
   }
 
   @Get('partners/:partnerId/api-keys')
-  @ApiOperation({ summary: 'A partner’s API keys (never their secrets), newest first, with last use' })
+  @ApiOperation({
+    summary: 'A partner’s API keys (never their secrets), newest first, with last use',
+    description:
+      "Each key's visible prefix, scopes, state, creation and last use; the secrets are stored only as hashes and never shown again.",
+  })
   @ApiOkResponse({ content: { 'application/json': { example: [KEY_EXAMPLE] } } })
   listKeys(@Param('partnerId') partnerId: string): Promise<ApiKeyRecord[]> {
     return this.keys.list(partnerId);
@@ -162,6 +174,8 @@ export class CredentialsAdminController {
   @Post('partners/:partnerId/api-keys/:lookup/rotate')
   @ApiOperation({
     summary: 'Rotate an API key: a new key now, the old one valid for overlapSeconds (default a day)',
+    description:
+      'Issues a replacement key, shown once; the old key keeps working for the overlap, then stops. Audited.',
   })
   @ApiCreatedResponse({
     content: { 'application/json': { example: { token: 'sgp_m8w2…(shown once)', key: KEY_EXAMPLE } } },
@@ -180,6 +194,8 @@ export class CredentialsAdminController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Revoke an API key: refused at once here, on every process within CREDENTIAL_CACHE_SECONDS',
+    description:
+      'The key is refused at once on this process and on every other within CREDENTIAL_CACHE_SECONDS. Audited.',
   })
   @ApiOkResponse({ content: { 'application/json': { example: { ...KEY_EXAMPLE, state: 'revoked' } } } })
   revokeKey(

@@ -10,7 +10,11 @@ import { USER_ROLES, type Principal } from './principal.js';
 export class MeController {
   @Get()
   @Allow({ partner: [], system: [], roles: USER_ROLES })
-  @ApiOperation({ summary: 'Who the token belongs to, with its scopes or role' })
+  @ApiOperation({
+    summary: 'Who the token belongs to, with its scopes or role',
+    description:
+      'The principal of the bearer token: a partner credential with its scopes, a system client, or a user with role and partner.',
+  })
   @ApiOkResponse({
     content: {
       'application/json': {

@@ -125,6 +125,40 @@ export class InterchangeArchive {
     });
   }
 
+  /**
+   * Archives a payload the gateway is about to send, in the caller's transaction (with the control
+   * numbers it used and the document row that tracks its delivery). Outbound payloads are never
+   * classified as duplicates: each carries its own control numbers. The bytes are placed before the
+   * row; a rollback leaves at most an unreferenced blob.
+   */
+  async recordOutbound(
+    tx: EntityManager,
+    receipt: Omit<Receipt, 'direction' | 'callerKey'> & { readonly status?: InterchangeStatus },
+  ): Promise<string> {
+    const { inline, blob, sha256, size } = await this.place(receipt.payload);
+    const [row] = await queryRows<{ id: string }>(
+      tx,
+      `INSERT INTO interchange (direction, channel, partner_id, sha256, size_bytes, content, blob_key, content_type,
+                                filename, metadata, status, correlation_id)
+       VALUES ('outbound', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       RETURNING id::text AS id`,
+      [
+        receipt.channel,
+        receipt.partnerId ?? null,
+        sha256,
+        size,
+        inline ?? null,
+        blob ?? null,
+        receipt.contentType ?? null,
+        receipt.filename ?? null,
+        JSON.stringify(receipt.metadata ?? {}),
+        receipt.status ?? 'processing',
+        receipt.correlationId ?? currentCorrelationId(),
+      ],
+    );
+    return row!.id;
+  }
+
   async get(id: string): Promise<ArchivedInterchange> {
     const [row] = await queryRows<Row>(this.dataSource, `SELECT ${COLUMNS} FROM interchange WHERE id = $1`, [
       toId(id),

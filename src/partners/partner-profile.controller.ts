@@ -26,7 +26,11 @@ export class PartnerProfileController {
 
   @Get()
   @Allow({ partner: ['profile:read'], roles: ['supplier-user', 'supplier-admin'] })
-  @ApiOperation({ summary: "The calling partner's own trading profile" })
+  @ApiOperation({
+    summary: "The calling partner's own trading profile",
+    description:
+      "The profile the gateway holds for the caller's partner (identities, documents, channels, tolerances); only one's own.",
+  })
   @ApiOkResponse({
     content: {
       'application/json': {

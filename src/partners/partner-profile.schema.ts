@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { as2ChannelSchema } from './as2-channel.schema.js';
+import { deliverySchema } from './delivery.schema.js';
 
 /**
  * The schema of one trading-partner profile (`partners/<id>.yaml`). Objects are strict so that a
@@ -96,6 +98,9 @@ const edifactDocument = z.strictObject({
       syntax: code('an EDIFACT syntax identifier', /^UNO[A-Y]$/, 'UNOA, UNOB, UNOC, …').optional(),
       syntaxVersion: z.union([z.literal(2), z.literal(3), z.literal(4)]).optional(),
       una: z.boolean().optional(),
+      // UNA3-UNA8 as the partner wants them written: component, element, decimal mark, release,
+      // repetition (space: none before syntax 4), segment terminator; e.g. ":+.? '" (ISO 9735-1 §8).
+      serviceCharacters: z.string().length(6, 'expected six UNA service characters').optional(),
     })
     .optional(),
 });
@@ -129,10 +134,100 @@ const apiChannel = channel.extend({
   rateLimit: rateLimit.extend({ perCredential: rateLimit.optional() }).optional(),
 });
 
+// SFTP (src/transports/sftp, docs/sftp.md): polling the partner's server and/or a hosted mailbox.
+const absolutePath = (what: string) =>
+  z
+    .string({ error: `expected ${what}` })
+    .regex(/^\/(?:[^\0]*)$/, `expected ${what} as an absolute path ('/outbound')`);
+
+const sftpPoll = z
+  .strictObject({
+    host: z.string({ error: 'expected the host name of the partner SFTP server' }).min(1),
+    port: z.number().int().min(1).max(65535).default(22),
+    username: z.string({ error: 'expected the user name on the partner SFTP server' }).min(1),
+    // Pinned: the connection is refused before authentication when the server shows another key.
+    hostKey: z
+      .string({
+        error: "expected hostKey: the server key's SHA256 fingerprint as `ssh-keygen -lf` prints it",
+      })
+      .regex(
+        /^SHA256:[A-Za-z0-9+/]{43}=?$/,
+        "expected hostKey: a SHA256 fingerprint as `ssh-keygen -lf` prints it ('SHA256:…')",
+      ),
+    passwordFile: z.string().min(1).optional(),
+    privateKeyFile: z.string().min(1).optional(),
+    privateKeyPassphraseFile: z.string().min(1).optional(),
+    inboundDir: absolutePath('inboundDir, the folder the partner drops files in'),
+    archiveDir: absolutePath('archiveDir, where picked-up files are moved').optional(),
+    deleteAfterPickup: z.boolean().default(false),
+    uploadDir: absolutePath('uploadDir, the folder our files are uploaded to').optional(),
+    everySeconds: z.number().int().min(1).max(86_400).default(60),
+    // A file is taken only when its size did not change over this many seconds (0: no check).
+    stableSizeSeconds: z.number().int().min(0).max(3_600).default(0),
+    timeoutSeconds: z.number().int().min(1).max(600).default(30),
+  })
+  .superRefine((poll, ctx) => {
+    if ((poll.passwordFile === undefined) === (poll.privateKeyFile === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['passwordFile'],
+        message: 'expected exactly one of passwordFile or privateKeyFile',
+      });
+    if ((poll.archiveDir === undefined) === !poll.deleteAfterPickup)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['archiveDir'],
+        message: 'expected archiveDir (move picked-up files there) or deleteAfterPickup: true, not both',
+      });
+  });
+
+const sftpMailbox = z
+  .strictObject({
+    enabled: z.boolean({ error: 'expected enabled: true or false' }),
+    username: z
+      .string({ error: 'expected the mailbox user name' })
+      .regex(
+        /^[a-z0-9][a-z0-9._-]{0,63}$/,
+        'expected a mailbox user name: lower-case letters, digits, . _ -',
+      ),
+    // `scrypt$N$r$p$<salt base64>$<hash base64>` (docs/sftp.md shows how to make one).
+    passwordHash: z
+      .string()
+      .regex(
+        /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/,
+        'expected passwordHash: scrypt$N$r$p$salt$hash (docs/sftp.md)',
+      )
+      .optional(),
+    authorizedKeys: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^(?:ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)) [A-Za-z0-9+/=]+(?: .*)?$/,
+            "expected an OpenSSH public key line ('ssh-ed25519 AAAA… comment')",
+          ),
+      )
+      .default([]),
+  })
+  .superRefine((mailbox, ctx) => {
+    if (mailbox.enabled && !mailbox.passwordHash && mailbox.authorizedKeys.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['passwordHash'],
+        message: 'the mailbox is enabled, so a passwordHash or at least one authorized key is required',
+      });
+  });
+
+const sftpChannel = z.strictObject({
+  enabled: z.boolean({ error: 'expected enabled: true or false' }),
+  poll: sftpPoll.optional(),
+  mailbox: sftpMailbox.optional(),
+});
+
 const channels = z
   .strictObject({
-    sftp: channel.optional(),
-    as2: channel.optional(),
+    sftp: sftpChannel.optional(),
+    as2: as2ChannelSchema.optional(),
     api: apiChannel.optional(),
     portal: channel.optional(),
   })
@@ -243,6 +338,15 @@ const maps = z.strictObject({
       mapOverride,
     )
     .optional(),
+  // The same for the EDIFACT maps (edi-maps/edifact): `ORDRSP.inbound` or `D96A/ORDRSP.inbound`.
+  edifact: z
+    .record(
+      z
+        .string()
+        .regex(/^(?:D[0-9]{2}[A-Z]\/)?[A-Z]{6}\.inbound$/, "expected a map name such as 'ORDRSP.inbound'"),
+      mapOverride,
+    )
+    .optional(),
 });
 
 export const partnerProfileSchema = z
@@ -259,6 +363,7 @@ export const partnerProfileSchema = z
     tolerances,
     crossReferences,
     maps: maps.optional(),
+    delivery: deliverySchema.optional(),
   })
   .superRefine((profile, ctx) => {
     const all = [...profile.documents.inbound, ...profile.documents.outbound];

@@ -18,7 +18,11 @@ export class PartnersAdminController {
 
   @Get()
   @Allow({ system: ['partners:read'], roles: ['buyer', 'admin'] })
-  @ApiOperation({ summary: 'Every trading partner with its status and standards (ERP, buyers, admins)' })
+  @ApiOperation({
+    summary: 'Every trading partner with its status and standards (ERP, buyers, admins)',
+    description:
+      'The partner registry as loaded from PARTNERS_DIR: id, name, status and the standards each partner uses.',
+  })
   @ApiOkResponse({
     content: {
       'application/json': {

@@ -1,4 +1,4 @@
-import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { GATEWAY_ACTOR } from '../audit/actor.js';
@@ -8,7 +8,7 @@ import { ExceptionService } from '../exceptions/exception.service.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import { isoTimestamp, queryRows } from '../platform/database/sql.js';
 import { LeaseService } from '../platform/jobs/lease.service.js';
-import { startLeasedTask, type LeasedTaskHandle } from '../platform/jobs/leased-task.js';
+import { LeasedSweep } from '../platform/jobs/leased-sweep.js';
 
 const SWEEP_EVERY_MS = 5 * 60_000;
 
@@ -25,36 +25,24 @@ interface Overdue {
  * Purchase orders and changes the supplier has not answered within its `businessSlaHours` (partner
  * profile): one `acknowledgment.late` (an order) or `po-change.unanswered` (a change) case per order
  * revision, raised by one process at a time every
- * five minutes. The clock starts when the order (or change) was recorded for the supplier; once the
- * outbound delivery sends documents, it will start when the document was sent.
+ * five minutes. The clock starts when the order (or change) was delivered to the supplier (outbound
+ * delivery); for a partner that receives no document, when it was recorded.
  */
 @Injectable()
-export class AcknowledgmentSla implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private task?: LeasedTaskHandle;
-
+export class AcknowledgmentSla extends LeasedSweep {
   constructor(
-    @InjectConfig() private readonly config: GatewayConfig,
+    @InjectConfig() config: GatewayConfig,
     private readonly dataSource: DataSource,
     private readonly partners: PartnerRegistry,
     private readonly exceptions: ExceptionService,
-    private readonly leases: LeaseService,
-    @InjectPinoLogger(AcknowledgmentSla.name) private readonly logger: PinoLogger,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.config.GATEWAY_ROLE === 'api') return;
-    this.task = startLeasedTask(this.leases, this.logger, {
-      name: 'acknowledgment-sla',
-      everyMs: SWEEP_EVERY_MS,
-      ttlMs: 60_000,
-      run: async () => {
-        await this.sweep(new Date());
-      },
-    });
+    leases: LeaseService,
+    @InjectPinoLogger(AcknowledgmentSla.name) logger: PinoLogger,
+  ) {
+    super({ name: 'acknowledgment-sla', everyMs: SWEEP_EVERY_MS }, config, leases, logger);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.task?.stop();
+  protected pass(now: Date): Promise<number> {
+    return this.sweep(now);
   }
 
   /** Raises a case for every unanswered order past its partner's SLA at `now`; returns how many are late. */
@@ -66,12 +54,23 @@ export class AcknowledgmentSla implements OnApplicationBootstrap, BeforeApplicat
       const due = new Date(now.getTime() - hours * 3_600_000);
       const overdue = await queryRows<Overdue>(
         this.dataSource,
-        `SELECT o.state, o.po_number, o.revision, o.plant, o.correlation_id, ${isoTimestamp('max(h.at)')} AS sent_at
+        // The clock starts when the document reached the partner (outbound delivery); a document not
+        // delivered yet starts none (its delivery failure is a case of its own). Orders with no
+        // document (a partner that receives none) count from when they were recorded.
+        `SELECT o.state, o.po_number, o.revision, o.plant, o.correlation_id, ${isoTimestamp('sent.at')} AS sent_at
            FROM purchase_order o
-           JOIN purchase_order_history h ON h.po_id = o.id
-            AND h.what IN ('purchase-order.issued', 'purchase-order.changed')
-          WHERE o.partner_id = $1 AND o.state IN ('issued', 'changed')
-          GROUP BY o.id HAVING max(h.at) < $2`,
+           CROSS JOIN LATERAL (
+             SELECT CASE WHEN EXISTS (SELECT 1 FROM outbound_document d
+                                       WHERE d.partner_id = o.partner_id AND d.po_number = o.po_number
+                                         AND d.po_revision = o.revision AND d.kind <> 'functional-ack')
+                         THEN (SELECT max(d.delivered_at) FROM outbound_document d
+                                WHERE d.partner_id = o.partner_id AND d.po_number = o.po_number
+                                  AND d.po_revision = o.revision AND d.kind <> 'functional-ack')
+                         ELSE (SELECT max(h.at) FROM purchase_order_history h
+                                WHERE h.po_id = o.id AND h.what IN ('purchase-order.issued', 'purchase-order.changed'))
+                    END AS at
+           ) sent
+          WHERE o.partner_id = $1 AND o.state IN ('issued', 'changed') AND sent.at < $2`,
         [partner.id, due],
       );
       for (const order of overdue) {

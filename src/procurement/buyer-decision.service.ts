@@ -5,6 +5,7 @@ import { ErpPostingService } from '../erp/posting/erp-posting.service.js';
 import { ExceptionService } from '../exceptions/exception.service.js';
 import { ALL_PARTNERS, type ExceptionCase } from '../exceptions/exception.types.js';
 import { ProcurementError, ProcurementErrorCode } from './procurement.exception.js';
+import { ShipNoticeService } from './ship-notice.service.js';
 import { PurchaseOrderRepository } from './purchase-order.repository.js';
 import type { PurchaseOrder, PurchaseOrderLine } from './purchase-order.types.js';
 
@@ -31,6 +32,8 @@ export const BULK_ACCEPT_LIMIT = 50;
  *   as a confirmation (once per line, however many cases the line has);
  * - **counter**: the buyer's proposal is requested from the ERP as a PO change (the ERP is the only
  *   source of PO changes; it reaches the supplier by the ERP instance's `poChangeDelivery`);
+ * - **accept** a held ship notice's problem (over-shipment, item mismatch): the notice is posted to
+ *   the ERP as the supplier sent it (once per shipment);
  * - **escalate** and **resolve** move the case only.
  */
 @Injectable()
@@ -40,6 +43,7 @@ export class BuyerDecisionService {
     private readonly exceptions: ExceptionService,
     private readonly orders: PurchaseOrderRepository,
     private readonly erp: ErpPostingService,
+    private readonly shipNotices: ShipNoticeService,
   ) {}
 
   accept(caseId: string, actor: Actor, note?: string | null): Promise<ExceptionCase> {
@@ -48,6 +52,8 @@ export class BuyerDecisionService {
       const target = await this.heldLine(tx, found);
       if (target && target.line.decision === 'held')
         await this.confirmLine(tx, target.order, target.line, found);
+      const shipment = heldShipment(found);
+      if (shipment) await this.shipNotices.release(tx, shipment.partnerId, shipment.shipmentNumber);
       return this.exceptions.transition(caseId, 'accept', actor, note, tx);
     });
   }
@@ -185,4 +191,13 @@ export class BuyerDecisionService {
       eventId: null,
     });
   }
+}
+
+/** The shipment a ship-notice case is about (its dedupe key starts with the shipment number: ship-notice.service.ts). */
+function heldShipment(found: ExceptionCase): { partnerId: string; shipmentNumber: string } | undefined {
+  if (!found.type.startsWith('ship-notice.') || found.type === 'ship-notice.unknown-order') return undefined;
+  const partnerId = found.references.partnerId;
+  const parts = found.dedupeKey.split(':');
+  if (!partnerId || parts.length < 4) return undefined;
+  return { partnerId, shipmentNumber: parts.slice(0, -3).join(':') };
 }

@@ -66,6 +66,8 @@ export class BuyerExceptionsController {
   @Allow({ roles: ['buyer', 'admin'] })
   @ApiOperation({
     summary: 'Exceptions, highest value at risk first; filter by state, type, PO, plant, material, owner',
+    description:
+      'The buyer workbench list: open cases first by value at risk; filter by state, type, PO, plant, material and owner, page with `cursor`.',
   })
   @ApiOkResponse({
     content: { 'application/json': { example: { items: [CASE_EXAMPLE], nextCursor: null } } },
@@ -86,7 +88,10 @@ export class BuyerExceptionsController {
 
   @Get(':id')
   @Allow({ roles: ['buyer', 'admin'] })
-  @ApiOperation({ summary: 'One exception' })
+  @ApiOperation({
+    summary: 'One exception',
+    description: 'The case with its references, what differs, business impact, owner and full history.',
+  })
   @ApiOkResponse({ content: { 'application/json': { example: CASE_EXAMPLE } } })
   get(@Param('id') id: string): Promise<ExceptionCase> {
     return this.exceptions.get(id, ALL_PARTNERS);
@@ -97,6 +102,8 @@ export class BuyerExceptionsController {
   @Allow({ roles: ['buyer', 'admin'] })
   @ApiOperation({
     summary: `Accept up to ${BULK_ACCEPT_LIMIT} exceptions, each on its own; the answer says which failed`,
+    description:
+      'Accepts each listed case on its own transaction; the answer lists the cases that could not be accepted and why.',
   })
   @ApiOkResponse({
     content: { 'application/json': { example: [{ id: CASE_EXAMPLE.id, ok: true, state: 'accepted' }] } },
@@ -111,7 +118,11 @@ export class BuyerExceptionsController {
   @Post(':id/accept')
   @HttpCode(200)
   @Allow({ roles: ['buyer', 'admin'] })
-  @ApiOperation({ summary: "Accept the supplier's deviation; a held line is confirmed to the ERP" })
+  @ApiOperation({
+    summary: "Accept the supplier's deviation; a held line is confirmed to the ERP",
+    description:
+      'The buyer accepts what the supplier answered: the held line is confirmed to the ERP once and the case resolves.',
+  })
   @ApiOkResponse({ content: { 'application/json': { example: CASE_EXAMPLE } } })
   accept(
     @Param('id') id: string,
@@ -124,7 +135,11 @@ export class BuyerExceptionsController {
   @Post(':id/counter')
   @HttpCode(200)
   @Allow({ roles: ['buyer', 'admin'] })
-  @ApiOperation({ summary: 'Propose another quantity or date: requested from the ERP as a PO change' })
+  @ApiOperation({
+    summary: 'Propose another quantity or date: requested from the ERP as a PO change',
+    description:
+      'The buyer counters: the gateway asks the ERP for a PO change, which reaches the supplier as a new revision.',
+  })
   @ApiOkResponse({ content: { 'application/json': { example: { ...CASE_EXAMPLE, state: 'countered' } } } })
   counter(
     @Param('id') id: string,
@@ -137,7 +152,10 @@ export class BuyerExceptionsController {
   @Post(':id/escalate')
   @HttpCode(200)
   @Allow({ roles: ['buyer', 'admin'] })
-  @ApiOperation({ summary: 'Escalate with a note (notifies the owner)' })
+  @ApiOperation({
+    summary: 'Escalate with a note (notifies the owner)',
+    description: 'Moves the case to escalated and notifies its owner by the configured channels.',
+  })
   @ApiOkResponse({ content: { 'application/json': { example: { ...CASE_EXAMPLE, state: 'escalated' } } } })
   escalate(
     @Param('id') id: string,
@@ -150,7 +168,10 @@ export class BuyerExceptionsController {
   @Post(':id/resolve')
   @HttpCode(200)
   @Allow({ roles: ['buyer', 'admin'] })
-  @ApiOperation({ summary: 'Resolve with an optional note' })
+  @ApiOperation({
+    summary: 'Resolve with an optional note',
+    description: 'Closes the case; its history keeps who resolved it and why.',
+  })
   @ApiOkResponse({ content: { 'application/json': { example: { ...CASE_EXAMPLE, state: 'resolved' } } } })
   resolve(
     @Param('id') id: string,

@@ -111,7 +111,11 @@ export class ErpOrdersController {
 
   @Get('buyer/v1/purchase-orders/:poNumber')
   @Allow({ system: ['operations:read'], roles: ['buyer', 'admin'] })
-  @ApiOperation({ summary: 'A purchase order with its lines (ordered, confirmed, decided) and its history' })
+  @ApiOperation({
+    summary: 'A purchase order with its lines (ordered, confirmed, decided) and its history',
+    description:
+      "Any partner's order as the gateway holds it, with each line's ordered, confirmed and decided values and the order's history.",
+  })
   @ApiOkResponse({
     content: {
       'application/json': {

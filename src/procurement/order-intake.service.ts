@@ -3,7 +3,9 @@ import type { EntityManager } from 'typeorm';
 import { decimal, type DecimalString } from '../canonical/decimal.js';
 import { CanonicalError } from '../canonical/canonical.exception.js';
 import { orderCorrelationId } from '../canonical/events/correlation.js';
+import { OutboundRenderJob } from '../outbound/outbound.jobs.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
+import { OutboxService } from '../platform/jobs/outbox.service.js';
 import { CanonicalEventStore } from '../translation/canonical-event.store.js';
 import { AcknowledgmentService } from './acknowledgment.service.js';
 import { cancelledEvent, changedEvent, issuedEvent, shipToOf } from './order-events.js';
@@ -31,7 +33,26 @@ export class OrderIntakeService {
     private readonly partners: PartnerRegistry,
     private readonly events: CanonicalEventStore,
     @Inject(forwardRef(() => AcknowledgmentService)) private readonly acknowledgments: AcknowledgmentService,
+    private readonly outbox: OutboxService,
   ) {}
+
+  /** Records what the partner must be sent, and the job that renders and delivers it (outbound delivery). */
+  private async queueIntent(
+    tx: EntityManager,
+    order: PurchaseOrder,
+    eventType: string,
+    revision: number,
+    event: unknown,
+  ): Promise<void> {
+    const intentId = await this.orders.addOutboundIntent(tx, order, eventType, revision, event);
+    if (intentId)
+      await this.outbox.enqueue(
+        tx,
+        OutboundRenderJob,
+        { intentId },
+        { key: intentId, correlationId: order.correlationId },
+      );
+  }
 
   async receive(
     tx: EntityManager,
@@ -109,7 +130,7 @@ export class OrderIntakeService {
       eventId: event.id,
     });
     await this.events.append(tx, event);
-    await this.orders.addOutboundIntent(tx, order, event.type, snapshot.revision, event);
+    await this.queueIntent(tx, order, event.type, snapshot.revision, event);
     await this.applyParked(tx, snapshot.poNumber);
     return { outcome: 'issued', order, eventId: event.id };
   }
@@ -133,7 +154,7 @@ export class OrderIntakeService {
         'cancelled by the ERP',
       );
       await this.events.append(tx, event);
-      await this.orders.addOutboundIntent(tx, order, event.type, snapshot.revision, event);
+      await this.queueIntent(tx, order, event.type, snapshot.revision, event);
       return {
         outcome: 'cancelled',
         order: { ...order, state: 'cancelled', revision: snapshot.revision },
@@ -176,7 +197,7 @@ export class OrderIntakeService {
       `changed by the ERP: ${event.payload.lines.length} line(s)`,
     );
     await this.events.append(tx, event);
-    await this.orders.addOutboundIntent(tx, order, event.type, snapshot.revision, event);
+    await this.queueIntent(tx, order, event.type, snapshot.revision, event);
     return { outcome: 'changed', order: { ...order, state, revision: snapshot.revision }, eventId: event.id };
   }
 

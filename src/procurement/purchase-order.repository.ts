@@ -308,15 +308,15 @@ export class PurchaseOrderRepository {
     eventType: string,
     revision: number,
     event: unknown,
-  ): Promise<boolean> {
-    const rows = await queryRows(
+  ): Promise<string | undefined> {
+    const [row] = await queryRows<{ id: string }>(
       tx,
       `INSERT INTO outbound_intent (partner_id, po_id, event_type, revision, event, correlation_id)
        VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT ON CONSTRAINT uq_outbound_intent_revision DO NOTHING RETURNING id`,
+       ON CONFLICT ON CONSTRAINT uq_outbound_intent_revision DO NOTHING RETURNING id::text AS id`,
       [order.partnerId, order.id, eventType, revision, JSON.stringify(event), order.correlationId],
     );
-    return rows.length > 0;
+    return row?.id;
   }
 
   async park(

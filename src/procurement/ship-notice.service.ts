@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { queryRows } from '../platform/database/sql.js';
 import { GATEWAY_ACTOR } from '../audit/actor.js';
 import {
   compare,
@@ -69,6 +70,68 @@ export class ShipNoticeService {
       result = await this.applyOnce(tx, notice);
     });
     return result;
+  }
+
+  /**
+   * A buyer accepted a held ship notice's problem: the latest revision of the notice is posted to the
+   * ERP as the supplier sent it (the items that match an order line; an item naming no line of ours
+   * cannot be received against one). Once per shipment: a second accepted case finds it released.
+   */
+  async release(
+    tx: EntityManager,
+    partnerId: string,
+    shipmentNumber: string,
+  ): Promise<'posted' | 'amended' | 'not-held'> {
+    const record = await this.shipments.byShipment(tx, partnerId, shipmentNumber);
+    if (!record || record.status !== 'held') return 'not-held';
+    const locked = await this.shipments.lockOrCreate(tx, partnerId, shipmentNumber, record.correlationId);
+    if (locked.status !== 'held') return 'not-held';
+    const [latest] = await queryRows<{ payload: Notice }>(
+      tx,
+      `SELECT payload FROM canonical_event
+        WHERE type = 'ship-notice.received' AND partner_id = $1 AND payload->'payload'->>'shipmentNumber' = $2
+        ORDER BY created_at DESC, id DESC LIMIT 1`,
+      [partnerId, shipmentNumber],
+    );
+    if (!latest || latest.payload.document.kind === 'cancellation') return 'not-held';
+    const notice = latest.payload;
+    const shipped = await this.matchItems(tx, notice, []);
+    if (shipped.length === 0) return 'not-held';
+    const orders = uniqueOrders(shipped);
+    const businessKey = `${partnerId}/${shipmentNumber}`;
+    const body = deliveryBody(notice, shipped);
+    const common = {
+      kind: 'inbound-delivery' as const,
+      businessKey,
+      revision: locked.revisions,
+      plant: orders[0]!.plant,
+      body,
+    };
+    if (locked.posted)
+      await this.erp.amend(tx, { ...common, correlationId: locked.correlationId, causationId: notice.id });
+    else
+      await this.erp.post(tx, {
+        ...common,
+        poNumber: orders[0]!.poNumber,
+        correlationId: locked.correlationId,
+        causationId: notice.id,
+      });
+    await this.shipments.update(tx, locked.id, {
+      revisions: locked.revisions + 1,
+      status: 'active',
+      posted: true,
+    });
+    for (const order of orders)
+      await this.orders.addHistory(tx, order, {
+        what: 'buyer.accepted-ship-notice',
+        documentNumber: shipmentNumber,
+        documentRevision: notice.document.revision,
+        fromState: order.state,
+        toState: order.state,
+        summary: `ship notice ${shipmentNumber} accepted by a buyer and posted to the ERP`,
+        eventId: notice.id,
+      });
+    return locked.posted ? 'amended' : 'posted';
   }
 
   private async applyOnce(tx: EntityManager, notice: Notice): Promise<ShipNoticeResult> {

@@ -6,7 +6,6 @@ import { InjectConfig } from '../config/config.module.js';
 import {
   buildContrl,
   messagesOf,
-  readEdifact,
   type ContrlReferenceKind,
   type ContrlResult,
   type EdifactEnvelopeIssueKind,
@@ -20,6 +19,10 @@ import type { ArchivedInterchange, InterchangeStatus } from '../interchanges/int
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import type { PartnerProfile } from '../partners/partner-profile.schema.js';
 import { queryRows } from '../platform/database/sql.js';
+import { OutboxService } from '../platform/jobs/outbox.service.js';
+import { OutboundAcknowledgeJob } from '../outbound/outbound.jobs.js';
+import { readEdifactWithDirectories } from '../edi/edifact/directories/index.js';
+import { EdifactTranslationJob } from './edifact-translation.job-definition.js';
 import type {
   EdifactIntakeContrl,
   EdifactIntakeInterchange,
@@ -74,6 +77,7 @@ export class EdifactIntakeService {
     private readonly exceptions: ExceptionService,
     private readonly references: EdifactReferencesRepository,
     @InjectConfig() private readonly config: GatewayConfig,
+    private readonly outbox: OutboxService,
   ) {}
 
   async check(interchangeId: string): Promise<EdifactIntakeResult> {
@@ -83,7 +87,8 @@ export class EdifactIntakeService {
     }
     if (row.duplicateOf !== null) return this.answerOfOriginal(row);
     const payload = await this.archive.payload(row.id);
-    const validation = readEdifact(payload);
+    // With the message directories on: segment and element errors reject messages and feed the CONTRL.
+    const validation = readEdifactWithDirectories(payload, {}, { keep: () => false });
     const now = new Date();
 
     return this.dataSource.transaction(async (tx) => {
@@ -325,6 +330,22 @@ export class EdifactIntakeService {
     await this.archive.setStatus(row.id, status, detail ?? undefined, tx);
     const { replayed: _replayed, ...stored } = result;
     await this.archive.recordAnswer(row.id, { ...asObject(answer), [EDIFACT_ANSWER_KEY]: stored }, tx);
+    // The CONTRLs go back to the partner through the outbound delivery (src/outbound).
+    if (interchanges.some((i) => i.contrl !== null))
+      await this.outbox.enqueue(
+        tx,
+        OutboundAcknowledgeJob,
+        { interchangeId: row.id },
+        { key: row.id, correlationId: row.correlationId },
+      );
+    // An accepted receipt goes on to translation, in this transaction (edifact-translation.job.ts).
+    if (status === 'processing')
+      await this.outbox.enqueue(
+        tx,
+        EdifactTranslationJob,
+        { interchangeId: row.id },
+        { key: row.id, correlationId: row.correlationId },
+      );
     return result;
   }
 

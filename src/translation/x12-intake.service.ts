@@ -30,6 +30,7 @@ import {
 } from './sender-binding.js';
 import { UNIDENTIFIED_COUNTER, X12ControlNumbersRepository } from './x12-control-numbers.repository.js';
 import { X12TranslationJob } from './x12-translation.job-definition.js';
+import { OutboundAcknowledgeJob } from '../outbound/outbound.jobs.js';
 import type {
   X12IntakeAck,
   X12IntakeInterchange,
@@ -313,6 +314,14 @@ export class X12IntakeService {
     // told the same acknowledgments (InterchangeArchive returns the original's answer).
     const { replayed: _replayed, ...stored } = result;
     await this.archive.recordAnswer(row.id, { ...asObject(answer), [ANSWER_KEY]: stored }, tx);
+    // The acknowledgments go back to the partner through the outbound delivery (src/outbound).
+    if (interchanges.some((i) => i.ack !== null))
+      await this.outbox.enqueue(
+        tx,
+        OutboundAcknowledgeJob,
+        { interchangeId: row.id },
+        { key: row.id, correlationId: row.correlationId },
+      );
     // An accepted receipt goes on to translation, in this transaction (x12-translation.job.ts).
     if (status === 'processing')
       await this.outbox.enqueue(

@@ -8,6 +8,7 @@ import { CanonicalEventStore } from './canonical-event.store.js';
 import { X12MapRegistry } from './x12-map-registry.js';
 import { ANSWER_KEY as INTAKE_KEY } from './x12-intake.service.js';
 import type { X12IntakeResult } from './x12-intake.types.js';
+import { functionalAckEvents } from './x12-functional-acks.js';
 import { X12Translator, type X12TranslatedSet } from './x12-translator.js';
 
 /** Key of the translation's record inside the archive row's `answer`, beside the intake's. */
@@ -108,6 +109,21 @@ export class X12TranslationService {
         const stored = await this.store.append(tx, set.event);
         events.push({ id: stored.id, type: set.event.type, stored: stored.stored });
         eventIds.set(set, stored.id);
+      }
+      // The partner's 997 / 999 for what we sent: events the outbound delivery joins to its documents.
+      if (partner && sets.some((s) => s.setId === '997' || s.setId === '999')) {
+        const acks = await functionalAckEvents(tx, {
+          partnerId: partner.id,
+          interchangeId: row.id,
+          payload,
+          receivedAt: row.receivedAt,
+          channel: channelOf(row.channel),
+          accepted: new Set(sets.map((s) => s.interchangeControlNumber)),
+        });
+        for (const ack of acks) {
+          const stored = await this.store.append(tx, ack);
+          events.push({ id: stored.id, type: ack.type, stored: stored.stored });
+        }
       }
       const business = sets.filter((s) => s.outcome !== 'not-translated');
       const failed = business.filter((s) => s.outcome === 'failed' || s.outcome === 'rejected');

@@ -130,19 +130,34 @@ describe('OAuth2 client credentials, API keys and rate limits, across two api pr
       expect((await me(one, posted.body.access_token).expect(200)).body.scopes).toEqual(['profile:read']);
     });
 
+    it('publishes its metadata (RFC 8414) with absolute URLs and the key that verifies its tokens', async () => {
+      const meta = await request(one.url).get('/.well-known/oauth-authorization-server').expect(200);
+      expect(meta.body).toMatchObject({
+        issuer: ISSUER,
+        token_endpoint: `${one.url}/oauth/token`,
+        jwks_uri: `${one.url}/oauth/jwks.json`,
+        grant_types_supported: ['client_credentials'],
+      });
+      const jwks = await request(one.url).get(new URL(meta.body.jwks_uri).pathname).expect(200);
+      expect(jwks.body.keys).toEqual([
+        expect.objectContaining({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' }),
+      ]);
+    });
+
     it('answers RFC 6749 errors: unknown client, wrong secret, unsupported grant, scope not granted', async () => {
       const client = await partnerClient('nordic-castings', ['profile:read']);
       const token = (body: object, auth?: [string, string]) => {
         const req = request(one.url).post('/oauth/token').type('form');
         return (auth ? req.auth(...auth) : req).send(body);
       };
-      const wrong = await token({ grant_type: 'client_credentials' }, [
-        client.clientId,
-        client.secret.replace(/.$/, '0'),
-      ]);
+      // A well-formed secret of another client, and a mistyped one (its checksum no longer matches).
+      const other = await partnerClient('nordic-castings', ['profile:read']);
+      const wrong = await token({ grant_type: 'client_credentials' }, [client.clientId, other.secret]);
       expect(wrong.status).toBe(401);
       expect(wrong.body).toEqual({ error: 'invalid_client' });
       expect(wrong.headers['www-authenticate']).toMatch(/^Basic/);
+      const typo = `${client.secret.slice(0, 5)}${client.secret[5] === 'A' ? 'B' : 'A'}${client.secret.slice(6)}`;
+      expect((await token({ grant_type: 'client_credentials' }, [client.clientId, typo])).status).toBe(401);
       expect(
         (await token({ grant_type: 'client_credentials' }, ['sgc_aaaaaaaaaaaa', client.secret])).body,
       ).toEqual({

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEventOf } from '../../src/canonical/events/catalogue.js';
 import { ErpConnections } from '../../src/erp/connections/erp-connections.js';
 import { AcknowledgmentService } from '../../src/procurement/acknowledgment.service.js';
+import { BuyerDecisionService } from '../../src/procurement/buyer-decision.service.js';
+import { CanonicalEventStore } from '../../src/translation/canonical-event.store.js';
 import { ShipNoticeService } from '../../src/procurement/ship-notice.service.js';
 import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-relay.js';
 import { simulatorGatewayEnv, waitForPostings } from '../support/erp.js';
@@ -306,5 +308,40 @@ describe('ship notices and goods receipts against purchase orders', () => {
         differences: { shippedQuantity: { expected: '4800', actual: '9999' } },
       }),
     ]);
+  });
+
+  it('posts a held notice once when a buyer accepts its problem, as the supplier sent it', async () => {
+    const store = gateway.app.get(CanonicalEventStore);
+    await dataSource.transaction((tx) =>
+      store.append(
+        tx,
+        shipNotice('SHP-6', 'original', '1', [
+          { po: '4500000301', items: [{ line: '20', material: 'CMP-HOUSING-C1', quantity: '400' }] },
+        ]),
+      ),
+    );
+    const postings = () =>
+      queryOnce<{ business_key: string; operation: string }>(
+        db.url,
+        `SELECT business_key, operation FROM erp_posting WHERE business_key = 'acme-fasteners/SHP-6' ORDER BY id`,
+      );
+    expect(await postings()).toEqual([]);
+    const [held] = await queryOnce<{ id: string }>(
+      db.url,
+      `SELECT id::text AS id FROM exception_case WHERE type = 'ship-notice.over-shipment' AND dedupe_key LIKE 'SHP-6:%'`,
+    );
+    const buyer = { kind: 'cli', name: 'buyer-test' } as const;
+    await gateway.app.get(BuyerDecisionService).accept(held!.id, buyer, 'the extra housings are welcome');
+    expect(await postings()).toEqual([{ business_key: 'acme-fasteners/SHP-6', operation: 'post' }]);
+    const [notice] = await queryOnce<{ status: string; posted: boolean }>(
+      db.url,
+      `SELECT status, posted FROM ship_notice WHERE shipment_number = 'SHP-6'`,
+    );
+    expect(notice).toEqual({ status: 'active', posted: true });
+    // Released once: releasing again (another case of the same notice) posts nothing more.
+    expect(await dataSource.transaction((tx) => asns.release(tx, 'acme-fasteners', 'SHP-6'))).toBe(
+      'not-held',
+    );
+    expect(await postings()).toHaveLength(1);
   });
 });

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { Allow } from '../../gateway/access-rules.js';
 import { ZodBody } from '../../platform/http/zod-body.pipe.js';
@@ -52,6 +52,8 @@ export class SimulatorAdminController {
   @Allow({ system: ['operations:read'], roles: ['admin'] })
   @ApiOperation({
     summary: 'Ledger documents (inbound deliveries, confirmations, receipts…) in number order',
+    description:
+      "The embedded ERP simulator's documents, for tests and demos: what the gateway posted, as the ERP recorded it.",
   })
   @ApiOkResponse({
     content: {
@@ -84,7 +86,10 @@ export class SimulatorAdminController {
 
   @Get('entries')
   @Allow({ system: ['operations:read'], roles: ['admin'] })
-  @ApiOperation({ summary: 'The journal: every post, amendment and reversal the ERP recorded' })
+  @ApiOperation({
+    summary: 'The journal: every post, amendment and reversal the ERP recorded',
+    description: "The simulator's journal of every call that changed its ledger, in order.",
+  })
   @ApiOkResponse({
     content: {
       'application/json': {
@@ -114,6 +119,8 @@ export class SimulatorAdminController {
   @Allow({ system: ['operations:read'], roles: ['admin'] })
   @ApiOperation({
     summary: 'External references with more than one effect of the same operation (should be empty)',
+    description:
+      'Effects the simulator recorded twice under one external reference; any entry here is an exactly-once violation.',
   })
   @ApiOkResponse({ content: { 'application/json': { example: [] } } })
   duplicates() {
@@ -122,7 +129,10 @@ export class SimulatorAdminController {
 
   @Get('purchase-orders/:poNumber')
   @Allow({ system: ['operations:read'], roles: ['buyer', 'admin'] })
-  @ApiOperation({ summary: 'A purchase order as the ERP holds it' })
+  @ApiOperation({
+    summary: 'A purchase order as the ERP holds it',
+    description: "The simulator's own copy of the order (revision, lines, confirmations).",
+  })
   @ApiOkResponse({ content: { 'application/json': { example: PO_EXAMPLE } } })
   async purchaseOrder(@Param('poNumber') poNumber: string) {
     const po = await this.simulator().purchaseOrders.read(poNumber);
@@ -134,6 +144,8 @@ export class SimulatorAdminController {
   @Allow({ system: ['operations:write'], roles: ['buyer', 'admin'] })
   @ApiOperation({
     summary: 'Issue a purchase order in the ERP, as a buyer would; it goes to the output queue',
+    description:
+      "Creates an order in the simulator; the output relay brings it to the gateway like a real ERP's output.",
   })
   @ApiOkResponse({ content: { 'application/json': { example: PO_EXAMPLE } } })
   issue(@Body(new ZodBody(newPurchaseOrder)) order: z.output<typeof newPurchaseOrder>) {
@@ -144,7 +156,11 @@ export class SimulatorAdminController {
   @Post('purchase-orders/:poNumber/changes')
   @HttpCode(200)
   @Allow({ system: ['operations:write'], roles: ['buyer', 'admin'] })
-  @ApiOperation({ summary: 'Change or cancel a purchase order in the ERP, as a buyer would' })
+  @ApiOperation({
+    summary: 'Change or cancel a purchase order in the ERP, as a buyer would',
+    description:
+      'Makes a new revision of the order in the simulator (quantities, dates, cancellation), as a buyer would in the ERP.',
+  })
   @ApiOkResponse({ content: { 'application/json': { example: { ...PO_EXAMPLE, revision: 1 } } } })
   change(
     @Param('poNumber') poNumber: string,
@@ -155,7 +171,11 @@ export class SimulatorAdminController {
 
   @Get('outputs')
   @Allow({ system: ['operations:read'], roles: ['admin'] })
-  @ApiOperation({ summary: "The ERP's output queue: purchase orders and changes it sends to suppliers" })
+  @ApiOperation({
+    summary: "The ERP's output queue: purchase orders and changes it sends to suppliers",
+    description:
+      "Orders and changes waiting in the simulator's output for the relay, with their delivery state.",
+  })
   @ApiOkResponse({
     content: {
       'application/json': {
@@ -179,7 +199,11 @@ export class SimulatorAdminController {
 
   @Get('faults')
   @Allow({ system: ['operations:read'], roles: ['admin'] })
-  @ApiOperation({ summary: 'Fault rules and how often each fired' })
+  @ApiOperation({
+    summary: 'Fault rules and how often each fired',
+    description:
+      'The faults the simulator injects (unavailable, lost answers, rejections) per operation, with their counters.',
+  })
   @ApiOkResponse({
     content: {
       'application/json': {
@@ -207,6 +231,12 @@ export class SimulatorAdminController {
     summary: 'Set the fault rule of an operation (post, amend, reverse, read, *) and mode',
     description: 'An outage window is `until` (an instant) or `forMs` (from now).',
   })
+  @ApiParam({
+    name: 'operation',
+    description: 'post, amend, reverse, read or * (every operation)',
+    example: '*',
+  })
+  @ApiParam({ name: 'mode', description: 'How the operation fails', example: 'fail' })
   @ApiOkResponse({
     content: {
       'application/json': {
@@ -235,7 +265,10 @@ export class SimulatorAdminController {
 
   @Delete('faults')
   @Allow({ system: ['operations:write'], roles: ['admin'] })
-  @ApiOperation({ summary: 'Remove every fault rule; answers the (empty) rule list' })
+  @ApiOperation({
+    summary: 'Remove every fault rule; answers the (empty) rule list',
+    description: 'Turns fault injection off for every operation.',
+  })
   @ApiOkResponse({ content: { 'application/json': { example: [] } } })
   async clearFaults() {
     await this.simulator().faults.clear();
@@ -244,7 +277,11 @@ export class SimulatorAdminController {
 
   @Get('settings')
   @Allow({ system: ['operations:read'], roles: ['admin'] })
-  @ApiOperation({ summary: 'Whether the simulator honours idempotency keys and outputs PO changes itself' })
+  @ApiOperation({
+    summary: 'Whether the simulator honours idempotency keys and outputs PO changes itself',
+    description:
+      "The simulator's behaviour switches: idempotency keys honoured or ignored, PO changes output by the ERP or by the gateway.",
+  })
   @ApiOkResponse({
     content: { 'application/json': { example: { idempotency: 'honour', outputPoChanges: false } } },
   })
@@ -254,7 +291,10 @@ export class SimulatorAdminController {
 
   @Put('settings')
   @Allow({ system: ['operations:write'], roles: ['admin'] })
-  @ApiOperation({ summary: 'Change the simulator settings' })
+  @ApiOperation({
+    summary: 'Change the simulator settings',
+    description: 'Sets the behaviour switches; takes effect for the next call.',
+  })
   @ApiOkResponse({
     content: { 'application/json': { example: { idempotency: 'ignore', outputPoChanges: false } } },
   })

@@ -136,7 +136,11 @@ export class TokenController {
   @Get('oauth/jwks.json')
   @Public()
   @Header('Cache-Control', 'public, max-age=300')
-  @ApiOperation({ summary: 'The public key that verifies access tokens (JWK set)' })
+  @ApiOperation({
+    summary: 'The public key that verifies access tokens (JWK set)',
+    description:
+      "The JSON Web Key Set (RFC 7517) of the keys that sign the gateway's access tokens, for resource servers that verify them.",
+  })
   @ApiOkResponse({
     content: {
       'application/json': {
@@ -150,7 +154,11 @@ export class TokenController {
 
   @Get('.well-known/oauth-authorization-server')
   @Public()
-  @ApiOperation({ summary: 'Authorization server metadata (RFC 8414)' })
+  @ApiOperation({
+    summary: 'Authorization server metadata (RFC 8414)',
+    description:
+      'Where the token endpoint and the key set are, and which grant types and authentication methods the gateway supports.',
+  })
   @ApiOkResponse({
     content: {
       'application/json': {
@@ -164,8 +172,11 @@ export class TokenController {
       },
     },
   })
-  metadata(): Record<string, unknown> {
-    const base = (this.config.PUBLIC_URL ?? '').replace(/\/$/, '');
+  metadata(@Req() request: Request): Record<string, unknown> {
+    // RFC 8414 wants absolute URLs: PUBLIC_URL, else how this request reached us.
+    const base = (
+      this.config.PUBLIC_URL ?? `${request.protocol}://${request.get('host') ?? 'localhost'}`
+    ).replace(/\/$/, '');
     return {
       issuer: issuerOf(this.config),
       token_endpoint: `${base}/oauth/token`,

@@ -78,6 +78,27 @@ function setupOpenApi(app: INestApplication): void {
       )
       .setVersion('0.1.0')
       .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
+      .addServer('/', 'this gateway')
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        description:
+          'An OAuth2 access token from POST /oauth/token, an API key (sgp_…) or another token (docs/access.md)',
+      })
+      .addTag('oauth', 'OAuth2 client credentials: tokens, keys, metadata')
+      .addTag('identity', 'Who the caller is')
+      .addTag('partner documents', 'Partners submit EDI and JSON documents and follow them')
+      .addTag('partner orders', "Partners' own purchase orders, changes and answers")
+      .addTag('partner API', 'Partner-facing reads: profile and documents sent to the partner')
+      .addTag('as2', 'AS2 receive (authenticated by signatures)')
+      .addTag('buyer', 'Buyers: exceptions and purchase orders')
+      .addTag('purchase orders', 'The ERP issues, changes and cancels purchase orders')
+      .addTag('plant events', 'MES and WMS: plant events, master data and balances')
+      .addTag('outbound', 'Documents sent to partners, their delivery and acknowledgments')
+      .addTag('erp', 'The ERP connector: postings and reconciliation')
+      .addTag('erp-simulator', 'The embedded ERP simulator')
+      .addTag('administration', 'Operators: partners, credentials, audit log')
+      .addTag('operations', 'Health, metrics, dead letters')
       .build(),
   );
   SwaggerModule.setup('docs', app, document, {

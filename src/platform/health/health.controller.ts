@@ -98,7 +98,10 @@ export class HealthController {
   }
 
   @Get('live')
-  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOperation({
+    summary: 'Liveness: the process answers',
+    description: '200 while the process runs; does not check dependencies (use /health for readiness).',
+  })
   @ApiResponse({ status: 200, content: { 'application/json': { example: { status: 'ok' } } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };

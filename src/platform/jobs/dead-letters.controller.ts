@@ -49,7 +49,11 @@ export class DeadLettersController {
 
   @Get()
   @Allow({ system: ['operations:read'], roles: ['admin'] })
-  @ApiOperation({ summary: 'Dead letters, newest first' })
+  @ApiOperation({
+    summary: 'Dead letters, newest first',
+    description:
+      'Jobs that exhausted their attempts or failed permanently, with their last error; for operators to inspect and replay.',
+  })
   @ApiQuery({ name: 'all', required: false, description: 'include replayed ones' })
   @ApiOkResponse({ content: { 'application/json': { example: [EXAMPLE] } } })
   list(@Query('all') all?: string): Promise<DeadLetter[]> {
@@ -58,7 +62,10 @@ export class DeadLettersController {
 
   @Get(':id')
   @Allow({ system: ['operations:read'], roles: ['admin'] })
-  @ApiOperation({ summary: 'One dead letter with payload and attempt history' })
+  @ApiOperation({
+    summary: 'One dead letter with payload and attempt history',
+    description: "The job's payload, the error of every attempt and when it died.",
+  })
   @ApiOkResponse({ content: { 'application/json': { example: EXAMPLE } } })
   async get(@Param('id') id: string): Promise<DeadLetter> {
     try {
@@ -72,7 +79,11 @@ export class DeadLettersController {
   @Post(':id/replay')
   @HttpCode(200)
   @Allow({ system: ['operations:write'], roles: ['admin'] })
-  @ApiOperation({ summary: 'Put the job back in the outbox with fresh attempts, under the same job key' })
+  @ApiOperation({
+    summary: 'Put the job back in the outbox with fresh attempts, under the same job key',
+    description:
+      'Replays a dead letter: the job runs again under its original key, so its effect still happens at most once. Audited.',
+  })
   @ApiOkResponse({
     content: {
       'application/json': {

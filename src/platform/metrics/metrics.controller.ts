@@ -11,7 +11,11 @@ export class MetricsController {
 
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOperation({ summary: 'Prometheus metrics in the text exposition format' })
+  @ApiOperation({
+    summary: 'Prometheus metrics in the text exposition format',
+    description:
+      'Counters and histograms of HTTP requests, jobs, interchanges and ERP postings, for Prometheus to scrape.',
+  })
   @ApiProduces('text/plain')
   @ApiOkResponse({
     description: 'Metrics of this process',

@@ -1,0 +1,152 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { InterchangeArchive } from '../interchanges/interchange-archive.service.js';
+import type { DeliveryChannel } from '../partners/delivery.schema.js';
+import type { PartnerProfile } from '../partners/partner-profile.schema.js';
+import { PartnerRegistry } from '../partners/partner-registry.js';
+import { queryRows } from '../platform/database/sql.js';
+import { EDIFACT_ANSWER_KEY as EDIFACT_INTAKE } from '../translation/edifact-intake.service.js';
+import type { EdifactIntakeResult } from '../translation/edifact-intake.types.js';
+import { ANSWER_KEY as X12_INTAKE } from '../translation/x12-intake.service.js';
+import type { X12IntakeResult } from '../translation/x12-intake.types.js';
+import { deliveryChannelOf, OutboundDeliveryService } from './outbound-delivery.service.js';
+import { OutboundDocumentRepository } from './outbound-document.repository.js';
+
+/** One acknowledgment an intake built, as the outbound side needs it. */
+export interface BuiltAcknowledgment {
+  readonly position: number;
+  readonly standard: 'x12' | 'edifact';
+  /** TA1, 997, 999, CONTRL. */
+  readonly messageType: string;
+  readonly text: string;
+  /** ISA13 / UNB 0020 of the acknowledgment interchange. */
+  readonly controlReference: string;
+}
+
+/**
+ * Where the acknowledgment of a receipt goes: back the way the receipt came when that way carries
+ * documents to the partner (its hosted mailbox, an upload to its server, AS2, the API), else the
+ * partner's delivery channel. A supplier platform relays acknowledgments itself: nothing is sent.
+ */
+export function acknowledgmentChannel(
+  receivedOver: string,
+  partner: PartnerProfile,
+): DeliveryChannel | undefined {
+  const sftp = partner.channels.sftp as { poll?: { uploadDir?: string } } | undefined;
+  switch (receivedOver) {
+    case 'sftp-mailbox':
+      return 'sftp-mailbox';
+    case 'sftp':
+      return sftp?.poll?.uploadDir ? 'sftp-upload' : deliveryChannelOf(partner);
+    case 'as2':
+      return 'as2';
+    case 'api':
+      return 'api';
+    case 'platform':
+      return undefined;
+    default:
+      return deliveryChannelOf(partner);
+  }
+}
+
+/**
+ * The gateway's own acknowledgments (TA1, 997/999, and CONTRL once the EDIFACT intake hands them over)
+ * leave through the outbound delivery like every other document: archived, recorded as
+ * `functional-ack` documents, delivered with retries and a terminal state. Named after the receipt
+ * (`<file>.997`), so the partner can tell which file each answers.
+ */
+@Injectable()
+export class AcknowledgmentDeliveryService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly partners: PartnerRegistry,
+    private readonly archive: InterchangeArchive,
+    private readonly documents: OutboundDocumentRepository,
+    private readonly outbound: OutboundDeliveryService,
+  ) {}
+
+  /** Records and queues the acknowledgments of one receipt; returns the documents made (none twice). */
+  async send(interchangeId: string): Promise<string[]> {
+    const row = await this.archive.get(interchangeId);
+    const partner = row.partnerId ? this.partners.get(row.partnerId) : undefined;
+    if (!partner) return [];
+    const channel = acknowledgmentChannel(row.channel, partner);
+    if (!channel) return [];
+    const acks = builtAcknowledgments(row.answer);
+    const source = (row.filename ?? `interchange-${row.id}`).replace(/^.*\//, '');
+    const made: string[] = [];
+    for (const ack of acks) {
+      const id = await this.dataSource.transaction(async (tx) => {
+        const sourceKey = `ack:${row.id}:${ack.position}`;
+        const [existing] = await queryRows<{ id: string }>(
+          tx,
+          `SELECT id::text AS id FROM outbound_document WHERE source_key = $1`,
+          [sourceKey],
+        );
+        if (existing) return undefined;
+        const filename = `${source}.${ack.position > 0 ? `${ack.position + 1}.` : ''}${ack.messageType.toLowerCase()}`;
+        const archived = await this.archive.recordOutbound(tx, {
+          partnerId: partner.id,
+          channel,
+          payload: Buffer.from(ack.text, 'latin1'),
+          contentType: ack.standard === 'x12' ? 'application/edi-x12' : 'application/edifact',
+          filename,
+          metadata: { answers: row.id, kind: 'functional-ack', messageType: ack.messageType },
+          correlationId: row.correlationId,
+        });
+        const { id } = await this.documents.insert(tx, {
+          partnerId: partner.id,
+          sourceKey,
+          kind: 'functional-ack',
+          standard: ack.standard,
+          messageType: ack.messageType,
+          channel,
+          interchangeId: archived,
+          filename,
+          controlReference: ack.controlReference,
+          functionalAckExpected: false,
+          correlationId: row.correlationId,
+        });
+        await this.outbound.enqueueDelivery(tx, id, partner, row.correlationId, 'first');
+        return id;
+      });
+      if (id) made.push(id);
+    }
+    return made;
+  }
+}
+
+/** The acknowledgments an intake recorded on a receipt's answer (X12 TA1/997/999, EDIFACT CONTRL). */
+export function builtAcknowledgments(answer: unknown): BuiltAcknowledgment[] {
+  const recorded = (answer ?? {}) as Record<string, unknown>;
+  const x12 = recorded[X12_INTAKE] as Omit<X12IntakeResult, 'replayed'> | undefined;
+  const edifact = recorded[EDIFACT_INTAKE] as Omit<EdifactIntakeResult, 'replayed'> | undefined;
+  return [
+    ...(x12?.interchanges ?? []).flatMap((ic) =>
+      ic.ack
+        ? [
+            {
+              position: ic.position,
+              standard: 'x12' as const,
+              messageType: ic.ack.functional ?? 'TA1',
+              text: ic.ack.text,
+              controlReference: ic.ack.controlNumber,
+            },
+          ]
+        : [],
+    ),
+    ...(edifact?.interchanges ?? []).flatMap((ic) =>
+      ic.contrl
+        ? [
+            {
+              position: ic.position,
+              standard: 'edifact' as const,
+              messageType: 'CONTRL',
+              text: ic.contrl.text,
+              controlReference: ic.contrl.reference,
+            },
+          ]
+        : [],
+    ),
+  ];
+}

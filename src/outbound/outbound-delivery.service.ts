@@ -1,0 +1,322 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { GATEWAY_ACTOR, type Actor } from '../audit/actor.js';
+import { AuditService } from '../audit/audit.service.js';
+import { parseEvent } from '../canonical/index.js';
+import { ExceptionService } from '../exceptions/exception.service.js';
+import { InterchangeArchive } from '../interchanges/interchange-archive.service.js';
+import type { DeliveryChannel } from '../partners/delivery.schema.js';
+import type { PartnerProfile } from '../partners/partner-profile.schema.js';
+import { PartnerRegistry } from '../partners/partner-registry.js';
+import { queryRows } from '../platform/database/sql.js';
+import { OutboxService } from '../platform/jobs/outbox.service.js';
+import { OutboundDocumentRepository } from './outbound-document.repository.js';
+import { KIND_OF_EVENT, OutboundRenderer } from './outbound-renderer.js';
+import { OutboundDeliverJob } from './outbound.jobs.js';
+import type { OutboundDocument, OutboundStatus } from './outbound.types.js';
+
+interface IntentRow {
+  id: string;
+  partner_id: string;
+  po_number: string;
+  event_type: string;
+  revision: number;
+  status: string;
+  event: unknown;
+  correlation_id: string;
+}
+
+export class OutboundStateError extends Error {
+  readonly httpStatus = 409;
+  readonly problemCode = 'outbound-state';
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutboundStateError';
+  }
+}
+
+export class OutboundNotFoundError extends Error {
+  readonly httpStatus = 404;
+  readonly problemCode = 'not-found';
+  constructor(id: string) {
+    super(`no outbound document ${id}`);
+    this.name = 'OutboundNotFoundError';
+  }
+}
+
+/** The channel a partner's documents take: its profile's `delivery.channel`, else what its channels offer. */
+export function deliveryChannelOf(partner: PartnerProfile): DeliveryChannel {
+  if (partner.delivery) return partner.delivery.channel;
+  const sftp = partner.channels.sftp as
+    { mailbox?: { enabled?: boolean }; poll?: { uploadDir?: string } } | undefined;
+  if (sftp?.mailbox?.enabled) return 'sftp-mailbox';
+  if (sftp?.poll?.uploadDir) return 'sftp-upload';
+  if (partner.channels.as2?.enabled) return 'as2';
+  return 'api';
+}
+
+/**
+ * Every document the gateway sends a partner goes through here: rendered in the partner's format,
+ * archived as an outbound interchange with its control numbers, recorded as an `outbound_document`
+ * and delivered by a job through the partner's channel (transports in ./transports). Rendering runs in
+ * one transaction (numbers, archive row, document row, delivery job), so a crash leaves either all of
+ * it or none.
+ */
+@Injectable()
+export class OutboundDeliveryService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly partners: PartnerRegistry,
+    private readonly renderer: OutboundRenderer,
+    private readonly archive: InterchangeArchive,
+    private readonly documents: OutboundDocumentRepository,
+    private readonly outbox: OutboxService,
+    private readonly exceptions: ExceptionService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Renders an intent into a document and queues its delivery; returns the document id (undefined: not renderable). */
+  async renderIntent(intentId: string): Promise<string | undefined> {
+    return this.dataSource.transaction(async (tx) => {
+      const [intent] = await queryRows<IntentRow>(
+        tx,
+        `SELECT i.id::text AS id, i.partner_id, o.po_number, i.event_type, i.revision, i.status, i.event, i.correlation_id
+           FROM outbound_intent i JOIN purchase_order o ON o.id = i.po_id
+          WHERE i.id = $1 FOR UPDATE OF i`,
+        [intentId],
+      );
+      if (!intent) return undefined;
+      const [existing] = await queryRows<{ id: string }>(
+        tx,
+        `SELECT id::text AS id FROM outbound_document WHERE source_key = $1`,
+        [`intent:${intent.id}`],
+      );
+      if (existing) return existing.id;
+      const partner = this.partners.get(intent.partner_id);
+      const kind = KIND_OF_EVENT[intent.event_type];
+      if (!partner || !kind) {
+        await this.failIntent(
+          tx,
+          intent,
+          partner ? `${intent.event_type} is not sent to partners` : 'the partner is no longer configured',
+        );
+        return undefined;
+      }
+      let rendered;
+      try {
+        // A savepoint: a refused document must not take its control numbers with it, nor abort the transaction.
+        rendered = await tx.transaction((inner) =>
+          this.renderer.render(inner, partner, parseEvent(intent.event)),
+        );
+      } catch (error) {
+        await this.failIntent(tx, intent, (error as Error).message);
+        return undefined;
+      }
+      const channel = deliveryChannelOf(partner);
+      const reference = rendered.controlReference ?? `r${intent.revision}`;
+      const filename = `${kind}-${safe(intent.po_number)}-${safe(reference)}.${rendered.extension}`;
+      const interchangeId = await this.archive.recordOutbound(tx, {
+        partnerId: partner.id,
+        channel,
+        payload: rendered.payload,
+        contentType: rendered.contentType,
+        filename,
+        metadata: {
+          kind,
+          poNumber: intent.po_number,
+          revision: intent.revision,
+          standard: rendered.standard,
+          messageType: rendered.messageType,
+          controlReference: rendered.controlReference ?? null,
+          groupReference: rendered.groupReference ?? null,
+        },
+        correlationId: intent.correlation_id,
+      });
+      const { id } = await this.documents.insert(tx, {
+        partnerId: partner.id,
+        sourceKey: `intent:${intent.id}`,
+        kind,
+        intentId: intent.id,
+        poNumber: intent.po_number,
+        poRevision: intent.revision,
+        standard: rendered.standard,
+        messageType: rendered.messageType,
+        channel,
+        interchangeId,
+        filename,
+        controlReference: rendered.controlReference,
+        groupReference: rendered.groupReference,
+        setReferences: rendered.setReferences,
+        functionalAckExpected: rendered.functionalAckExpected,
+        correlationId: intent.correlation_id,
+      });
+      await tx.query(`UPDATE outbound_intent SET status = 'rendered' WHERE id = $1`, [intent.id]);
+      await this.enqueueDelivery(tx, id, partner, intent.correlation_id, 'first');
+      return id;
+    });
+  }
+
+  async get(id: string): Promise<OutboundDocument> {
+    const document = await this.documents.get(id);
+    if (!document) throw new OutboundNotFoundError(id);
+    return document;
+  }
+
+  /** The exact bytes of a document, as archived. */
+  async payload(document: OutboundDocument): Promise<Buffer> {
+    return this.archive.payload(document.interchangeId);
+  }
+
+  /** Delivers a failed, waiting or cancelled document again (a new job; the document keeps its id and bytes). */
+  async resend(id: string, actor: Actor): Promise<OutboundDocument> {
+    await this.dataSource.transaction(async (tx) => {
+      const document = await this.documents.lock(tx, id);
+      if (!document) throw new OutboundNotFoundError(id);
+      if (!['failed', 'waiting-transport', 'cancelled', 'awaiting-pickup'].includes(document.status))
+        throw new OutboundStateError(
+          `document ${id} is ${document.status}; only failed, waiting or cancelled documents are resent`,
+        );
+      await this.documents.setStatus(tx, id, 'pending', `resend requested`);
+      const partner = this.partners.require(document.partnerId);
+      await this.enqueueDelivery(tx, id, partner, document.correlationId, `resend-${Date.now()}`);
+      await this.audit.record(tx, {
+        actor,
+        action: 'outbound-document.resent',
+        target: { type: 'outbound-document', id },
+        partnerId: document.partnerId,
+        before: { status: document.status },
+      });
+    });
+    return this.get(id);
+  }
+
+  async cancel(id: string, actor: Actor, note?: string): Promise<OutboundDocument> {
+    await this.dataSource.transaction(async (tx) => {
+      const document = await this.documents.lock(tx, id);
+      if (!document) throw new OutboundNotFoundError(id);
+      if (!['pending', 'failed', 'waiting-transport', 'awaiting-pickup'].includes(document.status))
+        throw new OutboundStateError(`document ${id} is ${document.status} and cannot be cancelled`);
+      await this.documents.setStatus(tx, id, 'cancelled', note ?? 'cancelled by an operator');
+      await this.audit.record(tx, {
+        actor,
+        action: 'outbound-document.cancelled',
+        target: { type: 'outbound-document', id },
+        partnerId: document.partnerId,
+        before: { status: document.status },
+        after: { note: note ?? null },
+      });
+    });
+    return this.get(id);
+  }
+
+  /** The partner confirms it fetched a document offered for pickup (API channel). */
+  async confirmPickup(partnerId: string, id: string): Promise<OutboundDocument> {
+    await this.dataSource.transaction(async (tx) => {
+      const document = await this.documents.lock(tx, id);
+      if (!document || document.partnerId !== partnerId) throw new OutboundNotFoundError(id);
+      if (document.status === 'picked-up') return;
+      if (document.status !== 'awaiting-pickup')
+        throw new OutboundStateError(`document ${id} is ${document.status}, not waiting for pickup`);
+      await this.documents.setStatus(tx, id, 'picked-up', 'fetched by the partner');
+    });
+    return this.get(id);
+  }
+
+  /** Marks a document as finally failed, with an exception for a person to resend or cancel it. */
+  async fail(document: OutboundDocument, reason: string): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      await this.documents.setStatus(tx, document.id, 'failed', reason);
+      await this.archive.setStatus(document.interchangeId, 'failed', reason, tx);
+      if (document.kind !== 'functional-ack')
+        await tx.query(
+          `UPDATE outbound_intent SET status = 'failed' WHERE id = (SELECT intent_id FROM outbound_document WHERE id = $1)`,
+          [document.id],
+        );
+      await this.exceptions.raise(
+        tx,
+        {
+          type: 'outbound.delivery-failed',
+          dedupeKey: `outbound-document:${document.id}`,
+          summary:
+            `${document.messageType} ${document.poNumber ? `for PO ${document.poNumber} ` : ''}to ${document.partnerId} over ${document.channel}: ${reason}`.slice(
+              0,
+              500,
+            ),
+          references: {
+            partnerId: document.partnerId,
+            poNumber: document.poNumber,
+            interchangeId: document.interchangeId,
+          },
+          correlationId: document.correlationId,
+        },
+        GATEWAY_ACTOR,
+      );
+    });
+  }
+
+  /** Records what a delivery try achieved. */
+  async delivered(
+    document: OutboundDocument,
+    status: Extract<OutboundStatus, 'delivered' | 'awaiting-pickup' | 'waiting-transport'>,
+    detail: string | undefined,
+    platformRef?: string,
+  ): Promise<void> {
+    const partner = this.partners.get(document.partnerId);
+    await this.dataSource.transaction(async (tx) => {
+      await this.documents.setStatus(tx, document.id, status, detail ?? null, {
+        platformRef,
+        functionalAckHours: partner?.acknowledgments.functionalSlaHours ?? 24,
+      });
+      if (status !== 'waiting-transport') {
+        await this.archive.setStatus(document.interchangeId, 'sent', detail, tx);
+        await tx.query(
+          `UPDATE outbound_intent SET status = 'sent' WHERE id = (SELECT intent_id FROM outbound_document WHERE id = $1)`,
+          [document.id],
+        );
+      }
+    });
+  }
+
+  private async failIntent(tx: EntityManager, intent: IntentRow, reason: string): Promise<void> {
+    await tx.query(`UPDATE outbound_intent SET status = 'failed' WHERE id = $1`, [intent.id]);
+    await this.exceptions.raise(
+      tx,
+      {
+        type: 'outbound.delivery-failed',
+        dedupeKey: `outbound-intent:${intent.id}`,
+        summary:
+          `${intent.event_type} of PO ${intent.po_number} rev ${intent.revision} cannot be sent to ${intent.partner_id}: ${reason}`.slice(
+            0,
+            500,
+          ),
+        references: { partnerId: intent.partner_id, poNumber: intent.po_number },
+        correlationId: intent.correlation_id,
+      },
+      GATEWAY_ACTOR,
+    );
+  }
+
+  /** Queues a delivery try of a document (in the caller's transaction); `round` tells resends apart. */
+  async enqueueDelivery(
+    tx: EntityManager,
+    documentId: string,
+    partner: PartnerProfile,
+    correlationId: string,
+    round: string,
+  ): Promise<void> {
+    await this.outbox.enqueue(
+      tx,
+      OutboundDeliverJob,
+      { documentId },
+      {
+        key: `${documentId}:${round}`,
+        correlationId,
+        maxAttempts: partner.delivery?.maxAttempts ?? OutboundDeliverJob.maxAttempts,
+      },
+    );
+  }
+}
+
+function safe(value: string): string {
+  return value.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60);
+}

@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import type { DeliveryChannel } from '../partners/delivery.schema.js';
+import type { DeliveryTransport } from './transports/delivery-transport.js';
+import { PlatformTransport } from './transports/platform.transport.js';
+import { ApiPullTransport, As2PendingTransport } from './transports/pull.transports.js';
+import { MailboxTransport, SftpUploadTransport } from './transports/sftp.transports.js';
+import { WebhookTransport } from './transports/webhook.transport.js';
+
+/** The transport of each delivery channel. */
+@Injectable()
+export class OutboundTransports {
+  private readonly byChannel: Readonly<Record<DeliveryChannel, DeliveryTransport>>;
+
+  constructor(
+    mailbox: MailboxTransport,
+    upload: SftpUploadTransport,
+    webhook: WebhookTransport,
+    platform: PlatformTransport,
+    pull: ApiPullTransport,
+    as2: As2PendingTransport,
+  ) {
+    this.byChannel = {
+      'sftp-mailbox': mailbox,
+      'sftp-upload': upload,
+      webhook,
+      platform,
+      api: pull,
+      as2,
+    };
+  }
+
+  for(channel: DeliveryChannel): DeliveryTransport {
+    return this.byChannel[channel];
+  }
+}

@@ -1,0 +1,244 @@
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { z } from 'zod';
+import { Allow } from '../gateway/access-rules.js';
+import { CurrentPrincipal } from '../gateway/current-principal.decorator.js';
+import { actingPartner, type Principal } from '../gateway/principal.js';
+import { DELIVERY_CHANNELS } from '../partners/delivery.schema.js';
+import { ZodBody } from '../platform/http/zod-body.pipe.js';
+import { OutboundDocumentRepository } from './outbound-document.repository.js';
+import { OutboundDeliveryService, OutboundNotFoundError } from './outbound-delivery.service.js';
+import { OUTBOUND_STATUSES, type OutboundDocument } from './outbound.types.js';
+import { CONTENT_TYPES } from './transports/platform.transport.js';
+
+const listQuery = z.strictObject({
+  partnerId: z.string().min(1).optional(),
+  status: z.enum(OUTBOUND_STATUSES).optional(),
+  poNumber: z.string().min(1).optional(),
+  channel: z.enum(DELIVERY_CHANNELS).optional(),
+  before: z
+    .string()
+    .regex(/^\d{1,18}$/, 'expected a document id')
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+const partnerQuery = listQuery.omit({ partnerId: true, channel: true });
+
+const cancelBody = z.strictObject({ note: z.string().max(500).optional() }).default({});
+
+const EXAMPLE: OutboundDocument = {
+  id: '812',
+  partnerId: 'acme-fasteners',
+  kind: 'purchase-order',
+  poNumber: '4500012345',
+  poRevision: 1,
+  standard: 'x12',
+  messageType: '850',
+  channel: 'sftp-mailbox',
+  interchangeId: '5120',
+  filename: 'purchase-order-4500012345-000000017.x12',
+  controlReference: '000000017',
+  groupReference: '17',
+  setReferences: ['0001'],
+  status: 'delivered',
+  statusDetail: 'placed in /outbound/purchase-order-4500012345-000000017.x12 (612 bytes)',
+  attempts: 1,
+  deliveredAt: '2026-11-27T10:02:11.000000Z',
+  functionalAck: {
+    expected: true,
+    status: 'waiting',
+    dueAt: '2026-11-28T10:02:11.000000Z',
+    interchangeId: null,
+  },
+  correlationId: 'po:4500012345',
+  createdAt: '2026-11-27T10:02:10.000000Z',
+};
+
+const CONTENT_EXAMPLES = {
+  'application/edi-x12': {
+    example:
+      'ISA*00*          *00*          *ZZ*SUPPLIERGW     *ZZ*ACMEFAST       *261127*1002*U*00401*000000017*0*T*>~GS*PO*SUPPLIERGW*ACMEFAST*20261127*1002*17*X*004010~ST*850*0001~BEG*00*SA*4500012345**20261127~…',
+  },
+  'application/edifact': {
+    example:
+      "UNA:+.? 'UNB+UNOC:3+SUPPLIERGW:ZZZ+7350000123457:14+261127:1002+12'UNH+1+ORDERS:D:96A:UN'BGM+220+4500012345+9'…",
+  },
+  'application/json': {
+    example: {
+      type: 'purchase-order',
+      version: 'v1',
+      document: { kind: 'original', number: '4500012345', revision: '1' },
+    },
+  },
+};
+
+const page = (items: OutboundDocument[], limit: number) => ({
+  items,
+  nextCursor: items.length === limit ? items[items.length - 1]!.id : null,
+});
+
+/** Operators and buyers: every document sent to partners, its delivery and acknowledgment state, resend and cancel. */
+@ApiTags('outbound')
+@ApiBearerAuth()
+@Controller('admin/outbound-documents')
+export class OutboundAdminController {
+  constructor(
+    private readonly outbound: OutboundDeliveryService,
+    private readonly documents: OutboundDocumentRepository,
+  ) {}
+
+  @Get()
+  @Allow({ system: ['operations:read'], roles: ['buyer', 'admin'] })
+  @ApiOperation({
+    summary: 'Outbound documents, newest first (cursor: before=<id>)',
+    description:
+      'Every document the gateway sent or is sending to partners (850/860, ORDERS/ORDCHG, partner JSON, functional acknowledgments) with its delivery state; filter and page with `before`.',
+  })
+  @ApiOkResponse({ content: { 'application/json': { example: { items: [EXAMPLE], nextCursor: null } } } })
+  async list(@Query(new ZodBody(listQuery)) query: z.output<typeof listQuery>) {
+    return page(await this.documents.list(query), query.limit);
+  }
+
+  @Get(':id')
+  @Allow({ system: ['operations:read'], roles: ['buyer', 'admin'] })
+  @ApiOperation({
+    summary: 'One outbound document with its delivery and functional-acknowledgment state',
+    description:
+      "The document's channel, attempts, control numbers and whether the partner's functional acknowledgment arrived.",
+  })
+  @ApiOkResponse({ content: { 'application/json': { example: EXAMPLE } } })
+  get(@Param('id') id: string): Promise<OutboundDocument> {
+    return this.outbound.get(id);
+  }
+
+  @Get(':id/content')
+  @Allow({ system: ['operations:read'], roles: ['buyer', 'admin'] })
+  @ApiOperation({
+    summary: 'The exact bytes sent (X12, EDIFACT or partner JSON)',
+    description: 'The archived payload, byte for byte, with its content type.',
+  })
+  @ApiOkResponse({ description: 'The bytes as sent', content: CONTENT_EXAMPLES })
+  async content(@Param('id') id: string, @Res() response: Response): Promise<void> {
+    const document = await this.outbound.get(id);
+    response.type(CONTENT_TYPES[document.standard]).send(await this.outbound.payload(document));
+  }
+
+  @Post(':id/resend')
+  @HttpCode(200)
+  @Allow({ system: ['operations:write'], roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Deliver a failed, waiting or cancelled document again (same bytes, same control numbers)',
+    description:
+      'Queues the same payload again; the partner sees the same control numbers, so a repeat is recognised as one. Audited.',
+  })
+  @ApiOkResponse({ content: { 'application/json': { example: { ...EXAMPLE, status: 'pending' } } } })
+  resend(@Param('id') id: string, @CurrentPrincipal() actor: Principal): Promise<OutboundDocument> {
+    return this.outbound.resend(id, actor);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Allow({ system: ['operations:write'], roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Withdraw a document that was not delivered',
+    description: 'Cancels delivery of a document still pending or failed; it stays in the archive. Audited.',
+  })
+  @ApiOkResponse({ content: { 'application/json': { example: { ...EXAMPLE, status: 'cancelled' } } } })
+  cancel(
+    @Param('id') id: string,
+    @Body(new ZodBody(cancelBody)) body: z.output<typeof cancelBody>,
+    @CurrentPrincipal() actor: Principal,
+  ): Promise<OutboundDocument> {
+    return this.outbound.cancel(id, actor, body.note);
+  }
+}
+
+/**
+ * Partners that pull their documents through the API (delivery channel `api`), or want to see what was
+ * sent to them over any channel: their own documents only; another partner's id is 404.
+ */
+@ApiTags('partner API')
+@ApiBearerAuth()
+@Controller('partner/v1/outbound-documents')
+export class PartnerOutboundController {
+  constructor(
+    private readonly outbound: OutboundDeliveryService,
+    private readonly documents: OutboundDocumentRepository,
+  ) {}
+
+  @Get()
+  @Allow({ partner: ['orders:read'], roles: ['supplier-user', 'supplier-admin'] })
+  @ApiOperation({
+    summary: 'Documents sent to you, newest first; status=awaiting-pickup lists what to fetch',
+    description:
+      'The orders, changes and acknowledgments the gateway addressed to you; with delivery channel `api` they wait here for pickup. Only your own documents are listed.',
+  })
+  @ApiOkResponse({
+    content: {
+      'application/json': {
+        example: { items: [{ ...EXAMPLE, channel: 'api', status: 'awaiting-pickup' }], nextCursor: null },
+      },
+    },
+  })
+  async list(
+    @Query(new ZodBody(partnerQuery)) query: z.output<typeof partnerQuery>,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const partnerId = actingPartner(principal)!;
+    return page(await this.documents.list({ ...query, partnerId }), query.limit);
+  }
+
+  @Get(':id')
+  @Allow({ partner: ['orders:read'], roles: ['supplier-user', 'supplier-admin'] })
+  @ApiOperation({
+    summary: 'One document sent to you',
+    description: "Its type, order, control numbers and delivery state; another partner's id answers 404.",
+  })
+  @ApiOkResponse({ content: { 'application/json': { example: EXAMPLE } } })
+  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<OutboundDocument> {
+    return this.own(id, principal);
+  }
+
+  @Get(':id/content')
+  @Allow({ partner: ['orders:read'], roles: ['supplier-user', 'supplier-admin'] })
+  @ApiOperation({
+    summary: 'The document itself, exactly as sent (X12, EDIFACT or partner JSON)',
+    description: 'The payload as the gateway rendered it for you, with its content type.',
+  })
+  @ApiOkResponse({ description: 'The bytes as sent', content: CONTENT_EXAMPLES })
+  async content(
+    @Param('id') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Res() response: Response,
+  ): Promise<void> {
+    const document = await this.own(id, principal);
+    response.type(CONTENT_TYPES[document.standard]).send(await this.outbound.payload(document));
+  }
+
+  @Post(':id/received')
+  @HttpCode(200)
+  @Allow({ partner: ['orders:read'] })
+  @ApiOperation({
+    summary: 'Confirm you fetched a document offered for pickup (it is then no longer listed as awaiting)',
+    description:
+      'Marks the document picked up, so it no longer appears in status=awaiting-pickup; repeating it changes nothing.',
+  })
+  @ApiOkResponse({
+    content: { 'application/json': { example: { ...EXAMPLE, channel: 'api', status: 'picked-up' } } },
+  })
+  async received(
+    @Param('id') id: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<OutboundDocument> {
+    return this.outbound.confirmPickup(actingPartner(principal)!, id);
+  }
+
+  private async own(id: string, principal: Principal): Promise<OutboundDocument> {
+    const document = await this.documents.get(id);
+    if (!document || document.partnerId !== actingPartner(principal))
+      throw new NotFoundException(new OutboundNotFoundError(id).message);
+    return document;
+  }
+}

@@ -1,0 +1,89 @@
+import type { EntityManager } from 'typeorm';
+import { parseEvent, type CanonicalEvent } from '../canonical/index.js';
+import { readX12FunctionalAcks, type X12FunctionalAck } from '../edi/x12/functional-ack-reader.js';
+import { queryRows } from '../platform/database/sql.js';
+import { stableUuid } from './x12-translator.js';
+
+export interface FunctionalAckSource {
+  readonly partnerId: string;
+  readonly interchangeId: string;
+  readonly payload: Buffer;
+  readonly receivedAt: Date;
+  readonly channel: 'sftp' | 'as2' | 'api' | 'portal' | 'gateway';
+  /** ISA13 of the interchanges the intake accepted: acknowledgments in others are not believed. */
+  readonly accepted: ReadonlySet<string>;
+}
+
+/**
+ * The partner's 997 / 999 sets in an accepted interchange as `functional-acknowledgment.received`
+ * events, one per acknowledged group. The 997 names only the group (AK102 = our GS06); the ISA13 it
+ * belongs to is looked up among the X12 documents we generated for this partner. Their correlation is
+ * that of the document acknowledged (its PO chain), so the acknowledgment joins the order's history.
+ */
+export async function functionalAckEvents(
+  tx: EntityManager,
+  source: FunctionalAckSource,
+): Promise<CanonicalEvent[]> {
+  const acks = readX12FunctionalAcks(source.payload).filter((a) =>
+    source.accepted.has(a.interchangeControlNumber),
+  );
+  const events: CanonicalEvent[] = [];
+  for (const ack of acks) {
+    const [ours] = await queryRows<{ interchange_control_number: string; correlation_id: string | null }>(
+      tx,
+      `SELECT x.interchange_control_number, d.correlation_id
+         FROM x12_outbound_document x
+         LEFT JOIN outbound_document d ON d.partner_id = x.partner_id AND d.standard = 'x12'
+              AND d.group_reference = x.group_control_number AND d.control_reference = x.interchange_control_number
+        WHERE x.partner_id = $1 AND ltrim(x.group_control_number, '0') = ltrim($2, '0')
+        ORDER BY x.id DESC LIMIT 1`,
+      [source.partnerId, ack.acknowledgedGroup],
+    );
+    events.push(toEvent(ack, source, ours?.interchange_control_number, ours?.correlation_id ?? undefined));
+  }
+  return events;
+}
+
+function toEvent(
+  ack: X12FunctionalAck,
+  source: FunctionalAckSource,
+  acknowledgedInterchange: string | undefined,
+  correlationId: string | undefined,
+): CanonicalEvent {
+  const number = `${ack.interchangeControlNumber}-${ack.groupControlNumber}-${ack.setControlNumber}-${ack.acknowledgedGroup}`;
+  return parseEvent({
+    id: stableUuid(`x12-ack:${source.interchangeId}:${number}`),
+    type: 'functional-acknowledgment.received',
+    schemaVersion: 'v1',
+    partnerId: source.partnerId,
+    occurredAt: source.receivedAt.toISOString(),
+    receivedAt: source.receivedAt.toISOString(),
+    correlationId: correlationId ?? `x12-ack:${number}`.slice(0, 128),
+    causationId: source.interchangeId,
+    document: { kind: 'original', number, revision: '1' },
+    source: {
+      channel: source.channel,
+      interchangeId: source.interchangeId,
+      standard: 'x12',
+      messageType: ack.ackType,
+      controlNumber: ack.setControlNumber,
+    },
+    payload: {
+      standard: 'x12',
+      ackType: ack.ackType,
+      acknowledged: {
+        interchangeControlNumber: acknowledgedInterchange ?? 'unknown',
+        groupControlNumber: ack.acknowledgedGroup,
+      },
+      status: ack.status,
+      transactionSets: ack.sets.map((s) => ({
+        controlNumber: s.controlNumber,
+        type: s.setId,
+        status: s.status,
+        ...(s.errors.length > 0
+          ? { issues: s.errors.map((e) => ({ level: 'segment' as const, description: e.slice(0, 512) })) }
+          : {}),
+      })),
+    },
+  });
+}

@@ -1,0 +1,541 @@
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ErpConnections } from '../../src/erp/connections/erp-connections.js';
+import type { SimulatedErp } from '../../src/erp/simulator/simulated-erp.js';
+import { IdentityService } from '../../src/gateway/identity.service.js';
+import { InterchangeArchive } from '../../src/interchanges/interchange-archive.service.js';
+import { FunctionalAckTimers } from '../../src/outbound/functional-ack-timers.js';
+import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-relay.js';
+import { EdifactIntakeJob } from '../../src/translation/edifact-intake.job.js';
+import { X12IntakeJob } from '../../src/translation/x12-intake.job.js';
+import { OutboxService } from '../../src/platform/jobs/outbox.service.js';
+import { simulatorGatewayEnv } from '../support/erp.js';
+import { startTestGateway } from '../support/gateway.js';
+import { eventually, json, ScriptedHttpPeer } from '../support/outbound-peers.js';
+import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
+
+const ADMIN = 'bootstrap-admin-token-for-the-outbound-test-0123456789';
+const WEBHOOK_SECRET = `whsec_${Buffer.from('outbound-delivery-test-secret-32b').toString('base64')}`;
+const PLATFORM_SECRET = 'platform-client-secret-for-the-test';
+
+interface DocumentRow {
+  id: string;
+  status: string;
+  attempts: number;
+  standard: string;
+  message_type: string;
+  channel: string;
+  control_reference: string | null;
+  group_reference: string | null;
+  set_references: string[];
+  fa_status: string | null;
+  platform_ref: string | null;
+}
+
+describe('outbound delivery: POs rendered per partner, delivered per channel, acknowledgments watched', () => {
+  let db: TestDatabase;
+  let gateway: Awaited<ReturnType<typeof startTestGateway>>;
+  let simulator: SimulatedErp;
+  let webhookUrl: string;
+  let platformUrl: string;
+  const secrets = mkdtempSync(join(tmpdir(), 'sg-outbound-secrets-'));
+
+  // The partner's webhook receiver: fails twice, then accepts.
+  const webhook = new ScriptedHttpPeer((req, res) => {
+    const tries = webhook.requests.length;
+    if (tries <= 2) return json(res, 500, { error: 'not yet' });
+    json(res, 200, { ok: true });
+  });
+
+  // A supplier platform: OAuth2 client credentials; answers 429 twice before taking the document; the
+  // acknowledgment only shows on the second status poll.
+  let platformPosts = 0;
+  let statusPolls = 0;
+  let poForPlatform = '';
+  const platform = new ScriptedHttpPeer((req, res) => {
+    if (req.path === '/oauth/token') {
+      const basic = Buffer.from(`platform-parts-client:${PLATFORM_SECRET}`).toString('base64');
+      if (req.headers.authorization !== `Basic ${basic}`) return json(res, 401, { error: 'invalid_client' });
+      return json(res, 200, { access_token: 'platform-token-1', token_type: 'Bearer', expires_in: 3600 });
+    }
+    if (req.headers.authorization !== 'Bearer platform-token-1')
+      return json(res, 401, { error: 'unauthorized' });
+    if (req.method === 'POST' && req.path === '/api/documents') {
+      platformPosts += 1;
+      if (platformPosts <= 2) return json(res, 429, { error: 'slow down' }, { 'retry-after': '1' });
+      return json(res, 201, { id: 'PLT-7001' });
+    }
+    if (req.method === 'GET' && req.path === '/api/documents/PLT-7001/status') {
+      statusPolls += 1;
+      if (statusPolls < 2) return json(res, 200, { status: 'pending' });
+      return json(res, 200, {
+        status: 'acknowledged',
+        acknowledgment: { contentType: 'application/edi-x12', content: platform855(poForPlatform) },
+      });
+    }
+    json(res, 404, { error: 'no such route' });
+  });
+
+  beforeAll(async () => {
+    webhookUrl = await webhook.start();
+    platformUrl = await platform.start();
+    writeFileSync(join(secrets, 'webhook'), WEBHOOK_SECRET);
+    writeFileSync(join(secrets, 'platform'), PLATFORM_SECRET);
+    db = await createTestDatabase('outbound');
+    gateway = await startTestGateway({
+      ...simulatorGatewayEnv(db.url),
+      BOOTSTRAP_ADMIN_TOKEN: ADMIN,
+      PARTNERS_DIR: partnersDir(webhookUrl, platformUrl, secrets),
+      OUTBOUND_ALLOW_PRIVATE_TARGETS: 'true',
+    });
+    simulator = gateway.app.get(ErpConnections).embeddedSimulator()!;
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await db?.drop();
+    await webhook.stop();
+    await platform.stop();
+  });
+
+  const issue = async (poNumber: string, supplier: string) => {
+    await simulator.purchaseOrders.issue({
+      poNumber,
+      supplier,
+      plant: '1000',
+      currency: 'EUR',
+      orderDate: '2026-11-27',
+      lines: [
+        {
+          lineNumber: '10',
+          material: 'CMP-BOLT-M8',
+          quantity: '4800',
+          unit: 'H87',
+          deliveryDate: '2026-12-04',
+          netPrice: '0.042',
+        },
+      ],
+    });
+    await gateway.app.get(SimulatorOutputRelay).relay();
+  };
+  const documentOf = async (poNumber: string) =>
+    (
+      await queryOnce<DocumentRow>(
+        db.url,
+        `SELECT id::text AS id, status, attempts, standard, message_type, channel, control_reference, group_reference,
+                set_references, fa_status, platform_ref
+           FROM outbound_document WHERE po_number = $1 ORDER BY id`,
+        [poNumber],
+      )
+    )[0];
+  const settled = (poNumber: string, statuses: string[], timeoutMs = 30_000) =>
+    eventually(
+      async () => statuses.includes((await documentOf(poNumber))?.status ?? ''),
+      `the document of PO ${poNumber} ${statuses.join(' or ')}`,
+      timeoutMs,
+    );
+  const cases = (type: string, poNumber: string) =>
+    queryOnce<{ type: string; summary: string }>(
+      db.url,
+      `SELECT type, summary FROM exception_case WHERE type = $1 AND po_number = $2`,
+      [type, poNumber],
+    );
+
+  it('renders a PO for an X12 partner as an 850 with its control numbers, offers it for pickup, and raises the missing 997', async () => {
+    await issue('4500070001', 'acme-fasteners');
+    await settled('4500070001', ['awaiting-pickup']);
+    const doc = (await documentOf('4500070001'))!;
+    expect(doc).toMatchObject({ standard: 'x12', message_type: '850', channel: 'api', fa_status: 'waiting' });
+
+    const key = (
+      await gateway.app
+        .get(IdentityService)
+        .issuePartnerToken('acme-fasteners', ['orders:read'], { kind: 'cli', name: 'test' })
+    ).token;
+    const listed = await request(gateway.url)
+      .get('/partner/v1/outbound-documents?status=awaiting-pickup')
+      .set('authorization', `Bearer ${key}`)
+      .expect(200);
+    expect(listed.body.items.map((d: { id: string }) => d.id)).toContain(doc.id);
+    const content = await request(gateway.url)
+      .get(`/partner/v1/outbound-documents/${doc.id}/content`)
+      .set('authorization', `Bearer ${key}`)
+      .expect(200)
+      .expect('content-type', /application\/edi-x12/);
+    const text = content.text;
+    const isa = text.slice(0, 106).split('*');
+    expect(isa[6]!.trim()).toBe('SUPPLIERGW');
+    expect(isa[8]!.trim()).toBe('ACMEFAST');
+    expect(isa[13]).toBe(doc.control_reference);
+    expect(text).toMatch(
+      new RegExp(`GS\\*PO\\*SUPPLIERGW\\*ACMEFAST\\*\\d{8}\\*\\d{4}\\*${doc.group_reference}\\*X\\*004010~`),
+    );
+    expect(text).toContain(`ST*850*${doc.set_references[0]}~`);
+    expect(text).toMatch(/BEG\*00\*[A-Z]{2}\*4500070001\*/);
+    expect(text).toContain(`IEA*1*${doc.control_reference}~`);
+    // Another partner does not see it.
+    const nordicKey = (
+      await gateway.app
+        .get(IdentityService)
+        .issuePartnerToken('nordic-castings', ['orders:read'], { kind: 'cli', name: 'test' })
+    ).token;
+    await request(gateway.url)
+      .get(`/partner/v1/outbound-documents/${doc.id}`)
+      .set('authorization', `Bearer ${nordicKey}`)
+      .expect(404);
+
+    await request(gateway.url)
+      .post(`/partner/v1/outbound-documents/${doc.id}/received`)
+      .set('authorization', `Bearer ${key}`)
+      .expect(200);
+    expect((await documentOf('4500070001'))!.status).toBe('picked-up');
+
+    // No 997 within the partner's 24 hours: one case, however often the sweep runs.
+    const timers = gateway.app.get(FunctionalAckTimers);
+    expect(await timers.sweep(new Date(Date.now() + 23 * 3_600_000))).toBe(0);
+    expect(await timers.sweep(new Date(Date.now() + 25 * 3_600_000))).toBe(1);
+    expect(await timers.sweep(new Date(Date.now() + 26 * 3_600_000))).toBe(0);
+    expect((await documentOf('4500070001'))!.fa_status).toBe('overdue');
+    expect(await cases('interchange.unacknowledged', '4500070001')).toEqual([
+      {
+        type: 'interchange.unacknowledged',
+        summary: expect.stringContaining('no 997/999 from acme-fasteners'),
+      },
+    ]);
+  });
+
+  it("joins the partner's 997 to the document it answers; a rejecting 997 raises the rejection", async () => {
+    await issue('4500070002', 'acme-fasteners');
+    await issue('4500070003', 'acme-fasteners');
+    await settled('4500070002', ['awaiting-pickup']);
+    await settled('4500070003', ['awaiting-pickup']);
+    const accepted = (await documentOf('4500070002'))!;
+    const rejected = (await documentOf('4500070003'))!;
+    await receiveX12(partner997('000000501', accepted.group_reference!, accepted.set_references[0]!, 'A'));
+    await receiveX12(partner997('000000502', rejected.group_reference!, rejected.set_references[0]!, 'R'));
+    await eventually(async () => (await documentOf('4500070002'))!.fa_status === 'accepted', '997 A applied');
+    await eventually(async () => (await documentOf('4500070003'))!.fa_status === 'rejected', '997 R applied');
+    expect(await cases('interchange.ack-rejected', '4500070002')).toEqual([]);
+    expect(await cases('interchange.ack-rejected', '4500070003')).toEqual([
+      {
+        type: 'interchange.ack-rejected',
+        summary: expect.stringContaining('rejected our 850 for PO 4500070003'),
+      },
+    ]);
+    // The timer of an answered document never fires.
+    expect(await gateway.app.get(FunctionalAckTimers).sweep(new Date(Date.now() + 48 * 3_600_000))).toBe(0);
+  });
+
+  it('renders a PO for an EDIFACT partner as ORDERS with its interchange and message references', async () => {
+    await issue('4500070004', 'nordic-castings');
+    await settled('4500070004', ['awaiting-pickup']);
+    const doc = (await documentOf('4500070004'))!;
+    expect(doc).toMatchObject({ standard: 'edifact', message_type: 'ORDERS', fa_status: 'waiting' });
+    const text = (await gateway.app.get(InterchangeArchive).payload(await interchangeOf(doc.id))).toString(
+      'utf8',
+    );
+    expect(text.startsWith("UNA:+.? '")).toBe(true);
+    expect(text).toMatch(
+      new RegExp(
+        `UNB\\+UNOC:3\\+SUPPLIERGW:ZZZ\\+7350000123457:14\\+\\d{6}:\\d{4}\\+${doc.control_reference}(\\+{6}1)?'`,
+      ),
+    );
+    expect(text).toContain(`UNH+${doc.set_references[0]}+ORDERS:D:96A:UN`);
+    expect(text).toMatch(/BGM\+220\+4500070004\+9'/);
+    expect(text).toContain(`UNZ+1+${doc.control_reference}'`);
+  });
+
+  it("joins an EDIFACT partner's CONTRL to our ORDERS by our UNB reference; a rejecting CONTRL raises the rejection", async () => {
+    await issue('4500070008', 'nordic-castings');
+    await settled('4500070008', ['awaiting-pickup']);
+    const doc = (await documentOf('4500070008'))!;
+    await receive(
+      'nordic-castings',
+      [
+        "UNA:+.? '",
+        "UNB+UNOC:3+7350000123457:14+SUPPLIERGW:ZZZ+261127:1200+N77'",
+        "UNH+1+CONTRL:D:3:UN'",
+        `UCI+${doc.control_reference}+SUPPLIERGW:ZZZ+7350000123457:14+4'`,
+        "UNT+3+1'",
+        "UNZ+1+N77'",
+      ].join('\n'),
+      'contrl-n77.edi',
+      EdifactIntakeJob,
+    );
+    await eventually(
+      async () => (await documentOf('4500070008'))!.fa_status === 'rejected',
+      'CONTRL applied',
+    );
+    expect(await cases('interchange.ack-rejected', '4500070008')).toEqual([
+      {
+        type: 'interchange.ack-rejected',
+        summary: expect.stringContaining('rejected our ORDERS for PO 4500070008'),
+      },
+    ]);
+  });
+
+  it('sends the 997 for a receipt back the way it came, named after the file it answers', async () => {
+    await receive(
+      'acme-fasteners',
+      envelope('000000777', 'ACMEFAST', 'PR', '777', [
+        'ST*855*0001',
+        'BAK*00*AD*4500070002*20261127',
+        'PO1*10*4800*PC*0.042**BP*CMP-BOLT-M8',
+        'ACK*IA*4800*PC*068*20261204',
+        'CTT*1',
+        'SE*6*0001',
+      ]),
+      '855-from-acme.edi',
+      X12IntakeJob,
+    );
+    await eventually(
+      async () =>
+        (
+          await queryOnce<{ n: number }>(
+            db.url,
+            `SELECT count(*)::int AS n FROM outbound_document
+              WHERE kind = 'functional-ack' AND filename = '855-from-acme.edi.997' AND status = 'awaiting-pickup'`,
+          )
+        )[0]!.n === 1,
+      'the 997 offered for pickup',
+    );
+    const [ack] = await queryOnce<{ message_type: string; channel: string; interchange_id: string }>(
+      db.url,
+      `SELECT message_type, channel, interchange_id::text AS interchange_id FROM outbound_document WHERE filename = '855-from-acme.edi.997'`,
+    );
+    expect(ack).toMatchObject({ message_type: '997', channel: 'api' });
+    const text = (await gateway.app.get(InterchangeArchive).payload(ack!.interchange_id)).toString('latin1');
+    expect(text).toContain('AK1*PR*777');
+  });
+
+  it('delivers to an allowed loopback webhook once, signed, after two failures', async () => {
+    await issue('4500070005', 'hook-supplies');
+    await settled('4500070005', ['delivered'], 60_000);
+    const doc = (await documentOf('4500070005'))!;
+    expect(doc).toMatchObject({ standard: 'json', message_type: 'purchase-order', attempts: 3 });
+    expect(webhook.requests).toHaveLength(3);
+    const ids = new Set(webhook.requests.map((r) => r.headers['webhook-id']));
+    expect(ids).toEqual(new Set([`outbound-document-${doc.id}`]));
+    const last = webhook.requests[2]!;
+    const verified = new Webhook(WEBHOOK_SECRET).verify(last.body.toString('utf8'), {
+      'webhook-id': String(last.headers['webhook-id']),
+      'webhook-timestamp': String(last.headers['webhook-timestamp']),
+      'webhook-signature': String(last.headers['webhook-signature']),
+    }) as { type: string; document: { number: string }; payload: unknown };
+    expect(verified).toMatchObject({
+      type: 'purchase-order',
+      version: 'v1',
+      document: { number: '4500070005' },
+    });
+    expect(() =>
+      new Webhook(WEBHOOK_SECRET).verify(last.body.toString('utf8').replace('4800', '9800'), {
+        'webhook-id': String(last.headers['webhook-id']),
+        'webhook-timestamp': String(last.headers['webhook-timestamp']),
+        'webhook-signature': String(last.headers['webhook-signature']),
+      }),
+    ).toThrow();
+  });
+
+  it('posts to a supplier platform with OAuth2, honours its 429s, and turns its later acknowledgment into exactly one 855', async () => {
+    poForPlatform = '4500070006';
+    await issue('4500070006', 'platform-parts');
+    await settled('4500070006', ['delivered'], 30_000);
+    const doc = (await documentOf('4500070006'))!;
+    expect(doc.platform_ref).toBe('PLT-7001');
+    expect(platformPosts).toBe(3);
+    expect(doc.attempts).toBe(1); // the two 429s were waits, not failed tries
+    const posts = platform.requests.filter((r) => r.path === '/api/documents');
+    expect(new Set(posts.map((r) => r.headers['idempotency-key']))).toEqual(
+      new Set([`outbound-document-${doc.id}`]),
+    );
+    expect(posts[2]!.headers['content-type']).toBe('application/edi-x12');
+
+    await eventually(
+      async () =>
+        (
+          await queryOnce<{ state: string }>(
+            db.url,
+            `SELECT state FROM purchase_order WHERE po_number = '4500070006'`,
+          )
+        )[0]?.state === 'acknowledged',
+      'the platform acknowledgment applied to the order',
+      40_000,
+    );
+    expect(statusPolls).toBeGreaterThanOrEqual(2);
+    // Polling goes on for other documents, but this answer is never taken twice.
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    const answers = await queryOnce<{ n: number }>(
+      db.url,
+      `SELECT count(*)::int AS n FROM interchange WHERE channel = 'platform' AND direction = 'inbound' AND duplicate_of IS NULL`,
+    );
+    expect(answers).toEqual([{ n: 1 }]);
+    const acks = await queryOnce<{ n: number }>(
+      db.url,
+      `SELECT count(*)::int AS n FROM canonical_event WHERE type = 'purchase-order.acknowledged' AND document_number = '4500070006'`,
+    );
+    expect(acks).toEqual([{ n: 1 }]);
+  });
+
+  it('lets an operator see, resend and cancel documents; a document without a renderable format is an exception', async () => {
+    await issue('4500070007', 'no-format-co');
+    await eventually(
+      async () => (await cases('outbound.delivery-failed', '4500070007')).length === 1,
+      'a case for the unrenderable PO',
+    );
+    const auth = { authorization: `Bearer ${ADMIN}` };
+    const list = await request(gateway.url)
+      .get('/admin/outbound-documents?partnerId=acme-fasteners&limit=2')
+      .set(auth)
+      .expect(200);
+    expect(list.body.items).toHaveLength(2);
+    expect(list.body.nextCursor).toBe(list.body.items[1].id);
+    const nordic = (await documentOf('4500070004'))!;
+    await request(gateway.url)
+      .post(`/admin/outbound-documents/${nordic.id}/cancel`)
+      .set(auth)
+      .send({ note: 'sent by mail' })
+      .expect(200);
+    await request(gateway.url)
+      .post(`/admin/outbound-documents/${nordic.id}/cancel`)
+      .set(auth)
+      .send({})
+      .expect(409);
+    const resent = await request(gateway.url)
+      .post(`/admin/outbound-documents/${nordic.id}/resend`)
+      .set(auth)
+      .expect(200);
+    expect(resent.body.status).toBe('pending');
+    await settled('4500070004', ['awaiting-pickup']);
+  });
+
+  async function interchangeOf(documentId: string): Promise<string> {
+    const [row] = await queryOnce<{ interchange_id: string }>(
+      db.url,
+      `SELECT interchange_id::text AS interchange_id FROM outbound_document WHERE id = $1`,
+      [documentId],
+    );
+    return row!.interchange_id;
+  }
+
+  async function receiveX12(text: string): Promise<void> {
+    await receive('acme-fasteners', text, undefined, X12IntakeJob);
+  }
+
+  async function receive(
+    partnerId: string,
+    text: string,
+    filename: string | undefined,
+    job: typeof X12IntakeJob | typeof EdifactIntakeJob,
+  ): Promise<void> {
+    const outbox = gateway.app.get(OutboxService);
+    await gateway.app
+      .get(InterchangeArchive)
+      .receive({ partnerId, channel: 'sftp', payload: Buffer.from(text, 'latin1'), filename }, (tx, stored) =>
+        outbox.enqueue(tx, job, { interchangeId: stored.id }, { key: stored.id }).then(() => undefined),
+      );
+  }
+});
+
+/** The test's partners: the repository's two, delivering over the API, and three of its own. */
+function partnersDir(webhookUrl: string, platformUrl: string, secrets: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sg-outbound-partners-'));
+  for (const file of readdirSync('partners').filter((f) => f.endsWith('.yaml'))) {
+    copyFileSync(join('partners', file), join(dir, file));
+    writeFileSync(join(dir, file), `${readFileSync(join(dir, file), 'utf8')}\ndelivery: { channel: api }\n`);
+  }
+  writeFileSync(
+    join(dir, 'hook-supplies.yaml'),
+    `id: hook-supplies
+name: Hook Supplies
+status: test
+documents:
+  inbound: [{ standard: json, version: v1, type: purchase-order-acknowledgment }]
+  outbound: [{ standard: json, version: v1, type: purchase-order }]
+channels: { api: { enabled: true } }
+acknowledgments: { functional: none }
+delivery:
+  channel: webhook
+  webhook: { url: '${webhookUrl}/hooks/orders', secretFile: '${join(secrets, 'webhook')}' }
+`,
+  );
+  writeFileSync(
+    join(dir, 'platform-parts.yaml'),
+    `id: platform-parts
+name: Platform Parts
+status: test
+identities:
+  x12: [{ qualifier: ZZ, id: PLATPARTS }]
+  gs: [PLATPARTS]
+documents:
+  inbound: [{ standard: x12, version: '004010', type: '855' }, { standard: x12, version: '004010', type: '997' }]
+  outbound: [{ standard: x12, version: '004010', type: '850' }]
+acknowledgments: { functional: '997' }
+delivery:
+  channel: platform
+  maxAttempts: 3
+  platform:
+    name: Test Platform
+    documentsUrl: '${platformUrl}/api/documents'
+    statusUrl: '${platformUrl}/api/documents/{id}/status'
+    pollSeconds: 5
+    auth: { kind: oauth2, tokenUrl: '${platformUrl}/oauth/token', clientId: platform-parts-client, clientSecretFile: '${join(secrets, 'platform')}' }
+`,
+  );
+  writeFileSync(
+    join(dir, 'no-format-co.yaml'),
+    `id: no-format-co
+name: No Format Co
+status: test
+identities: { x12: [{ qualifier: ZZ, id: NOFORMAT }] }
+documents:
+  inbound: [{ standard: x12, version: '004010', type: '855' }]
+acknowledgments: { functional: '997' }
+`,
+  );
+  return dir;
+}
+
+function envelope(
+  control: string,
+  sender: string,
+  functional: string,
+  group: string,
+  body: string[],
+): string {
+  const segments = [
+    `ISA*00*          *00*          *ZZ*${sender.padEnd(15)}*ZZ*SUPPLIERGW     *261127*1200*U*00401*${control}*0*T*>`,
+    `GS*${functional}*${sender}*SUPPLIERGW*20261127*1200*${group}*X*004010`,
+    ...body,
+    `GE*1*${group}`,
+    `IEA*1*${control}`,
+  ];
+  return segments.map((s) => `${s}~`).join('\n') + '\n';
+}
+
+/** acme's 997 for one of our 850s: AK5 and AK9 say A (accepted) or R (rejected). */
+function partner997(control: string, ourGroup: string, ourSet: string, verdict: 'A' | 'R'): string {
+  const group = String(Number(control));
+  return envelope(control, 'ACMEFAST', 'FA', group, [
+    'ST*997*0001',
+    `AK1*PO*${ourGroup}`,
+    `AK2*850*${ourSet}`,
+    verdict === 'A' ? 'AK5*A' : 'AK5*R*5',
+    `AK9*${verdict}*1*1*${verdict === 'A' ? 1 : 0}`,
+    'SE*6*0001',
+  ]);
+}
+
+/** The 855 the platform relays from platform-parts: every line accepted as ordered. */
+function platform855(poNumber: string): string {
+  return envelope('000000900', 'PLATPARTS', 'PR', '900', [
+    'ST*855*0001',
+    `BAK*00*AD*${poNumber}*20261127`,
+    'PO1*10*4800*PC*0.042**BP*CMP-BOLT-M8',
+    'ACK*IA*4800*PC*068*20261204',
+    'CTT*1',
+    'SE*6*0001',
+  ]);
+}
