@@ -16,6 +16,7 @@ import { EdifactOutbound1764230400015 } from './1764230400015-edifact-outbound.j
 import { SftpMailbox1764230400016 } from './1764230400016-sftp-mailbox.js';
 import { PlantEvents1764230400017 } from './1764230400017-plant-events.js';
 import { OutboundDelivery1764230400018 } from './1764230400018-outbound-delivery.js';
+import { As2SecurityFailures1764230400019 } from './1764230400019-as2-security-failures.js';
 
 /** Every migration, in order. Listed explicitly so that the app and the CLI run the same set. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   SftpMailbox1764230400016,
   PlantEvents1764230400017,
   OutboundDelivery1764230400018,
+  As2SecurityFailures1764230400019,
 ];
