@@ -111,6 +111,23 @@ export const EXCEPTION_TYPES: readonly ExceptionTypeDefinition[] = [
       'An AS2 partner sent a Message-ID it used before with different content; the new message is quarantined.',
   },
   {
+    type: 'as2.certificate-expiring',
+    severity: 'medium',
+    description:
+      "A partner's AS2 certificate, or ours, expires within 30 days; a renewed one must be exchanged before then.",
+  },
+  {
+    type: 'as2.certificate-expired',
+    severity: 'high',
+    description: "A partner's AS2 certificate, or ours, has expired; messages that rely on it fail.",
+  },
+  {
+    type: 'as2.decryption-failures',
+    severity: 'high',
+    description:
+      "Many AS2 messages in a partner's name failed decryption or authentication: a broken certificate or an attack.",
+  },
+  {
     type: 'interchange.unacknowledged',
     severity: 'medium',
     description: 'A partner did not acknowledge an outbound interchange within the agreed time.',

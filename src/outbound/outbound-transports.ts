@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { DeliveryChannel } from '../partners/delivery.schema.js';
 import type { DeliveryTransport } from './transports/delivery-transport.js';
 import { PlatformTransport } from './transports/platform.transport.js';
-import { ApiPullTransport, As2PendingTransport } from './transports/pull.transports.js';
+import { As2SendTransport } from '../transports/as2/as2-send.transport.js';
+import { ApiPullTransport } from './transports/pull.transports.js';
 import { MailboxTransport, SftpUploadTransport } from './transports/sftp.transports.js';
 import { WebhookTransport } from './transports/webhook.transport.js';
 
@@ -17,7 +18,7 @@ export class OutboundTransports {
     webhook: WebhookTransport,
     platform: PlatformTransport,
     pull: ApiPullTransport,
-    as2: As2PendingTransport,
+    as2: As2SendTransport,
   ) {
     this.byChannel = {
       'sftp-mailbox': mailbox,

@@ -3,6 +3,7 @@ import { ExceptionsModule } from '../exceptions/exceptions.module.js';
 import { PartnersModule } from '../partners/partners.module.js';
 import { JobsModule } from '../platform/jobs/jobs.module.js';
 import { TranslationModule } from '../translation/translation.module.js';
+import { As2Module } from '../transports/as2/as2.module.js';
 import { SftpModule } from '../transports/sftp/sftp.module.js';
 import { FunctionalAckListener } from './functional-ack.listener.js';
 import { FunctionalAckTimers } from './functional-ack-timers.js';
@@ -20,7 +21,7 @@ import { OutboundRenderer } from './outbound-renderer.js';
 import { OutboundTransports } from './outbound-transports.js';
 import { PlatformAnswerPoller } from './platform-answer.poller.js';
 import { PlatformTransport } from './transports/platform.transport.js';
-import { ApiPullTransport, As2PendingTransport } from './transports/pull.transports.js';
+import { ApiPullTransport } from './transports/pull.transports.js';
 import { MailboxTransport, SftpUploadTransport } from './transports/sftp.transports.js';
 import { WebhookTransport } from './transports/webhook.transport.js';
 
@@ -35,6 +36,7 @@ import { WebhookTransport } from './transports/webhook.transport.js';
     ExceptionsModule,
     TranslationModule,
     SftpModule,
+    As2Module,
   ],
   controllers: [OutboundAdminController, PartnerOutboundController],
   providers: [
@@ -51,7 +53,6 @@ import { WebhookTransport } from './transports/webhook.transport.js';
     WebhookTransport,
     PlatformTransport,
     ApiPullTransport,
-    As2PendingTransport,
     FunctionalAckListener,
     FunctionalAckTimers,
     PlatformAnswerPoller,

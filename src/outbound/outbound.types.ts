@@ -6,7 +6,7 @@ export type OutboundKind = (typeof OUTBOUND_KINDS)[number];
 /**
  * pending: waiting for (another) delivery try. delivered: the channel took it (uploaded, placed,
  * POSTed with 2xx). awaiting-pickup / picked-up: the partner pulls it through the API.
- * waiting-transport: its channel is not available in this version (AS2 send). failed: every try
+ * waiting-transport: its channel cannot send yet (an AS2 partner without a URL). failed: every try
  * failed (resend or cancel). cancelled: an operator withdrew it.
  */
 export const OUTBOUND_STATUSES = [

@@ -98,6 +98,23 @@ export const as2ChannelSchema = z.strictObject({
   certificates: z.array(certificateFile).default([]),
   security,
   mdn,
+  // Sending (issue #15): the partner's AS2 URL; without one, documents for the partner wait in
+  // waiting-transport. Safe defaults: signed with sha-256, AES-256-CBC to the partner's newest valid
+  // certificate, a signed synchronous MDN requested, no compression.
+  url: asyncMdnUrl.optional(),
+  sendSigning: z
+    .enum(['sha-256', 'sha-384', 'sha-512', 'none'], { error: 'expected sha-256, sha-384, sha-512 or none' })
+    .default('sha-256'),
+  sendEncryption: z
+    .enum(['aes-256-cbc', 'aes-128-cbc', 'none'], { error: 'expected aes-256-cbc, aes-128-cbc or none' })
+    .default('aes-256-cbc'),
+  sendCompression: z
+    .enum(['none', 'before-signing', 'after-signing'], {
+      error: 'expected none, before-signing or after-signing',
+    })
+    .default('none'),
+  requestSignedMdn: z.boolean().default(true),
+  sendTimeoutSeconds: z.number().int().positive().max(600).default(120),
   // RFC 5402 decompression output cap; unset: AS2_MAX_MESSAGE_BYTES.
   maxDecompressedBytes: z
     .number()

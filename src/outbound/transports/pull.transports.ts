@@ -12,17 +12,3 @@ export class ApiPullTransport implements DeliveryTransport {
     });
   }
 }
-
-/**
- * AS2 sending arrives with the AS2 send issue; until then a document for an AS2 partner waits,
- * visible, in `waiting-transport`, and is delivered by a resend once the transport exists.
- */
-@Injectable()
-export class As2PendingTransport implements DeliveryTransport {
-  deliver(): Promise<DeliveryResult> {
-    return Promise.resolve({
-      outcome: 'waiting-transport',
-      detail: 'AS2 sending is not available in this version; the document waits for a resend',
-    });
-  }
-}

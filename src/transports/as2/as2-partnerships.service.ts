@@ -44,6 +44,7 @@ export class As2Partnerships implements OnModuleInit {
   private readonly logger = new Logger(As2Partnerships.name);
   private ourKeys?: Promise<As2KeyPair>;
   private readonly byAs2From = new Map<string, As2Partnership>();
+  private readonly byPartnerId = new Map<string, As2Partnership>();
 
   constructor(
     private readonly partners: PartnerRegistry,
@@ -56,8 +57,9 @@ export class As2Partnerships implements OnModuleInit {
       if (!settings?.enabled) continue;
       const partnership = { partner, settings, certificates: settings.certificates.map((f) => this.load(f)) };
       for (const id of partner.identities.as2) this.byAs2From.set(as2Key(id), partnership);
+      this.byPartnerId.set(partner.id, partnership);
     }
-    if (this.byAs2From.size === 0) return;
+    if (this.byPartnerId.size === 0) return;
     if (this.config.AS2_KEY_FILE) {
       // Configured files are checked at boot: a wrong path stops the start, not the first message.
       return void this.keys().catch((error: unknown) => this.logger.error(String(error)));
@@ -94,6 +96,11 @@ export class As2Partnerships implements OnModuleInit {
     if (!partnership || (routePartnerId !== undefined && partnership.partner.id !== routePartnerId))
       return { ok: false, reason: 'unknown-as2-from' };
     return { ok: true, partnership };
+  }
+
+  /** The AS2 partnership of a partner (sending), if its profile enables AS2. */
+  forPartner(partnerId: string): As2Partnership | undefined {
+    return this.byPartnerId.get(partnerId);
   }
 
   /** What the core enforces for this partnership. */

@@ -18,6 +18,7 @@ import {
   type As2HttpAnswer,
   type RecordedMdn,
 } from './as2-answer.js';
+import { As2FailureAlerts, isCountedDisposition } from './as2-failure-alerts.service.js';
 import { As2MdnJob } from './as2-mdn.job.js';
 import { As2Partnerships, type As2Partnership } from './as2-partnerships.service.js';
 import { As2Error, As2ErrorCode } from './as2.exception.js';
@@ -58,6 +59,7 @@ export class As2ReceiveService {
     private readonly outbox: OutboxService,
     private readonly exceptions: ExceptionService,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    private readonly failureAlerts: As2FailureAlerts,
   ) {}
 
   async receive(request: InboundAs2Request): Promise<As2HttpAnswer> {
@@ -221,6 +223,18 @@ export class As2ReceiveService {
           tx,
         );
         await this.answer(tx, receipt.id, mdn, partnership, mdnRequest, facts);
+        // Counted and alerted on, never throttled: the AS2-From of a failed message proves nothing.
+        if (
+          partnership &&
+          failure.disposition.kind === 'error' &&
+          isCountedDisposition(failure.disposition.modifier)
+        )
+          await this.failureAlerts.record(tx, {
+            partnerId: partnership.partner.id,
+            disposition: failure.disposition.modifier,
+            interchangeId: receipt.id,
+            as2From: facts.as2From,
+          });
       },
     );
     return this.httpAnswer(mdn, mdnRequest, facts);

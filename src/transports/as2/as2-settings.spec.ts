@@ -18,6 +18,11 @@ describe('channels.as2 of a partner profile', () => {
         legacy: { sha1: false, tripleDes: false, rsaPkcs1v15: false },
       },
       mdn: { allowSync: true, allowAsync: false, asyncUrls: [] },
+      sendSigning: 'sha-256',
+      sendEncryption: 'aes-256-cbc',
+      sendCompression: 'none',
+      requestSignedMdn: true,
+      sendTimeoutSeconds: 120,
     });
   });
 

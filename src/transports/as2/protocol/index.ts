@@ -16,3 +16,11 @@ export * from './policy.js';
 export * from './receive.js';
 export { signDetached } from './sign.js';
 export { verifySignedData, type VerifiedSignature } from './verify.js';
+export { verifyMdn, type MdnExpectation, type MdnFields, type MdnVerdict } from './mdn-verify.js';
+export {
+  buildOutboundAs2,
+  encryptionCertificate,
+  type OutboundAs2Message,
+  type OutboundAs2Options,
+  type SendEncryption,
+} from './send.js';

@@ -1,0 +1,142 @@
+import { timingSafeEqual, type X509Certificate } from 'node:crypto';
+
+import { parseMicAlgorithm, type MicAlgorithm } from './algorithms.js';
+import { As2DispositionError } from './disposition.js';
+import type { Mic } from './mic.js';
+import { decodeBody, entityFromHttp, MimeError, splitMultipart, type MimeEntity } from './mime.js';
+import { verifySignedData } from './verify.js';
+
+export interface MdnExpectation {
+  /** The Message-ID we sent (with or without angle brackets). */
+  readonly messageId: string;
+  /** The MIC we computed when building the message. */
+  readonly mic: Mic;
+  /** We asked for a signed MDN: an unsigned one is then never accepted. */
+  readonly signedRequested: boolean;
+  /** The partner's pinned certificates; only these can sign its MDNs. */
+  readonly partnerCertificates: readonly X509Certificate[];
+  /** Signature digests accepted; default sha-256/384/512. */
+  readonly allowedDigests?: readonly MicAlgorithm[];
+  readonly now?: Date;
+}
+
+export interface MdnFields {
+  readonly originalMessageId?: string;
+  readonly disposition?: string;
+  readonly receivedContentMic?: string;
+}
+
+export type MdnVerdict =
+  | {
+      readonly delivered: true;
+      readonly signed: boolean;
+      readonly fields: MdnFields;
+      readonly detail: string;
+    }
+  | { readonly delivered: false; readonly reason: string; readonly fields?: MdnFields };
+
+/**
+ * Verifies a synchronous or asynchronous MDN (RFC 4130 §7.4, RFC 3798) against the message it answers:
+ * the signature only against the partner's pinned certificates, Original-Message-ID equal to ours, a
+ * `processed` disposition, and a Received-content-MIC equal to ours (digest and algorithm). A missing
+ * or different MIC, or an unsigned MDN when a signed one was asked for, is never delivered.
+ */
+export function verifyMdn(
+  headers: Readonly<Record<string, string | readonly string[] | undefined>>,
+  body: Buffer,
+  expected: MdnExpectation,
+): MdnVerdict {
+  let report: MimeEntity;
+  let signed = false;
+  try {
+    const outer = entityFromHttp(headers, body);
+    if (outer.contentType.mediaType === 'multipart/signed') {
+      const [content, signature] = splitMultipart(outer);
+      if (!content || !signature) return { delivered: false, reason: 'the signed MDN lacks a part' };
+      verifySignedData(decodeBody(signature), content.raw, {
+        requireSigned: true,
+        requireEncrypted: false,
+        partnerCertificates: expected.partnerCertificates,
+        ourKeys: [],
+        allowLegacy: false,
+        allowRsaPkcs1v15: false,
+        allowedDigests: expected.allowedDigests ?? ['sha-256', 'sha-384', 'sha-512'],
+        maxDecompressedBytes: 0,
+        now: expected.now,
+      });
+      signed = true;
+      report = content;
+    } else {
+      if (expected.signedRequested)
+        return { delivered: false, reason: 'a signed MDN was requested but the MDN is not signed' };
+      report = outer;
+    }
+  } catch (error) {
+    if (error instanceof As2DispositionError)
+      return { delivered: false, reason: `the MDN signature does not verify: ${error.detail}` };
+    return { delivered: false, reason: `unreadable MDN: ${(error as Error).message}` };
+  }
+  let fields: MdnFields;
+  try {
+    fields = dispositionFields(report);
+  } catch (error) {
+    return { delivered: false, reason: `unreadable MDN: ${(error as Error).message}` };
+  }
+  const verdict = judge(fields, expected);
+  if (verdict) return { delivered: false, reason: verdict, fields };
+  return {
+    delivered: true,
+    signed,
+    fields,
+    detail: `${signed ? 'signed' : 'unsigned'} MDN: ${fields.disposition}; MIC ${fields.receivedContentMic}`,
+  };
+}
+
+function judge(fields: MdnFields, expected: MdnExpectation): string | undefined {
+  if (bare(fields.originalMessageId ?? '') !== bare(expected.messageId))
+    return `the MDN answers Message-ID ${fields.originalMessageId ?? '(none)'}, not ${expected.messageId}`;
+  const disposition = fields.disposition ?? '';
+  const result = disposition.slice(disposition.indexOf(';') + 1).trim();
+  if (!/^processed\s*$/i.test(result) && !/^processed\s*\/\s*warning/i.test(result))
+    return `the partner answered ${disposition || '(no disposition)'}`;
+  if (!fields.receivedContentMic) return 'the MDN has no Received-content-MIC';
+  const [digest = '', algorithmName = ''] = fields.receivedContentMic.split(',').map((s) => s.trim());
+  const algorithm = parseMicAlgorithm(algorithmName);
+  const ours = Buffer.from(expected.mic.digest, 'base64');
+  const theirs = Buffer.from(digest, 'base64');
+  if (algorithm !== expected.mic.algorithm || ours.length !== theirs.length || !timingSafeEqual(ours, theirs))
+    return `the Received-content-MIC ${fields.receivedContentMic} is not ours (${expected.mic.digest}, ${expected.mic.algorithm})`;
+  return undefined;
+}
+
+/** The fields of the message/disposition-notification part of a multipart/report. */
+function dispositionFields(report: MimeEntity): MdnFields {
+  if (report.contentType.mediaType !== 'multipart/report')
+    throw new MimeError(`expected multipart/report, got ${report.contentType.mediaType}`);
+  const part = splitMultipart(report).find(
+    (p) => p.contentType.mediaType === 'message/disposition-notification',
+  );
+  if (!part) throw new MimeError('no message/disposition-notification part');
+  // Per-message and per-recipient field groups are separated by an empty line (RFC 3798 §3.1).
+  const fields: [string, string][] = [];
+  for (const line of decodeBody(part).toString('latin1').split(/\r?\n/)) {
+    if (line.trim() === '') continue;
+    const last = fields.at(-1);
+    if ((line[0] === ' ' || line[0] === '\t') && last) last[1] += ' ' + line.trim();
+    else if (line.includes(':'))
+      fields.push([
+        line.slice(0, line.indexOf(':')).trim().toLowerCase(),
+        line.slice(line.indexOf(':') + 1).trim(),
+      ]);
+  }
+  const value = (name: string): string | undefined => fields.find(([n]) => n === name)?.[1];
+  return {
+    originalMessageId: value('original-message-id'),
+    disposition: value('disposition'),
+    receivedContentMic: value('received-content-mic'),
+  };
+}
+
+function bare(messageId: string): string {
+  return messageId.trim().replace(/^<|>$/g, '');
+}
