@@ -52,9 +52,10 @@ describe('AS2 send through the outbound delivery', () => {
   let relay: Server;
   let badMic: Server;
   const relayed: Relayed[] = [];
-  // Forwards the next message, then drops the connection instead of answering: the partner got it,
-  // we never see its MDN.
-  let dropNext = false;
+  // Forwards the next message whose Subject names this PO, then drops the connection instead of
+  // answering: the partner got it, we never see its MDN. (The gateway's own 997s to the loopback partner
+  // cross the relay too, so the drop must pick the PO's message, not the next one.)
+  let dropFor: string | undefined;
   const badMicRequests: Relayed[] = [];
 
   beforeAll(async () => {
@@ -66,8 +67,8 @@ describe('AS2 send through the outbound delivery', () => {
       void (async () => {
         const body = await readBody(req);
         relayed.push({ headers: req.headers, body });
-        const drop = dropNext;
-        dropNext = false;
+        const drop = dropFor !== undefined && String(req.headers.subject ?? '').includes(dropFor);
+        if (drop) dropFor = undefined;
         const headers = Object.fromEntries(
           Object.entries(req.headers).filter(
             ([name]) => !['host', 'connection', 'content-length', 'transfer-encoding'].includes(name),
@@ -198,7 +199,7 @@ describe('AS2 send through the outbound delivery', () => {
   });
 
   it('retries a message that got no MDN with the same Message-ID until an MDN verifies', async () => {
-    dropNext = true;
+    dropFor = '4500081003';
     await issue('4500081003', 'loop-as2');
     await settled('4500081003', ['delivered', 'failed']);
     const doc = (await documentOf('4500081003'))!;
