@@ -32,7 +32,7 @@ export function acknowledgmentChannel(
   receivedOver: string,
   partner: PartnerProfile,
 ): DeliveryChannel | undefined {
-  const sftp = partner.channels.sftp as { poll?: { uploadDir?: string } } | undefined;
+  const sftp = partner.channels.sftp;
   switch (receivedOver) {
     case 'sftp-mailbox':
       return 'sftp-mailbox';

@@ -47,8 +47,7 @@ export class OutboundNotFoundError extends Error {
 /** The channel a partner's documents take: its profile's `delivery.channel`, else what its channels offer. */
 export function deliveryChannelOf(partner: PartnerProfile): DeliveryChannel {
   if (partner.delivery) return partner.delivery.channel;
-  const sftp = partner.channels.sftp as
-    { mailbox?: { enabled?: boolean }; poll?: { uploadDir?: string } } | undefined;
+  const sftp = partner.channels.sftp;
   if (sftp?.mailbox?.enabled) return 'sftp-mailbox';
   if (sftp?.poll?.uploadDir) return 'sftp-upload';
   if (partner.channels.as2?.enabled) return 'as2';
