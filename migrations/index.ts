@@ -17,6 +17,7 @@ import { SftpMailbox1764230400016 } from './1764230400016-sftp-mailbox.js';
 import { PlantEvents1764230400017 } from './1764230400017-plant-events.js';
 import { OutboundDelivery1764230400018 } from './1764230400018-outbound-delivery.js';
 import { As2SecurityFailures1764230400019 } from './1764230400019-as2-security-failures.js';
+import { PartnerWebhooks1764230400023 } from './1764230400023-partner-webhooks.js';
 
 /** Every migration, in order. Listed explicitly so that the app and the CLI run the same set. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   PlantEvents1764230400017,
   OutboundDelivery1764230400018,
   As2SecurityFailures1764230400019,
+  PartnerWebhooks1764230400023,
 ];

@@ -145,6 +145,12 @@ export const EXCEPTION_TYPES: readonly ExceptionTypeDefinition[] = [
       'A document for a partner could not be delivered through its channel after every try; it waits for a resend or a cancel.',
   },
   {
+    type: 'webhook.delivery-failed',
+    severity: 'medium',
+    description:
+      "A partner's webhook subscription refused or missed a message after every try; the partner can redeliver it once the endpoint works.",
+  },
+  {
     type: 'erp.posting-rejected',
     severity: 'high',
     description:

@@ -13,6 +13,7 @@ export const PARTNER_SCOPES = [
   'orders:read',
   'acknowledgments:write',
   'ship-notices:write',
+  'webhooks:write',
 ] as const;
 export type PartnerScope = (typeof PARTNER_SCOPES)[number];
 

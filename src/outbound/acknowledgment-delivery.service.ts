@@ -11,6 +11,7 @@ import { ANSWER_KEY as X12_INTAKE } from '../translation/x12-intake.service.js';
 import type { X12IntakeResult } from '../translation/x12-intake.types.js';
 import { deliveryChannelOf, OutboundDeliveryService } from './outbound-delivery.service.js';
 import { OutboundDocumentRepository } from './outbound-document.repository.js';
+import { WebhookSubscriptionService } from './webhooks/webhook-subscriptions.service.js';
 
 /** One acknowledgment an intake built, as the outbound side needs it. */
 export interface BuiltAcknowledgment {
@@ -63,6 +64,7 @@ export class AcknowledgmentDeliveryService {
     private readonly archive: InterchangeArchive,
     private readonly documents: OutboundDocumentRepository,
     private readonly outbound: OutboundDeliveryService,
+    private readonly subscriptions: WebhookSubscriptionService,
   ) {}
 
   /** Records and queues the acknowledgments of one receipt; returns the documents made (none twice). */
@@ -108,6 +110,18 @@ export class AcknowledgmentDeliveryService {
           correlationId: row.correlationId,
         });
         await this.outbound.enqueueDelivery(tx, id, partner, row.correlationId, 'first');
+        await this.subscriptions.fanOut(tx, {
+          document: {
+            id,
+            partnerId: partner.id,
+            kind: 'functional-ack',
+            standard: ack.standard,
+            messageType: ack.messageType,
+            filename,
+          },
+          payload: Buffer.from(ack.text, 'latin1'),
+          correlationId: row.correlationId,
+        });
         return id;
       });
       if (id) made.push(id);

@@ -11,9 +11,10 @@ import { PartnerRegistry } from '../partners/partner-registry.js';
 import { queryRows } from '../platform/database/sql.js';
 import { OutboxService } from '../platform/jobs/outbox.service.js';
 import { OutboundDocumentRepository } from './outbound-document.repository.js';
-import { KIND_OF_EVENT, OutboundRenderer } from './outbound-renderer.js';
+import { KIND_OF_EVENT, OutboundRenderer, partnerJson, partnerJsonType } from './outbound-renderer.js';
 import { OutboundDeliverJob } from './outbound.jobs.js';
 import type { OutboundDocument, OutboundStatus } from './outbound.types.js';
+import { WebhookSubscriptionService } from './webhooks/webhook-subscriptions.service.js';
 
 interface IntentRow {
   id: string;
@@ -72,6 +73,7 @@ export class OutboundDeliveryService {
     private readonly outbox: OutboxService,
     private readonly exceptions: ExceptionService,
     private readonly audit: AuditService,
+    private readonly subscriptions: WebhookSubscriptionService,
   ) {}
 
   /** Renders an intent into a document and queues its delivery; returns the document id (undefined: not renderable). */
@@ -101,12 +103,11 @@ export class OutboundDeliveryService {
         );
         return undefined;
       }
+      const event = parseEvent(intent.event);
       let rendered;
       try {
         // A savepoint: a refused document must not take its control numbers with it, nor abort the transaction.
-        rendered = await tx.transaction((inner) =>
-          this.renderer.render(inner, partner, parseEvent(intent.event)),
-        );
+        rendered = await tx.transaction((inner) => this.renderer.render(inner, partner, event));
       } catch (error) {
         await this.failIntent(tx, intent, (error as Error).message);
         return undefined;
@@ -151,6 +152,19 @@ export class OutboundDeliveryService {
       });
       await tx.query(`UPDATE outbound_intent SET status = 'rendered' WHERE id = $1`, [intent.id]);
       await this.enqueueDelivery(tx, id, partner, intent.correlation_id, 'first');
+      await this.subscriptions.fanOut(tx, {
+        document: {
+          id,
+          partnerId: partner.id,
+          kind,
+          standard: rendered.standard,
+          messageType: rendered.messageType,
+          filename,
+        },
+        payload: rendered.payload,
+        partnerJson: partnerJson(event, partnerJsonType(kind)),
+        correlationId: intent.correlation_id,
+      });
       return id;
     });
   }

@@ -125,6 +125,11 @@ export class OutboundRenderer {
   }
 }
 
+/** The partner JSON document type a kind is written as (`purchase-order`, `purchase-order-change`). */
+export function partnerJsonType(kind: Exclude<OutboundKind, 'functional-ack'>): string {
+  return MESSAGE_TYPES[kind].json;
+}
+
 /** The partner JSON document (schema v1, docs/partner-api.md): the canonical payload in the partner envelope. */
 export function partnerJson(event: CanonicalEvent, type: string): Record<string, unknown> {
   return {

@@ -24,6 +24,12 @@ import { PlatformTransport } from './transports/platform.transport.js';
 import { ApiPullTransport } from './transports/pull.transports.js';
 import { MailboxTransport, SftpUploadTransport } from './transports/sftp.transports.js';
 import { WebhookTransport } from './transports/webhook.transport.js';
+import { WebhookDeliverJob, WebhookDeliverJobHandler } from './webhooks/webhook-delivery.job.js';
+import {
+  PartnerWebhooksController,
+  WebhooksAdminController,
+} from './webhooks/webhook-subscriptions.controller.js';
+import { WebhookSubscriptionService } from './webhooks/webhook-subscriptions.service.js';
 
 /**
  * Outbound delivery (docs/outbound.md): every document for a partner rendered, archived, delivered
@@ -31,14 +37,19 @@ import { WebhookTransport } from './transports/webhook.transport.js';
  */
 @Module({
   imports: [
-    JobsModule.forFeature([OutboundRenderJob, OutboundDeliverJob, OutboundAcknowledgeJob]),
+    JobsModule.forFeature([OutboundRenderJob, OutboundDeliverJob, OutboundAcknowledgeJob, WebhookDeliverJob]),
     PartnersModule,
     ExceptionsModule,
     TranslationModule,
     SftpModule,
     As2Module,
   ],
-  controllers: [OutboundAdminController, PartnerOutboundController],
+  controllers: [
+    OutboundAdminController,
+    PartnerOutboundController,
+    PartnerWebhooksController,
+    WebhooksAdminController,
+  ],
   providers: [
     OutboundDocumentRepository,
     OutboundRenderer,
@@ -56,6 +67,8 @@ import { WebhookTransport } from './transports/webhook.transport.js';
     FunctionalAckListener,
     FunctionalAckTimers,
     PlatformAnswerPoller,
+    WebhookSubscriptionService,
+    WebhookDeliverJobHandler,
   ],
   exports: [OutboundDeliveryService],
 })

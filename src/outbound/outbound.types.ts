@@ -63,9 +63,12 @@ export type DeliveryResult =
 
 /** A transport's failure that retrying will not fix (a refused target, a 4xx that is not 408/429). */
 export class PermanentDeliveryError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** The receiver's HTTP status, when it answered. */
+  readonly status: number | undefined;
+  constructor(message: string, options?: { cause?: unknown; status?: number }) {
     super(message, options);
     this.name = 'PermanentDeliveryError';
+    this.status = options?.status;
   }
 }
 

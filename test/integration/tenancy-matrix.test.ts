@@ -40,6 +40,11 @@ interface Objects {
   readonly x12InterchangeId: string;
   /** The 850 of B's order, offered to B for pickup (src/outbound). */
   readonly outboundDocumentId: string;
+  /** B's webhook subscription, and a message of it still being tried (so a redelivery answers 409). */
+  readonly webhookSubscriptionId: string;
+  readonly webhookDeliveryId: string;
+  /** Further subscriptions of B, one for each of B's calls of the delete row (taken as they are used). */
+  readonly spareWebhookIds: string[];
 }
 
 /** A partner's credentials by name; `kindOf` says which are partner credentials and which users. */
@@ -170,6 +175,73 @@ const MATRIX: Readonly<Record<string, Row>> = {
     call: (o) => ({ path: `/partner/v1/outbound-documents/${o.outboundDocumentId}/received` }),
     succeeded: ok,
   },
+  // Webhook subscriptions (src/outbound/webhooks): partner credentials with webhooks:write.
+  'GET /partner/v1/webhooks': {
+    facing: 'partner',
+    admits: ['partner'],
+    call: () => ({ path: '/partner/v1/webhooks' }),
+    succeeded: (res, o) =>
+      ok(res) && (res.body.items as { id: string }[]).some((i) => i.id === o.webhookSubscriptionId),
+  },
+  'POST /partner/v1/webhooks': {
+    facing: 'partner',
+    admits: ['partner'],
+    call: () => ({
+      path: '/partner/v1/webhooks',
+      body: { url: 'https://hooks.example.com/orders', eventTypes: ['purchase-order.changed'] },
+    }),
+    // Anyone may subscribe for themselves; a subscription for B is what would be a breach.
+    succeeded: (res) => ok(res) && res.body.partnerId === BRAVO.id,
+  },
+  'GET /partner/v1/webhooks/:id': {
+    facing: 'partner',
+    admits: ['partner'],
+    call: (o) => ({ path: `/partner/v1/webhooks/${o.webhookSubscriptionId}` }),
+    succeeded: ok,
+  },
+  'PATCH /partner/v1/webhooks/:id': {
+    facing: 'partner',
+    admits: ['partner'],
+    call: (o, n) => ({
+      path: `/partner/v1/webhooks/${o.webhookSubscriptionId}`,
+      body: { description: `call ${n}` },
+    }),
+    succeeded: ok,
+  },
+  'DELETE /partner/v1/webhooks/:id': {
+    facing: 'partner',
+    admits: ['partner'],
+    // B's calls each delete a spare; A's calls, once the spares are gone, aim at the subscription that stays.
+    call: (o) => ({ path: `/partner/v1/webhooks/${o.spareWebhookIds.shift() ?? o.webhookSubscriptionId}` }),
+    succeeded: ok,
+  },
+  'POST /partner/v1/webhooks/:id/rotate-secret': {
+    facing: 'partner',
+    admits: ['partner'],
+    call: (o) => ({ path: `/partner/v1/webhooks/${o.webhookSubscriptionId}/rotate-secret` }),
+    succeeded: ok,
+  },
+  'POST /partner/v1/webhooks/:id/test': {
+    facing: 'partner',
+    admits: ['partner'],
+    call: (o) => ({ path: `/partner/v1/webhooks/${o.webhookSubscriptionId}/test` }),
+    succeeded: ok,
+  },
+  'GET /partner/v1/webhooks/:id/deliveries': {
+    facing: 'partner',
+    admits: ['partner'],
+    call: (o) => ({ path: `/partner/v1/webhooks/${o.webhookSubscriptionId}/deliveries` }),
+    succeeded: (res, o) => mentions(res, `webhook-delivery-${o.webhookDeliveryId}`),
+  },
+  'POST /partner/v1/webhooks/:id/deliveries/:deliveryId/redeliver': {
+    facing: 'partner',
+    admits: ['partner'],
+    call: (o) => ({
+      path: `/partner/v1/webhooks/${o.webhookSubscriptionId}/deliveries/${o.webhookDeliveryId}/redeliver`,
+    }),
+    // The message is still being tried, so B is told 409: B reached its object; A must not.
+    succeeded: (res) => ok(res) || res.status === 409,
+  },
   'GET /partner/v1/profile': {
     facing: 'partner',
     admits: READERS,
@@ -223,6 +295,10 @@ const MATRIX: Readonly<Record<string, Row>> = {
   'GET /admin/outbound-documents/:id/content': { facing: 'admin', why: 'outbound delivery' },
   'POST /admin/outbound-documents/:id/resend': { facing: 'admin', why: 'outbound delivery' },
   'POST /admin/outbound-documents/:id/cancel': { facing: 'admin', why: 'outbound delivery' },
+  'GET /admin/webhooks': { facing: 'admin', why: 'partner webhook subscriptions' },
+  'POST /admin/partners/:partnerId/webhooks': { facing: 'admin', why: 'partner webhook subscriptions' },
+  'GET /admin/webhooks/:id/deliveries': { facing: 'admin', why: 'partner webhook subscriptions' },
+  'DELETE /admin/webhooks/:id': { facing: 'admin', why: 'partner webhook subscriptions' },
   'GET /admin/erp/instances': { facing: 'admin', why: 'ERP connector' },
   'GET /admin/erp/postings': { facing: 'admin', why: 'ERP connector' },
   'GET /admin/erp/postings/:id': { facing: 'admin', why: 'ERP connector' },
@@ -393,7 +469,21 @@ describe('tenancy over every route: partner A never reaches partner B’s data',
       );
       return row?.id;
     });
+    const subscribe = async () => {
+      const res = await send(b, 'POST', '/partner/v1/webhooks', {
+        body: { url: 'https://hooks.bravo.example/orders', eventTypes: ['purchase-order.issued'] },
+      });
+      expect(res.status, res.text).toBe(201);
+      return res.body.id as string;
+    };
+    const webhookSubscriptionId = await subscribe();
+    const spareWebhookIds = [await subscribe(), await subscribe(), await subscribe()];
+    const ping = await send(b, 'POST', `/partner/v1/webhooks/${webhookSubscriptionId}/test`);
+    expect(ping.status, ping.text).toBe(202);
     objects = {
+      webhookSubscriptionId,
+      webhookDeliveryId: ping.body.id,
+      spareWebhookIds,
       outboundDocumentId: outbound,
       poNumber: PO_B,
       jsonInterchangeId: json.body.interchangeId,

@@ -12,15 +12,27 @@ export class RequestValidationError extends Error {
   }
 }
 
-/** `@Body(new ZodBody(schema))`: the parsed value, or a 400 problem listing every mismatch. */
+/**
+ * `@Body(new ZodBody(schema))`: the parsed value, or a 400 problem listing every mismatch. A body read
+ * as bytes (POSTs under /partner/v1 are, see src/transports/api/partner-http.ts) is parsed as JSON first.
+ */
 export class ZodBody<S extends z.ZodType> implements PipeTransform<unknown, z.output<S>> {
   constructor(private readonly schema: S) {}
 
   transform(value: unknown): z.output<S> {
-    const result = this.schema.safeParse(value);
+    const result = this.schema.safeParse(Buffer.isBuffer(value) ? jsonOf(value) : value);
     if (result.success) return result.data;
     throw new RequestValidationError(
       result.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(body)'}: ${i.message}`),
     );
+  }
+}
+
+function jsonOf(bytes: Buffer): unknown {
+  if (bytes.length === 0) return undefined;
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new RequestValidationError([`(body): not JSON: ${(error as Error).message}`]);
   }
 }
