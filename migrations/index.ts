@@ -18,6 +18,7 @@ import { PlantEvents1764230400017 } from './1764230400017-plant-events.js';
 import { OutboundDelivery1764230400018 } from './1764230400018-outbound-delivery.js';
 import { As2SecurityFailures1764230400019 } from './1764230400019-as2-security-failures.js';
 import { PartnerWebhooks1764230400023 } from './1764230400023-partner-webhooks.js';
+import { AsnBuilder1764230400024 } from './1764230400024-asn-builder.js';
 
 /** Every migration, in order. Listed explicitly so that the app and the CLI run the same set. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   OutboundDelivery1764230400018,
   As2SecurityFailures1764230400019,
   PartnerWebhooks1764230400023,
+  AsnBuilder1764230400024,
 ];

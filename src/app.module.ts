@@ -24,6 +24,7 @@ import { TranslationModule } from './translation/translation.module.js';
 import { PartnerApiModule } from './transports/api/partner-api.module.js';
 import { As2Module } from './transports/as2/as2.module.js';
 import { SftpModule } from './transports/sftp/sftp.module.js';
+import { ShippingModule } from './shipping/shipping.module.js';
 
 export interface AppRuntime {
   readonly config: GatewayConfig;
@@ -60,6 +61,7 @@ export class AppModule {
         PartnerApiModule,
         SftpModule,
         As2Module,
+        ShippingModule,
       ],
     };
   }

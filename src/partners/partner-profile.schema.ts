@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { as2ChannelSchema } from './as2-channel.schema.js';
 import { deliverySchema } from './delivery.schema.js';
+import { shippingSchema } from './shipping.schema.js';
 
 /**
  * The schema of one trading-partner profile (`partners/<id>.yaml`). Objects are strict so that a
@@ -364,6 +365,7 @@ export const partnerProfileSchema = z
     crossReferences,
     maps: maps.optional(),
     delivery: deliverySchema.optional(),
+    shipping: shippingSchema.optional(),
   })
   .superRefine((profile, ctx) => {
     const all = [...profile.documents.inbound, ...profile.documents.outbound];

@@ -45,6 +45,8 @@ interface Objects {
   readonly webhookDeliveryId: string;
   /** Further subscriptions of B, one for each of B's calls of the delete row (taken as they are used). */
   readonly spareWebhookIds: string[];
+  /** A ship notice draft of B (ASN builder), not ready to submit. */
+  readonly shipNoticeDraftId: string;
 }
 
 /** A partner's credentials by name; `kindOf` says which are partner credentials and which users. */
@@ -241,6 +243,61 @@ const MATRIX: Readonly<Record<string, Row>> = {
     }),
     // The message is still being tried, so B is told 409: B reached its object; A must not.
     succeeded: (res) => ok(res) || res.status === 409,
+  },
+  // The ASN builder (src/shipping): partner credentials and supplier users alike.
+  'GET /partner/v1/ship-notice-drafts': {
+    facing: 'partner',
+    admits: READERS,
+    call: () => ({ path: '/partner/v1/ship-notice-drafts' }),
+    succeeded: (res, o) =>
+      ok(res) && (res.body.items as { id: string }[]).some((d) => d.id === o.shipNoticeDraftId),
+  },
+  'POST /partner/v1/ship-notice-drafts': {
+    facing: 'partner',
+    admits: READERS,
+    call: () => ({ path: '/partner/v1/ship-notice-drafts', body: { shippedAt: '2026-12-03T14:00:00Z' } }),
+    // Anyone may start a notice of their own; one in B's name is what would be a breach.
+    succeeded: (res) => ok(res) && res.body.partnerId === BRAVO.id,
+  },
+  'GET /partner/v1/ship-notice-drafts/:id': {
+    facing: 'partner',
+    admits: READERS,
+    call: (o) => ({ path: `/partner/v1/ship-notice-drafts/${o.shipNoticeDraftId}` }),
+    succeeded: ok,
+  },
+  'PUT /partner/v1/ship-notice-drafts/:id': {
+    facing: 'partner',
+    admits: READERS,
+    call: (o) => ({
+      path: `/partner/v1/ship-notice-drafts/${o.shipNoticeDraftId}`,
+      body: { shippedAt: '2026-12-04T14:00:00Z' },
+    }),
+    succeeded: ok,
+  },
+  'POST /partner/v1/ship-notice-drafts/:id/validate': {
+    facing: 'partner',
+    admits: READERS,
+    call: (o) => ({ path: `/partner/v1/ship-notice-drafts/${o.shipNoticeDraftId}/validate` }),
+    succeeded: ok,
+  },
+  'POST /partner/v1/ship-notice-drafts/:id/submit': {
+    facing: 'partner',
+    admits: READERS,
+    call: (o) => ({ path: `/partner/v1/ship-notice-drafts/${o.shipNoticeDraftId}/submit` }),
+    // B's draft has no cartons, so B is told what is missing (422): B reached its object; A must not.
+    succeeded: (res) => ok(res) || res.status === 422,
+  },
+  'GET /partner/v1/ship-notice-drafts/:id/labels': {
+    facing: 'partner',
+    admits: READERS,
+    call: (o) => ({ path: `/partner/v1/ship-notice-drafts/${o.shipNoticeDraftId}/labels` }),
+    succeeded: ok,
+  },
+  'POST /partner/v1/ship-notice-drafts/:id/cancel': {
+    facing: 'partner',
+    admits: READERS,
+    call: (o) => ({ path: `/partner/v1/ship-notice-drafts/${o.shipNoticeDraftId}/cancel` }),
+    succeeded: (res) => ok(res) && res.body.status === 'cancelled',
   },
   'GET /partner/v1/profile': {
     facing: 'partner',
@@ -480,7 +537,12 @@ describe('tenancy over every route: partner A never reaches partner B’s data',
     const spareWebhookIds = [await subscribe(), await subscribe(), await subscribe()];
     const ping = await send(b, 'POST', `/partner/v1/webhooks/${webhookSubscriptionId}/test`);
     expect(ping.status, ping.text).toBe(202);
+    const draft = await send(b, 'POST', '/partner/v1/ship-notice-drafts', {
+      body: { shipmentNumber: 'B-ASN-1' },
+    });
+    expect(draft.status, draft.text).toBe(201);
     objects = {
+      shipNoticeDraftId: draft.body.id,
       webhookSubscriptionId,
       webhookDeliveryId: ping.body.id,
       spareWebhookIds,

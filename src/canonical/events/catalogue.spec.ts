@@ -257,6 +257,19 @@ describe('parseEvent refuses', () => {
     ]);
   });
 
+  it('packs without items, unless they hold other packs (a pallet of cartons)', () => {
+    const packs = (e: any) => e.payload.orders[0].packs;
+    expect(problems(sample('ship-notice.received.v1', (e) => (packs(e)[0].items = [])))).toEqual([
+      'payload.orders.0.packs.0.items: expected at least one item in the pack (only a pack that holds other packs may have none)',
+    ]);
+    const pallet = { sscc: '000123456789012350', packaging: 'XPX', items: [] };
+    const palletized = sample('ship-notice.received.v1', (e) => {
+      packs(e).unshift(pallet);
+      packs(e)[1].parentSscc = pallet.sscc;
+    });
+    expect((parseEvent(palletized) as any).payload.orders[0].packs[0]).toEqual(pallet);
+  });
+
   it('duplicate line numbers', () => {
     expect(
       problems(

@@ -46,7 +46,8 @@ const pack = z.strictObject({
   /** Rec 21 package type (XPX pallet, XCT carton), as Rec 20 X-codes. */
   packaging: unitCode.optional(),
   grossWeight: massQuantity.optional(),
-  items: z.array(shippedItem).min(1, { error: 'expected at least one item in the pack' }),
+  /** What the pack holds directly; empty only for a pack that holds other packs (a pallet of cartons). */
+  items: z.array(shippedItem),
 });
 
 const shippedOrder = z.strictObject({
@@ -99,13 +100,22 @@ export const shipNoticeReceivedV1 = defineEvent('ship-notice.received', 'v1', {
           });
         else seen.set(p.sscc, path.join('.'));
       }
-      for (const { p, path } of packs)
+      const parents = new Set(packs.map(({ p }) => p.parentSscc).filter((s) => s !== undefined));
+      for (const { p, path } of packs) {
         if (p.parentSscc !== undefined && !seen.has(p.parentSscc))
           ctx.addIssue({
             code: 'custom',
             path: [...path, 'parentSscc'],
             message: `parent SSCC ${p.parentSscc} is not a pack of this shipment`,
           });
+        if (p.items.length === 0 && (p.sscc === undefined || !parents.has(p.sscc)))
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, 'items'],
+            message:
+              'expected at least one item in the pack (only a pack that holds other packs may have none)',
+          });
+      }
       reportDuplicates(ctx, notice.orders, (o) => o.purchaseOrder.number, ['orders'], 'purchase order');
     }),
 });

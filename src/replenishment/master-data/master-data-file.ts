@@ -20,6 +20,9 @@ const CSV_SECTIONS: Record<Section, readonly string[]> = {
   sourceList: ['plant', 'material', 'supplier', 'leadTimeDays', 'validFrom', 'validTo'],
 };
 
+/** Columns a section's CSV may add to the ones it must have. */
+const CSV_OPTIONAL: Partial<Record<Section, readonly string[]>> = { materials: ['lotManaged'] };
+
 export function readMasterDataFiles(paths: readonly string[]): Record<Section, unknown[]> {
   const set: Record<Section, unknown[]> = {
     plants: [],
@@ -58,7 +61,9 @@ function csvSection(name: string, text: string): { section: Section; rows: Recor
   if (!header) throw invalid(`${name}: empty file`);
   const columns = header.map((h) => h.trim());
   const section = (Object.keys(CSV_SECTIONS) as Section[]).find(
-    (s) => CSV_SECTIONS[s].length === columns.length && CSV_SECTIONS[s].every((c) => columns.includes(c)),
+    (s) =>
+      CSV_SECTIONS[s].every((c) => columns.includes(c)) &&
+      columns.every((c) => CSV_SECTIONS[s].includes(c) || (CSV_OPTIONAL[s] ?? []).includes(c)),
   );
   if (!section)
     throw invalid(

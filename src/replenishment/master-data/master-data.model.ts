@@ -30,6 +30,8 @@ export const masterDataSchema = z.strictObject({
       description: z.string().max(512),
       baseUnit: unit,
       kind: z.enum(['raw', 'component', 'finished']),
+      /** Shipped and received with lot numbers (the ASN builder requires them); CSV: true/false. */
+      lotManaged: z.union([z.boolean(), z.stringbool()]).default(false),
     }),
   ),
   unitConversions: z.array(

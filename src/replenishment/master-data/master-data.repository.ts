@@ -71,12 +71,13 @@ export class MasterDataRepository {
         [JSON.stringify(data.plants), version],
       );
       await tx.query(
-        `INSERT INTO master_material (material, description, base_unit, kind, version_id)
-         SELECT material, description, "baseUnit", kind, $2
-           FROM jsonb_to_recordset($1::jsonb) AS t(material text, description text, "baseUnit" text, kind text)
+        `INSERT INTO master_material (material, description, base_unit, kind, lot_managed, version_id)
+         SELECT material, description, "baseUnit", kind, COALESCE("lotManaged", false), $2
+           FROM jsonb_to_recordset($1::jsonb)
+             AS t(material text, description text, "baseUnit" text, kind text, "lotManaged" boolean)
          ON CONFLICT ON CONSTRAINT pk_master_material DO UPDATE
             SET description = EXCLUDED.description, base_unit = EXCLUDED.base_unit, kind = EXCLUDED.kind,
-                version_id = EXCLUDED.version_id`,
+                lot_managed = EXCLUDED.lot_managed, version_id = EXCLUDED.version_id`,
         [JSON.stringify(data.materials), version],
       );
       await tx.query(
@@ -167,7 +168,8 @@ export class MasterDataRepository {
       ),
       await queryRows<MasterData['materials'][number]>(
         db,
-        `SELECT material, description, base_unit AS "baseUnit", kind FROM master_material ORDER BY material`,
+        `SELECT material, description, base_unit AS "baseUnit", kind, lot_managed AS "lotManaged"
+           FROM master_material ORDER BY material`,
       ),
       await queryRows<MasterData['unitConversions'][number]>(
         db,

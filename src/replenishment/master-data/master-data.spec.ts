@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ReplenishmentError } from '../replenishment.exception.js';
-import { parseCsv } from './master-data-file.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCsv, readMasterDataFiles } from './master-data-file.js';
 import { materialConversions, validateMasterData } from './master-data.model.js';
 
 const valid = {
@@ -23,6 +26,34 @@ const valid = {
 describe('validateMasterData', () => {
   it('accepts a consistent set', () => {
     expect(validateMasterData(valid).materials).toHaveLength(1);
+  });
+
+  it('reads lotManaged as a boolean or CSV text, false when absent', () => {
+    const lots = (lotManaged?: unknown) =>
+      validateMasterData({ ...valid, materials: [{ ...valid.materials[0]!, lotManaged }] }).materials[0]!
+        .lotManaged;
+    expect(lots()).toBe(false);
+    expect(lots(true)).toBe(true);
+    expect(lots('true')).toBe(true);
+    expect(lots('false')).toBe(false);
+    expect(() => lots('perhaps')).toThrow(ReplenishmentError);
+  });
+
+  it('recognises a materials CSV with the optional lotManaged column', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-md-'));
+    writeFileSync(
+      join(dir, 'materials.csv'),
+      'material,description,baseUnit,kind,lotManaged\nBOLT,Bolt,H87,component,true\n',
+    );
+    expect(readMasterDataFiles([join(dir, 'materials.csv')]).materials).toEqual([
+      { material: 'BOLT', description: 'Bolt', baseUnit: 'H87', kind: 'component', lotManaged: 'true' },
+    ]);
+    writeFileSync(
+      join(dir, 'odd.csv'),
+      'material,description,baseUnit,kind,colour\nBOLT,Bolt,H87,component,red\n',
+    );
+    expect(() => readMasterDataFiles([join(dir, 'odd.csv')])).toThrow(/matches no section/);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('lists every broken reference, duplicate and unknown unit', () => {

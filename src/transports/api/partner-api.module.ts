@@ -23,5 +23,6 @@ import { PartnerOrdersRepository } from './partner-orders.repository.js';
     PartnerDocumentsRepository,
     PartnerOrdersRepository,
   ],
+  exports: [DocumentSubmissionService],
 })
 export class PartnerApiModule {}
