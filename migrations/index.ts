@@ -19,6 +19,7 @@ import { OutboundDelivery1764230400018 } from './1764230400018-outbound-delivery
 import { As2SecurityFailures1764230400019 } from './1764230400019-as2-security-failures.js';
 import { PartnerWebhooks1764230400023 } from './1764230400023-partner-webhooks.js';
 import { AsnBuilder1764230400024 } from './1764230400024-asn-builder.js';
+import { Tracking1764230400025 } from './1764230400025-tracking.js';
 
 /** Every migration, in order. Listed explicitly so that the app and the CLI run the same set. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   As2SecurityFailures1764230400019,
   PartnerWebhooks1764230400023,
   AsnBuilder1764230400024,
+  Tracking1764230400025,
 ];

@@ -25,6 +25,7 @@ import { PartnerApiModule } from './transports/api/partner-api.module.js';
 import { As2Module } from './transports/as2/as2.module.js';
 import { SftpModule } from './transports/sftp/sftp.module.js';
 import { ShippingModule } from './shipping/shipping.module.js';
+import { TrackingModule } from './tracking/tracking.module.js';
 
 export interface AppRuntime {
   readonly config: GatewayConfig;
@@ -62,6 +63,7 @@ export class AppModule {
         SftpModule,
         As2Module,
         ShippingModule,
+        TrackingModule,
       ],
     };
   }

@@ -90,6 +90,7 @@ function setupOpenApi(app: INestApplication): void {
       .addTag('partner documents', 'Partners submit EDI and JSON documents and follow them')
       .addTag('partner webhooks', 'Partners subscribe URLs to the documents the gateway sends them')
       .addTag('partner ship notices', 'The ASN builder: ship notices with SSCCs and GS1-128 labels')
+      .addTag('tracking', 'Find any document and its chain, down to the bytes on the wire')
       .addTag('partner orders', "Partners' own purchase orders, changes and answers")
       .addTag('partner API', 'Partner-facing reads: profile and documents sent to the partner')
       .addTag('as2', 'AS2 receive (authenticated by signatures)')
