@@ -7,6 +7,7 @@ import { SecretFiles } from '../platform/secrets/secret-files.js';
 import { CliFailure, cliConfig, EXIT, print } from './cli-context.js';
 import { registerCredentialCommands } from './credentials.command.js';
 import { registerDeadLetterCommands } from './dead-letters.command.js';
+import { registerDemoCommand } from './demo.command.js';
 import { registerDiagnosticsCommands } from './diagnostics.command.js';
 import { registerEdiCommands } from './edi.command.js';
 import { registerEdiTranslateCommand } from './edi-translate.command.js';
@@ -80,6 +81,7 @@ registerPartnerCommands(program);
 registerErpSimulatorCommands(program);
 registerOpenApiCommand(program);
 registerMasterDataCommands(program);
+registerDemoCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -490,6 +490,13 @@ export const CONFIG_VARIABLES = [
     schema: z.coerce.number({ message: 'expected a percentage' }).min(0).max(100).default(2),
   },
   {
+    name: 'REPLENISHMENT_EVALUATE_EVERY_SECONDS',
+    group: 'plant-events',
+    description:
+      'How often one process re-evaluates the reorder points of balances that moved (and of all balances hourly); 0 turns the replenishment loop off.',
+    schema: z.coerce.number({ message: 'expected seconds' }).int().min(0).max(3600).default(5),
+  },
+  {
     name: 'AS2_ID',
     group: 'as2',
     description:

@@ -7,6 +7,7 @@ import { ExceptionService } from '../exceptions/exception.service.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import { IdempotencyService } from '../platform/jobs/idempotency.service.js';
 import { matchAcknowledgment, type LineVerdict } from './acknowledgment-matcher.js';
+import { ChangeRefusalHooks } from './change-refusal.hooks.js';
 import { PurchaseOrderRepository } from './purchase-order.repository.js';
 import {
   ANSWERABLE_STATES,
@@ -43,6 +44,7 @@ export class AcknowledgmentService {
     private readonly exceptions: ExceptionService,
     private readonly erp: ErpPostingService,
     private readonly idempotency: IdempotencyService,
+    private readonly refusals: ChangeRefusalHooks,
   ) {}
 
   async apply(tx: EntityManager, ack: Acknowledgment): Promise<AcknowledgmentResult> {
@@ -94,14 +96,23 @@ export class AcknowledgmentService {
         return;
       }
       if (answer.payload.status === 'rejected') {
+        // What the change was for (a replenishment's shortage date, the production orders at risk).
+        const facts = await this.refusals.describe(tx, { order, answer });
         await this.exceptions.raise(
           tx,
           {
             type: 'po-change.rejected',
             dedupeKey: `${order.poNumber}:rev-${order.revision}:change-rejected`,
-            summary: `${order.partnerId} cannot meet the change to PO ${order.poNumber} (revision ${order.revision})${answer.payload.reason?.text ? `: ${answer.payload.reason.text}` : ''}`,
-            references: { partnerId: order.partnerId, poNumber: order.poNumber, plant: order.plant },
-            differences: { change: { expected: 'accepted', actual: 'rejected' } },
+            summary: `${order.partnerId} cannot meet the change to PO ${order.poNumber} (revision ${order.revision})${answer.payload.reason?.text ? `: ${answer.payload.reason.text}` : ''}${facts.summary ? `; ${facts.summary}` : ''}`,
+            references: {
+              partnerId: order.partnerId,
+              poNumber: order.poNumber,
+              plant: order.plant,
+              ...(facts.poLine ? { poLine: facts.poLine } : {}),
+              ...(facts.material ? { material: facts.material } : {}),
+            },
+            differences: { change: { expected: 'accepted', actual: 'rejected' }, ...facts.differences },
+            ...(facts.impact ? { impact: facts.impact } : {}),
             correlationId: order.correlationId,
           },
           GATEWAY_ACTOR,

@@ -8,6 +8,7 @@ import { AcknowledgmentSla } from './acknowledgment-sla.js';
 import { AcknowledgmentService } from './acknowledgment.service.js';
 import { BuyerDecisionService } from './buyer-decision.service.js';
 import { BuyerExceptionsController } from './buyer-exceptions.controller.js';
+import { ChangeRefusalHooks } from './change-refusal.hooks.js';
 import { ErpOrdersController } from './erp-orders.controller.js';
 import { GoodsReceiptService } from './goods-receipt.service.js';
 import { GoodsReceiptsController } from './goods-receipts.controller.js';
@@ -41,8 +42,10 @@ import { SimulatorOutputRelay } from './simulator-output-relay.js';
     ProcurementEventsListener,
     OrderRefreshJobHandler,
     AcknowledgmentSla,
+    ChangeRefusalHooks,
   ],
   exports: [
+    ChangeRefusalHooks,
     OrderIntakeService,
     AcknowledgmentService,
     ShipNoticeService,

@@ -6,6 +6,9 @@ export enum ReplenishmentErrorCode {
   UnsupportedMediaType = 'unsupported-media-type',
   UnknownBalance = 'unknown-balance',
   InvalidSnapshot = 'invalid-snapshot',
+  UnknownRecommendation = 'unknown-recommendation',
+  RecommendationState = 'recommendation-state',
+  InvalidPolicy = 'invalid-policy',
 }
 
 const HTTP_STATUS: Record<ReplenishmentErrorCode, number> = {
@@ -16,6 +19,9 @@ const HTTP_STATUS: Record<ReplenishmentErrorCode, number> = {
   [ReplenishmentErrorCode.UnsupportedMediaType]: 415,
   [ReplenishmentErrorCode.UnknownBalance]: 404,
   [ReplenishmentErrorCode.InvalidSnapshot]: 422,
+  [ReplenishmentErrorCode.UnknownRecommendation]: 404,
+  [ReplenishmentErrorCode.RecommendationState]: 409,
+  [ReplenishmentErrorCode.InvalidPolicy]: 422,
 };
 
 /** Errors of plant events, master data and balances; answered as problem+json `replenishment.<code>`. */

@@ -386,6 +386,15 @@ const MATRIX: Readonly<Record<string, Row>> = {
   'POST /buyer/v1/exceptions/:id/counter': { facing: 'buyer', why: 'workbench' },
   'POST /buyer/v1/exceptions/:id/escalate': { facing: 'buyer', why: 'workbench' },
   'POST /buyer/v1/exceptions/:id/resolve': { facing: 'buyer', why: 'workbench' },
+  'GET /replenishment/v1/policies': { facing: 'buyer', why: 'replenishment policies' },
+  'GET /replenishment/v1/policies/:plant/:material': { facing: 'buyer', why: 'replenishment policies' },
+  'PUT /replenishment/v1/policies/:plant/:material': { facing: 'buyer', why: 'replenishment policies' },
+  'GET /replenishment/v1/reorder-points/:plant/:material': { facing: 'buyer', why: 'replenishment' },
+  'POST /replenishment/v1/evaluations/:plant/:material': { facing: 'buyer', why: 'replenishment' },
+  'GET /replenishment/v1/recommendations': { facing: 'buyer', why: 'replenishment recommendations' },
+  'GET /replenishment/v1/recommendations/:id': { facing: 'buyer', why: 'replenishment recommendations' },
+  'POST /replenishment/v1/recommendations/:id/approve': { facing: 'buyer', why: 'replenishment' },
+  'POST /replenishment/v1/recommendations/:id/reject': { facing: 'buyer', why: 'replenishment' },
 
   // The ERP and the plants (system clients).
   'POST /erp/v1/purchase-orders': { facing: 'erp', why: 'orders from the ERP' },

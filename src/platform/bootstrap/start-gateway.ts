@@ -97,6 +97,7 @@ function setupOpenApi(app: INestApplication): void {
       .addTag('buyer', 'Buyers: exceptions and purchase orders')
       .addTag('purchase orders', 'The ERP issues, changes and cancels purchase orders')
       .addTag('plant events', 'MES and WMS: plant events, master data and balances')
+      .addTag('replenishment', 'Reorder policies, explained reorder points and replenishment recommendations')
       .addTag('outbound', 'Documents sent to partners, their delivery and acknowledgments')
       .addTag('erp', 'The ERP connector: postings and reconciliation')
       .addTag('erp-simulator', 'The embedded ERP simulator')

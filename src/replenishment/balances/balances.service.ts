@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { add, decimal, type DecimalString } from '../../canonical/decimal.js';
 import { convertMaterialQuantity } from '../../canonical/units.js';
 import { MasterDataService } from '../master-data/master-data.service.js';
@@ -43,10 +43,18 @@ export class BalancesService {
     return this.balances.list(this.dataSource, plant, material);
   }
 
-  async get(plant: string, material: string, horizonDays: number, today?: string): Promise<BalanceView> {
-    const master = await this.masterData.view();
+  /** One balance with its projection; inside a transaction, pass it as `tx` (one connection, embedded). */
+  async get(
+    plant: string,
+    material: string,
+    horizonDays: number,
+    today?: string,
+    tx?: EntityManager,
+  ): Promise<BalanceView> {
+    const db = tx ?? this.dataSource;
+    const master = await this.masterData.repository.view(db);
     const known = master?.materials.get(material);
-    const [row] = await this.balances.list(this.dataSource, plant, material);
+    const [row] = await this.balances.list(db, plant, material);
     if (!row && (!known || !master?.plants.has(plant)))
       throw new ReplenishmentError(
         ReplenishmentErrorCode.UnknownBalance,
@@ -65,7 +73,7 @@ export class BalancesService {
     };
     const warnings: string[] = [];
     const orders: OrderSupply[] = [];
-    for (const line of await this.balances.openLines(this.dataSource, plant, material)) {
+    for (const line of await this.balances.openLines(db, plant, material)) {
       const ordered = line.ackStatus === 'rejected' ? ZERO : decimal(line.confirmedQuantity ?? line.quantity);
       const { open, inTransit } = openQuantity(ordered, decimal(line.shipped), decimal(line.received));
       try {
@@ -78,7 +86,7 @@ export class BalancesService {
         warnings.push(`${line.poNumber}/${line.lineNumber}: ${(error as Error).message}`);
       }
     }
-    const timezone = (await this.balances.plantTimezone(this.dataSource, plant)) ?? 'UTC';
+    const timezone = (await this.balances.plantTimezone(db, plant)) ?? 'UTC';
     const from = today ?? todayIn(timezone);
     const inTransit = orders.reduce((sum, o) => add(sum, o.inTransit), ZERO);
     const projected = projectAvailable({
