@@ -521,11 +521,58 @@ export const CONFIG_VARIABLES = [
     schema: z.string().min(1).optional(),
   },
   {
+    name: 'AS2_PKCS12_FILE',
+    group: 'as2',
+    description:
+      'Our AS2 key and certificate as one PKCS#12 (.p12/.pfx) file, instead of AS2_KEY_FILE and AS2_CERT_FILE.',
+    schema: z.string().min(1).optional(),
+  },
+  {
+    name: 'AS2_PKCS12_PASSWORD',
+    group: 'as2',
+    description: 'Password of AS2_PKCS12_FILE and AS2_ROLLOVER_PKCS12_FILE.',
+    sensitive: true,
+    schema: z.string().default(''),
+  },
+  {
+    name: 'AS2_ROLLOVER_KEY_FILE',
+    group: 'as2',
+    description:
+      'Key rollover: a second PEM key of ours (with AS2_ROLLOVER_CERT_FILE). Both pairs decrypt; the one whose certificate is newest and valid signs.',
+    schema: z.string().min(1).optional(),
+  },
+  {
+    name: 'AS2_ROLLOVER_CERT_FILE',
+    group: 'as2',
+    description: 'PEM certificate of AS2_ROLLOVER_KEY_FILE.',
+    schema: z.string().min(1).optional(),
+  },
+  {
+    name: 'AS2_ROLLOVER_PKCS12_FILE',
+    group: 'as2',
+    description: 'Key rollover: the second key pair of ours as a PKCS#12 file, instead of the two PEM files.',
+    schema: z.string().min(1).optional(),
+  },
+  {
     name: 'AS2_MAX_MESSAGE_BYTES',
     group: 'as2',
     description:
       'Largest AS2 request body accepted (413 above it), and the default cap of decompressed content.',
     schema: positiveInt.default(50 * 1024 * 1024),
+  },
+  {
+    name: 'AS2_RECEIPT_URL',
+    group: 'as2',
+    description:
+      'Our URL for asynchronous MDNs, sent as Receipt-Delivery-Option to partners with sendMdn: async. Unset: PUBLIC_URL + /as2/mdn/receipt.',
+    schema: url(['http:', 'https:']).optional(),
+  },
+  {
+    name: 'AS2_ASYNC_MDN_WAIT_MINUTES',
+    group: 'as2',
+    description:
+      'How long an AS2 message waits for its asynchronous MDN (resent with the same Message-ID meanwhile) before it fails.',
+    schema: z.coerce.number({ message: 'expected minutes' }).positive().max(10_080).default(20),
   },
 ] as const satisfies readonly ConfigVariable[];
 

@@ -137,6 +137,14 @@ export class OutboundDocumentRepository {
     );
   }
 
+  /** Why a document waits without a failed try (a deferral: Retry-After, an asynchronous MDN). */
+  async noteNow(id: string, detail: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE outbound_document SET status_detail = $2, updated_at = now() WHERE id = $1 AND status = 'pending'`,
+      [id, detail.slice(0, 1000)],
+    );
+  }
+
   async setStatus(
     tx: EntityManager,
     id: string,

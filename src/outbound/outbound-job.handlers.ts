@@ -77,7 +77,10 @@ export class OutboundDeliverJobHandler implements JobHandler<OutboundDeliverPayl
         result.outcome === 'delivered' ? result.platformRef : undefined,
       );
     } catch (error) {
-      if (error instanceof DeliveryThrottledError) throw new DeferJobError(error.message, error.retryAfterMs);
+      if (error instanceof DeliveryThrottledError) {
+        await this.documents.noteNow(document.id, error.message);
+        throw new DeferJobError(error.message, error.retryAfterMs);
+      }
       const message = (error as Error).message;
       await this.documents.countAttemptNow(document.id, message);
       const permanent = error instanceof PermanentDeliveryError || error instanceof RefusedTargetError;

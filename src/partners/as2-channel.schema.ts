@@ -114,6 +114,10 @@ export const as2ChannelSchema = z.strictObject({
     })
     .default('none'),
   requestSignedMdn: z.boolean().default(true),
+  // sync: the MDN in the HTTP response; async: Receipt-Delivery-Option = our receipt URL (AS2_RECEIPT_URL),
+  // waited for AS2_ASYNC_MDN_WAIT_MINUTES (or asyncMdnWaitMinutes) with resends of the same Message-ID.
+  sendMdn: z.enum(['sync', 'async'], { error: 'expected sync or async' }).default('sync'),
+  asyncMdnWaitMinutes: z.number().positive().max(10_080).optional(),
   sendTimeoutSeconds: z.number().int().positive().max(600).default(120),
   // RFC 5402 decompression output cap; unset: AS2_MAX_MESSAGE_BYTES.
   maxDecompressedBytes: z

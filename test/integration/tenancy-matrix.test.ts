@@ -328,6 +328,10 @@ const MATRIX: Readonly<Record<string, Row>> = {
   // signature and bound to its AS2-From identity (proven by the AS2 tests, not with bearer tokens).
   'POST /as2': { facing: 'public', why: 'AS2 receive endpoint, message-level authentication' },
   'POST /as2/:partnerId': { facing: 'public', why: 'AS2 receive endpoint, message-level authentication' },
+  'POST /as2/mdn/receipt': {
+    facing: 'public',
+    why: "asynchronous MDNs for our AS2 messages, verified against the partner's pinned certificate",
+  },
   'ALL {/*splat}': { facing: 'public', why: 'the not-found answer for every other path (404 problem+json)' },
   'POST /oauth/token': { facing: 'public', why: 'OAuth2 token endpoint (authenticates the client itself)' },
   'GET /oauth/jwks.json': { facing: 'public', why: 'public signing keys' },

@@ -110,8 +110,9 @@ export class As2CertificateSweep extends LeasedSweep {
       }
     }
     try {
-      const ours = await this.partnerships.keys();
-      watched.push({ partnerId: null, source: 'our AS2 certificate', certificate: ours.certificate });
+      // Every pair of ours, so the outgoing one of a rollover is watched too.
+      for (const ours of await this.partnerships.allKeys())
+        watched.push({ partnerId: null, source: 'our AS2 certificate', certificate: ours.certificate });
     } catch (error) {
       // Only the certificate is kept; the key stays where it is and is never logged.
       this.logger.warn({ err: (error as Error).message }, 'our AS2 certificate could not be loaded');

@@ -5,10 +5,45 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { isScaledOut, type GatewayConfig } from '../../config/config.js';
 import { MissingSecretError } from '../../platform/secrets/secret-files.js';
-import { loadKeyPair, type As2KeyPair } from './protocol/index.js';
+import {
+  isWithinValidity,
+  loadKeyPair,
+  loadPkcs12,
+  matchingPair,
+  type As2KeyPair,
+} from './protocol/index.js';
 
 const GENERATED_KEY = 'as2-key.pem';
 const GENERATED_CERT = 'as2-cert.pem';
+
+/**
+ * Every key pair of ours: the primary one (AS2_PKCS12_FILE, or AS2_KEY_FILE + AS2_CERT_FILE, or the
+ * generated one) and during a key rollover a second one (AS2_ROLLOVER_PKCS12_FILE, or
+ * AS2_ROLLOVER_KEY_FILE + AS2_ROLLOVER_CERT_FILE). Each key must match its certificate. Key material
+ * and the PKCS#12 password are never logged, and no error message quotes them.
+ */
+export async function loadOurAs2KeyPairs(config: GatewayConfig): Promise<As2KeyPair[]> {
+  const primary = config.AS2_PKCS12_FILE
+    ? await pkcs12Pair(config, 'AS2_PKCS12_FILE', config.AS2_PKCS12_FILE)
+    : await loadOurAs2Keys(config);
+  if (config.AS2_PKCS12_FILE && (config.AS2_KEY_FILE || config.AS2_CERT_FILE))
+    throw new Error('configuration error: set AS2_PKCS12_FILE or AS2_KEY_FILE and AS2_CERT_FILE, not both');
+  const rollover = await rolloverPair(config);
+  return rollover ? [primary, rollover] : [primary];
+}
+
+/**
+ * The pair that signs (our messages and MDNs): the one whose certificate is valid now and newest
+ * (latest notBefore). During a rollover overlap every pair still decrypts, since partners switch to
+ * the new certificate at their own pace.
+ */
+export function signingPair(pairs: readonly As2KeyPair[], at: Date = new Date()): As2KeyPair {
+  const valid = pairs.filter((p) => isWithinValidity(p.certificate, at));
+  const newest = [...valid].sort(
+    (a, b) => Date.parse(b.certificate.validFrom) - Date.parse(a.certificate.validFrom),
+  )[0];
+  return newest ?? pairs[0]!;
+}
 
 /**
  * Our AS2 key pair: AS2_KEY_FILE + AS2_CERT_FILE, or on a single process an RSA-2048 key and a
@@ -23,13 +58,62 @@ export async function loadOurAs2Keys(config: GatewayConfig): Promise<As2KeyPair>
     config.AS2_KEY_FILE && config.AS2_CERT_FILE
       ? { key: config.AS2_KEY_FILE, cert: config.AS2_CERT_FILE }
       : await generatedPair(config);
+  return pemPair(paths, 'AS2_KEY_FILE / AS2_CERT_FILE');
+}
+
+async function rolloverPair(config: GatewayConfig): Promise<As2KeyPair | undefined> {
+  const pem = config.AS2_ROLLOVER_KEY_FILE !== undefined || config.AS2_ROLLOVER_CERT_FILE !== undefined;
+  if (config.AS2_ROLLOVER_PKCS12_FILE) {
+    if (pem)
+      throw new Error(
+        'configuration error: set AS2_ROLLOVER_PKCS12_FILE or AS2_ROLLOVER_KEY_FILE and AS2_ROLLOVER_CERT_FILE, not both',
+      );
+    return pkcs12Pair(config, 'AS2_ROLLOVER_PKCS12_FILE', config.AS2_ROLLOVER_PKCS12_FILE);
+  }
+  if (!pem) return undefined;
+  if (!config.AS2_ROLLOVER_KEY_FILE || !config.AS2_ROLLOVER_CERT_FILE)
+    throw new Error(
+      'configuration error: set both AS2_ROLLOVER_KEY_FILE and AS2_ROLLOVER_CERT_FILE, or neither',
+    );
+  return pemPair(
+    { key: config.AS2_ROLLOVER_KEY_FILE, cert: config.AS2_ROLLOVER_CERT_FILE },
+    'AS2_ROLLOVER_KEY_FILE / AS2_ROLLOVER_CERT_FILE',
+  );
+}
+
+function pemPair(paths: { key: string; cert: string }, variables: string): As2KeyPair {
+  let pair: As2KeyPair;
   try {
-    return loadKeyPair(readFileSync(paths.key), readFileSync(paths.cert));
+    pair = loadKeyPair(readFileSync(paths.key), readFileSync(paths.cert));
   } catch (error) {
     throw new Error(
-      `configuration error: AS2_KEY_FILE / AS2_CERT_FILE must hold a PEM private key and its PEM certificate (${(error as Error).message})`,
+      `configuration error: ${variables} must hold a PEM private key and its PEM certificate (${(error as Error).message})`,
       { cause: error },
     );
+  }
+  try {
+    return matchingPair([pair.privateKey], [pair.certificate]);
+  } catch {
+    throw new Error(`configuration error: the key of ${variables} is not the key of its certificate`);
+  }
+}
+
+async function pkcs12Pair(config: GatewayConfig, variable: string, path: string): Promise<As2KeyPair> {
+  let file: Buffer;
+  try {
+    file = readFileSync(path);
+  } catch (error) {
+    throw new Error(`configuration error: ${variable} ${path} cannot be read (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
+  try {
+    return await loadPkcs12(file, config.AS2_PKCS12_PASSWORD);
+  } catch (error) {
+    // Pkcs12Error messages never carry the password.
+    throw new Error(`configuration error: ${variable} ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 

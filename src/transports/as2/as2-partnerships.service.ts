@@ -9,7 +9,7 @@ import { as2Key } from '../../partners/partner-identities.js';
 import type { PartnerProfile } from '../../partners/partner-profile.schema.js';
 import { PartnerRegistry } from '../../partners/partner-registry.js';
 import { As2Error, As2ErrorCode } from './as2.exception.js';
-import { loadOurAs2Keys } from './as2-keys.js';
+import { loadOurAs2KeyPairs, signingPair } from './as2-keys.js';
 import {
   MODERN_CONTENT_ENCRYPTION,
   MODERN_MIC_ALGORITHMS,
@@ -42,7 +42,7 @@ export type PartnershipLookup =
 @Injectable()
 export class As2Partnerships implements OnModuleInit {
   private readonly logger = new Logger(As2Partnerships.name);
-  private ourKeys?: Promise<As2KeyPair>;
+  private ourKeys?: Promise<As2KeyPair[]>;
   private readonly byAs2From = new Map<string, As2Partnership>();
   private readonly byPartnerId = new Map<string, As2Partnership>();
 
@@ -60,13 +60,13 @@ export class As2Partnerships implements OnModuleInit {
       this.byPartnerId.set(partner.id, partnership);
     }
     if (this.byPartnerId.size === 0) return;
-    if (this.config.AS2_KEY_FILE) {
+    if (this.config.AS2_KEY_FILE || this.config.AS2_PKCS12_FILE) {
       // Configured files are checked at boot: a wrong path stops the start, not the first message.
       return void this.keys().catch((error: unknown) => this.logger.error(String(error)));
     }
     if (isScaledOut(this.config)) {
       this.logger.warn(
-        'AS2 partners are enabled but AS2_KEY_FILE / AS2_CERT_FILE are not set: AS2 messages fail until they are',
+        'AS2 partners are enabled but neither AS2_PKCS12_FILE nor AS2_KEY_FILE / AS2_CERT_FILE is set: AS2 messages fail until one is',
       );
       return;
     }
@@ -79,11 +79,21 @@ export class As2Partnerships implements OnModuleInit {
     return this.config.AS2_ID;
   }
 
-  /** Our key pair, read (or on a single process generated) once, on first need. */
-  keys(): Promise<As2KeyPair> {
-    this.ourKeys ??= loadOurAs2Keys(this.config);
+  /** Every key pair of ours (rollover: two), read (or on a single process generated) once, on first need. */
+  allKeys(): Promise<As2KeyPair[]> {
+    this.ourKeys ??= loadOurAs2KeyPairs(this.config);
     this.ourKeys.catch(() => (this.ourKeys = undefined));
     return this.ourKeys;
+  }
+
+  /** The pair that signs MDNs and outbound messages: the newest valid certificate's (as2-keys.ts). */
+  async keys(): Promise<As2KeyPair> {
+    return signingPair(await this.allKeys());
+  }
+
+  /** The key pair we sign outbound messages with. */
+  signingKeys(): Promise<As2KeyPair> {
+    return this.keys();
   }
 
   /**
@@ -118,7 +128,8 @@ export class As2Partnerships implements OnModuleInit {
       requireSigned: security.requireSigned,
       requireEncrypted: security.requireEncrypted,
       partnerCertificates: partnership.certificates,
-      ourKeys: [await this.keys()],
+      // The signing pair first (it signs MDNs); every pair decrypts during a rollover overlap.
+      ourKeys: await this.decryptionKeys(),
       // The core has one legacy switch; the lists above keep sha1 and 3DES apart.
       allowLegacy: security.legacy.sha1 || security.legacy.tripleDes,
       allowRsaPkcs1v15: security.legacy.rsaPkcs1v15,
@@ -126,6 +137,12 @@ export class As2Partnerships implements OnModuleInit {
       allowedContentEncryption: encryption.filter((e) => e !== 'des-ede3-cbc' || security.legacy.tripleDes),
       maxDecompressedBytes: partnership.settings.maxDecompressedBytes ?? this.config.AS2_MAX_MESSAGE_BYTES,
     };
+  }
+
+  private async decryptionKeys(): Promise<As2KeyPair[]> {
+    const all = await this.allKeys();
+    const signing = signingPair(all);
+    return [signing, ...all.filter((pair) => pair !== signing)];
   }
 
   private load(file: string): X509Certificate {

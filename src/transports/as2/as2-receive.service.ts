@@ -19,6 +19,7 @@ import {
   type RecordedMdn,
 } from './as2-answer.js';
 import { As2FailureAlerts, isCountedDisposition } from './as2-failure-alerts.service.js';
+import { As2FailureThrottle } from './as2-failure-throttle.js';
 import { As2MdnJob } from './as2-mdn.job.js';
 import { As2Partnerships, type As2Partnership } from './as2-partnerships.service.js';
 import { As2Error, As2ErrorCode } from './as2.exception.js';
@@ -60,6 +61,7 @@ export class As2ReceiveService {
     private readonly exceptions: ExceptionService,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     private readonly failureAlerts: As2FailureAlerts,
+    private readonly throttle: As2FailureThrottle,
   ) {}
 
   async receive(request: InboundAs2Request): Promise<As2HttpAnswer> {
@@ -204,6 +206,7 @@ export class As2ReceiveService {
     mic: As2ReceiveResult['mic'],
   ): Promise<As2HttpAnswer> {
     const mdn = await this.mdn(facts, failure.disposition, mdnRequest, mic);
+    let failuresInWindow = 0;
     // No caller key: a failed attempt must not make a good resend with the same Message-ID a duplicate.
     await this.archive.receive(
       {
@@ -229,14 +232,32 @@ export class As2ReceiveService {
           failure.disposition.kind === 'error' &&
           isCountedDisposition(failure.disposition.modifier)
         )
-          await this.failureAlerts.record(tx, {
-            partnerId: partnership.partner.id,
-            disposition: failure.disposition.modifier,
-            interchangeId: receipt.id,
-            as2From: facts.as2From,
-          });
+          failuresInWindow = (
+            await this.failureAlerts.record(tx, {
+              partnerId: partnership.partner.id,
+              disposition: failure.disposition.modifier,
+              interchangeId: receipt.id,
+              as2From: facts.as2From,
+            })
+          ).count;
       },
     );
+    // PKCS#1 v1.5 partnerships: failure answers are paced once failures pile up (never good messages).
+    if (partnership?.settings.security.legacy.rsaPkcs1v15 && failuresInWindow > 0) {
+      if ((await this.throttle.pace(partnership.partner.id, failuresInWindow)) === 'overflow')
+        return {
+          status: 503,
+          headers: { 'Retry-After': '60', 'Content-Type': 'application/problem+json' },
+          body: Buffer.from(
+            JSON.stringify({
+              type: 'urn:supplier-gateway:problem:as2.throttled',
+              title: 'Too many failed AS2 messages',
+              status: 503,
+              detail: 'failed messages in this partnership are answered slowly for now; retry later',
+            }),
+          ),
+        };
+    }
     return this.httpAnswer(mdn, mdnRequest, facts);
   }
 

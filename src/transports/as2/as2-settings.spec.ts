@@ -22,6 +22,7 @@ describe('channels.as2 of a partner profile', () => {
       sendEncryption: 'aes-256-cbc',
       sendCompression: 'none',
       requestSignedMdn: true,
+      sendMdn: 'sync',
       sendTimeoutSeconds: 120,
     });
   });

@@ -1,4 +1,4 @@
-import { Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
@@ -12,6 +12,7 @@ import {
 import type { Request, Response } from 'express';
 import { Public } from '../../gateway/access-rules.js';
 import type { As2HttpAnswer } from './as2-answer.js';
+import { As2MdnReceiptService } from './as2-mdn-receipt.service.js';
 import { As2ReceiveService } from './as2-receive.service.js';
 
 const MDN_EXAMPLE =
@@ -39,7 +40,10 @@ const DESCRIPTION =
 @ApiTags('as2')
 @Controller('as2')
 export class As2Controller {
-  constructor(private readonly receiver: As2ReceiveService) {}
+  constructor(
+    private readonly receiver: As2ReceiveService,
+    private readonly receipts: As2MdnReceiptService,
+  ) {}
 
   @Post()
   @Public()
@@ -71,6 +75,35 @@ export class As2Controller {
   @ApiResponse({ status: 413, description: 'Larger than AS2_MAX_MESSAGE_BYTES (problem+json)' })
   async receive(@Req() request: Request, @Res() response: Response): Promise<void> {
     send(response, await this.receiver.receive({ headers: request.headers, body: bodyOf(request) }));
+  }
+
+  @Post('mdn/receipt')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'receiveAs2AsyncMdn',
+    summary: 'Receive an asynchronous MDN for a message we sent',
+    description:
+      'Our receipt URL (the Receipt-Delivery-Option of AS2 messages to partners with asynchronous MDNs, ' +
+      'RFC 4130 §7.3). The MDN is archived first, then joined to our message by its Original-Message-ID ' +
+      "and verified like a synchronous one: signed by the partner's pinned certificate when we asked for " +
+      'a signed MDN, our Message-ID, `processed`, our Received-content-MIC; the AS2-From must be that ' +
+      "partner's. An MDN that matches nothing, or that anyone could have sent, is archived and reported " +
+      'to operators, never dropped. Answered 200 with an empty body in every case once stored (an MDN ' +
+      'gets no MDN).',
+  })
+  @ApiConsumes('multipart/signed', 'multipart/report')
+  @ApiHeader({ name: 'AS2-From', required: true, example: 'ACME-AS2' })
+  @ApiHeader({ name: 'AS2-To', required: false, example: 'SUPPLIERGW' })
+  @ApiBody({
+    description: 'The MDN exactly as the partner wrote it (multipart/signed around a multipart/report)',
+    schema: { type: 'string', format: 'binary' },
+  })
+  @ApiOkResponse({ description: 'Stored (an empty body)' })
+  @ApiResponse({ status: 413, description: 'Larger than AS2_MAX_MESSAGE_BYTES (problem+json)' })
+  async receiveMdn(@Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.receipts.receive({ headers: request.headers, body: bodyOf(request) });
+    response.status(200).end();
   }
 
   @Post(':partnerId')

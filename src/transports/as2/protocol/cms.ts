@@ -20,7 +20,13 @@ export interface ParsedContentInfo {
 /** Parses a CMS ContentInfo (RFC 5652 §3); BER (indefinite lengths, chunked strings) is accepted. */
 export function parseContentInfo(der: Buffer): ParsedContentInfo {
   ensureCryptoEngine();
-  const asn1 = asn1js.fromBER(toArrayBuffer(der));
+  // asn1js refuses contents over 16 MiB and trees over 10,000 nodes by default; AS2 messages may be
+  // larger (AS2_MAX_MESSAGE_BYTES caps them before this), and streamed BER chunks its content, so the
+  // limits follow the input: every content fits in it, and a node takes at least 2 bytes of it.
+  const asn1 = asn1js.fromBER(toArrayBuffer(der), {
+    maxContentLength: der.length,
+    maxNodes: 10_000 + Math.ceil(der.length / 16),
+  });
   if (asn1.offset === -1) throw new Error(`not BER: ${asn1.result.error}`);
   const info = new pkijs.ContentInfo({ schema: asn1.result });
   return { contentType: info.contentType, content: info.content };

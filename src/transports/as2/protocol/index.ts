@@ -13,10 +13,11 @@ export * from './mdn-options.js';
 export { computeMic, formatMic, type Mic } from './mic.js';
 export * from './mime.js';
 export * from './policy.js';
+export { loadPkcs12, matchingPair, Pkcs12Error } from './pkcs12.js';
 export * from './receive.js';
 export { signDetached } from './sign.js';
 export { verifySignedData, type VerifiedSignature } from './verify.js';
-export { verifyMdn, type MdnExpectation, type MdnFields, type MdnVerdict } from './mdn-verify.js';
+export { peekMdn, verifyMdn, type MdnExpectation, type MdnFields, type MdnVerdict } from './mdn-verify.js';
 export {
   buildOutboundAs2,
   encryptionCertificate,

@@ -33,7 +33,17 @@ export type MdnVerdict =
       readonly fields: MdnFields;
       readonly detail: string;
     }
-  | { readonly delivered: false; readonly reason: string; readonly fields?: MdnFields };
+  | {
+      readonly delivered: false;
+      readonly reason: string;
+      readonly fields?: MdnFields;
+      /**
+       * The refusal comes from the partner: a signature of its pinned certificate verified (or an
+       * unsigned MDN was acceptable). False when anyone could have sent it (unsigned when a signed MDN
+       * was requested, a signature that does not verify, an unreadable MDN).
+       */
+      readonly authentic: boolean;
+    };
 
 /**
  * Verifies a synchronous or asynchronous MDN (RFC 4130 §7.4, RFC 3798) against the message it answers:
@@ -52,7 +62,8 @@ export function verifyMdn(
     const outer = entityFromHttp(headers, body);
     if (outer.contentType.mediaType === 'multipart/signed') {
       const [content, signature] = splitMultipart(outer);
-      if (!content || !signature) return { delivered: false, reason: 'the signed MDN lacks a part' };
+      if (!content || !signature)
+        return { delivered: false, reason: 'the signed MDN lacks a part', authentic: false };
       verifySignedData(decodeBody(signature), content.raw, {
         requireSigned: true,
         requireEncrypted: false,
@@ -68,28 +79,57 @@ export function verifyMdn(
       report = content;
     } else {
       if (expected.signedRequested)
-        return { delivered: false, reason: 'a signed MDN was requested but the MDN is not signed' };
+        return {
+          delivered: false,
+          reason: 'a signed MDN was requested but the MDN is not signed',
+          authentic: false,
+        };
       report = outer;
     }
   } catch (error) {
     if (error instanceof As2DispositionError)
-      return { delivered: false, reason: `the MDN signature does not verify: ${error.detail}` };
-    return { delivered: false, reason: `unreadable MDN: ${(error as Error).message}` };
+      return {
+        delivered: false,
+        reason: `the MDN signature does not verify: ${error.detail}`,
+        authentic: false,
+      };
+    return { delivered: false, reason: `unreadable MDN: ${(error as Error).message}`, authentic: false };
   }
   let fields: MdnFields;
   try {
     fields = dispositionFields(report);
   } catch (error) {
-    return { delivered: false, reason: `unreadable MDN: ${(error as Error).message}` };
+    return { delivered: false, reason: `unreadable MDN: ${(error as Error).message}`, authentic: true };
   }
   const verdict = judge(fields, expected);
-  if (verdict) return { delivered: false, reason: verdict, fields };
+  if (verdict) return { delivered: false, reason: verdict, fields, authentic: true };
   return {
     delivered: true,
     signed,
     fields,
     detail: `${signed ? 'signed' : 'unsigned'} MDN: ${fields.disposition}; MIC ${fields.receivedContentMic}`,
   };
+}
+
+/**
+ * The fields of an MDN read **without** verifying anything, to find the message an asynchronous MDN
+ * claims to answer (its Original-Message-ID). Nothing read here may be trusted before `verifyMdn`.
+ */
+export function peekMdn(
+  headers: Readonly<Record<string, string | readonly string[] | undefined>>,
+  body: Buffer,
+): { readonly signed: boolean; readonly fields: MdnFields } | { readonly error: string } {
+  try {
+    const outer = entityFromHttp(headers, body);
+    if (outer.contentType.mediaType === 'multipart/signed') {
+      const [content] = splitMultipart(outer);
+      if (!content) return { error: 'the signed MDN lacks a part' };
+      return { signed: true, fields: dispositionFields(content) };
+    }
+    return { signed: false, fields: dispositionFields(outer) };
+  } catch (error) {
+    return { error: `unreadable MDN: ${(error as Error).message}` };
+  }
 }
 
 function judge(fields: MdnFields, expected: MdnExpectation): string | undefined {

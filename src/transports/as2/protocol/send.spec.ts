@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { buildMdn } from './mdn.js';
 import { decodeBody, parseEntity, splitMultipart } from './mime.js';
-import { verifyMdn, type MdnExpectation } from './mdn-verify.js';
+import { peekMdn, verifyMdn, type MdnExpectation } from './mdn-verify.js';
 import type { As2SecurityPolicy } from './policy.js';
 import { receiveAs2Message } from './receive.js';
 import { buildOutboundAs2, type OutboundAs2Message, type OutboundAs2Options } from './send.js';
@@ -361,6 +361,36 @@ describe('verifyMdn', () => {
     expect(verifyMdn({ 'content-type': built.contentType }, built.body, expectation(message))).toMatchObject({
       delivered: false,
       reason: expect.stringContaining('decryption-failed'),
+    });
+  });
+
+  it('tells authentic refusals (the partner signed them) from ones anyone could send, and peeks unverified', async () => {
+    const message = await sent();
+    const wrongMic = await mdn(message, {
+      mic: { algorithm: 'sha-256', digest: Buffer.alloc(32, 1).toString('base64') },
+    });
+    expect(verifyMdn(wrongMic.headers, wrongMic.body, expectation(message))).toMatchObject({
+      delivered: false,
+      authentic: true,
+    });
+    const unsigned = await mdn(message, { signer: null });
+    expect(verifyMdn(unsigned.headers, unsigned.body, expectation(message))).toMatchObject({
+      delivered: false,
+      authentic: false,
+    });
+    const forged = await mdn(message, { signer: stranger });
+    expect(verifyMdn(forged.headers, forged.body, expectation(message))).toMatchObject({
+      delivered: false,
+      authentic: false,
+    });
+    // peekMdn reads the claimed Original-Message-ID of a signed or unsigned MDN without trusting it.
+    expect(peekMdn(forged.headers, forged.body)).toMatchObject({
+      signed: true,
+      fields: { originalMessageId: messageId, disposition: expect.stringContaining('processed') },
+    });
+    expect(peekMdn(unsigned.headers, unsigned.body)).toMatchObject({ signed: false });
+    expect(peekMdn({ 'content-type': 'text/plain' }, Buffer.from('hi'))).toMatchObject({
+      error: expect.stringContaining('unreadable MDN'),
     });
   });
 
