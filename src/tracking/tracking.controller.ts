@@ -151,7 +151,12 @@ export class TrackingController {
   @ApiOperation({ summary: 'The bytes exactly as received or sent' })
   @ApiOkResponse({
     description: 'The payload, with its content type',
-    content: { 'application/octet-stream': {} },
+    content: {
+      'application/edi-x12': {
+        example:
+          'ISA*00*          *00*          *ZZ*ACMEFAST       *ZZ*SUPPLIERGW     *261127*1015*U*00401*000005151*0*P*>~…',
+      },
+    },
   })
   async content(@Param('id') id: string, @Res() response: Response): Promise<void> {
     try {

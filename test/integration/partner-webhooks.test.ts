@@ -313,7 +313,8 @@ describe('partner webhook subscriptions: documents announced to subscribed URLs,
     await request(base)
       .delete(`/partner/v1/webhooks/${subscriptions.native.id}`)
       .set('authorization', `Bearer ${alpha}`)
-      .expect(204);
+      .expect(200)
+      .expect(({ body }) => expect(body.id).toBe(subscriptions.native.id));
     expect((await api(alpha).get(`/partner/v1/webhooks/${subscriptions.native.id}`)).status).toBe(404);
     const all = await api(ADMIN).get(`/admin/webhooks?partnerId=${ALPHA.id}`).expect(200);
     expect(all.body.items.map((s: { id: string }) => s.id)).toEqual([

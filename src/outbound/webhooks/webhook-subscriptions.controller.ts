@@ -3,7 +3,6 @@ import {
   ApiAcceptedResponse,
   ApiBearerAuth,
   ApiCreatedResponse,
-  ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -149,12 +148,11 @@ export class PartnerWebhooksController {
   }
 
   @Delete(':id')
-  @HttpCode(204)
   @Allow({ partner: ['webhooks:write'], roles: ['supplier-admin'] })
-  @ApiOperation({ summary: 'Delete a subscription and its message history' })
-  @ApiNoContentResponse({ description: 'Deleted' })
-  async remove(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
-    await this.subscriptions.remove(actingPartner(principal)!, id, principal);
+  @ApiOperation({ summary: 'Delete a subscription and its message history; answers what was deleted' })
+  @ApiOkResponse({ content: { 'application/json': { example: SUBSCRIPTION } } })
+  async remove(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    return this.subscriptions.remove(actingPartner(principal)!, id, principal);
   }
 
   @Post(':id/rotate-secret')
@@ -282,13 +280,12 @@ export class WebhooksAdminController {
   }
 
   @Delete('webhooks/:id')
-  @HttpCode(204)
   @Allow({ system: ['operations:write'], roles: ['admin'] })
-  @ApiOperation({ summary: 'Delete a subscription and its message history' })
-  @ApiNoContentResponse({ description: 'Deleted' })
-  async remove(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<void> {
+  @ApiOperation({ summary: 'Delete a subscription and its message history; answers what was deleted' })
+  @ApiOkResponse({ content: { 'application/json': { example: SUBSCRIPTION } } })
+  async remove(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     const subscription = await this.subscriptions.get(id);
     if (!subscription) throw new WebhookSubscriptionError(`no webhook subscription ${id}`, 404);
-    await this.subscriptions.remove(subscription.partnerId, id, principal);
+    return this.subscriptions.remove(subscription.partnerId, id, principal);
   }
 }

@@ -269,7 +269,7 @@ export class WebhookSubscriptionService {
   }
 
   /** Deletes a subscription with its messages; messages still being tried stop at their next try. */
-  async remove(partnerId: string, id: string, actor: Actor): Promise<void> {
+  async remove(partnerId: string, id: string, actor: Actor): Promise<WebhookSubscription> {
     const before = await this.own(partnerId, id);
     await this.dataSource.transaction(async (tx) => {
       await tx.query(`DELETE FROM webhook_subscription WHERE id = $1`, [id]);
@@ -281,6 +281,7 @@ export class WebhookSubscriptionService {
         before: { url: before.url, eventTypes: before.eventTypes },
       });
     });
+    return before;
   }
 
   /** A new secret; the old one keeps signing next to it for SECRET_OVERLAP_HOURS. Shown once. */

@@ -99,7 +99,7 @@ export class As2Controller {
     description: 'The MDN exactly as the partner wrote it (multipart/signed around a multipart/report)',
     schema: { type: 'string', format: 'binary' },
   })
-  @ApiOkResponse({ description: 'Stored (an empty body)' })
+  @ApiOkResponse({ description: 'Stored (an empty body)', content: { 'text/plain': { example: '' } } })
   @ApiResponse({ status: 413, description: 'Larger than AS2_MAX_MESSAGE_BYTES (problem+json)' })
   async receiveMdn(@Req() request: Request, @Res() response: Response): Promise<void> {
     await this.receipts.receive({ headers: request.headers, body: bodyOf(request) });
