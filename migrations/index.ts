@@ -17,6 +17,7 @@ import { SftpMailbox1764230400016 } from './1764230400016-sftp-mailbox.js';
 import { PlantEvents1764230400017 } from './1764230400017-plant-events.js';
 import { OutboundDelivery1764230400018 } from './1764230400018-outbound-delivery.js';
 import { As2SecurityFailures1764230400019 } from './1764230400019-as2-security-failures.js';
+import { Portal1764230400020 } from './1764230400020-portal.js';
 import { As2AsyncMdn1764230400021 } from './1764230400021-as2-async-mdn.js';
 import { ReplenishmentLoop1764230400022 } from './1764230400022-replenishment-loop.js';
 import { PartnerWebhooks1764230400023 } from './1764230400023-partner-webhooks.js';
@@ -44,6 +45,7 @@ export const MIGRATIONS = [
   PlantEvents1764230400017,
   OutboundDelivery1764230400018,
   As2SecurityFailures1764230400019,
+  Portal1764230400020,
   As2AsyncMdn1764230400021,
   ReplenishmentLoop1764230400022,
   PartnerWebhooks1764230400023,

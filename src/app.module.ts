@@ -18,6 +18,7 @@ import { MetricsModule } from './platform/metrics/metrics.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { OutboundModule } from './outbound/outbound.module.js';
 import { PartnersModule } from './partners/partners.module.js';
+import { PortalModule } from './portal/portal.module.js';
 import { ProcurementModule } from './procurement/procurement.module.js';
 import { ReplenishmentModule } from './replenishment/replenishment.module.js';
 import { TranslationModule } from './translation/translation.module.js';
@@ -64,6 +65,7 @@ export class AppModule {
         As2Module,
         ShippingModule,
         TrackingModule,
+        PortalModule,
       ],
     };
   }

@@ -259,6 +259,85 @@ export const CONFIG_VARIABLES = [
     schema: z.coerce.number({ message: 'expected a number of requests' }).int().positive().default(100),
   },
   {
+    name: 'PORTAL_COOKIE_SECURE',
+    group: 'access',
+    description:
+      'Secure flag of the portal session cookie: auto (when PUBLIC_URL is https or the request came over TLS), always (behind a TLS-terminating proxy) or never (plain-HTTP evaluation only).',
+    schema: z
+      .enum(['auto', 'always', 'never'], { message: 'expected auto, always or never' })
+      .default('auto'),
+  },
+  {
+    name: 'PORTAL_SESSION_IDLE_MINUTES',
+    group: 'access',
+    description:
+      'A portal session ends after this many minutes without a request (sessions live in the database).',
+    schema: positiveInt.max(24 * 60).default(60),
+  },
+  {
+    name: 'PORTAL_LOCKOUT_ATTEMPTS',
+    group: 'access',
+    description: 'Failed portal logins in a row that lock the account for PORTAL_LOCKOUT_MINUTES.',
+    schema: positiveInt.max(100).default(5),
+  },
+  {
+    name: 'PORTAL_LOCKOUT_MINUTES',
+    group: 'access',
+    description: 'How long a portal account stays locked after PORTAL_LOCKOUT_ATTEMPTS failed logins.',
+    schema: positiveInt.max(24 * 60).default(15),
+  },
+  {
+    name: 'PORTAL_INVITATION_HOURS',
+    group: 'access',
+    description: 'How long a portal invitation link is valid (single use).',
+    schema: positiveInt.max(30 * 24).default(72),
+  },
+  {
+    name: 'PORTAL_RESET_MINUTES',
+    group: 'access',
+    description: 'How long a portal password-reset link is valid (single use).',
+    schema: positiveInt.max(24 * 60).default(30),
+  },
+  {
+    name: 'PORTAL_SSO_AUTHORIZATION_URL',
+    group: 'access',
+    description:
+      "Buyers' optional single sign-on: the authorization endpoint of the company's OAuth2/OIDC identity provider. SSO is on when this, PORTAL_SSO_TOKEN_URL, PORTAL_SSO_USERINFO_URL and PORTAL_SSO_CLIENT_ID are set.",
+    schema: url(['http:', 'https:']).optional(),
+  },
+  {
+    name: 'PORTAL_SSO_TOKEN_URL',
+    group: 'access',
+    description: 'Token endpoint of the identity provider (authorization code grant with PKCE).',
+    schema: url(['http:', 'https:']).optional(),
+  },
+  {
+    name: 'PORTAL_SSO_USERINFO_URL',
+    group: 'access',
+    description:
+      'UserInfo endpoint of the identity provider; its verified `email` must be an active buyer or admin of the user directory.',
+    schema: url(['http:', 'https:']).optional(),
+  },
+  {
+    name: 'PORTAL_SSO_CLIENT_ID',
+    group: 'access',
+    description: 'Client id of the portal at the identity provider.',
+    schema: z.string().min(1).optional(),
+  },
+  {
+    name: 'PORTAL_SSO_CLIENT_SECRET_FILE',
+    group: 'access',
+    description:
+      'File holding the client secret of the portal at the identity provider (unset: a public client, PKCE only).',
+    schema: z.string().min(1).optional(),
+  },
+  {
+    name: 'PORTAL_SSO_SCOPE',
+    group: 'access',
+    description: 'Scopes asked of the identity provider.',
+    schema: z.string().min(1).default('openid email profile'),
+  },
+  {
     name: 'GATEWAY_X12_QUALIFIER',
     group: 'outbound',
     description: 'ISA05 of the interchanges the gateway sends (our ISA qualifier).',

@@ -11,6 +11,7 @@ import { SingleProcessGuard } from '../database/single-process-guard.js';
 import { correlationMiddleware } from '../logging/correlation.middleware.js';
 import { NestPinoLogger } from '../logging/nest-logger.js';
 import { SecretFiles } from '../secrets/secret-files.js';
+import { setupPortal } from '../../portal/portal-setup.js';
 
 export interface RunningGateway {
   readonly app: INestApplication;
@@ -44,6 +45,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     });
     app.use(correlationMiddleware);
     app.disable('x-powered-by');
+    setupPortal(app, config);
     app.enableShutdownHooks = () => app!; // signals are handled by main, which knows the order
     setupOpenApi(app);
     await app.listen(config.PORT, config.HOST);

@@ -37,6 +37,6 @@ import { As2Controller } from './as2.controller.js';
     As2MdnReceiptService,
   ],
   // The outbound delivery sends documents for AS2 partners through it.
-  exports: [As2SendTransport],
+  exports: [As2SendTransport, As2Partnerships],
 })
 export class As2Module {}

@@ -1,0 +1,290 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Param,
+  Post,
+  Query,
+  Render,
+  Req,
+  Res,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Public } from '../gateway/access-rules.js';
+import { PartnerRegistry } from '../partners/partner-registry.js';
+import { PortalAnonymous, PortalGuard, portalUser, type PortalRequest } from './portal-access.js';
+import { PortalAccountsService, type LinkKind } from './portal-accounts.service.js';
+import { PortalSso } from './portal-sso.js';
+import { PortalErrorFilter } from './portal-error.filter.js';
+import { PortalError, PortalErrorCode } from './portal.exception.js';
+import { PASSWORD_MIN_LENGTH } from './portal-passwords.js';
+import { flash, pageLocals, redirectAfterSave, safeNext } from './portal-view.js';
+
+type Form = Record<string, unknown>;
+const text = (form: Form, name: string): string =>
+  typeof form[name] === 'string' ? (form[name] as string) : '';
+
+/** Regenerates the session id (no session fixation) and signs the user in on the new session. */
+function signIn(request: Request, userId: string): Promise<void> {
+  return new Promise((resolve, reject) =>
+    request.session.regenerate((error) => {
+      if (error) return reject(error as Error);
+      request.session.userId = userId;
+      request.session.signedInAt = new Date().toISOString();
+      request.session.save((e) => (e ? reject(e as Error) : resolve()));
+    }),
+  );
+}
+
+function endSession(request: Request): Promise<void> {
+  return new Promise((resolve, reject) =>
+    request.session.destroy((e) => (e ? reject(e as Error) : resolve())),
+  );
+}
+
+/**
+ * Signing in and out, invitations and password resets, and the user's own account page.
+ */
+@ApiExcludeController()
+@Public()
+@UseGuards(PortalGuard)
+@UseFilters(PortalErrorFilter)
+@Controller('portal')
+export class PortalAuthController {
+  constructor(
+    private readonly accounts: PortalAccountsService,
+    private readonly partners: PartnerRegistry,
+    private readonly sso: PortalSso,
+  ) {}
+
+  @Get()
+  @PortalAnonymous()
+  home(@Req() request: Request, @Res() response: Response): void {
+    response.redirect(303, request.session?.userId ? '/portal/orders' : '/portal/login');
+  }
+
+  @Get('login')
+  @PortalAnonymous()
+  @Render('login')
+  loginPage(@Req() request: Request, @Query('next') next: unknown) {
+    return pageLocals(
+      request,
+      this.partners,
+      { title: 'Sign in' },
+      { next: safeNext(next), email: '', sso: this.sso.enabled },
+    );
+  }
+
+  @Post('login')
+  @PortalAnonymous()
+  async login(@Req() request: Request, @Res() response: Response, @Body() form: Form): Promise<void> {
+    const email = text(form, 'email');
+    const result = await this.accounts.login(email, text(form, 'password'));
+    if (!result.ok) {
+      response.status(401).render(
+        'login',
+        pageLocals(
+          request,
+          this.partners,
+          { title: 'Sign in' },
+          {
+            next: safeNext(form.next),
+            email,
+            error:
+              result.reason === 'locked'
+                ? 'This account is locked after too many failed attempts. Try again later, or reset your password.'
+                : 'The e-mail address or the password is wrong.',
+          },
+        ),
+      );
+      return;
+    }
+    await signIn(request, result.user.id);
+    await redirectAfterSave(
+      request,
+      response,
+      result.user.partnerId ? safeNext(form.next) : '/portal/account',
+    );
+  }
+
+  @Get('sso')
+  @PortalAnonymous()
+  async ssoStart(@Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.sso.start(request, response);
+  }
+
+  @Get('sso/callback')
+  @PortalAnonymous()
+  async ssoCallback(@Req() request: Request, @Res() response: Response): Promise<void> {
+    const user = await this.sso.finish(request);
+    await signIn(request, user.id);
+    await redirectAfterSave(request, response, '/portal/account');
+  }
+
+  @Post('logout')
+  async logout(@Req() request: PortalRequest, @Res() response: Response): Promise<void> {
+    await this.accounts.recordLogout(portalUser(request), false);
+    await endSession(request);
+    await redirectAfterSave(request, response, '/portal/login?signedOut=1');
+  }
+
+  @Post('logout-everywhere')
+  async logoutEverywhere(@Req() request: PortalRequest, @Res() response: Response): Promise<void> {
+    await this.accounts.recordLogout(portalUser(request), true);
+    await endSession(request).catch(() => undefined);
+    await redirectAfterSave(request, response, '/portal/login?signedOut=everywhere');
+  }
+
+  @Get('password-reset')
+  @PortalAnonymous()
+  @Render('password-reset-request')
+  resetRequestPage(@Req() request: Request) {
+    return pageLocals(request, this.partners, { title: 'Reset your password' });
+  }
+
+  @Post('password-reset')
+  @PortalAnonymous()
+  async requestReset(@Req() request: Request, @Res() response: Response, @Body() form: Form): Promise<void> {
+    const email = text(form, 'email').slice(0, 254);
+    try {
+      await this.accounts.requestReset(email);
+    } catch (error) {
+      // Whether the address is known stays unsaid; only a mail outage is reported, as it is everyone's.
+      if (!(error instanceof PortalError && error.code === PortalErrorCode.MailUnavailable)) throw error;
+      flash(request, 'error', 'The reset e-mail could not be sent right now. Please try again later.');
+      await redirectAfterSave(request, response, '/portal/password-reset');
+      return;
+    }
+    flash(
+      request,
+      'info',
+      'If an account exists for that address, we have sent it a link to choose a new password. It is valid for a short time and works once.',
+    );
+    await redirectAfterSave(request, response, '/portal/login');
+  }
+
+  @Get('password-reset/:token')
+  @PortalAnonymous()
+  async resetPage(@Req() request: Request, @Res() response: Response, @Param('token') token: string) {
+    await this.linkPage('password-reset', token, request, response);
+  }
+
+  @Post('password-reset/:token')
+  @PortalAnonymous()
+  async reset(
+    @Req() request: Request,
+    @Res() response: Response,
+    @Param('token') token: string,
+    @Body() form: Form,
+  ) {
+    await this.completeLink('password-reset', token, request, response, form);
+  }
+
+  @Get('invitations/:token')
+  @PortalAnonymous()
+  async invitationPage(@Req() request: Request, @Res() response: Response, @Param('token') token: string) {
+    await this.linkPage('invitation', token, request, response);
+  }
+
+  @Post('invitations/:token')
+  @PortalAnonymous()
+  async acceptInvitation(
+    @Req() request: Request,
+    @Res() response: Response,
+    @Param('token') token: string,
+    @Body() form: Form,
+  ) {
+    await this.completeLink('invitation', token, request, response, form);
+  }
+
+  @Get('account')
+  @Render('account')
+  account(@Req() request: PortalRequest) {
+    const user = portalUser(request);
+    return pageLocals(
+      request,
+      this.partners,
+      { title: 'Your account', nav: 'account' },
+      {
+        account: {
+          email: user.email,
+          displayName: user.displayName,
+          role: user.role,
+          lastLoginAt: user.lastLoginAt,
+          signedInAt: request.session.signedInAt ?? null,
+        },
+        minLength: PASSWORD_MIN_LENGTH,
+      },
+    );
+  }
+
+  @Post('account/password')
+  async changePassword(@Req() request: PortalRequest, @Res() response: Response, @Body() form: Form) {
+    const user = portalUser(request);
+    if (text(form, 'password') !== text(form, 'confirm'))
+      throw new PortalError(PortalErrorCode.InvalidInput, 'The two new passwords differ.');
+    await this.accounts.changePassword(
+      user,
+      text(form, 'current'),
+      text(form, 'password'),
+      request.sessionID,
+    );
+    flash(request, 'info', 'Your password is changed; your other sessions were signed out.');
+    await redirectAfterSave(request, response, '/portal/account');
+  }
+
+  private async linkPage(kind: LinkKind, token: string, request: Request, response: Response): Promise<void> {
+    // The token stays out of Referer headers sent from this page.
+    response.setHeader('Referrer-Policy', 'no-referrer');
+    const user = await this.accounts.linkUser(kind, token);
+    if (!user)
+      throw new PortalError(
+        PortalErrorCode.LinkInvalid,
+        'This link was used already, has expired or is not valid. Ask for a new one.',
+      );
+    response.render(
+      'set-password',
+      pageLocals(
+        request,
+        this.partners,
+        { title: kind === 'invitation' ? 'Accept your invitation' : 'Choose a new password' },
+        {
+          invitation: kind === 'invitation',
+          action: `/portal/${kind === 'invitation' ? 'invitations' : 'password-reset'}/${token}`,
+          email: user.email,
+          displayName: user.displayName,
+          minLength: PASSWORD_MIN_LENGTH,
+        },
+      ),
+    );
+  }
+
+  private async completeLink(
+    kind: LinkKind,
+    token: string,
+    request: Request,
+    response: Response,
+    form: Form,
+  ): Promise<void> {
+    response.setHeader('Referrer-Policy', 'no-referrer');
+    if (text(form, 'password') !== text(form, 'confirm'))
+      throw new PortalError(
+        PortalErrorCode.InvalidInput,
+        'The two passwords differ. Go back and type them again.',
+      );
+    const user = await this.accounts.completeLink(kind, token, {
+      password: text(form, 'password'),
+      displayName: text(form, 'displayName') || undefined,
+    });
+    await signIn(request, user.id);
+    flash(
+      request,
+      'info',
+      kind === 'invitation' ? `Welcome, ${user.displayName}.` : 'Your new password is set.',
+    );
+    await redirectAfterSave(request, response, user.partnerId ? '/portal/orders' : '/portal/account');
+  }
+}

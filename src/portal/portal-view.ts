@@ -1,0 +1,87 @@
+import type { Request, Response } from 'express';
+import type { PartnerRegistry } from '../partners/partner-registry.js';
+import { csrfToken, type PortalRequest } from './portal-access.js';
+import type { PortalUser } from './portal-accounts.service.js';
+
+export interface NavItem {
+  readonly href: string;
+  readonly label: string;
+  readonly current: boolean;
+}
+
+/** Navigation by role; the ASN builder (#19) and the buyer workbench (#20) add their entries here. */
+function navigation(user: PortalUser | undefined, current: string): NavItem[] {
+  if (!user) return [];
+  const items: [string, string, string][] = [];
+  if (user.partnerId) {
+    items.push(['orders', '/portal/orders', 'Purchase orders']);
+    items.push(['uploads', '/portal/uploads', 'Upload EDI']);
+    items.push(['credentials', '/portal/credentials', 'Credentials']);
+  }
+  if (user.role === 'supplier-admin' || user.role === 'admin')
+    items.push(['users', '/portal/users', 'Users']);
+  items.push(['account', '/portal/account', 'Account']);
+  return items.map(([key, href, label]) => ({ href, label, current: key === current }));
+}
+
+/**
+ * The locals every page's layout needs: title, navigation, the signed-in user, the CSRF token for its
+ * forms, and the messages (and a secret to show once) left by the previous request.
+ */
+export function pageLocals(
+  request: Request,
+  partners: PartnerRegistry,
+  options: { title: string; nav?: string },
+  data: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const user = (request as PortalRequest).portalUser;
+  const flash = request.session?.flash ?? [];
+  const reveal = request.session?.reveal;
+  if (request.session) {
+    delete request.session.flash;
+    delete request.session.reveal;
+  }
+  return {
+    title: options.title,
+    csrf: csrfToken(request),
+    user: user && {
+      displayName: user.displayName,
+      email: user.email,
+      role: user.role,
+      partner: user.partnerId ? (partners.get(user.partnerId)?.name ?? user.partnerId) : null,
+    },
+    nav: navigation(user, options.nav ?? ''),
+    flash,
+    reveal,
+    ...data,
+  };
+}
+
+/** A message shown once on the next page (post/redirect/get). */
+export function flash(request: Request, kind: 'info' | 'error', text: string): void {
+  request.session.flash = [...(request.session.flash ?? []), { kind, text }];
+}
+
+/** Only a path inside the portal may be a redirect target (no open redirect). */
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/portal(\/[^/\\][^\\]*)?$/.test(next) && !next.includes('//')
+    ? next
+    : '/portal/orders';
+}
+
+/**
+ * Post/redirect/get after saving the session: express-session would send the redirect's headers
+ * before its own save completes, and the browser's next request could read the session without the
+ * message just left in it.
+ */
+export async function redirectAfterSave(
+  request: Request,
+  response: Response,
+  location: string,
+): Promise<void> {
+  if (request.session)
+    await new Promise<void>((resolve, reject) =>
+      request.session.save((e) => (e ? reject(e as Error) : resolve())),
+    );
+  response.redirect(303, location);
+}

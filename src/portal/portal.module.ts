@@ -1,0 +1,67 @@
+import { Module } from '@nestjs/common';
+import type { GatewayConfig } from '../config/config.js';
+import { GATEWAY_CONFIG } from '../config/config.module.js';
+import { AuditModule } from '../audit/audit.module.js';
+import { ExceptionsModule } from '../exceptions/exceptions.module.js';
+import { GatewayModule } from '../gateway/gateway.module.js';
+import { MailSender } from '../notifications/mail-sender.js';
+import { loadNotificationSettings, NOTIFICATION_SETTINGS } from '../notifications/notification-settings.js';
+import { PartnersModule } from '../partners/partners.module.js';
+import { ProcurementModule } from '../procurement/procurement.module.js';
+import { TranslationModule } from '../translation/translation.module.js';
+import { PartnerApiModule } from '../transports/api/partner-api.module.js';
+import { As2Module } from '../transports/as2/as2.module.js';
+import { PortalGuard } from './portal-access.js';
+import { PortalAccountsService } from './portal-accounts.service.js';
+import { PortalAuthController } from './portal-auth.controller.js';
+import { PortalErrorFilter } from './portal-error.filter.js';
+import { PortalUsersController } from './portal-users.controller.js';
+import { PortalCredentialsController } from './portal-credentials.controller.js';
+import { PortalDocumentsController } from './portal-documents.controller.js';
+import { PortalOrdersController } from './portal-orders.controller.js';
+import { PortalOrdersRepository } from './portal-orders.repository.js';
+import { PortalSso } from './portal-sso.js';
+import { PortalSubmissions } from './portal-submissions.js';
+
+/**
+ * The supplier portal (docs/portal.md): server-rendered pages under /portal over the same services
+ * the partner API uses. Templates live in the repo's portal/ folder; setupPortal() (portal-setup.ts)
+ * installs the view engine and the database-backed sessions. Mail goes through the notifications
+ * module's SMTP settings (NOTIFY_SMTP_URL, NOTIFY_FROM); answers and uploads through the partner
+ * API's submission service (PartnerApiModule), so they are archived and applied exactly like API
+ * submissions.
+ */
+@Module({
+  imports: [
+    AuditModule,
+    GatewayModule,
+    PartnersModule,
+    ExceptionsModule,
+    TranslationModule,
+    ProcurementModule,
+    PartnerApiModule,
+    As2Module,
+  ],
+  controllers: [
+    PortalAuthController,
+    PortalUsersController,
+    PortalOrdersController,
+    PortalDocumentsController,
+    PortalCredentialsController,
+  ],
+  providers: [
+    {
+      provide: NOTIFICATION_SETTINGS,
+      inject: [GATEWAY_CONFIG],
+      useFactory: (config: GatewayConfig) => loadNotificationSettings(config),
+    },
+    MailSender,
+    PortalAccountsService,
+    PortalGuard,
+    PortalErrorFilter,
+    PortalSubmissions,
+    PortalOrdersRepository,
+    PortalSso,
+  ],
+})
+export class PortalModule {}
