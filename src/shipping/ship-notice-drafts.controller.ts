@@ -119,7 +119,11 @@ export class ShipNoticeDraftsController {
 
   @Get()
   @Allow(ALLOW)
-  @ApiOperation({ summary: 'Your ship notice drafts and submitted notices, newest first' })
+  @ApiOperation({
+    summary: 'Your ship notice drafts and submitted notices, newest first',
+    description:
+      'Filter by `status` (draft, submitted, cancelled); cursor pagination with `before` (a draft id).',
+  })
   @ApiOkResponse({
     content: { 'application/json': { example: { items: [DRAFT_EXAMPLE], nextCursor: null } } },
   })
@@ -149,7 +153,11 @@ export class ShipNoticeDraftsController {
 
   @Get(':id')
   @Allow(ALLOW)
-  @ApiOperation({ summary: 'One draft or submitted notice' })
+  @ApiOperation({
+    summary: 'One draft or submitted notice',
+    description:
+      "With its pallets, cartons, items and SSCCs, its state and the revision sent last; another partner's id answers 404.",
+  })
   @ApiOkResponse({ content: { 'application/json': { example: DRAFT_EXAMPLE } } })
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.builder.own(actingPartner(principal)!, id);
@@ -159,6 +167,8 @@ export class ShipNoticeDraftsController {
   @Allow(ALLOW)
   @ApiOperation({
     summary: 'Save the draft again (a submitted notice too: submitting it again sends a replacement)',
+    description:
+      "The body replaces the draft's; packs without an SSCC get one. A cancelled notice cannot be changed (409).",
   })
   @ApiOkResponse({ content: { 'application/json': { example: DRAFT_EXAMPLE } } })
   async update(
@@ -233,6 +243,7 @@ export class ShipNoticeDraftsController {
   @Allow(ALLOW)
   @ApiOperation({
     summary: 'Withdraw the notice (a cancellation when it was sent; the ERP delivery is reversed)',
+    description: 'A notice never sent is just closed. Cancelling twice changes nothing.',
   })
   @ApiOkResponse({ content: { 'application/json': { example: { ...DRAFT_EXAMPLE, status: 'cancelled' } } } })
   async cancel(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
@@ -244,6 +255,8 @@ export class ShipNoticeDraftsController {
   @ApiOperation({
     summary:
       'The printable label sheet: one 4×6 in label per pallet and carton with the SSCC as GS1-128 (00)',
+    description:
+      "An HTML page to print at 100 %: ship-from, ship-to, carrier, shipment, purchase orders, contents and the SSCC barcode with its human-readable line; the partner's own template when its profile names one.",
   })
   @ApiOkResponse({
     description: 'An HTML page to print',

@@ -111,6 +111,8 @@ export class TrackingController {
   @Allow(ALLOW)
   @ApiOperation({
     summary: 'One archived interchange: channel, partner, hashes, metadata, status and the intake answer',
+    description:
+      "The archive row as stored: who sent it and how, its sha256 and size, the intake's answer (TA1/997/CONTRL built, control numbers read) and, for duplicates, the first receipt.",
   })
   @ApiOkResponse({
     content: {
@@ -148,7 +150,10 @@ export class TrackingController {
 
   @Get('interchanges/:id/content')
   @Allow(ALLOW)
-  @ApiOperation({ summary: 'The bytes exactly as received or sent' })
+  @ApiOperation({
+    summary: 'The bytes exactly as received or sent',
+    description: 'Served as the content type they came with, never interpreted by the browser (nosniff).',
+  })
   @ApiOkResponse({
     description: 'The payload, with its content type',
     content: {

@@ -98,7 +98,11 @@ export class PartnerWebhooksController {
 
   @Get()
   @Allow({ partner: ['webhooks:write'], roles: ['supplier-admin'] })
-  @ApiOperation({ summary: 'Your webhook subscriptions' })
+  @ApiOperation({
+    summary: 'Your webhook subscriptions',
+    description:
+      'Your subscriptions with their URL, event types, format and state; secrets are never shown again.',
+  })
   @ApiOkResponse({ content: { 'application/json': { example: { items: [SUBSCRIPTION] } } } })
   async list(@CurrentPrincipal() principal: Principal) {
     return { items: await this.subscriptions.list(actingPartner(principal)!) };
@@ -126,7 +130,10 @@ export class PartnerWebhooksController {
 
   @Get(':id')
   @Allow({ partner: ['webhooks:write'], roles: ['supplier-admin'] })
-  @ApiOperation({ summary: 'One of your webhook subscriptions' })
+  @ApiOperation({
+    summary: 'One of your webhook subscriptions',
+    description: "Another partner's subscription id answers 404.",
+  })
   @ApiOkResponse({ content: { 'application/json': { example: SUBSCRIPTION } } })
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.subscriptions.own(actingPartner(principal)!, id);
@@ -149,7 +156,10 @@ export class PartnerWebhooksController {
 
   @Delete(':id')
   @Allow({ partner: ['webhooks:write'], roles: ['supplier-admin'] })
-  @ApiOperation({ summary: 'Delete a subscription and its message history; answers what was deleted' })
+  @ApiOperation({
+    summary: 'Delete a subscription and its message history; answers what was deleted',
+    description: 'Messages still being tried stop at their next try. Audited.',
+  })
   @ApiOkResponse({ content: { 'application/json': { example: SUBSCRIPTION } } })
   async remove(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.subscriptions.remove(actingPartner(principal)!, id, principal);
@@ -207,6 +217,8 @@ export class PartnerWebhooksController {
   @Allow({ partner: ['webhooks:write'], roles: ['supplier-admin'] })
   @ApiOperation({
     summary: "The subscription's messages, newest first, with their state, tries and last answer",
+    description:
+      'Cursor pagination with `before` (a delivery id); filter by `status` (pending, delivered, failed).',
   })
   @ApiOkResponse({ content: { 'application/json': { example: { items: [DELIVERY], nextCursor: null } } } })
   async deliveries(
@@ -245,7 +257,11 @@ export class WebhooksAdminController {
 
   @Get('webhooks')
   @Allow({ system: ['operations:read'], roles: ['admin'] })
-  @ApiOperation({ summary: "Every partner's webhook subscriptions (filter by partnerId)" })
+  @ApiOperation({
+    summary: "Every partner's webhook subscriptions (filter by partnerId)",
+    description:
+      'For operators: what each partner subscribed, and which subscriptions are failing (`failingSince`).',
+  })
   @ApiOkResponse({ content: { 'application/json': { example: { items: [SUBSCRIPTION] } } } })
   async list(@Query(new ZodBody(adminListQuery)) query: z.output<typeof adminListQuery>) {
     return { items: await this.subscriptions.list(query.partnerId) };
@@ -255,6 +271,8 @@ export class WebhooksAdminController {
   @Allow({ system: ['operations:write'], roles: ['admin'] })
   @ApiOperation({
     summary: 'Subscribe a URL for a partner (onboarding); the signing secret is shown only here, to pass on',
+    description:
+      "The same rules as the partner's own POST /partner/v1/webhooks; audited with the operator's name.",
   })
   @ApiCreatedResponse({ content: { 'application/json': { example: { ...SUBSCRIPTION, secret: SECRET } } } })
   async create(
@@ -268,7 +286,11 @@ export class WebhooksAdminController {
 
   @Get('webhooks/:id/deliveries')
   @Allow({ system: ['operations:read'], roles: ['admin'] })
-  @ApiOperation({ summary: "A subscription's messages, newest first" })
+  @ApiOperation({
+    summary: "A subscription's messages, newest first",
+    description:
+      "State, tries and the receiver's last answer of each message, for operators looking into a failing endpoint.",
+  })
   @ApiOkResponse({ content: { 'application/json': { example: { items: [DELIVERY], nextCursor: null } } } })
   async deliveries(
     @Param('id') id: string,
@@ -281,7 +303,10 @@ export class WebhooksAdminController {
 
   @Delete('webhooks/:id')
   @Allow({ system: ['operations:write'], roles: ['admin'] })
-  @ApiOperation({ summary: 'Delete a subscription and its message history; answers what was deleted' })
+  @ApiOperation({
+    summary: 'Delete a subscription and its message history; answers what was deleted',
+    description: 'Messages still being tried stop at their next try. Audited.',
+  })
   @ApiOkResponse({ content: { 'application/json': { example: SUBSCRIPTION } } })
   async remove(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     const subscription = await this.subscriptions.get(id);
