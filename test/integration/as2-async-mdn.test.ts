@@ -4,9 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErpConnections } from '../../src/erp/connections/erp-connections.js';
-import type { SimulatedErp } from '../../src/erp/simulator/simulated-erp.js';
-import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-relay.js';
 import {
   OpensslAs2Receiver,
   post,
@@ -15,7 +12,7 @@ import {
   OpensslWorkbench,
   type TestIdentity,
 } from '../../src/transports/as2/protocol/testing/openssl.test-helper.js';
-import { simulatorGatewayEnv } from '../support/erp.js';
+import { BOLT_LINE, issueSimulatorOrder, simulatorGatewayEnv } from '../support/erp.js';
 import { startTestGateway } from '../support/gateway.js';
 import { eventually } from '../support/outbound-peers.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
@@ -45,7 +42,6 @@ describe('AS2 asynchronous MDNs: late, resend, cancel, forged, wrong sender', ()
   let stranger: TestIdentity;
   let receiver: OpensslAs2Receiver;
   let gateway: Awaited<ReturnType<typeof startTestGateway>>;
-  let simulator: SimulatedErp;
   let receiptUrl: string;
   let po = 4500093000;
   const auth = { authorization: `Bearer ${ADMIN}` };
@@ -74,7 +70,6 @@ describe('AS2 asynchronous MDNs: late, resend, cancel, forged, wrong sender', ()
       OUTBOUND_ALLOW_PRIVATE_TARGETS: 'true',
       JOBS_POLL_MS: '100',
     });
-    simulator = gateway.app.get(ErpConnections).embeddedSimulator()!;
   }, 120_000);
 
   afterAll(async () => {
@@ -86,24 +81,11 @@ describe('AS2 asynchronous MDNs: late, resend, cancel, forged, wrong sender', ()
 
   const issue = async (supplier: string): Promise<string> => {
     const poNumber = String(++po);
-    await simulator.purchaseOrders.issue({
+    await issueSimulatorOrder(gateway.app, {
       poNumber,
       supplier,
-      plant: '1000',
-      currency: 'EUR',
-      orderDate: '2026-11-27',
-      lines: [
-        {
-          lineNumber: '10',
-          material: 'CMP-BOLT-M8',
-          quantity: '100',
-          unit: 'H87',
-          deliveryDate: '2026-12-04',
-          netPrice: '1.5',
-        },
-      ],
+      lines: [{ ...BOLT_LINE, quantity: '100', netPrice: '1.5' }],
     });
-    await gateway.app.get(SimulatorOutputRelay).relay();
     return poNumber;
   };
   const documentOf = async (poNumber: string) =>

@@ -3,9 +3,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErpConnections } from '../../src/erp/connections/erp-connections.js';
-import type { SimulatedErp } from '../../src/erp/simulator/simulated-erp.js';
-import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-relay.js';
 import {
   OpensslAs2Receiver,
   opensslVerifyMultipartSigned,
@@ -15,7 +12,7 @@ import {
   OpensslWorkbench,
   type TestIdentity,
 } from '../../src/transports/as2/protocol/testing/openssl.test-helper.js';
-import { simulatorGatewayEnv } from '../support/erp.js';
+import { issueSimulatorOrder, simulatorGatewayEnv } from '../support/erp.js';
 import { startTestGateway } from '../support/gateway.js';
 import { eventually } from '../support/outbound-peers.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
@@ -119,7 +116,6 @@ describe('AS2 MDNs against an openssl-built partner (issue #15)', () => {
   let partnerId: TestIdentity;
   let receiver: OpensslAs2Receiver;
   let gateway: Awaited<ReturnType<typeof startTestGateway>>;
-  let simulator: SimulatedErp;
   let po = 4500092000;
 
   beforeAll(async () => {
@@ -145,7 +141,6 @@ describe('AS2 MDNs against an openssl-built partner (issue #15)', () => {
       OUTBOUND_ALLOW_PRIVATE_TARGETS: 'true',
       JOBS_POLL_MS: '100',
     });
-    simulator = gateway.app.get(ErpConnections).embeddedSimulator()!;
   }, 120_000);
 
   afterAll(async () => {
@@ -158,24 +153,7 @@ describe('AS2 MDNs against an openssl-built partner (issue #15)', () => {
   /** Issues a PO to the partner in the ERP simulator; returns the PO number. */
   const issue = async (supplier: string): Promise<string> => {
     const poNumber = String(++po);
-    await simulator.purchaseOrders.issue({
-      poNumber,
-      supplier,
-      plant: '1000',
-      currency: 'EUR',
-      orderDate: '2026-11-27',
-      lines: [
-        {
-          lineNumber: '10',
-          material: 'CMP-BOLT-M8',
-          quantity: '4800',
-          unit: 'H87',
-          deliveryDate: '2026-12-04',
-          netPrice: '0.042',
-        },
-      ],
-    });
-    await gateway.app.get(SimulatorOutputRelay).relay();
+    await issueSimulatorOrder(gateway.app, { poNumber, supplier });
     return poNumber;
   };
   const documentOf = async (poNumber: string) =>

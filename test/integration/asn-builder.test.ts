@@ -5,10 +5,8 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErpConnections } from '../../src/erp/connections/erp-connections.js';
 import { IdentityService } from '../../src/gateway/identity.service.js';
 import { InterchangeArchive } from '../../src/interchanges/interchange-archive.service.js';
-import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-relay.js';
 import { isValidSscc } from '../../src/shipping/sscc.js';
 import {
   ALPHA,
@@ -17,7 +15,7 @@ import {
   orderSnapshot,
   partnersDir,
 } from '../../src/transports/api/testing/partner-api.test-helper.js';
-import { simulatorGatewayEnv, waitForPostings } from '../support/erp.js';
+import { issueSimulatorOrder, simulatorGatewayEnv, waitForPostings } from '../support/erp.js';
 import { startTestGateway } from '../support/gateway.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
 
@@ -88,30 +86,25 @@ describe('ASN builder: ship notices with SSCCs and GS1-128 labels, submitted, re
     alpha = (await identity.issuePartnerToken(ALPHA.id, [...scopes], setup)).token;
     bravo = (await identity.issuePartnerToken(BRAVO.id, [...scopes], setup)).token;
     // The orders come from the embedded ERP simulator, which then takes the confirmations and deliveries.
-    const simulator = gateway.app.get(ErpConnections).embeddedSimulator()!;
     for (const [po, partner] of [
       [PO_1, ALPHA.id],
       [PO_2, ALPHA.id],
       [PO_B, BRAVO.id],
-    ] as const) {
-      const { lines, currency, orderDate, plant } = orderSnapshot(po, partner);
-      await simulator.purchaseOrders.issue({
+    ] as const)
+      await issueSimulatorOrder(gateway.app, {
         poNumber: po,
         supplier: partner,
-        plant,
-        currency,
-        orderDate,
-        lines: lines.map(({ lineNumber, material, quantity, unit, netPrice, deliveryDate }) => ({
-          lineNumber,
-          material,
-          quantity,
-          unit,
-          netPrice,
-          deliveryDate,
-        })),
+        lines: orderSnapshot(po, partner).lines.map(
+          ({ lineNumber, material, quantity, unit, netPrice, deliveryDate }) => ({
+            lineNumber,
+            material,
+            quantity,
+            unit,
+            netPrice,
+            deliveryDate,
+          }),
+        ),
       });
-    }
-    await gateway.app.get(SimulatorOutputRelay).relay();
   });
   afterAll(async () => {
     await browser?.close();

@@ -4,16 +4,13 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErpConnections } from '../../src/erp/connections/erp-connections.js';
-import type { SimulatedErp } from '../../src/erp/simulator/simulated-erp.js';
 import { IdentityService } from '../../src/gateway/identity.service.js';
 import { InterchangeArchive } from '../../src/interchanges/interchange-archive.service.js';
 import { FunctionalAckTimers } from '../../src/outbound/functional-ack-timers.js';
-import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-relay.js';
 import { EdifactIntakeJob } from '../../src/translation/edifact-intake.job.js';
 import { X12IntakeJob } from '../../src/translation/x12-intake.job.js';
 import { OutboxService } from '../../src/platform/jobs/outbox.service.js';
-import { simulatorGatewayEnv } from '../support/erp.js';
+import { issueSimulatorOrder, simulatorGatewayEnv } from '../support/erp.js';
 import { startTestGateway } from '../support/gateway.js';
 import { eventually, json, ScriptedHttpPeer } from '../support/outbound-peers.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
@@ -39,7 +36,6 @@ interface DocumentRow {
 describe('outbound delivery: POs rendered per partner, delivered per channel, acknowledgments watched', () => {
   let db: TestDatabase;
   let gateway: Awaited<ReturnType<typeof startTestGateway>>;
-  let simulator: SimulatedErp;
   let webhookUrl: string;
   let platformUrl: string;
   const secrets = mkdtempSync(join(tmpdir(), 'sg-outbound-secrets-'));
@@ -92,7 +88,6 @@ describe('outbound delivery: POs rendered per partner, delivered per channel, ac
       PARTNERS_DIR: partnersDir(webhookUrl, platformUrl, secrets),
       OUTBOUND_ALLOW_PRIVATE_TARGETS: 'true',
     });
-    simulator = gateway.app.get(ErpConnections).embeddedSimulator()!;
   });
   afterAll(async () => {
     await gateway?.stop();
@@ -102,24 +97,7 @@ describe('outbound delivery: POs rendered per partner, delivered per channel, ac
   });
 
   const issue = async (poNumber: string, supplier: string) => {
-    await simulator.purchaseOrders.issue({
-      poNumber,
-      supplier,
-      plant: '1000',
-      currency: 'EUR',
-      orderDate: '2026-11-27',
-      lines: [
-        {
-          lineNumber: '10',
-          material: 'CMP-BOLT-M8',
-          quantity: '4800',
-          unit: 'H87',
-          deliveryDate: '2026-12-04',
-          netPrice: '0.042',
-        },
-      ],
-    });
-    await gateway.app.get(SimulatorOutputRelay).relay();
+    await issueSimulatorOrder(gateway.app, { poNumber, supplier });
   };
   const documentOf = async (poNumber: string) =>
     (

@@ -303,9 +303,12 @@ describe('portal orders: inbox, timeline, answers through the canonical path, up
       lines: [{ lineNumber: '10', quantity: '4800' }],
     }).replace('BAK*00*AD*4610000011*20261127', 'BAK*00*AD*4610000011*2026XX27');
     const bad = await upload(broken, 'broken.edi');
-    const badPage = await eventually('the broken upload answered', async () => {
+    // Its 997 is on the page as soon as the intake wrote it; the rejection once the receipt is final.
+    const badPage = await eventually('the broken upload answered and rejected', async () => {
       const res = await a.get(bad.headers.location!);
-      return res.text.includes('id="acknowledgment"') ? res.text : undefined;
+      return res.text.includes('id="acknowledgment"') && res.text.includes('badge rejected')
+        ? res.text
+        : undefined;
     });
     expect(badPage).toMatch(
       /<li class="error"><code>BAK\*00\*AD\*4610000011\*2026XX27[^<]*<\/code>[^<]*<span class="explain">[^<]*<\/span><span class="explain">⚠ Field BAK04: the date is not a valid date/,

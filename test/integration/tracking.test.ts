@@ -1,16 +1,14 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErpConnections } from '../../src/erp/connections/erp-connections.js';
 import { IdentityService } from '../../src/gateway/identity.service.js';
 import { InterchangeArchive } from '../../src/interchanges/interchange-archive.service.js';
-import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-relay.js';
 import { makeSscc } from '../../src/shipping/sscc.js';
 import {
   ALPHA,
   partnersDir,
   x12Acknowledgment,
 } from '../../src/transports/api/testing/partner-api.test-helper.js';
-import { simulatorGatewayEnv, waitForPostings } from '../support/erp.js';
+import { issueSimulatorOrder, simulatorGatewayEnv, waitForPostings } from '../support/erp.js';
 import { startTestGateway } from '../support/gateway.js';
 import { eventually } from '../support/outbound-peers.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
@@ -63,27 +61,7 @@ describe('message tracking: any document by what a person has in hand, and its c
         })
     ).token;
     // The ERP issues an order; the 850 waits for pickup; the supplier acknowledges it with an 855.
-    await gateway.app
-      .get(ErpConnections)
-      .embeddedSimulator()!
-      .purchaseOrders.issue({
-        poNumber: PO,
-        supplier: ALPHA.id,
-        plant: '1000',
-        currency: 'EUR',
-        orderDate: '2026-11-27',
-        lines: [
-          {
-            lineNumber: '10',
-            material: 'CMP-BOLT-M8',
-            quantity: '4800',
-            unit: 'H87',
-            deliveryDate: '2026-12-04',
-            netPrice: '0.042',
-          },
-        ],
-      });
-    await gateway.app.get(SimulatorOutputRelay).relay();
+    await issueSimulatorOrder(gateway.app, { poNumber: PO, supplier: ALPHA.id });
     edi855 = x12Acknowledgment({
       isaSender: ALPHA.isa,
       gsSender: ALPHA.gs,

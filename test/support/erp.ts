@@ -2,7 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { INestApplication } from '@nestjs/common';
 import { stringify } from 'yaml';
+import { ErpConnections } from '../../src/erp/connections/erp-connections.js';
+import type { ErpPurchaseOrderLine } from '../../src/erp/port/erp-port.js';
+import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-relay.js';
 import { queryOnce } from './postgres.js';
 
 /** Writes an ERP_CONFIG_FILE with the given instances and returns its path. */
@@ -69,4 +73,42 @@ export function simulatorGatewayEnv(
     JOBS_POLL_MS: '50',
     LOG_LEVEL: 'error',
   };
+}
+
+/** The test orders' line: 4800 bolts at 0.042 EUR by 2026-12-04 (a test overrides what it needs). */
+export const BOLT_LINE = {
+  lineNumber: '10',
+  material: 'CMP-BOLT-M8',
+  quantity: '4800',
+  unit: 'H87',
+  deliveryDate: '2026-12-04',
+  netPrice: '0.042',
+} as const;
+
+export type SimulatorOrderLine = Omit<ErpPurchaseOrderLine, 'status'>;
+
+/**
+ * Issues an order in the gateway's embedded ERP simulator (plant 1000, EUR, ordered 2026-11-27) and
+ * relays the simulator's output to the PO lifecycle, as the running gateway would on its own schedule.
+ */
+export async function issueSimulatorOrder(
+  app: INestApplication,
+  order: {
+    readonly poNumber: string;
+    readonly supplier: string;
+    readonly lines?: readonly SimulatorOrderLine[];
+  },
+): Promise<void> {
+  await app
+    .get(ErpConnections)
+    .embeddedSimulator()!
+    .purchaseOrders.issue({
+      poNumber: order.poNumber,
+      supplier: order.supplier,
+      plant: '1000',
+      currency: 'EUR',
+      orderDate: '2026-11-27',
+      lines: (order.lines ?? [BOLT_LINE]).map((line) => ({ ...line })),
+    });
+  await app.get(SimulatorOutputRelay).relay();
 }
