@@ -9,6 +9,14 @@ import { humanReadableSscc, isValidSscc } from './sscc.js';
 /** The built-in label sheet: one 4×6 in label per pallet and carton (portal/labels/carton-label.hbs). */
 export const DEFAULT_LABEL_TEMPLATE = join(process.cwd(), 'portal', 'labels', 'carton-label.hbs');
 
+/** Label templates, read and compiled once per file (partner profiles change only with a restart). */
+const templates = new Map<string, HandlebarsTemplateDelegate>();
+function templateAt(path: string): HandlebarsTemplateDelegate {
+  let template = templates.get(path);
+  if (!template) templates.set(path, (template = Handlebars.compile(readFileSync(path, 'utf8'))));
+  return template;
+}
+
 export class LabelError extends Error {
   readonly httpStatus = 409;
   readonly problemCode = 'labels-not-ready';
@@ -79,10 +87,7 @@ export function labelSheet(draft: ShipNoticeDraft, partner: PartnerProfile, ship
   const carrier = [body.carrier?.name, body.carrier?.scac, body.trackingNumbers?.join(', ')]
     .filter(Boolean)
     .join(' · ');
-  const template = Handlebars.compile(
-    readFileSync(partner.shipping?.labelTemplate ?? DEFAULT_LABEL_TEMPLATE, 'utf8'),
-  );
-  return template({
+  return templateAt(partner.shipping?.labelTemplate ?? DEFAULT_LABEL_TEMPLATE)({
     shipment: {
       number: draft.shipmentNumber,
       from: body.shipFrom ?? partner.name,
