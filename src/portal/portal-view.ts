@@ -9,14 +9,21 @@ export interface NavItem {
   readonly current: boolean;
 }
 
-/** Navigation by role; the ASN builder (#19) and the buyer workbench (#20) add their entries here. */
+/** Navigation by role: suppliers' pages for partner users, the workbench pages for buyers and admins. */
 function navigation(user: PortalUser | undefined, current: string): NavItem[] {
   if (!user) return [];
   const items: [string, string, string][] = [];
   if (user.partnerId) {
     items.push(['orders', '/portal/orders', 'Purchase orders']);
+    items.push(['shipments', '/portal/shipments', 'Ship notices']);
     items.push(['uploads', '/portal/uploads', 'Upload EDI']);
+    items.push(['scorecard', '/portal/scorecard', 'Scorecard']);
     items.push(['credentials', '/portal/credentials', 'Credentials']);
+  }
+  if (user.role === 'buyer' || user.role === 'admin') {
+    items.push(['workbench', '/portal/workbench', 'Exceptions']);
+    items.push(['tracking', '/portal/tracking', 'Tracking']);
+    items.push(['partners', '/portal/partners', 'Partners']);
   }
   if (user.role === 'supplier-admin' || user.role === 'admin')
     items.push(['users', '/portal/users', 'Users']);

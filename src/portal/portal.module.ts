@@ -22,6 +22,13 @@ import { PortalOrdersController } from './portal-orders.controller.js';
 import { PortalOrdersRepository } from './portal-orders.repository.js';
 import { PortalSso } from './portal-sso.js';
 import { PortalSubmissions } from './portal-submissions.js';
+import { PortalShipmentsController } from './portal-shipments.controller.js';
+import { PortalTrackingController } from './portal-tracking.controller.js';
+import { PortalPartnersController } from './portal-partners.controller.js';
+import { WorkbenchController } from './workbench/workbench.controller.js';
+import { ShippingModule } from '../shipping/shipping.module.js';
+import { TrackingModule } from '../tracking/tracking.module.js';
+import { ReplenishmentModule } from '../replenishment/replenishment.module.js';
 
 /**
  * The supplier portal (docs/portal.md): server-rendered pages under /portal over the same services
@@ -41,6 +48,9 @@ import { PortalSubmissions } from './portal-submissions.js';
     ProcurementModule,
     PartnerApiModule,
     As2Module,
+    ShippingModule,
+    TrackingModule,
+    ReplenishmentModule,
   ],
   controllers: [
     PortalAuthController,
@@ -48,6 +58,10 @@ import { PortalSubmissions } from './portal-submissions.js';
     PortalOrdersController,
     PortalDocumentsController,
     PortalCredentialsController,
+    PortalShipmentsController,
+    WorkbenchController,
+    PortalTrackingController,
+    PortalPartnersController,
   ],
   providers: [
     {

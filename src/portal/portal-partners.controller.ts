@@ -1,0 +1,13 @@
+import { Controller, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '../gateway/access-rules.js';
+import { PortalGuard } from './portal-access.js';
+import { PortalErrorFilter } from './portal-error.filter.js';
+
+/** Partner health and scorecards (#20): work in progress. */
+@ApiExcludeController()
+@Public()
+@UseGuards(PortalGuard)
+@UseFilters(PortalErrorFilter)
+@Controller('portal')
+export class PortalPartnersController {}
