@@ -21,6 +21,8 @@ const HIT: TrackingHit = {
   id: '5120',
   matched: 'isa13',
   partnerId: 'acme-fasteners',
+  direction: 'inbound',
+  status: 'processed',
   summary: 'inbound sftp-mailbox /inbound/855-4500012345.x12 (processed)',
   correlationId: 'po:4500012345',
   at: '2026-11-27T10:15:02.000000Z',

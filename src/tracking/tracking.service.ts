@@ -17,9 +17,25 @@ export interface TrackingHit {
   /** What matched: `isa13`, `as2-message-id`, `sscc`, `document-number`, `correlation-id`, … */
   readonly matched: string;
   readonly partnerId: string | null;
+  /** `inbound` from a partner, `outbound` to one, `to-erp` for a posting, `internal` for the ERP's own documents. */
+  readonly direction: 'inbound' | 'outbound' | 'to-erp' | 'internal';
+  /** The document's own state: an interchange's processing status, an order's state, a posting's status, … */
+  readonly status: string;
   readonly summary: string;
   readonly correlationId: string;
   readonly at: string;
+}
+
+/** A job that ran out of attempts on a chain (an ERP posting, a delivery), as replay needs it. */
+export interface ChainDeadLetter {
+  readonly id: string;
+  readonly jobName: string;
+  readonly error: string;
+  readonly deadAt: string;
+  readonly replayedAt: string | null;
+  readonly replayedBy: string | null;
+  /** The ERP posting the job posts, for `erp.post` jobs. */
+  readonly postingId: string | null;
 }
 
 /** One step of a chain, in time order. */
@@ -48,6 +64,12 @@ export interface Chain {
 }
 
 const LIMIT = 20;
+/**
+ * A posting's status as a person needs it: `pending` split into `outcome-unknown` (sent, the ERP's
+ * answer lost, waiting for a look-up) and `failed` (an attempt failed, retrying); `posted`; `dead`.
+ */
+const POSTING_STATUS = `CASE WHEN p.status = 'pending' AND p.outcome_unknown_at IS NOT NULL THEN 'outcome-unknown'
+       WHEN p.status = 'pending' AND p.last_error IS NOT NULL THEN 'failed' ELSE p.status END`;
 
 /**
  * Message tracking (docs/tracking.md): finds any document by what a person has in hand — a PO or
@@ -64,8 +86,10 @@ export class TrackingService {
   async search(text: string): Promise<TrackingHit[]> {
     const q = text.trim();
     if (q.length === 0) return [];
-    const hits: TrackingHit[] = [];
-    const add = (rows: TrackingHit[]) => hits.push(...rows);
+    // Every lookup is independent: they run at once (one round trip of the slowest, not the sum),
+    // and the hits keep the order the lookups are listed in.
+    const lookups: Promise<TrackingHit[]>[] = [];
+    const add = (rows: Promise<TrackingHit[]>) => lookups.push(rows);
     const numericId = /^\d{1,18}$/.test(q) ? q : null;
     // ISA13 is nine digits with leading zeros, GS06 and UNB references are not: look for both forms.
     const controls = /^\d{1,9}$/.test(q) ? [...new Set([q, q.padStart(9, '0'), String(Number(q))])] : [q];
@@ -74,29 +98,29 @@ export class TrackingService {
       queryRows<TrackingHit>(
         this.dataSource,
         `SELECT 'interchange' AS kind, i.id::text AS id, '${matched}' AS matched, i.partner_id AS "partnerId",
+                i.direction, i.status,
                 i.direction || ' ' || i.channel || COALESCE(' ' || i.filename, '') || ' (' || i.status || ')' AS summary,
                 i.correlation_id AS "correlationId", ${isoTimestamp('i.received_at')} AS at
            FROM interchange i WHERE ${where} ORDER BY i.id DESC LIMIT ${LIMIT}`,
         params,
       );
-    if (numericId) add(await interchange('archive-id', 'i.id = $1::bigint', [numericId]));
-    add(await interchange('correlation-id', 'i.correlation_id = $1', [q]));
-    add(await interchange('file-name', 'i.filename = $1', [q]));
+    if (numericId) add(interchange('archive-id', 'i.id = $1::bigint', [numericId]));
+    add(interchange('correlation-id', 'i.correlation_id = $1', [q]));
+    add(interchange('file-name', 'i.filename = $1', [q]));
     add(
-      await interchange(
-        'as2-message-id',
-        `i.metadata ? 'messageId' AND i.metadata ->> 'messageId' IN ($1, $2)`,
-        [q, `<${q.replace(/^<|>$/g, '')}>`],
-      ),
+      interchange('as2-message-id', `i.metadata ? 'messageId' AND i.metadata ->> 'messageId' IN ($1, $2)`, [
+        q,
+        `<${q.replace(/^<|>$/g, '')}>`,
+      ]),
     );
     for (const control of controls) {
       add(
-        await interchange('isa13', 'i.answer @> $1::jsonb', [
+        interchange('isa13', 'i.answer @> $1::jsonb', [
           JSON.stringify({ [X12_ANSWER_KEY]: { interchanges: [{ controlNumber: control }] } }),
         ]),
       );
       add(
-        await interchange('unb-reference', 'i.answer @> $1::jsonb', [
+        interchange('unb-reference', 'i.answer @> $1::jsonb', [
           JSON.stringify({ [EDIFACT_ANSWER_KEY]: { interchanges: [{ reference: control }] } }),
         ]),
       );
@@ -106,30 +130,33 @@ export class TrackingService {
       queryRows<TrackingHit>(
         this.dataSource,
         `SELECT 'business-document' AS kind, e.id::text AS id, '${matched}' AS matched, e.partner_id AS "partnerId",
+                CASE WHEN e.interchange_id IS NULL THEN 'internal' ELSE 'inbound' END AS direction,
+                e.document_kind AS status,
                 e.type || ' ' || e.document_number || ' rev ' || e.document_revision || ' (' || e.document_kind || ')' AS summary,
                 e.correlation_id AS "correlationId", ${isoTimestamp('e.occurred_at')} AS at
            FROM canonical_event e WHERE ${where} ORDER BY e.occurred_at DESC LIMIT ${LIMIT}`,
         params,
       );
-    add(await businessDocuments('document-number', 'e.document_number = $1', [q]));
-    add(await businessDocuments('correlation-id', 'e.correlation_id = $1', [q]));
+    add(businessDocuments('document-number', 'e.document_number = $1', [q]));
+    add(businessDocuments('correlation-id', 'e.correlation_id = $1', [q]));
     add(
-      await businessDocuments('purchase-order-number', 'e.payload @> $1::jsonb', [
+      businessDocuments('purchase-order-number', 'e.payload @> $1::jsonb', [
         // The column holds the whole event; the business document is its `payload`.
         JSON.stringify({ payload: { purchaseOrder: { number: q } } }),
       ]),
     );
     if (/^\d{18}$/.test(q))
       add(
-        await businessDocuments('sscc', 'e.payload @> $1::jsonb', [
+        businessDocuments('sscc', 'e.payload @> $1::jsonb', [
           JSON.stringify({ payload: { orders: [{ packs: [{ sscc: q }] }] } }),
         ]),
       );
 
     add(
-      await queryRows<TrackingHit>(
+      queryRows<TrackingHit>(
         this.dataSource,
         `SELECT 'purchase-order' AS kind, o.po_number AS id, 'purchase-order-number' AS matched, o.partner_id AS "partnerId",
+                'outbound' AS direction, o.state AS status,
                 'PO ' || o.po_number || ' rev ' || o.revision || ' (' || o.state || ')' AS summary,
                 o.correlation_id AS "correlationId", ${isoTimestamp('o.updated_at')} AS at
            FROM purchase_order o WHERE o.po_number = $1`,
@@ -137,9 +164,10 @@ export class TrackingService {
       ),
     );
     add(
-      await queryRows<TrackingHit>(
+      queryRows<TrackingHit>(
         this.dataSource,
         `SELECT 'ship-notice' AS kind, n.id::text AS id, 'shipment-number' AS matched, n.partner_id AS "partnerId",
+                'inbound' AS direction, n.status,
                 'ship notice ' || n.shipment_number || ' (' || n.status || ', ' || n.revisions || ' revisions)' AS summary,
                 n.correlation_id AS "correlationId", ${isoTimestamp('n.updated_at')} AS at
            FROM ship_notice n WHERE n.shipment_number = $1 LIMIT ${LIMIT}`,
@@ -147,13 +175,13 @@ export class TrackingService {
       ),
     );
     add(
-      await queryRows<TrackingHit>(
+      queryRows<TrackingHit>(
         this.dataSource,
         `SELECT 'outbound-document' AS kind, d.id::text AS id,
                 CASE WHEN d.control_reference = ANY($1::text[]) THEN 'control-number'
                      WHEN d.group_reference = ANY($1::text[]) THEN 'group-control-number'
                      ELSE 'purchase-order-number' END AS matched,
-                d.partner_id AS "partnerId",
+                d.partner_id AS "partnerId", 'outbound' AS direction, d.status,
                 d.message_type || ' ' || d.filename || ' over ' || d.channel || ' (' || d.status || ')' AS summary,
                 d.correlation_id AS "correlationId", ${isoTimestamp('d.created_at')} AS at
            FROM outbound_document d
@@ -163,15 +191,18 @@ export class TrackingService {
       ),
     );
     add(
-      await queryRows<TrackingHit>(
+      queryRows<TrackingHit>(
         this.dataSource,
         `SELECT 'erp-posting' AS kind, p.id::text AS id, 'erp-document-number' AS matched, NULL AS "partnerId",
+                'to-erp' AS direction,
+                ${POSTING_STATUS} AS status,
                 p.kind || ' ' || p.operation || ' ' || p.business_key || ' (' || p.status || ')' AS summary,
                 p.correlation_id AS "correlationId", ${isoTimestamp('p.created_at')} AS at
            FROM erp_posting p WHERE p.document_number = $1 OR p.external_reference = $1 LIMIT ${LIMIT}`,
         [q],
       ),
     );
+    const hits = (await Promise.all(lookups)).flat();
     const seen = new Set<string>();
     return hits.filter((h) => {
       const key = `${h.kind}:${h.id}`;
@@ -179,6 +210,23 @@ export class TrackingService {
       seen.add(key);
       return true;
     });
+  }
+
+  /**
+   * The dead letters of jobs enqueued under the given correlation ids (through the outbox's
+   * correlation index), newest first: what a person may replay from a chain.
+   */
+  async deadLetters(correlationIds: readonly string[]): Promise<ChainDeadLetter[]> {
+    return queryRows<ChainDeadLetter>(
+      this.dataSource,
+      `SELECT d.id::text AS id, d.job_name AS "jobName", d.error, ${isoTimestamp('d.dead_at')} AS "deadAt",
+              ${isoTimestamp('d.replayed_at')} AS "replayedAt", d.replayed_by AS "replayedBy",
+              CASE WHEN d.job_name = 'erp.post' THEN d.payload ->> 'postingId' END AS "postingId"
+         FROM outbox o JOIN dead_letter d ON d.outbox_id = o.id
+        WHERE o.correlation_id = ANY($1::text[])
+        ORDER BY d.dead_at DESC, d.id DESC LIMIT 100`,
+      [[...correlationIds]],
+    );
   }
 
   /**
@@ -226,7 +274,7 @@ export class TrackingService {
          SELECT ${isoTimestamp('p.created_at')}, 'erp-posting', p.id::text,
                 p.kind || ' ' || p.operation || ' ' || p.business_key || ' rev ' || p.revision ||
                   COALESCE(' → ERP ' || p.document_number, ''),
-                p.status, NULL, CASE WHEN p.causation_id IS NOT NULL THEN 'event ' || p.causation_id END,
+                ${POSTING_STATUS}, NULL, CASE WHEN p.causation_id IS NOT NULL THEN 'event ' || p.causation_id END,
                 '/admin/erp/postings/' || p.id, p.created_at
            FROM erp_posting p WHERE p.correlation_id = ANY($1::text[])
          UNION ALL

@@ -55,6 +55,12 @@ interface PartnerRow {
   readonly succeeded: (res: Response, o: Objects, db: string, call: Call) => Promise<boolean> | boolean;
 }
 
+/** A page for buyers and admins only: every supplier user, of any partner, gets 403 and none of it. */
+interface BuyerRow {
+  readonly facing: 'buyer';
+  readonly call: (o: Objects, n: number) => Promise<Call> | Call;
+}
+
 interface OtherRow {
   /** anonymous: sign-in pages and single-use links, no partner data; own: the caller's own account only. */
   readonly facing: 'anonymous' | 'own';
@@ -86,7 +92,7 @@ async function userActive(db: string, id: string): Promise<boolean> {
 const answerFields = { l0_line: '10', l0_action: 'accept', l1_line: '20', l1_action: 'accept' };
 
 /** Every portal route. Add the row of a new route here: the test fails until you do. */
-const MATRIX: Readonly<Record<string, PartnerRow | OtherRow>> = {
+const MATRIX: Readonly<Record<string, PartnerRow | BuyerRow | OtherRow>> = {
   'GET /portal': { facing: 'anonymous', why: 'redirects to the inbox or the sign-in page' },
   'GET /portal/login': { facing: 'anonymous', why: 'sign-in form' },
   'POST /portal/login': { facing: 'anonymous', why: 'signs in (the session becomes the user’s)' },
@@ -266,6 +272,21 @@ const MATRIX: Readonly<Record<string, PartnerRow | OtherRow>> = {
     admits: ADMIN,
     call: (o) => ({ path: `/portal/users/${o.victimId}/activate` }),
     succeeded: async (res, o, db) => redirected(res) && (await userActive(db, o.victimId)),
+  },
+
+  // Message tracking and replay (buyers and admins; test/integration/portal-tracking.test.ts).
+  'GET /portal/tracking': { facing: 'buyer', call: (o) => ({ path: `/portal/tracking?q=${o.poNumber}` }) },
+  'GET /portal/tracking/chain': {
+    facing: 'buyer',
+    call: () => ({ path: '/portal/tracking/chain?c=po%3A1' }),
+  },
+  'GET /portal/tracking/interchanges/:id/raw': {
+    facing: 'buyer',
+    call: (o) => ({ path: `/portal/tracking/interchanges/${o.documentId}/raw` }),
+  },
+  'POST /portal/tracking/dead-letters/:id/replay': {
+    facing: 'buyer',
+    call: () => ({ path: '/portal/tracking/dead-letters/1/replay', fields: { note: 'not a buyer' } }),
   },
 };
 
@@ -476,5 +497,17 @@ describe('portal tenancy over every /portal route: supplier A never reaches supp
     expect(cells.length).toBeGreaterThanOrEqual(17 * 2);
     // B's objects are as B left them: the victim active again, the pending invitee pending.
     expect(await userActive(world.db.url, objects.victimId)).toBe(true);
+  });
+
+  it('buyer rows: every supplier user of either partner gets 403 (the error page, not the page)', async () => {
+    for (const [route, row] of Object.entries(MATRIX)) {
+      if (row.facing !== 'buyer') continue;
+      const method = route.split(' ')[0]!;
+      for (const partner of [ALPHA.id, BRAVO.id])
+        for (const who of BOTH) {
+          const res = await send(sessions.get(partner)![who], method, await row.call(objects, ++n));
+          expect(res.status, `${route} as ${partner}'s ${who}`).toBe(403);
+        }
+    }
   });
 });
