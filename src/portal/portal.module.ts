@@ -23,6 +23,7 @@ import { PortalOrdersRepository } from './portal-orders.repository.js';
 import { PortalSso } from './portal-sso.js';
 import { PortalSubmissions } from './portal-submissions.js';
 import { PortalShipmentsController } from './portal-shipments.controller.js';
+import { PortalShipmentsRepository } from './portal-shipments.repository.js';
 import { PortalTrackingController } from './portal-tracking.controller.js';
 import { PortalPartnersController } from './portal-partners.controller.js';
 import { WorkbenchController } from './workbench/workbench.controller.js';
@@ -76,6 +77,7 @@ import { ReplenishmentModule } from '../replenishment/replenishment.module.js';
     PortalSubmissions,
     PortalOrdersRepository,
     PortalSso,
+    PortalShipmentsRepository,
   ],
 })
 export class PortalModule {}

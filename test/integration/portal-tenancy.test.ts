@@ -1,7 +1,10 @@
 import type { Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyService } from '../../src/gateway/api-keys.service.js';
+import { AsnBuilderService } from '../../src/shipping/asn-builder.service.js';
+import { makeSscc } from '../../src/shipping/sscc.js';
 import { ALPHA, BRAVO, x12Acknowledgment } from '../../src/transports/api/testing/partner-api.test-helper.js';
+import { eventually } from '../support/notification-peers.js';
 import { queryOnce } from '../support/postgres.js';
 import {
   changeThroughErp,
@@ -35,6 +38,10 @@ interface Objects {
   readonly keyPrefix: string;
   readonly victimId: string;
   readonly pendingId: string;
+  /** ASN builder: B's acknowledged order to ship, B's ship notice draft and B's submitted notice. */
+  readonly shipPo: string;
+  readonly shipmentDraftId: string;
+  readonly shipmentId: string;
   readonly markers: readonly string[];
   /** A fresh active API key of B (rotation and revocation use one up). */
   freshKey(): Promise<string>;
@@ -188,6 +195,93 @@ const MATRIX: Readonly<Record<string, PartnerRow | BuyerRow | OtherRow>> = {
     call: (o) => ({ path: `/portal/documents/${o.sentDocumentId}/raw` }),
     succeeded: ok,
   },
+  // The ASN builder (test/integration/portal-shipments.test.ts); the notice's cancel comes last.
+  'GET /portal/shipments': {
+    facing: 'partner',
+    admits: BOTH,
+    call: () => ({ path: '/portal/shipments' }),
+    succeeded: (res) => mentions(res, 'PS-B-DRAFT') && mentions(res, 'PS-B-SENT'),
+  },
+  'GET /portal/shipments/new': {
+    facing: 'partner',
+    admits: BOTH,
+    call: (o) => ({ path: `/portal/shipments/new?po=${o.shipPo}` }),
+    succeeded: (res, o) => mentions(res, `value="${o.shipPo}" checked`),
+  },
+  'POST /portal/shipments': {
+    facing: 'partner',
+    admits: BOTH,
+    call: (o) => ({ path: '/portal/shipments', fields: { po: o.shipPo } }),
+    succeeded: async (res, _o, db) => {
+      const id = /^\/portal\/shipments\/(\d+)$/.exec(String(res.headers.location ?? ''))?.[1];
+      if (!redirected(res) || !id) return false;
+      const [row] = await queryOnce<{ partner_id: string }>(
+        db,
+        `SELECT partner_id FROM ship_notice_draft WHERE id = $1`,
+        [id],
+      );
+      return row?.partner_id === BRAVO.id;
+    },
+  },
+  'GET /portal/shipments/:id': {
+    facing: 'partner',
+    admits: BOTH,
+    call: (o) => ({ path: `/portal/shipments/${o.shipmentDraftId}` }),
+    succeeded: (res) => mentions(res, 'PS-B-DRAFT'),
+  },
+  'POST /portal/shipments/:id/edit': {
+    facing: 'partner',
+    admits: BOTH,
+    call: (o) => ({
+      path: `/portal/shipments/${o.shipmentDraftId}/edit`,
+      fields: { op: 'header', shippedAt: '2026-12-03T14:00' },
+    }),
+    // Only a saved change goes back to the header; a refused one gets an error page or no anchor.
+    succeeded: (res, o) =>
+      redirected(res) &&
+      new RegExp(`^/portal/shipments/${o.shipmentDraftId}(/replace)?#header$`).test(
+        res.headers.location ?? '',
+      ),
+  },
+  'POST /portal/shipments/:id/submit': {
+    facing: 'partner',
+    admits: BOTH,
+    call: (o) => ({ path: `/portal/shipments/${o.shipmentDraftId}/submit` }),
+    succeeded: (res, o) =>
+      redirected(res) && res.headers.location === `/portal/shipments/${o.shipmentDraftId}`,
+  },
+  'GET /portal/shipments/:id/replace': {
+    facing: 'partner',
+    admits: BOTH,
+    call: (o) => ({ path: `/portal/shipments/${o.shipmentId}/replace` }),
+    succeeded: (res) => mentions(res, 'Submit the replacement'),
+  },
+  'GET /portal/shipments/:id/labels': {
+    facing: 'partner',
+    admits: BOTH,
+    call: (o) => ({ path: `/portal/shipments/${o.shipmentId}/labels` }),
+    succeeded: (res) => mentions(res, 'class="label"') && mentions(res, 'PS-B-SENT'),
+  },
+  'GET /portal/shipments/:id/cancel': {
+    facing: 'partner',
+    admits: BOTH,
+    call: (o) => ({ path: `/portal/shipments/${o.shipmentId}/cancel` }),
+    succeeded: (res) => mentions(res, 'Yes, cancel the ship notice'),
+  },
+  'POST /portal/shipments/:id/cancel': {
+    facing: 'partner',
+    admits: BOTH,
+    call: (o) => ({ path: `/portal/shipments/${o.shipmentId}/cancel` }),
+    succeeded: async (res, o, db) => {
+      if (!redirected(res)) return false;
+      const [row] = await queryOnce<{ status: string }>(
+        db,
+        `SELECT status FROM ship_notice_draft WHERE id = $1`,
+        [o.shipmentId],
+      );
+      return row?.status === 'cancelled';
+    },
+  },
   'GET /portal/credentials': {
     facing: 'partner',
     admits: BOTH,
@@ -296,6 +390,7 @@ describe('portal tenancy over every /portal route: supplier A never reaches supp
   const sessions = new Map<string, Record<Who, FormClient>>();
   const PO_B = '4620000101';
   const PO_B_CHANGED = '4620000102';
+  const PO_B_SHIP = '4620000103';
   let n = 0;
 
   const signedIn = async (email: string) => {
@@ -388,7 +483,48 @@ describe('portal tenancy over every /portal route: supplier A never reaches supp
       [BRAVO.id, PO_B],
     );
     expect(exception?.summary).toBeTruthy();
+    // The ASN builder: B acknowledges an order, keeps a draft of a notice for it and sends another.
+    await issueThroughErp(world, { poNumber: PO_B_SHIP, partnerId: BRAVO.id });
+    await bAdmin.submit(
+      `/portal/orders/${PO_B_SHIP}`,
+      { ...answerFields, formKey: 'd'.repeat(24) },
+      `/portal/orders/${PO_B_SHIP}/acknowledgment`,
+    );
+    await eventually(`B's order ${PO_B_SHIP} acknowledged`, async () => {
+      const [row] = await queryOnce<{ state: string }>(
+        world.db.url,
+        `SELECT state FROM purchase_order WHERE po_number = $1`,
+        [PO_B_SHIP],
+      );
+      return row?.state === 'acknowledged';
+    });
+    const builder = world.gateway.app.get(AsnBuilderService);
+    // B has no GS1 prefix in its profile: its SSCCs are typed in, as a supplier printing its own labels does.
+    const notice = (sscc: bigint) => ({
+      shippedAt: '2026-12-03T14:00:00Z',
+      cartons: [
+        {
+          sscc: makeSscc(0, '0614142', sscc),
+          items: [{ poNumber: PO_B_SHIP, lineNumber: '10', quantity: { value: '100', unit: 'H87' } }],
+        },
+      ],
+    });
+    const bActor = { kind: 'cli', name: 'portal-tenancy' } as const;
+    const shipmentDraft = await builder.create(
+      BRAVO.id,
+      { shipmentNumber: 'PS-B-DRAFT', body: notice(1n) },
+      bActor,
+    );
+    const shipment = await builder.create(
+      BRAVO.id,
+      { shipmentNumber: 'PS-B-SENT', body: notice(2n) },
+      bActor,
+    );
+    await builder.submit(BRAVO.id, shipment.id, bActor);
     objects = {
+      shipPo: PO_B_SHIP,
+      shipmentDraftId: shipmentDraft.id,
+      shipmentId: shipment.id,
       poNumber: PO_B,
       changedPo: PO_B_CHANGED,
       documentId: /\/portal\/documents\/(\d+)/.exec(upload.headers.location!)![1]!,
@@ -403,6 +539,9 @@ describe('portal tenancy over every /portal route: supplier A never reaches supp
         'victim@bravo.example.com',
         'bravo-upload.edi',
         exception!.summary,
+        PO_B_SHIP,
+        'PS-B-DRAFT',
+        'PS-B-SENT',
       ],
       freshKey: async () => (await keys.create(BRAVO.id, { scopes: ['profile:read'] }, setup)).lookup,
     };
@@ -486,6 +625,8 @@ describe('portal tenancy over every /portal route: supplier A never reaches supp
       '/portal/credentials',
       '/portal/users',
       '/portal/account',
+      '/portal/shipments',
+      '/portal/shipments/new',
     ]) {
       const text = (await sessions.get(ALPHA.id)!['supplier-admin'].get(path)).text;
       for (const marker of objects.markers)
