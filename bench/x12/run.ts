@@ -8,7 +8,7 @@ import { expected856, issueDigest } from './contenders.js';
 import { generateX12 } from './generate.js';
 
 /**
- * `npm run bench:x12 [-- --mb N]`: the X12 reader against its peers, each in its own process, on one
+ * `npm run bench:x12 [-- --mb N] [--runs N]`: the X12 reader against its peers, each in its own process, on one
  * seeded input. Not a test: it prints figures and ratios measured in the same run (STYLE.md), and
  * fails only when contenders that must agree (ours and the naive split) do not.
  */
@@ -28,6 +28,10 @@ const ORDER = [
 interface Row {
   contender: string;
   ms?: number;
+  /** CPU time of the child over the same span (all threads), less distorted by other load than `ms`. */
+  cpuMs?: number;
+  /** One-time setup outside `ms` (translate-856: modules and maps, as at the gateway's boot). */
+  setupMs?: number;
   values?: number;
   checksum?: number | null;
   issues?: string;
@@ -84,8 +88,30 @@ function main(): void {
   }
   console.log(`validate-only = full path on a damaged input: ${full.issues.length} identical findings`);
 
+  // On a shared machine a single cold run is noisy: `--runs N` (default 1) runs each contender N times in
+  // fresh processes, interleaved, and keeps its fastest run (peak RSS: the largest seen), as
+  // bench/edifact does. A failed run is reported as such.
+  const runs = arg('--runs', 1);
+  const best = new Map<string, Row>();
+  for (let round = 0; round < runs; round++) {
+    for (const name of ORDER) {
+      const previous = best.get(name);
+      if (previous && previous.verdict !== 'ok') continue;
+      const row = runContender(name, file);
+      if (!previous || row.verdict !== 'ok' || (row.ms ?? Infinity) < (previous.ms ?? Infinity)) {
+        best.set(name, {
+          ...row,
+          cpuMs: Math.min(row.cpuMs ?? Infinity, previous?.cpuMs ?? Infinity),
+          maxRssMb: Math.max(row.maxRssMb ?? 0, previous?.maxRssMb ?? 0) || undefined,
+        });
+      } else {
+        if ((row.maxRssMb ?? 0) > (previous.maxRssMb ?? 0)) previous.maxRssMb = row.maxRssMb;
+        if ((row.cpuMs ?? Infinity) < (previous.cpuMs ?? Infinity)) previous.cpuMs = row.cpuMs;
+      }
+    }
+  }
   const rows = ORDER.map((name) => {
-    const row = runContender(name, file);
+    const row = best.get(name)!;
     process.stderr.write(`  ${name}: ${row.verdict}${row.ms ? ` ${(row.ms / 1000).toFixed(2)} s` : ''}\n`);
     return row;
   });
@@ -123,19 +149,26 @@ function main(): void {
   const mbps = (r: Row | undefined): number | undefined =>
     r?.ms ? size / 1048576 / (r.ms / 1000) : undefined;
   console.log('');
-  console.log('| contender | time (s) | MiB/s | peak RSS (MiB) | values | checksum | verdict |');
-  console.log('|---|---:|---:|---:|---:|---:|---|');
+  console.log('| contender | time (s) | CPU (s) | MiB/s | peak RSS (MiB) | values | checksum | verdict |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---|');
   for (const r of rows) {
     const speed = r.ms ? (size / 1048576 / (r.ms / 1000)).toFixed(1) : '-';
+    const cpu = r.cpuMs !== undefined && Number.isFinite(r.cpuMs) ? (r.cpuMs / 1000).toFixed(2) : '-';
     console.log(
-      `| ${r.contender} | ${r.ms ? (r.ms / 1000).toFixed(2) : '-'} | ${speed} | ${r.maxRssMb?.toFixed(0) ?? '-'} | ${r.values ?? '-'} | ${r.checksum ?? '-'} | ${r.verdict} |`,
+      `| ${r.contender} | ${r.ms ? (r.ms / 1000).toFixed(2) : '-'} | ${cpu} | ${speed} | ${r.maxRssMb?.toFixed(0) ?? '-'} | ${r.values ?? '-'} | ${r.checksum ?? '-'} | ${r.verdict} |`,
     );
   }
+  for (const r of rows)
+    if (r.setupMs !== undefined)
+      console.log(`\n${r.contender}: setup before timing (modules, maps) ${(r.setupMs / 1000).toFixed(2)} s`);
   console.log('');
   const ratio = (label: string, a: Row | undefined, b: Row | undefined): void => {
     const x = mbps(a);
     const y = mbps(b);
     console.log(`RATIO ${label} ${x !== undefined && y !== undefined ? (x / y).toFixed(2) : 'n/a'}`);
+    // The same ratio on CPU time (b's CPU over a's): the figure to trust when the machine is loaded.
+    const cpu = a?.cpuMs && b?.cpuMs && Number.isFinite(a.cpuMs) ? b.cpuMs / a.cpuMs : undefined;
+    console.log(`RATIO-CPU ${label} ${cpu !== undefined ? cpu.toFixed(2) : 'n/a'}`);
     if (b && b.verdict !== 'ok') console.log(`  note: ${b.contender} ${b.verdict}`);
   };
   // translate-856 checks itself against the raw SN1 figures: every 856 an event, every quantity found.

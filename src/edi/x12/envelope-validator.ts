@@ -207,11 +207,21 @@ export class X12EnvelopeValidator implements X12TokenListener {
     positionInSet: 0,
   };
 
+  /**
+   * The tokenizer's id-only fast path (X12TokenListener.idOnly), offered only when nothing but
+   * validation is asked: no segment handler and no grammar, so no body segment needs its values.
+   */
+  readonly idOnly: ((key: number, offset: number, segmentIndex: number) => boolean) | undefined;
+
   constructor(
     private readonly handler: X12EnvelopeHandler = {},
     private readonly options: X12ValidatorOptions = {},
   ) {
     this.maxIssues = options.maxIssues ?? 10_000;
+    this.idOnly =
+      handler.segment === undefined && options.setContent === undefined
+        ? (key, offset, segmentIndex) => this.countBodySegment(key, offset, segmentIndex)
+        : undefined;
   }
 
   // ---- tokenizer events ------------------------------------------------------------------------
@@ -311,6 +321,33 @@ export class X12EnvelopeValidator implements X12TokenListener {
       segments: stats.segments,
       work: stats.work + this.work,
     };
+  }
+
+  /**
+   * A body segment with a plain id, seen by the tokenizer's id-only fast path: it only moves the
+   * counters, exactly as `bodySegment` would. False (nothing changed) for anything else.
+   */
+  private countBodySegment(key: number, offset: number, segmentIndex: number): boolean {
+    if (this.level !== Level.Set || this.content !== undefined || this.handler.segment !== undefined)
+      return false;
+    if (
+      key === ID_SE ||
+      key === ID_ST ||
+      key === ID_GE ||
+      key === ID_GS ||
+      key === ID_IEA ||
+      key === ID_ISA ||
+      key === ID_TA1 ||
+      key === ID_ISB ||
+      key === ID_ISE
+    )
+      return false;
+    this.work++;
+    this.lastOffset = offset;
+    this.lastIndex = segmentIndex;
+    this.context.positionInSet++;
+    this.set!.segmentCount++;
+    return true;
   }
 
   // ---- body segments -------------------------------------------------------------------------

@@ -28,6 +28,12 @@ export interface X12TokenListener {
   /** Receives every segment, the ISA included. The view is reused: copy what must outlive the call. */
   segment(view: X12SegmentView): void;
   issue(issue: X12TokenIssue): void;
+  /**
+   * Optional fast path for validation without values: offered a segment that lies whole in one chunk
+   * and has a plain 2–3 character id, before any view is built. Returning true means the id was all the
+   * listener needed (it counted the segment); false means "deliver it as usual" and must change nothing.
+   */
+  readonly idOnly?: ((key: number, offset: number, segmentIndex: number) => boolean) | undefined;
 }
 
 export interface X12TokenizerOptions {
@@ -146,6 +152,7 @@ export class X12Tokenizer {
   private isaTermBytes: number[] = [];
   private isaTermNeed = 0;
   private readonly isaSource = new ByteSource(this.isaBuf, 0);
+  private readonly useIdOnly: boolean;
 
   constructor(
     private readonly listener: X12TokenListener,
@@ -156,6 +163,7 @@ export class X12Tokenizer {
       throw new EdiError('INVALID_OPTION', 'maxSegmentBytes must be an integer >= 106');
     }
     this.maxSegmentBytes = max;
+    this.useIdOnly = typeof listener.idOnly === 'function';
   }
 
   get stats(): X12TokenizerStats {
@@ -483,6 +491,10 @@ export class X12Tokenizer {
   // ---- segments --------------------------------------------------------------------------------
 
   private between(buf: Uint8Array, i: number, shift: number): number {
+    if (this.useIdOnly && this.term.length === 1) {
+      i = this.idOnlySegments(buf, i, shift);
+      if (i >= buf.length) return i;
+    }
     const n = buf.length;
     const ws = this.ws;
     const start = i;
@@ -523,6 +535,50 @@ export class X12Tokenizer {
   }
 
   private segStart = 0;
+
+  /**
+   * Validation without values (X12TokenListener.idOnly): one loop over many segments that reads each
+   * id, asks the listener whether the id is all it needs, and if so jumps to the terminator without
+   * recording separators or building a view. Anything else (an envelope or unknown id, a segment cut by
+   * the chunk end, a line break in the id, an overlong segment) returns at the segment's first byte,
+   * and the general path reads it exactly as before: the findings cannot differ. A line break after the
+   * id changes nothing the listener sees (the id, the offset, the index). Returns where it stopped.
+   */
+  private idOnlySegments(buf: Uint8Array, i: number, shift: number): number {
+    const n = buf.length;
+    const ws = this.ws;
+    const cls = this.cls;
+    const t = this.term[0]!;
+    const max = this.maxSegmentBytes;
+    const idOnly = this.listener.idOnly!;
+    for (;;) {
+      const start = i;
+      while (i < n && ws[buf[i]!] === 1) i++;
+      this.work += i - start;
+      if (i + 3 >= n) return i;
+      const b0 = buf[i]!;
+      const b1 = buf[i + 1]!;
+      const b2 = buf[i + 2]!;
+      let key: number;
+      let j: number;
+      if (cls[b2] === C_ELEM || b2 === t) {
+        key = (b0 << 16) | (b1 << 8);
+        j = i + 2;
+      } else {
+        const b3 = buf[i + 3]!;
+        if (!(cls[b3] === C_ELEM || b3 === t) || !isUpperAlnum(b2)) return i;
+        key = (b0 << 16) | (b1 << 8) | b2;
+        j = i + 3;
+      }
+      if (b0 < 0x41 || b0 > 0x5a || !isUpperAlnum(b1)) return i;
+      while (j < n && buf[j] !== t) j++;
+      if (j >= n || j - i > max) return i;
+      if (!idOnly(key, this.base + shift + i, this.segmentCount)) return i;
+      this.segmentCount++;
+      this.work += j - i + 1;
+      i = j + 1;
+    }
+  }
 
   /**
    * The byte after "ISA" must be a delimiter. It may be the current single-byte terminator: in a

@@ -1,7 +1,7 @@
 import type { X12HlNode } from '../grammar/hierarchy.js';
 import type { X12LoopInstance, X12ParsedSet } from '../grammar/parsed-set.js';
 import type { X12CollectionRule, X12InboundMap, X12ValueRule } from './map.types.js';
-import { loopInstances, selectAll, type X12Scope } from './selector.js';
+import { loopInstances, selectAll, selectFirst, type X12Scope } from './selector.js';
 
 /**
  * Value conversions a map needs and src/edi does not own: exact decimals and units (the canonical
@@ -34,16 +34,25 @@ export interface X12InboundResult {
   readonly problems: readonly string[];
 }
 
+/** Map keys split once: a map has a few dozen, set thousands of times per file. */
+const pathKeys = new Map<string, readonly string[]>();
+
 /** Sets `a.b.c` in a plain object, creating the objects on the way. */
 export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.split('.');
+  let keys = pathKeys.get(path);
+  if (keys === undefined) {
+    keys = path.split('.');
+    if (pathKeys.size < 4096) pathKeys.set(path, keys);
+  }
   let node = target;
-  for (const key of keys.slice(0, -1)) {
+  const last = keys.length - 1;
+  for (let k = 0; k < last; k++) {
+    const key = keys[k]!;
     const next = node[key];
     if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
     node = node[key] as Record<string, unknown>;
   }
-  node[keys[keys.length - 1]!] = value;
+  node[keys[last]!] = value;
 }
 
 function x12Date(text: string): string | undefined {
@@ -94,18 +103,42 @@ class Interpreter {
   private header: X12Scope | undefined;
 
   private scope(instances: readonly (X12LoopInstance | undefined)[]): X12Scope {
+    // Every scope has the same properties in the same order (one object shape for the selectors).
     return {
-      root: this.header,
       instances: instances.filter((i): i is X12LoopInstance => i !== undefined),
       exclude: this.map.collectionLoops,
       envelope: this.context.envelope,
       component: this.context.component,
+      root: this.header,
+      parent: undefined,
+      segmentIndex: undefined,
     };
   }
 
+  /** One scope object per HL level, so that its segment index (selector.ts) is built once. */
+  private readonly ownScopes = new Map<X12HlNode, X12Scope>();
+
+  private ownScope(node: X12HlNode): X12Scope {
+    let scope = this.ownScopes.get(node);
+    if (scope === undefined) {
+      scope = this.scope([this.loopOf(node)]);
+      this.ownScopes.set(node, scope);
+    }
+    return scope;
+  }
+
+  private readonly levelScopes = new Map<X12HlNode, X12Scope>();
+
+  /** A level's scope with its parent level's (for `../` selectors); one object per level. */
   private levelScope(node: X12HlNode): X12Scope {
-    const scope = this.scope([this.loopOf(node)]);
-    return node.parent ? { ...scope, parent: this.scope([this.loopOf(node.parent)]) } : scope;
+    let scope = this.levelScopes.get(node);
+    if (scope === undefined) {
+      const own = this.ownScope(node);
+      // The index depends only on the instances, so a level shares it with its own scope.
+      scope = node.parent ? { ...own, parent: this.ownScope(node.parent) } : own;
+      this.levelScopes.set(node, scope);
+    }
+    return scope;
   }
 
   private loopOf(node: X12HlNode): X12LoopInstance | undefined {
@@ -141,8 +174,8 @@ class Interpreter {
     items.forEach((item, i) => {
       const value: Record<string, unknown> = {};
       const at = `${where}[${i}]`;
-      const found = this.fields(rule.fields, item.scope, value, `${at}.`);
-      if (rule.requireAny.length > 0 && !rule.requireAny.some((k) => found.has(k))) return;
+      const found = this.fields(rule.fields, item.scope, value, `${at}.`, rule.requireAny.length > 0);
+      if (rule.requireAny.length > 0 && !rule.requireAny.some((k) => found!.has(k))) return;
       for (const c of rule.collections) {
         const sub = this.collection(c, item.scope, item.below, false, `${at}.${c.key}`);
         if (sub.length > 0) setPath(value, c.key, sub);
@@ -153,20 +186,22 @@ class Interpreter {
     return out;
   }
 
-  /** Evaluates field rules into `target`; returns the keys that got a value. */
+  /** Evaluates field rules into `target`; returns the keys that got a value when `track` asks. */
   private fields(
     rules: readonly X12ValueRule[],
     scope: X12Scope,
     target: Record<string, unknown>,
     where: string,
-  ): Set<string> {
-    const found = new Set<string>();
+    /** Whether the caller needs the keys found (`requireAny`); most do not. */
+    track = false,
+  ): Set<string> | undefined {
+    const found = track ? new Set<string>() : undefined;
     for (const rule of rules) {
       try {
         const value = this.value(rule, scope);
         if (value !== undefined) {
           setPath(target, rule.key, value);
-          found.add(rule.key);
+          found?.add(rule.key);
         }
       } catch (error) {
         this.problems.push(`${where}${rule.key}: ${(error as Error).message}`);
@@ -183,7 +218,7 @@ class Interpreter {
       }
       return undefined;
     }
-    if (rule.condition && selectAll(rule.condition, scope).length === 0) return undefined;
+    if (rule.condition && selectFirst(rule.condition, scope) === undefined) return undefined;
     if (rule.aggregate !== undefined || rule.join !== undefined) {
       const all = rule.at.flatMap((s) => selectAll(s, scope)).map((v) => v.trim());
       if (rule.aggregate === 'count') return all.length;
@@ -199,7 +234,7 @@ class Interpreter {
     }
     if (rule.at.length === 0) return rule.constant ?? rule.fallback;
     for (const selector of rule.at) {
-      const raw = selectAll(selector, scope)[0];
+      const raw = selectFirst(selector, scope);
       if (raw === undefined) continue;
       if (rule.constant !== undefined) return rule.constant;
       const value = this.convert(rule, this.coded(rule, raw.trim()), scope);
@@ -239,7 +274,8 @@ class Interpreter {
       case 'datetime': {
         const date = x12Date(value);
         if (date === undefined) throw new Error(`"${value}" is not a CCYYMMDD date`);
-        const rawTime = rule.time.map((s) => selectAll(s, scope)[0]).find((v) => v !== undefined);
+        let rawTime: string | undefined;
+        for (const s of rule.time) if ((rawTime = selectFirst(s, scope)) !== undefined) break;
         const time = rawTime === undefined ? '00:00:00' : x12Time(rawTime);
         if (time === undefined) throw new Error(`"${rawTime}" is not an HHMM[SS] time`);
         return `${date}T${time}${rule.zone}`;

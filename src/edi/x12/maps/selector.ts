@@ -172,13 +172,18 @@ export interface X12Scope {
   readonly root?: X12Scope | undefined;
   /** The parent HL level's scope, for `../` selectors. */
   readonly parent?: X12Scope | undefined;
+  /**
+   * @internal The scope's segments, indexed on the first selector evaluated in it (a map evaluates
+   * dozens per scope). Set once; scopes are otherwise immutable, so it never goes stale.
+   */
+  segmentIndex?: ScopeIndex | undefined;
 }
 
 function matches(segment: X12ParsedSegment, step: X12SegmentStep, separator: string): boolean {
   if (segment.segment.id !== step.segmentId) return false;
-  return step.conditions.every((c) =>
-    c.values.includes(elementValue(segment, c.position, c.component, separator)),
-  );
+  for (const c of step.conditions)
+    if (!c.values.includes(elementValue(segment, c.position, c.component, separator))) return false;
+  return true;
 }
 
 function loopName(loopId: string): string {
@@ -264,21 +269,72 @@ function idValues(segment: X12ParsedSegment, qualifiers: readonly string[]): str
   return out;
 }
 
+/**
+ * The scope's segments by id, in set order, built on the first selector evaluated in it. A map
+ * evaluates dozens of selectors per scope (one per field and alternative); walking the scope's loop
+ * tree once instead of once per selector was most of the interpreter's time on large 856s.
+ */
+/** @internal What `segmentsById` keeps on a scope. */
+export interface ScopeIndex {
+  readonly all: readonly X12ParsedSegment[];
+  /** Only for larger scopes (a set's header): an HL level's few segments are cheaper to scan. */
+  readonly byId: Map<string, X12ParsedSegment[]> | undefined;
+}
+
+const SMALL_SCOPE = 24;
+
+/** The segments of the scope that may have this id, in set order (`matches` checks the id again). */
+function segmentsById(scope: X12Scope, id: string): readonly X12ParsedSegment[] {
+  let index = scope.segmentIndex;
+  if (index === undefined) {
+    const all: X12ParsedSegment[] = [];
+    for (const seg of segmentsOf(scope.instances, scope.exclude)) all.push(seg);
+    let byId: Map<string, X12ParsedSegment[]> | undefined;
+    if (all.length > SMALL_SCOPE) {
+      byId = new Map();
+      for (const seg of all) {
+        const list = byId.get(seg.segment.id);
+        if (list === undefined) byId.set(seg.segment.id, [seg]);
+        else list.push(seg);
+      }
+    }
+    index = { all, byId };
+    scope.segmentIndex = index;
+  }
+  return index.byId === undefined ? index.all : (index.byId.get(id) ?? NONE);
+}
+
+const NONE: readonly X12ParsedSegment[] = [];
+
+/** The segments a segment selector looks at: its scope (header, parent level) and loop steps applied. */
+function candidates(
+  selector: Extract<X12Selector, { kind: 'segment' }>,
+  scope: X12Scope,
+): readonly X12ParsedSegment[] | undefined {
+  if (selector.root && scope.root) scope = scope.root;
+  else if (selector.up) {
+    if (!scope.parent) return undefined;
+    scope = scope.parent;
+  }
+  if (selector.loops.length === 0) return segmentsById(scope, selector.segment.segmentId);
+  let instances: readonly X12LoopInstance[] = scope.instances;
+  for (const step of selector.loops) instances = loopsOf(instances, step, scope.exclude, scope.component);
+  const out: X12ParsedSegment[] = [];
+  for (const seg of segmentsOf(instances, scope.exclude))
+    if (seg.segment.id === selector.segment.segmentId) out.push(seg);
+  return out;
+}
+
 /** Every non-empty value the selector finds in the scope, in set order. */
 export function selectAll(selector: X12Selector, scope: X12Scope): string[] {
   if (selector.kind === 'envelope') {
     const v = scope.envelope[selector.name] ?? '';
     return v === '' ? [] : [v];
   }
-  if (selector.root && scope.root) scope = scope.root;
-  else if (selector.up) {
-    if (!scope.parent) return [];
-    scope = scope.parent;
-  }
-  let instances: readonly X12LoopInstance[] = scope.instances;
-  for (const step of selector.loops) instances = loopsOf(instances, step, scope.exclude, scope.component);
+  const segments = candidates(selector, scope);
+  if (segments === undefined) return [];
   const out: string[] = [];
-  for (const seg of segmentsOf(instances, scope.exclude)) {
+  for (const seg of segments) {
     if (!matches(seg, selector.segment, scope.component)) continue;
     if (typeof selector.element === 'number') {
       const v = elementValue(seg, selector.element, selector.component, scope.component);
@@ -288,6 +344,27 @@ export function selectAll(selector: X12Selector, scope: X12Scope): string[] {
     }
   }
   return out;
+}
+
+/** `selectAll(selector, scope)[0]` without collecting the rest. */
+export function selectFirst(selector: X12Selector, scope: X12Scope): string | undefined {
+  if (selector.kind === 'envelope') {
+    const v = scope.envelope[selector.name] ?? '';
+    return v === '' ? undefined : v;
+  }
+  const segments = candidates(selector, scope);
+  if (segments === undefined) return undefined;
+  for (const seg of segments) {
+    if (!matches(seg, selector.segment, scope.component)) continue;
+    if (typeof selector.element === 'number') {
+      const v = elementValue(seg, selector.element, selector.component, scope.component);
+      if (v !== '') return v;
+    } else {
+      const ids = idValues(seg, selector.element.qualifiers);
+      if (ids.length > 0) return ids[0];
+    }
+  }
+  return undefined;
 }
 
 /** Loop iterations of `loopId` directly or deeper inside the scope, not entering other collections. */
