@@ -23,6 +23,7 @@ import { ReplenishmentLoop1764230400022 } from './1764230400022-replenishment-lo
 import { PartnerWebhooks1764230400023 } from './1764230400023-partner-webhooks.js';
 import { AsnBuilder1764230400024 } from './1764230400024-asn-builder.js';
 import { Tracking1764230400025 } from './1764230400025-tracking.js';
+import { Workbench1764230400026 } from './1764230400026-workbench.js';
 import { PortalPages1764230400029 } from './1764230400029-portal-pages.js';
 
 /** Every migration, in order. Listed explicitly so that the app and the CLI run the same set. */
@@ -52,5 +53,6 @@ export const MIGRATIONS = [
   PartnerWebhooks1764230400023,
   AsnBuilder1764230400024,
   Tracking1764230400025,
+  Workbench1764230400026,
   PortalPages1764230400029,
 ];

@@ -21,7 +21,7 @@ import { PortalSso } from './portal-sso.js';
 import { PortalErrorFilter } from './portal-error.filter.js';
 import { PortalError, PortalErrorCode } from './portal.exception.js';
 import { PASSWORD_MIN_LENGTH } from './portal-passwords.js';
-import { flash, pageLocals, redirectAfterSave, safeNext } from './portal-view.js';
+import { flash, landingPage, pageLocals, redirectAfterSave, safeNext } from './portal-view.js';
 
 type Form = Record<string, unknown>;
 const text = (form: Form, name: string): string =>
@@ -62,8 +62,9 @@ export class PortalAuthController {
 
   @Get()
   @PortalAnonymous()
-  home(@Req() request: Request, @Res() response: Response): void {
-    response.redirect(303, request.session?.userId ? '/portal/orders' : '/portal/login');
+  async home(@Req() request: Request, @Res() response: Response): Promise<void> {
+    const userId = request.session?.userId;
+    response.redirect(303, userId ? landingPage(await this.accounts.user(userId)) : '/portal/login');
   }
 
   @Get('login')
@@ -74,7 +75,8 @@ export class PortalAuthController {
       request,
       this.partners,
       { title: 'Sign in' },
-      { next: safeNext(next), email: '', sso: this.sso.enabled },
+      // Empty without a target: the landing page then depends on who signs in.
+      { next: safeNext(next, ''), email: '', sso: this.sso.enabled },
     );
   }
 
@@ -91,7 +93,7 @@ export class PortalAuthController {
           this.partners,
           { title: 'Sign in' },
           {
-            next: safeNext(form.next),
+            next: safeNext(form.next, ''),
             email,
             error:
               result.reason === 'locked'
@@ -103,11 +105,7 @@ export class PortalAuthController {
       return;
     }
     await signIn(request, result.user.id);
-    await redirectAfterSave(
-      request,
-      response,
-      result.user.partnerId ? safeNext(form.next) : '/portal/account',
-    );
+    await redirectAfterSave(request, response, safeNext(form.next, landingPage(result.user)));
   }
 
   @Get('sso')

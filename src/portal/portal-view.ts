@@ -70,10 +70,15 @@ export function flash(request: Request, kind: 'info' | 'error', text: string): v
 }
 
 /** Only a path inside the portal may be a redirect target (no open redirect). */
-export function safeNext(next: unknown): string {
+export function safeNext(next: unknown, fallback = '/portal/orders'): string {
   return typeof next === 'string' && /^\/portal(\/[^/\\][^\\]*)?$/.test(next) && !next.includes('//')
     ? next
-    : '/portal/orders';
+    : fallback;
+}
+
+/** Where a signed-in user starts: suppliers at their orders, buyers and admins at the exception workbench. */
+export function landingPage(user: { partnerId: string | null } | undefined): string {
+  return user && !user.partnerId ? '/portal/workbench' : '/portal/orders';
 }
 
 /**

@@ -27,6 +27,8 @@ import { PortalShipmentsRepository } from './portal-shipments.repository.js';
 import { PortalTrackingController } from './portal-tracking.controller.js';
 import { PortalPartnersController } from './portal-partners.controller.js';
 import { WorkbenchController } from './workbench/workbench.controller.js';
+import { WorkbenchExceptionService } from './workbench/workbench-exception.service.js';
+import { WorkbenchQueueRepository } from './workbench/workbench-queue.repository.js';
 import { ShippingModule } from '../shipping/shipping.module.js';
 import { TrackingModule } from '../tracking/tracking.module.js';
 import { ReplenishmentModule } from '../replenishment/replenishment.module.js';
@@ -77,6 +79,8 @@ import { ReplenishmentModule } from '../replenishment/replenishment.module.js';
     PortalSubmissions,
     PortalOrdersRepository,
     PortalSso,
+    WorkbenchQueueRepository,
+    WorkbenchExceptionService,
     PortalShipmentsRepository,
   ],
 })

@@ -45,6 +45,7 @@ import { SimulatorOutputRelay } from './simulator-output-relay.js';
     ChangeRefusalHooks,
   ],
   exports: [
+    BuyerDecisionService,
     ChangeRefusalHooks,
     OrderIntakeService,
     AcknowledgmentService,

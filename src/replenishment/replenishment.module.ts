@@ -45,6 +45,6 @@ import { SupplierAnswersListener } from './recommendations/supplier-answers.list
     ReplenishmentSweep,
     SupplierAnswersListener,
   ],
-  exports: [MasterDataService, PlantEventIngestion, BalancesService],
+  exports: [MasterDataService, PlantEventIngestion, BalancesService, ReplenishmentService],
 })
 export class ReplenishmentModule {}

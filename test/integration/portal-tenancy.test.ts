@@ -97,6 +97,8 @@ async function userActive(db: string, id: string): Promise<boolean> {
 }
 
 const answerFields = { l0_line: '10', l0_action: 'accept', l1_line: '20', l1_action: 'accept' };
+/** A case id for the workbench's rows: a supplier is refused by role before any case is read. */
+const WORKBENCH_CASE = '8a3f2c1e-5b7d-4e9a-8c2f-1d3e5f7a9b0c';
 
 /** Every portal route. Add the row of a new route here: the test fails until you do. */
 const MATRIX: Readonly<Record<string, PartnerRow | BuyerRow | OtherRow>> = {
@@ -366,6 +368,36 @@ const MATRIX: Readonly<Record<string, PartnerRow | BuyerRow | OtherRow>> = {
     admits: ADMIN,
     call: (o) => ({ path: `/portal/users/${o.victimId}/activate` }),
     succeeded: async (res, o, db) => redirected(res) && (await userActive(db, o.victimId)),
+  },
+
+  // The exception workbench (buyers and admins; test/integration/workbench.test.ts).
+  'GET /portal/workbench': { facing: 'buyer', call: () => ({ path: '/portal/workbench?plant=1000' }) },
+  'POST /portal/workbench/accept': {
+    facing: 'buyer',
+    call: () => ({ path: '/portal/workbench/accept', fields: { ids: WORKBENCH_CASE } }),
+  },
+  'GET /portal/workbench/:id': {
+    facing: 'buyer',
+    call: () => ({ path: `/portal/workbench/${WORKBENCH_CASE}` }),
+  },
+  'POST /portal/workbench/:id/accept': {
+    facing: 'buyer',
+    call: () => ({ path: `/portal/workbench/${WORKBENCH_CASE}/accept`, fields: { note: 'not a buyer' } }),
+  },
+  'POST /portal/workbench/:id/counter': {
+    facing: 'buyer',
+    call: () => ({
+      path: `/portal/workbench/${WORKBENCH_CASE}/counter`,
+      fields: { quantity: '1', note: 'not a buyer' },
+    }),
+  },
+  'POST /portal/workbench/:id/escalate': {
+    facing: 'buyer',
+    call: () => ({ path: `/portal/workbench/${WORKBENCH_CASE}/escalate`, fields: { note: 'not a buyer' } }),
+  },
+  'POST /portal/workbench/:id/resolve': {
+    facing: 'buyer',
+    call: () => ({ path: `/portal/workbench/${WORKBENCH_CASE}/resolve`, fields: { note: 'not a buyer' } }),
   },
 
   // Message tracking and replay (buyers and admins; test/integration/portal-tracking.test.ts).
