@@ -24,6 +24,7 @@ import { PartnerWebhooks1764230400023 } from './1764230400023-partner-webhooks.j
 import { AsnBuilder1764230400024 } from './1764230400024-asn-builder.js';
 import { Tracking1764230400025 } from './1764230400025-tracking.js';
 import { Workbench1764230400026 } from './1764230400026-workbench.js';
+import { PartnerScorecards1764230400027 } from './1764230400027-partner-scorecards.js';
 import { PortalPages1764230400029 } from './1764230400029-portal-pages.js';
 
 /** Every migration, in order. Listed explicitly so that the app and the CLI run the same set. */
@@ -54,5 +55,6 @@ export const MIGRATIONS = [
   AsnBuilder1764230400024,
   Tracking1764230400025,
   Workbench1764230400026,
+  PartnerScorecards1764230400027,
   PortalPages1764230400029,
 ];

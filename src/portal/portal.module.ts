@@ -26,6 +26,8 @@ import { PortalShipmentsController } from './portal-shipments.controller.js';
 import { PortalShipmentsRepository } from './portal-shipments.repository.js';
 import { PortalTrackingController } from './portal-tracking.controller.js';
 import { PortalPartnersController } from './portal-partners.controller.js';
+import { PartnerScorecardsService } from './scorecards/partner-scorecards.service.js';
+import { ScorecardRepository } from './scorecards/scorecard.repository.js';
 import { WorkbenchController } from './workbench/workbench.controller.js';
 import { WorkbenchExceptionService } from './workbench/workbench-exception.service.js';
 import { WorkbenchQueueRepository } from './workbench/workbench-queue.repository.js';
@@ -78,6 +80,8 @@ import { ReplenishmentModule } from '../replenishment/replenishment.module.js';
     PortalErrorFilter,
     PortalSubmissions,
     PortalOrdersRepository,
+    PartnerScorecardsService,
+    ScorecardRepository,
     PortalSso,
     WorkbenchQueueRepository,
     WorkbenchExceptionService,

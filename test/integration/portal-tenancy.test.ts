@@ -414,6 +414,20 @@ const MATRIX: Readonly<Record<string, PartnerRow | BuyerRow | OtherRow>> = {
     facing: 'buyer',
     call: () => ({ path: '/portal/tracking/dead-letters/1/replay', fields: { note: 'not a buyer' } }),
   },
+
+  // Partner health and scorecards (test/integration/partner-scorecards.test.ts): the list and any
+  // partner's page for buyers; a supplier's own scorecard, headed with its partner id.
+  'GET /portal/partners': { facing: 'buyer', call: () => ({ path: '/portal/partners?sort=status' }) },
+  'GET /portal/partners/:partnerId': {
+    facing: 'buyer',
+    call: () => ({ path: `/portal/partners/${BRAVO.id}` }),
+  },
+  'GET /portal/scorecard': {
+    facing: 'partner',
+    admits: BOTH,
+    call: () => ({ path: '/portal/scorecard?months=12' }),
+    succeeded: (res) => mentions(res, `(${BRAVO.id})</span></h2>`),
+  },
 };
 
 describe('portal tenancy over every /portal route: supplier A never reaches supplier B’s data', () => {
