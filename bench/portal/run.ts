@@ -47,6 +47,8 @@ const ONLY = ((at) => (at < 0 ? undefined : new Set((process.argv[at + 1] ?? '')
   process.argv.indexOf('--only'),
 );
 
+/** The page of the n-th order of `list`, round and round. */
+const orderPage = (list: readonly string[], n: number) => `/portal/orders/${list[n % list.length]!}`;
 const partnerId = (n: number) => `bench-supplier-${String(n).padStart(3, '0')}`;
 
 async function freePort(): Promise<number> {
@@ -355,7 +357,7 @@ async function run(url: string): Promise<void> {
     const pages: [string, readonly User[], (user: User, n: number) => string][] = [
       ['floor', anonymous, () => '/portal/login'],
       ['inbox', suppliers, (_u, n) => (n % 4 === 3 ? '/portal/orders?tab=all&page=2' : '/portal/orders')],
-      ['po-detail', suppliers, (u, n) => `/portal/orders/${ordersOf.get(u.email)![n % 500]}`],
+      ['po-detail', suppliers, (u, n) => orderPage(ordersOf.get(u.email)!, n)],
       [
         'workbench',
         buyers,
