@@ -1,6 +1,10 @@
+import { open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { GATEWAY_ACTOR } from '../../audit/actor.js';
+import type { GatewayConfig } from '../../config/config.js';
+import { InjectConfig } from '../../config/config.module.js';
 import { detectEdiStandard } from '../../edi/core/detect.js';
 import { ExceptionService } from '../../exceptions/exception.service.js';
 import { InterchangeArchive } from '../../interchanges/interchange-archive.service.js';
@@ -22,25 +26,35 @@ import { As2FailureAlerts, isCountedDisposition } from './as2-failure-alerts.ser
 import { As2FailureThrottle } from './as2-failure-throttle.js';
 import { As2MdnJob } from './as2-mdn.job.js';
 import { As2Partnerships, type As2Partnership } from './as2-partnerships.service.js';
+import { AS2_STREAMING_THRESHOLD_BYTES, as2WorkDir, type SpooledAs2Body } from './as2-spool.js';
 import { As2Error, As2ErrorCode } from './as2.exception.js';
 import {
   parseDispositionNotificationOptions,
   formatMic,
   receiveAs2Message,
+  receiveAs2Stream,
+  StreamWorkspace,
   wantsSignedReceipt,
   type As2ReceiveResult,
+  type As2StreamReceiveResult,
   type Disposition,
+  type FileRange,
   type MdnRequest,
 } from './protocol/index.js';
 
 export interface InboundAs2Request {
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /** The body; empty when it is larger than AS2_STREAMING_THRESHOLD_BYTES (then read from `spooled`). */
   readonly body: Buffer;
+  /** The body as the capture spooled it: the raw request in the blob store and a work file. */
+  readonly spooled?: SpooledAs2Body;
   /** Set on the per-partner URL `POST /as2/:partnerId`. */
   readonly routePartnerId?: string;
 }
 
 type Failure = { readonly disposition: Disposition; readonly detail: string };
+
+type Accepted = Extract<As2ReceiveResult | As2StreamReceiveResult, { ok: true }>;
 
 /**
  * One inbound AS2 message (RFC 4130), stored before it is answered (DESIGN.md invariant 1):
@@ -62,7 +76,12 @@ export class As2ReceiveService {
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     private readonly failureAlerts: As2FailureAlerts,
     private readonly throttle: As2FailureThrottle,
-  ) {}
+    @InjectConfig() config: GatewayConfig,
+  ) {
+    this.workDir = as2WorkDir(config);
+  }
+
+  private readonly workDir: string;
 
   async receive(request: InboundAs2Request): Promise<As2HttpAnswer> {
     const header = (name: string) => unquote(httpHeader(request.headers, name));
@@ -74,7 +93,7 @@ export class As2ReceiveService {
       await this.archive.receive({
         partnerId: null,
         channel: 'as2',
-        payload: request.body,
+        payload: this.rawBody(request),
         status: 'rejected',
         metadata: { headers: safeHeaders(request.headers), reason: 'missing AS2 header' },
         correlationId,
@@ -102,10 +121,44 @@ export class As2ReceiveService {
       return this.reject(request, facts, undefined, failure, mdnRequest, undefined);
     }
     const { partnership } = found;
-    const result = await receiveAs2Message(
-      { headers: request.headers, body: request.body },
-      await this.partnerships.policy(partnership),
-    );
+    const policy = await this.partnerships.policy(partnership);
+    const spooled = request.spooled;
+    if (!spooled || spooled.size <= AS2_STREAMING_THRESHOLD_BYTES) {
+      const result = await receiveAs2Message({ headers: request.headers, body: request.body }, policy);
+      return this.conclude(request, facts, partnership, result, {
+        head: async (ok) => ok.payload.subarray(0, 64),
+        body: (ok) => ok.payload,
+      });
+    }
+    // Large: the streaming core reads the work file; its temporary files go once the row is stored.
+    const workspace = await StreamWorkspace.create(this.workDir);
+    try {
+      const result = await receiveAs2Stream(
+        { headers: request.headers, body: { path: spooled.path, start: 0, end: spooled.size } },
+        policy,
+        workspace,
+      );
+      return await this.conclude(request, facts, partnership, result, {
+        head: (ok) => firstBytes(ok.payload, 64),
+        body: (ok) => Readable.from(workspace.chunks(ok.payload)),
+      });
+    } finally {
+      await workspace.dispose();
+    }
+  }
+
+  /** The MDN route, the EDI standard, then accepted or rejected (both cores' results alike). */
+  private async conclude<R extends As2ReceiveResult | As2StreamReceiveResult>(
+    request: InboundAs2Request,
+    facts: Facts,
+    partnership: As2Partnership,
+    result: R,
+    payload: {
+      /** The first bytes, enough to recognise the EDI envelope. */
+      head(ok: Extract<R, { ok: true }>): Promise<Buffer>;
+      body(ok: Extract<R, { ok: true }>): Buffer | Readable;
+    },
+  ): Promise<As2HttpAnswer> {
     if (!result.ok) {
       return this.reject(request, facts, partnership, result, result.mdn, result.mic);
     }
@@ -119,7 +172,8 @@ export class As2ReceiveService {
         { ...result.mdn, asyncUrl: undefined },
         result.mic,
       );
-    const standard = detectEdiStandard(result.payload.subarray(0, 64)).standard;
+    const ok = result as Extract<R, { ok: true }>;
+    const standard = detectEdiStandard(await payload.head(ok)).standard;
     if (standard === 'unknown') {
       const failure = {
         disposition: error('unexpected-processing-error'),
@@ -127,18 +181,20 @@ export class As2ReceiveService {
       };
       return this.reject(request, facts, partnership, failure, result.mdn, result.mic);
     }
-    return this.accept(request, facts, partnership, result, standard);
+    return this.accept(request, facts, partnership, ok, payload.body(ok), standard);
   }
 
   private async accept(
     request: InboundAs2Request,
     facts: Facts,
     partnership: As2Partnership,
-    result: Extract<As2ReceiveResult, { ok: true }>,
+    result: Accepted,
+    payload: Buffer | Readable,
     standard: 'x12' | 'edifact',
   ): Promise<As2HttpAnswer> {
     const partnerId = partnership.partner.id;
-    const raw = await this.blobs.put(request.body);
+    // The capture already streamed the raw request into the blob store.
+    const raw = request.spooled?.raw ?? (await this.blobs.put(request.body));
     const processed = await this.mdn(facts, { kind: 'processed' }, result.mdn, result.mic);
     const quarantined = await this.mdn(
       facts,
@@ -153,7 +209,7 @@ export class As2ReceiveService {
       {
         partnerId,
         channel: 'as2',
-        payload: result.payload,
+        payload,
         callerKey: `as2:${facts.messageId}`,
         contentType: result.payloadEntity.contentType.mediaType,
         metadata: {
@@ -212,7 +268,7 @@ export class As2ReceiveService {
       {
         partnerId: partnership?.partner.id ?? null,
         channel: 'as2',
-        payload: request.body,
+        payload: this.rawBody(request),
         contentType: httpHeader(request.headers, 'content-type'),
         status: 'rejected',
         metadata: { ...as2Metadata(facts, mdnRequest), disposition: mdn.disposition, detail: failure.detail },
@@ -259,6 +315,13 @@ export class As2ReceiveService {
         };
     }
     return this.httpAnswer(mdn, mdnRequest, facts);
+  }
+
+  /** The raw request for a rejected row: the Buffer, or for a large body its blob read back as a stream. */
+  private rawBody(request: InboundAs2Request): Buffer | Readable {
+    const spooled = request.spooled;
+    if (!spooled || spooled.size <= AS2_STREAMING_THRESHOLD_BYTES) return request.body;
+    return this.blobs.open(spooled.raw.key);
   }
 
   /** Records the MDN on the row and, for an asynchronous MDN, queues its delivery in the same transaction. */
@@ -417,4 +480,16 @@ function unquote(value: string | undefined): string | undefined {
 
 function clip(text: string): string {
   return text.length <= 500 ? text : `${text.slice(0, 499)}…`;
+}
+
+/** The first bytes of a payload file (the EDI standard is recognised from its envelope). */
+async function firstBytes(range: FileRange, count: number): Promise<Buffer> {
+  const handle = await open(range.path, 'r');
+  try {
+    const buffer = Buffer.alloc(Math.min(count, range.end - range.start));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, range.start);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
 }

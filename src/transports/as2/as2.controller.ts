@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBody,
@@ -13,6 +14,8 @@ import type { Request, Response } from 'express';
 import { Public } from '../../gateway/access-rules.js';
 import type { As2HttpAnswer } from './as2-answer.js';
 import { As2MdnReceiptService } from './as2-mdn-receipt.service.js';
+import { spooledAs2Body } from './as2-raw-body.js';
+import type { SpooledAs2Body } from './as2-spool.js';
 import { As2ReceiveService } from './as2-receive.service.js';
 
 const MDN_EXAMPLE =
@@ -74,7 +77,12 @@ export class As2Controller {
   })
   @ApiResponse({ status: 413, description: 'Larger than AS2_MAX_MESSAGE_BYTES (problem+json)' })
   async receive(@Req() request: Request, @Res() response: Response): Promise<void> {
-    send(response, await this.receiver.receive({ headers: request.headers, body: bodyOf(request) }));
+    send(
+      response,
+      await receiveSpooled(request, (spooled) =>
+        this.receiver.receive({ headers: request.headers, body: bodyOf(request), spooled }),
+      ),
+    );
   }
 
   @Post('mdn/receipt')
@@ -131,12 +139,29 @@ export class As2Controller {
   ): Promise<void> {
     send(
       response,
-      await this.receiver.receive({
-        headers: request.headers,
-        body: bodyOf(request),
-        routePartnerId: partnerId,
-      }),
+      await receiveSpooled(request, (spooled) =>
+        this.receiver.receive({
+          headers: request.headers,
+          body: bodyOf(request),
+          spooled,
+          routePartnerId: partnerId,
+        }),
+      ),
     );
+  }
+}
+
+/** Runs the receive over the spooled body, then removes its work file (the archive has its copies). */
+async function receiveSpooled(
+  request: Request,
+  receive: (spooled: SpooledAs2Body | undefined) => Promise<As2HttpAnswer>,
+): Promise<As2HttpAnswer> {
+  const spooled = spooledAs2Body(request);
+  if (spooled) spooled.claimed = true;
+  try {
+    return await receive(spooled);
+  } finally {
+    if (spooled) await rm(spooled.path, { force: true });
   }
 }
 

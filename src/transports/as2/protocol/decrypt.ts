@@ -1,4 +1,4 @@
-import { constants, createDecipheriv, privateDecrypt, type KeyObject } from 'node:crypto';
+import { constants, createDecipheriv, privateDecrypt, type Decipher, type KeyObject } from 'node:crypto';
 
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
@@ -23,12 +23,24 @@ export interface Decrypted {
   readonly contentEncryption: ContentEncryptionInfo['name'];
 }
 
-interface Envelope {
+/** The parts of an EnvelopedData / AuthEnvelopedData that decide how its content is decrypted. */
+export interface EnvelopeParameters {
   readonly recipientInfos: readonly pkijs.RecipientInfo[];
-  readonly encryptedContentInfo: pkijs.EncryptedContentInfo;
+  readonly contentEncryptionAlgorithm: pkijs.AlgorithmIdentifier;
   /** AuthEnvelopedData (RFC 5083): the GCM tag and the DER of the authenticated attributes, if any. */
   readonly mac?: Buffer;
   readonly authAttributes?: Buffer;
+}
+
+interface Envelope extends EnvelopeParameters {
+  readonly encryptedContentInfo: pkijs.EncryptedContentInfo;
+}
+
+/** An envelope whose content key was recovered: a decipher for its content can be made. */
+export interface OpenedEnvelope {
+  readonly keyTransport: KeyTransport;
+  readonly content: ContentEncryptionInfo;
+  readonly contentKey: Buffer;
 }
 
 /**
@@ -39,9 +51,18 @@ interface Envelope {
  */
 export function decryptEnvelope(der: Buffer, policy: As2SecurityPolicy): Decrypted {
   const envelope = readEnvelope(der);
-  const content = contentEncryptionFromOid(
-    envelope.encryptedContentInfo.contentEncryptionAlgorithm.algorithmId,
-  );
+  const opened = openEnvelope(envelope, policy);
+  const plaintext = decryptContent(envelope, opened);
+  return { plaintext, keyTransport: opened.keyTransport, contentEncryption: opened.content.name };
+}
+
+/**
+ * The policy checks and the key transport, in this order: content encryption allowed, GCM only in
+ * AuthEnvelopedData, addressed to us, key transport allowed, then the content key (implicit rejection
+ * for PKCS#1 v1.5). Shared by the Buffer and the streaming receive, so both answer alike.
+ */
+export function openEnvelope(envelope: EnvelopeParameters, policy: As2SecurityPolicy): OpenedEnvelope {
+  const content = contentEncryptionFromOid(envelope.contentEncryptionAlgorithm.algorithmId);
   const allowedContent = policy.allowedContentEncryption ?? [
     ...MODERN_CONTENT_ENCRYPTION,
     ...(policy.allowLegacy ? (['des-ede3-cbc'] as const) : []),
@@ -49,7 +70,7 @@ export function decryptEnvelope(der: Buffer, policy: As2SecurityPolicy): Decrypt
   if (!content || !allowedContent.includes(content.name) || (content.legacy && !policy.allowLegacy)) {
     throw As2DispositionError.error(
       'insufficient-message-security',
-      `content encryption ${content?.name ?? envelope.encryptedContentInfo.contentEncryptionAlgorithm.algorithmId} is not allowed`,
+      `content encryption ${content?.name ?? envelope.contentEncryptionAlgorithm.algorithmId} is not allowed`,
     );
   }
   if ((content.mode === 'gcm') !== (envelope.mac !== undefined)) {
@@ -73,8 +94,7 @@ export function decryptEnvelope(der: Buffer, policy: As2SecurityPolicy): Decrypt
     keyTransport === 'rsa-oaep'
       ? unwrapOaep(match.recipient, encryptedKey, match.keys.privateKey)
       : unwrapPkcs1v15Implicit(encryptedKey, content.keyLength, match.keys.privateKey, policy);
-  const plaintext = decryptContent(envelope, content, contentKey);
-  return { plaintext, keyTransport, contentEncryption: content.name };
+  return { keyTransport, content, contentKey };
 }
 
 function readEnvelope(der: Buffer): Envelope {
@@ -84,6 +104,7 @@ function readEnvelope(der: Buffer): Envelope {
       const enveloped = new pkijs.EnvelopedData({ schema: info.content });
       return {
         recipientInfos: enveloped.recipientInfos,
+        contentEncryptionAlgorithm: enveloped.encryptedContentInfo.contentEncryptionAlgorithm,
         encryptedContentInfo: enveloped.encryptedContentInfo,
       };
     }
@@ -105,18 +126,21 @@ function readAuthEnveloped(sequence: asn1js.Sequence): Envelope {
   const mac = rest.find((item) => item instanceof asn1js.OctetString);
   if (!(recipients instanceof asn1js.Set) || !encrypted || !mac)
     throw new Error('malformed AuthEnvelopedData');
-  let authAttributes: Buffer | undefined;
-  if (authAttrs) {
-    // The AAD is the DER of the attributes with a SET OF tag (RFC 5083 §2.2).
-    authAttributes = Buffer.from(authAttrs.toBER(false));
-    authAttributes[0] = 0x31;
-  }
+  const encryptedContentInfo = new pkijs.EncryptedContentInfo({ schema: encrypted });
   return {
     recipientInfos: recipients.valueBlock.value.map((schema) => new pkijs.RecipientInfo({ schema })),
-    encryptedContentInfo: new pkijs.EncryptedContentInfo({ schema: encrypted }),
+    contentEncryptionAlgorithm: encryptedContentInfo.contentEncryptionAlgorithm,
+    encryptedContentInfo,
     mac: octetStringBytes(mac as asn1js.OctetString),
-    authAttributes,
+    authAttributes: authAttrs ? authenticatedAttributesAad(authAttrs) : undefined,
   };
+}
+
+/** The AAD of AuthEnvelopedData: the DER of the [1] authAttrs with a SET OF tag (RFC 5083 §2.2). */
+export function authenticatedAttributesAad(authAttrs: asn1js.BaseBlock): Buffer {
+  const aad = Buffer.from(authAttrs.toBER(false));
+  aad[0] = 0x31;
+  return aad;
 }
 
 function findRecipient(
@@ -197,15 +221,28 @@ function unwrapPkcs1v15Implicit(
   return unwrapPkcs1v15(encoded, keyLength, synthetic);
 }
 
-function decryptContent(envelope: Envelope, content: ContentEncryptionInfo, key: Buffer): Buffer {
+function decryptContent(envelope: Envelope, opened: OpenedEnvelope): Buffer {
+  const decipher = createContentDecipher(envelope, opened);
   try {
-    const params = envelope.encryptedContentInfo.contentEncryptionAlgorithm.algorithmParams;
     const ciphertext = Buffer.from(envelope.encryptedContentInfo.getEncryptedContent());
+    return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+  } catch {
+    throw As2DispositionError.error('decryption-failed', 'the content could not be decrypted');
+  }
+}
+
+/**
+ * A decipher for the envelope's content (AES-CBC, 3DES, or AES-GCM with the tag already set, so
+ * `final()` throws unless the tag verifies). Any problem answers `decryption-failed`.
+ */
+export function createContentDecipher(envelope: EnvelopeParameters, opened: OpenedEnvelope): Decipher {
+  const { content, contentKey: key } = opened;
+  try {
+    const params = envelope.contentEncryptionAlgorithm.algorithmParams;
     if (key.length !== content.keyLength) throw new Error('wrong content key length');
     if (content.mode === 'cbc') {
       if (!(params instanceof asn1js.OctetString)) throw new Error('no IV');
-      const decipher = createDecipheriv(content.name, key, octetStringBytes(params));
-      return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+      return createDecipheriv(content.name, key, octetStringBytes(params));
     }
     // GCMParameters ::= SEQUENCE { aes-nonce OCTET STRING, aes-ICVlen INTEGER DEFAULT 12 } (RFC 5084 §3.2)
     if (!(params instanceof asn1js.Sequence)) throw new Error('no GCM parameters');
@@ -218,7 +255,7 @@ function decryptContent(envelope: Envelope, content: ContentEncryptionInfo, key:
     });
     decipher.setAuthTag(envelope.mac!);
     if (envelope.authAttributes) decipher.setAAD(envelope.authAttributes);
-    return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+    return decipher;
   } catch {
     throw As2DispositionError.error('decryption-failed', 'the content could not be decrypted');
   }

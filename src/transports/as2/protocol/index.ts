@@ -1,4 +1,7 @@
-/** The framework-free AS2 protocol core (RFC 4130, RFC 5402): MIME, CMS, MIC and MDN over Buffers. */
+/**
+ * The framework-free AS2 protocol core (RFC 4130, RFC 5402): MIME, CMS, MIC and MDN over Buffers, and
+ * the streaming receive over a message spooled to a file.
+ */
 export * from './algorithms.js';
 export {
   As2DispositionError,
@@ -15,6 +18,8 @@ export * from './mime.js';
 export * from './policy.js';
 export { loadPkcs12, matchingPair, Pkcs12Error } from './pkcs12.js';
 export * from './receive.js';
+export { receiveAs2Stream, type As2FileRequest, type As2StreamReceiveResult } from './receive-stream.js';
+export { StreamWorkspace, type FileRange } from './stream-source.js';
 export { signDetached } from './sign.js';
 export { verifySignedData, type VerifiedSignature } from './verify.js';
 export { peekMdn, verifyMdn, type MdnExpectation, type MdnFields, type MdnVerdict } from './mdn-verify.js';

@@ -95,7 +95,10 @@ export function entityFromHttp(
   };
 }
 
-function headerValueOf(list: readonly (readonly [string, string])[], name: string): string | undefined {
+export function headerValueOf(
+  list: readonly (readonly [string, string])[],
+  name: string,
+): string | undefined {
   return list.find(([n]) => n === name)?.[1];
 }
 
@@ -111,7 +114,8 @@ export function parseEntity(raw: Buffer): MimeEntity {
   };
 }
 
-function findHeaderEnd(raw: Buffer): { headerEnd: number; bodyStart: number } {
+/** Where the header block ends and the body starts (after the empty line). */
+export function findHeaderEnd(raw: Buffer): { headerEnd: number; bodyStart: number } {
   // An entity that starts with an empty line has no headers (RFC 2046 §5.1.1 defaults apply).
   if (raw[0] === LF) return { headerEnd: 0, bodyStart: 1 };
   if (raw[0] === CR && raw[1] === LF) return { headerEnd: 0, bodyStart: 2 };
@@ -123,7 +127,8 @@ function findHeaderEnd(raw: Buffer): { headerEnd: number; bodyStart: number } {
   throw new MimeError('no empty line ends the MIME headers');
 }
 
-function parseHeaderBlock(block: Buffer): [string, string][] {
+/** Header fields of a header block, names lower-cased, folded values unfolded. */
+export function parseHeaderBlock(block: Buffer): [string, string][] {
   const lines = block.toString('latin1').split(/\r?\n/);
   const headers: [string, string][] = [];
   for (const line of lines) {

@@ -27,23 +27,55 @@ export function verifySignedData(
   detachedContent: Buffer | undefined,
   policy: As2SecurityPolicy,
 ): VerifiedSignature {
-  let signedData: pkijs.SignedData;
+  const signedData = readSignedData(signedDataDer);
+  const content = detachedContent ?? encapsulatedContent(signedData.encapContentInfo);
+  if (content === undefined) throw As2DispositionError.error('authentication-failed', 'no signed content');
+  const signer = verifySignerInfos(signedData.signerInfos, bufferEvidence(content), policy);
+  return { content, ...signer };
+}
+
+/** A CMS SignedData from its DER; unreadable answers `authentication-failed`. */
+export function readSignedData(signedDataDer: Buffer): pkijs.SignedData {
   try {
     const info = parseContentInfo(signedDataDer);
     if (info.contentType !== OID.signedData) throw new Error(`content type ${info.contentType}`);
-    signedData = new pkijs.SignedData({ schema: info.content });
+    return new pkijs.SignedData({ schema: info.content });
   } catch (error) {
     throw As2DispositionError.error('authentication-failed', `unreadable signature: ${String(error)}`);
   }
-  const content = detachedContent ?? encapsulatedContent(signedData.encapContentInfo);
-  if (content === undefined) throw As2DispositionError.error('authentication-failed', 'no signed content');
-  if (signedData.signerInfos.length === 0) {
+}
+
+/**
+ * What a signer check needs of the signed content, so a streamed content (hashed while it is read)
+ * and a Buffer are judged by the same rules: its digest, and for a SignerInfo without signed
+ * attributes whether a certificate's key verifies the signature over the content itself.
+ */
+export interface SignedContentEvidence {
+  digest(algorithm: MicAlgorithm): Buffer;
+  verifiesDirectly(certificate: X509Certificate, algorithm: MicAlgorithm, signature: Buffer): boolean;
+}
+
+function bufferEvidence(content: Buffer): SignedContentEvidence {
+  return {
+    digest: (algorithm) => createHash(nodeHash(algorithm)).update(content).digest(),
+    verifiesDirectly: (certificate, algorithm, signature) =>
+      verifiesWith(certificate, algorithm, content, signature),
+  };
+}
+
+/** The first SignerInfo a pinned certificate verifies, else the last signer's failure (RFC 5652 §5.6). */
+export function verifySignerInfos(
+  signerInfos: readonly pkijs.SignerInfo[],
+  evidence: SignedContentEvidence,
+  policy: As2SecurityPolicy,
+): Omit<VerifiedSignature, 'content'> {
+  if (signerInfos.length === 0) {
     throw As2DispositionError.error('authentication-failed', 'the signature has no signer');
   }
   let lastError: As2DispositionError | undefined;
-  for (const signerInfo of signedData.signerInfos) {
+  for (const signerInfo of signerInfos) {
     try {
-      return verifySigner(signerInfo, content, policy);
+      return verifySigner(signerInfo, evidence, policy);
     } catch (error) {
       if (!(error instanceof As2DispositionError)) throw error;
       lastError = error;
@@ -54,9 +86,9 @@ export function verifySignedData(
 
 function verifySigner(
   signerInfo: pkijs.SignerInfo,
-  content: Buffer,
+  evidence: SignedContentEvidence,
   policy: As2SecurityPolicy,
-): VerifiedSignature {
+): Omit<VerifiedSignature, 'content'> {
   const digestAlgorithm = digestFromOid(signerInfo.digestAlgorithm.algorithmId);
   if (!digestAlgorithm || !allowedDigests(policy).includes(digestAlgorithm)) {
     throw As2DispositionError.error(
@@ -71,9 +103,10 @@ function verifySigner(
       `unsupported signature algorithm ${signatureOid}`,
     );
   }
-  const contentDigest = createHash(nodeHash(digestAlgorithm)).update(content).digest();
-  let signedBytes = content;
+  const signature = Buffer.from(signerInfo.signature.valueBlock.valueHexView);
+  let signedBytes: Buffer | undefined;
   if (signerInfo.signedAttrs) {
+    const contentDigest = evidence.digest(digestAlgorithm);
     // With signed attributes, the signature covers their DER with a SET OF tag (RFC 5652 §5.4).
     const messageDigest = signerInfo.signedAttrs.attributes.find(
       (a) => a.type === OID.messageDigestAttribute,
@@ -92,12 +125,15 @@ function verifySigner(
     signedBytes = Buffer.from(new Uint8Array(signerInfo.signedAttrs.encodedValue));
     signedBytes[0] = 0x31;
   }
-  const signature = Buffer.from(signerInfo.signature.valueBlock.valueHexView);
+  const verifies = (certificate: X509Certificate): boolean =>
+    signedBytes
+      ? verifiesWith(certificate, digestAlgorithm, signedBytes, signature)
+      : evidence.verifiesDirectly(certificate, digestAlgorithm, signature);
   const at = policy.now ?? new Date();
   let expired: X509Certificate | undefined;
   for (const certificate of policy.partnerCertificates) {
-    if (!verifiesWith(certificate, digestAlgorithm, signedBytes, signature)) continue;
-    if (isWithinValidity(certificate, at)) return { content, digestAlgorithm, certificate };
+    if (!verifies(certificate)) continue;
+    if (isWithinValidity(certificate, at)) return { digestAlgorithm, certificate };
     expired = certificate;
   }
   if (expired) {
