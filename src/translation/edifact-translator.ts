@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { CanonicalError, parseEvent, type CanonicalEvent } from '../canonical/index.js';
+import { CanonicalError, type CanonicalEvent } from '../canonical/index.js';
+import { acceptEvent } from './event-check.js';
 import { orderCorrelationId } from '../canonical/events/correlation.js';
 import {
   EdifactDirectoryRegistry,
@@ -188,7 +189,7 @@ export class EdifactTranslator {
     if (read.problems.length > 0)
       return { ...base, outcome: 'failed', draft: shaped, problems: [...read.problems] };
     try {
-      const event = parseEvent(shaped);
+      const event = acceptEvent(shaped);
       return { ...base, outcome: 'translated', event, draft: shaped, problems: [] };
     } catch (error) {
       if (!(error instanceof CanonicalError)) throw error;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { CanonicalError, parseEvent, type CanonicalEvent } from '../canonical/index.js';
+import { CanonicalError, type CanonicalEvent } from '../canonical/index.js';
+import { acceptEvent } from './event-check.js';
 import {
   readX12,
   x12ReadOptions,
@@ -225,7 +226,7 @@ export class X12Translator {
     shaped.correlationId = correlationOf(shaped);
     if (problems.length > 0) return { ...base, outcome: 'failed', event: undefined, draft: shaped, problems };
     try {
-      const event = parseEvent(shaped);
+      const event = acceptEvent(shaped);
       return { ...base, outcome: 'translated', event, draft: shaped, problems: [] };
     } catch (error) {
       if (!(error instanceof CanonicalError)) throw error;

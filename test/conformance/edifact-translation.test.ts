@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseEvent } from '../../src/canonical/index.js';
 import { sumDecimals } from '../../src/edi/x12/maps/index.js';
 import { partnerProfileSchema } from '../../src/partners/partner-profile.schema.js';
 import { EdifactMapRegistry } from '../../src/translation/edifact-map-registry.js';
@@ -83,7 +84,11 @@ describe.skipIf(!corpusDir)('EDIFACT corpus translation', () => {
         const wanted = expected.messages.find((x) => x.message === `${m.type} ${m.reference}`);
         // The stated reason must be one of the problems the translator gave.
         if (wanted?.because) expect(m.problems.join('\n')).toContain(wanted.because);
-        if (m.outcome === 'translated') expect(m.event).toBeDefined();
+        if (m.outcome === 'translated') {
+          expect(m.event).toBeDefined();
+          // Translation accepts events with a compiled check; zod must agree and return them unchanged.
+          expect(JSON.stringify(parseEvent(m.event))).toBe(JSON.stringify(m.event));
+        }
       }
     });
   }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseEvent } from '../../src/canonical/index.js';
 import { sumDecimals } from '../../src/edi/x12/maps/index.js';
 import { partnerProfileSchema } from '../../src/partners/partner-profile.schema.js';
 import { X12MapRegistry } from '../../src/translation/x12-map-registry.js';
@@ -74,7 +75,11 @@ describe.skipIf(!corpusDir)('X12 corpus translation', () => {
         const wanted = expected.sets.find((x) => x.st === `${s.setId} ${s.controlNumber}`);
         // The stated reason must be one of the problems the translator gave.
         if (wanted?.because) expect(s.problems.join('\n')).toContain(wanted.because);
-        if (s.outcome === 'translated') expect(s.event).toBeDefined();
+        if (s.outcome === 'translated') {
+          expect(s.event).toBeDefined();
+          // Translation accepts events with a compiled check; zod must agree and return them unchanged.
+          expect(JSON.stringify(parseEvent(s.event))).toBe(JSON.stringify(s.event));
+        }
       }
     });
   }

@@ -47,6 +47,12 @@ function checkValue(
   return undefined;
 }
 
+/** Whether every component of an element is empty (an element that is present but says nothing). */
+function allEmpty(values: readonly string[]): boolean {
+  for (let k = 0; k < values.length; k++) if (values[k] !== '') return false;
+  return true;
+}
+
 /**
  * Checks a segment's data elements against its directory definition: too many elements or components
  * (16), a mandatory one empty (13), length (39 / 40), character type (37), decimal notation (19 / 38),
@@ -86,11 +92,13 @@ export function checkSegmentElements(
       message: `${def.tag}: ${count} data elements, the directory defines ${def.elements.length}`,
     });
   }
-  for (const [i, c] of def.elements.entries()) {
+  // Indexed loops, no entry arrays or callbacks: this runs for every segment of every message.
+  for (let i = 0; i < def.elements.length; i++) {
+    const c = def.elements[i]!;
     const e = i + 1;
     const repetitions = elements[e] ?? [];
     const components = repetitions[0] ?? [];
-    const empty = components.every((v) => v === '');
+    const empty = allEmpty(components);
     if (repetitions.length > 1) finding('too-many-constituents', c, e, undefined, 'repeated');
     if (empty) {
       if (c.mandatory) finding('element-missing', c, e, undefined, 'mandatory, empty');
@@ -113,7 +121,8 @@ export function checkSegmentElements(
         c.components.length + 1,
         `more than ${c.components.length} components`,
       );
-    for (const [j, comp] of c.components.entries()) {
+    for (let j = 0; j < c.components.length; j++) {
+      const comp = c.components[j]!;
       const value = components[j] ?? '';
       if (value === '') {
         if (comp.mandatory) finding('element-missing', comp, e, j + 1, 'mandatory component, empty');

@@ -116,7 +116,21 @@ class MessageCheck {
           'element',
         );
     if (this.tree) {
-      const flat = elements.map((e, i) => (i === 0 ? id : (e[0] ?? []).join(COMPONENT_MARK)));
+      // One string per element (first repetition, components joined); most elements have one
+      // component, which is taken as is instead of through a join (this runs for every segment).
+      const flat: string[] = [];
+      for (let i = 0; i < elements.length; i++) {
+        const components = elements[i]![0];
+        flat.push(
+          i === 0
+            ? id
+            : components === undefined
+              ? ''
+              : components.length === 1
+                ? (components[0] ?? '')
+                : components.join(COMPONENT_MARK),
+        );
+      }
       this.tree.add(
         this.walker.frames,
         { id, elements: flat, offset: at.offset, segmentIndex: at.segmentIndex },
