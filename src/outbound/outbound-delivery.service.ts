@@ -181,7 +181,7 @@ export class OutboundDeliveryService {
   }
 
   /** Delivers a failed, waiting or cancelled document again (a new job; the document keeps its id and bytes). */
-  async resend(id: string, actor: Actor): Promise<OutboundDocument> {
+  async resend(id: string, actor: Actor, note?: string): Promise<OutboundDocument> {
     await this.dataSource.transaction(async (tx) => {
       const document = await this.documents.lock(tx, id);
       if (!document) throw new OutboundNotFoundError(id);
@@ -198,6 +198,7 @@ export class OutboundDeliveryService {
         target: { type: 'outbound-document', id },
         partnerId: document.partnerId,
         before: { status: document.status },
+        ...(note ? { note } : {}),
       });
     });
     return this.get(id);

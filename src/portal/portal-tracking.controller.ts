@@ -17,6 +17,11 @@ import { z } from 'zod';
 import { Public } from '../gateway/access-rules.js';
 import { InterchangeArchive } from '../interchanges/interchange-archive.service.js';
 import { InterchangeNotFoundError } from '../interchanges/interchange.types.js';
+import {
+  OutboundDeliveryService,
+  OutboundNotFoundError,
+  OutboundStateError,
+} from '../outbound/outbound-delivery.service.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import {
   DeadLetterAlreadyReplayedError,
@@ -29,7 +34,7 @@ import { PortalGuard, PortalRoles, portalUser, type PortalRequest } from './port
 import { PortalErrorFilter } from './portal-error.filter.js';
 import { PortalError, PortalErrorCode } from './portal.exception.js';
 import { flash, pageLocals, redirectAfterSave } from './portal-view.js';
-import { chainHref, chainView, groupHits } from './tracking-view.js';
+import { chainHref, chainView, groupHits, RESENDABLE } from './tracking-view.js';
 
 const searchQuery = z.object({ q: z.string().trim().max(200).catch('') });
 const chainQuery = z.object({
@@ -45,7 +50,8 @@ const replayForm = z.object({ note: z.string().trim().max(1000).catch('') });
  * Message tracking for buyers and operators (docs/tracking.md, "In the portal"): find any document by
  * what a person has in hand, see its whole chain with the wire bytes as downloads, and replay a
  * dead-lettered job from it — through DeadLetterService, which puts the job back under its original
- * key, so the ERP posting it makes still happens at most once.
+ * key, so the ERP posting it makes still happens at most once — or send a failed or cancelled
+ * document to the partner again through OutboundDeliveryService (the same document, bytes and id).
  */
 @ApiExcludeController()
 @Public()
@@ -59,6 +65,7 @@ export class PortalTrackingController {
     private readonly letters: DeadLetterService,
     private readonly archive: InterchangeArchive,
     private readonly partners: PartnerRegistry,
+    private readonly outbound: OutboundDeliveryService,
   ) {}
 
   private readonly partnerName = (id: string) => this.partners.get(id)?.name ?? id;
@@ -160,6 +167,46 @@ export class PortalTrackingController {
         'error',
         `Dead letter ${id} was already replayed at ${again.replayedAt ?? '?'} by ${again.replayedBy ?? 'someone'}; it is never replayed twice.`,
       );
+    }
+    await redirectAfterSave(request, response, back);
+  }
+
+  /**
+   * Delivers a document we sent again when delivery gave up on it or someone cancelled it, with the
+   * person's reason in the audit log (`outbound-document.resent`). Any other state is refused here:
+   * a document on its way or delivered is not sent twice from the chain.
+   */
+  @Post('outbound-documents/:id/resend')
+  async resend(
+    @Req() request: PortalRequest,
+    @Res() response: Response,
+    @Param('id') id: string,
+    @Body() body: unknown,
+  ) {
+    const user = portalUser(request);
+    const document = await this.outbound.get(id).catch((error: unknown) => {
+      if (error instanceof OutboundNotFoundError)
+        throw new PortalError(PortalErrorCode.NotFound, `There is no document ${id}.`);
+      throw error;
+    });
+    const back = chainHref([document.correlationId]);
+    const { note } = replayForm.parse(body ?? {});
+    if (!note) {
+      flash(request, 'error', 'Say why you send it again: the note is required and kept in the audit log.');
+    } else if (!RESENDABLE.has(document.status)) {
+      flash(
+        request,
+        'error',
+        `Document ${id} is ${document.status}; only a failed or cancelled document is sent again.`,
+      );
+    } else {
+      try {
+        await this.outbound.resend(id, actorOf(user), note);
+        flash(request, 'info', `Document ${id} is queued to be delivered again.`);
+      } catch (error) {
+        if (!(error instanceof OutboundStateError)) throw error;
+        flash(request, 'error', `Document ${id} changed meanwhile and was not sent again: ${error.message}.`);
+      }
     }
     await redirectAfterSave(request, response, back);
   }

@@ -6,6 +6,7 @@ import { ExceptionsModule } from '../exceptions/exceptions.module.js';
 import { GatewayModule } from '../gateway/gateway.module.js';
 import { MailSender } from '../notifications/mail-sender.js';
 import { loadNotificationSettings, NOTIFICATION_SETTINGS } from '../notifications/notification-settings.js';
+import { OutboundModule } from '../outbound/outbound.module.js';
 import { PartnersModule } from '../partners/partners.module.js';
 import { ProcurementModule } from '../procurement/procurement.module.js';
 import { TranslationModule } from '../translation/translation.module.js';
@@ -56,6 +57,7 @@ import { ReplenishmentModule } from '../replenishment/replenishment.module.js';
     ShippingModule,
     TrackingModule,
     ReplenishmentModule,
+    OutboundModule,
   ],
   controllers: [
     PortalAuthController,

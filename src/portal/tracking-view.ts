@@ -141,7 +141,12 @@ export interface StepView {
   readonly rawHref: string | null;
   /** The dead letter of this step's job (an ERP posting's), with its replay form when still open. */
   readonly replay: ReplayView | null;
+  /** A document we sent that failed for good or was cancelled: the form that delivers it again. */
+  readonly resend: { readonly action: string } | null;
 }
+
+/** Outbound documents a person may deliver again from the chain (delivery gave up, or someone cancelled it). */
+export const RESENDABLE = new Set(['failed', 'cancelled']);
 
 export interface ChainView {
   readonly steps: StepView[];
@@ -245,6 +250,10 @@ export function chainView(
           ? `/portal/tracking/interchanges/${encodeURIComponent(step.id)}/raw`
           : null,
       replay: letter ? replayView(letter) : null,
+      resend:
+        step.kind === 'outbound-document' && RESENDABLE.has(step.status ?? '')
+          ? { action: `/portal/tracking/outbound-documents/${encodeURIComponent(step.id)}/resend` }
+          : null,
     };
   });
   const attached = new Set([...byPosting.values()].map((l) => l.id));

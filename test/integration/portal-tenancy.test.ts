@@ -414,6 +414,10 @@ const MATRIX: Readonly<Record<string, PartnerRow | BuyerRow | OtherRow>> = {
     facing: 'buyer',
     call: () => ({ path: '/portal/tracking/dead-letters/1/replay', fields: { note: 'not a buyer' } }),
   },
+  'POST /portal/tracking/outbound-documents/:id/resend': {
+    facing: 'buyer',
+    call: () => ({ path: '/portal/tracking/outbound-documents/1/resend', fields: { note: 'not a buyer' } }),
+  },
 
   // Partner health and scorecards (test/integration/partner-scorecards.test.ts): the list and any
   // partner's page for buyers; a supplier's own scorecard, headed with its partner id.

@@ -3,9 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErpConnections } from '../../src/erp/connections/erp-connections.js';
 import { IdentityService } from '../../src/gateway/identity.service.js';
 import { InterchangeArchive } from '../../src/interchanges/interchange-archive.service.js';
+import { OutboundDeliveryService } from '../../src/outbound/outbound-delivery.service.js';
 import { makeSscc } from '../../src/shipping/sscc.js';
 import { ALPHA, x12Acknowledgment } from '../../src/transports/api/testing/partner-api.test-helper.js';
 import { waitForPostings } from '../support/erp.js';
+import { eventually } from '../support/notification-peers.js';
 import { queryOnce } from '../support/postgres.js';
 import {
   csrfOf,
@@ -312,6 +314,62 @@ describe('portal message tracking and replay (no JavaScript)', () => {
     );
     expect(posting!.status).toBe('posted');
     expect(await ledger(`SG-CF-${PO_LOST}-0`)).toBe(1);
+  });
+
+  it('sends a cancelled order document to the partner again once, with a note; one on its way is not sent twice', async () => {
+    const documentOf = async () => {
+      const [row] = await queryOnce<{ id: string; status: string }>(
+        world.db.url,
+        `SELECT id::text AS id, status FROM outbound_document WHERE po_number = $1 AND kind = 'purchase-order'`,
+        [PO_855],
+      );
+      return row;
+    };
+    await eventually(
+      'the 850 offered for pickup',
+      async () => (await documentOf())?.status === 'awaiting-pickup',
+    );
+    const { id } = (await documentOf())!;
+    const chainPage = chainLinks(await search(PO_855))[0]!;
+    const path = `/portal/tracking/outbound-documents/${id}/resend`;
+    expect((await buyer.get(chainPage)).text).not.toContain(`Send document ${id} again`);
+    const early = await buyer.submit(chainPage, { note: 'too early' }, path);
+    expect((await buyer.get(early.headers.location!)).text).toContain(
+      `Document ${id} is awaiting-pickup; only a failed or cancelled document is sent again.`,
+    );
+
+    await world.gateway.app
+      .get(OutboundDeliveryService)
+      .cancel(id, { kind: 'cli', name: 'portal-tracking-test' }, 'sent by mail instead');
+    expect((await buyer.get(chainPage)).text).toContain(`Send document ${id} again`);
+    const noNote = await buyer.submit(chainPage, { note: ' ' }, path);
+    expect((await buyer.get(noNote.headers.location!)).text).toContain('the note is required');
+    expect((await documentOf())!.status).toBe('cancelled');
+
+    const sent = await buyer.submit(chainPage, { note: 'the supplier lost the mail' }, path);
+    expect(sent.status).toBe(303);
+    expect((await buyer.get(sent.headers.location!)).text).toContain(
+      `Document ${id} is queued to be delivered again.`,
+    );
+    await eventually('the 850 offered again', async () => (await documentOf())?.status === 'awaiting-pickup');
+    const again = await buyer.submit(chainPage, { note: 'twice' }, path);
+    expect((await buyer.get(again.headers.location!)).text).toContain('only a failed or cancelled document');
+
+    const audit = await queryOnce<{ actor_display: string; note: string }>(
+      world.db.url,
+      `SELECT actor_display, note FROM audit_log WHERE action = 'outbound-document.resent' AND target_id = $1`,
+      [id],
+    );
+    expect(audit).toEqual([
+      { actor_display: 'user buyer@mfg.example.com', note: 'the supplier lost the mail' },
+    ]);
+    const csrf = csrfOf((await supplier.get('/portal/account')).text);
+    const bySupplier = await supplier.agent
+      .post(path)
+      .redirects(0)
+      .type('form')
+      .send({ _csrf: csrf, note: 'x' });
+    expect(bySupplier.status).toBe(403);
   });
 
   it('refuses every tracking page to a supplier user (403), and a replay without the form token', async () => {
