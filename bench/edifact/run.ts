@@ -28,6 +28,10 @@ const ORDER = [
 interface Row {
   contender: string;
   ms?: number;
+  /** CPU time of the contender's process while timed (user + system, all threads). */
+  cpuMs?: number;
+  /** One-time setup before the clock started (translate-desadv: modules, directories, maps). */
+  setupMs?: number;
   values?: number;
   checksum?: number | null;
   issues?: string;
@@ -96,10 +100,12 @@ function main(): void {
       if (!previous || row.verdict !== 'ok' || (row.ms ?? Infinity) < (previous.ms ?? Infinity)) {
         best.set(name, {
           ...row,
+          cpuMs: Math.min(row.cpuMs ?? Infinity, previous?.cpuMs ?? Infinity),
           maxRssMb: Math.max(row.maxRssMb ?? 0, previous?.maxRssMb ?? 0) || undefined,
         });
-      } else if ((row.maxRssMb ?? 0) > (previous.maxRssMb ?? 0)) {
-        previous.maxRssMb = row.maxRssMb;
+      } else {
+        if ((row.maxRssMb ?? 0) > (previous.maxRssMb ?? 0)) previous.maxRssMb = row.maxRssMb;
+        if ((row.cpuMs ?? Infinity) < (previous.cpuMs ?? Infinity)) previous.cpuMs = row.cpuMs;
       }
     }
   }
@@ -140,19 +146,28 @@ function main(): void {
   const mbps = (r: Row | undefined): number | undefined =>
     r?.ms ? size / 1048576 / (r.ms / 1000) : undefined;
   console.log('');
-  console.log('| contender | time (s) | MiB/s | peak RSS (MiB) | values | checksum | verdict |');
-  console.log('|---|---:|---:|---:|---:|---:|---|');
+  console.log('| contender | time (s) | CPU (s) | MiB/s | peak RSS (MiB) | values | checksum | verdict |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---|');
   for (const r of rows) {
     const speed = r.ms ? (size / 1048576 / (r.ms / 1000)).toFixed(1) : '-';
+    const cpu = r.cpuMs !== undefined && Number.isFinite(r.cpuMs) ? (r.cpuMs / 1000).toFixed(2) : '-';
     console.log(
-      `| ${r.contender} | ${r.ms ? (r.ms / 1000).toFixed(2) : '-'} | ${speed} | ${r.maxRssMb?.toFixed(0) ?? '-'} | ${r.values ?? '-'} | ${r.checksum ?? '-'} | ${r.verdict} |`,
+      `| ${r.contender} | ${r.ms ? (r.ms / 1000).toFixed(2) : '-'} | ${cpu} | ${speed} | ${r.maxRssMb?.toFixed(0) ?? '-'} | ${r.values ?? '-'} | ${r.checksum ?? '-'} | ${r.verdict} |`,
     );
   }
+  for (const r of rows)
+    if (r.setupMs !== undefined)
+      console.log(
+        `\n${r.contender}: setup before timing (modules, directories, maps) ${(r.setupMs / 1000).toFixed(2)} s`,
+      );
   console.log('');
   const ratio = (label: string, a: Row | undefined, b: Row | undefined): void => {
     const x = mbps(a);
     const y = mbps(b);
     console.log(`RATIO ${label} ${x !== undefined && y !== undefined ? (x / y).toFixed(2) : 'n/a'}`);
+    // The same ratio on CPU time (b's CPU over a's): the figure to trust when the machine is loaded.
+    const cpu = a?.cpuMs && b?.cpuMs && Number.isFinite(a.cpuMs) ? b.cpuMs / a.cpuMs : undefined;
+    console.log(`RATIO-CPU ${label} ${cpu !== undefined ? cpu.toFixed(2) : 'n/a'}`);
     if (b && b.verdict !== 'ok') console.log(`  note: ${b.contender} ${b.verdict}`);
   };
   ratio('tokenize-all/edifact-stream', reference, byName.get('edifact-stream'));
