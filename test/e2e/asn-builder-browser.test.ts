@@ -15,20 +15,9 @@ import {
   startPortalWorld,
   type PortalWorld,
 } from '../integration/portal-support.js';
+import { CHROMIUM, CHROMIUM_FLAGS, DOC_IMAGES } from '../support/browser.js';
 
-/** Debian's Chromium, as CI installs it, with the flags the issue names. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 const ARTIFACTS = resolve('test-artifacts', 'asn-builder');
-/** PORTAL_DOC_SCREENSHOTS=1 also refreshes the screenshots of docs/asn-builder.md in docs/images. */
-const DOC_IMAGES = process.env.PORTAL_DOC_SCREENSHOTS === '1' ? resolve('docs', 'images') : undefined;
 const PREFIX = '0614141';
 
 describe('the ASN builder in a real browser: two orders, a pallet of two cartons and a loose carton', () => {
@@ -83,7 +72,7 @@ describe('the ASN builder in a real browser: two orders, a pallet of two cartons
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: FLAGS,
+      args: CHROMIUM_FLAGS,
       viewport: { width: 1280, height: 900 },
     });
     page = context.pages()[0] ?? (await context.newPage());

@@ -15,21 +15,10 @@ import {
   startPortalWorld,
   type PortalWorld,
 } from '../integration/portal-support.js';
+import { CHROMIUM, CHROMIUM_FLAGS, DOC_IMAGES } from '../support/browser.js';
 
-/** Debian's Chromium, as CI installs it, with the flags the issue names. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 /** Screenshots of every step, kept as test artifacts (gitignored). */
 const ARTIFACTS = resolve('test-artifacts', 'portal');
-/** PORTAL_DOC_SCREENSHOTS=1 also refreshes the README's screenshots in docs/images. */
-const DOC_IMAGES = process.env.PORTAL_DOC_SCREENSHOTS === '1' ? resolve('docs', 'images') : undefined;
 
 describe('the supplier portal in a real browser (Chromium, no test hooks in the pages)', () => {
   let world: PortalWorld;
@@ -73,7 +62,7 @@ describe('the supplier portal in a real browser (Chromium, no test hooks in the 
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: FLAGS,
+      args: CHROMIUM_FLAGS,
       viewport: { width: 1280, height: 900 },
     });
     page = context.pages()[0] ?? (await context.newPage());

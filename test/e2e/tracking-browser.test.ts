@@ -14,21 +14,10 @@ import {
   startPortalWorld,
   type PortalWorld,
 } from '../integration/portal-support.js';
+import { CHROMIUM, CHROMIUM_FLAGS, DOC_IMAGES } from '../support/browser.js';
 
-/** Debian's Chromium, as CI installs it, with the flags test/e2e/portal-browser.test.ts uses. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 /** Screenshots of every step, kept as test artifacts (gitignored). */
 const ARTIFACTS = resolve('test-artifacts', 'tracking');
-/** PORTAL_DOC_SCREENSHOTS=1 also refreshes the README's screenshot of a chain in docs/images. */
-const DOC_IMAGES = process.env.PORTAL_DOC_SCREENSHOTS === '1' ? resolve('docs', 'images') : undefined;
 
 describe('message tracking in a real browser: a dead-lettered posting found by its PO number and replayed once', () => {
   let world: PortalWorld;
@@ -89,7 +78,7 @@ describe('message tracking in a real browser: a dead-lettered posting found by i
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: FLAGS,
+      args: CHROMIUM_FLAGS,
       viewport: { width: 1280, height: 900 },
     });
     page = context.pages()[0] ?? (await context.newPage());

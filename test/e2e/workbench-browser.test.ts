@@ -17,20 +17,9 @@ import {
   startPortalWorld,
   type PortalWorld,
 } from '../integration/portal-support.js';
+import { CHROMIUM, CHROMIUM_FLAGS, DOC_IMAGES } from '../support/browser.js';
 
-/** Debian's Chromium with the flags of test/e2e/portal-browser.test.ts. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 const ARTIFACTS = resolve('test-artifacts', 'workbench');
-/** PORTAL_DOC_SCREENSHOTS=1 also refreshes the README's screenshots in docs/images. */
-const DOC_IMAGES = process.env.PORTAL_DOC_SCREENSHOTS === '1' ? resolve('docs', 'images') : undefined;
 
 describe('the buyer’s exception workbench in a real browser (Chromium, no test hooks in the pages)', () => {
   let world: PortalWorld;
@@ -118,7 +107,7 @@ describe('the buyer’s exception workbench in a real browser (Chromium, no test
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: FLAGS,
+      args: CHROMIUM_FLAGS,
       viewport: { width: 1280, height: 900 },
     });
     page = context.pages()[0] ?? (await context.newPage());

@@ -18,13 +18,13 @@ import {
 import { issueSimulatorOrder, simulatorGatewayEnv, waitForPostings } from '../support/erp.js';
 import { startTestGateway } from '../support/gateway.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../support/browser.js';
 
 const ADMIN = 'bootstrap-admin-token-for-the-asn-builder-test-0123456';
 const PO_1 = '4530000001';
 const PO_2 = '4530000002';
 const PO_B = '4630000001';
 const PREFIX = '0614141';
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 
 const item = (poNumber: string, lineNumber: string, value: string, unit = 'H87') => ({
@@ -224,14 +224,7 @@ describe('ASN builder: ship notices with SSCCs and GS1-128 labels, submitted, re
     ];
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
+      args: CHROMIUM_FLAGS,
     });
     const page = await browser.newPage({ viewport: { width: 800, height: 1200 }, deviceScaleFactor: 2 });
     await page.setContent(sheet.text);

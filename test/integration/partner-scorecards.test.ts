@@ -19,6 +19,7 @@ import {
   startPortalWorld,
   type PortalWorld,
 } from './portal-support.js';
+import { CHROMIUM, CHROMIUM_FLAGS, DOC_IMAGES } from '../support/browser.js';
 
 /**
  * Scorecards and partner health (#20) over an event log seeded through the real paths — orders from
@@ -387,20 +388,13 @@ describe('partner scorecards and health from a seeded event log', () => {
   });
 
   it('renders the charts in Chromium (README screenshots with PORTAL_DOC_SCREENSHOTS=1)', async () => {
-    const docImages = process.env.PORTAL_DOC_SCREENSHOTS === '1' ? resolve('docs', 'images') : undefined;
     const artifacts = resolve('test-artifacts', 'scorecards');
     mkdirSync(artifacts, { recursive: true });
     const userDataDir = mkdtempSync(join(tmpdir(), 'sg-chromium-'));
     const context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-      ],
+      args: CHROMIUM_FLAGS,
       viewport: { width: 1280, height: 900 },
     });
     try {
@@ -424,14 +418,14 @@ describe('partner scorecards and health from a seeded event log', () => {
       const bar = await page.locator('#chart-ack-on-time rect.chart-bar').first().boundingBox();
       expect(bar!.height).toBeGreaterThan(0);
       await page.screenshot({ path: join(artifacts, 'scorecard.png'), fullPage: true });
-      if (docImages) await page.screenshot({ path: join(docImages, 'scorecard.png'), fullPage: true });
+      if (DOC_IMAGES) await page.screenshot({ path: join(DOC_IMAGES, 'scorecard.png'), fullPage: true });
 
       await context.clearCookies();
       await signIn('buyer@mfg.example.com');
       await page.goto(`${world.gateway.url}/portal/partners`);
       await expect(page.locator(`#partner-${ALPHA.id} .badge`).textContent()).resolves.toBe('failing');
       await page.screenshot({ path: join(artifacts, 'partners.png'), fullPage: true });
-      if (docImages) await page.screenshot({ path: join(docImages, 'partners.png'), fullPage: true });
+      if (DOC_IMAGES) await page.screenshot({ path: join(DOC_IMAGES, 'partners.png'), fullPage: true });
     } finally {
       await context.close();
       rmSync(userDataDir, { recursive: true, force: true });

@@ -27,12 +27,6 @@ import {
   type EnvelopeParameters,
 } from './decrypt.js';
 import { As2DispositionError } from './disposition.js';
-import {
-  chooseMicAlgorithm,
-  MdnOptionsError,
-  parseDispositionNotificationOptions,
-  wantsSignedReceipt,
-} from './mdn-options.js';
 import type { Mic } from './mic.js';
 import { headerValue, MimeError } from './mime.js';
 import {
@@ -44,8 +38,15 @@ import {
   streamEntityFromHttp,
   type StreamEntity,
 } from './mime-stream.js';
-import { allowedDigests, type As2SecurityPolicy } from './policy.js';
-import type { AppliedSecurity, As2Envelope, MdnRequest } from './receive.js';
+import type { As2SecurityPolicy } from './policy.js';
+import {
+  assertSecurityApplied,
+  dispositionOf,
+  readReceiptRequest,
+  type AppliedSecurity,
+  type As2Envelope,
+  type MdnRequest,
+} from './receive.js';
 import type { FileRange, StreamWorkspace } from './stream-source.js';
 import { readSignedData, verifySignerInfos, type SignedContentEvidence } from './verify.js';
 
@@ -97,40 +98,10 @@ export async function receiveAs2Stream(
   ws: StreamWorkspace,
 ): Promise<As2StreamReceiveResult> {
   const applied: MutableApplied = {};
-  const header = (name: string): string | undefined => httpHeader(request.headers, name);
-  const envelope: As2Envelope = {
-    messageId: header('message-id'),
-    as2From: header('as2-from'),
-    as2To: header('as2-to'),
-  };
-  let mdn: MdnRequest = {
-    to: header('disposition-notification-to'),
-    asyncUrl: header('receipt-delivery-option'),
-    signed: false,
-    micAlgorithm: 'sha-256',
-  };
+  const { envelope, mdn, micAlgorithm, refusal } = readReceiptRequest(request.headers, policy);
   let micRange: FileRange | undefined;
-  let micAlgorithm: MicAlgorithm | 'unsupported' = 'sha-256';
   try {
-    let options;
-    try {
-      options = parseDispositionNotificationOptions(header('disposition-notification-options'));
-    } catch (error) {
-      if (!(error instanceof MdnOptionsError)) throw error;
-      throw new As2DispositionError({ kind: 'failed', failure: 'unsupported MIC-algorithms' }, error.message);
-    }
-    micAlgorithm = chooseMicAlgorithm(options, allowedDigests(policy), 'sha-256');
-    mdn = {
-      ...mdn,
-      signed: wantsSignedReceipt(options),
-      micAlgorithm: micAlgorithm === 'unsupported' ? 'sha-256' : micAlgorithm,
-    };
-    if (micAlgorithm === 'unsupported') {
-      throw new As2DispositionError(
-        { kind: 'failed', failure: 'unsupported MIC-algorithms' },
-        `none of the requested MIC algorithms (${options.signedReceiptMicalg?.values.join(', ')}) is allowed`,
-      );
-    }
+    if (refusal) throw refusal;
     let entity = outerEntity(request);
     let unwrapped = false;
     for (let layer = 0; ; layer++) {
@@ -144,16 +115,8 @@ export async function receiveAs2Stream(
     }
     // RFC 4130 §7.3.1, RFC 5402 §4: as in receive.ts.
     micRange ??= unwrapped ? entity.raw : entity.body;
-    const mic = await micOf(ws, micRange, micAlgorithm);
-    if (policy.requireSigned && !applied.signed) {
-      throw As2DispositionError.error('insufficient-message-security', 'the partner must sign its messages');
-    }
-    if (policy.requireEncrypted && !applied.encrypted) {
-      throw As2DispositionError.error(
-        'insufficient-message-security',
-        'the partner must encrypt its messages',
-      );
-    }
+    const mic = await micOf(ws, micRange, mdn.micAlgorithm);
+    assertSecurityApplied(policy, applied);
     const payload = await decodeOrFail(ws, entity);
     return {
       ok: true,
@@ -166,10 +129,7 @@ export async function receiveAs2Stream(
       disposition: { kind: 'processed' },
     };
   } catch (error) {
-    const failure =
-      error instanceof As2DispositionError
-        ? error
-        : As2DispositionError.error('unexpected-processing-error', `unexpected: ${String(error)}`);
+    const failure = dispositionOf(error);
     const mic =
       micRange && micAlgorithm !== 'unsupported'
         ? await micOf(ws, micRange, micAlgorithm).catch(() => undefined)
@@ -569,12 +529,4 @@ async function decodeOrFail(ws: StreamWorkspace, entity: StreamEntity): Promise<
   } catch (error) {
     throw As2DispositionError.error('unexpected-processing-error', `payload: ${String(error)}`);
   }
-}
-
-function httpHeader(headers: As2FileRequest['headers'], name: string): string | undefined {
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() !== name || value === undefined) continue;
-    return typeof value === 'string' ? value.trim() : value.join(', ').trim();
-  }
-  return undefined;
 }

@@ -92,40 +92,10 @@ export async function receiveAs2Message(
   policy: As2SecurityPolicy,
 ): Promise<As2ReceiveResult> {
   const applied: { -readonly [K in keyof AppliedSecurity]: AppliedSecurity[K] } = {};
-  const header = (name: string): string | undefined => httpHeader(request.headers, name);
-  const envelope: As2Envelope = {
-    messageId: header('message-id'),
-    as2From: header('as2-from'),
-    as2To: header('as2-to'),
-  };
-  let mdn: MdnRequest = {
-    to: header('disposition-notification-to'),
-    asyncUrl: header('receipt-delivery-option'),
-    signed: false,
-    micAlgorithm: 'sha-256',
-  };
+  const { envelope, mdn, micAlgorithm, refusal } = readReceiptRequest(request.headers, policy);
   let micBytes: Buffer | undefined;
-  let micAlgorithm: MicAlgorithm | 'unsupported' = 'sha-256';
   try {
-    let options;
-    try {
-      options = parseDispositionNotificationOptions(header('disposition-notification-options'));
-    } catch (error) {
-      if (!(error instanceof MdnOptionsError)) throw error;
-      throw new As2DispositionError({ kind: 'failed', failure: 'unsupported MIC-algorithms' }, error.message);
-    }
-    micAlgorithm = chooseMicAlgorithm(options, allowedDigests(policy), 'sha-256');
-    mdn = {
-      ...mdn,
-      signed: wantsSignedReceipt(options),
-      micAlgorithm: micAlgorithm === 'unsupported' ? 'sha-256' : micAlgorithm,
-    };
-    if (micAlgorithm === 'unsupported') {
-      throw new As2DispositionError(
-        { kind: 'failed', failure: 'unsupported MIC-algorithms' },
-        `none of the requested MIC algorithms (${options.signedReceiptMicalg?.values.join(', ')}) is allowed`,
-      );
-    }
+    if (refusal) throw refusal;
     const headers = outerEntity(request);
     let entity: MimeEntity = headers;
     let unwrapped = false;
@@ -141,16 +111,8 @@ export async function receiveAs2Message(
     // Signed: the signed part with headers; encrypted/compressed only: the innermost MIME part with
     // headers; plain: the content only (RFC 4130 §7.3.1, RFC 5402 §4).
     micBytes ??= unwrapped ? entity.raw : entity.body;
-    const mic = computeMic(micBytes, micAlgorithm);
-    if (policy.requireSigned && !applied.signed) {
-      throw As2DispositionError.error('insufficient-message-security', 'the partner must sign its messages');
-    }
-    if (policy.requireEncrypted && !applied.encrypted) {
-      throw As2DispositionError.error(
-        'insufficient-message-security',
-        'the partner must encrypt its messages',
-      );
-    }
+    const mic = computeMic(micBytes, mdn.micAlgorithm);
+    assertSecurityApplied(policy, applied);
     const payload = decodeOrFail(entity);
     return {
       ok: true,
@@ -163,10 +125,7 @@ export async function receiveAs2Message(
       disposition: { kind: 'processed' },
     };
   } catch (error) {
-    const failure =
-      error instanceof As2DispositionError
-        ? error
-        : As2DispositionError.error('unexpected-processing-error', `unexpected: ${String(error)}`);
+    const failure = dispositionOf(error);
     const mic = micBytes && micAlgorithm !== 'unsupported' ? computeMic(micBytes, micAlgorithm) : undefined;
     return {
       ok: false,
@@ -189,6 +148,75 @@ function outerEntity(request: As2Request): MimeEntity {
       `unreadable HTTP headers: ${String(error)}`,
     );
   }
+}
+
+/**
+ * What the request asks of us before any layer is read — its envelope and the MDN it wants — shared by
+ * the Buffer and the streaming cores. `mdn` is as complete as the headers allow even when the request
+ * is refused (`refusal`: options that cannot be parsed, or no allowed MIC algorithm), so the refusal
+ * still goes out the way the partner asked for its receipt.
+ */
+export function readReceiptRequest(
+  headers: As2Request['headers'],
+  policy: As2SecurityPolicy,
+): {
+  envelope: As2Envelope;
+  mdn: MdnRequest;
+  micAlgorithm: MicAlgorithm | 'unsupported';
+  refusal?: As2DispositionError;
+} {
+  const header = (name: string): string | undefined => httpHeader(headers, name);
+  const envelope: As2Envelope = {
+    messageId: header('message-id'),
+    as2From: header('as2-from'),
+    as2To: header('as2-to'),
+  };
+  const mdn: MdnRequest = {
+    to: header('disposition-notification-to'),
+    asyncUrl: header('receipt-delivery-option'),
+    signed: false,
+    micAlgorithm: 'sha-256',
+  };
+  let options;
+  try {
+    options = parseDispositionNotificationOptions(header('disposition-notification-options'));
+  } catch (error) {
+    if (!(error instanceof MdnOptionsError)) throw error;
+    const refusal = new As2DispositionError(
+      { kind: 'failed', failure: 'unsupported MIC-algorithms' },
+      error.message,
+    );
+    return { envelope, mdn, micAlgorithm: 'sha-256', refusal };
+  }
+  const micAlgorithm = chooseMicAlgorithm(options, allowedDigests(policy), 'sha-256');
+  const wanted: MdnRequest = {
+    ...mdn,
+    signed: wantsSignedReceipt(options),
+    micAlgorithm: micAlgorithm === 'unsupported' ? 'sha-256' : micAlgorithm,
+  };
+  if (micAlgorithm !== 'unsupported') return { envelope, mdn: wanted, micAlgorithm };
+  const refusal = new As2DispositionError(
+    { kind: 'failed', failure: 'unsupported MIC-algorithms' },
+    `none of the requested MIC algorithms (${options.signedReceiptMicalg?.values.join(', ')}) is allowed`,
+  );
+  return { envelope, mdn: wanted, micAlgorithm, refusal };
+}
+
+/** The partner's policy after every layer is read: signing and encryption it requires were applied. */
+export function assertSecurityApplied(policy: As2SecurityPolicy, applied: AppliedSecurity): void {
+  if (policy.requireSigned && !applied.signed) {
+    throw As2DispositionError.error('insufficient-message-security', 'the partner must sign its messages');
+  }
+  if (policy.requireEncrypted && !applied.encrypted) {
+    throw As2DispositionError.error('insufficient-message-security', 'the partner must encrypt its messages');
+  }
+}
+
+/** Anything thrown while receiving, as the disposition the MDN gives (never an unanswered request). */
+export function dispositionOf(error: unknown): As2DispositionError {
+  return error instanceof As2DispositionError
+    ? error
+    : As2DispositionError.error('unexpected-processing-error', `unexpected: ${String(error)}`);
 }
 
 function httpHeader(headers: As2Request['headers'], name: string): string | undefined {
