@@ -132,6 +132,14 @@ export interface ParseDecimalOptions {
 export function parseDecimal(text: string, options: ParseDecimalOptions = {}): DecimalString {
   const mark = options.decimalMark ?? '.';
   const separator = options.thousandsSeparator;
+  // Most values already arrive canonical ("12", "7.5"): they are their own result.
+  if (
+    mark === '.' &&
+    separator === undefined &&
+    typeof text === 'string' &&
+    CANONICAL_DECIMAL_PATTERN.test(text)
+  )
+    return text as DecimalString;
   const prefix = options.source === undefined ? '' : `${options.source}: `;
   const fail = (reason: string) => invalid(text, prefix + reason);
 

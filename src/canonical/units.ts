@@ -53,20 +53,22 @@ export function resolveUnit(code: string, options: ResolveUnitOptions): string {
       CanonicalErrorCode.UnitUnknown,
       `unknown unit source ${JSON.stringify(options.source)}`,
     );
-  if (typeof code !== 'string' || code.trim() === '')
+  const trimmed = typeof code === 'string' ? code.trim() : '';
+  if (trimmed === '')
     throw new CanonicalError(
       CanonicalErrorCode.UnitUnknown,
       `${source} missing (got ${JSON.stringify(code)})`,
     );
-  const key = code.trim().toUpperCase();
-  const partner = options.partnerId === undefined ? 'the partner' : `partner ${options.partnerId}`;
+  const key = trimmed.toUpperCase();
+  // Named only in errors (this runs for every quantity of every document).
+  const partner = () => (options.partnerId === undefined ? 'the partner' : `partner ${options.partnerId}`);
 
   const override = options.partnerUnits === undefined ? undefined : lookup(options.partnerUnits, key);
   if (override !== undefined) {
     if (!UNITS.has(override))
       throw new CanonicalError(
         CanonicalErrorCode.UnitUnknown,
-        `${partner} maps ${source} "${key}" to "${override}", which is not a unit of the gateway's Rec 20 table; fix the profile's crossReferences.units`,
+        `${partner()} maps ${source} "${key}" to "${override}", which is not a unit of the gateway's Rec 20 table; fix the profile's crossReferences.units`,
       );
     return override;
   }
@@ -78,7 +80,7 @@ export function resolveUnit(code: string, options: ResolveUnitOptions): string {
   if (mapped === undefined)
     throw new CanonicalError(
       CanonicalErrorCode.UnitUnknown,
-      `unknown ${source} "${key}": not in the gateway's table and not in ${partner}'s unit cross-references`,
+      `unknown ${source} "${key}": not in the gateway's table and not in ${partner()}'s unit cross-references`,
     );
   return mapped;
 }

@@ -85,33 +85,34 @@ export const shipNoticeReceivedV1 = defineEvent('ship-notice.received', 'v1', {
       orders: z.array(shippedOrder).min(1, { error: 'expected at least one order' }),
     })
     .superRefine((notice, ctx) => {
-      const packs = notice.orders.flatMap((o, i) =>
-        o.packs.map((p, j) => ({ p, path: ['orders', i, 'packs', j] })),
-      );
-      const seen = new Map<string, string>();
-      for (const { p, path } of packs) {
+      // Paths are built only for an issue: a large notice has thousands of packs and none.
+      const packs: { p: (typeof notice.orders)[number]['packs'][number]; i: number; j: number }[] = [];
+      notice.orders.forEach((o, i) => o.packs.forEach((p, j) => packs.push({ p, i, j })));
+      const path = (i: number, j: number) => ['orders', i, 'packs', j];
+      const seen = new Map<string, { i: number; j: number }>();
+      for (const { p, i, j } of packs) {
         if (p.sscc === undefined) continue;
         const first = seen.get(p.sscc);
         if (first !== undefined)
           ctx.addIssue({
             code: 'custom',
-            path: [...path, 'sscc'],
-            message: `SSCC ${p.sscc} appears twice (also at ${first})`,
+            path: [...path(i, j), 'sscc'],
+            message: `SSCC ${p.sscc} appears twice (also at ${path(first.i, first.j).join('.')})`,
           });
-        else seen.set(p.sscc, path.join('.'));
+        else seen.set(p.sscc, { i, j });
       }
       const parents = new Set(packs.map(({ p }) => p.parentSscc).filter((s) => s !== undefined));
-      for (const { p, path } of packs) {
+      for (const { p, i, j } of packs) {
         if (p.parentSscc !== undefined && !seen.has(p.parentSscc))
           ctx.addIssue({
             code: 'custom',
-            path: [...path, 'parentSscc'],
+            path: [...path(i, j), 'parentSscc'],
             message: `parent SSCC ${p.parentSscc} is not a pack of this shipment`,
           });
         if (p.items.length === 0 && (p.sscc === undefined || !parents.has(p.sscc)))
           ctx.addIssue({
             code: 'custom',
-            path: [...path, 'items'],
+            path: [...path(i, j), 'items'],
             message:
               'expected at least one item in the pack (only a pack that holds other packs may have none)',
           });

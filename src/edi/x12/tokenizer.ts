@@ -551,6 +551,9 @@ export class X12Tokenizer {
     const t = this.term[0]!;
     const max = this.maxSegmentBytes;
     const idOnly = this.listener.idOnly!;
+    // Node's Buffer#indexOf finds the terminator with memchr, about twice as fast as a loop in JS on
+    // the ~30-byte segments of a business document; a view over the same memory, not a copy.
+    const bytes = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.length);
     for (;;) {
       const start = i;
       while (i < n && ws[buf[i]!] === 1) i++;
@@ -571,8 +574,8 @@ export class X12Tokenizer {
         j = i + 3;
       }
       if (b0 < 0x41 || b0 > 0x5a || !isUpperAlnum(b1)) return i;
-      while (j < n && buf[j] !== t) j++;
-      if (j >= n || j - i > max) return i;
+      j = bytes.indexOf(t, j);
+      if (j < 0 || j - i > max) return i;
       if (!idOnly(key, this.base + shift + i, this.segmentCount)) return i;
       this.segmentCount++;
       this.work += j - i + 1;

@@ -1,7 +1,7 @@
 import type { X12HlNode } from '../grammar/hierarchy.js';
 import type { X12LoopInstance, X12ParsedSet } from '../grammar/parsed-set.js';
 import type { X12CollectionRule, X12InboundMap, X12ValueRule } from './map.types.js';
-import { loopInstances, selectAll, selectFirst, type X12Scope } from './selector.js';
+import { loopInstances, selectFirst, selectInto, type X12Scope } from './selector.js';
 
 /**
  * Value conversions a map needs and src/edi does not own: exact decimals and units (the canonical
@@ -72,7 +72,8 @@ function x12Time(text: string): string | undefined {
 
 class Interpreter {
   readonly problems: string[] = [];
-  private readonly hlLoops = new Map<number, X12LoopInstance>();
+  /** HL loop iterations by the position of their HL segment (positions are small integers). */
+  private readonly hlLoops: X12LoopInstance[] = [];
 
   constructor(
     private readonly parsed: Pick<X12ParsedSet, 'body' | 'hierarchy'>,
@@ -82,7 +83,7 @@ class Interpreter {
     if (map.hierarchical)
       for (const item of parsed.body.items)
         if (item.kind === 'loop' && item.loopId === 'HL' && item.items[0]?.kind === 'segment')
-          this.hlLoops.set(item.items[0].position, item);
+          this.hlLoops[item.items[0].position] = item;
   }
 
   run(): Record<string, unknown> {
@@ -92,7 +93,7 @@ class Interpreter {
     const headerLevels = roots.filter((r) => r.record.levelCode === 'S');
     const header = this.scope([this.parsed.body, ...headerLevels.map((n) => this.loopOf(n))]);
     this.header = header;
-    this.fields(this.map.fields, header, out, '');
+    this.fields(this.map.fields, header, out, '', -1);
     for (const c of this.map.collections) {
       const items = this.collection(c, header, roots, true, c.key);
       setPath(out, c.key, items);
@@ -104,8 +105,10 @@ class Interpreter {
 
   private scope(instances: readonly (X12LoopInstance | undefined)[]): X12Scope {
     // Every scope has the same properties in the same order (one object shape for the selectors).
+    const present: X12LoopInstance[] = [];
+    for (const instance of instances) if (instance !== undefined) present.push(instance);
     return {
-      instances: instances.filter((i): i is X12LoopInstance => i !== undefined),
+      instances: present,
       exclude: this.map.collectionLoops,
       envelope: this.context.envelope,
       component: this.context.component,
@@ -115,34 +118,34 @@ class Interpreter {
     };
   }
 
-  /** One scope object per HL level, so that its segment index (selector.ts) is built once. */
-  private readonly ownScopes = new Map<X12HlNode, X12Scope>();
+  /**
+   * One scope object per HL level, so that its segment index (selector.ts) is built once; by the
+   * position of the level's HL segment, which identifies it within the set.
+   */
+  private readonly ownScopes: X12Scope[] = [];
 
   private ownScope(node: X12HlNode): X12Scope {
-    let scope = this.ownScopes.get(node);
-    if (scope === undefined) {
-      scope = this.scope([this.loopOf(node)]);
-      this.ownScopes.set(node, scope);
-    }
-    return scope;
+    const at = node.record.position;
+    return (this.ownScopes[at] ??= this.scope([this.loopOf(node)]));
   }
 
-  private readonly levelScopes = new Map<X12HlNode, X12Scope>();
+  private readonly levelScopes: X12Scope[] = [];
 
   /** A level's scope with its parent level's (for `../` selectors); one object per level. */
   private levelScope(node: X12HlNode): X12Scope {
-    let scope = this.levelScopes.get(node);
+    const at = node.record.position;
+    let scope = this.levelScopes[at];
     if (scope === undefined) {
       const own = this.ownScope(node);
       // The index depends only on the instances, so a level shares it with its own scope.
       scope = node.parent ? { ...own, parent: this.ownScope(node.parent) } : own;
-      this.levelScopes.set(node, scope);
+      this.levelScopes[at] = scope;
     }
     return scope;
   }
 
   private loopOf(node: X12HlNode): X12LoopInstance | undefined {
-    return this.hlLoops.get(node.record.position);
+    return this.hlLoops[node.record.position];
   }
 
   private collection(
@@ -171,17 +174,17 @@ class Interpreter {
     }
     if (items.length === 0 && rule.implicit) items.push({ scope: parent, below });
     const out: Record<string, unknown>[] = [];
-    items.forEach((item, i) => {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
       const value: Record<string, unknown> = {};
-      const at = `${where}[${i}]`;
-      const found = this.fields(rule.fields, item.scope, value, `${at}.`, rule.requireAny.length > 0);
-      if (rule.requireAny.length > 0 && !rule.requireAny.some((k) => found!.has(k))) return;
+      const found = this.fields(rule.fields, item.scope, value, where, i, rule.requireAny.length > 0);
+      if (rule.requireAny.length > 0 && !rule.requireAny.some((k) => found!.has(k))) continue;
       for (const c of rule.collections) {
-        const sub = this.collection(c, item.scope, item.below, false, `${at}.${c.key}`);
+        const sub = this.collection(c, item.scope, item.below, false, `${where}[${i}].${c.key}`);
         if (sub.length > 0) setPath(value, c.key, sub);
       }
       out.push(value);
-    });
+    }
     void top;
     return out;
   }
@@ -191,7 +194,9 @@ class Interpreter {
     rules: readonly X12ValueRule[],
     scope: X12Scope,
     target: Record<string, unknown>,
+    /** Where the target is, for problems: `''` at the top, else a collection path and `index`. */
     where: string,
+    index: number,
     /** Whether the caller needs the keys found (`requireAny`); most do not. */
     track = false,
   ): Set<string> | undefined {
@@ -204,7 +209,9 @@ class Interpreter {
           found?.add(rule.key);
         }
       } catch (error) {
-        this.problems.push(`${where}${rule.key}: ${(error as Error).message}`);
+        // The path text is built only for a problem: thousands of items per file have none.
+        const at = index < 0 ? where : `${where}[${index}].`;
+        this.problems.push(`${at}${rule.key}: ${(error as Error).message}`);
       }
     }
     return found;
@@ -220,14 +227,20 @@ class Interpreter {
     }
     if (rule.condition && selectFirst(rule.condition, scope) === undefined) return undefined;
     if (rule.aggregate !== undefined || rule.join !== undefined) {
-      const all = rule.at.flatMap((s) => selectAll(s, scope)).map((v) => v.trim());
+      const all: string[] = [];
+      for (const selector of rule.at) selectInto(selector, scope, all);
+      for (let i = 0; i < all.length; i++) all[i] = all[i]!.trim();
       if (rule.aggregate === 'count') return all.length;
       if (all.length === 0) return rule.fallback;
       if (rule.join !== undefined) return all.join(rule.join);
-      const converted = all.map((v) => this.convert(rule, this.coded(rule, v), scope));
+      const converted: unknown[] = [];
+      for (const v of all) converted.push(this.convert(rule, this.coded(rule, v), scope));
       if (rule.aggregate === 'all') {
-        const values = converted.filter((v) => v !== undefined);
-        return rule.itemKey === undefined ? values : values.map((v) => ({ [rule.itemKey!]: v }));
+        const values: unknown[] = [];
+        const itemKey = rule.itemKey;
+        for (const v of converted)
+          if (v !== undefined) values.push(itemKey === undefined ? v : { [itemKey]: v });
+        return values;
       }
       // sum: exact decimal addition on the digits, through the converter's canonical form.
       return sumDecimals(converted as string[]);

@@ -191,25 +191,31 @@ function loopName(loopId: string): string {
   return slash < 0 ? loopId : loopId.slice(slash + 1);
 }
 
-/** Segments of the scope in order, nested loops included unless excluded (iterative, no recursion). */
-function* segmentsOf(
+/**
+ * Appends the segments of the scope to `out` in order, nested loops included unless excluded
+ * (iterative, no recursion; an array, not a generator: this runs for every scope of every set).
+ */
+function collectSegments(
   instances: readonly X12LoopInstance[],
   exclude: ReadonlySet<string>,
-): Generator<X12ParsedSegment> {
+  out: X12ParsedSegment[],
+): X12ParsedSegment[] {
   const stack: (X12ParsedSegment | X12LoopInstance)[] = [];
   for (let i = instances.length - 1; i >= 0; i--) stack.push(instances[i]!);
   while (stack.length > 0) {
     const item = stack.pop()!;
     if (item.kind === 'segment') {
-      yield item;
+      out.push(item);
       continue;
     }
-    for (let i = item.items.length - 1; i >= 0; i--) {
-      const child = item.items[i]!;
+    const items = item.items;
+    for (let i = items.length - 1; i >= 0; i--) {
+      const child = items[i]!;
       if (child.kind === 'loop' && exclude.has(child.loopId)) continue;
       stack.push(child);
     }
   }
+  return out;
 }
 
 /** Loop iterations named by a step inside the scope (searched at any depth, collections excluded). */
@@ -257,16 +263,25 @@ function elementValue(
   return end < 0 ? value.slice(start) : value.slice(start, end);
 }
 
-function idValues(segment: X12ParsedSegment, qualifiers: readonly string[]): string[] {
-  const start = ID_PAIR_START[segment.segment.id] ?? 1;
+/** Appends the product ids after the qualifiers (`*`: any) of a line segment's id pairs to `out`. */
+function pushIdValues(segment: X12ParsedSegment, qualifiers: readonly string[], out: string[]): void {
   const el = segment.segment.elements;
-  const out: string[] = [];
-  for (let k = start; k + 1 < el.length; k += 2) {
-    const q = el[k] ?? '';
-    const v = el[k + 1] ?? '';
-    if (v !== '' && (qualifiers.includes('*') || qualifiers.includes(q))) out.push(v);
+  const any = qualifiers.includes('*');
+  for (let k = ID_PAIR_START[segment.segment.id] ?? 1; k + 1 < el.length; k += 2) {
+    const v = el[k + 1]!;
+    if (v !== '' && (any || qualifiers.includes(el[k]!))) out.push(v);
   }
-  return out;
+}
+
+/** The first product id `pushIdValues` would find, without collecting the rest. */
+function firstIdValue(segment: X12ParsedSegment, qualifiers: readonly string[]): string | undefined {
+  const el = segment.segment.elements;
+  const any = qualifiers.includes('*');
+  for (let k = ID_PAIR_START[segment.segment.id] ?? 1; k + 1 < el.length; k += 2) {
+    const v = el[k + 1]!;
+    if (v !== '' && (any || qualifiers.includes(el[k]!))) return v;
+  }
+  return undefined;
 }
 
 /**
@@ -287,8 +302,7 @@ const SMALL_SCOPE = 24;
 function segmentsById(scope: X12Scope, id: string): readonly X12ParsedSegment[] {
   let index = scope.segmentIndex;
   if (index === undefined) {
-    const all: X12ParsedSegment[] = [];
-    for (const seg of segmentsOf(scope.instances, scope.exclude)) all.push(seg);
+    const all = collectSegments(scope.instances, scope.exclude, []);
     let byId: Map<string, X12ParsedSegment[]> | undefined;
     if (all.length > SMALL_SCOPE) {
       byId = new Map();
@@ -319,28 +333,33 @@ function candidates(
   if (selector.loops.length === 0) return segmentsById(scope, selector.segment.segmentId);
   let instances: readonly X12LoopInstance[] = scope.instances;
   for (const step of selector.loops) instances = loopsOf(instances, step, scope.exclude, scope.component);
-  const out: X12ParsedSegment[] = [];
-  for (const seg of segmentsOf(instances, scope.exclude))
-    if (seg.segment.id === selector.segment.segmentId) out.push(seg);
-  return out;
+  return collectSegments(instances, scope.exclude, []);
 }
 
 /** Every non-empty value the selector finds in the scope, in set order. */
 export function selectAll(selector: X12Selector, scope: X12Scope): string[] {
+  return selectInto(selector, scope, []);
+}
+
+/** `selectAll`, appending to `out` (a rule with several selectors collects into one array). */
+export function selectInto(selector: X12Selector, scope: X12Scope, out: string[]): string[] {
   if (selector.kind === 'envelope') {
     const v = scope.envelope[selector.name] ?? '';
-    return v === '' ? [] : [v];
+    if (v !== '') out.push(v);
+    return out;
   }
   const segments = candidates(selector, scope);
-  if (segments === undefined) return [];
-  const out: string[] = [];
-  for (const seg of segments) {
-    if (!matches(seg, selector.segment, scope.component)) continue;
-    if (typeof selector.element === 'number') {
-      const v = elementValue(seg, selector.element, selector.component, scope.component);
+  if (segments === undefined) return out;
+  const step = selector.segment;
+  const element = selector.element;
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i]!;
+    if (!matches(seg, step, scope.component)) continue;
+    if (typeof element === 'number') {
+      const v = elementValue(seg, element, selector.component, scope.component);
       if (v !== '') out.push(v);
     } else {
-      out.push(...idValues(seg, selector.element.qualifiers));
+      pushIdValues(seg, element.qualifiers, out);
     }
   }
   return out;
@@ -354,14 +373,17 @@ export function selectFirst(selector: X12Selector, scope: X12Scope): string | un
   }
   const segments = candidates(selector, scope);
   if (segments === undefined) return undefined;
-  for (const seg of segments) {
-    if (!matches(seg, selector.segment, scope.component)) continue;
-    if (typeof selector.element === 'number') {
-      const v = elementValue(seg, selector.element, selector.component, scope.component);
+  const step = selector.segment;
+  const element = selector.element;
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i]!;
+    if (!matches(seg, step, scope.component)) continue;
+    if (typeof element === 'number') {
+      const v = elementValue(seg, element, selector.component, scope.component);
       if (v !== '') return v;
     } else {
-      const ids = idValues(seg, selector.element.qualifiers);
-      if (ids.length > 0) return ids[0];
+      const id = firstIdValue(seg, element.qualifiers);
+      if (id !== undefined) return id;
     }
   }
   return undefined;
