@@ -70,6 +70,8 @@ function x12Time(text: string): string | undefined {
   return `${t.slice(0, 2)}:${t.slice(2, 4)}:${t.length >= 6 ? t.slice(4, 6) : '00'}`;
 }
 
+const NO_NODES: readonly X12HlNode[] = [];
+
 class Interpreter {
   readonly problems: string[] = [];
   /** HL loop iterations by the position of their HL segment (positions are small integers). */
@@ -159,7 +161,7 @@ class Interpreter {
     const items: { scope: X12Scope; below: readonly X12HlNode[] }[] = [];
     if (rule.loop !== undefined) {
       for (const loop of loopInstances(parent.instances, rule.loop, this.map.collectionLoops))
-        items.push({ scope: this.scope([loop]), below: [] });
+        items.push({ scope: this.scope([loop]), below: NO_NODES });
     } else if (rule.levels !== undefined) {
       const levels = rule.levels;
       const stack = [...below].reverse();

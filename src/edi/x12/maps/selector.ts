@@ -181,9 +181,37 @@ export interface X12Scope {
 
 function matches(segment: X12ParsedSegment, step: X12SegmentStep, separator: string): boolean {
   if (segment.segment.id !== step.segmentId) return false;
-  for (const c of step.conditions)
-    if (!c.values.includes(elementValue(segment, c.position, c.component, separator))) return false;
+  for (const c of step.conditions) {
+    const ok =
+      c.component === undefined
+        ? c.values.includes(segment.segment.elements[c.position] ?? '')
+        : componentIsOneOf(segment.segment.elements[c.position] ?? '', c.component, separator, c.values);
+    if (!ok) return false;
+  }
   return true;
+}
+
+/**
+ * `values.includes(component n of value)` without cutting the component out: a condition is tested
+ * on every candidate segment of every selector, and the substrings were most of the garbage.
+ */
+function componentIsOneOf(
+  value: string,
+  component: number,
+  separator: string,
+  values: readonly string[],
+): boolean {
+  let start = 0;
+  for (let k = 1; k < component; k++) {
+    const at = value.indexOf(separator, start);
+    if (at < 0) return values.includes('');
+    start = at + separator.length;
+  }
+  let end = value.indexOf(separator, start);
+  if (end < 0) end = value.length;
+  const length = end - start;
+  for (const v of values) if (v.length === length && value.startsWith(v, start)) return true;
+  return false;
 }
 
 function loopName(loopId: string): string {
@@ -396,18 +424,27 @@ export function loopInstances(
   exclude: ReadonlySet<string>,
 ): X12LoopInstance[] {
   const out: X12LoopInstance[] = [];
-  // Depth-first in set order with an explicit stack of (loop, next index): no recursion.
-  const stack: [X12LoopInstance, number][] = [...instances].reverse().map((i) => [i, 0]);
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    const child = top[0].items[top[1]++];
+  // Depth-first in set order with an explicit stack of loops and next indexes: no recursion.
+  const loops: X12LoopInstance[] = [];
+  const next: number[] = [];
+  for (let i = instances.length - 1; i >= 0; i--) {
+    loops.push(instances[i]!);
+    next.push(0);
+  }
+  while (loops.length > 0) {
+    const top = loops.length - 1;
+    const child = loops[top]!.items[next[top]!++];
     if (child === undefined) {
-      stack.pop();
+      loops.pop();
+      next.pop();
       continue;
     }
     if (child.kind !== 'loop') continue;
     if (child.loopId === loopId) out.push(child);
-    else if (!exclude.has(child.loopId)) stack.push([child, 0]);
+    else if (!exclude.has(child.loopId)) {
+      loops.push(child);
+      next.push(0);
+    }
   }
   return out;
 }
