@@ -75,17 +75,7 @@ export const LEVEL_OF_TAG: Record<string, EdiLevel> = {
 
 /** True for the six envelope tags and UNA (three bytes, "UN" + one of A B Z G E H T). */
 export function isServiceTag(view: EdifactSegmentView): boolean {
-  // Most segments fail on the first byte: this runs for every segment.
-  if (view.bytes[0] !== U || view.bytes[1] !== N) return false;
-  return (
-    view.tagIs(U, N, 0x42) ||
-    view.tagIs(U, N, 0x48) ||
-    view.tagIs(U, N, 0x54) ||
-    view.tagIs(U, N, 0x5a) ||
-    view.tagIs(U, N, 0x47) ||
-    view.tagIs(U, N, 0x45) ||
-    view.tagIs(U, N, 0x41)
-  );
+  return view.serviceTag() !== 0;
 }
 
 export function combine(
@@ -96,6 +86,3 @@ export function combine(
   if (statuses.every((s) => s === 'rejected')) return 'rejected';
   return 'partially-accepted';
 }
-
-const U = 0x55;
-const N = 0x4e;

@@ -17,7 +17,7 @@ import {
   type EdifactValidationResult,
 } from './result.js';
 import type { EdifactSegmentView } from './segment.js';
-import { combine, groupFrom, interchangeFrom, isServiceTag, LEVEL_OF_TAG } from './envelope-results.js';
+import { combine, groupFrom, interchangeFrom, LEVEL_OF_TAG } from './envelope-results.js';
 import {
   checkServiceSegment,
   clip,
@@ -34,6 +34,15 @@ export type {
   EdifactSegmentContext,
   EdifactValidatorOptions,
 } from './envelope-types.js';
+
+// `EdifactSegmentView.serviceTag()` codes: the third letter of the tag.
+const TAG_UNA = 0x41;
+const TAG_UNB = 0x42;
+const TAG_UNE = 0x45;
+const TAG_UNG = 0x47;
+const TAG_UNH = 0x48;
+const TAG_UNT = 0x54;
+const TAG_UNZ = 0x5a;
 
 /**
  * Checks UNB/UNZ, UNG/UNE and UNH/UNT (ISO 9735-1 §5–§9: counts, references, syntax identifier, dates)
@@ -73,11 +82,19 @@ export class EdifactEnvelopeValidator implements EdifactTokenListener {
     positionInMessage: 0,
   };
 
+  /**
+   * The tokenizer's validate-only skip (`EdifactTokenListener.countsBodySegments`), offered only when no
+   * segment handler is given: then a body segment inside a message is only counted (see `segment`).
+   */
+  readonly countsBodySegments: (() => boolean) | undefined;
+
   constructor(
     private readonly handler: EdifactEnvelopeHandler = {},
     options: EdifactValidatorOptions = {},
   ) {
     this.maxIssues = options.maxIssues ?? 10_000;
+    this.countsBodySegments =
+      handler.segment === undefined ? () => this.context.message !== undefined : undefined;
     this.tracker = new MessageTracker(
       (...args) => this.add(...args),
       this.context,
@@ -92,40 +109,48 @@ export class EdifactEnvelopeValidator implements EdifactTokenListener {
     this.lastOffset = view.offset;
     this.lastDelivered = view.segmentIndex;
     const message = this.context.message;
+    const tag = view.serviceTag();
     // The hot path: a body segment inside a message.
-    if (message !== undefined && !isServiceTag(view)) {
+    if (message !== undefined && tag === 0) {
       this.tracker.body();
       this.deliver(view);
       return;
     }
-    const tag = isServiceTag(view) ? view.id : '';
     switch (tag) {
-      case 'UNA':
+      case TAG_UNA:
         this.closeInterchange(view);
         this.una = true;
         this.strayRun = false;
         break;
-      case 'UNB':
+      case TAG_UNB:
         this.onUnb(view);
         break;
-      case 'UNZ':
+      case TAG_UNZ:
         this.onUnz(view);
         break;
-      case 'UNG':
+      case TAG_UNG:
         this.onUng(view);
         break;
-      case 'UNE':
+      case TAG_UNE:
         this.onUne(view);
         break;
-      case 'UNH':
+      case TAG_UNH:
         this.onUnh(view);
         break;
-      case 'UNT':
+      case TAG_UNT:
         this.onUnt(view);
         break;
       default:
         this.stray(view, view.id);
     }
+  }
+
+  /** What `segment` does for `count` body segments in a message when there is no handler to deliver to. */
+  bodySegments(count: number, offset: number, segmentIndex: number): void {
+    this.work += count;
+    this.lastOffset = offset;
+    this.lastDelivered = segmentIndex;
+    this.tracker.bodyRun(count);
   }
 
   issue(t: EdifactTokenIssue): void {

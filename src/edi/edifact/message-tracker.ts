@@ -53,6 +53,12 @@ export class MessageTracker {
     this.context.message!.segmentCount++;
   }
 
+  /** `count` segments after UNH at once (the validate-only skip), none of them the UNT. */
+  bodyRun(count: number): void {
+    this.context.positionInMessage += count;
+    this.context.message!.segmentCount += count;
+  }
+
   reject(level: EdiLevel): void {
     if (this.context.message && (level === 'set' || level === 'segment' || level === 'element'))
       this.rejected = true;

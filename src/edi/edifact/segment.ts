@@ -19,8 +19,11 @@ export interface EdifactSegment {
 
 /**
  * A window on the segment being delivered, reused for every segment: valid only during the listener
- * call (use `toSegment()` to keep a copy). The bytes are held already unescaped, with the positions of
- * the unreleased separators, so a value is decoded only when asked for. Element 0 is the tag.
+ * call (use `toSegment()` to keep a copy). It points either into the chunk being written (a segment
+ * read there in one piece, with no release character, line wrap or byte outside ASCII: nothing was
+ * copied) or into the tokenizer's scratch buffer, where the bytes are held already unescaped. Either
+ * way `bytes[start, end)` holds the segment with its unreleased separators, whose positions are
+ * recorded, so a value is decoded only when asked for. Element 0 is the tag.
  */
 export class EdifactSegmentView {
   /** Byte offset of the segment's first byte in the stream. */
@@ -32,19 +35,26 @@ export class EdifactSegmentView {
   /** The delimiters the segment was split with. */
   delimiters!: EdifactDelimiters;
 
-  /** @internal */ bytes: Buffer = Buffer.alloc(0);
-  /** @internal */ length = 0;
-  /** @internal */ bPos: Int32Array = new Int32Array(0);
+  /** @internal the chunk being written, or the scratch buffer. */ bytes: Buffer = Buffer.alloc(0);
+  /** @internal first byte of the segment in `bytes`. */ start = 0;
+  /** @internal end of the segment in `bytes` (exclusive). */ end = 0;
+  /** @internal indices in `bytes` of the separators, in order. */ bPos: Int32Array = new Int32Array(0);
   /** @internal */ bType: Uint8Array = new Uint8Array(0);
   /** @internal */ bCount = 0;
   /** @internal indices into bPos of the element separators. */ eIdx: Int32Array = new Int32Array(0);
   /** @internal */ eCount = 0;
   /** @internal a byte >= 0x80 occurs in the segment. */ high = false;
   /** @internal the segment's bytes are valid UTF-8 (only computed when `high`). */ utf8 = false;
-  /** @internal raw start of the segment in the chunk being written, -1 when it is not there in one piece. */
-  chunkStart = -1;
-  /** @internal the chunk's Latin-1 text (decoded once per chunk). */
-  textOfChunk: () => string = () => '';
+  /** @internal `bytes` is the chunk being written (whose text `textOfChunk` gives), not the scratch. */
+  inChunk = false;
+  /**
+   * @internal the chunk's Latin-1 text, decoded at most once per chunk: when `all` values of a segment
+   * are read, or when it was decoded already (else `undefined`: a few single values, as validation reads
+   * from UNH and UNT, do not pay for decoding 64 KiB).
+   */
+  textOfChunk: (all: boolean) => string | undefined = () => undefined;
+  /** @internal the segment's text (ASCII only), decoded on the first single value read; reset per segment. */
+  text: string | undefined = undefined;
   /** Character set of the interchange (from UNB S001), which decides how values are decoded. */
   charset: EdifactCharset = AUTO_CHARSET;
 
@@ -61,23 +71,20 @@ export class EdifactSegmentView {
   /** Value of element `n` (1-based; 0 = tag), component `c`, repetition `r` (both 1-based); '' when absent. */
   value(n: number, c = 1, r = 1): string {
     if (n < 0 || n > this.eCount || c < 1 || r < 1) return '';
-    let lo = n === 0 ? -1 : this.eIdx[n - 1]!;
-    const hi = n === this.eCount ? this.bCount : this.eIdx[n]!;
+    // Value k lies between separators k - 1 and k; element n spans values first..last.
+    const last = n === this.eCount ? this.bCount : this.eIdx[n]!;
     let rep = 1;
     let comp = 1;
-    let start = lo < 0 ? 0 : this.bPos[lo]!;
-    for (lo++; lo <= hi; lo++) {
-      const end = lo === hi ? (hi === this.bCount ? this.length : this.bPos[hi]!) : this.bPos[lo]!;
-      if (rep === r && comp === c) return this.decodeAt(start, end, lo);
-      if (lo === hi) return '';
-      if (this.bType[lo] === B_REPETITION) {
+    for (let k = n === 0 ? 0 : this.eIdx[n - 1]! + 1; k <= last; k++) {
+      if (rep === r && comp === c) return this.valueAt(k);
+      if (k === last) return '';
+      if (this.bType[k] === B_REPETITION) {
         if (rep === r) return '';
         rep++;
         comp = 1;
       } else {
         comp++;
       }
-      start = end;
     }
     return '';
   }
@@ -113,19 +120,15 @@ export class EdifactSegmentView {
   /** Every repetition of element `n`, each as its components. */
   repetitions(n: number): string[][] {
     if (n < 0 || n > this.eCount) return [];
-    let lo = n === 0 ? -1 : this.eIdx[n - 1]!;
-    const hi = n === this.eCount ? this.bCount : this.eIdx[n]!;
+    const last = n === this.eCount ? this.bCount : this.eIdx[n]!;
     const out: string[][] = [];
     let current: string[] = [];
-    let start = lo < 0 ? 0 : this.bPos[lo]!;
-    for (lo++; lo <= hi; lo++) {
-      const end = lo === hi ? (hi === this.bCount ? this.length : this.bPos[hi]!) : this.bPos[lo]!;
-      current.push(this.decodeAt(start, end, lo));
-      if (lo < hi && this.bType[lo] === B_REPETITION) {
+    for (let k = n === 0 ? 0 : this.eIdx[n - 1]! + 1; k <= last; k++) {
+      current.push(this.valueAt(k));
+      if (k < last && this.bType[k] === B_REPETITION) {
         out.push(current);
         current = [];
       }
-      start = end;
     }
     out.push(current);
     return out;
@@ -136,34 +139,31 @@ export class EdifactSegmentView {
    * read a whole segment. `element`, `component` and `repetition` are 1-based (0 for the tag's element).
    */
   eachValue(fn: (value: string, element: number, component: number, repetition: number) => void): void {
-    // In one piece in the chunk: substrings of the chunk's text, where value k starts k separators
-    // further than in the unescaped bytes. Otherwise ASCII: one decode of the segment, then substrings.
-    const cs = this.chunkStart;
-    if (cs >= 0) {
-      this.eachValueOf(this.textOfChunk(), cs, 1, fn);
-      return;
-    }
-    // ASCII: one decode of the segment, then substrings; with high bytes: per value, by character set.
-    this.eachValueOf(this.high ? undefined : latin1(this.bytes, 0, this.length), 0, 0, fn);
-  }
-
-  private eachValueOf(
-    text: string | undefined,
-    base: number,
-    perBoundary: number,
-    fn: (value: string, element: number, component: number, repetition: number) => void,
-  ): void {
-    let start = 0;
+    // Substrings of one text: the chunk's (decoded once per chunk) or, for ASCII in the scratch, the
+    // segment's. With bytes >= 0x80 each value is decoded by character set.
+    const text = this.inChunk
+      ? this.textOfChunk(true)
+      : this.high
+        ? undefined
+        : (this.text ??= latin1(this.bytes, this.start, this.end));
+    const shift = this.inChunk ? 0 : this.start;
+    const bPos = this.bPos;
+    const bType = this.bType;
+    const count = this.bCount;
+    let from = this.start;
     let element = 0;
     let component = 1;
     let repetition = 1;
-    for (let k = 0; k <= this.bCount; k++) {
-      const end = k === this.bCount ? this.length : this.bPos[k]!;
-      const shift = base + k * perBoundary;
-      const value = text === undefined ? this.decode(start, end) : text.substring(start + shift, end + shift);
-      fn(value, element, component, repetition);
-      if (k === this.bCount) break;
-      const type = this.bType[k];
+    for (let k = 0; ; k++) {
+      const to = k === count ? this.end : bPos[k]!;
+      fn(
+        text === undefined ? this.decode(from, to) : text.substring(from - shift, to - shift),
+        element,
+        component,
+        repetition,
+      );
+      if (k === count) return;
+      const type = bType[k];
       if (type === B_ELEMENT) {
         element++;
         component = 1;
@@ -174,7 +174,7 @@ export class EdifactSegmentView {
         repetition++;
         component = 1;
       }
-      start = end;
+      from = to + 1;
     }
   }
 
@@ -194,22 +194,47 @@ export class EdifactSegmentView {
     };
   }
 
+  /**
+   * @internal The third letter of a service tag (UNA, UNB, UNE, UNG, UNH, UNT, UNZ) as a byte, 0 for any
+   * other tag: one test of the first byte for most segments.
+   */
+  serviceTag(): number {
+    const bytes = this.bytes;
+    const s = this.start;
+    if (bytes[s] !== 0x55 || bytes[s + 1] !== 0x4e || this.tagEnd() - s !== 3) return 0;
+    const c = bytes[s + 2]!;
+    return c === 0x41 || c === 0x42 || c === 0x45 || c === 0x47 || c === 0x48 || c === 0x54 || c === 0x5a
+      ? c
+      : 0;
+  }
+
   /** @internal True when the tag is exactly the three given ASCII bytes. */
   tagIs(b0: number, b1: number, b2: number): boolean {
-    const end = this.bCount > 0 ? this.bPos[0]! : this.length;
     const bytes = this.bytes;
-    return end === 3 && bytes[0] === b0 && bytes[1] === b1 && bytes[2] === b2;
+    const s = this.start;
+    return this.tagEnd() - s === 3 && bytes[s] === b0 && bytes[s + 1] === b1 && bytes[s + 2] === b2;
+  }
+
+  private tagEnd(): number {
+    return this.bCount > 0 ? this.bPos[0]! : this.end;
   }
 
   /**
-   * The value at unescaped bytes [start, end), preceded by `boundaries` separators: a substring of the
-   * chunk's text when the segment is there in one piece, decoded from the bytes otherwise.
+   * Value k: between separators k - 1 and k (the segment's start and end at either side). ASCII values
+   * are substrings of one decoded text (the chunk's when there is one, else the segment's): envelope
+   * checks read a dozen values of a UNH with one native decode.
    */
-  private decodeAt(start: number, end: number, boundaries: number): string {
-    const cs = this.chunkStart;
-    if (cs < 0) return this.decode(start, end);
-    const shift = cs + boundaries;
-    return this.textOfChunk().substring(start + shift, end + shift);
+  private valueAt(k: number): string {
+    const from = k === 0 ? this.start : this.bPos[k - 1]! + 1;
+    const to = k === this.bCount ? this.end : this.bPos[k]!;
+    if (from >= to) return '';
+    if (this.high) return this.decode(from, to);
+    if (this.inChunk) {
+      const chunkText = this.textOfChunk(false);
+      if (chunkText !== undefined) return chunkText.substring(from, to);
+    }
+    this.text ??= latin1(this.bytes, this.start, this.end);
+    return this.text.substring(from - this.start, to - this.start);
   }
 
   /**

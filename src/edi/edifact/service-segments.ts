@@ -166,16 +166,20 @@ export type FieldReport = (
   },
 ) => void;
 
+/** What `checkServiceSegment` returns when every field is fine (the common case): nothing allocated. */
+const NONE_BAD: ReadonlySet<number> = new Set<number>();
+
 /**
  * Checks a service segment against its spec: constituents, mandatory fields, type and length. Returns
  * the element positions found in error, so that callers skip value checks on fields already reported.
+ * Runs for every UNH and UNT: nothing is allocated for a field that passes.
  */
 export function checkServiceSegment(
   view: EdifactSegmentView,
   spec: ServiceSegmentSpec,
   report: FieldReport,
-): Set<number> {
-  const bad = new Set<number>();
+): ReadonlySet<number> {
+  let bad: Set<number> | undefined;
   const elements = spec.components.length;
   if (view.elementCount > elements) {
     report(
@@ -189,7 +193,7 @@ export function checkServiceSegment(
   for (let e = 1; e <= Math.min(view.elementCount, elements); e++) {
     const count = view.componentCount(e);
     if (count > spec.components[e - 1]!) {
-      bad.add(e * 100);
+      (bad ??= new Set()).add(e * 100);
       report('too-many-constituents', `${spec.tag} element ${e} has ${count} components`, {
         elementPosition: e,
         componentPosition: spec.components[e - 1]! + 1,
@@ -198,43 +202,61 @@ export function checkServiceSegment(
   }
   for (const field of spec.fields) {
     const value = view.value(field.e, field.c);
+    const problem = fieldProblem(field, value);
+    if (problem === undefined) continue;
+    (bad ??= new Set()).add(field.e * 100 + field.c);
     const where = {
       elementPosition: field.e,
       ...(spec.components[field.e - 1]! > 1 ? { componentPosition: field.c } : {}),
       elementReference: field.ref,
     };
     const name = `${spec.tag} ${field.ref}`;
-    if (value === '') {
-      if (field.mandatory) {
-        bad.add(field.e * 100 + field.c);
-        report('element-missing', `${name} is missing`, where);
-      }
+    if (problem === 'element-missing') {
+      report(problem, `${name} is missing`, where);
       continue;
     }
     const clipped = clip(value);
-    if (value.length > field.max) {
-      bad.add(field.e * 100 + field.c);
-      report('element-too-long', `${name} "${clipped}" is longer than ${field.max}`, {
-        ...where,
-        badValue: clipped,
-      });
-    } else if (value.length < field.min) {
-      bad.add(field.e * 100 + field.c);
-      report('element-too-short', `${name} "${clipped}" is shorter than ${field.min}`, {
-        ...where,
-        badValue: clipped,
-      });
-    } else if ((field.type === 'n' && !DIGITS.test(value)) || (field.type === 'a' && ANY_DIGIT.test(value))) {
-      bad.add(field.e * 100 + field.c);
-      const what = field.type === 'n' ? 'numeric' : 'alphabetic';
-      report('element-invalid-type', `${name} "${clipped}" is not ${what}`, { ...where, badValue: clipped });
-    }
+    const what =
+      problem === 'element-too-long'
+        ? `is longer than ${field.max}`
+        : problem === 'element-too-short'
+          ? `is shorter than ${field.min}`
+          : `is not ${field.type === 'n' ? 'numeric' : 'alphabetic'}`;
+    report(problem, `${name} "${clipped}" ${what}`, { ...where, badValue: clipped });
   }
-  return bad;
+  return bad ?? NONE_BAD;
 }
 
-const DIGITS = /^\d+$/;
-const ANY_DIGIT = /\d/;
+/** The first rule a field's value breaks (an absent optional field breaks none). */
+function fieldProblem(
+  field: FieldSpec,
+  value: string,
+): 'element-missing' | 'element-too-long' | 'element-too-short' | 'element-invalid-type' | undefined {
+  if (value === '') return field.mandatory ? 'element-missing' : undefined;
+  if (value.length > field.max) return 'element-too-long';
+  if (value.length < field.min) return 'element-too-short';
+  if (field.type === 'n' ? !allDigits(value) : field.type === 'a' && anyDigit(value)) {
+    return 'element-invalid-type';
+  }
+  return undefined;
+}
+
+/** ASCII digits only (what `/^\d+$/` accepts), for a non-empty value. */
+function allDigits(value: string): boolean {
+  for (let k = 0; k < value.length; k++) {
+    const c = value.charCodeAt(k);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
+function anyDigit(value: string): boolean {
+  for (let k = 0; k < value.length; k++) {
+    const c = value.charCodeAt(k);
+    if (c >= 0x30 && c <= 0x39) return true;
+  }
+  return false;
+}
 
 /** Keeps garbage values printable and short in messages. */
 export function clip(value: string): string {

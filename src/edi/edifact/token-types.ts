@@ -28,6 +28,17 @@ export interface EdifactTokenListener {
   /** Receives every segment, UNA included. The view is reused: copy what must outlive the call. */
   segment(view: EdifactSegmentView): void;
   issue(issue: EdifactTokenIssue): void;
+  /**
+   * Optional fast path for validation without values: asked before a run of segments, true when the
+   * listener needs nothing of a plain body segment but to count it. The tokenizer then skips such
+   * segments without building a view and reports them with `bodySegments`. A plain body segment lies
+   * whole in one chunk, does not start with "U" (no service segment, no UNA) nor with a release
+   * character, and has nothing the tokenizer would report (no byte outside the repertoire, no byte
+   * >= 0x80, not too long); anything else is delivered as usual, so findings cannot differ.
+   */
+  readonly countsBodySegments?: (() => boolean) | undefined;
+  /** `count` plain body segments were skipped; the last began at `offset` and has index `segmentIndex`. */
+  bodySegments?(count: number, offset: number, segmentIndex: number): void;
 }
 
 export interface EdifactTokenizerOptions {

@@ -27,11 +27,11 @@ export type {
   EdifactTokenListener,
 } from './token-types.js';
 
-// Byte classes inside a segment.
+// Byte classes inside a segment. The separators' classes are their boundary kinds (recorded as they are).
 const C_DATA = 0;
-const C_ELEMENT = 1;
-const C_COMPONENT = 2;
-const C_REPETITION = 3;
+const C_ELEMENT = B_ELEMENT;
+const C_COMPONENT = B_COMPONENT;
+const C_REPETITION = B_REPETITION;
 const C_RELEASE = 4;
 const C_TERM = 5;
 /** CR or LF that is not a service character: a line wrap (ISO 9735 has no line structure), dropped. */
@@ -41,18 +41,27 @@ const C_SUSPECT = 7;
 /** A data byte >= 0x80 (not checked against a repertoire): kept, and marks the segment for decoding. */
 const C_HIGH = 8;
 
+// Byte kinds for the validate-only skip (`bodyRun`): what a plain body segment may contain.
+/** Data, separators and CR/LF: nothing to record when only the segment count matters. */
+const K_PLAIN = 0;
+const K_TERM = 1;
+const K_RELEASE = 2;
+/** Outside the repertoire or >= 0x80: the segment may have a finding, so it takes the general path. */
+const K_OTHER = 3;
+
 // States.
 const S_START = 0;
 const S_BETWEEN = 1;
 const S_SEGMENT = 2;
 const S_UNA = 3;
 
-const EMPTY = new Uint8Array(0);
+const EMPTY = Buffer.alloc(0);
 const CR = 0x0d;
 const LF = 0x0a;
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 const U = 0x55;
 const N = 0x4e;
+const A = 0x41;
 
 /**
  * Streaming EDIFACT tokenizer over bytes (ISO 9735 syntax level A/B, versions 1–4). Feed chunks of any
@@ -82,11 +91,27 @@ export class EdifactTokenizer {
   private charset: EdifactCharset = AUTO_CHARSET;
   private readonly strictCharacterSet: boolean;
   private readonly cls = new Uint8Array(256);
+  /** `cls` folded to the K_* kinds of the validate-only skip. */
+  private readonly kinds = new Uint8Array(256);
+  private readonly countsBody: (() => boolean) | undefined;
+  /** See `plainPairs`; `undefined` until needed after a change of delimiters. */
+  private pairs: Uint8Array | undefined;
+  /** The chunk as 16-bit words for `bodyRun` (validate-only, when the chunk starts at an even address). */
+  private words: Uint16Array | undefined;
   private previousWasUna = false;
   private controlNumbers: EdiControlNumbers = {};
+  /**
+   * The UNH reference not yet added to `controlNumbers` (`undefined` when none is pending): the object
+   * is only built when a finding needs it, and a UNT that closes the message drops the reference
+   * without building anything (two objects per message otherwise).
+   */
+  private pendingSet: string | undefined;
 
-  // Segment being built: unescaped bytes, separator positions.
+  // Segment being built: read in place in the chunk (`inChunk`, from `segStart`) or copied to the scratch
+  // (unescaped bytes and separators); separator positions in either.
   private readonly view = new EdifactSegmentView();
+  private inChunk = false;
+  private segStart = 0;
   // A Buffer, so that values decode with one native call and no wrapper object.
   private scratch = Buffer.allocUnsafe(256);
   private len = 0;
@@ -104,11 +129,11 @@ export class EdifactTokenizer {
   private suspect = -1;
 
   // The chunk being written, decoded to Latin-1 text at most once, on demand (see `EdifactSegmentView.eachValue`).
-  private chunk: Uint8Array = new Uint8Array(0);
+  private chunk: Buffer = EMPTY;
   private chunkText: string | undefined;
-  private readonly textOfChunk = (): string => {
-    const c = this.chunk;
-    this.chunkText ??= Buffer.from(c.buffer, c.byteOffset, c.length).toString('latin1');
+  /** The chunk's text, decoded once when a whole segment is read (see `EdifactSegmentView.textOfChunk`). */
+  private readonly textOfChunk = (all: boolean): string | undefined => {
+    if (all) this.chunkText ??= latin1(this.chunk, 0, this.chunk.length);
     return this.chunkText;
   };
 
@@ -126,6 +151,11 @@ export class EdifactTokenizer {
     }
     this.maxSegmentBytes = max;
     this.strictCharacterSet = options.strictCharacterSet ?? false;
+    this.countsBody = listener.countsBodySegments;
+    this.view.textOfChunk = this.textOfChunk;
+    this.view.bPos = this.bPos;
+    this.view.bType = this.bType;
+    this.view.eIdx = this.eIdx;
     this.useDelimiters(DEFAULT_EDIFACT_DELIMITERS);
   }
 
@@ -137,8 +167,13 @@ export class EdifactTokenizer {
     if (this.ended) throw new EdiError('STREAM_ENDED', 'write() after end()');
     if (!(chunk instanceof Uint8Array)) throw new EdiError('INVALID_OPTION', 'write() takes a Uint8Array');
     const n = chunk.length;
-    this.chunk = chunk;
+    // A Buffer over the same memory: values decode from it with one native call.
+    this.chunk = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, n);
     this.chunkText = undefined;
+    this.words =
+      this.countsBody !== undefined && (chunk.byteOffset & 1) === 0 && n >= 2
+        ? new Uint16Array(chunk.buffer, chunk.byteOffset, n >> 1)
+        : undefined;
     let i = 0;
     while (i < n) {
       switch (this.state) {
@@ -159,6 +194,7 @@ export class EdifactTokenizer {
     // The caller may reuse its buffer: nothing may point into it after write returns.
     this.chunk = EMPTY;
     this.chunkText = undefined;
+    this.words = undefined;
   }
 
   end(): void {
@@ -189,6 +225,9 @@ export class EdifactTokenizer {
 
   private useDelimiters(d: EdifactDelimiters): void {
     this.delimiters = d;
+    // The view keeps what changes only here (the charset changes just before, at UNB and UNZ).
+    this.view.delimiters = d;
+    this.view.charset = this.charset;
     const cls = this.cls;
     cls.fill(C_DATA);
     const repertoire = this.charset.repertoire;
@@ -205,6 +244,19 @@ export class EdifactTokenizer {
     if (d.repetition !== undefined) cls[d.repetition.charCodeAt(0)] = C_REPETITION;
     if (d.release !== undefined) cls[d.release.charCodeAt(0)] = C_RELEASE;
     cls[d.segment.charCodeAt(0)] = C_TERM;
+    const kinds = this.kinds;
+    this.pairs = undefined;
+    for (let b = 0; b < 256; b++) {
+      const c = cls[b];
+      kinds[b] =
+        c === C_TERM
+          ? K_TERM
+          : c === C_RELEASE
+            ? K_RELEASE
+            : c === C_SUSPECT || c === C_HIGH
+              ? K_OTHER
+              : K_PLAIN;
+    }
   }
 
   /** A UTF-8 BOM at the very start of the stream is skipped. */
@@ -229,18 +281,32 @@ export class EdifactTokenizer {
   /** CR and LF between segments (after a terminator, before the first segment) are ignored. */
   private between(buf: Uint8Array, i: number): number {
     const n = buf.length;
+    if (this.countsBody !== undefined && this.countsBody()) {
+      i = this.bodyRun(buf, i);
+      if (i >= n) return n;
+    }
     const start = i;
     while (i < n && (buf[i] === CR || buf[i] === LF)) i++;
     this.work += i - start;
-    if (i < n) {
-      this.beginSegment(this.base + i);
-      this.state = S_SEGMENT;
-    }
+    if (i < n) this.begin(buf, i);
     return i;
+  }
+
+  /**
+   * A segment starts at `buf[i]`: read in place unless it may be a UNA (whose six service characters are
+   * read raw by `scanByte`, which recognises it on the first three bytes): one that starts with "UNA",
+   * or whose first three bytes are not all in this chunk.
+   */
+  private begin(buf: Uint8Array, i: number): void {
+    this.beginSegment(this.base + i);
+    this.state = S_SEGMENT;
+    this.segStart = i;
+    this.inChunk = i + 2 < buf.length && !(buf[i] === U && buf[i + 1] === N && buf[i + 2] === A);
   }
 
   private beginSegment(offset: number): void {
     this.segOffset = offset;
+    this.inChunk = false;
     this.len = 0;
     this.rawLen = 0;
     this.bCount = 0;
@@ -252,11 +318,17 @@ export class EdifactTokenizer {
   }
 
   /**
-   * The hot loop: one pass, one class lookup per byte; the release state survives chunk ends. Plain data
+   * The hot loops: one class lookup per byte; the release state survives chunk ends. A segment read in
+   * place (`inPlace`) records only separator positions. Any other (a release character, a line wrap, a
+   * byte outside ASCII or the repertoire, the chunk's end, the size limit) continues in the scratch: plain
    * bytes after a segment's first three (where a UNA is recognised) are copied in a tight inner loop;
-   * everything else (separators, release, CR/LF, growth, the size limit) goes through `scanByte`.
+   * everything else (release, CR/LF, growth, the size limit) goes through `scanByte`.
    */
   private segment(buf: Uint8Array, i: number): number {
+    if (this.inChunk) {
+      i = this.inPlace(buf, i);
+      if (this.state !== S_SEGMENT) return i;
+    }
     const n = buf.length;
     const start = i;
     const cls = this.cls;
@@ -275,19 +347,19 @@ export class EdifactTokenizer {
         const limit = n - i < room ? n : i + room;
         for (; i < limit; i++) {
           const b = buf[i]!;
-          const c = cls[b];
+          const c = cls[b]!;
           if (c === C_DATA) {
             if (len === scratch.length) break;
             scratch[len++] = b;
-          } else if (c === C_COMPONENT) {
-            if (bCount === bPos.length) break;
+          } else if (c === C_COMPONENT || c === C_ELEMENT) {
+            if (len === scratch.length || bCount === bPos.length) break;
+            if (c === C_ELEMENT) {
+              if (eCount === eIdx.length) break;
+              eIdx[eCount++] = bCount;
+            }
             bPos[bCount] = len;
-            bType[bCount++] = B_COMPONENT;
-          } else if (c === C_ELEMENT) {
-            if (bCount === bPos.length || eCount === eIdx.length) break;
-            eIdx[eCount++] = bCount;
-            bPos[bCount] = len;
-            bType[bCount++] = B_ELEMENT;
+            bType[bCount++] = c;
+            scratch[len++] = b;
           } else {
             break;
           }
@@ -297,18 +369,6 @@ export class EdifactTokenizer {
         this.eCount = eCount;
         this.rawLen += i - first;
         if (i >= n) break;
-        if (cls[buf[i]!] === C_TERM) {
-          // End of segment without leaving the loop: deliver, skip CR/LF, start the next one here.
-          this.finishSegment();
-          i++;
-          while (i < n && (buf[i] === CR || buf[i] === LF)) i++;
-          if (i >= n) {
-            this.state = S_BETWEEN;
-            break;
-          }
-          this.beginSegment(this.base + i);
-          continue;
-        }
       }
       const terminated = this.scanByte(buf[i++]!);
       if (terminated || this.state === S_UNA) {
@@ -318,6 +378,174 @@ export class EdifactTokenizer {
     }
     this.work += n - start;
     return n;
+  }
+
+  /**
+   * Segments read in place: separator positions are recorded as indices into the chunk, nothing is
+   * copied. After each terminator the next segment starts here too, unless the validate-only skip may
+   * take it (`between`). Any byte that needs more (see `segment`) moves the segment to the scratch,
+   * where the general loop goes on from that byte. Returns where it stopped.
+   */
+  private inPlace(buf: Uint8Array, i: number): number {
+    const n = buf.length;
+    const cls = this.cls;
+    const from = i;
+    for (;;) {
+      const segStart = this.segStart;
+      // rawLength (terminator excluded) may be at most maxSegmentBytes.
+      const limit = n - segStart > this.maxSegmentBytes ? segStart + this.maxSegmentBytes : n;
+      let bPos = this.bPos;
+      let bType = this.bType;
+      let eIdx = this.eIdx;
+      let bCount = this.bCount;
+      let eCount = this.eCount;
+      for (; i < limit; i++) {
+        const c = cls[buf[i]!]!;
+        if (c === C_DATA) continue;
+        if (c > C_REPETITION) break;
+        if (bCount === bPos.length) {
+          this.growBoundaries();
+          bPos = this.bPos;
+          bType = this.bType;
+        }
+        if (c === C_ELEMENT) {
+          if (eCount === eIdx.length) {
+            this.growElements();
+            eIdx = this.eIdx;
+          }
+          eIdx[eCount++] = bCount;
+        }
+        bPos[bCount] = i;
+        bType[bCount++] = c;
+      }
+      this.bCount = bCount;
+      this.eCount = eCount;
+      if (i >= n || cls[buf[i]!] !== C_TERM) {
+        this.toScratch(buf, i);
+        break;
+      }
+      this.rawLen = i - segStart;
+      this.finishSegment();
+      i++;
+      while (i < n && (buf[i] === CR || buf[i] === LF)) i++;
+      this.state = S_BETWEEN;
+      if (i >= n || this.countsBody !== undefined) break;
+      this.begin(buf, i);
+      if (!this.inChunk) break;
+    }
+    this.work += i - from;
+    return i;
+  }
+
+  /** The segment read in place so far (up to `buf[i]`) is copied to the scratch, separators included. */
+  private toScratch(buf: Uint8Array, i: number): void {
+    const segStart = this.segStart;
+    const count = i - segStart;
+    if (this.scratch.length < count) {
+      this.scratch = Buffer.allocUnsafe(
+        Math.min(Math.max(count, this.scratch.length * 2), this.maxSegmentBytes),
+      );
+    }
+    this.scratch.set(buf.subarray(segStart, i));
+    const bPos = this.bPos;
+    for (let k = 0; k < this.bCount; k++) bPos[k] = bPos[k]! - segStart;
+    this.len = count;
+    this.rawLen = count;
+    this.inChunk = false;
+  }
+
+  private growBoundaries(): void {
+    const size = this.bPos.length * 2;
+    const pos = new Int32Array(size);
+    pos.set(this.bPos);
+    this.bPos = pos;
+    this.view.bPos = pos;
+    const types = new Uint8Array(size);
+    types.set(this.bType);
+    this.bType = types;
+    this.view.bType = types;
+  }
+
+  private growElements(): void {
+    const idx = new Int32Array(this.eIdx.length * 2);
+    idx.set(this.eIdx);
+    this.eIdx = idx;
+    this.view.eIdx = idx;
+  }
+
+  /**
+   * Validation without values (`EdifactTokenListener.countsBodySegments`): one loop over many segments
+   * that skips each plain body segment to its unreleased terminator, recording nothing, and hands the
+   * listener their count. It returns at the first byte of any other segment (one that starts with "U" or
+   * a release character, an empty one, one cut by the chunk end, one with a byte outside the repertoire
+   * or >= 0x80, an overlong one), which the general path then reads exactly as before. A released byte is
+   * data and is not checked against the repertoire (as in `scanByte`); CR and LF inside are dropped there
+   * and change nothing here.
+   */
+  private bodyRun(buf: Uint8Array, i: number): number {
+    const n = buf.length;
+    const kinds = this.kinds;
+    const max = this.maxSegmentBytes;
+    const words = this.words;
+    const pairs = words === undefined ? kinds : this.plainPairs();
+    const from = i;
+    let index = this.segmentCount;
+    let lastStart = -1;
+    for (;;) {
+      while (i < n && (buf[i] === CR || buf[i] === LF)) i++;
+      if (i >= n) break;
+      const start = i;
+      const b0 = buf[i]!;
+      if (b0 === U || kinds[b0] !== K_PLAIN) break;
+      // rawLength (terminator excluded) may be at most `max`.
+      const limit = n - start > max ? start + max + 1 : n;
+      i++;
+      let k = K_OTHER;
+      for (;;) {
+        if (words !== undefined && (i & 1) === 0) {
+          // Two bytes a step while both are plain.
+          let w = i >> 1;
+          const wordLimit = limit >> 1;
+          while (w < wordLimit && pairs[words[w]!] === 0) w++;
+          i = w << 1;
+        }
+        if (i >= limit) break;
+        k = kinds[buf[i]!]!;
+        if (k === K_PLAIN) i++;
+        else if (k === K_RELEASE && i + 1 < limit && buf[i + 1]! < 0x80) i += 2;
+        else break;
+      }
+      if (i >= limit || k !== K_TERM) {
+        i = start;
+        break;
+      }
+      lastStart = start;
+      index++;
+      i++;
+    }
+    this.work += i - from;
+    if (lastStart >= 0) {
+      const count = index - this.segmentCount;
+      this.segmentCount = index;
+      this.previousWasUna = false;
+      this.listener.bodySegments!(count, this.base + lastStart, index - 1);
+    }
+    return i;
+  }
+
+  /**
+   * For each two-byte word (either byte order), 0 when both bytes are K_PLAIN: `bodyRun` steps over a
+   * plain segment two bytes at a time. Built on first use after the delimiters change (64 KiB, once per
+   * interchange in practice).
+   */
+  private plainPairs(): Uint8Array {
+    if (this.pairs === undefined) {
+      const pairs = new Uint8Array(65536);
+      const kinds = this.kinds;
+      for (let w = 0; w < 65536; w++) pairs[w] = kinds[w & 0xff]! | kinds[w >> 8]!;
+      this.pairs = pairs;
+    }
+    return this.pairs;
   }
 
   /**
@@ -358,13 +586,9 @@ export class EdifactTokenizer {
         this.released = true;
         return false;
       case C_ELEMENT:
-        this.boundary(B_ELEMENT);
-        return false;
       case C_COMPONENT:
-        this.boundary(B_COMPONENT);
-        return false;
       case C_REPETITION:
-        this.boundary(B_REPETITION);
+        this.boundary(c, b);
         return false;
       case C_IGNORE:
         return false;
@@ -391,27 +615,17 @@ export class EdifactTokenizer {
     this.scratch[this.len++] = b;
   }
 
-  private boundary(type: number): void {
+  /** A separator: stored in the scratch like data, its position and kind recorded. */
+  private boundary(type: number, b: number): void {
     if (this.overflow) return;
-    if (this.bCount === this.bPos.length) {
-      const size = this.bPos.length * 2;
-      const pos = new Int32Array(size);
-      pos.set(this.bPos);
-      this.bPos = pos;
-      const types = new Uint8Array(size);
-      types.set(this.bType);
-      this.bType = types;
-    }
+    if (this.bCount === this.bPos.length) this.growBoundaries();
     if (type === B_ELEMENT) {
-      if (this.eCount === this.eIdx.length) {
-        const idx = new Int32Array(this.eIdx.length * 2);
-        idx.set(this.eIdx);
-        this.eIdx = idx;
-      }
+      if (this.eCount === this.eIdx.length) this.growElements();
       this.eIdx[this.eCount++] = this.bCount;
     }
     this.bPos[this.bCount] = this.len;
     this.bType[this.bCount++] = type;
+    this.store(b);
   }
 
   // ---- UNA ---------------------------------------------------------------------------------------
@@ -427,9 +641,11 @@ export class EdifactTokenizer {
 
   private completeUna(): void {
     const parsed = parseServiceStringAdvice(this.una);
-    // Delivered as a segment whose single element is the six characters, unsplit.
-    this.scratch.set(this.una, 3);
-    this.len = 9;
+    // Delivered as a segment whose single element is the six characters, unsplit (the separator byte
+    // at 3 is a placeholder: values never include separators).
+    this.scratch[3] = 0x2b;
+    this.scratch.set(this.una, 4);
+    this.len = 10;
     this.rawLen = 9;
     this.bCount = 0;
     this.eCount = 0;
@@ -476,8 +692,10 @@ export class EdifactTokenizer {
     }
     const index = this.segmentCount;
     this.emit();
-    this.checkCharacters(index);
-    this.afterSegment();
+    // Most segments have nothing to check and are no service segment: two tests, no calls.
+    if (this.suspect >= 0 || this.high) this.checkCharacters(index);
+    if (this.view.bytes[this.view.start] === U) this.afterSegment();
+    else this.previousWasUna = false;
   }
 
   /** Character-set findings for the segment just delivered (after it, so they can be placed in it). */
@@ -520,66 +738,106 @@ export class EdifactTokenizer {
 
   private emit(): void {
     const view = this.view;
-    view.bytes = this.scratch;
-    view.length = this.len;
-    view.bPos = this.bPos;
-    view.bType = this.bType;
+    if (this.inChunk) {
+      view.bytes = this.chunk;
+      view.start = this.segStart;
+      view.end = this.segStart + this.rawLen;
+      view.inChunk = true;
+    } else {
+      view.bytes = this.scratch;
+      view.start = 0;
+      view.end = this.len;
+      view.inChunk = false;
+    }
+    // Arrays, delimiters and charset are kept up to date where they change (growth, `useDelimiters`).
     view.bCount = this.bCount;
-    view.eIdx = this.eIdx;
     view.eCount = this.eCount;
     view.high = this.high;
-    // A segment read in one piece from the current chunk (no release character, no dropped CR/LF, no
-    // byte >= 0x80) can hand out its values as substrings of the chunk's text.
-    const inChunk = this.segOffset - this.base;
-    view.chunkStart =
-      inChunk >= 0 && !this.high && this.rawLen === this.len + this.bCount && this.chunk.length > 0
-        ? inChunk
-        : -1;
-    view.textOfChunk = this.textOfChunk;
-    view.utf8 = this.high && isUtf8(this.scratch.subarray(0, this.len));
-    view.charset = this.charset;
+    view.text = undefined;
+    view.utf8 = this.high && this.valuesAreUtf8();
     view.offset = this.segOffset;
     view.rawLength = this.rawLen;
-    view.delimiters = this.delimiters;
     view.segmentIndex = this.segmentCount++;
     this.listener.segment(view);
+  }
+
+  /**
+   * Whether the segment's values, taken together without their separators, are valid UTF-8 (a segment
+   * with bytes >= 0x80, so in the scratch; separators cannot split a character of a valid text).
+   */
+  private valuesAreUtf8(): boolean {
+    const scratch = this.scratch;
+    if (this.bCount === 0) return isUtf8(scratch.subarray(0, this.len));
+    const values = Buffer.allocUnsafe(this.len - this.bCount);
+    let at = 0;
+    let from = 0;
+    for (let k = 0; k <= this.bCount; k++) {
+      const to = k === this.bCount ? this.len : this.bPos[k]!;
+      values.set(scratch.subarray(from, to), at);
+      at += to - from;
+      from = to + 1;
+    }
+    return isUtf8(values);
   }
 
   /** Service segments that change the delimiters or the control numbers findings carry. */
   private afterSegment(): void {
     const view = this.view;
-    if (this.scratch[0] !== U) {
-      this.previousWasUna = false;
-      return;
-    }
+    const tag = view.serviceTag();
     const wasUna = this.previousWasUna;
     this.previousWasUna = false;
-    if (view.tagIs(U, N, 0x42)) {
-      // UNB: without a UNA the defaults of the declared syntax version apply (S001/0002).
-      // S001/0001 names the character set of everything after the UNB.
-      this.charset = EDIFACT_CHARSETS.get(view.value(1).trim()) ?? AUTO_CHARSET;
-      if (!wasUna) {
+    switch (tag) {
+      case 0x42: {
+        // UNB: without a UNA the defaults of the declared syntax version apply (S001/0002).
+        // S001/0001 names the character set of everything after the UNB.
+        // Values are read before `useDelimiters` gives the view the new character set.
+        const reference = view.value(5).trim();
         const version = Number.parseInt(view.value(1, 2), 10);
-        this.useDelimiters(version >= 4 ? DEFAULT_EDIFACT_DELIMITERS_V4 : DEFAULT_EDIFACT_DELIMITERS);
-      } else {
-        this.useDelimiters(this.delimiters);
+        this.charset = EDIFACT_CHARSETS.get(view.value(1).trim()) ?? AUTO_CHARSET;
+        if (!wasUna) {
+          this.useDelimiters(version >= 4 ? DEFAULT_EDIFACT_DELIMITERS_V4 : DEFAULT_EDIFACT_DELIMITERS);
+        } else {
+          this.useDelimiters(this.delimiters);
+        }
+        this.pendingSet = undefined;
+        this.controlNumbers = { interchange: reference };
+        break;
       }
-      this.controlNumbers = { interchange: view.value(5).trim() };
-    } else if (view.tagIs(U, N, 0x5a)) {
-      // UNZ: the next interchange starts from the defaults (or its own UNA).
-      this.charset = AUTO_CHARSET;
-      this.useDelimiters(DEFAULT_EDIFACT_DELIMITERS);
-      this.controlNumbers = {};
-    } else if (view.tagIs(U, N, 0x47)) {
-      this.controlNumbers = { ...this.controlNumbers, group: view.value(5).trim() };
-    } else if (view.tagIs(U, N, 0x45)) {
-      this.controlNumbers = { interchange: this.controlNumbers.interchange };
-    } else if (view.tagIs(U, N, 0x48)) {
-      this.controlNumbers = { ...this.controlNumbers, set: view.value(1).trim() };
-    } else if (view.tagIs(U, N, 0x54)) {
-      const { set: _set, ...rest } = this.controlNumbers;
-      this.controlNumbers = rest;
+      case 0x5a:
+        // UNZ: the next interchange starts from the defaults (or its own UNA).
+        this.charset = AUTO_CHARSET;
+        this.useDelimiters(DEFAULT_EDIFACT_DELIMITERS);
+        this.pendingSet = undefined;
+        this.controlNumbers = {};
+        break;
+      case 0x47:
+        this.controlNumbers = { ...this.currentControlNumbers(), group: view.value(5).trim() };
+        break;
+      case 0x45:
+        this.controlNumbers = { interchange: this.currentControlNumbers().interchange };
+        break;
+      case 0x48:
+        this.currentControlNumbers();
+        this.pendingSet = view.value(1).trim();
+        break;
+      case 0x54: {
+        // What removing `set` from `{ ...controlNumbers, set }` leaves.
+        this.pendingSet = undefined;
+        if ('set' in this.controlNumbers) {
+          const { set: _set, ...rest } = this.controlNumbers;
+          this.controlNumbers = rest;
+        }
+        break;
+      }
     }
+  }
+
+  private currentControlNumbers(): EdiControlNumbers {
+    if (this.pendingSet !== undefined) {
+      this.controlNumbers = { ...this.controlNumbers, set: this.pendingSet };
+      this.pendingSet = undefined;
+    }
+    return this.controlNumbers;
   }
 
   private report(
@@ -602,7 +860,7 @@ export class EdifactTokenizer {
       offset,
       segmentIndex,
       length,
-      controlNumbers: this.controlNumbers,
+      controlNumbers: this.currentControlNumbers(),
       ...(badValue === undefined ? {} : { badValue }),
     });
   }
@@ -622,4 +880,9 @@ export function tokenizeEdifact(
   tokenizer.write(typeof input === 'string' ? Buffer.from(input, 'utf8') : input);
   tokenizer.end();
   return { segments, issues };
+}
+
+/** `buf.toString('latin1', start, end)` without its argument checks (see `segment.ts`). */
+function latin1(buf: Buffer, start: number, end: number): string {
+  return (buf as unknown as { latin1Slice(start: number, end: number): string }).latin1Slice(start, end);
 }
