@@ -4,6 +4,7 @@ import { parseEvent } from '../../canonical/events/catalogue.js';
 import { convertMaterialQuantity } from '../../canonical/units.js';
 import type { EventOf } from '../../canonical/events/catalogue.js';
 import type { MasterDataView } from '../master-data/master-data.model.js';
+import { fastParsePlantEvent } from './plant-event-fast-path.js';
 
 /** The plant event types ingestion accepts from MES and WMS. */
 export const PLANT_EVENT_TYPES = ['material.consumed', 'production.completed', 'inventory.adjusted'] as const;
@@ -76,7 +77,8 @@ export function producerKeyOf(event: {
 export function normalizePlantEvent(input: unknown, master: MasterDataView | undefined): NormalizedEvent {
   let event;
   try {
-    event = parseEvent(input);
+    // The fast path answers only for valid events; zod decides everything else, with its messages.
+    event = fastParsePlantEvent(input) ?? parseEvent(input);
   } catch (error) {
     const detail =
       error instanceof CanonicalError ? [error.message, ...error.details] : [(error as Error).message];
