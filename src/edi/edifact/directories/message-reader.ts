@@ -8,6 +8,7 @@ import { readEdifact, type EdifactReaderOptions } from '../reader.js';
 import { EDIFACT_ISSUE_CODES, type EdifactIssueKind } from '../codes.js';
 import type { EdifactEnvelopeHandler } from '../envelope-types.js';
 import type { EdifactValidationResult } from '../result.js';
+import type { EdifactSegmentView } from '../segment.js';
 import {
   COMPONENT_MARK,
   X12ParsedSetBuilder,
@@ -17,7 +18,7 @@ import {
 } from '../x12-shared.js';
 import { defaultEdifactDirectories, EdifactDirectoryRegistry } from './directories.js';
 import type { EdifactMessageStructure } from './directory-loader.js';
-import { checkSegmentElements } from './element-checks.js';
+import { checkSegmentValues, EdifactSegmentValues, type EdifactElementFinding } from './element-checks.js';
 
 /**
  * A message as its directory read it: the segment-group tree a map interpreter walks. Segments are
@@ -58,12 +59,36 @@ const PLACEMENT: Record<X12PlacementProblem, EdifactIssueKind> = {
   'loop-over-max': 'group-repeated-too-often',
 };
 
+/**
+ * The segment being checked, read once from the view (the reader is synchronous: one segment at a
+ * time). Shared, not one per message: a closure per message made the collector's work triple.
+ */
+const VALUES = new EdifactSegmentValues();
+const addValue = (value: string, e: number, c: number, r: number): void => VALUES.add(value, e, c, r);
+const FINDINGS: EdifactElementFinding[] = [];
+
+const TAG_SLOTS: string[] = new Array<string>(256).fill('');
+
+/**
+ * The segment tag as one shared string per tag: `view.id` is a new string every segment, and a map
+ * lookup with a new string hashes it first (the structure's and the walker's lookups were a third of
+ * the placement time). A small direct-mapped cache hands back the string seen before, equal in content.
+ */
+function sharedTag(id: string): string {
+  if (id.length !== 3) return id;
+  const slot = (id.charCodeAt(0) * 961 + id.charCodeAt(1) * 31 + id.charCodeAt(2)) & 255;
+  const known = TAG_SLOTS[slot]!;
+  if (known === id) return known;
+  TAG_SLOTS[slot] = id;
+  return id;
+}
+
 /** Walks one message against its structure; findings go to the message (UCS / UCD). */
 class MessageCheck {
   private readonly walker: X12SetWalker;
   private readonly tree: X12ParsedSetBuilder | undefined;
   private position = 1;
-  private at = { offset: 0, segmentIndex: 0 };
+  private at: { readonly offset: number; readonly segmentIndex: number } = { offset: 0, segmentIndex: 0 };
   private readonly issues: EdifactIssue[] = [];
 
   constructor(
@@ -85,14 +110,13 @@ class MessageCheck {
     this.tree = keep ? new X12ParsedSetBuilder() : undefined;
   }
 
-  segment(
-    id: string,
-    elements: readonly (readonly (readonly string[])[])[],
-    position: number,
-    at: { offset: number; segmentIndex: number },
-  ): void {
+  /**
+   * One segment of the message body. The view is read once into the reused value table (no copy of
+   * the segment's structure); only the flat values the parsed message keeps are allocated.
+   */
+  segment(id: string, view: EdifactSegmentView, position: number): void {
     this.position = position;
-    this.at = at;
+    this.at = view;
     const node = this.walker.place(id);
     const problem = this.walker.problem;
     if (problem)
@@ -101,8 +125,15 @@ class MessageCheck {
       });
     if (!node) return;
     const def = this.structure.segments.get(id);
-    if (def)
-      for (const f of checkSegmentElements(def, elements, this.ic.delimiters.decimalMark))
+    if (def === undefined && !this.tree) return;
+    const values = VALUES;
+    values.reset(view.elementCount);
+    view.eachValue(addValue);
+    if (def) {
+      const findings = FINDINGS;
+      if (findings.length > 0) findings.length = 0;
+      checkSegmentValues(def, values, this.ic.delimiters.decimalMark, findings);
+      for (const f of findings)
         this.add(
           f.kind,
           f.message,
@@ -115,25 +146,24 @@ class MessageCheck {
           },
           'element',
         );
+    }
     if (this.tree) {
-      // One string per element (first repetition, components joined); most elements have one
-      // component, which is taken as is instead of through a join (this runs for every segment).
-      const flat: string[] = [];
-      for (let i = 0; i < elements.length; i++) {
-        const components = elements[i]![0];
-        flat.push(
-          i === 0
-            ? id
-            : components === undefined
-              ? ''
-              : components.length === 1
-                ? (components[0] ?? '')
-                : components.join(COMPONENT_MARK),
-        );
+      // One string per element (first repetition, components joined by COMPONENT_MARK). Concatenation,
+      // not `Array.join`: the join was the most expensive line of the reader (measured), and values
+      // this short are mostly copied flat anyway.
+      const count = values.count;
+      const flat = new Array<string>(count + 1);
+      flat[0] = id;
+      for (let e = 1; e <= count; e++) {
+        const n = values.components[e]!;
+        const from = values.first[e]!;
+        let value = values.values[from]!;
+        for (let c = 1; c < n; c++) value = value + COMPONENT_MARK + values.values[from + c]!;
+        flat[e] = value;
       }
       this.tree.add(
         this.walker.frames,
-        { id, elements: flat, offset: at.offset, segmentIndex: at.segmentIndex },
+        { id, elements: flat, offset: view.offset, segmentIndex: view.segmentIndex },
         position,
       );
     }
@@ -234,9 +264,8 @@ export function readEdifactWithDirectories(
       },
       segment: (view, context) => {
         if (check && context.message && context.positionInMessage > 1) {
-          const id = view.id;
-          if (id !== 'UNT' && id !== 'UNH')
-            check.segment(id, view.toSegment().elements, context.positionInMessage, view);
+          const id = sharedTag(view.id);
+          if (id !== 'UNT' && id !== 'UNH') check.segment(id, view, context.positionInMessage);
           else if (id === 'UNT') {
             const issues = check.finish(context.positionInMessage, view);
             const message = context.message;

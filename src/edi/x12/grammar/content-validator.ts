@@ -26,6 +26,12 @@ export interface X12GrammarValidatorOptions {
    * when this is given.
    */
   readonly onSet?: (parsed: X12ParsedSet, set: X12SetResult, group: X12GroupResult) => void;
+  /**
+   * Sets whose parsed tree `onSet` wants (default: every set). The others are checked all the same but
+   * never copied, and `onSet` does not see them: a translator that keeps only 856s passes its filter
+   * here instead of dropping the other sets' trees at SE.
+   */
+  readonly keep?: (setId: string) => boolean;
   /** HL nesting limit (default 64). */
   readonly maxHierarchyDepth?: number;
   /**
@@ -114,7 +120,7 @@ class X12SetContentValidator implements X12SetContentCheck {
         }
       : report;
     this.walker = new X12SetWalker(grammar, (node, loop) => this.missing(node, loop));
-    this.tree = options.onSet ? new X12ParsedSetBuilder() : undefined;
+    this.tree = options.onSet && (options.keep?.(set.id) ?? true) ? new X12ParsedSetBuilder() : undefined;
     this.hasHl = grammar.segmentIds.has('HL');
   }
 
@@ -130,11 +136,12 @@ class X12SetContentValidator implements X12SetContentCheck {
       this.segmentFinding(walker.problem!, id, undefined);
       return;
     }
-    const loopId = this.loopCode(walker.currentLoop);
-    if (walker.problem) this.segmentFinding(walker.problem, id, loopId);
+    if (walker.problem) this.segmentFinding(walker.problem, id, this.loopCode(walker.currentLoop));
     const findings = this.elementFindings;
-    findings.length = 0;
+    if (findings.length > 0) findings.length = 0;
     checkSegmentElements(view, node.def, this.version, findings);
+    // The loop is named only in findings (AK303), which a clean segment does not have.
+    const loopId = findings.length > 0 ? this.loopCode(walker.currentLoop) : undefined;
     for (const f of findings) {
       const { kind, message, severity, ...detail } = f;
       this.report({
@@ -146,17 +153,20 @@ class X12SetContentValidator implements X12SetContentCheck {
         detail: { ...detail, segmentId: id, segmentPosition: positionInSet, loopId },
       });
     }
+    // The parsed tree keeps a copy of every segment; the HL record reads its values from that copy.
+    const segment = this.tree ? view.toSegment() : undefined;
     if (this.hasHl && id === 'HL') {
+      const el = segment?.elements;
       this.hl.push({
-        id: view.element(1),
-        parentId: view.element(2),
-        levelCode: view.element(3),
-        childCode: view.element(4),
+        id: el ? (el[1] ?? '') : view.element(1),
+        parentId: el ? (el[2] ?? '') : view.element(2),
+        levelCode: el ? (el[3] ?? '') : view.element(3),
+        childCode: el ? (el[4] ?? '') : view.element(4),
         position: positionInSet,
         at: this.at(),
       });
     }
-    this.tree?.add(walker.frames, view.toSegment(), positionInSet);
+    if (segment) this.tree!.add(walker.frames, segment, positionInSet);
   }
 
   end(trailer: { readonly positionInSet: number; readonly at: EdiPosition } | undefined): void {

@@ -120,6 +120,133 @@ export function checkValue(
   return undefined;
 }
 
+/** How the byte fast path reads an element (decided once per segment definition, at first use). */
+const FAST_TEXT = 0; // AN, ID without a code list: length and characters
+const FAST_CODED = 1; // AN, ID with a code list: also a member of the list (short codes)
+const FAST_INTEGER = 2; // N0…N9
+const FAST_DECIMAL = 3; // R
+const SLOW = 4; // DT, TM, composites: always the string path
+
+/**
+ * A segment definition compiled for the hot path: per element (1-based) its fast-path kind, length
+ * limits, requirement and packed code list; the syntax notes as bit masks over element positions.
+ */
+interface X12SegmentPlan {
+  readonly kinds: Uint8Array;
+  readonly mins: Int32Array;
+  readonly maxs: Int32Array;
+  readonly mandatory: Uint8Array;
+  /** Codes of up to three characters as integers (`packCode`), for `FAST_CODED` elements. */
+  readonly packed: (ReadonlySet<number> | undefined)[];
+  /** Per note: kind (`NOTE_*`), mask of all positions, mask of the first; undefined past 31 elements. */
+  readonly notes: Int32Array | undefined;
+}
+
+const NOTE_P = 0;
+const NOTE_R = 1;
+const NOTE_E = 2;
+const NOTE_C = 3;
+const NOTE_L = 4;
+const NOTE_KINDS: Readonly<Record<string, number>> = {
+  P: NOTE_P,
+  R: NOTE_R,
+  E: NOTE_E,
+  C: NOTE_C,
+  L: NOTE_L,
+};
+/** Presence fits in one int32 bit mask up to element 31 (LIN has 31); bit 31 is the sign bit, which ToInt32 keeps right. */
+const MASKABLE = 31;
+
+const plans = new WeakMap<X12SegmentDef, X12SegmentPlan>();
+
+/** A code of one to three characters below U+0100 as one integer (no code contains U+0000); -1 else. */
+function packCode(code: string): number {
+  if (code.length === 0 || code.length > 3) return -1;
+  let key = 0;
+  for (let i = 0; i < code.length; i++) {
+    const c = code.charCodeAt(i);
+    if (c === 0 || c > 0xff) return -1;
+    key = (key << 8) | c;
+  }
+  return key;
+}
+
+function planOf(def: X12SegmentDef): X12SegmentPlan {
+  let plan = plans.get(def);
+  if (plan === undefined) {
+    plan = compilePlan(def);
+    plans.set(def, plan);
+  }
+  return plan;
+}
+
+function compilePlan(def: X12SegmentDef): X12SegmentPlan {
+  const n = def.elements.length;
+  const kinds = new Uint8Array(n + 1);
+  const mins = new Int32Array(n + 1);
+  const maxs = new Int32Array(n + 1);
+  const mandatory = new Uint8Array(n + 1);
+  const packed: (ReadonlySet<number> | undefined)[] = new Array(n + 1).fill(undefined);
+  for (let k = 1; k <= n; k++) {
+    const e = def.elements[k - 1]!;
+    mins[k] = e.min;
+    maxs[k] = e.max;
+    mandatory[k] = e.requirement === 'M' ? 1 : 0;
+    const type = e.type;
+    if (type === 'composite' || type === 'DT' || type === 'TM') kinds[k] = SLOW;
+    else if (type === 'R') kinds[k] = e.codes ? SLOW : FAST_DECIMAL;
+    else if (type[0] === 'N') kinds[k] = e.codes ? SLOW : FAST_INTEGER;
+    else if (e.codes) {
+      kinds[k] = FAST_CODED;
+      const keys = new Set<number>();
+      for (const code of e.codes.codes) {
+        const key = packCode(code);
+        if (key >= 0) keys.add(key);
+      }
+      packed[k] = keys;
+    } else kinds[k] = FAST_TEXT;
+  }
+  let notes: Int32Array | undefined;
+  if (n <= MASKABLE) {
+    notes = new Int32Array(def.notes.length * 3);
+    def.notes.forEach((note, i) => {
+      let all = 0;
+      for (const p of note.positions) all |= 1 << p;
+      notes![i * 3] = NOTE_KINDS[note.kind]!;
+      notes![i * 3 + 1] = all;
+      notes![i * 3 + 2] = note.positions.length > 0 ? 1 << note.positions[0]! : 0;
+    });
+  }
+  return { kinds, mins, maxs, mandatory, packed, notes };
+}
+
+/** Whether any relational condition fails, on a presence bit mask (X12.6 §3.6; normally none does). */
+function violatesMasks(notes: Int32Array, present: number): boolean {
+  for (let i = 0; i < notes.length; i += 3) {
+    const all = notes[i + 1]!;
+    const on = present & all;
+    switch (notes[i]) {
+      case NOTE_P:
+        if (on !== 0 && on !== all) return true;
+        break;
+      case NOTE_R:
+        if (on === 0) return true;
+        break;
+      case NOTE_E:
+        if ((on & (on - 1)) !== 0) return true;
+        break;
+      case NOTE_C:
+        if ((present & notes[i + 2]!) !== 0 && on !== all) return true;
+        break;
+      case NOTE_L:
+        // The first and at least one other.
+        if ((present & notes[i + 2]!) !== 0 && (on & ~notes[i + 2]!) === 0) return true;
+        break;
+    }
+  }
+  return false;
+}
+
 /**
  * Checks the elements of a segment placed by the grammar: count, requirement designators, values,
  * repetitions and components, then the syntax notes (X12.6 §3.6: P paired, R required, E exclusion,
@@ -131,64 +258,65 @@ export function checkSegmentElements(
   version: X12CodeVersion,
   out: X12ElementFinding[],
 ): void {
+  const plan = planOf(def);
   const defined = def.elements.length;
   const count = view.elementCount;
-  // Hot path: one call per segment. Nothing is allocated for a clean segment but its values.
-  const present = PRESENT.length > defined ? PRESENT : (PRESENT = new Uint8Array(defined + 1));
-  present.fill(0, 0, defined + 1);
+  // Hot path: one call per segment. Nothing is allocated for a clean segment.
+  const masks = plan.notes;
+  let mask = 0;
+  let present = PRESENT;
+  if (masks === undefined) {
+    if (present.length <= defined) present = PRESENT = new Uint8Array(defined + 1);
+    present.fill(0, 0, defined + 1);
+  }
   const first = out.length;
   const rep = view.delimiters.repetition;
   const comp = view.delimiters.component;
+  const { kinds, mins, maxs, mandatory, packed } = plan;
+  const seps = view.seps;
+  const end = view.end;
+  const last = view.sepCount;
   // UTF-8 segments count characters, not bytes: they take the string path.
-  const bytesOk = view.utf8 ? undefined : cleanOnBytes;
+  const onBytes = !view.utf8;
+  const bytes = view.source.bytes;
+  const repByte = rep === undefined ? -1 : rep.charCodeAt(0);
+  const compByte = comp.charCodeAt(0);
   for (let k = 1; k <= defined; k++) {
-    const e = def.elements[k - 1]!;
-    if (k > count || view.elementLength(k) === 0) {
-      if (e.requirement === 'M') {
+    const from = k <= last ? seps[k - 1]! + 1 : 0;
+    const to = k < last ? seps[k]! : k === last ? end : 0;
+    if (k > count || to === from) {
+      if (mandatory[k] === 1) {
         out.push({
           kind: 'element-missing',
           message: `${def.id}${pad2(k)} is mandatory`,
           severity: 'error',
           elementPosition: k,
-          elementReference: referenceOf(e),
+          elementReference: referenceOf(def.elements[k - 1]!),
         });
       }
       continue;
     }
-    present[k] = 1;
-    if (bytesOk !== undefined && bytesOk(view, k, e)) continue;
-    const value = view.element(k);
-    if (rep !== undefined && value.includes(rep)) {
-      // No element of these sets repeats. 004010's AK403 has no code 12: the separator is then an invalid character.
-      out.push({
-        ...locate(k, e, value),
-        kind: version === '005010' ? 'element-too-many-repetitions' : 'element-invalid-character',
-        message: `${def.id}${pad2(k)} does not repeat`,
-        severity: 'error',
-      });
-      continue;
+    if (masks !== undefined) mask |= 1 << k;
+    else present[k] = 1;
+    const kind = kinds[k]!;
+    if (onBytes && kind !== SLOW) {
+      const min = mins[k]!;
+      const max = maxs[k]!;
+      if (kind === FAST_TEXT || kind === FAST_CODED) {
+        const length = to - from;
+        if (length >= min && length <= max) {
+          let key = 0;
+          let i = from;
+          for (; i < to; i++) {
+            const b = bytes[i]!;
+            if (b < 0x20 || b === 0x7f || b === repByte || b === compByte) break;
+            key = (key << 8) | b;
+          }
+          if (i === to && (kind === FAST_TEXT || (length <= 3 && packed[k]!.has(key)))) continue;
+        }
+      } else if (cleanNumber(bytes, from, to, kind === FAST_DECIMAL, min, max)) continue;
     }
-    if (e.components) {
-      checkComposite(value.split(comp), e, `${def.id}${pad2(k)}`, k, version, (f) => out.push(f));
-      continue;
-    }
-    if (value.includes(comp)) {
-      out.push({
-        ...locate(k, e, value),
-        kind: version === '005010' ? 'element-too-many-components' : 'element-invalid-character',
-        message: `${def.id}${pad2(k)} is not a composite`,
-        severity: 'error',
-      });
-      continue;
-    }
-    const problem = checkValue(value, e, version);
-    if (problem) {
-      out.push({
-        ...locate(k, e, value),
-        ...problem,
-        message: `${def.id}${pad2(k)}: ${problem.message}`,
-      });
-    }
+    checkElement(view, def, k, version, rep, comp, out);
   }
   for (let k = defined + 1; k <= count; k++) {
     if (view.elementLength(k) === 0) continue; // trailing empty elements carry nothing
@@ -202,12 +330,13 @@ export function checkSegmentElements(
     });
     break;
   }
-  if (def.notes.length === 0 || !violatesNotes(def.notes, present)) return;
+  if (def.notes.length === 0) return;
+  if (masks !== undefined ? !violatesMasks(masks, mask) : !violatesNotes(def.notes, present)) return;
   const flagged = new Set<number>();
   for (let n = first; n < out.length; n++) flagged.add(out[n]!.elementPosition);
   checkNotes(
     def.notes,
-    (k) => present[k] === 1,
+    masks !== undefined ? (k) => (mask & (1 << k)) !== 0 : (k) => present[k] === 1,
     (k) => referenceOf(def.elements[k - 1]!),
     def.id,
     flagged,
@@ -216,39 +345,75 @@ export function checkSegmentElements(
 }
 
 /**
- * The hot path's shortcut: true when the element's raw bytes are certainly valid (no control
- * character or separator, length and numeric form right, no code list to consult). Anything else,
- * dates and times included, goes through `checkValue`, which decides and explains.
+ * The string path for one present element: separators inside it, composites, then `checkValue`,
+ * which decides and explains. The byte path sends here every value it cannot prove clean.
  */
-function cleanOnBytes(view: X12SegmentView, k: number, e: X12ElementDef): boolean {
-  const type = e.type;
-  if (e.codes !== undefined || type === 'composite' || type === 'DT' || type === 'TM') return false;
-  const bytes = view.source.bytes;
-  const from = view.seps[k - 1]! + 1;
-  const to = k === view.sepCount ? view.end : view.seps[k]!;
-  const d = view.delimiters;
-  const rep = d.repetition === undefined ? -1 : d.repetition.charCodeAt(0);
-  const comp = d.component.charCodeAt(0);
-  if (type === 'AN' || type === 'ID') {
-    const length = to - from;
-    if (length < e.min || length > e.max) return false;
-    for (let i = from; i < to; i++) {
-      const b = bytes[i]!;
-      if (b < 0x20 || b === 0x7f || b === rep || b === comp) return false;
-    }
-    return true;
+function checkElement(
+  view: X12SegmentView,
+  def: X12SegmentDef,
+  k: number,
+  version: X12CodeVersion,
+  rep: string | undefined,
+  comp: string,
+  out: X12ElementFinding[],
+): void {
+  const e = def.elements[k - 1]!;
+  const value = view.element(k);
+  if (rep !== undefined && value.includes(rep)) {
+    // No element of these sets repeats. 004010's AK403 has no code 12: the separator is then an invalid character.
+    out.push({
+      ...locate(k, e, value),
+      kind: version === '005010' ? 'element-too-many-repetitions' : 'element-invalid-character',
+      message: `${def.id}${pad2(k)} does not repeat`,
+      severity: 'error',
+    });
+    return;
   }
-  // Numeric: [-]digits, R with one optional point; exponents go the long way.
+  if (e.components) {
+    checkComposite(value.split(comp), e, `${def.id}${pad2(k)}`, k, version, (f) => out.push(f));
+    return;
+  }
+  if (value.includes(comp)) {
+    out.push({
+      ...locate(k, e, value),
+      kind: version === '005010' ? 'element-too-many-components' : 'element-invalid-character',
+      message: `${def.id}${pad2(k)} is not a composite`,
+      severity: 'error',
+    });
+    return;
+  }
+  const problem = checkValue(value, e, version);
+  if (problem) {
+    out.push({
+      ...locate(k, e, value),
+      ...problem,
+      message: `${def.id}${pad2(k)}: ${problem.message}`,
+    });
+  }
+}
+
+/**
+ * The byte path for N and R: true when `bytes[from..to)` is certainly a valid number of the right
+ * length ([-]digits, R with one optional point; exponents go the string way).
+ */
+function cleanNumber(
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+  decimal: boolean,
+  min: number,
+  max: number,
+): boolean {
   let i = bytes[from] === 0x2d ? from + 1 : from;
   let digits = 0;
-  let point = type !== 'R';
+  let point = !decimal;
   for (; i < to; i++) {
     const b = bytes[i]!;
     if (b >= 0x30 && b <= 0x39) digits++;
     else if (b === 0x2e && !point) point = true;
     else return false;
   }
-  return digits >= e.min && digits <= e.max;
+  return digits >= min && digits <= max;
 }
 
 /**

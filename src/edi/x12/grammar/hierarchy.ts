@@ -60,10 +60,11 @@ export function buildHierarchy(
 ): X12Hierarchy {
   const problems: X12HierarchyProblem[] = [];
   const detached: X12HlRecord[] = [];
-  const first = new Map<string, X12HlRecord>();
+  // The first record of each HL01, by its index among the usable ones.
+  const indexOf = new Map<string, number>();
   const usable: X12HlRecord[] = [];
   for (const r of records) {
-    if (first.has(r.id)) {
+    if (indexOf.has(r.id)) {
       problems.push({
         kind: 'duplicate-id',
         record: r,
@@ -73,90 +74,98 @@ export function buildHierarchy(
       detached.push(r);
       continue;
     }
-    first.set(r.id, r);
+    indexOf.set(r.id, usable.length);
     usable.push(r);
   }
 
-  // State per record: 0 unvisited, 1 on the current walk, 2 resolved. Depth 0 = not in the tree.
-  const state = new Map<string, number>();
-  const depth = new Map<string, number>();
-  const walk: X12HlRecord[] = [];
-  for (const start of usable) {
-    if (state.get(start.id) === 2) continue;
-    walk.length = 0;
-    let r: X12HlRecord | undefined = start;
-    let base = 0; // depth of the first resolved ancestor; 0 when the chain is broken
-    while (r) {
-      const s = state.get(r.id) ?? 0;
+  // Per usable record (by index, ids being unique among them): 0 unvisited, 1 on the current walk,
+  // 2 resolved; its depth, 0 = not in the tree. Typed arrays, not maps: this runs for every HL.
+  const n = usable.length;
+  const state = new Uint8Array(n);
+  const depth = new Float64Array(n);
+  const walk = new Int32Array(n);
+  const onWalkAt = new Int32Array(n);
+  for (let start = 0; start < n; start++) {
+    if (state[start] === 2) continue;
+    let top = 0;
+    let r = start;
+    let base: number; // depth of the first resolved ancestor; 0 when the chain is broken, -1 at a root
+    for (;;) {
+      const s = state[r];
       if (s === 2) {
-        base = depth.get(r.id)!;
+        base = depth[r]!;
         break;
       }
       if (s === 1) {
         // r is on this walk: r and every record after it on the walk form a cycle.
-        const from = walk.indexOf(r);
-        for (const c of walk.slice(from)) {
+        const from = onWalkAt[r]!;
+        for (let k = from; k < top; k++) {
+          const c = walk[k]!;
+          const record = usable[c]!;
           problems.push({
             kind: 'cycle',
-            record: c,
+            record,
             elementPosition: 2,
-            message: `HL ${c.id} is part of a parent cycle`,
+            message: `HL ${record.id} is part of a parent cycle`,
           });
-          state.set(c.id, 2);
-          depth.set(c.id, 0);
+          state[c] = 2;
+          depth[c] = 0;
         }
-        walk.length = from;
+        top = from;
         base = 0;
         break;
       }
-      state.set(r.id, 1);
-      walk.push(r);
-      if (r.parentId === '') {
+      state[r] = 1;
+      onWalkAt[r] = top;
+      walk[top++] = r;
+      const record = usable[r]!;
+      if (record.parentId === '') {
         base = -1; // r is a root
         break;
       }
-      if (r.parentId === r.id) {
+      if (record.parentId === record.id) {
         problems.push({
           kind: 'self-parent',
-          record: r,
+          record,
           elementPosition: 2,
-          message: `HL ${r.id} names itself as parent`,
+          message: `HL ${record.id} names itself as parent`,
         });
         base = 0;
-        walk.pop();
-        state.set(r.id, 2);
-        depth.set(r.id, 0);
+        top--;
+        state[r] = 2;
+        depth[r] = 0;
         break;
       }
-      const parent = first.get(r.parentId);
-      if (!parent) {
+      const parent = indexOf.get(record.parentId);
+      if (parent === undefined) {
         problems.push({
           kind: 'missing-parent',
-          record: r,
+          record,
           elementPosition: 2,
-          message: `HL ${r.id} names parent ${r.parentId}, which is not in the set`,
+          message: `HL ${record.id} names parent ${record.parentId}, which is not in the set`,
         });
         base = 0;
-        walk.pop();
-        state.set(r.id, 2);
-        depth.set(r.id, 0);
+        top--;
+        state[r] = 2;
+        depth[r] = 0;
         break;
       }
       r = parent;
     }
     // Resolve the walk from the top down: a root has depth 1, a broken chain stays out of the tree.
     let d = base === -1 ? 0 : base;
-    for (let k = walk.length - 1; k >= 0; k--) {
+    for (let k = top - 1; k >= 0; k--) {
       const w = walk[k]!;
       d = base === 0 && d === 0 ? 0 : d + 1;
-      state.set(w.id, 2);
-      depth.set(w.id, d);
+      state[w] = 2;
+      depth[w] = d;
       if (d === maxDepth + 1) {
+        const record = usable[w]!;
         problems.push({
           kind: 'too-deep',
-          record: w,
+          record,
           elementPosition: 2,
-          message: `HL ${w.id} is nested ${d} levels deep (limit ${maxDepth})`,
+          message: `HL ${record.id} is nested ${d} levels deep (limit ${maxDepth})`,
         });
       }
     }
@@ -166,11 +175,10 @@ export function buildHierarchy(
   const byId = new Map<string, X12HlNode>();
   const roots: X12HlNode[] = [];
   const patterns = new Set<string>();
-  const ordered = [...usable].sort(
-    (a, b) => (depth.get(a.id) ?? 0) - (depth.get(b.id) ?? 0) || a.position - b.position,
-  );
-  for (const r of ordered) {
-    const d = depth.get(r.id) ?? 0;
+  const ordered = byDepthThenPosition(usable, depth);
+  for (const i of ordered) {
+    const r = usable[i]!;
+    const d = depth[i]!;
     if (d === 0) {
       detached.push(r);
       continue;
@@ -198,6 +206,31 @@ export function buildHierarchy(
   }
   problems.sort((a, b) => a.record.position - b.record.position);
   return { roots, byId, detached, patterns: [...patterns], problems };
+}
+
+/**
+ * Indices of the records by depth, then position (a stable order). Records come in set order, so a
+ * counting sort on depth is enough; any other order takes the general sort.
+ */
+function byDepthThenPosition(records: readonly X12HlRecord[], depth: Float64Array): number[] {
+  const n = records.length;
+  let inOrder = true;
+  let deepest = 0;
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && records[i]!.position < records[i - 1]!.position) inOrder = false;
+    if (depth[i]! > deepest) deepest = depth[i]!;
+  }
+  if (!inOrder) {
+    return Array.from({ length: n }, (_, i) => i).sort(
+      (a, b) => depth[a]! - depth[b]! || records[a]!.position - records[b]!.position,
+    );
+  }
+  const start = new Int32Array(deepest + 2);
+  for (let i = 0; i < n; i++) start[depth[i]! + 1]!++;
+  for (let d = 1; d <= deepest + 1; d++) start[d]! += start[d - 1]!;
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[start[depth[i]!]!++] = i;
+  return out;
 }
 
 /** Visits a hierarchy depth-first in set order without recursion (safe on any depth). */

@@ -38,20 +38,18 @@ export interface X12ParsedSet {
 /** Keeps a loop-instance tree in step with the walker's frames. */
 export class X12ParsedSetBuilder {
   readonly body: X12LoopInstance = { kind: 'loop', loopId: '', iteration: 1, items: [] };
+  /** Open loop instances, `open[k]` mirroring `frames[k]`; entries past `size` are spare, reused. */
   private readonly open: { serial: number; instance: X12LoopInstance }[] = [
     { serial: 0, instance: this.body },
   ];
+  private size = 1;
 
   add(frames: readonly X12WalkFrame[], segment: X12Segment, position: number): void {
     // frames[0] is the set itself; open[k] mirrors frames[k] for k >= 1.
+    const open = this.open;
     let keep = 1;
-    while (
-      keep < this.open.length &&
-      keep < frames.length &&
-      this.open[keep]!.serial === frames[keep]!.serial
-    )
-      keep++;
-    this.open.length = keep;
+    while (keep < this.size && keep < frames.length && open[keep]!.serial === frames[keep]!.serial) keep++;
+    let size = keep;
     for (let k = keep; k < frames.length; k++) {
       const f = frames[k]!;
       const instance: X12LoopInstance = {
@@ -60,9 +58,16 @@ export class X12ParsedSetBuilder {
         iteration: f.iteration,
         items: [],
       };
-      this.open[k - 1]!.instance.items.push(instance);
-      this.open.push({ serial: f.serial, instance });
+      open[size - 1]!.instance.items.push(instance);
+      const entry = open[size];
+      if (entry === undefined) open.push({ serial: f.serial, instance });
+      else {
+        entry.serial = f.serial;
+        entry.instance = instance;
+      }
+      size++;
     }
-    this.open[this.open.length - 1]!.instance.items.push({ kind: 'segment', segment, position });
+    this.size = size;
+    open[size - 1]!.instance.items.push({ kind: 'segment', segment, position });
   }
 }

@@ -25,6 +25,72 @@ export type X12PlacementProblem =
       'segment-id-unrecognized' | 'segment-not-in-set' | 'segment-out-of-sequence' | 'segment-unexpected'
     >;
 
+/** A frame with the placement tables of its loop. */
+interface Frame extends X12WalkFrame {
+  readonly table: LoopTable;
+}
+
+/**
+ * Placement tables of one loop: for each segment id of the grammar (by ordinal), the first child it
+ * matches (a segment of that id, or a loop it triggers) and, per child, the next child matching the
+ * same id; and the mandatory children in order. Placing a segment is then one map lookup per segment
+ * and a table read per open loop, instead of a scan of every open loop's children.
+ */
+interface LoopTable {
+  readonly first: Int32Array;
+  readonly next: Int32Array;
+  readonly mandatory: Int32Array;
+}
+
+interface GrammarTables {
+  /** Segment id → ordinal, for every id some loop of the grammar can match. */
+  readonly ordinals: ReadonlyMap<string, number>;
+  readonly loops: Map<X12LoopNode, LoopTable>;
+}
+
+const tablesByGrammar = new WeakMap<X12SetGrammar, GrammarTables>();
+
+function tablesOf(grammar: X12SetGrammar): GrammarTables {
+  let tables = tablesByGrammar.get(grammar);
+  if (tables === undefined) {
+    const ordinals = new Map<string, number>();
+    const keyOf = (c: X12GrammarNode): string => (c.kind === 'segment' ? c.id : c.trigger);
+    const visit = (loop: X12LoopNode): void => {
+      for (const c of loop.children) {
+        const key = keyOf(c);
+        if (!ordinals.has(key)) ordinals.set(key, ordinals.size);
+        if (c.kind === 'loop') visit(c);
+      }
+    };
+    visit(grammar.root);
+    tables = { ordinals, loops: new Map() };
+    tablesByGrammar.set(grammar, tables);
+  }
+  return tables;
+}
+
+function loopTable(tables: GrammarTables, loop: X12LoopNode): LoopTable {
+  let table = tables.loops.get(loop);
+  if (table === undefined) {
+    const children = loop.children;
+    const first = new Int32Array(tables.ordinals.size).fill(-1);
+    const next = new Int32Array(children.length).fill(-1);
+    const mandatory: number[] = [];
+    for (let i = children.length - 1; i >= 0; i--) {
+      const c = children[i]!;
+      const ordinal = tables.ordinals.get(c.kind === 'segment' ? c.id : c.trigger)!;
+      next[i] = first[ordinal]!;
+      first[ordinal] = i;
+    }
+    children.forEach((c, i) => {
+      if (c.usage === 'M') mandatory.push(i);
+    });
+    table = { first, next, mandatory: Int32Array.from(mandatory) };
+    tables.loops.set(loop, table);
+  }
+  return table;
+}
+
 /**
  * Places segments one at a time in a set's grammar (X12.6 §3.5 loop and segment order). The nearest
  * open loop that can take a segment, at or after its current position, wins; leaving a loop or
@@ -33,9 +99,10 @@ export type X12PlacementProblem =
  * allocation once every loop has been entered once.
  */
 export class X12SetWalker {
-  private readonly stack: X12WalkFrame[] = [];
-  private readonly pool = new Map<X12LoopNode, X12WalkFrame>();
+  private readonly stack: Frame[] = [];
+  private readonly pool = new Map<X12LoopNode, Frame>();
   private serials = 0;
+  private readonly tables: GrammarTables;
   /**
    * What was wrong with the last segment: over max use (it is placed anyway), or the reason it could
    * not be placed (AK304 1 / 6 / 7 / 2, decided in that order).
@@ -47,6 +114,7 @@ export class X12SetWalker {
     /** A mandatory segment (or the trigger of a mandatory loop) that did not occur. */
     private readonly onMissing: (node: X12GrammarNode, inLoop: X12LoopNode) => void,
   ) {
+    this.tables = tablesOf(grammar);
     this.stack.push(this.open(grammar.root, 1));
   }
 
@@ -63,14 +131,17 @@ export class X12SetWalker {
   /** The node the segment takes, or `undefined` when it has no place here (see `problem`). */
   place(id: string): X12SegmentNode | undefined {
     this.problem = undefined;
-    for (let d = this.stack.length - 1; d >= 0; d--) {
-      const f = this.stack[d]!;
-      const children = f.loop.children;
-      // Inside a loop its trigger never matches again: a second trigger starts the next iteration,
-      // which the parent frame finds at its own position.
-      for (let i = f.pos > 0 ? f.pos : d === 0 ? 0 : 1; i < children.length; i++) {
-        const c = children[i]!;
-        if (c.kind === 'segment' ? c.id === id : c.trigger === id) return this.commit(d, i);
+    const ordinal = this.tables.ordinals.get(id);
+    if (ordinal !== undefined) {
+      for (let d = this.stack.length - 1; d >= 0; d--) {
+        const f = this.stack[d]!;
+        const table = f.table;
+        // Inside a loop its trigger never matches again: a second trigger starts the next iteration,
+        // which the parent frame finds at its own position.
+        const from = f.pos > 0 ? f.pos : d === 0 ? 0 : 1;
+        let i = table.first[ordinal]!;
+        while (i >= 0 && i < from) i = table.next[i]!;
+        if (i >= 0) return this.commit(d, i);
       }
     }
     this.problem = this.classify(id);
@@ -87,7 +158,7 @@ export class X12SetWalker {
     while (this.stack.length - 1 > d) this.closeTop();
     const f = this.stack[d]!;
     if (i !== f.pos) {
-      for (let j = f.pos + 1; j < i; j++) this.checkPresent(f, j);
+      if (i > f.pos + 1) this.checkMandatory(f, f.pos + 1, i);
       f.pos = i;
     }
     const count = ++f.counts[i]!;
@@ -104,11 +175,18 @@ export class X12SetWalker {
     return child.children[0] as X12SegmentNode;
   }
 
-  private open(loop: X12LoopNode, iteration: number): X12WalkFrame {
+  private open(loop: X12LoopNode, iteration: number): Frame {
     let f = this.pool.get(loop);
     if (f) f.counts.fill(0);
     else {
-      f = { loop, pos: -1, counts: new Int32Array(loop.children.length), iteration, serial: 0 };
+      f = {
+        loop,
+        pos: -1,
+        counts: new Int32Array(loop.children.length),
+        iteration,
+        serial: 0,
+        table: loopTable(this.tables, loop),
+      };
       this.pool.set(loop, f);
     }
     f.pos = -1;
@@ -119,12 +197,17 @@ export class X12SetWalker {
 
   private closeTop(): void {
     const f = this.stack.pop()!;
-    for (let j = f.pos + 1; j < f.loop.children.length; j++) this.checkPresent(f, j);
+    this.checkMandatory(f, f.pos + 1, f.loop.children.length);
   }
 
-  private checkPresent(f: X12WalkFrame, j: number): void {
-    const c = f.loop.children[j]!;
-    if (c.usage === 'M' && f.counts[j] === 0) this.onMissing(c, f.loop);
+  /** Reports the mandatory children in [from, to) that did not occur, in order. */
+  private checkMandatory(f: Frame, from: number, to: number): void {
+    const mandatory = f.table.mandatory;
+    for (let k = 0; k < mandatory.length; k++) {
+      const j = mandatory[k]!;
+      if (j >= to) return;
+      if (j >= from && f.counts[j] === 0) this.onMissing(f.loop.children[j]!, f.loop);
+    }
   }
 
   private classify(id: string): X12PlacementProblem {
