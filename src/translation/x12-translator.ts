@@ -109,6 +109,8 @@ export class X12Translator {
         },
       },
       x12ReadOptions({
+        // Sets left out are still validated (the acknowledgment needs them) but not copied.
+        keep: input.only,
         onSet: (parsed, set) => {
           if (!input.only || input.only(set.id)) pending.set(set, parsed);
         },
