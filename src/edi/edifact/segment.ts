@@ -17,6 +17,29 @@ export interface EdifactSegment {
   readonly segmentIndex: number;
 }
 
+// Two- and three-character values (tags, qualifiers, code values: most values of a typical interchange)
+// are kept in a small table keyed by their bytes and handed out again instead of cutting a new string
+// each time. A key holds the bytes and, for two bytes, bit 24 (no three-byte key has it), so keys of
+// either length never collide; -1 matches nothing. A slot whose key differs is simply overwritten. Such
+// short substrings are copies, so the table keeps no chunk text alive.
+const SHORT_SLOTS_BITS = 12;
+const shortKeys = new Int32Array(1 << SHORT_SLOTS_BITS).fill(-1);
+const shortStrings: string[] = new Array<string>(1 << SHORT_SLOTS_BITS).fill('');
+
+/**
+ * The value of `length` (2 or 3) bytes at `bytes[from]`, whose Latin-1 text is `text` shifted by `shift`
+ * (the same characters: only used where `text` is the Latin-1 decoding of `bytes`).
+ */
+function shortValue(bytes: Buffer, text: string, from: number, length: number, shift: number): string {
+  const key = bytes[from]! | (bytes[from + 1]! << 8) | (length === 3 ? bytes[from + 2]! << 16 : 0x1000000);
+  const slot = Math.imul(key, 0x9e3779b1) >>> (32 - SHORT_SLOTS_BITS);
+  if (shortKeys[slot] === key) return shortStrings[slot]!;
+  const value = text.substring(from - shift, from - shift + length);
+  shortKeys[slot] = key;
+  shortStrings[slot] = value;
+  return value;
+}
+
 /**
  * A window on the segment being delivered, reused for every segment: valid only during the listener
  * call (use `toSegment()` to keep a copy). It points either into the chunk being written (a segment
@@ -156,8 +179,13 @@ export class EdifactSegmentView {
     let repetition = 1;
     for (let k = 0; ; k++) {
       const to = k === count ? this.end : bPos[k]!;
+      const length = to - from;
       fn(
-        text === undefined ? this.decode(from, to) : text.substring(from - shift, to - shift),
+        text === undefined
+          ? this.decode(from, to)
+          : length === 2 || length === 3
+            ? shortValue(this.bytes, text, from, length, shift)
+            : text.substring(from - shift, to - shift),
         element,
         component,
         repetition,
