@@ -67,9 +67,18 @@ function compile(schema: z.ZodType): Check {
   if (checks.length === 0) return base;
   for (const c of checks)
     if (typeof c.check !== 'function') throw new Unsupported('check without a function');
+  const patterns = checks.map(patternOf);
   return (value) => {
     if (!base(value)) return false;
-    for (const c of checks) {
+    for (let i = 0; i < checks.length; i++) {
+      const pattern = patterns[i];
+      if (pattern !== undefined) {
+        // What zod's regex check runs, without its payload and issue objects (most event strings).
+        pattern.lastIndex = 0;
+        if (!pattern.test(value as string)) return false;
+        continue;
+      }
+      const c = checks[i]!;
       // zod's own check object on a payload as zod builds it; any issue, promise or throw is "not sure".
       const payload = { value, issues: [] as unknown[] };
       try {
@@ -82,6 +91,15 @@ function compile(schema: z.ZodType): Check {
     }
     return true;
   };
+}
+
+/**
+ * The pattern of a `.regex()` check ($ZodCheckRegex), whose check is exactly "the pattern matches the
+ * string"; undefined for every other check, which then runs as zod's own object.
+ */
+function patternOf(check: ZodInternals['_zod']): RegExp | undefined {
+  const pattern = check.def.pattern as unknown;
+  return check.traits.has('$ZodCheckRegex') && pattern instanceof RegExp ? pattern : undefined;
 }
 
 function compileType(def: Record<string, any>): Check {

@@ -106,11 +106,16 @@ class Interpreter {
   private header: X12Scope | undefined;
 
   private scope(instances: readonly (X12LoopInstance | undefined)[]): X12Scope {
-    // Every scope has the same properties in the same order (one object shape for the selectors).
     const present: X12LoopInstance[] = [];
     for (const instance of instances) if (instance !== undefined) present.push(instance);
+    return this.scopeOf(present);
+  }
+
+  /** A scope over instances known to be present (a collection's loop iteration: one array, no copy). */
+  private scopeOf(instances: readonly X12LoopInstance[]): X12Scope {
+    // Every scope has the same properties in the same order (one object shape for the selectors).
     return {
-      instances: present,
+      instances,
       exclude: this.map.collectionLoops,
       envelope: this.context.envelope,
       component: this.context.component,
@@ -161,7 +166,7 @@ class Interpreter {
     const items: { scope: X12Scope; below: readonly X12HlNode[] }[] = [];
     if (rule.loop !== undefined) {
       for (const loop of loopInstances(parent.instances, rule.loop, this.map.collectionLoops))
-        items.push({ scope: this.scope([loop]), below: NO_NODES });
+        items.push({ scope: this.scopeOf([loop]), below: NO_NODES });
     } else if (rule.levels !== undefined) {
       const levels = rule.levels;
       const stack = [...below].reverse();

@@ -220,30 +220,29 @@ function loopName(loopId: string): string {
 }
 
 /**
- * Appends the segments of the scope to `out` in order, nested loops included unless excluded
- * (iterative, no recursion; an array, not a generator: this runs for every scope of every set).
+ * Appends the segments of the scope to `out` in order, nested loops included unless excluded. An
+ * array, not a generator, and recursion without a stack of its own: this runs for every scope of
+ * every set, and the depth is the grammar's loop nesting (a handful), never the input's.
  */
 function collectSegments(
   instances: readonly X12LoopInstance[],
   exclude: ReadonlySet<string>,
   out: X12ParsedSegment[],
 ): X12ParsedSegment[] {
-  const stack: (X12ParsedSegment | X12LoopInstance)[] = [];
-  for (let i = instances.length - 1; i >= 0; i--) stack.push(instances[i]!);
-  while (stack.length > 0) {
-    const item = stack.pop()!;
-    if (item.kind === 'segment') {
-      out.push(item);
-      continue;
-    }
-    const items = item.items;
-    for (let i = items.length - 1; i >= 0; i--) {
-      const child = items[i]!;
-      if (child.kind === 'loop' && exclude.has(child.loopId)) continue;
-      stack.push(child);
-    }
-  }
+  for (let i = 0; i < instances.length; i++) collectItems(instances[i]!.items, exclude, out);
   return out;
+}
+
+function collectItems(
+  items: readonly (X12ParsedSegment | X12LoopInstance)[],
+  exclude: ReadonlySet<string>,
+  out: X12ParsedSegment[],
+): void {
+  for (let i = 0; i < items.length; i++) {
+    const child = items[i]!;
+    if (child.kind === 'segment') out.push(child);
+    else if (!exclude.has(child.loopId)) collectItems(child.items, exclude, out);
+  }
 }
 
 /** Loop iterations named by a step inside the scope (searched at any depth, collections excluded). */
