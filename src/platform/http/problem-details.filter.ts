@@ -46,6 +46,22 @@ export function problemType(code: string): string {
 }
 
 /**
+ * Answers a problem from outside Nest's filters (a body parser runs before them) in the same shape
+ * the filter gives every other error, correlation id included.
+ */
+export function sendProblem(request: Request, response: Response, status: number, detail: string): void {
+  const problem: ProblemDetails = {
+    type: problemType(CODES[status] ?? `http-${status}`),
+    title: titleOf(status),
+    status,
+    detail,
+    instance: request.originalUrl ?? request.url,
+    correlationId: currentCorrelationId(),
+  };
+  response.status(status).type('application/problem+json').send(JSON.stringify(problem));
+}
+
+/**
  * Every error leaves as application/problem+json with the correlation id, so a partner can quote it.
  * Unexpected errors say nothing about internals; they are logged in full instead.
  */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { sendProblem } from '../../platform/http/problem-details.filter.js';
 import { PartnerApiError, PartnerApiErrorCode } from './partner-api.exception.js';
 import type { RecordedAnswer, SubmissionResult } from './submission.types.js';
 
@@ -25,21 +26,14 @@ export class PartnerRawBodyCapture {
         if (!error) return next();
         // Body-parser errors happen outside Nest's filters: answer them in the same problem+json form.
         const status = (error as { status?: number }).status ?? 400;
-        const tooLarge = status === 413;
-        response
-          .status(status)
-          .type('application/problem+json')
-          .send(
-            JSON.stringify({
-              type: `urn:supplier-gateway:problem:${tooLarge ? 'payload-too-large' : 'bad-request'}`,
-              title: tooLarge ? 'Payload too large' : 'Bad request',
-              status,
-              detail: tooLarge
-                ? `the body exceeds ${MAX_SUBMISSION_BYTES} bytes; split the transmission`
-                : 'the body could not be read',
-              instance: request.originalUrl,
-            }),
-          );
+        sendProblem(
+          request,
+          response,
+          status,
+          status === 413
+            ? `the body exceeds ${MAX_SUBMISSION_BYTES} bytes; split the transmission`
+            : 'the body could not be read',
+        );
       });
     });
   }

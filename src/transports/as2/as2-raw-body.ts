@@ -5,6 +5,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { GatewayConfig } from '../../config/config.js';
 import { InjectConfig } from '../../config/config.module.js';
 import { BLOB_STORE, type BlobStore } from '../../platform/blobs/blob-store.js';
+import { sendProblem } from '../../platform/http/problem-details.filter.js';
 import {
   AS2_STREAMING_THRESHOLD_BYTES,
   As2BodyError,
@@ -55,7 +56,7 @@ export class As2RawBodyCapture {
           if (!error) return next();
           // Body-parser errors happen outside Nest's filters: answer them in the same problem+json form.
           const status = (error as { status?: number }).status ?? 400;
-          problem(
+          sendProblem(
             request,
             response,
             status,
@@ -80,7 +81,7 @@ export class As2RawBodyCapture {
             const status = error instanceof As2BodyError ? error.status : 400;
             // The rest of the body may still be on its way: this connection cannot carry another request.
             response.setHeader('Connection', 'close');
-            problem(
+            sendProblem(
               request,
               response,
               status,
@@ -94,20 +95,4 @@ export class As2RawBodyCapture {
 
 function tooLargeDetail(limit: number): string {
   return `the AS2 message exceeds AS2_MAX_MESSAGE_BYTES (${limit} bytes)`;
-}
-
-function problem(request: Request, response: Response, status: number, detail: string): void {
-  const tooLarge = status === 413;
-  response
-    .status(status)
-    .type('application/problem+json')
-    .send(
-      JSON.stringify({
-        type: `urn:supplier-gateway:problem:${tooLarge ? 'payload-too-large' : 'bad-request'}`,
-        title: tooLarge ? 'Payload too large' : 'Bad request',
-        status,
-        detail,
-        instance: request.originalUrl,
-      }),
-    );
 }
