@@ -13,7 +13,7 @@ import {
   COMPONENT_MARK,
   X12ParsedSetBuilder,
   X12SetWalker,
-  type X12LoopInstance,
+  type X12ParsedBody,
   type X12PlacementProblem,
 } from '../x12-shared.js';
 import { defaultEdifactDirectories, EdifactDirectoryRegistry } from './directories.js';
@@ -31,7 +31,7 @@ export interface EdifactParsedMessage {
   readonly directory: string;
   readonly subset: string;
   readonly structure: EdifactMessageStructure;
-  readonly body: X12LoopInstance;
+  readonly body: X12ParsedBody;
   readonly hierarchy: undefined;
   /** What `body` joins components with. */
   readonly component: string;
@@ -185,7 +185,7 @@ class MessageCheck {
       directory: this.structure.directory,
       subset: this.structure.subset,
       structure: this.structure,
-      body: this.tree.body,
+      body: this.tree.finish(),
       hierarchy: undefined,
       component: COMPONENT_MARK,
     };

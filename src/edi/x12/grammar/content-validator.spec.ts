@@ -6,7 +6,7 @@ import { readX12, X12Reader } from '../reader.js';
 import type { X12Issue, X12ValidationResult } from '../result.js';
 import { isSupportedX12Set } from '../supported-sets.js';
 import { x12GrammarValidator, type X12GrammarValidatorOptions } from './content-validator.js';
-import type { X12LoopInstance, X12ParsedSet } from './parsed-set.js';
+import type { X12ParsedBody, X12ParsedSet } from './parsed-set.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const FID: Record<string, string> = {
@@ -124,10 +124,22 @@ describe('set content validation (grammar layer)', () => {
     read(readFileSync(join(FIXTURES, '850/850-004010-valid.edi')), { onSet: (p) => parsed.push(p) });
     read(readFileSync(join(FIXTURES, '856/856-005010-valid.edi')), { onSet: (p) => parsed.push(p) });
     const [po, asn] = parsed;
-    const loops = (l: X12LoopInstance): string[] =>
-      l.items.map((i) =>
-        i.kind === 'loop' ? `${i.loopId}#${i.iteration}(${loops(i).join(' ')})` : i.segment.id,
-      );
+    // The flat body drawn as the tree it stands for: a loop iteration's segments and nested loops.
+    const loops = (body: X12ParsedBody, j = 0): string[] => {
+      const out: string[] = [];
+      for (let i = body.loops[j]!.start; i < body.loops[j]!.end;) {
+        let child = body.loopOf[i]!;
+        if (child === j) {
+          out.push(body.segments[i++]!.id);
+          continue;
+        }
+        while (body.loops[child]!.parent !== j) child = body.loops[child]!.parent;
+        const c = body.loops[child]!;
+        out.push(`${c.loopId}#${c.iteration}(${loops(body, child).join(' ')})`);
+        i = c.end;
+      }
+      return out;
+    };
     expect(loops(po!.body)).toEqual([
       'BEG',
       'CUR',
@@ -144,11 +156,20 @@ describe('set content validation (grammar layer)', () => {
       'PO1#2(PO1 PO1/PID#1(PID) PO1/SCH#1(SCH))',
       'CTT#1(CTT AMT)',
     ]);
-    const firstLine = po!.body.items.find((i) => i.kind === 'loop' && i.loopId === 'PO1');
-    expect(firstLine?.kind === 'loop' && firstLine.items[0]).toMatchObject({
-      position: 15,
-      segment: { elements: ['PO1', '1', '100', 'EA', '12.5', 'PE', 'BP', 'WIDGET-A', 'VP', 'VND-100'] },
-    });
+    const firstLine = po!.body.loops.find((l) => l.loopId === 'PO1')!;
+    expect(po!.body.positions[firstLine.start]).toBe(15);
+    expect(po!.body.segments[firstLine.start]!.elements).toEqual([
+      'PO1',
+      '1',
+      '100',
+      'EA',
+      '12.5',
+      'PE',
+      'BP',
+      'WIDGET-A',
+      'VP',
+      'VND-100',
+    ]);
     expect(asn!.hierarchy!.patterns).toEqual(['S/O/T/P/I']);
     expect(asn!.hierarchy!.roots[0]!.children[0]!.children[0]!.children.length).toBe(2);
     expect(asn!.hierarchy!.problems).toEqual([]);

@@ -207,7 +207,7 @@ class X12SetContentValidator implements X12SetContentCheck {
           controlNumber: this.set.controlNumber,
           version: this.group.version,
           grammar: this.grammar,
-          body: this.tree.body,
+          body: this.tree.finish(),
           hierarchy,
         },
         this.set,

@@ -19,5 +19,5 @@ export {
   type X12HlNode,
   type X12HlRecord,
 } from './hierarchy.js';
-export type { X12LoopInstance, X12ParsedSegment, X12ParsedSet } from './parsed-set.js';
+export type { X12LoopRecord, X12ParsedBody, X12ParsedSet } from './parsed-set.js';
 export type * from './grammar.types.js';

@@ -3,22 +3,39 @@ import type { X12Hierarchy } from './hierarchy.js';
 import type { X12SetGrammar } from './grammar.types.js';
 import type { X12WalkFrame } from './set-walker.js';
 
-/** A segment of a parsed set, with where the grammar placed it. */
-export interface X12ParsedSegment {
-  readonly kind: 'segment';
-  readonly segment: X12Segment;
-  /** Position in the set (ST = 1). */
-  readonly position: number;
-}
-
-/** One iteration of a loop: its segments and nested loop iterations, in the order received. */
-export interface X12LoopInstance {
-  readonly kind: 'loop';
+/**
+ * One iteration of a loop, as a range of the set's segment list: a loop iteration and the loops
+ * nested in it always hold consecutive segments, so `start`…`end` says what it contains.
+ */
+export interface X12LoopRecord {
   /** Grammar loop id (`PO1`, `PO1/N1`, `HL`); '' for the set body. */
   readonly loopId: string;
   /** 1-based iteration within the parent iteration. */
   readonly iteration: number;
-  readonly items: (X12ParsedSegment | X12LoopInstance)[];
+  /** Index of the enclosing iteration in `loops`; -1 for the set body. */
+  readonly parent: number;
+  /** Index of its first segment (the loop's trigger) in `segments`. */
+  readonly start: number;
+  /** Index just past its last segment, nested loops included. */
+  readonly end: number;
+}
+
+/**
+ * A set's body as the grammar placed it, flat: the segments in the order received and the loop
+ * iterations as ranges over them. Loops come in the order they opened (an iteration before the loops
+ * nested in it), `loops[0]` being the set body itself. Flat rather than a tree of nodes: a large file
+ * has millions of segments, and one object and one array per segment and loop iteration were a fifth
+ * of what translation allocated.
+ */
+export interface X12ParsedBody {
+  readonly segments: readonly X12Segment[];
+  /** Position of each segment in the set (ST = 1). */
+  readonly positions: readonly number[];
+  /** Each segment's id as a small integer (`segmentIdCode`), for selectors to compare cheaply. */
+  readonly idCodes: readonly number[];
+  /** Index in `loops` of the innermost loop iteration holding each segment (0: the body itself). */
+  readonly loopOf: readonly number[];
+  readonly loops: readonly X12LoopRecord[];
 }
 
 /**
@@ -30,44 +47,88 @@ export interface X12ParsedSet {
   readonly controlNumber: string;
   readonly version: string;
   readonly grammar: X12SetGrammar;
-  readonly body: X12LoopInstance;
+  readonly body: X12ParsedBody;
   /** 856 only (sets with an HL loop). */
   readonly hierarchy: X12Hierarchy | undefined;
 }
 
-/** Keeps a loop-instance tree in step with the walker's frames. */
+/**
+ * A segment id of one to three characters below U+0100 (every X12 id and EDIFACT tag) as one
+ * integer, -1 for anything else. Selectors compare these instead of id strings: the ids of copied
+ * segments are new strings each time, and comparing them character by character was the largest
+ * line of the map interpreter.
+ */
+export function segmentIdCode(id: string): number {
+  if (id.length === 0 || id.length > 3) return -1;
+  let code = 0;
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c === 0 || c > 0xff) return -1;
+    code = (code << 8) | c;
+  }
+  return code;
+}
+
+/** Loop records are written while their iteration is open: `end` is set when it closes. */
+interface OpenLoopRecord {
+  loopId: string;
+  iteration: number;
+  parent: number;
+  start: number;
+  end: number;
+}
+
+/** Keeps the flat body in step with the walker's frames, one segment at a time. */
 export class X12ParsedSetBuilder {
-  readonly body: X12LoopInstance = { kind: 'loop', loopId: '', iteration: 1, items: [] };
-  /** Open loop instances, `open[k]` mirroring `frames[k]`; entries past `size` are spare, reused. */
-  private readonly open: { serial: number; instance: X12LoopInstance }[] = [
-    { serial: 0, instance: this.body },
-  ];
+  private readonly segments: X12Segment[] = [];
+  private readonly positions: number[] = [];
+  private readonly idCodes: number[] = [];
+  private readonly loopOf: number[] = [];
+  private readonly loops: OpenLoopRecord[] = [{ loopId: '', iteration: 1, parent: -1, start: 0, end: -1 }];
+  /** Open iterations, `openLoop[k]` (an index in `loops`) mirroring `frames[k]`; `openSerial[k]` its frame's serial. */
+  private readonly openLoop: number[] = [0];
+  private readonly openSerial: number[] = [0];
   private size = 1;
 
   add(frames: readonly X12WalkFrame[], segment: X12Segment, position: number): void {
+    const at = this.segments.length;
+    const { openLoop, openSerial, loops } = this;
     // frames[0] is the set itself; open[k] mirrors frames[k] for k >= 1.
-    const open = this.open;
     let keep = 1;
-    while (keep < this.size && keep < frames.length && open[keep]!.serial === frames[keep]!.serial) keep++;
+    while (keep < this.size && keep < frames.length && openSerial[keep] === frames[keep]!.serial) keep++;
+    for (let k = keep; k < this.size; k++) loops[openLoop[k]!]!.end = at;
     let size = keep;
     for (let k = keep; k < frames.length; k++) {
       const f = frames[k]!;
-      const instance: X12LoopInstance = {
-        kind: 'loop',
+      openLoop[size] = loops.length;
+      openSerial[size] = f.serial;
+      loops.push({
         loopId: f.loop.id,
         iteration: f.iteration,
-        items: [],
-      };
-      open[size - 1]!.instance.items.push(instance);
-      const entry = open[size];
-      if (entry === undefined) open.push({ serial: f.serial, instance });
-      else {
-        entry.serial = f.serial;
-        entry.instance = instance;
-      }
+        parent: openLoop[size - 1]!,
+        start: at,
+        end: -1,
+      });
       size++;
     }
     this.size = size;
-    open[size - 1]!.instance.items.push({ kind: 'segment', segment, position });
+    this.segments.push(segment);
+    this.positions.push(position);
+    this.idCodes.push(segmentIdCode(segment.id));
+    this.loopOf.push(openLoop[size - 1]!);
+  }
+
+  /** The body once the set is complete (every open iteration ends with the last segment). */
+  finish(): X12ParsedBody {
+    const end = this.segments.length;
+    for (let k = 0; k < this.size; k++) this.loops[this.openLoop[k]!]!.end = end;
+    this.size = 1;
+    return {
+      segments: this.segments,
+      positions: this.positions,
+      idCodes: this.idCodes,
+      loopOf: this.loopOf,
+      loops: this.loops,
+    };
   }
 }

@@ -1,7 +1,7 @@
 import type { X12HlNode } from '../grammar/hierarchy.js';
-import type { X12LoopInstance, X12ParsedSet } from '../grammar/parsed-set.js';
+import type { X12ParsedSet } from '../grammar/parsed-set.js';
 import type { X12CollectionRule, X12InboundMap, X12ValueRule } from './map.types.js';
-import { loopInstances, selectFirst, selectInto, type X12Scope } from './selector.js';
+import { loopInstances, selectFirst, selectInto, X12SetIndex, type X12Scope } from './selector.js';
 
 /**
  * Value conversions a map needs and src/edi does not own: exact decimals and units (the canonical
@@ -34,16 +34,13 @@ export interface X12InboundResult {
   readonly problems: readonly string[];
 }
 
-/** Map keys split once: a map has a few dozen, set thousands of times per file. */
-const pathKeys = new Map<string, readonly string[]>();
-
 /** Sets `a.b.c` in a plain object, creating the objects on the way. */
 export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  let keys = pathKeys.get(path);
-  if (keys === undefined) {
-    keys = path.split('.');
-    if (pathKeys.size < 4096) pathKeys.set(path, keys);
-  }
+  setKeys(target, path.split('.'), value);
+}
+
+/** `setPath` with the path already split (map rules carry theirs). */
+function setKeys(target: Record<string, unknown>, keys: readonly string[], value: unknown): void {
   let node = target;
   const last = keys.length - 1;
   for (let k = 0; k < last; k++) {
@@ -71,88 +68,80 @@ function x12Time(text: string): string | undefined {
 }
 
 const NO_NODES: readonly X12HlNode[] = [];
+const NO_HOMES: readonly number[] = [];
 
 class Interpreter {
   readonly problems: string[] = [];
-  /** HL loop iterations by the position of their HL segment (positions are small integers). */
-  private readonly hlLoops: X12LoopInstance[] = [];
+  private readonly index: X12SetIndex;
+  /** HL loop iterations (indexes in the body's loops) by the position of their HL segment. */
+  private readonly hlLoops: number[] = [];
+  private header: X12Scope | undefined;
 
   constructor(
     private readonly parsed: Pick<X12ParsedSet, 'body' | 'hierarchy'>,
     private readonly map: X12InboundMap,
     private readonly context: X12InboundContext,
   ) {
+    const body = parsed.body;
+    this.index = new X12SetIndex(body, map.collectionLoops);
     if (map.hierarchical)
-      for (const item of parsed.body.items)
-        if (item.kind === 'loop' && item.loopId === 'HL' && item.items[0]?.kind === 'segment')
-          this.hlLoops[item.items[0].position] = item;
+      for (let j = 1; j < body.loops.length; j++) {
+        const loop = body.loops[j]!;
+        if (loop.parent === 0 && loop.loopId === 'HL' && body.loopOf[loop.start] === j)
+          this.hlLoops[body.positions[loop.start]!] = j;
+      }
   }
 
   run(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     const roots = this.parsed.hierarchy?.roots ?? [];
     // The header of a hierarchical set is the body plus its shipment level(s).
-    const headerLevels = roots.filter((r) => r.record.levelCode === 'S');
-    const header = this.scope([this.parsed.body, ...headerLevels.map((n) => this.loopOf(n))]);
+    const homes = [0];
+    for (const root of roots) {
+      if (root.record.levelCode !== 'S') continue;
+      const loop = this.hlLoops[root.record.position];
+      if (loop !== undefined) homes.push(loop);
+    }
+    const header = this.scopeOf(homes, undefined);
     this.header = header;
     this.fields(this.map.fields, header, out, '', -1);
     for (const c of this.map.collections) {
-      const items = this.collection(c, header, roots, true, c.key);
-      setPath(out, c.key, items);
+      const items = this.collection(c, header, roots, c.key);
+      setKeys(out, c.path, items);
     }
     return out;
   }
 
-  private header: X12Scope | undefined;
-
-  private scope(instances: readonly (X12LoopInstance | undefined)[]): X12Scope {
-    const present: X12LoopInstance[] = [];
-    for (const instance of instances) if (instance !== undefined) present.push(instance);
-    return this.scopeOf(present);
-  }
-
-  /** A scope over instances known to be present (a collection's loop iteration: one array, no copy). */
-  private scopeOf(instances: readonly X12LoopInstance[]): X12Scope {
-    // Every scope has the same properties in the same order (one object shape for the selectors).
+  /** Every scope has the same properties in the same order (one object shape for the selectors). */
+  private scopeOf(homes: readonly number[], parent: X12Scope | undefined): X12Scope {
     return {
-      instances,
-      exclude: this.map.collectionLoops,
+      index: this.index,
+      homes,
       envelope: this.context.envelope,
       component: this.context.component,
       root: this.header,
-      parent: undefined,
-      segmentIndex: undefined,
+      parent,
     };
   }
 
-  /**
-   * One scope object per HL level, so that its segment index (selector.ts) is built once; by the
-   * position of the level's HL segment, which identifies it within the set.
-   */
+  /** One scope object per HL level (by the position of its HL segment), without its parent link. */
   private readonly ownScopes: X12Scope[] = [];
 
   private ownScope(node: X12HlNode): X12Scope {
     const at = node.record.position;
-    return (this.ownScopes[at] ??= this.scope([this.loopOf(node)]));
-  }
-
-  private readonly levelScopes: X12Scope[] = [];
-
-  /** A level's scope with its parent level's (for `../` selectors); one object per level. */
-  private levelScope(node: X12HlNode): X12Scope {
-    const at = node.record.position;
-    let scope = this.levelScopes[at];
+    let scope = this.ownScopes[at];
     if (scope === undefined) {
-      const own = this.ownScope(node);
-      // The index depends only on the instances, so a level shares it with its own scope.
-      scope = node.parent ? { ...own, parent: this.ownScope(node.parent) } : own;
-      this.levelScopes[at] = scope;
+      const loop = this.hlLoops[at];
+      scope = this.scopeOf(loop === undefined ? NO_HOMES : [loop], undefined);
+      this.ownScopes[at] = scope;
     }
     return scope;
   }
 
-  private loopOf(node: X12HlNode): X12LoopInstance | undefined {
-    return this.hlLoops[node.record.position];
+  /** A level's scope with its parent level's (for `../` selectors). */
+  private levelScope(node: X12HlNode): X12Scope {
+    const own = this.ownScope(node);
+    return node.parent ? this.scopeOf(own.homes, this.ownScope(node.parent)) : own;
   }
 
   private collection(
@@ -160,43 +149,50 @@ class Interpreter {
     parent: X12Scope,
     /** Hierarchy: nodes to search (the roots at the top, a node's children below). */
     below: readonly X12HlNode[],
-    top: boolean,
     where: string,
   ): Record<string, unknown>[] {
-    const items: { scope: X12Scope; below: readonly X12HlNode[] }[] = [];
+    const scopes: X12Scope[] = [];
+    /** Per item, the HL nodes its own collections search (levels only). */
+    const belows: (readonly X12HlNode[])[] = [];
     if (rule.loop !== undefined) {
-      for (const loop of loopInstances(parent.instances, rule.loop, this.map.collectionLoops))
-        items.push({ scope: this.scopeOf([loop]), below: NO_NODES });
+      for (const loop of loopInstances(parent, rule.loop)) scopes.push(this.scopeOf([loop], undefined));
     } else if (rule.levels !== undefined) {
       const levels = rule.levels;
-      const stack = [...below].reverse();
+      const stack: X12HlNode[] = [];
+      for (let k = below.length - 1; k >= 0; k--) stack.push(below[k]!);
       while (stack.length > 0) {
         const node = stack.pop()!;
         const hit = levels.includes(node.record.levelCode);
-        if (hit) items.push({ scope: this.levelScope(node), below: node.children });
+        if (hit) {
+          scopes.push(this.levelScope(node));
+          belows.push(node.children);
+        }
         // Shipment levels are the header's; levels above a match are searched further down.
         if (!hit || rule.descend)
           for (let k = node.children.length - 1; k >= 0; k--) stack.push(node.children[k]!);
       }
     }
-    if (items.length === 0 && rule.implicit) items.push({ scope: parent, below });
+    if (scopes.length === 0 && rule.implicit) {
+      scopes.push(parent);
+      belows.push(below);
+    }
     const out: Record<string, unknown>[] = [];
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i]!;
+    const requireAny = rule.requireAny.length > 0;
+    for (let i = 0; i < scopes.length; i++) {
+      const scope = scopes[i]!;
       const value: Record<string, unknown> = {};
-      const found = this.fields(rule.fields, item.scope, value, where, i, rule.requireAny.length > 0);
-      if (rule.requireAny.length > 0 && !rule.requireAny.some((k) => found!.has(k))) continue;
+      const found = this.fields(rule.fields, scope, value, where, i, requireAny);
+      if (requireAny && !rule.requireAny.some((k) => found!.has(k))) continue;
       for (const c of rule.collections) {
-        const sub = this.collection(c, item.scope, item.below, false, `${where}[${i}].${c.key}`);
-        if (sub.length > 0) setPath(value, c.key, sub);
+        // The path names the item only when a problem needs it.
+        const sub = this.collection(c, scope, belows[i] ?? NO_NODES, `${where}[${i}].${c.key}`);
+        if (sub.length > 0) setKeys(value, c.path, sub);
       }
       out.push(value);
     }
-    void top;
     return out;
   }
 
-  /** Evaluates field rules into `target`; returns the keys that got a value when `track` asks. */
   private fields(
     rules: readonly X12ValueRule[],
     scope: X12Scope,
@@ -212,7 +208,7 @@ class Interpreter {
       try {
         const value = this.value(rule, scope);
         if (value !== undefined) {
-          setPath(target, rule.key, value);
+          setKeys(target, rule.path, value);
           found?.add(rule.key);
         }
       } catch (error) {

@@ -192,6 +192,7 @@ function compileValue(
     problems.add(`${where}: as: datetime needs time`);
   return {
     key,
+    path: key.split('.'),
     at,
     condition: s.if === undefined ? undefined : compileSelectors(s.if, grammar, where, problems)[0],
     kind: s.as ?? 'text',
@@ -245,6 +246,7 @@ function compileInbound(
     }
     const rule: X12CollectionRule = {
       key,
+      path: key.split('.'),
       loop: c.loop,
       levels: c.level === undefined ? undefined : typeof c.level === 'string' ? [c.level] : [...c.level],
       descend: c.descend ?? false,

@@ -6,6 +6,8 @@ import type { X12Selector } from './selector.js';
 export interface X12ValueRule {
   /** Path of the field, relative to the collection item (or to the event at the top). */
   readonly key: string;
+  /** `key` split at its dots, once at load (the interpreter sets thousands of fields per file). */
+  readonly path: readonly string[];
   readonly at: readonly X12Selector[];
   readonly condition: X12Selector | undefined;
   readonly kind: X12ValueKind;
@@ -24,6 +26,8 @@ export interface X12ValueRule {
 
 export interface X12CollectionRule {
   readonly key: string;
+  /** `key` split at its dots. */
+  readonly path: readonly string[];
   readonly loop: string | undefined;
   readonly levels: readonly string[] | undefined;
   readonly descend: boolean;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { x12ReadOptions } from '../grammar/content-validator.js';
 import type { X12ParsedSet } from '../grammar/parsed-set.js';
 import { readX12 } from '../reader.js';
-import { parseSelector, selectAll, X12SelectorError, type X12Scope } from './selector.js';
+import { bodyScope, parseSelector, selectAll, X12SelectorError, type X12Scope } from './selector.js';
 
 function parsed(body: string, setId = '850', gs01 = 'PO'): X12ParsedSet {
   const sets: X12ParsedSet[] = [];
@@ -16,12 +16,8 @@ function parsed(body: string, setId = '850', gs01 = 'PO'): X12ParsedSet {
   return sets[0]!;
 }
 
-const scope = (set: X12ParsedSet, exclude: string[] = []): X12Scope => ({
-  instances: [set.body],
-  exclude: new Set(exclude),
-  envelope: { ISA13: '000000001' },
-  component: '>',
-});
+const scope = (set: X12ParsedSet, exclude: string[] = []): X12Scope =>
+  bodyScope(set.body, new Set(exclude), { ISA13: '000000001' }, '>');
 
 describe('map selectors', () => {
   const po = parsed(

@@ -1,4 +1,5 @@
-import type { X12LoopInstance, X12ParsedSegment } from '../grammar/parsed-set.js';
+import { segmentIdCode, type X12ParsedBody } from '../grammar/parsed-set.js';
+import type { X12Segment } from '../segment.js';
 
 /**
  * Selectors: where a map finds a value in a parsed set. The notation, parsed once at load:
@@ -21,6 +22,8 @@ export interface X12Condition {
 
 export interface X12SegmentStep {
   readonly segmentId: string;
+  /** `segmentIdCode(segmentId)`. */
+  readonly idCode: number;
   readonly conditions: readonly X12Condition[];
 }
 
@@ -101,7 +104,7 @@ function parseStep(text: string, whole: string): X12SegmentStep {
       values: c[3]!.split('|'),
     });
   }
-  return { segmentId: m[1]!, conditions };
+  return { segmentId: m[1]!, idCode: segmentIdCode(m[1]!), conditions };
 }
 
 export function parseSelector(text: string): X12Selector {
@@ -161,31 +164,125 @@ export function selectorSegmentIds(selector: X12Selector): string[] {
     : [];
 }
 
-/** What a selector is evaluated in: a loop iteration (or several, for a header with its S level). */
+/**
+ * A parsed set seen through one set of collection loops (a map's: their content is not part of the
+ * scopes around them). Every segment then belongs to one *home*: the innermost collection loop
+ * iteration holding it, or the body. A scope is one home (a line, a pack, an HL level) or a few (an
+ * 856 header: the body and its shipment level), and its segments are its homes' segments in order.
+ * Built once per set with typed arrays, so that no scope copies or collects segments.
+ */
+export class X12SetIndex {
+  readonly segments: readonly X12Segment[];
+  /** The segments' id codes (`segmentIdCode`). */
+  readonly idCodes: readonly number[];
+  /** Per loop iteration: its home (itself for a collection loop and for the body). */
+  readonly homeOf: readonly number[];
+  /** Per home: where its segments' indexes lie in `slots` (`from` inclusive, `to` exclusive). */
+  readonly from: readonly number[];
+  readonly to: readonly number[];
+  /** Indexes of the set's segments, grouped by home, in set order within each home. */
+  readonly slots: readonly number[];
+  /** Per large home, its segment indexes by segment id, built when first asked. */
+  private readonly byId: (Map<string, number[]> | undefined)[] = [];
+
+  constructor(
+    readonly body: X12ParsedBody,
+    readonly exclude: ReadonlySet<string>,
+  ) {
+    const { loops, loopOf } = body;
+    this.segments = body.segments;
+    this.idCodes = body.idCodes;
+    // Plain arrays of small integers, not typed arrays: a set has a few dozen loops and a few hundred
+    // segments, and allocating typed arrays that small costs more than using them saves.
+    const homeOf = zeros(loops.length);
+    // Loops come after their parent: one forward pass resolves every home.
+    for (let j = 1; j < loops.length; j++) {
+      const loop = loops[j]!;
+      homeOf[j] = exclude.has(loop.loopId) ? j : homeOf[loop.parent]!;
+    }
+    // A counting sort of the segments by home.
+    const from = zeros(loops.length);
+    const to = zeros(loops.length);
+    for (let i = 0; i < loopOf.length; i++) to[homeOf[loopOf[i]!]!]!++;
+    let next = 0;
+    for (let j = 0; j < loops.length; j++) {
+      from[j] = next;
+      next += to[j]!;
+      to[j] = from[j]!;
+    }
+    const slots = zeros(loopOf.length);
+    for (let i = 0; i < loopOf.length; i++) slots[to[homeOf[loopOf[i]!]!]!++] = i;
+    this.homeOf = homeOf;
+    this.from = from;
+    this.to = to;
+    this.slots = slots;
+  }
+
+  /**
+   * The segment indexes of a large home that have this id; undefined for a small home, whose few
+   * segments are cheaper to scan (a map evaluates dozens of selectors per scope, and a set's header
+   * can hold hundreds of segments).
+   */
+  idList(home: number, id: string): readonly number[] | undefined {
+    if (this.to[home]! - this.from[home]! <= SMALL_SCOPE) return undefined;
+    let byId = this.byId[home];
+    if (byId === undefined) {
+      byId = new Map();
+      for (let k = this.from[home]!; k < this.to[home]!; k++) {
+        const i = this.slots[k]!;
+        const segmentId = this.segments[i]!.id;
+        const list = byId.get(segmentId);
+        if (list === undefined) byId.set(segmentId, [i]);
+        else list.push(i);
+      }
+      this.byId[home] = byId;
+    }
+    return byId.get(id) ?? NONE;
+  }
+}
+
+const SMALL_SCOPE = 24;
+const NONE: readonly number[] = [];
+
+/** An array of `n` zeros, allocated at its size (small integers stay unboxed in it). */
+function zeros(n: number): number[] {
+  return new Array<number>(n).fill(0);
+}
+
+/** What a selector is evaluated in: one or more homes of a set index (see `X12SetIndex`). */
 export interface X12Scope {
-  readonly instances: readonly X12LoopInstance[];
-  /** Loop ids that belong to collections: their content is not part of this scope. */
-  readonly exclude: ReadonlySet<string>;
+  readonly index: X12SetIndex;
+  /** Homes (loop indexes) in order: one for a collection item, the body and its S level(s) for an 856 header. */
+  readonly homes: readonly number[];
   readonly envelope: Readonly<Record<string, string>>;
   readonly component: string;
   /** The header scope, for `^` selectors. */
   readonly root?: X12Scope | undefined;
   /** The parent HL level's scope, for `../` selectors. */
   readonly parent?: X12Scope | undefined;
-  /**
-   * @internal The scope's segments, indexed on the first selector evaluated in it (a map evaluates
-   * dozens per scope). Set once; scopes are otherwise immutable, so it never goes stale.
-   */
-  segmentIndex?: ScopeIndex | undefined;
 }
 
-function matches(segment: X12ParsedSegment, step: X12SegmentStep, separator: string): boolean {
-  if (segment.segment.id !== step.segmentId) return false;
+/** The scope of a whole set body (the header, collections excluded). */
+export function bodyScope(
+  body: X12ParsedBody,
+  exclude: ReadonlySet<string>,
+  envelope: Readonly<Record<string, string>>,
+  component: string,
+): X12Scope {
+  return { index: new X12SetIndex(body, exclude), homes: [0], envelope, component };
+}
+
+function matches(segment: X12Segment, step: X12SegmentStep, separator: string): boolean {
+  return segment.id === step.segmentId && conditionsHold(segment, step, separator);
+}
+
+/** The step's conditions on a segment whose id is already known to match. */
+function conditionsHold(segment: X12Segment, step: X12SegmentStep, separator: string): boolean {
   for (const c of step.conditions) {
     const ok =
       c.component === undefined
-        ? c.values.includes(segment.segment.elements[c.position] ?? '')
-        : componentIsOneOf(segment.segment.elements[c.position] ?? '', c.component, separator, c.values);
+        ? c.values.includes(segment.elements[c.position] ?? '')
+        : componentIsOneOf(segment.elements[c.position] ?? '', c.component, separator, c.values);
     if (!ok) return false;
   }
   return true;
@@ -219,65 +316,65 @@ function loopName(loopId: string): string {
   return slash < 0 ? loopId : loopId.slice(slash + 1);
 }
 
+/** Whether loop `j` lies in loop `outer` without an excluded loop between them (a step may name one). */
+function reachable(index: X12SetIndex, j: number, outer: number, stepName: string): boolean {
+  const loops = index.body.loops;
+  for (let at = j; at !== outer; at = loops[at]!.parent) {
+    if (at < 0) return false;
+    const loopId = loops[at]!.loopId;
+    // A loop named by the step is entered even when it is a collection (`ACK/ACK.01` in a line).
+    if (index.exclude.has(loopId) && loopName(loopId) !== stepName) return false;
+  }
+  return true;
+}
+
 /**
- * Appends the segments of the scope to `out` in order, nested loops included unless excluded. An
- * array, not a generator, and recursion without a stack of its own: this runs for every scope of
- * every set, and the depth is the grammar's loop nesting (a handful), never the input's.
+ * Loop iterations named by a step inside the given iterations (at any depth, collections not entered
+ * unless the step names them), in set order. Loop steps (`N1[01=ST]/N3.01`) are rare in maps: this
+ * path may allocate.
  */
-function collectSegments(
-  instances: readonly X12LoopInstance[],
-  exclude: ReadonlySet<string>,
-  out: X12ParsedSegment[],
-): X12ParsedSegment[] {
-  for (let i = 0; i < instances.length; i++) collectItems(instances[i]!.items, exclude, out);
+function loopsOf(
+  index: X12SetIndex,
+  outer: readonly number[],
+  step: X12SegmentStep,
+  separator: string,
+): number[] {
+  const loops = index.body.loops;
+  const out: number[] = [];
+  for (const o of outer) {
+    const end = loops[o]!.end;
+    // Loops are listed as they opened: those inside `o` follow it, until one starts past its end.
+    for (let j = o + 1; j < loops.length && loops[j]!.start < end; j++) {
+      const loop = loops[j]!;
+      if (outer.includes(j) || loopName(loop.loopId) !== step.segmentId) continue;
+      if (index.body.loopOf[loop.start] !== j || !reachable(index, j, o, step.segmentId)) continue;
+      if (matches(index.segments[loop.start]!, step, separator)) out.push(j);
+    }
+  }
   return out;
 }
 
-function collectItems(
-  items: readonly (X12ParsedSegment | X12LoopInstance)[],
-  exclude: ReadonlySet<string>,
-  out: X12ParsedSegment[],
-): void {
-  for (let i = 0; i < items.length; i++) {
-    const child = items[i]!;
-    if (child.kind === 'segment') out.push(child);
-    else if (!exclude.has(child.loopId)) collectItems(child.items, exclude, out);
-  }
-}
-
-/** Loop iterations named by a step inside the scope (searched at any depth, collections excluded). */
-function loopsOf(
-  instances: readonly X12LoopInstance[],
-  step: X12SegmentStep,
-  exclude: ReadonlySet<string>,
-  separator: string,
-): X12LoopInstance[] {
-  const out: X12LoopInstance[] = [];
-  const stack: X12LoopInstance[] = [...instances].reverse();
-  while (stack.length > 0) {
-    const loop = stack.pop()!;
-    for (let i = loop.items.length - 1; i >= 0; i--) {
-      const child = loop.items[i]!;
-      // A loop named by the step is entered even when it is a collection (`ACK/ACK.01` in a line).
-      if (child.kind !== 'loop' || (exclude.has(child.loopId) && loopName(child.loopId) !== step.segmentId))
-        continue;
-      stack.push(child);
-    }
-    if (!instances.includes(loop) && loopName(loop.loopId) === step.segmentId) {
-      const trigger = loop.items[0];
-      if (trigger?.kind === 'segment' && matches(trigger, step, separator)) out.push(loop);
+/** The segment indexes of the given loop iterations, nested loops included unless excluded. */
+function segmentsOfLoops(index: X12SetIndex, found: readonly number[]): number[] {
+  const { loops, loopOf } = index.body;
+  const out: number[] = [];
+  for (const j of found) {
+    for (let i = loops[j]!.start; i < loops[j]!.end; i++) {
+      let at = loopOf[i]!;
+      while (at !== j && !index.exclude.has(loops[at]!.loopId)) at = loops[at]!.parent;
+      if (at === j) out.push(i);
     }
   }
   return out;
 }
 
 function elementValue(
-  segment: X12ParsedSegment,
+  segment: X12Segment,
   element: number,
   component: number | undefined,
   separator: string,
 ): string {
-  const value = segment.segment.elements[element] ?? '';
+  const value = segment.elements[element] ?? '';
   if (component === undefined) return value;
   // The n-th component without splitting the whole element (this runs for every segment in scope).
   let start = 0;
@@ -291,76 +388,58 @@ function elementValue(
 }
 
 /** Appends the product ids after the qualifiers (`*`: any) of a line segment's id pairs to `out`. */
-function pushIdValues(segment: X12ParsedSegment, qualifiers: readonly string[], out: string[]): void {
-  const el = segment.segment.elements;
+function pushIdValues(segment: X12Segment, qualifiers: readonly string[], out: string[]): void {
+  const el = segment.elements;
   const any = qualifiers.includes('*');
-  for (let k = ID_PAIR_START[segment.segment.id] ?? 1; k + 1 < el.length; k += 2) {
+  for (let k = ID_PAIR_START[segment.id] ?? 1; k + 1 < el.length; k += 2) {
     const v = el[k + 1]!;
     if (v !== '' && (any || qualifiers.includes(el[k]!))) out.push(v);
   }
 }
 
 /** The first product id `pushIdValues` would find, without collecting the rest. */
-function firstIdValue(segment: X12ParsedSegment, qualifiers: readonly string[]): string | undefined {
-  const el = segment.segment.elements;
+function firstIdValue(segment: X12Segment, qualifiers: readonly string[]): string | undefined {
+  const el = segment.elements;
   const any = qualifiers.includes('*');
-  for (let k = ID_PAIR_START[segment.segment.id] ?? 1; k + 1 < el.length; k += 2) {
+  for (let k = ID_PAIR_START[segment.id] ?? 1; k + 1 < el.length; k += 2) {
     const v = el[k + 1]!;
     if (v !== '' && (any || qualifiers.includes(el[k]!))) return v;
   }
   return undefined;
 }
 
-/**
- * The scope's segments by id, in set order, built on the first selector evaluated in it. A map
- * evaluates dozens of selectors per scope (one per field and alternative); walking the scope's loop
- * tree once instead of once per selector was most of the interpreter's time on large 856s.
- */
-/** @internal What `segmentsById` keeps on a scope. */
-export interface ScopeIndex {
-  readonly all: readonly X12ParsedSegment[];
-  /** Only for larger scopes (a set's header): an HL level's few segments are cheaper to scan. */
-  readonly byId: Map<string, X12ParsedSegment[]> | undefined;
+type SegmentSelector = Extract<X12Selector, { kind: 'segment' }>;
+
+/** The first value a segment of the selector's id gives it, or undefined (conditions fail, or empty). */
+function firstValue(selector: SegmentSelector, segment: X12Segment, separator: string): string | undefined {
+  if (!conditionsHold(segment, selector.segment, separator)) return undefined;
+  const element = selector.element;
+  if (typeof element !== 'number') return firstIdValue(segment, element.qualifiers);
+  const v = elementValue(segment, element, selector.component, separator);
+  return v === '' ? undefined : v;
 }
 
-const SMALL_SCOPE = 24;
-
-/** The segments of the scope that may have this id, in set order (`matches` checks the id again). */
-function segmentsById(scope: X12Scope, id: string): readonly X12ParsedSegment[] {
-  let index = scope.segmentIndex;
-  if (index === undefined) {
-    const all = collectSegments(scope.instances, scope.exclude, []);
-    let byId: Map<string, X12ParsedSegment[]> | undefined;
-    if (all.length > SMALL_SCOPE) {
-      byId = new Map();
-      for (const seg of all) {
-        const list = byId.get(seg.segment.id);
-        if (list === undefined) byId.set(seg.segment.id, [seg]);
-        else list.push(seg);
-      }
-    }
-    index = { all, byId };
-    scope.segmentIndex = index;
-  }
-  return index.byId === undefined ? index.all : (index.byId.get(id) ?? NONE);
+/** Appends every value a segment of the selector's id gives it. */
+function pushValues(selector: SegmentSelector, segment: X12Segment, separator: string, out: string[]): void {
+  if (!conditionsHold(segment, selector.segment, separator)) return;
+  const element = selector.element;
+  if (typeof element !== 'number') return pushIdValues(segment, element.qualifiers, out);
+  const v = elementValue(segment, element, selector.component, separator);
+  if (v !== '') out.push(v);
 }
 
-const NONE: readonly X12ParsedSegment[] = [];
+/** The scope a segment selector reads: its own, the header's (`^`) or the parent level's (`../`). */
+function scopeFor(selector: SegmentSelector, scope: X12Scope): X12Scope | undefined {
+  if (selector.root && scope.root) return scope.root;
+  if (selector.up) return scope.parent;
+  return scope;
+}
 
-/** The segments a segment selector looks at: its scope (header, parent level) and loop steps applied. */
-function candidates(
-  selector: Extract<X12Selector, { kind: 'segment' }>,
-  scope: X12Scope,
-): readonly X12ParsedSegment[] | undefined {
-  if (selector.root && scope.root) scope = scope.root;
-  else if (selector.up) {
-    if (!scope.parent) return undefined;
-    scope = scope.parent;
-  }
-  if (selector.loops.length === 0) return segmentsById(scope, selector.segment.segmentId);
-  let instances: readonly X12LoopInstance[] = scope.instances;
-  for (const step of selector.loops) instances = loopsOf(instances, step, scope.exclude, scope.component);
-  return collectSegments(instances, scope.exclude, []);
+/** Segment indexes through a selector's loop steps (`N1[01=ST]/N4.02`). */
+function throughLoops(selector: SegmentSelector, scope: X12Scope): number[] {
+  let loops: readonly number[] = scope.homes;
+  for (const step of selector.loops) loops = loopsOf(scope.index, loops, step, scope.component);
+  return segmentsOfLoops(scope.index, loops);
 }
 
 /** Every non-empty value the selector finds in the scope, in set order. */
@@ -375,18 +454,28 @@ export function selectInto(selector: X12Selector, scope: X12Scope, out: string[]
     if (v !== '') out.push(v);
     return out;
   }
-  const segments = candidates(selector, scope);
-  if (segments === undefined) return out;
-  const step = selector.segment;
-  const element = selector.element;
-  for (let i = 0; i < segments.length; i++) {
-    const seg = segments[i]!;
-    if (!matches(seg, step, scope.component)) continue;
-    if (typeof element === 'number') {
-      const v = elementValue(seg, element, selector.component, scope.component);
-      if (v !== '') out.push(v);
-    } else {
-      pushIdValues(seg, element.qualifiers, out);
+  const target = scopeFor(selector, scope);
+  if (target === undefined) return out;
+  const { index, component } = target;
+  const segments = index.segments;
+  const id = selector.segment.segmentId;
+  if (selector.loops.length > 0) {
+    for (const i of throughLoops(selector, target))
+      if (segments[i]!.id === id) pushValues(selector, segments[i]!, component, out);
+    return out;
+  }
+  const code = selector.segment.idCode;
+  const { idCodes, slots } = index;
+  for (const home of target.homes) {
+    const list = index.idList(home, id);
+    if (list !== undefined) {
+      for (let k = 0; k < list.length; k++) pushValues(selector, segments[list[k]!]!, component, out);
+      continue;
+    }
+    for (let k = index.from[home]!, to = index.to[home]!; k < to; k++) {
+      const i = slots[k]!;
+      if (code >= 0 ? idCodes[i] === code : segments[i]!.id === id)
+        pushValues(selector, segments[i]!, component, out);
     }
   }
   return out;
@@ -398,51 +487,53 @@ export function selectFirst(selector: X12Selector, scope: X12Scope): string | un
     const v = scope.envelope[selector.name] ?? '';
     return v === '' ? undefined : v;
   }
-  const segments = candidates(selector, scope);
-  if (segments === undefined) return undefined;
-  const step = selector.segment;
-  const element = selector.element;
-  for (let i = 0; i < segments.length; i++) {
-    const seg = segments[i]!;
-    if (!matches(seg, step, scope.component)) continue;
-    if (typeof element === 'number') {
-      const v = elementValue(seg, element, selector.component, scope.component);
-      if (v !== '') return v;
-    } else {
-      const id = firstIdValue(seg, element.qualifiers);
-      if (id !== undefined) return id;
+  const target = scopeFor(selector, scope);
+  if (target === undefined) return undefined;
+  const { index, component } = target;
+  const segments = index.segments;
+  const id = selector.segment.segmentId;
+  if (selector.loops.length > 0) {
+    for (const i of throughLoops(selector, target)) {
+      const v = segments[i]!.id === id ? firstValue(selector, segments[i]!, component) : undefined;
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+  // Segments are told apart by their id codes: an integer comparison instead of a string one.
+  const code = selector.segment.idCode;
+  const { idCodes, slots } = index;
+  for (const home of target.homes) {
+    const list = index.idList(home, id);
+    if (list !== undefined) {
+      for (let k = 0; k < list.length; k++) {
+        const v = firstValue(selector, segments[list[k]!]!, component);
+        if (v !== undefined) return v;
+      }
+      continue;
+    }
+    for (let k = index.from[home]!, to = index.to[home]!; k < to; k++) {
+      const i = slots[k]!;
+      if (code >= 0 ? idCodes[i] !== code : segments[i]!.id !== id) continue;
+      const v = firstValue(selector, segments[i]!, component);
+      if (v !== undefined) return v;
     }
   }
   return undefined;
 }
 
-/** Loop iterations of `loopId` directly or deeper inside the scope, not entering other collections. */
-export function loopInstances(
-  instances: readonly X12LoopInstance[],
-  loopId: string,
-  exclude: ReadonlySet<string>,
-): X12LoopInstance[] {
-  const out: X12LoopInstance[] = [];
-  // Depth-first in set order with an explicit stack of loops and next indexes: no recursion.
-  const loops: X12LoopInstance[] = [];
-  const next: number[] = [];
-  for (let i = instances.length - 1; i >= 0; i--) {
-    loops.push(instances[i]!);
-    next.push(0);
-  }
-  while (loops.length > 0) {
-    const top = loops.length - 1;
-    const child = loops[top]!.items[next[top]!++];
-    if (child === undefined) {
-      loops.pop();
-      next.pop();
-      continue;
-    }
-    if (child.kind !== 'loop') continue;
-    if (child.loopId === loopId) out.push(child);
-    else if (!exclude.has(child.loopId)) {
-      loops.push(child);
-      next.push(0);
+/**
+ * Iterations of the collection loop `loopId` inside the scope's homes, not inside another collection:
+ * the loops whose parent's home is one of them (a collection loop is a home of its own).
+ */
+export function loopInstances(scope: X12Scope, loopId: string): number[] {
+  const index = scope.index;
+  const loops = index.body.loops;
+  const out: number[] = [];
+  for (const home of scope.homes) {
+    const end = loops[home]!.end;
+    for (let j = home + 1; j < loops.length && loops[j]!.start < end; j++) {
+      const loop = loops[j]!;
+      if (loop.loopId === loopId && index.homeOf[loop.parent] === home) out.push(j);
     }
   }
   return out;
