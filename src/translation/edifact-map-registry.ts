@@ -118,10 +118,10 @@ export function edifactInboundConverters(
   decimalMark: '.' | ',' = '.',
 ): X12MapConverters {
   const refs = partner?.crossReferences;
+  const units = { source: 'edifact', partnerUnits: refs?.units, partnerId: partner?.id } as const;
   return {
     decimal: (text) => parseEdifactDecimal(text, decimalMark),
-    unit: (code) =>
-      resolveUnit(code, { source: 'edifact', partnerUnits: refs?.units, partnerId: partner?.id }),
+    unit: (code) => resolveUnit(code, units),
     part: (theirs) => refs?.parts.find((p) => p.theirs === theirs.trim())?.ours,
     location: (theirs) => refs?.locations.find((l) => l.theirs === theirs.trim())?.ours ?? theirs,
   };

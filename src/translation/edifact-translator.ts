@@ -14,7 +14,7 @@ import {
   type EdifactMessageResult,
   type EdifactValidationResult,
 } from '../edi/edifact/index.js';
-import { interpretInbound } from '../edi/x12/maps/index.js';
+import { interpretInbound, type X12MapConverters } from '../edi/x12/maps/index.js';
 import type { PartnerProfile } from '../partners/partner-profile.schema.js';
 import { shapeEdifactEvent } from './edifact-event-shaping.js';
 import { edifactInboundConverters, type EdifactMapRegistry } from './edifact-map-registry.js';
@@ -55,6 +55,12 @@ export interface EdifactTranslation {
   readonly events: readonly CanonicalEvent[];
 }
 
+/** Per translation input: its receipt time as text, and the value converters per decimal mark. */
+interface SharedPerInput {
+  readonly receivedAt: string;
+  readonly converters: { '.'?: X12MapConverters; ','?: X12MapConverters };
+}
+
 const ENVELOPE_TYPES: Readonly<Record<string, string>> = {
   'purchase-order.issued.v1': 'purchase-order.issued',
   'purchase-order.changed.v1': 'purchase-order.changed',
@@ -82,13 +88,15 @@ export class EdifactTranslator {
     const origin = input.interchangeId ?? createHash('sha256').update(input.bytes).digest('hex');
     const index = new Map<EdifactInterchangeResult, number>();
     const done = new Map<EdifactMessageResult, EdifactTranslatedMessage>();
+    // What every message of this input shares, made once instead of per message.
+    const shared: SharedPerInput = { receivedAt: input.receivedAt.toISOString(), converters: {} };
     const validation = readEdifactWithDirectories(
       input.bytes,
       { startInterchange: (ic) => void index.set(ic, index.size) },
       {
         keep: (type) => !input.only || input.only(type),
         onMessage: (parsed, message, group, ic) =>
-          void done.set(message, this.one(input, ic, group, message, index.get(ic)!, parsed, origin)),
+          void done.set(message, this.one(input, shared, ic, group, message, index.get(ic)!, parsed, origin)),
       },
     );
     const messages: EdifactTranslatedMessage[] = [];
@@ -103,7 +111,7 @@ export class EdifactTranslator {
           messages.push(
             translated && !(voided && translated.outcome !== 'rejected')
               ? translated
-              : this.one(input, ic, group, message, position, undefined, origin),
+              : this.one(input, shared, ic, group, message, position, undefined, origin),
           );
         }
     });
@@ -112,6 +120,7 @@ export class EdifactTranslator {
 
   private one(
     input: EdifactTranslationInput,
+    shared: SharedPerInput,
     ic: EdifactInterchangeResult,
     group: EdifactGroupResult | undefined,
     message: EdifactMessageResult,
@@ -159,7 +168,7 @@ export class EdifactTranslator {
     const read = interpretInbound(parsed, map, {
       envelope,
       component: parsed.component,
-      converters: edifactInboundConverters(input.partner, mark),
+      converters: (shared.converters[mark] ??= edifactInboundConverters(input.partner, mark)),
     });
     const value = read.value;
     const document = (value.document ?? {}) as Record<string, unknown>;
@@ -170,8 +179,8 @@ export class EdifactTranslator {
       type: ENVELOPE_TYPES[map.event],
       schemaVersion: 'v1',
       ...(input.partner ? { partnerId: input.partner.id } : {}),
-      occurredAt: value.occurredAt ?? document.issuedAt ?? input.receivedAt.toISOString(),
-      receivedAt: input.receivedAt.toISOString(),
+      occurredAt: value.occurredAt ?? document.issuedAt ?? shared.receivedAt,
+      receivedAt: shared.receivedAt,
       correlationId: '',
       causationId: input.interchangeId ?? null,
       document,

@@ -118,3 +118,19 @@ describe('X12 round trip: generate, read back, the same event', () => {
       });
     }
 });
+
+describe('X12 map problems', () => {
+  it('name the item they come from, at every level of a hierarchy', () => {
+    // The golden 856 with the second item's unit replaced by a code no table knows.
+    const text = readFileSync(join(FIXTURES, '856-004010.edi'), 'latin1');
+    const items = [...text.matchAll(/SN1\*[^~]*\*([A-Z0-9]{2})~/g)];
+    expect(items.length).toBeGreaterThanOrEqual(2);
+    const at = items[1]!.index! + items[1]![0].length - 3;
+    const damaged = `${text.slice(0, at)}QQ${text.slice(at + 2)}`;
+    const [set] = translator.translate({ bytes: damaged, partner: acme, receivedAt: RECEIVED }).sets;
+    expect(set!.outcome).toBe('failed');
+    expect(set!.problems).toEqual([
+      `payload.orders[0].packs[1].items[0].quantity.unit: unknown X12 unit code (DE 355) "QQ": not in the gateway's table and not in partner acme-fasteners's unit cross-references`,
+    ]);
+  });
+});

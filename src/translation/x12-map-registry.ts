@@ -116,9 +116,10 @@ function partnerOverride(partner: PartnerProfile, version: string, name: string)
 /** Inbound value conversions with the canonical tables and the partner's cross-references. */
 export function inboundConverters(partner: PartnerProfile | undefined): X12MapConverters {
   const refs = partner?.crossReferences;
+  const units = { source: 'x12', partnerUnits: refs?.units, partnerId: partner?.id } as const;
   return {
     decimal: (text) => parseX12Decimal(text),
-    unit: (code) => resolveUnit(code, { source: 'x12', partnerUnits: refs?.units, partnerId: partner?.id }),
+    unit: (code) => resolveUnit(code, units),
     part: (theirs) => refs?.parts.find((p) => p.theirs === theirs.trim())?.ours,
     location: (theirs) => refs?.locations.find((l) => l.theirs === theirs.trim())?.ours ?? theirs,
   };

@@ -10,7 +10,7 @@ import {
   type X12SetResult,
   type X12ValidationResult,
 } from '../edi/x12/index.js';
-import { interpretInbound } from '../edi/x12/maps/index.js';
+import { interpretInbound, type X12MapConverters } from '../edi/x12/maps/index.js';
 import type { PartnerProfile } from '../partners/partner-profile.schema.js';
 import { normalizeEvent } from './x12-event-shaping.js';
 import { inboundConverters, type X12MapRegistry } from './x12-map-registry.js';
@@ -60,6 +60,12 @@ export function stableUuid(name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** Per translation input: its receipt time as text and the value converters (partner cross-references). */
+interface SharedPerInput {
+  readonly receivedAt: string;
+  readonly converters: X12MapConverters;
+}
+
 const ENVELOPE_TYPES: Readonly<Record<string, string>> = {
   'purchase-order.issued.v1': 'purchase-order.issued',
   'purchase-order.changed.v1': 'purchase-order.changed',
@@ -88,6 +94,11 @@ export class X12Translator {
       result: X12TranslatedSet;
     }[] = [];
     let origin: string | undefined;
+    // What every set of this input shares, made once instead of per set.
+    const shared: SharedPerInput = {
+      receivedAt: input.receivedAt.toISOString(),
+      converters: inboundConverters(input.partner),
+    };
     const validation = readX12(
       input.bytes,
       {
@@ -104,7 +115,7 @@ export class X12Translator {
             set,
             group,
             ic,
-            result: this.one(input, parsed, set, group, ic, index.get(ic)!, origin),
+            result: this.one(input, shared, parsed, set, group, ic, index.get(ic)!, origin),
           });
         },
       },
@@ -155,6 +166,7 @@ export class X12Translator {
 
   private one(
     input: X12TranslationInput,
+    shared: SharedPerInput,
     parsed: X12ParsedSet,
     set: X12SetResult,
     group: X12GroupResult,
@@ -199,7 +211,7 @@ export class X12Translator {
     const read = interpretInbound(parsed, map, {
       envelope,
       component: ic.delimiters.component,
-      converters: inboundConverters(input.partner),
+      converters: shared.converters,
     });
     const problems = [...read.problems];
     const value = read.value;
@@ -210,8 +222,8 @@ export class X12Translator {
       type,
       schemaVersion: 'v1',
       ...(input.partner ? { partnerId: input.partner.id } : {}),
-      occurredAt: value.occurredAt ?? document.issuedAt ?? input.receivedAt.toISOString(),
-      receivedAt: input.receivedAt.toISOString(),
+      occurredAt: value.occurredAt ?? document.issuedAt ?? shared.receivedAt,
+      receivedAt: shared.receivedAt,
       correlationId: '',
       causationId: input.interchangeId ?? null,
       document,

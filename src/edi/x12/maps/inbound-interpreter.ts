@@ -104,12 +104,26 @@ class Interpreter {
     }
     const header = this.scopeOf(homes, undefined);
     this.header = header;
-    this.fields(this.map.fields, header, out, '', -1);
+    this.fields(this.map.fields, header, out);
     for (const c of this.map.collections) {
-      const items = this.collection(c, header, roots, c.key);
+      const items = this.collection(c, header, roots);
       setKeys(out, c.path, items);
     }
     return out;
+  }
+
+  /**
+   * Where the interpreter is, for problems: collection keys and item indexes (`['payload.orders', 0,
+   * 'packs', 2]`). A stack, turned into text only for a problem: thousands of items per file have none.
+   */
+  private readonly trail: (string | number)[] = [];
+
+  /** The trail as a field prefix: `payload.orders[0].packs[2].`, '' at the top. */
+  private place(): string {
+    let text = '';
+    for (const step of this.trail)
+      text += typeof step === 'number' ? `[${step}]` : text === '' ? step : `.${step}`;
+    return text === '' ? '' : `${text}.`;
   }
 
   /** Every scope has the same properties in the same order (one object shape for the selectors). */
@@ -149,7 +163,6 @@ class Interpreter {
     parent: X12Scope,
     /** Hierarchy: nodes to search (the roots at the top, a node's children below). */
     below: readonly X12HlNode[],
-    where: string,
   ): Record<string, unknown>[] {
     const scopes: X12Scope[] = [];
     /** Per item, the HL nodes its own collections search (levels only). */
@@ -178,18 +191,21 @@ class Interpreter {
     }
     const out: Record<string, unknown>[] = [];
     const requireAny = rule.requireAny.length > 0;
+    const trail = this.trail;
+    trail.push(rule.key, 0);
     for (let i = 0; i < scopes.length; i++) {
       const scope = scopes[i]!;
+      trail[trail.length - 1] = i;
       const value: Record<string, unknown> = {};
-      const found = this.fields(rule.fields, scope, value, where, i, requireAny);
+      const found = this.fields(rule.fields, scope, value, requireAny);
       if (requireAny && !rule.requireAny.some((k) => found!.has(k))) continue;
       for (const c of rule.collections) {
-        // The path names the item only when a problem needs it.
-        const sub = this.collection(c, scope, belows[i] ?? NO_NODES, `${where}[${i}].${c.key}`);
+        const sub = this.collection(c, scope, belows[i] ?? NO_NODES);
         if (sub.length > 0) setKeys(value, c.path, sub);
       }
       out.push(value);
     }
+    trail.length -= 2;
     return out;
   }
 
@@ -197,9 +213,6 @@ class Interpreter {
     rules: readonly X12ValueRule[],
     scope: X12Scope,
     target: Record<string, unknown>,
-    /** Where the target is, for problems: `''` at the top, else a collection path and `index`. */
-    where: string,
-    index: number,
     /** Whether the caller needs the keys found (`requireAny`); most do not. */
     track = false,
   ): Set<string> | undefined {
@@ -212,9 +225,7 @@ class Interpreter {
           found?.add(rule.key);
         }
       } catch (error) {
-        // The path text is built only for a problem: thousands of items per file have none.
-        const at = index < 0 ? where : `${where}[${index}].`;
-        this.problems.push(`${at}${rule.key}: ${(error as Error).message}`);
+        this.problems.push(`${this.place()}${rule.key}: ${(error as Error).message}`);
       }
     }
     return found;
