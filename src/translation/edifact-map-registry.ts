@@ -22,6 +22,7 @@ import {
 } from '../edi/x12/maps/index.js';
 import type { PartnerProfile } from '../partners/partner-profile.schema.js';
 import { checkEventField } from './event-fields.js';
+import { theirsToOurs } from './x12-map-registry.js';
 
 /** `edi-maps/edifact` of the installation, found upwards from this file (as for X12). */
 export function defaultEdifactMapsDir(): string {
@@ -122,8 +123,7 @@ export function edifactInboundConverters(
   return {
     decimal: (text) => parseEdifactDecimal(text, decimalMark),
     unit: (code) => resolveUnit(code, units),
-    part: (theirs) => refs?.parts.find((p) => p.theirs === theirs.trim())?.ours,
-    location: (theirs) => refs?.locations.find((l) => l.theirs === theirs.trim())?.ours ?? theirs,
+    ...theirsToOurs(partner),
   };
 }
 

@@ -120,8 +120,26 @@ export function inboundConverters(partner: PartnerProfile | undefined): X12MapCo
   return {
     decimal: (text) => parseX12Decimal(text),
     unit: (code) => resolveUnit(code, units),
-    part: (theirs) => refs?.parts.find((p) => p.theirs === theirs.trim())?.ours,
-    location: (theirs) => refs?.locations.find((l) => l.theirs === theirs.trim())?.ours ?? theirs,
+    ...theirsToOurs(partner),
+  };
+}
+
+/**
+ * The partner's part and location cross-references, theirs → ours (the first entry wins, as in the
+ * profile's order), as lookups made once per translated input rather than a search per value.
+ */
+export function theirsToOurs(
+  partner: PartnerProfile | undefined,
+): Pick<X12MapConverters, 'part' | 'location'> {
+  const parts = new Map<string, string>();
+  const locations = new Map<string, string>();
+  for (const p of partner?.crossReferences?.parts ?? [])
+    if (!parts.has(p.theirs)) parts.set(p.theirs, p.ours);
+  for (const l of partner?.crossReferences?.locations ?? [])
+    if (!locations.has(l.theirs)) locations.set(l.theirs, l.ours);
+  return {
+    part: (theirs) => (parts.size === 0 ? undefined : parts.get(theirs.trim())),
+    location: (theirs) => (locations.size === 0 ? theirs : (locations.get(theirs.trim()) ?? theirs)),
   };
 }
 
