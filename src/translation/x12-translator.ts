@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { CanonicalError, type CanonicalEvent } from '../canonical/index.js';
 import { acceptEvent } from './event-check.js';
 import {
@@ -55,7 +55,8 @@ export interface X12Translation {
 
 /** A stable UUID (RFC 9562 version 8) from a name: a replayed translation makes the same event ids. */
 export function stableUuid(name: string): string {
-  const h = createHash('sha256').update(name).digest('hex');
+  // The one-shot hash: a third of the time of a Hash object per name (one per translated set).
+  const h = hash('sha256', name, 'hex');
   const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

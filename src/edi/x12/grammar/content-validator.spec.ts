@@ -157,7 +157,7 @@ describe('set content validation (grammar layer)', () => {
       'CTT#1(CTT AMT)',
     ]);
     const firstLine = po!.body.loops.find((l) => l.loopId === 'PO1')!;
-    expect(po!.body.positions[firstLine.start]).toBe(15);
+    expect(firstLine.position).toBe(15);
     expect(po!.body.segments[firstLine.start]!.elements).toEqual([
       'PO1',
       '1',

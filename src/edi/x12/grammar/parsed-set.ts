@@ -16,6 +16,8 @@ export interface X12LoopRecord {
   readonly parent: number;
   /** Index of its first segment (the loop's trigger) in `segments`. */
   readonly start: number;
+  /** Position of that segment in the set (ST = 1; the body's is 0). */
+  readonly position: number;
   /** Index just past its last segment, nested loops included. */
   readonly end: number;
 }
@@ -29,10 +31,6 @@ export interface X12LoopRecord {
  */
 export interface X12ParsedBody {
   readonly segments: readonly X12Segment[];
-  /** Position of each segment in the set (ST = 1). */
-  readonly positions: readonly number[];
-  /** Each segment's id as a small integer (`segmentIdCode`), for selectors to compare cheaply. */
-  readonly idCodes: readonly number[];
   /** Index in `loops` of the innermost loop iteration holding each segment (0: the body itself). */
   readonly loopOf: readonly number[];
   readonly loops: readonly X12LoopRecord[];
@@ -75,16 +73,17 @@ interface OpenLoopRecord {
   iteration: number;
   parent: number;
   start: number;
+  position: number;
   end: number;
 }
 
 /** Keeps the flat body in step with the walker's frames, one segment at a time. */
 export class X12ParsedSetBuilder {
   private readonly segments: X12Segment[] = [];
-  private readonly positions: number[] = [];
-  private readonly idCodes: number[] = [];
   private readonly loopOf: number[] = [];
-  private readonly loops: OpenLoopRecord[] = [{ loopId: '', iteration: 1, parent: -1, start: 0, end: -1 }];
+  private readonly loops: OpenLoopRecord[] = [
+    { loopId: '', iteration: 1, parent: -1, start: 0, position: 0, end: -1 },
+  ];
   /** Open iterations, `openLoop[k]` (an index in `loops`) mirroring `frames[k]`; `openSerial[k]` its frame's serial. */
   private readonly openLoop: number[] = [0];
   private readonly openSerial: number[] = [0];
@@ -107,14 +106,13 @@ export class X12ParsedSetBuilder {
         iteration: f.iteration,
         parent: openLoop[size - 1]!,
         start: at,
+        position,
         end: -1,
       });
       size++;
     }
     this.size = size;
     this.segments.push(segment);
-    this.positions.push(position);
-    this.idCodes.push(segmentIdCode(segment.id));
     this.loopOf.push(openLoop[size - 1]!);
   }
 
@@ -125,8 +123,6 @@ export class X12ParsedSetBuilder {
     this.size = 1;
     return {
       segments: this.segments,
-      positions: this.positions,
-      idCodes: this.idCodes,
       loopOf: this.loopOf,
       loops: this.loops,
     };

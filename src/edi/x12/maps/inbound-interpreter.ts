@@ -88,7 +88,7 @@ class Interpreter {
       for (let j = 1; j < body.loops.length; j++) {
         const loop = body.loops[j]!;
         if (loop.parent === 0 && loop.loopId === 'HL' && body.loopOf[loop.start] === j)
-          this.hlLoops[body.positions[loop.start]!] = j;
+          this.hlLoops[loop.position] = j;
       }
   }
 

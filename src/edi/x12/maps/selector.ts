@@ -191,7 +191,7 @@ export class X12SetIndex {
   ) {
     const { loops, loopOf } = body;
     this.segments = body.segments;
-    this.idCodes = body.idCodes;
+    this.idCodes = body.segments.map((segment) => segmentIdCode(segment.id));
     // Plain arrays of small integers, not typed arrays: a set has a few dozen loops and a few hundred
     // segments, and allocating typed arrays that small costs more than using them saves.
     const homeOf = zeros(loops.length);
