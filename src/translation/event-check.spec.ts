@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   CanonicalError,
   EVENT_CATALOGUE,
@@ -7,7 +8,8 @@ import {
   type EventName,
 } from '../canonical/index.js';
 import { SAMPLE_EVENTS } from '../canonical/events/sample-events.js';
-import { acceptEvent, eventCheckOf } from './event-check.js';
+import { text } from '../canonical/events/values.js';
+import { acceptEvent, eventCheckOf, schemaCheckOf } from './event-check.js';
 
 /**
  * The compiled check may only say "yes" where zod says "yes" and returns the value unchanged: then
@@ -158,5 +160,275 @@ describe('compiled event check', () => {
   it('sends an unknown type or version to parseEvent', () => {
     expect(() => acceptEvent({ type: 'nothing', schemaVersion: 'v1' })).toThrow(CanonicalError);
     expect(() => acceptEvent({ type: 'ship-notice.received', schemaVersion: 'v9' })).toThrow(CanonicalError);
+  });
+});
+
+/**
+ * Each check kind the compiled check answers itself (without zod's check object) against zod, on
+ * values zod accepts and values it refuses: the verdicts must be the same, and an accepted value must
+ * be zod's output unchanged.
+ */
+function verdicts(schema: z.ZodType, values: unknown[]): { fast: boolean; zod: boolean }[] {
+  const check = schemaCheckOf(schema);
+  expect(check).not.toBeNull();
+  return values.map((value) => {
+    const result = schema.safeParse(value);
+    const fast = check!(value);
+    if (fast) expect(result.data, JSON.stringify(value)).toStrictEqual(value);
+    return { fast, zod: result.success };
+  });
+}
+
+function expectSameVerdicts(schema: z.ZodType, values: unknown[]): void {
+  const answers = verdicts(schema, values);
+  answers.forEach(({ fast, zod }, i) => expect(fast, `${String(values[i])}`).toBe(zod));
+  // The values exercise both answers.
+  expect(answers.some((a) => a.zod)).toBe(true);
+  expect(answers.some((a) => !a.zod)).toBe(true);
+}
+
+const SMILE = '\u{1F600}'; // one code point, two UTF-16 units
+const LONE_HIGH = '\uD83D';
+const STRINGS = [
+  '',
+  'a',
+  'ab',
+  'abc',
+  'abcd',
+  'abcdef',
+  SMILE,
+  SMILE + SMILE,
+  SMILE + SMILE + SMILE,
+  SMILE + 'a',
+  'a' + SMILE + SMILE,
+  LONE_HIGH,
+  LONE_HIGH + LONE_HIGH + 'a',
+  '\uDE00' + SMILE,
+  'x'.repeat(48),
+  'x'.repeat(49),
+  SMILE.repeat(48),
+  SMILE.repeat(49),
+];
+
+describe('compiled check kinds, held to zod', () => {
+  it.each([
+    ['min(1)', z.string().min(1)],
+    ['min(2)', z.string().min(2)],
+    ['min(3)', z.string().min(3)],
+    ['max(2)', z.string().max(2)],
+    ['max(3)', z.string().max(3)],
+    ['max(48)', z.string().max(48)],
+    ['length(2)', z.string().length(2)],
+    ['length(3)', z.string().length(3)],
+    ['min(2).max(3)', z.string().min(2).max(3)],
+    ['text(48)', text(48)],
+  ])('string %s counts code points as zod does', (_, schema) => {
+    expectSameVerdicts(schema, [...STRINGS, 12, null, undefined, ['ab']]);
+  });
+
+  it('string bounds that exclude each other accept nothing, as in zod', () => {
+    const schema = z.string().min(3).max(2);
+    expect(verdicts(schema, STRINGS)).toEqual(STRINGS.map(() => ({ fast: false, zod: false })));
+  });
+
+  it('free text (the catalogue text()) refuses every kind of edge whitespace zod refuses', () => {
+    const edges = [
+      ' ',
+      '\t',
+      '\n',
+      '\r',
+      '\v',
+      '\f',
+      '\u00a0',
+      '\u1680',
+      '\u2000',
+      '\u2028',
+      '\u2029',
+      '\u3000',
+      '\ufeff',
+    ];
+    const inner = ['x', '~', '!', 'a b', 'a\u00a0b', '\u00e9', 'é', SMILE, LONE_HIGH, '\u007f', '\u0000'];
+    const values: unknown[] = [];
+    for (const middle of inner) {
+      values.push(middle, `${middle}${middle}`, `!${middle}~`);
+      for (const edge of edges) values.push(`${edge}${middle}`, `${middle}${edge}`, `${edge}`, `!${edge}~`);
+    }
+    expectSameVerdicts(text(5), values);
+    expectSameVerdicts(text(1024), values);
+  });
+
+  it('a stateful (global) pattern answers the same on every call', () => {
+    const schema = z.string().regex(/^[a-z]+$/g);
+    expectSameVerdicts(schema, ['abc', 'abc', 'ABC', 'abc', 'a1', 'xyz', 'xyz']);
+  });
+
+  it.each([
+    [
+      'uuid',
+      z.uuid(),
+      [
+        '97eef62f-e5e7-48d9-9c49-f73d286bfa09',
+        '97eef62f-e5e7-88d9-9c49-f73d286bfa09',
+        '97EEF62F-E5E7-48D9-9C49-F73D286BFA09',
+        '97eef62f-e5e7-98d9-9c49-f73d286bfa09',
+        '97eef62fe5e748d99c49f73d286bfa09',
+        '00000000-0000-0000-0000-000000000000',
+        '',
+      ],
+    ],
+    [
+      'uuid v4',
+      z.uuid({ version: 'v4' }),
+      ['97eef62f-e5e7-48d9-9c49-f73d286bfa09', '97eef62f-e5e7-58d9-9c49-f73d286bfa09'],
+    ],
+    ['guid', z.guid(), ['97eef62f-e5e7-98d9-9c49-f73d286bfa09', '97eef62f-e5e7-98d9-9c49-f73d286bfa0', 'x']],
+    [
+      'email',
+      z.email(),
+      ['a@example.com', 'a.b+c@ex-ample.co.uk', 'a@b', '@example.com', 'a @example.com', 'a@example.c'],
+    ],
+    ['string().email()', z.string().email(), ['a@example.com', 'nope']],
+    [
+      'iso.datetime offset',
+      z.iso.datetime({ offset: true }),
+      [
+        '2025-03-14T09:30:00+01:00',
+        '2025-03-14T09:30:00Z',
+        '2025-03-14T09:30:00.123Z',
+        '2025-03-14T09:30:00',
+        '2025-03-14T09:30Z',
+        '2025-02-30T09:30:00Z',
+        '2024-02-29T00:00:00Z',
+        '2025-02-29T00:00:00Z',
+        '2025-03-14 09:30:00Z',
+      ],
+    ],
+    ['iso.datetime', z.iso.datetime(), ['2025-03-14T09:30:00Z', '2025-03-14T09:30:00+01:00']],
+    [
+      'iso.datetime local',
+      z.iso.datetime({ local: true }),
+      ['2025-03-14T09:30:00', '2025-03-14T09:30', '2025-03-14T25:30'],
+    ],
+    [
+      'iso.date',
+      z.iso.date(),
+      ['2025-03-14', '2024-02-29', '2025-02-29', '2025-13-01', '20250314', '2025-03-14T00:00:00Z'],
+    ],
+    ['iso.time', z.iso.time(), ['09:30:00', '09:30', '24:00:00', '09:30:00.5', 'x']],
+  ])('string format %s is its pattern, as zod runs it', (_, schema, values) => {
+    expectSameVerdicts(schema as z.ZodType, [...(values as unknown[]), 12, null, undefined]);
+  });
+
+  it.each([
+    ['min(1)', z.array(z.string()).min(1)],
+    ['max(2)', z.array(z.string()).max(2)],
+    ['length(2)', z.array(z.string()).length(2)],
+    ['min(1).max(2)', z.array(z.string().min(2)).min(1).max(2)],
+  ])('array %s', (_, schema) => {
+    expectSameVerdicts(schema, [
+      [],
+      ['a'],
+      ['ab'],
+      ['ab', 'cd'],
+      ['ab', 'cd', 'ef'],
+      ['ab', 3],
+      'ab',
+      null,
+      { 0: 'ab', length: 1 },
+    ]);
+  });
+
+  const NUMBERS = [
+    0,
+    -0,
+    1,
+    -1,
+    0.5,
+    -0.5,
+    2,
+    3,
+    1.5,
+    2 ** 53 - 1,
+    2 ** 53,
+    -(2 ** 53 - 1),
+    -(2 ** 53),
+    1e300,
+    -1e300,
+    Infinity,
+    -Infinity,
+    NaN,
+    '1',
+    null,
+  ];
+  it.each([
+    ['positive', z.number().positive()],
+    ['nonnegative', z.number().nonnegative()],
+    ['negative', z.number().negative()],
+    ['nonpositive', z.number().nonpositive()],
+    ['gt(1)', z.number().gt(1)],
+    ['gte(1)', z.number().gte(1)],
+    ['lt(2)', z.number().lt(2)],
+    ['lte(2)', z.number().lte(2)],
+    ['gte(1).lte(2)', z.number().gte(1).lte(2)],
+    ['int', z.int()],
+    ['number().int()', z.number().int()],
+    ['int().positive()', z.int().positive()],
+  ])('number %s', (_, schema) => {
+    expectSameVerdicts(schema, NUMBERS);
+  });
+
+  it('a refinement is its function verdict, whatever the value it answers with', () => {
+    const even = z.number().refine((n) => n % 2 === 0);
+    expectSameVerdicts(even, [0, 1, 2, 3, 'x']);
+    const truthy = z.string().refine((s) => (s === 'one' ? 1 : s === 'text' ? 'yes' : s === 'zero' ? 0 : ''));
+    expectSameVerdicts(truthy, ['one', 'text', 'zero', 'empty']);
+    const onObject = z.strictObject({ unit: z.string() }).refine((q) => q.unit === 'KGM');
+    expectSameVerdicts(onObject, [{ unit: 'KGM' }, { unit: 'EA' }, { unit: 'KGM', x: 1 }]);
+  });
+
+  it('a refinement that throws or answers a promise is left to zod', () => {
+    const throwing = z.string().refine((s) => {
+      if (s === 'boom') throw new Error('boom');
+      return true;
+    });
+    expect(schemaCheckOf(throwing)!('boom')).toBe(false);
+    expect(schemaCheckOf(throwing)!('fine')).toBe(true);
+    const asynchronous = z.string().refine(async () => true);
+    expect(schemaCheckOf(asynchronous)!('x')).toBe(false);
+  });
+
+  it('runs superRefine and other checks as zod check objects', () => {
+    const pair = z.strictObject({ a: z.string(), b: z.string() }).superRefine((v, ctx) => {
+      if (v.a === v.b) ctx.addIssue({ code: 'custom', message: 'same' });
+    });
+    expectSameVerdicts(pair, [
+      { a: 'x', b: 'y' },
+      { a: 'x', b: 'x' },
+    ]);
+    expectSameVerdicts(z.string().startsWith('ab'), ['abc', 'xab']);
+    expectSameVerdicts(z.url(), ['https://example.com/x', 'not a url']);
+    // IPv6 has a pattern, but its check is a parse of its own (the pattern misses '::ffff:1.2.3.4').
+    expectSameVerdicts(z.ipv6(), ['::1', '::ffff:1.2.3.4', '::1\n', '1::2::3']);
+  });
+
+  it('refuses a value an overwrite check would change, accepts one it leaves alone', () => {
+    const check = schemaCheckOf(z.string().trim())!;
+    expect(check('a b')).toBe(true);
+    expect(check(' a b ')).toBe(false);
+  });
+
+  it("takes a union option's yes only when the earlier options surely fail", () => {
+    // The first option would answer ' a ' trimmed: zod's output is not the value, so no "yes".
+    const trimmedFirst = z.union([z.string().trim(), z.string()]);
+    expect(verdicts(trimmedFirst, [' a ', 'a'])).toEqual([
+      { fast: false, zod: true },
+      { fast: true, zod: true },
+    ]);
+  });
+
+  it('keeps an exact optional field to zod (an explicit undefined is refused there)', () => {
+    const schema = z.strictObject({ a: z.string().exactOptional() });
+    expect(schema.safeParse({ a: undefined }).success).toBe(false);
+    expect(schemaCheckOf(schema)).toBeNull();
   });
 });
