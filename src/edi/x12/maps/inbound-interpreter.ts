@@ -1,7 +1,7 @@
 import type { X12HlNode } from '../grammar/hierarchy.js';
 import type { X12ParsedSet } from '../grammar/parsed-set.js';
 import type { X12CollectionRule, X12InboundMap, X12ValueRule } from './map.types.js';
-import { loopInstances, selectFirst, selectInto, X12SetIndex, type X12Scope } from './selector.js';
+import { selectFirst, selectInto, X12SetIndex, type X12Scope } from './selector.js';
 
 /**
  * Value conversions a map needs and src/edi does not own: exact decimals and units (the canonical
@@ -68,6 +68,19 @@ function x12Time(text: string): string | undefined {
 }
 
 const NO_NODES: readonly X12HlNode[] = [];
+
+/** What one collection found (see `Interpreter.frames`); entries past `count` are stale. */
+interface CollectionFrame {
+  count: number;
+  /** Collection loop iterations (by loop), as indexes in the body's loops. */
+  readonly loops: number[];
+  /** Level scopes and the HL nodes below each (by level). */
+  readonly scopes: X12Scope[];
+  readonly belows: (readonly X12HlNode[])[];
+  /** The home of `scope`, set to each loop iteration in turn. */
+  readonly homes: number[];
+  readonly scope: X12Scope;
+}
 const NO_HOMES: readonly number[] = [];
 
 class Interpreter {
@@ -158,17 +171,46 @@ class Interpreter {
     return node.parent ? this.scopeOf(own.homes, this.ownScope(node.parent)) : own;
   }
 
+  /**
+   * Per collection depth, what a collection found before its items are read. Reused by the next
+   * collection at the same depth (its own items' collections are one deeper), so finding items
+   * allocates nothing: a DESADV has a collection of one item per pack, and three small arrays per
+   * call were most of the interpreter's garbage.
+   */
+  private readonly frames: CollectionFrame[] = [];
+
+  private frameAt(depth: number): CollectionFrame {
+    let frame = this.frames[depth];
+    if (frame === undefined) {
+      // A loop item's scope: one object per depth whose home is set per item (nothing keeps it).
+      const homes = [0];
+      frame = { count: 0, loops: [], scopes: [], belows: [], homes, scope: this.scopeOf(homes, undefined) };
+      this.frames[depth] = frame;
+    }
+    frame.count = 0;
+    return frame;
+  }
+
   private collection(
     rule: X12CollectionRule,
     parent: X12Scope,
     /** Hierarchy: nodes to search (the roots at the top, a node's children below). */
     below: readonly X12HlNode[],
   ): Record<string, unknown>[] {
-    const scopes: X12Scope[] = [];
-    /** Per item, the HL nodes its own collections search (levels only). */
-    const belows: (readonly X12HlNode[])[] = [];
-    if (rule.loop !== undefined) {
-      for (const loop of loopInstances(parent, rule.loop)) scopes.push(this.scopeOf([loop], undefined));
+    const trail = this.trail;
+    const frame = this.frameAt(trail.length >> 1);
+    const byLoop = rule.loop !== undefined;
+    if (byLoop) {
+      // Iterations of the collection loop whose enclosing collection home is one of the parent's homes.
+      const loops = this.index.body.loops;
+      const homeOf = this.index.homeOf;
+      for (const home of parent.homes) {
+        const end = loops[home]!.end;
+        for (let j = home + 1; j < loops.length && loops[j]!.start < end; j++) {
+          const loop = loops[j]!;
+          if (loop.loopId === rule.loop && homeOf[loop.parent] === home) frame.loops[frame.count++] = j;
+        }
+      }
     } else if (rule.levels !== undefined) {
       const levels = rule.levels;
       const stack: X12HlNode[] = [];
@@ -177,35 +219,47 @@ class Interpreter {
         const node = stack.pop()!;
         const hit = levels.includes(node.record.levelCode);
         if (hit) {
-          scopes.push(this.levelScope(node));
-          belows.push(node.children);
+          frame.scopes[frame.count] = this.levelScope(node);
+          frame.belows[frame.count++] = node.children;
         }
         // Shipment levels are the header's; levels above a match are searched further down.
         if (!hit || rule.descend)
           for (let k = node.children.length - 1; k >= 0; k--) stack.push(node.children[k]!);
       }
     }
-    if (scopes.length === 0 && rule.implicit) {
-      scopes.push(parent);
-      belows.push(below);
-    }
-    const out: Record<string, unknown>[] = [];
+    const implicit = frame.count === 0 && rule.implicit;
+    const count = implicit ? 1 : frame.count;
+    // The items array is part of the event: made at its size, not grown from empty.
+    const out = new Array<Record<string, unknown>>(count);
+    let kept = 0;
     const requireAny = rule.requireAny.length > 0;
-    const trail = this.trail;
     trail.push(rule.key, 0);
-    for (let i = 0; i < scopes.length; i++) {
-      const scope = scopes[i]!;
+    for (let i = 0; i < count; i++) {
+      let scope: X12Scope;
+      let nodes: readonly X12HlNode[];
+      if (implicit) {
+        scope = parent;
+        nodes = below;
+      } else if (byLoop) {
+        frame.homes[0] = frame.loops[i]!;
+        scope = frame.scope;
+        nodes = NO_NODES;
+      } else {
+        scope = frame.scopes[i]!;
+        nodes = frame.belows[i]!;
+      }
       trail[trail.length - 1] = i;
       const value: Record<string, unknown> = {};
       const found = this.fields(rule.fields, scope, value, requireAny);
       if (requireAny && !rule.requireAny.some((k) => found!.has(k))) continue;
       for (const c of rule.collections) {
-        const sub = this.collection(c, scope, belows[i] ?? NO_NODES);
+        const sub = this.collection(c, scope, nodes);
         if (sub.length > 0) setKeys(value, c.path, sub);
       }
-      out.push(value);
+      out[kept++] = value;
     }
     trail.length -= 2;
+    if (kept < count) out.length = kept;
     return out;
   }
 

@@ -520,21 +520,3 @@ export function selectFirst(selector: X12Selector, scope: X12Scope): string | un
   }
   return undefined;
 }
-
-/**
- * Iterations of the collection loop `loopId` inside the scope's homes, not inside another collection:
- * the loops whose parent's home is one of them (a collection loop is a home of its own).
- */
-export function loopInstances(scope: X12Scope, loopId: string): number[] {
-  const index = scope.index;
-  const loops = index.body.loops;
-  const out: number[] = [];
-  for (const home of scope.homes) {
-    const end = loops[home]!.end;
-    for (let j = home + 1; j < loops.length && loops[j]!.start < end; j++) {
-      const loop = loops[j]!;
-      if (loop.loopId === loopId && index.homeOf[loop.parent] === home) out.push(j);
-    }
-  }
-  return out;
-}
