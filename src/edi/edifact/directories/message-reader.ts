@@ -86,7 +86,6 @@ function sharedTag(id: string): string {
 /** Walks one message against its structure; findings go to the message (UCS / UCD). */
 class MessageCheck {
   private readonly walker: X12SetWalker;
-  private readonly tree: X12ParsedSetBuilder | undefined;
   private position = 1;
   private at: { readonly offset: number; readonly segmentIndex: number } = { offset: 0, segmentIndex: 0 };
   private readonly issues: EdifactIssue[] = [];
@@ -96,7 +95,8 @@ class MessageCheck {
     private readonly message: EdifactMessageResult,
     private readonly ic: EdifactInterchangeResult,
     private readonly group: EdifactGroupResult | undefined,
-    keep: boolean,
+    /** The read's parsed-tree builder when the message is kept (started here). */
+    private readonly tree: X12ParsedSetBuilder | undefined,
   ) {
     this.walker = new X12SetWalker(structure, (node) =>
       this.add(
@@ -107,7 +107,7 @@ class MessageCheck {
         },
       ),
     );
-    this.tree = keep ? new X12ParsedSetBuilder() : undefined;
+    tree?.start();
   }
 
   /**
@@ -231,6 +231,8 @@ export function readEdifactWithDirectories(
   options: EdifactDirectoryReadOptions = {},
 ): EdifactValidationResult {
   const directories = options.directories ?? defaultEdifactDirectories();
+  // Messages are read one after the other: one parsed-tree builder serves them all.
+  const builder = new X12ParsedSetBuilder();
   let ic: EdifactInterchangeResult | undefined;
   let check: MessageCheck | undefined;
   let group: EdifactGroupResult | undefined;
@@ -258,8 +260,10 @@ export function readEdifactWithDirectories(
           EdifactDirectoryRegistry.directoryOf(message.version, message.release),
           message.associationCode,
         );
-        if (structure && ic && message.agency === 'UN')
-          check = new MessageCheck(structure, message, ic, g ?? group, options.keep?.(message.type) ?? true);
+        if (structure && ic && message.agency === 'UN') {
+          const keep = options.keep?.(message.type) ?? true;
+          check = new MessageCheck(structure, message, ic, g ?? group, keep ? builder : undefined);
+        }
         handler.startMessage?.(message, g);
       },
       segment: (view, context) => {

@@ -176,6 +176,29 @@ describe('set content validation (grammar layer)', () => {
   });
 });
 
+describe('parsed sets of one read', () => {
+  it('are each their own: the next set, an unfinished one among them, changes none of them', () => {
+    // Three sets in one group; the second has no SE (rejected, never handed over), the third is longer.
+    const one = ['BEG*00*SA*PO-1**20240131', 'PO1*1*10*EA*1.5**BP*A', 'CTT*1'];
+    const three = ['BEG*00*SA*PO-3**20240131', 'PO1*1*10*EA*1.5**BP*C', 'PO1*2*10*EA*1.5**BP*D', 'CTT*2'];
+    const text = wrap('004010', '850', one)
+      .replace('GE*1*7~IEA*1*000000101~', '')
+      .concat('ST*850*0002~BEG*00*SA*PO-2**20240131~', 'ST*850*0003~', ...three.map((s) => `${s}~`))
+      .concat(`SE*${three.length + 2}*0003~GE*3*7~IEA*1*000000101~`);
+    const parsed: X12ParsedSet[] = [];
+    read(text, { onSet: (p) => parsed.push(p) });
+    expect(parsed.map((p) => p.controlNumber)).toEqual(['0001', '0003']);
+    const ids = (p: X12ParsedSet) => p.body.segments.map((s) => s.elements.join('*'));
+    expect(ids(parsed[0]!)).toEqual(one);
+    expect(ids(parsed[1]!)).toEqual(three);
+    expect(parsed[0]!.body.loops.map((l) => [l.loopId, l.start, l.end])).toEqual([
+      ['', 0, 3],
+      ['PO1', 1, 2],
+      ['CTT', 2, 3],
+    ]);
+  });
+});
+
 describe('856 hierarchy through the reader', () => {
   it('reads a 100,000-level HL chain without recursion: one AK403 7 where it gets absurd', () => {
     const n = 100_000;

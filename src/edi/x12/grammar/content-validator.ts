@@ -74,13 +74,27 @@ export function x12ReadOptions(options: X12GrammarValidatorOptions = {}): {
 /**
  * The grammar layer's `setContent` option for the X12 reader:
  * `readX12(bytes, handler, { isSetSupported: isSupportedX12Set, setContent: x12GrammarValidator() })`.
- * Sets without a grammar (997, 999, unsupported versions) are not checked here.
+ * Sets without a grammar (997, 999, unsupported versions) are not checked here. Make one per read:
+ * the sets of a read share its parsed-tree builder.
  */
 export function x12GrammarValidator(options: X12GrammarValidatorOptions = {}): X12SetContentFactory {
   const grammars = options.grammars ?? defaultX12Grammars();
+  // Sets are read one after the other: one parsed-tree builder serves them all.
+  const builder = new X12ParsedSetBuilder();
   return (set, group, report) => {
     const grammar = grammars.find(set.id, group.version);
-    return grammar && new X12SetContentValidator(grammar, group.codeVersion, set, group, report, options);
+    if (!grammar) return undefined;
+    const keep = options.onSet !== undefined && (options.keep?.(set.id) ?? true);
+    if (keep) builder.start();
+    return new X12SetContentValidator(
+      grammar,
+      group.codeVersion,
+      set,
+      group,
+      report,
+      options,
+      keep ? builder : undefined,
+    );
   };
 }
 
@@ -88,7 +102,6 @@ export function x12GrammarValidator(options: X12GrammarValidatorOptions = {}): X
 class X12SetContentValidator implements X12SetContentCheck {
   private readonly walker: X12SetWalker;
   private readonly hl: X12HlRecord[] = [];
-  private readonly tree: X12ParsedSetBuilder | undefined;
   private readonly hasHl: boolean;
   private position = 1;
   private offset = -1;
@@ -103,6 +116,8 @@ class X12SetContentValidator implements X12SetContentCheck {
     private readonly group: X12GroupResult,
     report: (finding: X12SetContentFinding) => void,
     private readonly options: X12GrammarValidatorOptions,
+    /** The read's parsed-tree builder, started for this set, when the set is kept. */
+    private readonly tree: X12ParsedSetBuilder | undefined,
   ) {
     const accept = options.accept;
     this.report = accept
@@ -120,7 +135,6 @@ class X12SetContentValidator implements X12SetContentCheck {
         }
       : report;
     this.walker = new X12SetWalker(grammar, (node, loop) => this.missing(node, loop));
-    this.tree = options.onSet && (options.keep?.(set.id) ?? true) ? new X12ParsedSetBuilder() : undefined;
     this.hasHl = grammar.segmentIds.has('HL');
   }
 

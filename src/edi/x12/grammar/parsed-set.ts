@@ -77,20 +77,36 @@ interface OpenLoopRecord {
   end: number;
 }
 
-/** Keeps the flat body in step with the walker's frames, one segment at a time. */
+/**
+ * Keeps the flat body in step with the walker's frames, one segment at a time. One builder serves a
+ * whole read, set after set (`start` at each set): its working arrays are reused, and `finish` hands
+ * out copies made at their final size, so a set costs no array growth.
+ */
 export class X12ParsedSetBuilder {
   private readonly segments: X12Segment[] = [];
   private readonly loopOf: number[] = [];
-  private readonly loops: OpenLoopRecord[] = [
-    { loopId: '', iteration: 1, parent: -1, start: 0, position: 0, end: -1 },
-  ];
+  private readonly loops: OpenLoopRecord[] = [];
+  private segmentCount = 0;
+  private loopCount = 0;
   /** Open iterations, `openLoop[k]` (an index in `loops`) mirroring `frames[k]`; `openSerial[k]` its frame's serial. */
   private readonly openLoop: number[] = [0];
   private readonly openSerial: number[] = [0];
   private size = 1;
 
+  constructor() {
+    this.start();
+  }
+
+  /** Begins a set: the body is open, nothing else. */
+  start(): void {
+    this.segmentCount = 0;
+    this.loops[0] = { loopId: '', iteration: 1, parent: -1, start: 0, position: 0, end: -1 };
+    this.loopCount = 1;
+    this.size = 1;
+  }
+
   add(frames: readonly X12WalkFrame[], segment: X12Segment, position: number): void {
-    const at = this.segments.length;
+    const at = this.segmentCount;
     const { openLoop, openSerial, loops } = this;
     // frames[0] is the set itself; open[k] mirrors frames[k] for k >= 1.
     let keep = 1;
@@ -99,32 +115,34 @@ export class X12ParsedSetBuilder {
     let size = keep;
     for (let k = keep; k < frames.length; k++) {
       const f = frames[k]!;
-      openLoop[size] = loops.length;
+      openLoop[size] = this.loopCount;
       openSerial[size] = f.serial;
-      loops.push({
+      loops[this.loopCount++] = {
         loopId: f.loop.id,
         iteration: f.iteration,
         parent: openLoop[size - 1]!,
         start: at,
         position,
         end: -1,
-      });
+      };
       size++;
     }
     this.size = size;
-    this.segments.push(segment);
-    this.loopOf.push(openLoop[size - 1]!);
+    this.segments[at] = segment;
+    this.loopOf[at] = openLoop[size - 1]!;
+    this.segmentCount = at + 1;
   }
 
   /** The body once the set is complete (every open iteration ends with the last segment). */
   finish(): X12ParsedBody {
-    const end = this.segments.length;
+    const end = this.segmentCount;
     for (let k = 0; k < this.size; k++) this.loops[this.openLoop[k]!]!.end = end;
-    this.size = 1;
-    return {
-      segments: this.segments,
-      loopOf: this.loopOf,
-      loops: this.loops,
+    const body = {
+      segments: this.segments.slice(0, end),
+      loopOf: this.loopOf.slice(0, end),
+      loops: this.loops.slice(0, this.loopCount),
     };
+    this.start();
+    return body;
   }
 }
