@@ -61,6 +61,34 @@ describe('EDIFACT inbound golden files', () => {
     });
   }
 
+  it('reads released separators as data next to segments kept as sent', () => {
+    // The golden DESADV with the first supplier part number holding a released ":" and "+": that PIA
+    // is unescaped into the tokenizer's scratch (components joined with COMPONENT_MARK), while every
+    // other segment is kept as its own text (components separated by ":" as sent).
+    const text = readFileSync(join(FIXTURES, 'DESADV-D96A.edi'), 'latin1');
+    const damaged = text.replace('PIA+5+NC-HSG-4411-GJS500:SA', 'PIA+5+NC-HSG?:4411?+GJS500:SA');
+    expect(damaged).not.toBe(text);
+    const read = (bytes: string) =>
+      translator.translate({ bytes, partner: nordic, interchangeId: '4712', receivedAt: RECEIVED }).messages;
+    const [plain] = read(text);
+    const [released] = read(damaged);
+    type Item = { supplierPartNumber?: string; material?: string };
+    const items = (m: typeof plain) =>
+      (m!.event!.payload as { orders: { packs: { items: Item[] }[] }[] }).orders.flatMap((o) =>
+        o.packs.flatMap((p) => p.items),
+      );
+    const before = items(plain);
+    const after = items(released);
+    // The part number has no cross-reference any more, so the material is the PIA's own number.
+    expect([after[0]!.supplierPartNumber, after[0]!.material]).toEqual([
+      'NC-HSG:4411+GJS500',
+      'NC-HSG:4411+GJS500',
+    ]);
+    expect(after.slice(1)).toEqual(before.slice(1));
+    const rest = (item: Item) => ({ ...item, supplierPartNumber: undefined, material: undefined });
+    expect(rest(after[0]!)).toEqual(rest(before[0]!));
+  });
+
   it('rejects what the directory forbids, and the CONTRL says where (UCS / UCD)', () => {
     const bytes = readFileSync(join(FIXTURES, 'DESADV-D96A-invalid.edi'));
     const result = translator.translate({ bytes, partner: nordic, receivedAt: RECEIVED });

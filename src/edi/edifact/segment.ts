@@ -20,21 +20,24 @@ export interface EdifactSegment {
 // Two- and three-character values (tags, qualifiers, code values: most values of a typical interchange)
 // are kept in a small table keyed by their bytes and handed out again instead of cutting a new string
 // each time. A key holds the bytes and, for two bytes, bit 24 (no three-byte key has it), so keys of
-// either length never collide; -1 matches nothing. A slot whose key differs is simply overwritten. Such
-// short substrings are copies, so the table keeps no chunk text alive.
+// either length never collide; -1 matches nothing. A slot whose key differs is simply overwritten. The
+// strings are made from the bytes themselves (no decoded text needed, so a tag is read without decoding
+// its segment), and keep no chunk text alive.
 const SHORT_SLOTS_BITS = 12;
 const shortKeys = new Int32Array(1 << SHORT_SLOTS_BITS).fill(-1);
 const shortStrings: string[] = new Array<string>(1 << SHORT_SLOTS_BITS).fill('');
 
 /**
- * The value of `length` (2 or 3) bytes at `bytes[from]`, whose Latin-1 text is `text` shifted by `shift`
- * (the same characters: only used where `text` is the Latin-1 decoding of `bytes`).
+ * The value of `length` (2 or 3) bytes at `bytes[from]`, read as Latin-1: only for segments without a
+ * byte >= 0x80 (`high` false), whose values are their bytes' Latin-1 text whatever the character set.
  */
-function shortValue(bytes: Buffer, text: string, from: number, length: number, shift: number): string {
-  const key = bytes[from]! | (bytes[from + 1]! << 8) | (length === 3 ? bytes[from + 2]! << 16 : 0x1000000);
+function shortValue(bytes: Buffer, from: number, length: number): string {
+  const b0 = bytes[from]!;
+  const b1 = bytes[from + 1]!;
+  const key = length === 3 ? b0 | (b1 << 8) | (bytes[from + 2]! << 16) : b0 | (b1 << 8) | 0x1000000;
   const slot = Math.imul(key, 0x9e3779b1) >>> (32 - SHORT_SLOTS_BITS);
   if (shortKeys[slot] === key) return shortStrings[slot]!;
-  const value = text.substring(from - shift, from - shift + length);
+  const value = length === 3 ? String.fromCharCode(b0, b1, bytes[from + 2]!) : String.fromCharCode(b0, b1);
   shortKeys[slot] = key;
   shortStrings[slot] = value;
   return value;
@@ -86,8 +89,15 @@ export class EdifactSegmentView {
     return this.eCount;
   }
 
-  /** The segment tag (first component of element 0). */
+  /**
+   * The segment tag (first component of element 0). For a segment without bytes >= 0x80 the same string
+   * comes back for the same tag (the short-value table), so a map keyed by tags does not hash a new
+   * string every segment.
+   */
   get id(): string {
+    // A tag is three letters (two in damaged data): read from its bytes, without decoding the segment.
+    const length = this.tagEnd() - this.start;
+    if (!this.high && (length === 3 || length === 2)) return shortValue(this.bytes, this.start, length);
     return this.value(0);
   }
 
@@ -163,7 +173,8 @@ export class EdifactSegmentView {
    */
   eachValue(fn: (value: string, element: number, component: number, repetition: number) => void): void {
     // Substrings of one text: the chunk's (decoded once per chunk) or, for ASCII in the scratch, the
-    // segment's. With bytes >= 0x80 each value is decoded by character set.
+    // segment's; two- and three-byte values from the shared table. With bytes >= 0x80 each value is
+    // decoded by character set.
     const text = this.inChunk
       ? this.textOfChunk(true)
       : this.high
@@ -184,7 +195,7 @@ export class EdifactSegmentView {
         text === undefined
           ? this.decode(from, to)
           : length === 2 || length === 3
-            ? shortValue(this.bytes, text, from, length, shift)
+            ? shortValue(this.bytes, from, length)
             : text.substring(from - shift, to - shift),
         element,
         component,
@@ -204,6 +215,86 @@ export class EdifactSegmentView {
       }
       from = to + 1;
     }
+  }
+
+  /**
+   * The tag (as `id`), then one string per data element: the components of its first repetition joined
+   * by `mark` (later repetitions are left out), each value decoded as `eachValue` decodes it. What a
+   * parsed tree keeps of a segment, read straight from the view (no value table in between). Joined by
+   * concatenation, not `Array.join`: the join was the most expensive line of the reader (measured), and
+   * values this short are mostly copied flat anyway.
+   */
+  firstRepetitions(mark: string): string[] {
+    const count = this.eCount;
+    const out = new Array<string>(count + 1);
+    out[0] = this.id;
+    const text = this.inChunk
+      ? this.textOfChunk(true)
+      : this.high
+        ? undefined
+        : (this.text ??= latin1(this.bytes, this.start, this.end));
+    const shift = this.inChunk ? 0 : this.start;
+    const bPos = this.bPos;
+    const bType = this.bType;
+    const eIdx = this.eIdx;
+    const bCount = this.bCount;
+    for (let e = 1; e <= count; e++) {
+      // Values first..last (value k lies between separators k - 1 and k); the first repetition ends at
+      // the first repetition separator.
+      const first = eIdx[e - 1]! + 1;
+      const last = e === count ? bCount : eIdx[e]!;
+      let from = bPos[first - 1]! + 1;
+      let to = first === bCount ? this.end : bPos[first]!;
+      let value = this.valueIn(text, shift, from, to);
+      for (let k = first; k < last && bType[k] !== B_REPETITION; k++) {
+        from = to + 1;
+        to = k + 1 === bCount ? this.end : bPos[k + 1]!;
+        value = value + mark + this.valueIn(text, shift, from, to);
+      }
+      out[e] = value;
+    }
+    return out;
+  }
+
+  /**
+   * What `firstRepetitions(delimiters.component)` gives, for a segment read in place (in one chunk,
+   * without release characters or bytes outside ASCII), cut from the chunk's text instead of joined:
+   * there every component separator in an element's text is a separator, so each element's first
+   * repetition is its own text. `undefined` for any other segment (the caller joins with a mark of its
+   * own, which released separators in data cannot be mistaken for).
+   */
+  ownTexts(): string[] | undefined {
+    if (!this.inChunk || this.high) return undefined;
+    const text = this.textOfChunk(true);
+    if (text === undefined) return undefined;
+    const count = this.eCount;
+    const out = new Array<string>(count + 1);
+    out[0] = this.id;
+    const bPos = this.bPos;
+    const bType = this.bType;
+    const eIdx = this.eIdx;
+    const bCount = this.bCount;
+    for (let e = 1; e <= count; e++) {
+      const first = eIdx[e - 1]! + 1;
+      const last = e === count ? bCount : eIdx[e]!;
+      const from = bPos[first - 1]! + 1;
+      let to = last === bCount ? this.end : bPos[last]!;
+      for (let k = first; k < last; k++)
+        if (bType[k] === B_REPETITION) {
+          to = bPos[k]!;
+          break;
+        }
+      out[e] = this.valueIn(text, 0, from, to);
+    }
+    return out;
+  }
+
+  /** The value `bytes[from, to)`: from `text` (see `eachValue`) or, when there is none, decoded. */
+  private valueIn(text: string | undefined, shift: number, from: number, to: number): string {
+    const length = to - from;
+    if (text === undefined) return this.decode(from, to);
+    if (length === 2 || length === 3) return shortValue(this.bytes, from, length);
+    return text.substring(from - shift, to - shift);
   }
 
   /** All elements, tag first, as repetitions of components. */
@@ -257,6 +348,7 @@ export class EdifactSegmentView {
     const to = k === this.bCount ? this.end : this.bPos[k]!;
     if (from >= to) return '';
     if (this.high) return this.decode(from, to);
+    if (to - from <= 3 && to - from >= 2) return shortValue(this.bytes, from, to - from);
     if (this.inChunk) {
       const chunkText = this.textOfChunk(false);
       if (chunkText !== undefined) return chunkText.substring(from, to);

@@ -9,6 +9,12 @@ export interface X12Segment {
   readonly elements: readonly string[];
   readonly offset: number;
   readonly segmentIndex: number;
+  /**
+   * What separates the components inside `elements` when it is not the separator the reader of the
+   * segment is told (an EDIFACT segment kept as its own text uses the interchange's, one with released
+   * characters `COMPONENT_MARK`). Absent for X12.
+   */
+  readonly componentMark?: string;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { readEdifactNumber } from '../numbers.js';
 import type { EdifactIssueKind } from '../codes.js';
+import { B_REPETITION, type EdifactSegmentView } from '../segment.js';
 import type { EdifactConstituent, EdifactElementFormat, EdifactSegmentDef } from './directory.types.js';
 
 /** One element-level finding: position (1-based element, component), kind, what was wrong. */
@@ -216,7 +217,8 @@ function finding(
 
 /**
  * `checkSegmentElements` on a filled `EdifactSegmentValues`, findings appended to `out`: the reader's
- * path (one call per segment; a clean segment allocates nothing).
+ * string path, for the segments `segmentViewIsClean` does not prove clean on bytes (a clean segment
+ * allocates nothing here either).
  */
 export function checkSegmentValues(
   def: EdifactSegmentDef,
@@ -279,4 +281,217 @@ export function checkSegmentValues(
       if (problem) finding(out, def, problem.kind, comp, e, j + 1, problem.message, value);
     }
   }
+}
+
+// ---- byte path -------------------------------------------------------------------------------
+//
+// Most segments are clean. `segmentViewIsClean` proves that on the view's bytes, without decoding a
+// value; whatever it cannot prove clean (any finding, and a few rare shapes) goes to the string path
+// above, which decides and explains. So findings are the string path's by construction: the byte path
+// only ever answers "nothing to report", and only where the string path would report nothing.
+
+/** How the byte path reads one value (a simple element, or one component of a composite). */
+const VALUE_UNCHECKED = 0; // no format in the directory: any value passes, as in `checkSegmentValues`
+const VALUE_NUMERIC = 1; // `n`: digits, an optional minus, at most one decimal sign
+const VALUE_ALPHA = 2; // `a`: no digits
+const VALUE_ANY = 3; // `an`
+
+/**
+ * A segment definition compiled for the byte path, once per definition. Elements are 1-based; a
+ * "slot" is one checked value: a simple element has one, a composite one per defined component.
+ */
+interface EdifactSegmentPlan {
+  readonly defined: number;
+  /** Highest position of a mandatory element (0 when none): a segment with fewer elements lacks it. */
+  readonly lastMandatory: number;
+  readonly mandatory: Uint8Array;
+  /** Per element: 0 for a simple element, else the number of components the composite defines. */
+  readonly components: Int32Array;
+  /** Per element: its first slot. */
+  readonly firstSlot: Int32Array;
+  readonly slotKind: Uint8Array;
+  readonly slotMin: Int32Array;
+  readonly slotMax: Int32Array;
+  readonly slotMandatory: Uint8Array;
+  /** Per slot: the code list's codes of one to three ASCII characters as integers (`packCode`). */
+  readonly slotCodes: (ReadonlySet<number> | undefined)[];
+}
+
+const plans = new WeakMap<EdifactSegmentDef, EdifactSegmentPlan>();
+
+/**
+ * A value of one to three bytes as one integer, its length in the top byte (so that "1" and "1\0"
+ * differ); -1 for a code the byte path never meets (longer, or with a character outside ASCII: such
+ * a value is never proved clean on bytes, see `valueIsClean`).
+ */
+function packCode(code: string): number {
+  if (code.length === 0 || code.length > 3) return -1;
+  let key = code.length << 24;
+  for (let i = 0; i < code.length; i++) {
+    const c = code.charCodeAt(i);
+    if (c > 0x7f) return -1;
+    key |= c << (8 * i);
+  }
+  return key;
+}
+
+function planOf(def: EdifactSegmentDef): EdifactSegmentPlan {
+  let plan = plans.get(def);
+  if (plan === undefined) {
+    plan = compilePlan(def);
+    plans.set(def, plan);
+  }
+  return plan;
+}
+
+function compilePlan(def: EdifactSegmentDef): EdifactSegmentPlan {
+  const defined = def.elements.length;
+  const mandatory = new Uint8Array(defined + 1);
+  const components = new Int32Array(defined + 1);
+  const firstSlot = new Int32Array(defined + 1);
+  const slots: EdifactConstituent[] = [];
+  let lastMandatory = 0;
+  for (let e = 1; e <= defined; e++) {
+    const c = def.elements[e - 1]!;
+    if (c.mandatory) {
+      mandatory[e] = 1;
+      lastMandatory = e;
+    }
+    firstSlot[e] = slots.length;
+    if (c.components === undefined) slots.push(c);
+    else {
+      components[e] = c.components.length;
+      slots.push(...c.components);
+    }
+  }
+  const n = slots.length;
+  const slotKind = new Uint8Array(n);
+  const slotMin = new Int32Array(n);
+  const slotMax = new Int32Array(n);
+  const slotMandatory = new Uint8Array(n);
+  const slotCodes: (ReadonlySet<number> | undefined)[] = new Array(n).fill(undefined);
+  slots.forEach((c, s) => {
+    slotMandatory[s] = c.mandatory ? 1 : 0;
+    const format = c.format;
+    if (format === undefined) return;
+    slotKind[s] = format.type === 'n' ? VALUE_NUMERIC : format.type === 'a' ? VALUE_ALPHA : VALUE_ANY;
+    slotMin[s] = format.min;
+    slotMax[s] = format.max;
+    if (format.codes) {
+      const keys = new Set<number>();
+      for (const code of format.codes) {
+        const key = packCode(code);
+        if (key >= 0) keys.add(key);
+      }
+      slotCodes[s] = keys;
+    }
+  });
+  return {
+    defined,
+    lastMandatory,
+    mandatory,
+    components,
+    firstSlot,
+    slotKind,
+    slotMin,
+    slotMax,
+    slotMandatory,
+    slotCodes,
+  };
+}
+
+/**
+ * Whether the non-empty ASCII value `bytes[from, to)` certainly passes `checkValue` for slot `s`: the
+ * same tests on bytes (an ASCII byte is one character). A number `plainDigits` would not accept, and a
+ * coded value longer than three bytes, are left to the string path (false).
+ */
+function valueIsClean(
+  plan: EdifactSegmentPlan,
+  s: number,
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+): boolean {
+  const kind = plan.slotKind[s]!;
+  if (kind === VALUE_UNCHECKED) return true;
+  const length = to - from;
+  if (kind === VALUE_NUMERIC) {
+    // `plainDigits` on bytes; the sign and the decimal sign do not count (ISO 9735-1 §11.3).
+    let i = bytes[from] === 0x2d ? from + 1 : from;
+    let digits = 0;
+    let mark = false;
+    for (; i < to; i++) {
+      const c = bytes[i]!;
+      if (c >= 0x30 && c <= 0x39) digits++;
+      else if ((c === 0x2e || c === 0x2c) && !mark && digits > 0 && i + 1 < to) mark = true;
+      else return false;
+    }
+    if (digits === 0 || digits > plan.slotMax[s]! || digits < plan.slotMin[s]!) return false;
+  } else {
+    if (length > plan.slotMax[s]! || length < plan.slotMin[s]!) return false;
+    if (kind === VALUE_ALPHA)
+      for (let i = from; i < to; i++) if (bytes[i]! >= 0x30 && bytes[i]! <= 0x39) return false;
+  }
+  const codes = plan.slotCodes[s];
+  if (codes === undefined) return true;
+  if (length > 3) return false;
+  let key = length << 24;
+  for (let i = 0; i < length; i++) key |= bytes[from + i]! << (8 * i);
+  return codes.has(key);
+}
+
+/**
+ * True when `checkSegmentValues` would find nothing in the segment the view holds, proved on its bytes
+ * (the reader's hot path: one call per segment, nothing decoded, nothing allocated). False means "not
+ * proved": the caller reads the values and runs `checkSegmentValues`, which finds and explains. Not
+ * proved on bytes: a segment with a byte >= 0x80 (decoded by character set, lengths in characters), a
+ * repeated element, more elements or components than defined, a simple element with components, a
+ * mandatory component left empty in a sent composite, and every value with a finding.
+ */
+export function segmentViewIsClean(def: EdifactSegmentDef, view: EdifactSegmentView): boolean {
+  if (view.high) return false;
+  const plan = planOf(def);
+  const count = view.eCount;
+  // Elements past `count` are not sent: clean only when none of them is mandatory.
+  if (count > plan.defined || count < plan.lastMandatory) return false;
+  const bytes = view.bytes;
+  const bPos = view.bPos;
+  const bType = view.bType;
+  const eIdx = view.eIdx;
+  const bCount = view.bCount;
+  const end = view.end;
+  const slotMandatory = plan.slotMandatory;
+  for (let e = 1; e <= count; e++) {
+    // Element e is values first..last (value k lies between separators k - 1 and k); the separators
+    // inside it are first..last - 1, one byte each in `bytes`, so it is all empty when it holds only them.
+    const first = eIdx[e - 1]! + 1;
+    const last = e === count ? bCount : eIdx[e]!;
+    const from = bPos[first - 1]! + 1;
+    const to = last === bCount ? end : bPos[last]!;
+    const inner = last - first;
+    for (let k = first; k < last; k++) if (bType[k] === B_REPETITION) return false;
+    if (to - from === inner) {
+      // Sent but all empty: as not sent (`allEmpty`).
+      if (plan.mandatory[e] === 1) return false;
+      continue;
+    }
+    const defComponents = plan.components[e]!;
+    const slot = plan.firstSlot[e]!;
+    if (defComponents === 0) {
+      if (inner > 0 || !valueIsClean(plan, slot, bytes, from, to)) return false;
+      continue;
+    }
+    if (inner >= defComponents) return false;
+    let valueFrom = from;
+    for (let j = 0; j <= inner; j++) {
+      const valueTo = j === inner ? to : bPos[first + j]!;
+      if (valueTo === valueFrom) {
+        if (slotMandatory[slot + j] === 1) return false;
+      } else if (!valueIsClean(plan, slot + j, bytes, valueFrom, valueTo)) return false;
+      valueFrom = valueTo + 1;
+    }
+    // Components not sent are empty.
+    for (let j = inner + 1; j < defComponents; j++) if (slotMandatory[slot + j] === 1) return false;
+  }
+  return true;
 }

@@ -18,12 +18,19 @@ import {
 } from '../x12-shared.js';
 import { defaultEdifactDirectories, EdifactDirectoryRegistry } from './directories.js';
 import type { EdifactMessageStructure } from './directory-loader.js';
-import { checkSegmentValues, EdifactSegmentValues, type EdifactElementFinding } from './element-checks.js';
+import {
+  checkSegmentValues,
+  EdifactSegmentValues,
+  segmentViewIsClean,
+  type EdifactElementFinding,
+} from './element-checks.js';
 
 /**
- * A message as its directory read it: the segment-group tree a map interpreter walks. Segments are
- * kept as the shared map layer reads them: `elements[0]` the tag, each element its first repetition's
- * components joined by `COMPONENT_MARK` (so a released `:` in data stays data).
+ * A message as its directory read it: the segment groups a map interpreter walks. Segments are kept
+ * as the shared map layer reads them: `elements[0]` the tag, each element its first repetition, its
+ * components separated by the segment's `componentMark` — the interchange's own separator for a
+ * segment without release characters (its text as sent), `COMPONENT_MARK` for one with them (so a
+ * released `:` in data stays data).
  */
 export interface EdifactParsedMessage {
   readonly type: string;
@@ -33,7 +40,7 @@ export interface EdifactParsedMessage {
   readonly structure: EdifactMessageStructure;
   readonly body: X12ParsedBody;
   readonly hierarchy: undefined;
-  /** What `body` joins components with. */
+  /** What `body` joins components with where a segment says nothing else (`componentMark`). */
   readonly component: string;
 }
 
@@ -67,22 +74,6 @@ const VALUES = new EdifactSegmentValues();
 const addValue = (value: string, e: number, c: number, r: number): void => VALUES.add(value, e, c, r);
 const FINDINGS: EdifactElementFinding[] = [];
 
-const TAG_SLOTS: string[] = new Array<string>(256).fill('');
-
-/**
- * The segment tag as one shared string per tag: `view.id` is a new string every segment, and a map
- * lookup with a new string hashes it first (the structure's and the walker's lookups were a third of
- * the placement time). A small direct-mapped cache hands back the string seen before, equal in content.
- */
-function sharedTag(id: string): string {
-  if (id.length !== 3) return id;
-  const slot = (id.charCodeAt(0) * 961 + id.charCodeAt(1) * 31 + id.charCodeAt(2)) & 255;
-  const known = TAG_SLOTS[slot]!;
-  if (known === id) return known;
-  TAG_SLOTS[slot] = id;
-  return id;
-}
-
 /** Walks one message against its structure; findings go to the message (UCS / UCD). */
 class MessageCheck {
   private readonly walker: X12SetWalker;
@@ -111,8 +102,9 @@ class MessageCheck {
   }
 
   /**
-   * One segment of the message body. The view is read once into the reused value table (no copy of
-   * the segment's structure); only the flat values the parsed message keeps are allocated.
+   * One segment of the message body. Its elements are checked on the view's bytes; only a segment not
+   * proved clean there is read into the reused value table for the string checks, which find and
+   * explain. The parsed message keeps one string per element, read straight from the view.
    */
   segment(id: string, view: EdifactSegmentView, position: number): void {
     this.position = position;
@@ -125,11 +117,10 @@ class MessageCheck {
       });
     if (!node) return;
     const def = this.structure.segments.get(id);
-    if (def === undefined && !this.tree) return;
-    const values = VALUES;
-    values.reset(view.elementCount);
-    view.eachValue(addValue);
-    if (def) {
+    if (def !== undefined && !segmentViewIsClean(def, view)) {
+      const values = VALUES;
+      values.reset(view.elementCount);
+      view.eachValue(addValue);
       const findings = FINDINGS;
       if (findings.length > 0) findings.length = 0;
       checkSegmentValues(def, values, this.ic.delimiters.decimalMark, findings);
@@ -148,22 +139,21 @@ class MessageCheck {
         );
     }
     if (this.tree) {
-      // One string per element (first repetition, components joined by COMPONENT_MARK). Concatenation,
-      // not `Array.join`: the join was the most expensive line of the reader (measured), and values
-      // this short are mostly copied flat anyway.
-      const count = values.count;
-      const flat = new Array<string>(count + 1);
-      flat[0] = id;
-      for (let e = 1; e <= count; e++) {
-        const n = values.components[e]!;
-        const from = values.first[e]!;
-        let value = values.values[from]!;
-        for (let c = 1; c < n; c++) value = value + COMPONENT_MARK + values.values[from + c]!;
-        flat[e] = value;
-      }
+      // One string per element, its first repetition. A segment read in place is cut from the chunk's
+      // text, components separated as sent; any other is joined with COMPONENT_MARK, which released
+      // separators in data cannot be mistaken for. Each segment says which (`componentMark`).
+      const own = view.ownTexts();
+      const elements = own ?? view.firstRepetitions(COMPONENT_MARK);
+      elements[0] = id;
       this.tree.add(
         this.walker.frames,
-        { id, elements: flat, offset: view.offset, segmentIndex: view.segmentIndex },
+        {
+          id,
+          elements,
+          offset: view.offset,
+          segmentIndex: view.segmentIndex,
+          componentMark: own ? view.delimiters.component : COMPONENT_MARK,
+        },
         position,
       );
     }
@@ -268,7 +258,7 @@ export function readEdifactWithDirectories(
       },
       segment: (view, context) => {
         if (check && context.message && context.positionInMessage > 1) {
-          const id = sharedTag(view.id);
+          const id = view.id;
           if (id !== 'UNT' && id !== 'UNH') check.segment(id, view, context.positionInMessage);
           else if (id === 'UNT') {
             const issues = check.finish(context.positionInMessage, view);

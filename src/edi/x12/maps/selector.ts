@@ -191,7 +191,9 @@ export class X12SetIndex {
   ) {
     const { loops, loopOf } = body;
     this.segments = body.segments;
-    this.idCodes = body.segments.map((segment) => segmentIdCode(segment.id));
+    const idCodes = new Array<number>(body.segments.length);
+    for (let i = 0; i < idCodes.length; i++) idCodes[i] = segmentIdCode(body.segments[i]!.id);
+    this.idCodes = idCodes;
     // Plain arrays of small integers, not typed arrays: a set has a few dozen loops and a few hundred
     // segments, and allocating typed arrays that small costs more than using them saves.
     const homeOf = zeros(loops.length);
@@ -278,6 +280,8 @@ function matches(segment: X12Segment, step: X12SegmentStep, separator: string): 
 
 /** The step's conditions on a segment whose id is already known to match. */
 function conditionsHold(segment: X12Segment, step: X12SegmentStep, separator: string): boolean {
+  if (step.conditions.length === 0) return true;
+  separator = segment.componentMark ?? separator;
   for (const c of step.conditions) {
     const ok =
       c.component === undefined
@@ -376,6 +380,7 @@ function elementValue(
 ): string {
   const value = segment.elements[element] ?? '';
   if (component === undefined) return value;
+  separator = segment.componentMark ?? separator;
   // The n-th component without splitting the whole element (this runs for every segment in scope).
   let start = 0;
   for (let k = 1; k < component; k++) {
