@@ -56,6 +56,11 @@ const C_TERM = 2;
 const C_CRLF = 3;
 const C_HIGH = 4;
 const C_TERM_LEAD = 5;
+/**
+ * Data the grammar's element checks must look at (a control character, DEL, the component or the
+ * repetition separator): noted per segment, so that a segment without one needs no character scan.
+ */
+const C_SPECIAL = 6;
 
 // Tokenizer states.
 const S_START = 0;
@@ -127,6 +132,7 @@ export class X12Tokenizer {
   private seps: Int32Array<ArrayBufferLike> = new Int32Array(64);
   private sepCount = 0;
   private high = 0;
+  private special = 0;
   private segOffset = 0;
   private scratch = new Uint8Array(4096);
   private scratchLen = 0;
@@ -450,6 +456,7 @@ export class X12Tokenizer {
     view.seps = seps;
     view.sepCount = 16;
     view.utf8 = false;
+    view.plain = false;
     view.delimiters = this.delimiters;
     view.offset = this.isaOffset;
     view.idKey = idKeyOf(BYTE_I, BYTE_S, BYTE_A);
@@ -482,6 +489,11 @@ export class X12Tokenizer {
     cls[LF] = C_CRLF;
     cls[sep] = C_ELEM;
     cls[term[0]!] = term.length > 1 ? C_TERM_LEAD : C_TERM;
+    for (let b = 0; b < 256; b++) {
+      if (cls[b] === C_DATA && (b < 0x20 || b === 0x7f || b === component || b === repetition)) {
+        cls[b] = C_SPECIAL;
+      }
+    }
     ws[sep] = 0;
     ws[component] = 0;
     if (repetition >= 0) ws[repetition] = 0;
@@ -511,6 +523,7 @@ export class X12Tokenizer {
     this.segOffset = this.base + shift + i;
     this.sepCount = 0;
     this.high = 0;
+    this.special = 0;
     this.overflow = false;
     this.termMatched = 0;
     if (b === BYTE_I) {
@@ -609,6 +622,10 @@ export class X12Tokenizer {
       }
       if (c === C_HIGH) {
         this.high = 1;
+        continue;
+      }
+      if (c === C_SPECIAL) {
+        this.special = 1;
         continue;
       }
       if (c === C_TERM) {
@@ -735,6 +752,8 @@ export class X12Tokenizer {
       this.seps[this.sepCount++] = this.scratchLen;
     } else if (c === C_HIGH) {
       this.high = 1;
+    } else if (c === C_SPECIAL) {
+      this.special = 1;
     }
     this.scratch[this.scratchLen++] = b;
   }
@@ -803,6 +822,7 @@ export class X12Tokenizer {
     view.seps = this.seps;
     view.sepCount = this.sepCount;
     view.utf8 = this.high === 1;
+    view.plain = this.special === 0;
     view.delimiters = this.delimiters!;
     view.offset = this.segOffset;
     view.idKey = key;

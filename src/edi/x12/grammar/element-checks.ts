@@ -136,10 +136,19 @@ interface X12SegmentPlan {
   readonly mins: Int32Array;
   readonly maxs: Int32Array;
   readonly mandatory: Uint8Array;
+  /** The last mandatory position (0 when none): a segment with at least that many elements misses none by omission. */
+  readonly lastMandatory: number;
   /** Codes of up to three characters as integers (`packCode`), for `FAST_CODED` elements. */
   readonly packed: (ReadonlySet<number> | undefined)[];
+  /** Per element, the last code found in `packed` (-1 none): a file mostly repeats one code per element. */
+  readonly lastCodes: Int32Array;
   /** Per note: kind (`NOTE_*`), mask of all positions, mask of the first; undefined past 31 elements. */
   readonly notes: Int32Array | undefined;
+  /**
+   * The last presence mask found to satisfy every note (-1 none yet): segments of one kind mostly
+   * carry the same elements, and the notes depend on nothing else.
+   */
+  satisfiedMask: number;
 }
 
 const NOTE_P = 0;
@@ -217,7 +226,26 @@ function compilePlan(def: X12SegmentDef): X12SegmentPlan {
       notes![i * 3 + 2] = note.positions.length > 0 ? 1 << note.positions[0]! : 0;
     });
   }
-  return { kinds, mins, maxs, mandatory, packed, notes };
+  const lastMandatory = mandatory.lastIndexOf(1);
+  return {
+    kinds,
+    mins,
+    maxs,
+    mandatory,
+    lastMandatory: lastMandatory < 0 ? 0 : lastMandatory,
+    packed,
+    lastCodes: new Int32Array(n + 1).fill(-1),
+    notes,
+    satisfiedMask: -1,
+  };
+}
+
+/** Whether `key` (a `packCode`) is a code of element `k`'s list. */
+function isKnownCode(plan: X12SegmentPlan, k: number, key: number): boolean {
+  if (plan.lastCodes[k] === key) return true;
+  if (!plan.packed[k]!.has(key)) return false;
+  plan.lastCodes[k] = key;
+  return true;
 }
 
 /** Whether any relational condition fails, on a presence bit mask (X12.6 §3.6; normally none does). */
@@ -272,34 +300,45 @@ export function checkSegmentElements(
   const first = out.length;
   const rep = view.delimiters.repetition;
   const comp = view.delimiters.component;
-  const { kinds, mins, maxs, mandatory, packed } = plan;
+  const { kinds, mins, maxs, mandatory } = plan;
   const seps = view.seps;
   const end = view.end;
   const last = view.sepCount;
   // UTF-8 segments count characters, not bytes: they take the string path.
   const onBytes = !view.utf8;
+  // No control character, DEL or separator anywhere (the tokenizer noted it): no value needs a scan.
+  const plain = onBytes && view.plain;
   const bytes = view.source.bytes;
   const repByte = rep === undefined ? -1 : rep.charCodeAt(0);
   const compByte = comp.charCodeAt(0);
-  for (let k = 1; k <= defined; k++) {
-    const from = k <= last ? seps[k - 1]! + 1 : 0;
-    const to = k < last ? seps[k]! : k === last ? end : 0;
-    if (k > count || to === from) {
-      if (mandatory[k] === 1) {
-        out.push({
-          kind: 'element-missing',
-          message: `${def.id}${pad2(k)} is mandatory`,
-          severity: 'error',
-          elementPosition: k,
-          elementReference: referenceOf(def.elements[k - 1]!),
-        });
-      }
+  // The elements sent, then those not sent (only a mandatory one matters there): in element order.
+  const upto = count < defined ? count : defined;
+  let to = last > 0 ? seps[0]! : end; // end of the previous element (the id first)
+  for (let k = 1; k <= upto; k++) {
+    const from = to + 1;
+    to = k < last ? seps[k]! : end;
+    if (to === from) {
+      if (mandatory[k] === 1) out.push(missingElement(def, k));
       continue;
     }
     if (masks !== undefined) mask |= 1 << k;
     else present[k] = 1;
     const kind = kinds[k]!;
-    if (onBytes && kind !== SLOW) {
+    if (plain) {
+      // The usual case: only lengths, short codes and numbers to look at.
+      const length = to - from;
+      if (kind === FAST_TEXT) {
+        if (length >= mins[k]! && length <= maxs[k]!) continue;
+      } else if (kind === FAST_CODED) {
+        if (length <= 3 && length >= mins[k]! && length <= maxs[k]!) {
+          let key = bytes[from]!;
+          for (let i = from + 1; i < to; i++) key = (key << 8) | bytes[i]!;
+          if (isKnownCode(plan, k, key)) continue;
+        }
+      } else if (kind !== SLOW && cleanNumber(bytes, from, to, kind === FAST_DECIMAL, mins[k]!, maxs[k]!)) {
+        continue;
+      }
+    } else if (onBytes && kind !== SLOW) {
       const min = mins[k]!;
       const max = maxs[k]!;
       if (kind === FAST_TEXT || kind === FAST_CODED) {
@@ -312,11 +351,14 @@ export function checkSegmentElements(
             if (b < 0x20 || b === 0x7f || b === repByte || b === compByte) break;
             key = (key << 8) | b;
           }
-          if (i === to && (kind === FAST_TEXT || (length <= 3 && packed[k]!.has(key)))) continue;
+          if (i === to && (kind === FAST_TEXT || (length <= 3 && isKnownCode(plan, k, key)))) continue;
         }
       } else if (cleanNumber(bytes, from, to, kind === FAST_DECIMAL, min, max)) continue;
     }
     checkElement(view, def, k, version, rep, comp, out);
+  }
+  if (count < plan.lastMandatory) {
+    for (let k = upto + 1; k <= defined; k++) if (mandatory[k] === 1) out.push(missingElement(def, k));
   }
   for (let k = defined + 1; k <= count; k++) {
     if (view.elementLength(k) === 0) continue; // trailing empty elements carry nothing
@@ -331,7 +373,14 @@ export function checkSegmentElements(
     break;
   }
   if (def.notes.length === 0) return;
-  if (masks !== undefined ? !violatesMasks(masks, mask) : !violatesNotes(def.notes, present)) return;
+  if (masks !== undefined) {
+    // Bit 0 (the id) is never set in `mask`, so -1 never matches it by accident.
+    if (mask === plan.satisfiedMask) return;
+    if (!violatesMasks(masks, mask)) {
+      plan.satisfiedMask = mask;
+      return;
+    }
+  } else if (!violatesNotes(def.notes, present)) return;
   const flagged = new Set<number>();
   for (let n = first; n < out.length; n++) flagged.add(out[n]!.elementPosition);
   checkNotes(
@@ -342,6 +391,16 @@ export function checkSegmentElements(
     flagged,
     (f) => out.push(f),
   );
+}
+
+function missingElement(def: X12SegmentDef, k: number): X12ElementFinding {
+  return {
+    kind: 'element-missing',
+    message: `${def.id}${pad2(k)} is mandatory`,
+    severity: 'error',
+    elementPosition: k,
+    elementReference: referenceOf(def.elements[k - 1]!),
+  };
 }
 
 /**

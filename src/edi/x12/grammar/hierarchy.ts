@@ -50,6 +50,89 @@ export interface X12Hierarchy {
 export const DEFAULT_MAX_HL_DEPTH = 64;
 
 /**
+ * HL01 → index of its record. HL01 is almost always a small counter ("1", "2", …): such ids index a
+ * table; any other id (letters, leading zeros, a large number) goes to a map. Each id string has one
+ * home, decided by the string alone, so a lookup never misses an id stored in the other one.
+ */
+class HlIndex {
+  private map: Map<string, number> | undefined;
+
+  /** `table[0, limit)`, all -1, takes the ids read as numbers: they must be below `limit`. */
+  constructor(
+    private readonly table: Int32Array,
+    private readonly limit: number,
+  ) {}
+
+  get(id: string): number | undefined {
+    const slot = this.slot(id);
+    if (slot < 0) return this.map?.get(id);
+    const index = this.table[slot]!;
+    return index < 0 ? undefined : index;
+  }
+
+  set(id: string, index: number): void {
+    const slot = this.slot(id);
+    if (slot >= 0) this.table[slot] = index;
+    else (this.map ??= new Map()).set(id, index);
+  }
+
+  /** The table slot of a plain decimal id below `limit` (no sign, no leading zero), else -1. */
+  private slot(id: string): number {
+    const length = id.length;
+    if (length === 0 || length > 9 || (length > 1 && id.charCodeAt(0) === 0x30)) return -1;
+    let value = 0;
+    for (let i = 0; i < length; i++) {
+      const digit = id.charCodeAt(i) - 0x30;
+      if (digit < 0 || digit > 9) return -1;
+      value = value * 10 + digit;
+    }
+    return value < this.limit ? value : -1;
+  }
+}
+
+/**
+ * Per-record working arrays of `buildHierarchy`, indexed like its usable records. One set of them is
+ * kept between calls and grown on demand (the function runs once per 856 and never re-enters): seven
+ * typed arrays per set were a noticeable part of the work on a set of fifty levels.
+ */
+class HierarchyScratch {
+  capacity = 0;
+  /** `HlIndex` slots: two per record, and some room for ids that do not start at 1. */
+  ids = new Int32Array(0);
+  /** 0 unvisited, 1 on the current walk, 2 resolved. */
+  state = new Uint8Array(0);
+  /** Depth in the tree; 0 = not in the tree. */
+  depth = new Int32Array(0);
+  /** Index of the parent record (valid when the depth is above 1). */
+  parent = new Int32Array(0);
+  walk = new Int32Array(0);
+  onWalkAt = new Int32Array(0);
+  /** Record indices by depth, then position. */
+  order = new Int32Array(0);
+
+  reserve(n: number): void {
+    if (n <= this.capacity) return;
+    const size = Math.max(n, this.capacity * 2, 64);
+    this.capacity = size;
+    this.ids = new Int32Array(idSlots(size));
+    this.state = new Uint8Array(size);
+    this.depth = new Int32Array(size);
+    this.parent = new Int32Array(size);
+    this.walk = new Int32Array(size);
+    this.onWalkAt = new Int32Array(size);
+    this.order = new Int32Array(size);
+  }
+}
+
+const shared = new HierarchyScratch();
+/** Larger sets get arrays of their own, so that one huge 856 does not leave them behind for good. */
+const SHARED_RECORDS = 1 << 16;
+
+function idSlots(records: number): number {
+  return 2 * records + 16;
+}
+
+/**
  * Builds the 856 hierarchy from HL01/HL02 ids, not from segment order (a parent may even follow its
  * child). Missing parents, self-parents, cycles, duplicate ids and absurd depth become problems; every
  * pass is iterative and linear, so a 100,000-level chain costs what 100,000 siblings cost.
@@ -60,11 +143,16 @@ export function buildHierarchy(
 ): X12Hierarchy {
   const problems: X12HierarchyProblem[] = [];
   const detached: X12HlRecord[] = [];
-  // The first record of each HL01, by its index among the usable ones.
-  const indexOf = new Map<string, number>();
-  const usable: X12HlRecord[] = [];
-  for (const r of records) {
-    if (indexOf.has(r.id)) {
+  const scratch = records.length <= SHARED_RECORDS ? shared : new HierarchyScratch();
+  scratch.reserve(records.length);
+  // The first record of each HL01, by its index among the usable ones: the records themselves until a
+  // duplicate turns up (usually never), a copy without the duplicates from there on.
+  const limit = idSlots(records.length);
+  const indexOf = new HlIndex(scratch.ids.fill(-1, 0, limit), limit);
+  let kept: X12HlRecord[] | undefined;
+  for (let j = 0; j < records.length; j++) {
+    const r = records[j]!;
+    if (indexOf.get(r.id) !== undefined) {
       problems.push({
         kind: 'duplicate-id',
         record: r,
@@ -72,19 +160,19 @@ export function buildHierarchy(
         message: `HL01 ${r.id} is used twice`,
       });
       detached.push(r);
+      kept ??= records.slice(0, j);
       continue;
     }
-    indexOf.set(r.id, usable.length);
-    usable.push(r);
+    indexOf.set(r.id, kept === undefined ? j : kept.length);
+    kept?.push(r);
   }
+  const usable = kept ?? records;
 
-  // Per usable record (by index, ids being unique among them): 0 unvisited, 1 on the current walk,
-  // 2 resolved; its depth, 0 = not in the tree. Typed arrays, not maps: this runs for every HL.
+  // Per usable record (by index, ids being unique among them): its state, its depth (0 = not in the
+  // tree) and its parent's index. Typed arrays, not maps: this runs for every HL.
   const n = usable.length;
-  const state = new Uint8Array(n);
-  const depth = new Float64Array(n);
-  const walk = new Int32Array(n);
-  const onWalkAt = new Int32Array(n);
+  const { state, depth, parent: parentOf, walk, onWalkAt } = scratch;
+  state.fill(0, 0, n);
   for (let start = 0; start < n; start++) {
     if (state[start] === 2) continue;
     let top = 0;
@@ -150,6 +238,7 @@ export function buildHierarchy(
         depth[r] = 0;
         break;
       }
+      parentOf[r] = parent;
       r = parent;
     }
     // Resolve the walk from the top down: a root has depth 1, a broken chain stays out of the tree.
@@ -171,30 +260,58 @@ export function buildHierarchy(
     }
   }
 
-  // Link in set order, so children keep the order the sender gave.
-  const byId = new Map<string, X12HlNode>();
+  // Link in set order, so children keep the order the sender gave. A parent always comes before its
+  // children (by depth), so each node finds its parent's node by the parent's index.
   const roots: X12HlNode[] = [];
-  const patterns = new Set<string>();
-  const ordered = byDepthThenPosition(usable, depth);
-  for (const i of ordered) {
+  const nodes = new Array<X12HlNode>(n);
+  // Levels out of the tree (depth 0) come first: `order[linked…n)` are the nodes, in link order.
+  const order = orderByDepthThenPosition(usable, depth, scratch.order);
+  let linked = 0;
+  // The path of a node's children, remembered for the level code of its last child: siblings mostly
+  // share their level code, and one string per distinct path (not one per node) keeps `patterns` cheap.
+  const childCode = new Array<string | undefined>(n);
+  const childPath = new Array<string | undefined>(n);
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
     const r = usable[i]!;
     const d = depth[i]!;
     if (d === 0) {
       detached.push(r);
+      linked++;
       continue;
     }
-    const parent = d === 1 ? undefined : byId.get(r.parentId)!;
-    const path =
-      d > maxDepth ? undefined : parent ? parent.path && `${parent.path}/${r.levelCode}` : r.levelCode;
+    let parent: X12HlNode | undefined;
+    let path: string | undefined;
+    if (d === 1) path = d > maxDepth ? undefined : r.levelCode;
+    else {
+      const p = parentOf[i]!;
+      parent = nodes[p]!;
+      if (d > maxDepth) path = undefined;
+      else if (!parent.path)
+        path = parent.path; // '' or undefined, as `parent.path && …` gives
+      else if (childCode[p] === r.levelCode) path = childPath[p];
+      else {
+        path = `${parent.path}/${r.levelCode}`;
+        childCode[p] = r.levelCode;
+        childPath[p] = path;
+      }
+    }
     const node: X12HlNode = { record: r, parent, children: [], depth: d, path };
-    byId.set(r.id, node);
+    nodes[i] = node;
     if (parent) parent.children.push(node);
     else roots.push(node);
   }
-  for (const node of byId.values()) {
+  const patterns = new Set<string>();
+  // Consecutive leaves mostly share their path string: adding it again would change nothing.
+  let lastPattern: string | undefined;
+  for (let k = linked; k < n; k++) {
+    const node = nodes[order[k]!]!;
     const declared = node.record.childCode;
     const has = node.children.length > 0;
-    if (node.children.length === 0 && node.path && patterns.size < 100) patterns.add(node.path);
+    if (!has && node.path && node.path !== lastPattern && patterns.size < 100) {
+      patterns.add(node.path);
+      lastPattern = node.path;
+    }
     if ((declared === '1' && !has) || (declared === '0' && has)) {
       problems.push({
         kind: 'child-code-mismatch',
@@ -204,15 +321,25 @@ export function buildHierarchy(
       });
     }
   }
-  problems.sort((a, b) => a.record.position - b.record.position);
+  if (problems.length > 1) problems.sort((a, b) => a.record.position - b.record.position);
+  // In link order: by depth, then position.
+  const byId = new Map<string, X12HlNode>();
+  for (let k = linked; k < n; k++) {
+    const node = nodes[order[k]!]!;
+    byId.set(node.record.id, node);
+  }
   return { roots, byId, detached, patterns: [...patterns], problems };
 }
 
 /**
- * Indices of the records by depth, then position (a stable order). Records come in set order, so a
- * counting sort on depth is enough; any other order takes the general sort.
+ * The record indices by depth, then position (a stable order), in `out`. Records come in set
+ * order, so a counting sort on depth is enough; any other order takes the general sort.
  */
-function byDepthThenPosition(records: readonly X12HlRecord[], depth: Float64Array): number[] {
+function orderByDepthThenPosition(
+  records: readonly X12HlRecord[],
+  depth: Int32Array,
+  out: Int32Array,
+): Int32Array {
   const n = records.length;
   let inOrder = true;
   let deepest = 0;
@@ -221,14 +348,15 @@ function byDepthThenPosition(records: readonly X12HlRecord[], depth: Float64Arra
     if (depth[i]! > deepest) deepest = depth[i]!;
   }
   if (!inOrder) {
-    return Array.from({ length: n }, (_, i) => i).sort(
+    const sorted = Array.from({ length: n }, (_, i) => i).sort(
       (a, b) => depth[a]! - depth[b]! || records[a]!.position - records[b]!.position,
     );
+    for (let i = 0; i < n; i++) out[i] = sorted[i]!;
+    return out;
   }
   const start = new Int32Array(deepest + 2);
   for (let i = 0; i < n; i++) start[depth[i]! + 1]!++;
   for (let d = 1; d <= deepest + 1; d++) start[d]! += start[d - 1]!;
-  const out = new Array<number>(n);
   for (let i = 0; i < n; i++) out[start[depth[i]!]!++] = i;
   return out;
 }

@@ -28,24 +28,58 @@ export type X12PlacementProblem =
 /** A frame with the placement tables of its loop. */
 interface Frame extends X12WalkFrame {
   readonly table: LoopTable;
+  /** Where this iteration's entries start on the walker's `counted` stack. */
+  countedFrom: number;
 }
 
 /**
  * Placement tables of one loop: for each segment id of the grammar (by ordinal), the first child it
  * matches (a segment of that id, or a loop it triggers) and, per child, the next child matching the
- * same id; and the mandatory children in order. Placing a segment is then one map lookup per segment
+ * same id; and the mandatory children in order. Placing a segment is then one id lookup per segment
  * and a table read per open loop, instead of a scan of every open loop's children.
  */
 interface LoopTable {
+  readonly loop: X12LoopNode;
+  /** Number of the loop within its grammar (0 = the set body): where a walker keeps its frame. */
+  readonly number: number;
   readonly first: Int32Array;
   readonly next: Int32Array;
   readonly mandatory: Int32Array;
+  /** Per child, its table when it is a loop. */
+  readonly inner: readonly (LoopTable | undefined)[];
+  /** Where the loop's `counts` lie in a walker's count store. */
+  readonly countsOffset: number;
 }
 
 interface GrammarTables {
   /** Segment id → ordinal, for every id some loop of the grammar can match. */
   readonly ordinals: ReadonlyMap<string, number>;
-  readonly loops: Map<X12LoopNode, LoopTable>;
+  /**
+   * The same ordinals for ids of two or three Latin-1 characters (all X12 and EDIFACT ids), in an
+   * open-addressing table keyed by `packId`: a few integer reads instead of hashing a string per segment.
+   */
+  readonly idKeys: Int32Array;
+  readonly idOrdinals: Int32Array;
+  readonly root: LoopTable;
+  /** Number of loops, the set body included. */
+  readonly loopCount: number;
+  /** Children of all loops together: the size of a walker's count store. */
+  readonly countsSize: number;
+}
+
+/** Two or three characters below U+0100 as one integer (the length in bit 24), else -1. */
+function packId(id: string): number {
+  const length = id.length;
+  if (length !== 2 && length !== 3) return -1;
+  const c0 = id.charCodeAt(0);
+  const c1 = id.charCodeAt(1);
+  const c2 = length === 3 ? id.charCodeAt(2) : 0;
+  if ((c0 | c1 | c2) > 0xff) return -1;
+  return (length === 3 ? 0x1000000 : 0) | (c0 << 16) | (c1 << 8) | c2;
+}
+
+function idSlot(key: number, mask: number): number {
+  return (Math.imul(key, 0x9e3779b1) >>> 16) & mask;
 }
 
 const tablesByGrammar = new WeakMap<X12SetGrammar, GrammarTables>();
@@ -63,32 +97,58 @@ function tablesOf(grammar: X12SetGrammar): GrammarTables {
       }
     };
     visit(grammar.root);
-    tables = { ordinals, loops: new Map() };
+    let size = 16;
+    while (size < ordinals.size * 2) size *= 2;
+    const idKeys = new Int32Array(size).fill(-1);
+    const idOrdinals = new Int32Array(size);
+    for (const [id, ordinal] of ordinals) {
+      const key = packId(id);
+      if (key < 0) continue;
+      let slot = idSlot(key, size - 1);
+      while (idKeys[slot] !== -1) slot = (slot + 1) & (size - 1);
+      idKeys[slot] = key;
+      idOrdinals[slot] = ordinal;
+    }
+    let loopCount = 0;
+    let countsSize = 0;
+    const build = (loop: X12LoopNode): LoopTable => {
+      const number = loopCount++;
+      const countsOffset = countsSize;
+      countsSize += loop.children.length;
+      const children = loop.children;
+      const first = new Int32Array(ordinals.size).fill(-1);
+      const next = new Int32Array(children.length).fill(-1);
+      const mandatory: number[] = [];
+      for (let i = children.length - 1; i >= 0; i--) {
+        const c = children[i]!;
+        const ordinal = ordinals.get(keyOf(c))!;
+        next[i] = first[ordinal]!;
+        first[ordinal] = i;
+      }
+      children.forEach((c, i) => {
+        if (c.usage === 'M') mandatory.push(i);
+      });
+      const inner = children.map((c) => (c.kind === 'loop' ? build(c) : undefined));
+      return { loop, number, first, next, mandatory: Int32Array.from(mandatory), inner, countsOffset };
+    };
+    const root = build(grammar.root);
+    tables = { ordinals, idKeys, idOrdinals, root, loopCount, countsSize };
     tablesByGrammar.set(grammar, tables);
   }
   return tables;
 }
 
-function loopTable(tables: GrammarTables, loop: X12LoopNode): LoopTable {
-  let table = tables.loops.get(loop);
-  if (table === undefined) {
-    const children = loop.children;
-    const first = new Int32Array(tables.ordinals.size).fill(-1);
-    const next = new Int32Array(children.length).fill(-1);
-    const mandatory: number[] = [];
-    for (let i = children.length - 1; i >= 0; i--) {
-      const c = children[i]!;
-      const ordinal = tables.ordinals.get(c.kind === 'segment' ? c.id : c.trigger)!;
-      next[i] = first[ordinal]!;
-      first[ordinal] = i;
-    }
-    children.forEach((c, i) => {
-      if (c.usage === 'M') mandatory.push(i);
-    });
-    table = { first, next, mandatory: Int32Array.from(mandatory) };
-    tables.loops.set(loop, table);
+/** The ordinal of a segment id in the grammar's tables, -1 when no loop of the grammar takes it. */
+function ordinalOf(tables: GrammarTables, id: string): number {
+  const key = packId(id);
+  if (key < 0) return tables.ordinals.get(id) ?? -1;
+  const keys = tables.idKeys;
+  const mask = keys.length - 1;
+  for (let slot = idSlot(key, mask); ; slot = (slot + 1) & mask) {
+    const found = keys[slot]!;
+    if (found === key) return tables.idOrdinals[slot]!;
+    if (found === -1) return -1;
   }
-  return table;
 }
 
 /**
@@ -100,7 +160,21 @@ function loopTable(tables: GrammarTables, loop: X12LoopNode): LoopTable {
  */
 export class X12SetWalker {
   private readonly stack: Frame[] = [];
-  private readonly pool = new Map<X12LoopNode, Frame>();
+  /** One frame per loop of the grammar (by `LoopTable.number`), made when the loop is first entered. */
+  private readonly pool: (Frame | undefined)[];
+  /**
+   * The `counts` of every loop, as views on one buffer: a typed array of its own per loop and set was
+   * an allocation outside the heap each time.
+   */
+  private readonly countStore: Int32Array;
+  /**
+   * The children counted (from 0 to 1) in the open iterations, innermost last: only the top frame
+   * counts, since placing a segment first closes every frame above the one that takes it. Closing
+   * a frame puts those counts back to 0, so that a loop's next iteration starts clean without
+   * clearing every child of the loop (an 856 HL loop has dozens).
+   */
+  private readonly counted: number[] = [];
+  private countedTop = 0;
   private serials = 0;
   private readonly tables: GrammarTables;
   /**
@@ -115,7 +189,9 @@ export class X12SetWalker {
     private readonly onMissing: (node: X12GrammarNode, inLoop: X12LoopNode) => void,
   ) {
     this.tables = tablesOf(grammar);
-    this.stack.push(this.open(grammar.root, 1));
+    this.pool = new Array<Frame | undefined>(this.tables.loopCount);
+    this.countStore = new Int32Array(this.tables.countsSize);
+    this.stack.push(this.open(this.tables.root, 1));
   }
 
   /** Open frames, the set itself first. Valid until the next call. */
@@ -131,8 +207,8 @@ export class X12SetWalker {
   /** The node the segment takes, or `undefined` when it has no place here (see `problem`). */
   place(id: string): X12SegmentNode | undefined {
     this.problem = undefined;
-    const ordinal = this.tables.ordinals.get(id);
-    if (ordinal !== undefined) {
+    const ordinal = ordinalOf(this.tables, id);
+    if (ordinal >= 0) {
       for (let d = this.stack.length - 1; d >= 0; d--) {
         const f = this.stack[d]!;
         const table = f.table;
@@ -151,7 +227,7 @@ export class X12SetWalker {
   /** End of the set: every open iteration is closed and its missing mandatory children reported. */
   finish(): void {
     while (this.stack.length > 0) this.closeTop();
-    this.stack.push(this.open(this.grammar.root, 1));
+    this.stack.push(this.open(this.tables.root, 1));
   }
 
   private commit(d: number, i: number): X12SegmentNode {
@@ -162,33 +238,42 @@ export class X12SetWalker {
       f.pos = i;
     }
     const count = ++f.counts[i]!;
+    if (count === 1) this.counted[this.countedTop++] = i;
     const child = f.loop.children[i]!;
     if (child.kind === 'segment') {
       if (count > child.max) this.problem = 'segment-over-max';
       return child;
     }
     if (count > child.max) this.problem = 'loop-over-max';
-    const inner = this.open(child, count);
+    const inner = this.open(f.table.inner[i]!, count);
     inner.pos = 0;
     inner.counts[0] = 1;
+    this.counted[this.countedTop++] = 0;
     this.stack.push(inner);
     return child.children[0] as X12SegmentNode;
   }
 
-  private open(loop: X12LoopNode, iteration: number): Frame {
-    let f = this.pool.get(loop);
-    if (f) f.counts.fill(0);
-    else {
+  private open(table: LoopTable, iteration: number): Frame {
+    // A closed frame's counts are back to 0 (see `closeTop`).
+    let f = this.pool[table.number];
+    if (f === undefined) {
+      const store = this.countStore;
       f = {
-        loop,
+        loop: table.loop,
         pos: -1,
-        counts: new Int32Array(loop.children.length),
+        counts: new Int32Array(
+          store.buffer,
+          store.byteOffset + 4 * table.countsOffset,
+          table.loop.children.length,
+        ),
         iteration,
         serial: 0,
-        table: loopTable(this.tables, loop),
+        table,
+        countedFrom: 0,
       };
-      this.pool.set(loop, f);
+      this.pool[table.number] = f;
     }
+    f.countedFrom = this.countedTop;
     f.pos = -1;
     f.iteration = iteration;
     f.serial = ++this.serials;
@@ -198,6 +283,9 @@ export class X12SetWalker {
   private closeTop(): void {
     const f = this.stack.pop()!;
     this.checkMandatory(f, f.pos + 1, f.loop.children.length);
+    const counts = f.counts;
+    for (let k = f.countedFrom; k < this.countedTop; k++) counts[this.counted[k]!] = 0;
+    this.countedTop = f.countedFrom;
   }
 
   /** Reports the mandatory children in [from, to) that did not occur, in order. */
