@@ -97,6 +97,23 @@ export class ByteSource {
 
 const idCache = new Map<number, string>();
 
+/**
+ * A segment id of one to three characters below U+0100 (every X12 id and EDIFACT tag) as one
+ * integer, -1 for anything else: map selectors and the grammar's set walker compare and look up these
+ * instead of id strings (comparing copied ids character by character was the largest line of the map
+ * interpreter).
+ */
+export function segmentIdCode(id: string): number {
+  if (id.length === 0 || id.length > 3) return -1;
+  let code = 0;
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c === 0 || c > 0xff) return -1;
+    code = (code << 8) | c;
+  }
+  return code;
+}
+
 /** Packs a 2–3 byte segment id into a number so that envelope checks compare integers, not strings. */
 export function idKeyOf(b0: number, b1: number, b2: number): number {
   return (b0 << 16) | (b1 << 8) | b2;

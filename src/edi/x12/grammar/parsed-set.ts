@@ -50,23 +50,6 @@ export interface X12ParsedSet {
   readonly hierarchy: X12Hierarchy | undefined;
 }
 
-/**
- * A segment id of one to three characters below U+0100 (every X12 id and EDIFACT tag) as one
- * integer, -1 for anything else. Selectors compare these instead of id strings: the ids of copied
- * segments are new strings each time, and comparing them character by character was the largest
- * line of the map interpreter.
- */
-export function segmentIdCode(id: string): number {
-  if (id.length === 0 || id.length > 3) return -1;
-  let code = 0;
-  for (let i = 0; i < id.length; i++) {
-    const c = id.charCodeAt(i);
-    if (c === 0 || c > 0xff) return -1;
-    code = (code << 8) | c;
-  }
-  return code;
-}
-
 /** Loop records are written while their iteration is open: `end` is set when it closes. */
 interface OpenLoopRecord {
   loopId: string;

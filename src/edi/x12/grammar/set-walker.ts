@@ -1,4 +1,5 @@
 import type { X12IssueKind } from '../code-tables.js';
+import { segmentIdCode } from '../segment.js';
 import type { X12GrammarNode, X12LoopNode, X12SegmentNode, X12SetGrammar } from './grammar.types.js';
 
 /** One open loop iteration while walking a set; the set itself is the bottom frame. */
@@ -55,8 +56,9 @@ interface GrammarTables {
   /** Segment id → ordinal, for every id some loop of the grammar can match. */
   readonly ordinals: ReadonlyMap<string, number>;
   /**
-   * The same ordinals for ids of two or three Latin-1 characters (all X12 and EDIFACT ids), in an
-   * open-addressing table keyed by `packId`: a few integer reads instead of hashing a string per segment.
+   * The same ordinals for ids of one to three Latin-1 characters (all X12 and EDIFACT ids), in an
+   * open-addressing table keyed by `segmentIdCode`: a few integer reads instead of hashing a string
+   * per segment.
    */
   readonly idKeys: Int32Array;
   readonly idOrdinals: Int32Array;
@@ -65,17 +67,6 @@ interface GrammarTables {
   readonly loopCount: number;
   /** Children of all loops together: the size of a walker's count store. */
   readonly countsSize: number;
-}
-
-/** Two or three characters below U+0100 as one integer (the length in bit 24), else -1. */
-function packId(id: string): number {
-  const length = id.length;
-  if (length !== 2 && length !== 3) return -1;
-  const c0 = id.charCodeAt(0);
-  const c1 = id.charCodeAt(1);
-  const c2 = length === 3 ? id.charCodeAt(2) : 0;
-  if ((c0 | c1 | c2) > 0xff) return -1;
-  return (length === 3 ? 0x1000000 : 0) | (c0 << 16) | (c1 << 8) | c2;
 }
 
 function idSlot(key: number, mask: number): number {
@@ -102,7 +93,7 @@ function tablesOf(grammar: X12SetGrammar): GrammarTables {
     const idKeys = new Int32Array(size).fill(-1);
     const idOrdinals = new Int32Array(size);
     for (const [id, ordinal] of ordinals) {
-      const key = packId(id);
+      const key = segmentIdCode(id);
       if (key < 0) continue;
       let slot = idSlot(key, size - 1);
       while (idKeys[slot] !== -1) slot = (slot + 1) & (size - 1);
@@ -140,7 +131,7 @@ function tablesOf(grammar: X12SetGrammar): GrammarTables {
 
 /** The ordinal of a segment id in the grammar's tables, -1 when no loop of the grammar takes it. */
 function ordinalOf(tables: GrammarTables, id: string): number {
-  const key = packId(id);
+  const key = segmentIdCode(id);
   if (key < 0) return tables.ordinals.get(id) ?? -1;
   const keys = tables.idKeys;
   const mask = keys.length - 1;

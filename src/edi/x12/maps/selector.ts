@@ -1,5 +1,5 @@
-import { segmentIdCode, type X12ParsedBody } from '../grammar/parsed-set.js';
-import type { X12Segment } from '../segment.js';
+import type { X12ParsedBody } from '../grammar/parsed-set.js';
+import { segmentIdCode, type X12Segment } from '../segment.js';
 
 /**
  * Selectors: where a map finds a value in a parsed set. The notation, parsed once at load:
