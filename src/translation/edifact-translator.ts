@@ -18,7 +18,7 @@ import { interpretInbound, type X12MapConverters } from '../edi/x12/maps/index.j
 import type { PartnerProfile } from '../partners/partner-profile.schema.js';
 import { shapeEdifactEvent } from './edifact-event-shaping.js';
 import { edifactInboundConverters, type EdifactMapRegistry } from './edifact-map-registry.js';
-import { stableUuid } from './x12-translator.js';
+import { eventsOf, stableUuid } from './x12-translator.js';
 
 export interface EdifactTranslationInput {
   readonly bytes: Uint8Array | string;
@@ -115,7 +115,7 @@ export class EdifactTranslator {
           );
         }
     });
-    return { validation, messages, events: messages.flatMap((m) => (m.event ? [m.event] : [])) };
+    return { validation, messages, events: eventsOf(messages) };
   }
 
   private one(

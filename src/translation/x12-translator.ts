@@ -162,7 +162,7 @@ export class X12Translator {
               : [`no inbound map for ${set.id} in ${group.version}`],
           });
         }
-    return { validation, sets, events: sets.flatMap((s) => (s.event ? [s.event] : [])) };
+    return { validation, sets, events: eventsOf(sets) };
   }
 
   private one(
@@ -285,4 +285,13 @@ function correlationOf(event: Record<string, unknown>): string {
     (String(event.type).startsWith('purchase-order.') ? document.number : undefined);
   if (typeof number === 'string' && number !== '') return orderCorrelationId(number);
   return `x12:${String(document.number ?? event.id).replace(/[^A-Za-z0-9._:-]/g, '_')}`.slice(0, 128);
+}
+
+/** The events of the translated sets or messages, in order (a loop: no array per result). */
+export function eventsOf(
+  results: readonly { readonly event: CanonicalEvent | undefined }[],
+): CanonicalEvent[] {
+  const events: CanonicalEvent[] = [];
+  for (const r of results) if (r.event) events.push(r.event);
+  return events;
 }
