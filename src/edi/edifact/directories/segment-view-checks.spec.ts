@@ -40,6 +40,8 @@ interface Tally {
   clean: number;
   findings: number;
   flat: number;
+  /** Segments kept as their own text (`ownTexts`). */
+  own: number;
 }
 
 /** The string path, as the reader runs it: values read into the table, then checked. */
@@ -74,6 +76,14 @@ function compare(bytes: Uint8Array, chunk: number, tally: Tally): void {
       const flat = view.firstRepetitions(COMPONENT_MARK);
       expect(flat).toEqual(flatFromTable(view));
       tally.flat++;
+      // A segment kept as its own text must read as the joined one does, its components split at the
+      // interchange's separator; a released separator in data must send it to the joined form.
+      const own = view.ownTexts();
+      if (own !== undefined) {
+        tally.own++;
+        const split = (texts: string[], mark: string) => texts.map((t) => t.split(mark));
+        expect(split(own, view.delimiters.component)).toEqual(split(flat, COMPONENT_MARK));
+      }
       for (const def of DEFS.get(view.id) ?? []) {
         tally.segments++;
         const findings = stringFindings(def, view);
@@ -217,7 +227,7 @@ function randomInterchange(rnd: () => number, charset: string): Buffer {
 describe('EDIFACT segment checks on bytes against the string path', () => {
   it('never calls a segment clean that the string path finds fault with (random segments)', () => {
     const rnd = mulberry32(96);
-    const tally: Tally = { segments: 0, clean: 0, findings: 0, flat: 0 };
+    const tally: Tally = { segments: 0, clean: 0, findings: 0, flat: 0, own: 0 };
     for (let run = 0; run < 150; run++) {
       const bytes = randomInterchange(rnd, run % 3 === 0 ? 'UNOC' : run % 3 === 1 ? 'UNOY' : 'UNOA');
       compare(bytes, [bytes.length, 64, 7, 1][run % 4]!, tally);
@@ -236,10 +246,11 @@ describe('EDIFACT segment checks on bytes against the string path', () => {
     const rnd = mulberry32(13);
     const int = (n: number) => Math.floor(rnd() * n);
     const alphabet = Buffer.from("+:'?*0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.,- \n\u00e9");
-    const tally: Tally = { segments: 0, clean: 0, findings: 0, flat: 0 };
+    const tally: Tally = { segments: 0, clean: 0, findings: 0, flat: 0, own: 0 };
     for (const seed of seeds) compare(seed, seed.length, tally);
-    // Every segment of the valid fixtures is proved clean on bytes.
+    // Every segment of the valid fixtures is proved clean on bytes, and most are kept as their text.
     expect(tally.clean).toBeGreaterThan(0);
+    expect(tally.own).toBeGreaterThan(tally.flat / 2);
     for (let run = 0; run < 600; run++) {
       let data = Buffer.from(seeds[run % seeds.length]!);
       for (let k = 1 + int(6); k > 0; k--) {
