@@ -232,12 +232,17 @@ export function decimal(text: string): DecimalString {
   return parseDecimal(text);
 }
 
+// Parse options made once: these parsers run for every quantity and price of every document.
+const X12_R = { decimalMark: '.', source: 'X12 R' } as const;
+const EDIFACT_N_POINT = { decimalMark: '.', bareDecimalMark: false, source: 'EDIFACT n' } as const;
+const EDIFACT_N_COMMA = { decimalMark: ',', bareDecimalMark: false, source: 'EDIFACT n' } as const;
+
 /**
  * X12 `R` (decimal) elements: `.` as the mark, optional leading minus, no triad separators, leading
  * `.5` allowed (X12.6 asks senders to suppress leading zeros).
  */
 export function parseX12Decimal(text: string): DecimalString {
-  return parseDecimal(text, { decimalMark: '.', source: 'X12 R' });
+  return parseDecimal(text, X12_R);
 }
 
 /**
@@ -273,7 +278,7 @@ export function parseImpliedDecimal(text: string, impliedDecimals: number): Deci
  * a digit on each side of a transmitted mark, so `.5` and `5.` are refused here.
  */
 export function parseEdifactDecimal(text: string, decimalMark: '.' | ',' = '.'): DecimalString {
-  return parseDecimal(text, { decimalMark, bareDecimalMark: false, source: 'EDIFACT n' });
+  return parseDecimal(text, decimalMark === ',' ? EDIFACT_N_COMMA : EDIFACT_N_POINT);
 }
 
 /**

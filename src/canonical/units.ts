@@ -60,15 +60,13 @@ export function resolveUnit(code: string, options: ResolveUnitOptions): string {
       `${source} missing (got ${JSON.stringify(code)})`,
     );
   const key = trimmed.toUpperCase();
-  // Named only in errors (this runs for every quantity of every document).
-  const partner = () => (options.partnerId === undefined ? 'the partner' : `partner ${options.partnerId}`);
 
   const override = options.partnerUnits === undefined ? undefined : lookup(options.partnerUnits, key);
   if (override !== undefined) {
     if (!UNITS.has(override))
       throw new CanonicalError(
         CanonicalErrorCode.UnitUnknown,
-        `${partner()} maps ${source} "${key}" to "${override}", which is not a unit of the gateway's Rec 20 table; fix the profile's crossReferences.units`,
+        `${partnerName(options)} maps ${source} "${key}" to "${override}", which is not a unit of the gateway's Rec 20 table; fix the profile's crossReferences.units`,
       );
     return override;
   }
@@ -80,9 +78,14 @@ export function resolveUnit(code: string, options: ResolveUnitOptions): string {
   if (mapped === undefined)
     throw new CanonicalError(
       CanonicalErrorCode.UnitUnknown,
-      `unknown ${source} "${key}": not in the gateway's table and not in ${partner()}'s unit cross-references`,
+      `unknown ${source} "${key}": not in the gateway's table and not in ${partnerName(options)}'s unit cross-references`,
     );
   return mapped;
+}
+
+/** The partner as errors name it (only errors: resolving runs for every quantity of every document). */
+function partnerName(options: ResolveUnitOptions): string {
+  return options.partnerId === undefined ? 'the partner' : `partner ${options.partnerId}`;
 }
 
 /** The definition of a Rec 20 code of the gateway's table; unknown codes are an error. */
