@@ -493,6 +493,11 @@ describe('tenancy over every route: partner A never reaches partner B’s data',
       ...simulatorGatewayEnv(db.url),
       PARTNERS_DIR: partnersDir(),
       BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
+      // The matrix sends A's every credential at every route within seconds, past the default burst
+      // of 100 per partner: a 429 would stand where the tenancy answer (404/403) is asserted. Rate
+      // limits have their own tests (gateway-credentials.test.ts).
+      RATE_LIMIT_BURST: '100000',
+      RATE_LIMIT_REQUESTS_PER_SECOND: '100000',
     });
     credentials.set(ALPHA.id, await credentialsFor(ALPHA.id));
     credentials.set(BRAVO.id, await credentialsFor(BRAVO.id));
