@@ -50,18 +50,24 @@ export interface X12ParsedSet {
   readonly hierarchy: X12Hierarchy | undefined;
 }
 
-/** Loop records are written while their iteration is open: `end` is set when it closes. */
-interface OpenLoopRecord {
-  loopId: string;
-  iteration: number;
-  parent: number;
-  start: number;
-  position: number;
-  end: number;
+/**
+ * Loop records are written while their iteration is open: `end` is set when it closes. A class, not
+ * an object literal, for the reason `KeptSegment` gives in the EDIFACT message reader: V8 may decide
+ * to allocate a literal's objects in the old generation, wrongly for these short-lived ones.
+ */
+class OpenLoopRecord implements X12LoopRecord {
+  constructor(
+    readonly loopId: string,
+    readonly iteration: number,
+    readonly parent: number,
+    readonly start: number,
+    readonly position: number,
+    public end: number,
+  ) {}
 }
 
 const NO_SEGMENT: X12Segment = { id: '', elements: [], offset: -1, segmentIndex: -1 };
-const NO_LOOP: OpenLoopRecord = { loopId: '', iteration: 0, parent: -1, start: 0, position: 0, end: 0 };
+const NO_LOOP = new OpenLoopRecord('', 0, -1, 0, 0, 0);
 
 /**
  * Keeps the flat body in step with the walker's frames, one segment at a time. One builder serves a
@@ -86,7 +92,7 @@ export class X12ParsedSetBuilder {
   /** Begins a set: the body is open, nothing else. */
   start(): void {
     this.segmentCount = 0;
-    this.loops[0] = { loopId: '', iteration: 1, parent: -1, start: 0, position: 0, end: -1 };
+    this.loops[0] = new OpenLoopRecord('', 1, -1, 0, 0, -1);
     this.loopCount = 1;
     this.size = 1;
   }
@@ -103,14 +109,14 @@ export class X12ParsedSetBuilder {
       const f = frames[k]!;
       openLoop[size] = this.loopCount;
       openSerial[size] = f.serial;
-      loops[this.loopCount++] = {
-        loopId: f.loop.id,
-        iteration: f.iteration,
-        parent: openLoop[size - 1]!,
-        start: at,
+      loops[this.loopCount++] = new OpenLoopRecord(
+        f.loop.id,
+        f.iteration,
+        openLoop[size - 1]!,
+        at,
         position,
-        end: -1,
-      };
+        -1,
+      );
       size++;
     }
     this.size = size;
