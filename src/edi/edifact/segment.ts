@@ -1,3 +1,4 @@
+import { shortLatin1Value } from '../core/short-value.js';
 import { AUTO_CHARSET, decodeEdifact, type EdifactCharset } from './charsets.js';
 import type { EdifactDelimiters } from './delimiters.js';
 
@@ -15,32 +16,6 @@ export interface EdifactSegment {
   readonly elements: readonly (readonly (readonly string[])[])[];
   readonly offset: number;
   readonly segmentIndex: number;
-}
-
-// Two- and three-character values (tags, qualifiers, code values: most values of a typical interchange)
-// are kept in a small table keyed by their bytes and handed out again instead of cutting a new string
-// each time. A key holds the bytes and, for two bytes, bit 24 (no three-byte key has it), so keys of
-// either length never collide; -1 matches nothing. A slot whose key differs is simply overwritten. The
-// strings are made from the bytes themselves (no decoded text needed, so a tag is read without decoding
-// its segment), and keep no chunk text alive.
-const SHORT_SLOTS_BITS = 12;
-const shortKeys = new Int32Array(1 << SHORT_SLOTS_BITS).fill(-1);
-const shortStrings: string[] = new Array<string>(1 << SHORT_SLOTS_BITS).fill('');
-
-/**
- * The value of `length` (2 or 3) bytes at `bytes[from]`, read as Latin-1: only for segments without a
- * byte >= 0x80 (`high` false), whose values are their bytes' Latin-1 text whatever the character set.
- */
-function shortValue(bytes: Buffer, from: number, length: number): string {
-  const b0 = bytes[from]!;
-  const b1 = bytes[from + 1]!;
-  const key = length === 3 ? b0 | (b1 << 8) | (bytes[from + 2]! << 16) : b0 | (b1 << 8) | 0x1000000;
-  const slot = Math.imul(key, 0x9e3779b1) >>> (32 - SHORT_SLOTS_BITS);
-  if (shortKeys[slot] === key) return shortStrings[slot]!;
-  const value = length === 3 ? String.fromCharCode(b0, b1, bytes[from + 2]!) : String.fromCharCode(b0, b1);
-  shortKeys[slot] = key;
-  shortStrings[slot] = value;
-  return value;
 }
 
 /**
@@ -97,7 +72,7 @@ export class EdifactSegmentView {
   get id(): string {
     // A tag is three letters (two in damaged data): read from its bytes, without decoding the segment.
     const length = this.tagEnd() - this.start;
-    if (!this.high && (length === 3 || length === 2)) return shortValue(this.bytes, this.start, length);
+    if (!this.high && (length === 3 || length === 2)) return shortLatin1Value(this.bytes, this.start, length);
     return this.value(0);
   }
 
@@ -195,7 +170,7 @@ export class EdifactSegmentView {
         text === undefined
           ? this.decode(from, to)
           : length === 2 || length === 3
-            ? shortValue(this.bytes, from, length)
+            ? shortLatin1Value(this.bytes, from, length)
             : text.substring(from - shift, to - shift),
         element,
         component,
@@ -293,7 +268,7 @@ export class EdifactSegmentView {
   private valueIn(text: string | undefined, shift: number, from: number, to: number): string {
     const length = to - from;
     if (text === undefined) return this.decode(from, to);
-    if (length === 2 || length === 3) return shortValue(this.bytes, from, length);
+    if (length === 2 || length === 3) return shortLatin1Value(this.bytes, from, length);
     return text.substring(from - shift, to - shift);
   }
 
@@ -348,7 +323,7 @@ export class EdifactSegmentView {
     const to = k === this.bCount ? this.end : this.bPos[k]!;
     if (from >= to) return '';
     if (this.high) return this.decode(from, to);
-    if (to - from <= 3 && to - from >= 2) return shortValue(this.bytes, from, to - from);
+    if (to - from <= 3 && to - from >= 2) return shortLatin1Value(this.bytes, from, to - from);
     if (this.inChunk) {
       const chunkText = this.textOfChunk(false);
       if (chunkText !== undefined) return chunkText.substring(from, to);

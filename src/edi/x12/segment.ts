@@ -1,3 +1,4 @@
+import { shortLatin1Value } from '../core/short-value.js';
 import type { X12Delimiters } from './delimiters.js';
 
 /**
@@ -15,29 +16,6 @@ export interface X12Segment {
    * characters `COMPONENT_MARK`). Absent for X12.
    */
   readonly componentMark?: string;
-}
-
-// Values of one to three bytes (codes, qualifiers, HL numbers: most values of a business document) come
-// from a small table keyed by their bytes instead of a new string each time, and do not count toward
-// decoding the whole region (see `ByteSource.slice`). A key holds the bytes and, for two bytes, bit 24
-// (no three-byte key has it), so keys of either length never collide; -1 matches nothing. A slot whose
-// key differs is simply overwritten.
-const SHORT_SLOT_BITS = 12;
-const shortKeys = new Int32Array(1 << SHORT_SLOT_BITS).fill(-1);
-const shortStrings = new Array<string>(1 << SHORT_SLOT_BITS).fill('');
-
-/** The Latin-1 value of `length` (1 to 3) bytes at `bytes[from]`. */
-function shortValue(bytes: Uint8Array, from: number, length: number): string {
-  const b0 = bytes[from]!;
-  if (length === 1) return String.fromCharCode(b0);
-  const b1 = bytes[from + 1]!;
-  const key = length === 3 ? b0 | (b1 << 8) | (bytes[from + 2]! << 16) : b0 | (b1 << 8) | 0x1000000;
-  const slot = Math.imul(key, 0x9e3779b1) >>> (32 - SHORT_SLOT_BITS);
-  if (shortKeys[slot] === key) return shortStrings[slot]!;
-  const value = length === 3 ? String.fromCharCode(b0, b1, bytes[from + 2]!) : String.fromCharCode(b0, b1);
-  shortKeys[slot] = key;
-  shortStrings[slot] = value;
-  return value;
 }
 
 /**
@@ -68,7 +46,7 @@ export class ByteSource {
    * past that, one string of the region makes every further value a cheap `substring`.
    */
   slice(start: number, end: number): string {
-    if (end - start <= 3) return end === start ? '' : shortValue(this.bytes, start, end - start);
+    if (end - start <= 3) return end === start ? '' : shortLatin1Value(this.bytes, start, end - start);
     // One request per 256 bytes: envelope-only readers stay far below, value readers pass it quickly.
     if (this.text === undefined && ++this.requests <= (this.length >> 8) + 16) {
       const bytes = this.bytes;
