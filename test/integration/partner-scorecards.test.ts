@@ -111,6 +111,20 @@ describe('partner scorecards and health from a seeded event log', () => {
         times[i],
       ]);
   };
+  /**
+   * Waits until the partner's order documents have all left 'pending': delivery stamps delivered_at
+   * (when still empty), so clearing it before the delivery job ran would be undone by it.
+   */
+  const deliveriesSettled = async (partnerId: string, documents: number) =>
+    eventually(`${documents} documents to ${partnerId} delivered`, async () => {
+      const [row] = await queryOnce<{ total: number; pending: number }>(
+        world.db.url,
+        `SELECT count(*)::int AS total, count(*) FILTER (WHERE status = 'pending')::int AS pending
+           FROM outbound_document WHERE partner_id = $1 AND kind <> 'functional-ack'`,
+        [partnerId],
+      );
+      return row!.total === documents && row!.pending === 0;
+    });
   const shipNotice = async (shipmentNumber: string, po: string, quantity: string, shippedAt: string) => {
     const notice = parseEventOf('ship-notice.received.v1', {
       id: randomUUID(),
@@ -228,6 +242,7 @@ describe('partner scorecards and health from a seeded event log', () => {
     await setLogTimes('4630000003', [at(M1, 2), at(M1, 2, 6), at(M1, 3), at(M1, 3, 12)]);
     await setLogTimes('4630000004', [at(M1, 10)]);
     await setLogTimes('4630000005', [at(M1, 5), at(M1, 5, 1)]);
+    await deliveriesSettled(ALPHA.id, 6); // five orders and A3's change
     // A1's order reached the supplier at noon on the 3rd (the SLA clock starts at delivery); the
     // others' delivery times (the test's own now) are cleared, so their clocks start when recorded.
     await queryOnce(world.db.url, `UPDATE outbound_document SET delivered_at = NULL WHERE partner_id = $1`, [
@@ -257,6 +272,7 @@ describe('partner scorecards and health from a seeded event log', () => {
     });
     await answer(bravoUser, '4639999001', 'acknowledgment', 'b1');
     await setLogTimes('4639999001', [at(M1, 2), at(M1, 6)]);
+    await deliveriesSettled(BRAVO.id, 1);
     await queryOnce(world.db.url, `UPDATE outbound_document SET delivered_at = NULL WHERE partner_id = $1`, [
       BRAVO.id,
     ]);
