@@ -1,7 +1,8 @@
 import type { X12HlNode } from '../grammar/hierarchy.js';
 import type { X12ParsedSet } from '../grammar/parsed-set.js';
 import type { X12CollectionRule, X12InboundMap, X12ValueRule } from './map.types.js';
-import { selectFirst, selectInto, X12SetIndex, type X12Scope } from './selector.js';
+import { compiledOnce, X12SetIndex, type X12Scope } from './selector.js';
+import { ruleValues } from './value-rules.js';
 
 /**
  * Value conversions a map needs and src/edi does not own: exact decimals and units (the canonical
@@ -39,8 +40,41 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
   setKeys(target, path.split('.'), value);
 }
 
+type Setter = (target: Record<string, unknown>, value: unknown) => void;
+
+const setters = new WeakMap<readonly string[], Setter>();
+
+/**
+ * `setKeys` for one path, as a function of its own (cached per path). A shared `node[key] = value`
+ * sees every key of every map and runs as a megamorphic store, the interpreter's single largest cost;
+ * a function per path stores to a named property. The path's keys enter the function's text only as
+ * JSON string literals, so no key of a map can be code.
+ */
+function setterOf(path: readonly string[]): Setter {
+  return compiledOnce(setters, path, compileSetter);
+}
+
+function compileSetter(path: readonly string[]): Setter {
+  const keys = path.map((k) => `[${JSON.stringify(k)}]`);
+  const last = keys.length - 1;
+  let body = 'let node = target;\n';
+  for (let k = 0; k < last; k++)
+    body +=
+      `{ const next = node${keys[k]};\n` +
+      `  if (typeof next !== 'object' || next === null || Array.isArray(next)) node${keys[k]} = {};\n` +
+      `  node = node${keys[k]}; }\n`;
+  body += `node${keys[last]} = value;`;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- keys enter as JSON string literals only
+  return new Function('target', 'value', body) as Setter;
+}
+
 /** `setPath` with the path already split (map rules carry theirs). */
 function setKeys(target: Record<string, unknown>, keys: readonly string[], value: unknown): void {
+  // Most fields are one key deep (`lineNumber`) or two (`quantity.value`).
+  if (keys.length === 1) {
+    target[keys[0]!] = value;
+    return;
+  }
   let node = target;
   const last = keys.length - 1;
   for (let k = 0; k < last; k++) {
@@ -52,71 +86,106 @@ function setKeys(target: Record<string, unknown>, keys: readonly string[], value
   node[keys[last]!] = value;
 }
 
-function x12Date(text: string): string | undefined {
-  const t = text.trim();
-  // CCYYMMDD; an EDIFACT CCYYMMDDHHMM[SS] (DTM 2379 203/204) gives its date.
-  if (/^[0-9]{8}(?:[0-9]{4}(?:[0-9]{2})?)?$/.test(t))
-    return `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}`;
-  if (/^[0-9]{6}$/.test(t)) return `20${t.slice(0, 2)}-${t.slice(2, 4)}-${t.slice(4, 6)}`;
-  return undefined;
-}
-
-function x12Time(text: string): string | undefined {
-  const t = text.trim();
-  if (!/^[0-9]{4}(?:[0-9]{2}(?:[0-9]{1,2})?)?$/.test(t)) return undefined;
-  return `${t.slice(0, 2)}:${t.slice(2, 4)}:${t.length >= 6 ? t.slice(4, 6) : '00'}`;
-}
-
 const NO_NODES: readonly X12HlNode[] = [];
+
+/** A scope whose homes and parent level are set per item (see `CollectionFrame`). */
+type ItemScope = { -readonly [K in keyof X12Scope]: X12Scope[K] };
 
 /** What one collection found (see `Interpreter.frames`); entries past `count` are stale. */
 interface CollectionFrame {
+  /** The set (`Interpreter.generation`) the scopes below were last pointed at. */
+  generation: number;
   count: number;
   /** Collection loop iterations (by loop), as indexes in the body's loops. */
   readonly loops: number[];
-  /** Level scopes and the HL nodes below each (by level). */
-  readonly scopes: X12Scope[];
-  readonly belows: (readonly X12HlNode[])[];
-  /** The home of `scope`, set to each loop iteration in turn. */
+  /** The HL nodes found (by level). */
+  readonly nodes: X12HlNode[];
+  /** The item being read: its scope, whose home (`homes[0]`) is set to each item in turn. */
   readonly homes: number[];
-  readonly scope: X12Scope;
+  readonly scope: ItemScope;
+  /** The item's parent HL level, for `../` selectors (by level). */
+  readonly parentHomes: number[];
+  readonly parentScope: ItemScope;
 }
 const NO_HOMES: readonly number[] = [];
+const NO_ENVELOPE: Readonly<Record<string, string>> = {};
 
+/**
+ * Reads one set at a time (`run`). Its working state — the set index, the item scopes per collection
+ * depth, the header scope — is kept from set to set: a file holds thousands of sets, and making these
+ * objects per set was a good part of the interpreter's time.
+ */
 class Interpreter {
-  readonly problems: string[] = [];
-  private readonly index: X12SetIndex;
-  /** HL loop iterations (indexes in the body's loops) by the position of their HL segment. */
+  problems: string[] = [];
+  private parsed: Pick<X12ParsedSet, 'body' | 'hierarchy'> | undefined;
+  private map!: X12InboundMap;
+  private context!: X12InboundContext;
+  private readonly index = new X12SetIndex();
+  /** HL loop iterations (indexes in the body's loops) by the position of their HL segment; -1 none. */
   private readonly hlLoops: number[] = [];
-  private header: X12Scope | undefined;
+  /** The positions set in `hlLoops` for the current set (cleared after it). */
+  private readonly hlPositions: number[] = [];
+  /** The header scope (the body and its shipment levels), one object whose homes are set per set. */
+  private readonly headerHomes: number[] = [0];
+  private readonly header: ItemScope;
+  /** Counts the sets read, so that a frame knows when its scopes need the current set's context. */
+  private generation = 0;
 
-  constructor(
-    private readonly parsed: Pick<X12ParsedSet, 'body' | 'hierarchy'>,
-    private readonly map: X12InboundMap,
-    private readonly context: X12InboundContext,
-  ) {
-    const body = parsed.body;
-    this.index = new X12SetIndex(body, map.collectionLoops);
-    if (map.hierarchical)
-      for (let j = 1; j < body.loops.length; j++) {
-        const loop = body.loops[j]!;
-        if (loop.parent === 0 && loop.loopId === 'HL' && body.loopOf[loop.start] === j)
-          this.hlLoops[loop.position] = j;
-      }
+  constructor() {
+    this.header = this.scopeOf(this.headerHomes, undefined);
   }
 
-  run(): Record<string, unknown> {
+  run(
+    parsed: Pick<X12ParsedSet, 'body' | 'hierarchy'>,
+    map: X12InboundMap,
+    context: X12InboundContext,
+  ): Record<string, unknown> {
+    this.generation++;
+    this.parsed = parsed;
+    this.map = map;
+    this.context = context;
+    this.problems = [];
+    this.trail.length = 0;
+    const body = parsed.body;
+    this.index.reset(body, map.collectionLoops);
+    try {
+      if (map.hierarchical)
+        for (let j = 1; j < body.loops.length; j++) {
+          const loop = body.loops[j]!;
+          if (loop.parent === 0 && loop.loopId === 'HL' && body.loopOf[loop.start] === j) {
+            this.hlLoops[loop.position] = j;
+            this.hlPositions.push(loop.position);
+          }
+        }
+      return this.read();
+    } finally {
+      // Nothing of the set stays reachable from here once it is read.
+      for (const at of this.hlPositions) this.hlLoops[at] = -1;
+      this.hlPositions.length = 0;
+      this.index.release();
+      this.parsed = undefined;
+    }
+  }
+
+  private hlLoop(position: number): number | undefined {
+    const loop = this.hlLoops[position];
+    return loop === undefined || loop < 0 ? undefined : loop;
+  }
+
+  private read(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    const roots = this.parsed.hierarchy?.roots ?? [];
+    const roots = this.parsed!.hierarchy?.roots ?? [];
     // The header of a hierarchical set is the body plus its shipment level(s).
-    const homes = [0];
+    const homes = this.headerHomes;
+    homes.length = 1;
     for (const root of roots) {
       if (root.record.levelCode !== 'S') continue;
-      const loop = this.hlLoops[root.record.position];
+      const loop = this.hlLoop(root.record.position);
       if (loop !== undefined) homes.push(loop);
     }
-    const header = this.scopeOf(homes, undefined);
-    this.header = header;
+    const header = this.header;
+    header.envelope = this.context.envelope;
+    header.component = this.context.component;
     this.fields(this.map.fields, header, out);
     for (const c of this.map.collections) {
       const items = this.collection(c, header, roots);
@@ -140,35 +209,43 @@ class Interpreter {
   }
 
   /** Every scope has the same properties in the same order (one object shape for the selectors). */
-  private scopeOf(homes: readonly number[], parent: X12Scope | undefined): X12Scope {
+  private scopeOf(homes: readonly number[], parent: X12Scope | undefined): ItemScope {
     return {
       index: this.index,
       homes,
-      envelope: this.context.envelope,
-      component: this.context.component,
+      envelope: NO_ENVELOPE,
+      component: '',
+      // The header's own scope has no root: its `^` selectors read it (`scopeFor`).
       root: this.header,
       parent,
     };
   }
 
-  /** One scope object per HL level (by the position of its HL segment), without its parent link. */
-  private readonly ownScopes: X12Scope[] = [];
-
-  private ownScope(node: X12HlNode): X12Scope {
-    const at = node.record.position;
-    let scope = this.ownScopes[at];
-    if (scope === undefined) {
-      const loop = this.hlLoops[at];
-      scope = this.scopeOf(loop === undefined ? NO_HOMES : [loop], undefined);
-      this.ownScopes[at] = scope;
+  /**
+   * Points the frame's item scope at an HL level (and its parent level, for `../` selectors). Nothing
+   * keeps an item's scope past the item: the next item at this depth reuses the object, where one
+   * scope per level per set was most of the interpreter's garbage.
+   */
+  private levelScope(frame: CollectionFrame, node: X12HlNode): X12Scope {
+    const scope = frame.scope;
+    const loop = this.hlLoop(node.record.position);
+    if (loop === undefined) scope.homes = NO_HOMES;
+    else {
+      frame.homes[0] = loop;
+      scope.homes = frame.homes;
+    }
+    if (!node.parent) scope.parent = undefined;
+    else {
+      const parent = frame.parentScope;
+      const up = this.hlLoop(node.parent.record.position);
+      if (up === undefined) parent.homes = NO_HOMES;
+      else {
+        frame.parentHomes[0] = up;
+        parent.homes = frame.parentHomes;
+      }
+      scope.parent = parent;
     }
     return scope;
-  }
-
-  /** A level's scope with its parent level's (for `../` selectors). */
-  private levelScope(node: X12HlNode): X12Scope {
-    const own = this.ownScope(node);
-    return node.parent ? this.scopeOf(own.homes, this.ownScope(node.parent)) : own;
   }
 
   /**
@@ -182,10 +259,26 @@ class Interpreter {
   private frameAt(depth: number): CollectionFrame {
     let frame = this.frames[depth];
     if (frame === undefined) {
-      // A loop item's scope: one object per depth whose home is set per item (nothing keeps it).
+      // An item's scope: one object per depth whose home is set per item (nothing keeps it).
       const homes = [0];
-      frame = { count: 0, loops: [], scopes: [], belows: [], homes, scope: this.scopeOf(homes, undefined) };
+      const parentHomes = [0];
+      frame = {
+        generation: 0,
+        count: 0,
+        loops: [],
+        nodes: [],
+        homes,
+        scope: this.scopeOf(homes, undefined),
+        parentHomes,
+        parentScope: this.scopeOf(parentHomes, undefined),
+      };
       this.frames[depth] = frame;
+    }
+    if (frame.generation !== this.generation) {
+      // The frame's scopes last read another set: they take this set's envelope values.
+      frame.generation = this.generation;
+      frame.scope.envelope = frame.parentScope.envelope = this.context.envelope;
+      frame.scope.component = frame.parentScope.component = this.context.component;
     }
     frame.count = 0;
     return frame;
@@ -212,20 +305,7 @@ class Interpreter {
         }
       }
     } else if (rule.levels !== undefined) {
-      const levels = rule.levels;
-      const stack: X12HlNode[] = [];
-      for (let k = below.length - 1; k >= 0; k--) stack.push(below[k]!);
-      while (stack.length > 0) {
-        const node = stack.pop()!;
-        const hit = levels.includes(node.record.levelCode);
-        if (hit) {
-          frame.scopes[frame.count] = this.levelScope(node);
-          frame.belows[frame.count++] = node.children;
-        }
-        // Shipment levels are the header's; levels above a match are searched further down.
-        if (!hit || rule.descend)
-          for (let k = node.children.length - 1; k >= 0; k--) stack.push(node.children[k]!);
-      }
+      for (const node of below) findLevels(rule, node, frame);
     }
     const implicit = frame.count === 0 && rule.implicit;
     const count = implicit ? 1 : frame.count;
@@ -242,11 +322,14 @@ class Interpreter {
         nodes = below;
       } else if (byLoop) {
         frame.homes[0] = frame.loops[i]!;
+        frame.scope.homes = frame.homes;
+        frame.scope.parent = undefined;
         scope = frame.scope;
         nodes = NO_NODES;
       } else {
-        scope = frame.scopes[i]!;
-        nodes = frame.belows[i]!;
+        const node = frame.nodes[i]!;
+        scope = this.levelScope(frame, node);
+        nodes = node.children;
       }
       trail[trail.length - 1] = i;
       const value: Record<string, unknown> = {};
@@ -254,7 +337,7 @@ class Interpreter {
       if (requireAny && !rule.requireAny.some((k) => found!.has(k))) continue;
       for (const c of rule.collections) {
         const sub = this.collection(c, scope, nodes);
-        if (sub.length > 0) setKeys(value, c.path, sub);
+        if (sub.length > 0) setterOf(c.path)(value, sub);
       }
       out[kept++] = value;
     }
@@ -271,11 +354,14 @@ class Interpreter {
     track = false,
   ): Set<string> | undefined {
     const found = track ? new Set<string>() : undefined;
-    for (const rule of rules) {
+    const values = ruleValues(rules);
+    const converters = this.context.converters;
+    for (let r = 0; r < rules.length; r++) {
+      const rule = rules[r]!;
       try {
-        const value = this.value(rule, scope);
+        const value = values[r]!(scope, converters);
         if (value !== undefined) {
-          setKeys(target, rule.path, value);
+          setterOf(rule.path)(target, value);
           found?.add(rule.key);
         }
       } catch (error) {
@@ -284,123 +370,17 @@ class Interpreter {
     }
     return found;
   }
-
-  private value(rule: X12ValueRule, scope: X12Scope): unknown {
-    if (rule.alternatives) {
-      for (const alternative of rule.alternatives) {
-        const v = this.value(alternative, scope);
-        if (v !== undefined) return v;
-      }
-      return undefined;
-    }
-    if (rule.condition && selectFirst(rule.condition, scope) === undefined) return undefined;
-    if (rule.aggregate !== undefined || rule.join !== undefined) {
-      const all: string[] = [];
-      for (const selector of rule.at) selectInto(selector, scope, all);
-      for (let i = 0; i < all.length; i++) all[i] = all[i]!.trim();
-      if (rule.aggregate === 'count') return all.length;
-      if (all.length === 0) return rule.fallback;
-      if (rule.join !== undefined) return all.join(rule.join);
-      const converted: unknown[] = [];
-      for (const v of all) converted.push(this.convert(rule, this.coded(rule, v), scope));
-      if (rule.aggregate === 'all') {
-        const values: unknown[] = [];
-        const itemKey = rule.itemKey;
-        for (const v of converted)
-          if (v !== undefined) values.push(itemKey === undefined ? v : { [itemKey]: v });
-        return values;
-      }
-      // sum: exact decimal addition on the digits, through the converter's canonical form.
-      return sumDecimals(converted as string[]);
-    }
-    if (rule.at.length === 0) return rule.constant ?? rule.fallback;
-    for (const selector of rule.at) {
-      const raw = selectFirst(selector, scope);
-      if (raw === undefined) continue;
-      if (rule.constant !== undefined) return rule.constant;
-      const value = this.convert(rule, this.coded(rule, raw.trim()), scope);
-      if (value !== undefined) return value;
-    }
-    return rule.fallback;
-  }
-
-  private coded(rule: X12ValueRule, raw: string): string | readonly string[] {
-    if (!rule.codes) return raw;
-    const mapped = rule.codes.get(raw) ?? rule.otherwise;
-    // `otherwise: ''`: a code the map does not know leaves the field out.
-    if (mapped === '') return '';
-    if (mapped === undefined)
-      throw new Error(`code "${raw}" has no meaning in this map (${[...rule.codes.keys()].join(', ')})`);
-    return mapped;
-  }
-
-  private convert(rule: X12ValueRule, value: string | readonly string[], scope: X12Scope): unknown {
-    if (typeof value !== 'string') return value;
-    if (value === '' && rule.codes) return undefined;
-    const c = this.context.converters;
-    switch (rule.kind) {
-      case 'text':
-        return value;
-      case 'decimal':
-        return c.decimal(value);
-      case 'int': {
-        if (!/^-?[0-9]+$/.test(value)) throw new Error(`"${value}" is not a whole number`);
-        return Number(value);
-      }
-      case 'date': {
-        const date = x12Date(value);
-        if (date === undefined) throw new Error(`"${value}" is not a CCYYMMDD date`);
-        return date;
-      }
-      case 'datetime': {
-        const date = x12Date(value);
-        if (date === undefined) throw new Error(`"${value}" is not a CCYYMMDD date`);
-        let rawTime: string | undefined;
-        for (const s of rule.time) if ((rawTime = selectFirst(s, scope)) !== undefined) break;
-        const time = rawTime === undefined ? '00:00:00' : x12Time(rawTime);
-        if (time === undefined) throw new Error(`"${rawTime}" is not an HHMM[SS] time`);
-        return `${date}T${time}${rule.zone}`;
-      }
-      case 'unit':
-        return c.unit(value);
-      case 'part':
-        return c.part(value);
-      case 'location':
-        return c.location(value);
-      case 'timestamp': {
-        // EDIFACT DTM 2380 with 2379 102 / 203 / 204 as a date-time.
-        const m = /^([0-9]{8})(?:([0-9]{2})([0-9]{2})([0-9]{2})?)?$/.exec(value);
-        if (!m) throw new Error(`"${value}" is not CCYYMMDD[HHMM[SS]]`);
-        const date = x12Date(m[1]!)!;
-        // A date alone is the start of that day (2379 102 says no more).
-        return `${date}T${m[2] ?? '00'}:${m[3] ?? '00'}:${m[4] ?? '00'}${rule.zone}`;
-      }
-      case 'sscc': {
-        // MAN*GM carries the SSCC with or without its application identifier 00 (GS1 AI 00).
-        const digits = value.length === 20 && value.startsWith('00') ? value.slice(2) : value;
-        if (!/^[0-9]{18}$/.test(digits)) throw new Error(`"${value}" is not an SSCC (18 digits, or 00 + 18)`);
-        return digits;
-      }
-    }
-  }
 }
 
-/** Adds canonical decimal strings exactly (integer arithmetic on scaled digits). */
-export function sumDecimals(values: readonly string[]): string {
-  let scale = 0;
-  for (const v of values) scale = Math.max(scale, (v.split('.')[1] ?? '').length);
-  let total = 0n;
-  for (const v of values) {
-    const negative = v.startsWith('-');
-    const [int, frac = ''] = (negative ? v.slice(1) : v).split('.');
-    const n = BigInt(`${int}${frac.padEnd(scale, '0')}`);
-    total += negative ? -n : n;
-  }
-  const negative = total < 0n;
-  const digits = (negative ? -total : total).toString().padStart(scale + 1, '0');
-  const int = digits.slice(0, digits.length - scale);
-  const frac = scale === 0 ? '' : digits.slice(digits.length - scale).replace(/0+$/, '');
-  return `${negative ? '-' : ''}${int}${frac ? `.${frac}` : ''}`;
+/**
+ * The levels a collection reads, depth first in set order, into the frame. Shipment levels are the
+ * header's; levels above a match are searched further down (and below one, with `descend`). The
+ * hierarchy's depth is bounded when it is built.
+ */
+function findLevels(rule: X12CollectionRule, node: X12HlNode, frame: CollectionFrame): void {
+  const hit = rule.levels!.includes(node.record.levelCode);
+  if (hit) frame.nodes[frame.count++] = node;
+  if (!hit || rule.descend) for (const child of node.children) findLevels(rule, child, frame);
 }
 
 /** Builds what the map says from one parsed set. Never throws for data; problems are returned. */
@@ -409,7 +389,16 @@ export function interpretInbound(
   map: X12InboundMap,
   context: X12InboundContext,
 ): X12InboundResult {
-  const interpreter = new Interpreter(parsed, map, context);
-  const value = interpreter.run();
-  return { value, problems: interpreter.problems };
+  // One interpreter serves the sets one after the other (reading is synchronous); a call made while
+  // it is busy (none is) would get its own.
+  const interpreter = spare ?? new Interpreter();
+  spare = undefined;
+  try {
+    const value = interpreter.run(parsed, map, context);
+    return { value, problems: interpreter.problems };
+  } finally {
+    spare = interpreter;
+  }
 }
+
+let spare: Interpreter | undefined;

@@ -18,11 +18,11 @@ export {
 export {
   interpretInbound,
   setPath,
-  sumDecimals,
   type X12InboundContext,
   type X12InboundResult,
   type X12MapConverters,
 } from './inbound-interpreter.js';
 export type { X12InboundMapSource, X12MapOverride, X12MapSource, X12ValueKind } from './map-schema.js';
 export type * from './map.types.js';
+export { sumDecimals } from './value-rules.js';
 export { parseSelector, selectAll, ENVELOPE_VALUES, X12SelectorError, type X12Selector } from './selector.js';

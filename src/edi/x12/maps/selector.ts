@@ -169,42 +169,49 @@ export function selectorSegmentIds(selector: X12Selector): string[] {
  * scopes around them). Every segment then belongs to one *home*: the innermost collection loop
  * iteration holding it, or the body. A scope is one home (a line, a pack, an HL level) or a few (an
  * 856 header: the body and its shipment level), and its segments are its homes' segments in order.
- * Built once per set with typed arrays, so that no scope copies or collects segments.
+ * Filled per set (`reset`) into arrays kept from set to set, so that no scope copies or collects
+ * segments and indexing a set allocates nothing once the arrays have grown to the sets' size.
  */
 export class X12SetIndex {
-  readonly segments: readonly X12Segment[];
-  /** The segments' id codes (`segmentIdCode`). */
-  readonly idCodes: readonly number[];
+  body: X12ParsedBody = EMPTY_BODY;
+  exclude: ReadonlySet<string> = NO_LOOPS;
+  segments: readonly X12Segment[] = [];
+  /**
+   * The segments' id codes (`segmentIdCode`). This array and the four below are reused: entries past
+   * the current set's segments (or loops) are stale, and nothing reads them.
+   */
+  readonly idCodes: number[] = [];
   /** Per loop iteration: its home (itself for a collection loop and for the body). */
-  readonly homeOf: readonly number[];
+  readonly homeOf: number[] = [];
   /** Per home: where its segments' indexes lie in `slots` (`from` inclusive, `to` exclusive). */
-  readonly from: readonly number[];
-  readonly to: readonly number[];
+  readonly from: number[] = [];
+  readonly to: number[] = [];
   /** Indexes of the set's segments, grouped by home, in set order within each home. */
-  readonly slots: readonly number[];
+  readonly slots: number[] = [];
   /** Per large home, its segment indexes by segment id, built when first asked. */
   private readonly byId: (Map<string, number[]> | undefined)[] = [];
 
-  constructor(
-    readonly body: X12ParsedBody,
-    readonly exclude: ReadonlySet<string>,
-  ) {
-    const { loops, loopOf } = body;
-    this.segments = body.segments;
-    const idCodes = new Array<number>(body.segments.length);
-    for (let i = 0; i < idCodes.length; i++) idCodes[i] = segmentIdCode(body.segments[i]!.id);
-    this.idCodes = idCodes;
-    // Plain arrays of small integers, not typed arrays: a set has a few dozen loops and a few hundred
-    // segments, and allocating typed arrays that small costs more than using them saves.
-    const homeOf = zeros(loops.length);
+  constructor(body?: X12ParsedBody, exclude?: ReadonlySet<string>) {
+    if (body) this.reset(body, exclude ?? NO_LOOPS);
+  }
+
+  /** Indexes another set (its body seen through these collection loops). */
+  reset(body: X12ParsedBody, exclude: ReadonlySet<string>): void {
+    this.body = body;
+    this.exclude = exclude;
+    const { loops, loopOf, segments } = body;
+    this.segments = segments;
+    if (this.byId.length > 0) this.byId.length = 0;
+    const { idCodes, homeOf, from, to, slots } = this;
+    for (let i = 0; i < segments.length; i++) idCodes[i] = segmentIdCode(segments[i]!.id);
     // Loops come after their parent: one forward pass resolves every home.
+    homeOf[0] = 0;
     for (let j = 1; j < loops.length; j++) {
       const loop = loops[j]!;
       homeOf[j] = exclude.has(loop.loopId) ? j : homeOf[loop.parent]!;
     }
     // A counting sort of the segments by home.
-    const from = zeros(loops.length);
-    const to = zeros(loops.length);
+    for (let j = 0; j < loops.length; j++) to[j] = 0;
     for (let i = 0; i < loopOf.length; i++) to[homeOf[loopOf[i]!]!]!++;
     let next = 0;
     for (let j = 0; j < loops.length; j++) {
@@ -212,12 +219,14 @@ export class X12SetIndex {
       next += to[j]!;
       to[j] = from[j]!;
     }
-    const slots = zeros(loopOf.length);
     for (let i = 0; i < loopOf.length; i++) slots[to[homeOf[loopOf[i]!]!]!++] = i;
-    this.homeOf = homeOf;
-    this.from = from;
-    this.to = to;
-    this.slots = slots;
+  }
+
+  /** Lets go of the set (the index outlives it). */
+  release(): void {
+    this.body = EMPTY_BODY;
+    this.segments = EMPTY_BODY.segments;
+    if (this.byId.length > 0) this.byId.length = 0;
   }
 
   /**
@@ -245,11 +254,8 @@ export class X12SetIndex {
 
 const SMALL_SCOPE = 24;
 const NONE: readonly number[] = [];
-
-/** An array of `n` zeros, allocated at its size (small integers stay unboxed in it). */
-function zeros(n: number): number[] {
-  return new Array<number>(n).fill(0);
-}
+const NO_LOOPS: ReadonlySet<string> = new Set();
+const EMPTY_BODY: X12ParsedBody = { segments: [], loopOf: [], loops: [] };
 
 /** What a selector is evaluated in: one or more homes of a set index (see `X12SetIndex`). */
 export interface X12Scope {
@@ -524,4 +530,199 @@ export function selectFirst(selector: X12Selector, scope: X12Scope): string | un
     }
   }
   return undefined;
+}
+
+/**
+ * A selector made into a function once (cached per selector object): `selectFirst` and `selectInto`
+ * decide per call what kind of selector they read (scope, loops, element or id pairs, conditions,
+ * components), and a map evaluates a dozen selectors per line of every set. The compiled forms decide
+ * once and give the same values in the same order; selectors with loop steps keep the general path.
+ */
+export type X12FirstOf = (scope: X12Scope) => string | undefined;
+export type X12AllOf = (scope: X12Scope, out: string[]) => void;
+
+const firstCache = new WeakMap<X12Selector, X12FirstOf>();
+const allCache = new WeakMap<X12Selector, X12AllOf>();
+
+/** `(scope) => selectFirst(selector, scope)`, compiled. */
+export function firstOf(selector: X12Selector): X12FirstOf {
+  return compiledOnce(firstCache, selector, compileFirst);
+}
+
+/** `(scope, out) => selectInto(selector, scope, out)`, compiled. */
+export function allOf(selector: X12Selector): X12AllOf {
+  return compiledOnce(allCache, selector, compileAll);
+}
+
+/** What `compile` makes of a map's part (a selector, a rule, a path), made once per part. */
+export function compiledOnce<K extends object, V>(cache: WeakMap<K, V>, key: K, compile: (key: K) => V): V {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = compile(key);
+    cache.set(key, value);
+  }
+  return value;
+}
+
+/** One segment's value for a selector (undefined: conditions fail, or empty); the id already matched. */
+type SegmentRead = (segment: X12Segment, separator: string) => string | undefined;
+
+function segmentRead(selector: SegmentSelector): SegmentRead {
+  const step = selector.segment;
+  const element = selector.element;
+  if (typeof element !== 'number') {
+    // The pairs start where the segment directory says: known from the selector's segment id.
+    const start = ID_PAIR_START[step.segmentId] ?? 1;
+    const qualifiers = element.qualifiers;
+    const any = qualifiers.includes('*');
+    if (step.conditions.length > 0)
+      return (segment, separator) =>
+        conditionsHold(segment, step, separator)
+          ? idValueAt(segment.elements, start, qualifiers, any)
+          : undefined;
+    return (segment) => idValueAt(segment.elements, start, qualifiers, any);
+  }
+  if (selector.component !== undefined)
+    return (segment, separator) => firstValue(selector, segment, separator);
+  if (step.conditions.length > 0)
+    return (segment, separator) => {
+      if (!conditionsHold(segment, step, separator)) return undefined;
+      const v = segment.elements[element];
+      return v === undefined || v === '' ? undefined : v;
+    };
+  return (segment) => {
+    const v = segment.elements[element];
+    return v === undefined || v === '' ? undefined : v;
+  };
+}
+
+/** `firstIdValue` with the pairs' start known. */
+function idValueAt(
+  el: readonly string[],
+  start: number,
+  qualifiers: readonly string[],
+  any: boolean,
+): string | undefined {
+  for (let k = start; k + 1 < el.length; k += 2) {
+    const v = el[k + 1]!;
+    if (v !== '' && (any || qualifiers.includes(el[k]!))) return v;
+  }
+  return undefined;
+}
+
+/** `scopeFor` decided at compile time. */
+function targetOf(selector: SegmentSelector): (scope: X12Scope) => X12Scope | undefined {
+  // `^` and `../` exclude each other (parseSelector).
+  if (selector.root) return (scope) => scope.root ?? scope;
+  if (selector.up) return (scope) => scope.parent;
+  return (scope) => scope;
+}
+
+function compileFirst(selector: X12Selector): X12FirstOf {
+  if (selector.kind === 'envelope') {
+    const name = selector.name;
+    return (scope) => {
+      const v = scope.envelope[name] ?? '';
+      return v === '' ? undefined : v;
+    };
+  }
+  if (selector.loops.length > 0) return (scope) => selectFirst(selector, scope);
+  const read = segmentRead(selector);
+  const target = targetOf(selector);
+  const id = selector.segment.segmentId;
+  const code = selector.segment.idCode;
+  return (scope) => {
+    const t = target(scope);
+    return t === undefined ? undefined : scanFirst(t, id, code, read);
+  };
+}
+
+function compileAll(selector: X12Selector): X12AllOf {
+  if (selector.kind === 'envelope' || selector.loops.length > 0)
+    return (scope, out) => void selectInto(selector, scope, out);
+  const target = targetOf(selector);
+  const id = selector.segment.segmentId;
+  const code = selector.segment.idCode;
+  const element = selector.element;
+  // Id pairs give every matching pair of a segment; an element gives one value per segment.
+  const push: (segment: X12Segment, separator: string, out: string[]) => void =
+    typeof element === 'number'
+      ? segmentPush(segmentRead(selector))
+      : idPairsPush(selector, element.qualifiers);
+  return (scope, out) => {
+    const t = target(scope);
+    if (t !== undefined) scanAll(t, id, code, push, out);
+  };
+}
+
+/** `pushValues` for id pairs, with the pairs' start known from the selector's segment id. */
+function idPairsPush(
+  selector: SegmentSelector,
+  qualifiers: readonly string[],
+): (segment: X12Segment, separator: string, out: string[]) => void {
+  const step = selector.segment;
+  const start = ID_PAIR_START[step.segmentId] ?? 1;
+  const any = qualifiers.includes('*');
+  return (segment, separator, out) => {
+    if (step.conditions.length > 0 && !conditionsHold(segment, step, separator)) return;
+    const el = segment.elements;
+    for (let k = start; k + 1 < el.length; k += 2) {
+      const v = el[k + 1]!;
+      if (v !== '' && (any || qualifiers.includes(el[k]!))) out.push(v);
+    }
+  };
+}
+
+function segmentPush(read: SegmentRead): (segment: X12Segment, separator: string, out: string[]) => void {
+  return (segment, separator, out) => {
+    const v = read(segment, separator);
+    if (v !== undefined) out.push(v);
+  };
+}
+
+/** The first value `read` gives, over the scope's segments of this id in scope order. */
+function scanFirst(scope: X12Scope, id: string, code: number, read: SegmentRead): string | undefined {
+  const { index, component, homes } = scope;
+  const { segments, idCodes, slots, from, to } = index;
+  for (let h = 0; h < homes.length; h++) {
+    const home = homes[h]!;
+    const list = index.idList(home, id);
+    if (list !== undefined) {
+      for (let k = 0; k < list.length; k++) {
+        const v = read(segments[list[k]!]!, component);
+        if (v !== undefined) return v;
+      }
+      continue;
+    }
+    for (let k = from[home]!, end = to[home]!; k < end; k++) {
+      const i = slots[k]!;
+      if (code >= 0 ? idCodes[i] !== code : segments[i]!.id !== id) continue;
+      const v = read(segments[i]!, component);
+      if (v !== undefined) return v;
+    }
+  }
+  return undefined;
+}
+
+function scanAll(
+  scope: X12Scope,
+  id: string,
+  code: number,
+  push: (segment: X12Segment, separator: string, out: string[]) => void,
+  out: string[],
+): void {
+  const { index, component, homes } = scope;
+  const { segments, idCodes, slots, from, to } = index;
+  for (let h = 0; h < homes.length; h++) {
+    const home = homes[h]!;
+    const list = index.idList(home, id);
+    if (list !== undefined) {
+      for (let k = 0; k < list.length; k++) push(segments[list[k]!]!, component, out);
+      continue;
+    }
+    for (let k = from[home]!, end = to[home]!; k < end; k++) {
+      const i = slots[k]!;
+      if (code >= 0 ? idCodes[i] === code : segments[i]!.id === id) push(segments[i]!, component, out);
+    }
+  }
 }

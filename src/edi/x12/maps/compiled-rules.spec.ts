@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { x12ReadOptions } from '../grammar/content-validator.js';
+import { defaultX12Grammars } from '../grammar/grammar-registry.js';
+import type { X12ParsedSet } from '../grammar/parsed-set.js';
+import { readX12 } from '../reader.js';
+import { interpretInbound, type X12MapConverters } from './inbound-interpreter.js';
+import { compileMap } from './map-loader.js';
+import type { X12InboundMap } from './map.types.js';
+import { allOf, bodyScope, firstOf, parseSelector, selectAll } from './selector.js';
+
+/**
+ * The compiled selectors and rules (selector.ts `firstOf`/`allOf`, value-rules.ts) against the general
+ * selector path, and the interpreter kept from set to set: what it reads of one set never shows in
+ * the next.
+ */
+
+function parsed(body: string, st02 = '0001'): X12ParsedSet {
+  const sets: X12ParsedSet[] = [];
+  const segments = body.split('~').filter((s) => s !== '').length + 2;
+  readX12(
+    'ISA*00*          *00*          *ZZ*A              *ZZ*B              *250101*0000*U*00401*000000001*0*T*>~' +
+      `GS*PO*A*B*20250101*0000*1*X*004010~ST*850*${st02}~${body}SE*${segments}*${st02}~GE*1*1~IEA*1*000000001~`,
+    {},
+    x12ReadOptions({ onSet: (p) => sets.push(p) }),
+  );
+  return sets[0]!;
+}
+
+const PO =
+  'BEG*00*SA*4500012345**20250303~CUR*BY*USD~N1*BT**92*B1~N1*ST**92*S1~N3*DOCK 2~' +
+  'PO1*1*10*EA***BP*M-1*VP*V-1~CTP**UCP*4.25*100*PC>2~PO1*2*5*EA***VP*V-2~PO1*3* 7 *EA~CTT*3~';
+
+const converters: X12MapConverters = {
+  decimal: (text) => text,
+  unit: (code) => `rec20:${code}`,
+  part: () => undefined,
+  location: (theirs) => theirs,
+};
+
+function inboundMap(fields: Record<string, unknown>, lineFields: Record<string, unknown>): X12InboundMap {
+  return compileMap(
+    {
+      set: '850',
+      version: '004010',
+      direction: 'inbound',
+      event: 'purchase-order.issued.v1',
+      fields,
+      collections: { 'payload.lines': { loop: 'PO1', fields: lineFields } },
+    } as never,
+    'spec',
+    { grammars: defaultX12Grammars() },
+  ) as X12InboundMap;
+}
+
+describe('compiled selectors and rules', () => {
+  it('find what the general path finds, first and all, for every kind of selector', () => {
+    const set = parsed(PO);
+    const selectors = [
+      'BEG.03',
+      'BEG.04',
+      'N1[01=ST].04',
+      'N1[01=ST|BT].04',
+      'N1[01=XX].04',
+      'N1[01=ST]/N3.01',
+      'PO1.id(VP)',
+      'PO1.id(BP|VP)',
+      'PO1.id(*)',
+      'PO1.id(ZZ)',
+      'CTP.05.1',
+      'CTP.05.2',
+      'CTP[04.1=100].03',
+      'PO1.02',
+      '^CUR[01=BY].02',
+      '$ISA13',
+      '$GS04',
+    ];
+    for (const exclude of [[], ['PO1']]) {
+      const scope = bodyScope(set.body, new Set(exclude), { ISA13: '000000001', GS04: '' }, '>');
+      for (const text of selectors) {
+        const selector = parseSelector(text);
+        const all = selectAll(selector, scope);
+        const collected: string[] = [];
+        allOf(selector)(scope, collected);
+        expect(collected, `${text} (${exclude.join()})`).toEqual(all);
+        expect(firstOf(selector)(scope), `${text} (${exclude.join()})`).toBe(all[0]);
+      }
+    }
+  });
+
+  it('evaluate alternatives, codes, kinds, aggregates and envelope values per line', () => {
+    const map = inboundMap(
+      {
+        'document.number': 'BEG.03',
+        'document.kind': { at: 'BEG.01', codes: { '00': 'original' } },
+        'payload.partIds': { at: ['PO1.id(*)'], aggregate: 'all', itemKey: 'id' },
+        'payload.count': { at: 'PO1.01', aggregate: 'count' },
+      },
+      {
+        lineNumber: 'PO1.01',
+        material: ['PO1.id(BP)', { at: 'PO1.id(VP)', as: 'part' }, 'PO1.id(*)'],
+        'quantity.value': { at: 'PO1.02', as: 'decimal' },
+        'quantity.unit': { at: 'PO1.03', as: 'unit' },
+        currency: '^CUR[01=BY].02',
+        control: '$ST02',
+      },
+    );
+    // The header's scope excludes the collection loop: no part ids, nothing to count.
+    const read = interpretInbound(parsed(PO), map, {
+      envelope: { ST02: '0001' },
+      component: '>',
+      converters,
+    });
+    expect(read.problems).toEqual([]);
+    expect(read.value).toEqual({
+      document: { number: '4500012345', kind: 'original' },
+      payload: {
+        count: 0,
+        lines: [
+          {
+            lineNumber: '1',
+            material: 'M-1',
+            quantity: { value: '10', unit: 'rec20:EA' },
+            currency: 'USD',
+            control: '0001',
+          },
+          {
+            lineNumber: '2',
+            material: 'V-2',
+            quantity: { value: '5', unit: 'rec20:EA' },
+            currency: 'USD',
+            control: '0001',
+          },
+          // Values are trimmed; a line without ids has no material.
+          { lineNumber: '3', quantity: { value: '7', unit: 'rec20:EA' }, currency: 'USD', control: '0001' },
+        ],
+      },
+    });
+  });
+
+  it('reads each set afresh: envelope values, lines and problems of one set never show in the next', () => {
+    const map = inboundMap(
+      { 'document.number': 'BEG.03' },
+      { lineNumber: 'PO1.01', control: '$ST02', 'quantity.value': { at: 'PO1.02', as: 'int' } },
+    );
+    const first = interpretInbound(parsed(PO), map, {
+      envelope: { ST02: '0001' },
+      component: '>',
+      converters,
+    });
+    const second = interpretInbound(
+      parsed('BEG*00*SA*4500099999**20250303~PO1*9*X1*EA~CTT*1~', '0002'),
+      map,
+      { envelope: { ST02: '0002' }, component: '>', converters },
+    );
+    expect(first.problems).toEqual([]);
+    expect((first.value.payload as { lines: unknown[] }).lines).toHaveLength(3);
+    expect(second.value).toEqual({
+      document: { number: '4500099999' },
+      payload: { lines: [{ lineNumber: '9', control: '0002' }] },
+    });
+    expect(second.problems).toEqual(['payload.lines[0].quantity.value: "X1" is not a whole number']);
+  });
+
+  it('sets a field whose name holds quotes and brackets as that name, never as code', () => {
+    // No dots: a dot would make it a path.
+    const key = 'x"]; globalThis["compiledRulesPwned"] = 1; //';
+    const map = inboundMap({ [`payload.${key}`]: 'BEG.03' }, { lineNumber: 'PO1.01' });
+    const read = interpretInbound(parsed(PO), map, { envelope: {}, component: '>', converters });
+    expect((read.value.payload as Record<string, unknown>)[key]).toBe('4500012345');
+    expect((globalThis as Record<string, unknown>).compiledRulesPwned).toBeUndefined();
+  });
+});
