@@ -2,7 +2,7 @@ import type { X12HlNode } from '../grammar/hierarchy.js';
 import type { X12ParsedSet } from '../grammar/parsed-set.js';
 import type { X12CollectionRule, X12InboundMap, X12ValueRule } from './map.types.js';
 import { compiledOnce, X12SetIndex, type X12Scope } from './selector.js';
-import { ruleValues } from './value-rules.js';
+import { ruleValues, type X12RuleValue } from './value-rules.js';
 
 /**
  * Value conversions a map needs and src/edi does not own: exact decimals and units (the canonical
@@ -52,6 +52,23 @@ const setters = new WeakMap<readonly string[], Setter>();
  */
 function setterOf(path: readonly string[]): Setter {
   return compiledOnce(setters, path, compileSetter);
+}
+
+/** A rule list's value functions and setters, looked up once per item rather than once per field. */
+interface FieldPlan {
+  readonly values: readonly X12RuleValue[];
+  readonly setters: readonly Setter[];
+}
+
+const fieldPlans = new WeakMap<readonly X12ValueRule[], FieldPlan>();
+const collectionSetters = new WeakMap<readonly X12CollectionRule[], readonly Setter[]>();
+
+function fieldPlan(rules: readonly X12ValueRule[]): FieldPlan {
+  return { values: ruleValues(rules), setters: rules.map((r) => setterOf(r.path)) };
+}
+
+function settersOf(collections: readonly X12CollectionRule[]): readonly Setter[] {
+  return collections.map((c) => setterOf(c.path));
 }
 
 function compileSetter(path: readonly string[]): Setter {
@@ -335,9 +352,11 @@ class Interpreter {
       const value: Record<string, unknown> = {};
       const found = this.fields(rule.fields, scope, value, requireAny);
       if (requireAny && !rule.requireAny.some((k) => found!.has(k))) continue;
-      for (const c of rule.collections) {
-        const sub = this.collection(c, scope, nodes);
-        if (sub.length > 0) setterOf(c.path)(value, sub);
+      const subs = rule.collections;
+      const setters = compiledOnce(collectionSetters, subs, settersOf);
+      for (let c = 0; c < subs.length; c++) {
+        const sub = this.collection(subs[c]!, scope, nodes);
+        if (sub.length > 0) setters[c]!(value, sub);
       }
       out[kept++] = value;
     }
@@ -354,14 +373,14 @@ class Interpreter {
     track = false,
   ): Set<string> | undefined {
     const found = track ? new Set<string>() : undefined;
-    const values = ruleValues(rules);
+    const { values, setters } = compiledOnce(fieldPlans, rules, fieldPlan);
     const converters = this.context.converters;
     for (let r = 0; r < rules.length; r++) {
       const rule = rules[r]!;
       try {
         const value = values[r]!(scope, converters);
         if (value !== undefined) {
-          setterOf(rule.path)(target, value);
+          setters[r]!(target, value);
           found?.add(rule.key);
         }
       } catch (error) {
