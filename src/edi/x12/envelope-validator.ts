@@ -153,14 +153,18 @@ const SE_ELEMENTS: readonly (readonly [string, number, number])[] = [
   ['329', 4, 9],
 ];
 
-/** Element `n` is all ASCII digits, checked on the bytes (no string built). */
+/**
+ * Element `n` is all ASCII digits. Checked on its string: ST01 and most SE01 are short values, which
+ * the view hands out without building a string, where a byte view meant a new Buffer per ST and SE.
+ * A digit can only come from a digit byte in Latin-1 and UTF-8 alike, so the answer is the bytes'.
+ */
 function allDigits(view: X12SegmentView, n: number): boolean {
-  const bytes = view.elementBytesView(n);
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    if (b < 0x30 || b > 0x39) return false;
+  const value = view.element(n);
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
   }
-  return bytes.length > 0;
+  return value.length > 0;
 }
 const ALNUM2 = /^[A-Z0-9]{2}$/;
 
@@ -892,8 +896,8 @@ export class X12EnvelopeValidator implements X12TokenListener {
     group.sets.push(set);
     this.context.set = set;
     this.context.positionInSet = 1;
-    const maxElements =
-      groupVersionNumber(group.version) !== undefined && groupVersionNumber(group.version)! < 4030 ? 2 : 3;
+    const groupVersion = groupVersionNumber(group.version);
+    const maxElements = groupVersion !== undefined && groupVersion < 4030 ? 2 : 3;
     this.checkStSe(view, 'ST', maxElements, ST_ELEMENTS);
     if (id === '') this.add('set', 'st-set-id', 'ST01 is missing', view);
     else if (!/^\d{3}$/.test(id)) {

@@ -62,6 +62,9 @@ const C_TERM_LEAD = 5;
  */
 const C_SPECIAL = 6;
 
+/** Free slots in `seps` below which the hot loop grows it (see `fastSegment`). */
+const MIN_SEPS_ROOM = 16;
+
 // Tokenizer states.
 const S_START = 0;
 const S_SEEK = 1;
@@ -228,7 +231,7 @@ export class X12Tokenizer {
           i = this.between(buf, i, shift);
           break;
         case S_SEGMENT:
-          i = this.fastSegment(buf, i);
+          i = this.fastSegment(buf, i, shift);
           break;
         case S_SCRATCH:
           i = this.slowSegment(buf, i);
@@ -605,60 +608,99 @@ export class X12Tokenizer {
     return this.cls[b3] !== C_TERM_LEAD && isDelimiterCandidate(b3);
   }
 
-  /** The hot loop: a segment that lies inside one chunk, with no line break in it, is never copied. */
-  private fastSegment(buf: Uint8Array, i: number): number {
+  /**
+   * The hot loop: a segment that lies inside one chunk, with no line break in it, is never copied.
+   * After its terminator the loop goes on to the next segment itself when only loose whitespace comes
+   * between and the next byte is neither "I" (a possible ISA) nor the terminator; anything else goes
+   * back through `between`, so this shortcut decides nothing `between` would decide differently.
+   * Entered at the segment start `between` set up; `overflow` and `termMatched` are false/0 here
+   * (only the scratch path sets them), so a segment started here needs no reset of them either.
+   */
+  private fastSegment(buf: Uint8Array, i: number, shift: number): number {
     const n = buf.length;
     const cls = this.cls;
+    const ws = this.ws;
+    // The id-only path must see every segment start (it lives in `between`).
+    const chain = !this.useIdOnly;
     let seps = this.seps;
     let sepCount = this.sepCount;
-    const segStart = this.segStart;
-    for (; i < n; i++) {
-      const c = cls[buf[i]!]!;
-      if (c === C_DATA) continue;
-      if (c === C_ELEM) {
-        if (sepCount === seps.length) seps = this.growSeps();
+    let segStart = this.segStart;
+    let offset = this.segOffset;
+    let high = this.high;
+    let special = this.special;
+    // Bytes consumed since entry (segments and the whitespace between them), added to `work` once.
+    let work = 0;
+    for (;;) {
+      // Data and element separators are nearly every byte: the inner loop handles only those and
+      // calls nothing (a call in it, even one almost never taken, cost ~25 ms per 50 MB). A byte
+      // adds at most one separator, so ending the loop where `seps` could be full replaces the
+      // capacity check per separator with one per segment.
+      const room = seps.length - sepCount;
+      const limit = n - i > room ? i + room : n;
+      let c = C_DATA;
+      for (; i < limit; i++) {
+        c = cls[buf[i]!]!;
+        if (c === C_DATA) continue;
+        if (c !== C_ELEM) break;
         seps[sepCount++] = i;
+      }
+      if (i === limit) {
+        if (i === n) break;
+        // Grown before it is quite full, so that a long value after many separators is still read
+        // in long runs rather than a few bytes per round.
+        if (seps.length - sepCount < MIN_SEPS_ROOM) seps = this.growSeps();
         continue;
       }
-      if (c === C_HIGH) {
-        this.high = 1;
-        continue;
-      }
-      if (c === C_SPECIAL) {
-        this.special = 1;
-        continue;
-      }
+      const end = i;
       if (c === C_TERM) {
-        this.sepCount = sepCount;
-        this.work += i - segStart + 1;
-        this.emit(this.chunkSource, segStart, i);
-        this.state = S_BETWEEN;
-        return i + 1;
-      }
-      if (c === C_TERM_LEAD) {
+        i++;
+      } else if (c === C_HIGH) {
+        high = 1;
+        i++;
+        continue;
+      } else if (c === C_SPECIAL) {
+        special = 1;
+        i++;
+        continue;
+      } else if (c === C_TERM_LEAD && i + this.term.length <= n) {
         const term = this.term;
-        if (i + term.length <= n) {
-          let k = 1;
-          while (k < term.length && buf[i + k] === term[k]) k++;
-          if (k === term.length) {
-            this.sepCount = sepCount;
-            this.work += i - segStart + term.length;
-            this.emit(this.chunkSource, segStart, i);
-            this.state = S_BETWEEN;
-            return i + term.length;
-          }
-          this.high = 1;
+        let k = 1;
+        while (k < term.length && buf[i + k] === term[k]) k++;
+        if (k !== term.length) {
+          // Not the terminator after all: a UTF-8 character that shares its lead byte.
+          high = 1;
+          i++;
           continue;
         }
+        i += term.length;
+      } else {
+        // A line break inside the segment (hard-wrapped transmission) or a terminator cut by the chunk end.
+        break;
       }
-      // A line break inside the segment (hard-wrapped transmission) or a terminator cut by the chunk end.
-      this.sepCount = sepCount;
-      this.work += i - segStart;
-      return this.startScratch(buf, segStart, i, false);
+      work += i - segStart;
+      this.emit(this.chunkSource, segStart, end, offset, sepCount, high, special);
+      // What `between` does for the common case: skip loose whitespace, start the next segment.
+      const from = i;
+      while (i < n && ws[buf[i]!] === 1) i++;
+      work += i - from;
+      if (!chain || i === n || buf[i] === BYTE_I || cls[buf[i]!] === C_TERM) {
+        this.work += work;
+        this.state = S_BETWEEN;
+        return i;
+      }
+      segStart = i;
+      offset = this.base + shift + i;
+      sepCount = 0;
+      seps = this.seps;
+      high = 0;
+      special = 0;
     }
+    this.segOffset = offset;
     this.sepCount = sepCount;
-    this.work += n - segStart;
-    return this.startScratch(buf, segStart, n, false);
+    this.high = high;
+    this.special = special;
+    this.work += work + (i - segStart);
+    return this.startScratch(buf, segStart, i, false);
   }
 
   /** Moves the segment begun at `from` into the scratch buffer and continues byte by byte at `at`. */
@@ -787,16 +829,25 @@ export class X12Tokenizer {
       return;
     }
     this.scratchSource.reset(this.scratch, this.scratchLen);
-    this.emit(this.scratchSource, 0, this.scratchLen);
+    this.emit(this.scratchSource, 0, this.scratchLen, this.segOffset, this.sepCount, this.high, this.special);
   }
 
-  private emit(source: ByteSource, start: number, end: number): void {
+  /** Delivers a segment; `high`/`special` are the flags of the byte classes of the same names. */
+  private emit(
+    source: ByteSource,
+    start: number,
+    end: number,
+    offset: number,
+    sepCount: number,
+    high: number,
+    special: number,
+  ): void {
     // An empty segment ("~~", or a terminator after a blank line) carries nothing: not delivered.
-    if (end === start && this.sepCount === 0) return;
+    if (end === start && sepCount === 0) return;
     if (end - start > this.maxSegmentBytes) {
       this.listener.issue({
         kind: 'segment-too-long',
-        offset: this.segOffset,
+        offset,
         segmentIndex: this.segmentCount++,
         length: end - start,
         message: `segment of ${end - start} bytes exceeds the ${this.maxSegmentBytes}-byte limit`,
@@ -805,7 +856,7 @@ export class X12Tokenizer {
     }
     const view = this.view;
     const bytes = source.bytes;
-    const idEnd = this.sepCount > 0 ? this.seps[0]! : end;
+    const idEnd = sepCount > 0 ? this.seps[0]! : end;
     const idLen = idEnd - start;
     let key = -1;
     if (idLen === 2 || idLen === 3) {
@@ -816,15 +867,17 @@ export class X12Tokenizer {
         key = (b0 << 16) | (b1 << 8) | b2;
       }
     }
-    view.source = source;
+    // The source, separator array and delimiters change only at an ISA, a scratch segment or a
+    // growth of `seps`: a comparison is cheaper than a pointer store with its write barrier.
+    if (view.source !== source) view.source = source;
+    if (view.seps !== this.seps) view.seps = this.seps;
+    if (view.delimiters !== this.delimiters) view.delimiters = this.delimiters!;
     view.start = start;
     view.end = end;
-    view.seps = this.seps;
-    view.sepCount = this.sepCount;
-    view.utf8 = this.high === 1;
-    view.plain = this.special === 0;
-    view.delimiters = this.delimiters!;
-    view.offset = this.segOffset;
+    view.sepCount = sepCount;
+    view.utf8 = high === 1;
+    view.plain = special === 0;
+    view.offset = offset;
     view.idKey = key;
     view.segmentIndex = this.segmentCount++;
     this.listener.segment(view);
