@@ -18,13 +18,28 @@ export interface X12Segment {
   readonly componentMark?: string;
 }
 
+/** Bytes per decoded window: well below V8's large-object size, where a string costs 10× per byte. */
+const WINDOW = 16 * 1024;
+/** Values decoded one by one, within one window's span, before the span is decoded as a whole. */
+const DENSE = 32;
+
 /**
  * Where the bytes of the current segment live. One per chunk (zero-copy) or the tokenizer's scratch
- * buffer (segments split across chunks or hard-wrapped); the Latin-1 string of the region is built
- * once on first use so that every value is then a cheap `substring`.
+ * buffer (segments split across chunks or hard-wrapped). A reader that takes a few values here and
+ * there (envelope fields, dates) gets each decoded on its own; one that takes many (a kept set) gets
+ * the Latin-1 text of a window of the region decoded once, and every value in it is then a cheap
+ * `substring`. Windows, not the whole region: a 50 MB file read as one chunk made a 50 MB string,
+ * which took three times longer than decoding it in windows and stayed alive as long as any kept value.
  */
 export class ByteSource {
-  private text: string | undefined;
+  /** Latin-1 text of `bytes[textFrom, textFrom + text.length)`. */
+  private text = '';
+  private textFrom = 0;
+  /** Values taken from the current window: a reader still dense gets the next window at once. */
+  private hits = 0;
+  /** Values decoded one by one since `spanFrom`, the first of them. */
+  private misses = 0;
+  private spanFrom = 0;
 
   constructor(
     public bytes: Uint8Array,
@@ -34,43 +49,66 @@ export class ByteSource {
   reset(bytes: Uint8Array, length: number): void {
     this.bytes = bytes;
     this.length = length;
-    this.text = undefined;
-    this.requests = 0;
+    this.text = '';
+    this.textFrom = 0;
+    this.hits = 0;
+    this.misses = 0;
+    this.spanFrom = 0;
   }
 
-  private requests = 0;
-
-  /**
-   * Latin-1 value of `bytes[start..end)`. The first values of a region are decoded on their own, so
-   * that a validation pass reading only envelope fields never turns a whole 1 MiB chunk into a string;
-   * past that, one string of the region makes every further value a cheap `substring`.
-   */
+  /** Latin-1 value of `bytes[start..end)`. */
   slice(start: number, end: number): string {
     if (end - start <= 3) return end === start ? '' : shortLatin1Value(this.bytes, start, end - start);
-    // One request per 256 bytes: envelope-only readers stay far below, value readers pass it quickly.
-    if (this.text === undefined && ++this.requests <= (this.length >> 8) + 16) {
-      const bytes = this.bytes;
-      if (end - start > 32)
-        return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
-      let value = '';
-      for (let i = start; i < end; i++) value += String.fromCharCode(bytes[i]!);
-      return value;
+    const from = this.textFrom;
+    if (start >= from && end - from <= this.text.length) {
+      this.hits++;
+      return this.text.substring(start - from, end - from);
     }
-    return this.latin1().substring(start, end);
+    if (this.hits >= DENSE && start >= from && start - from - this.text.length < WINDOW) {
+      return this.window(start, end);
+    }
+    if (start - this.spanFrom > WINDOW || start < this.spanFrom) {
+      this.spanFrom = start;
+      this.misses = 0;
+    }
+    if (++this.misses >= DENSE) return this.window(start, end);
+    const bytes = this.bytes;
+    if (end - start > 32)
+      return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+    let value = '';
+    for (let i = start; i < end; i++) value += String.fromCharCode(bytes[i]!);
+    return value;
   }
 
-  latin1(): string {
-    let text = this.text;
-    if (text === undefined) {
-      text = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.length).toString('latin1');
-      this.text = text;
-    }
-    return text;
+  /** Decodes the window starting at `start` and returns `bytes[start..end)` from it. */
+  private window(start: number, end: number): string {
+    const to = Math.min(this.length, Math.max(start + WINDOW, end));
+    const bytes = this.bytes;
+    this.text = Buffer.from(bytes.buffer, bytes.byteOffset + start, to - start).toString('latin1');
+    this.textFrom = start;
+    this.hits = 1;
+    this.misses = 0;
+    this.spanFrom = start;
+    return this.text.substring(0, end - start);
   }
 
   utf8(start: number, end: number): string {
     return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + start, end - start).toString('utf8');
   }
+}
+
+/**
+ * What `toSegment` returns. A class, not an object literal: kept segments live only until their set
+ * is translated, and V8 may allocate a hot literal's objects in the old generation (allocation-site
+ * pretenuring), wrongly for these (see `OpenLoopRecord` in grammar/parsed-set.ts).
+ */
+class KeptSegment implements X12Segment {
+  constructor(
+    readonly id: string,
+    readonly elements: readonly string[],
+    readonly offset: number,
+    readonly segmentIndex: number,
+  ) {}
 }
 
 const idCache = new Map<number, string>();
@@ -195,14 +233,25 @@ export class X12SegmentView {
 
   /** All values, id first. */
   elements(): string[] {
-    const out = new Array<string>(this.sepCount + 1);
-    for (let n = 0; n <= this.sepCount; n++) out[n] = this.value(n);
+    // One pass over the separators (`value` finds each element's bounds anew): every kept segment
+    // of a translation comes through here.
+    const count = this.sepCount;
+    const seps = this.seps;
+    const source = this.source;
+    const utf8 = this.utf8;
+    const out = new Array<string>(count + 1);
+    let from = this.start;
+    for (let n = 0; n <= count; n++) {
+      const to = n === count ? this.end : seps[n]!;
+      out[n] = from === to ? '' : utf8 ? source.utf8(from, to) : source.slice(from, to);
+      from = to + 1;
+    }
     return out;
   }
 
   toSegment(): X12Segment {
     const elements = this.elements();
-    return { id: elements[0]!, elements, offset: this.offset, segmentIndex: this.segmentIndex };
+    return new KeptSegment(elements[0]!, elements, this.offset, this.segmentIndex);
   }
 
   private value(n: number): string {

@@ -5,13 +5,19 @@ import type {
   X12SetContentFinding,
 } from '../envelope-validator.js';
 import type { X12GroupResult, X12Issue, X12SetResult } from '../result.js';
-import type { X12SegmentView } from '../segment.js';
+import { idKeyOf, type X12SegmentView } from '../segment.js';
 import { isSupportedX12Set } from '../supported-sets.js';
 import type { X12CodeVersion } from '../versions.js';
-import { checkSegmentElements, type X12ElementFinding } from './element-checks.js';
+import {
+  checkSegmentElements,
+  planOf,
+  type X12ElementFinding,
+  type X12SegmentPlan,
+  X12ValueFinding,
+} from './element-checks.js';
 import { defaultX12Grammars, type X12GrammarRegistry } from './grammar-registry.js';
-import type { X12GrammarNode, X12LoopNode, X12SetGrammar } from './grammar.types.js';
-import { buildHierarchy, DEFAULT_MAX_HL_DEPTH, type X12HlRecord } from './hierarchy.js';
+import type { X12GrammarNode, X12LoopNode, X12SegmentNode, X12SetGrammar } from './grammar.types.js';
+import { buildHierarchy, DEFAULT_MAX_HL_DEPTH, hierarchyProblems, type X12HlRecord } from './hierarchy.js';
 import { X12ParsedSetBuilder, type X12ParsedSet } from './parsed-set.js';
 import { X12SetWalker } from './set-walker.js';
 
@@ -79,13 +85,22 @@ export function x12ReadOptions(options: X12GrammarValidatorOptions = {}): {
  */
 export function x12GrammarValidator(options: X12GrammarValidatorOptions = {}): X12SetContentFactory {
   const grammars = options.grammars ?? defaultX12Grammars();
-  // Sets are read one after the other: one parsed-tree builder serves them all.
+  // Sets are read one after the other: one parsed-tree builder, one HL record list and one walker per
+  // grammar serve them all (a walker made per set was 1.3 µs of setup for a set of ~150 segments).
   const builder = new X12ParsedSetBuilder();
+  const walkers = new Map<X12SetGrammar, GrammarWalk>();
+  const hl: X12HlRecord[] = [];
   return (set, group, report) => {
     const grammar = grammars.find(set.id, group.version);
     if (!grammar) return undefined;
     const keep = options.onSet !== undefined && (options.keep?.(set.id) ?? true);
     if (keep) builder.start();
+    let walk = walkers.get(grammar);
+    if (walk === undefined) {
+      walk = new GrammarWalk(grammar);
+      walkers.set(grammar, walk);
+    }
+    hl.length = 0;
     return new X12SetContentValidator(
       grammar,
       group.codeVersion,
@@ -94,14 +109,62 @@ export function x12GrammarValidator(options: X12GrammarValidatorOptions = {}): X
       report,
       options,
       keep ? builder : undefined,
+      walk,
+      hl,
     );
   };
 }
 
+/** What the sets of a read that share a grammar share: its walker, and the element plans by node. */
+class GrammarWalk {
+  readonly walker: X12SetWalker;
+  /** By the walker's `slot` of the node: a look-up in an array, not in the plans' WeakMap. */
+  private readonly plans: (X12SegmentPlan | undefined)[] = [];
+
+  constructor(grammar: X12SetGrammar) {
+    this.walker = new X12SetWalker(grammar, () => undefined);
+  }
+
+  planOf(node: X12SegmentNode): X12SegmentPlan {
+    const slot = this.walker.slot;
+    let plan = this.plans[slot];
+    if (plan === undefined) {
+      plan = planOf(node.def);
+      this.plans[slot] = plan;
+    }
+    return plan;
+  }
+}
+
+/**
+ * An HL segment's record and place, kept for `buildHierarchy` until SE (and with the set's tree when
+ * it is kept). Classes, not object literals: short-lived objects from a hot literal site may be
+ * pretenured by V8 (see `OpenLoopRecord` in parsed-set.ts).
+ */
+class HlRecord implements X12HlRecord {
+  constructor(
+    readonly id: string,
+    readonly parentId: string,
+    readonly levelCode: string,
+    readonly childCode: string,
+    readonly position: number,
+    readonly at: EdiPosition,
+  ) {}
+}
+
+class SegmentPosition implements EdiPosition {
+  constructor(
+    readonly offset: number,
+    readonly segmentIndex: number,
+  ) {}
+}
+
+/** `idKeyOf` of "HL": the 856 hierarchy segment, told by the tokenizer's integer id. */
+const ID_HL = idKeyOf(0x48, 0x4c, 0);
+
 /** Walks one set: placement (AK304), elements (AK403), the HL hierarchy, and the parsed tree on request. */
 class X12SetContentValidator implements X12SetContentCheck {
   private readonly walker: X12SetWalker;
-  private readonly hl: X12HlRecord[] = [];
   private readonly hasHl: boolean;
   private position = 1;
   private offset = -1;
@@ -118,6 +181,10 @@ class X12SetContentValidator implements X12SetContentCheck {
     private readonly options: X12GrammarValidatorOptions,
     /** The read's parsed-tree builder, started for this set, when the set is kept. */
     private readonly tree: X12ParsedSetBuilder | undefined,
+    /** The read's walker and plans for this grammar; the walker is restarted here. */
+    private readonly walk: GrammarWalk,
+    /** The read's HL record list, emptied for this set. */
+    private readonly hl: X12HlRecord[],
   ) {
     const accept = options.accept;
     this.report = accept
@@ -134,7 +201,8 @@ class X12SetContentValidator implements X12SetContentCheck {
           report(noted ? { ...f, noted } : f);
         }
       : report;
-    this.walker = new X12SetWalker(grammar, (node, loop) => this.missing(node, loop));
+    this.walker = walk.walker;
+    this.walker.restart((node, loop) => this.missing(node, loop));
     this.hasHl = grammar.segmentIds.has('HL');
   }
 
@@ -142,43 +210,57 @@ class X12SetContentValidator implements X12SetContentCheck {
     this.position = positionInSet;
     this.offset = view.offset;
     this.segmentIndex = view.segmentIndex;
-    const id = view.id;
+    const key = view.idKey;
     const walker = this.walker;
-    const node = walker.place(id);
+    // The id string is made only for findings: the walker takes the tokenizer's integer id (its
+    // third byte 0 for a two-character id) in its own form, `segmentIdCode`.
+    const node =
+      key >= 0 ? walker.placeCode((key & 0xff) === 0 ? key >>> 8 : key, view) : walker.place(view.id);
     if (!node) {
       // The segment has no place in the grammar, so no loop to name in AK303 (it is optional).
-      this.segmentFinding(walker.problem!, id, undefined);
+      this.segmentFinding(walker.problem!, view.id, undefined);
       return;
     }
-    if (walker.problem) this.segmentFinding(walker.problem, id, this.loopCode(walker.currentLoop));
+    if (walker.problem) this.segmentFinding(walker.problem, view.id, this.loopCode(walker.currentLoop));
     const findings = this.elementFindings;
     if (findings.length > 0) findings.length = 0;
-    checkSegmentElements(view, node.def, this.version, findings);
+    checkSegmentElements(view, node.def, this.version, findings, this.walk.planOf(node));
     // The loop is named only in findings (AK303), which a clean segment does not have.
     const loopId = findings.length > 0 ? this.loopCode(walker.currentLoop) : undefined;
+    const id = findings.length > 0 ? view.id : '';
     for (const f of findings) {
-      const { kind, message, severity, ...detail } = f;
-      this.report({
-        level: 'element',
-        kind,
-        message,
-        severity,
-        at: this.at(),
-        detail: { ...detail, segmentId: id, segmentPosition: positionInSet, loopId },
-      });
+      const { kind, message, severity } = f;
+      // Keys in the order the finding has them, then the segment's: the issue keeps that order.
+      let detail: X12SetContentFinding['detail'];
+      if (f instanceof X12ValueFinding) {
+        detail = {
+          elementPosition: f.elementPosition,
+          elementReference: f.elementReference,
+          badValue: f.badValue,
+          segmentId: id,
+          segmentPosition: positionInSet,
+          loopId,
+        };
+      } else {
+        const { kind: _k, message: _m, severity: _s, ...place } = f;
+        detail = { ...place, segmentId: id, segmentPosition: positionInSet, loopId };
+      }
+      this.report({ level: 'element', kind, message, severity, at: this.at(), detail });
     }
     // The parsed tree keeps a copy of every segment; the HL record reads its values from that copy.
     const segment = this.tree ? view.toSegment() : undefined;
-    if (this.hasHl && id === 'HL') {
+    if (this.hasHl && key === ID_HL) {
       const el = segment?.elements;
-      this.hl.push({
-        id: el ? (el[1] ?? '') : view.element(1),
-        parentId: el ? (el[2] ?? '') : view.element(2),
-        levelCode: el ? (el[3] ?? '') : view.element(3),
-        childCode: el ? (el[4] ?? '') : view.element(4),
-        position: positionInSet,
-        at: this.at(),
-      });
+      this.hl.push(
+        new HlRecord(
+          el ? (el[1] ?? '') : view.element(1),
+          el ? (el[2] ?? '') : view.element(2),
+          el ? (el[3] ?? '') : view.element(3),
+          el ? (el[4] ?? '') : view.element(4),
+          positionInSet,
+          new SegmentPosition(view.offset, view.segmentIndex),
+        ),
+      );
     }
     if (segment) this.tree!.add(walker.frames, segment, positionInSet);
   }
@@ -190,10 +272,14 @@ class X12SetContentValidator implements X12SetContentCheck {
     this.offset = trailer.at.offset;
     this.segmentIndex = trailer.at.segmentIndex;
     this.walker.finish();
-    const hierarchy = this.hasHl
-      ? buildHierarchy(this.hl, this.options.maxHierarchyDepth ?? DEFAULT_MAX_HL_DEPTH)
-      : undefined;
-    for (const p of hierarchy?.problems ?? []) {
+    const maxDepth = this.options.maxHierarchyDepth ?? DEFAULT_MAX_HL_DEPTH;
+    // Only a kept set needs the tree; the others need its problems alone.
+    const hierarchy = this.hasHl && this.tree ? buildHierarchy(this.hl, maxDepth) : undefined;
+    const problems = hierarchy ? hierarchy.problems : this.hasHl ? hierarchyProblems(this.hl, maxDepth) : [];
+    // The list lets go of the records now, not at the next set: held, they would outlive young
+    // collections (see `X12ParsedSetBuilder.finish`).
+    this.hl.length = 0;
+    for (const p of problems) {
       const r = p.record;
       const value = p.elementPosition === 1 ? r.id : p.elementPosition === 2 ? r.parentId : r.childCode;
       // HL02 must name an HL01 of the set, HL01 must be unique, HL04 must tell the truth: a value that

@@ -125,20 +125,22 @@ const FAST_TEXT = 0; // AN, ID without a code list: length and characters
 const FAST_CODED = 1; // AN, ID with a code list: also a member of the list (short codes)
 const FAST_INTEGER = 2; // N0…N9
 const FAST_DECIMAL = 3; // R
-const SLOW = 4; // DT, TM, composites: always the string path
+const FAST_DATE = 4; // DT without a code list: CCYYMMDD
+const FAST_TIME = 5; // TM without a code list: HHMM, HHMMSS
+const SLOW = 6; // composites, coded numbers, dates, times: always the string path
 
 /**
  * A segment definition compiled for the hot path: per element (1-based) its fast-path kind, length
  * limits, requirement and packed code list; the syntax notes as bit masks over element positions.
  */
-interface X12SegmentPlan {
+export interface X12SegmentPlan {
   readonly kinds: Uint8Array;
   readonly mins: Int32Array;
   readonly maxs: Int32Array;
   readonly mandatory: Uint8Array;
   /** The last mandatory position (0 when none): a segment with at least that many elements misses none by omission. */
   readonly lastMandatory: number;
-  /** Codes of up to three characters as integers (`packCode`), for `FAST_CODED` elements. */
+  /** Codes of up to four characters as integers (`packCode`), for `FAST_CODED` elements. */
   readonly packed: (ReadonlySet<number> | undefined)[];
   /** Per element, the last code found in `packed` (-1 none): a file mostly repeats one code per element. */
   readonly lastCodes: Int32Array;
@@ -168,9 +170,13 @@ const MASKABLE = 31;
 
 const plans = new WeakMap<X12SegmentDef, X12SegmentPlan>();
 
-/** A code of one to three characters below U+0100 as one integer (no code contains U+0000); -1 else. */
+/**
+ * A code of one to four characters below U+0100 as one integer (no code contains U+0000); -1 else.
+ * A four-character code must start below U+0080, so that its key stays positive (-1 means none).
+ */
 function packCode(code: string): number {
-  if (code.length === 0 || code.length > 3) return -1;
+  if (code.length === 0 || code.length > 4) return -1;
+  if (code.length === 4 && code.charCodeAt(0) >= 0x80) return -1;
   let key = 0;
   for (let i = 0; i < code.length; i++) {
     const c = code.charCodeAt(i);
@@ -180,7 +186,13 @@ function packCode(code: string): number {
   return key;
 }
 
-function planOf(def: X12SegmentDef): X12SegmentPlan {
+/** Whether `bytes[from..from + length)` can be a `packCode` key: 1–3 bytes, or 4 starting below 0x80. */
+function packable(bytes: Uint8Array, from: number, length: number): boolean {
+  return length <= 3 || (length === 4 && bytes[from]! < 0x80);
+}
+
+/** The compiled form of a segment definition (made once per definition), for `checkSegmentElements`. */
+export function planOf(def: X12SegmentDef): X12SegmentPlan {
   let plan = plans.get(def);
   if (plan === undefined) {
     plan = compilePlan(def);
@@ -202,7 +214,9 @@ function compilePlan(def: X12SegmentDef): X12SegmentPlan {
     maxs[k] = e.max;
     mandatory[k] = e.requirement === 'M' ? 1 : 0;
     const type = e.type;
-    if (type === 'composite' || type === 'DT' || type === 'TM') kinds[k] = SLOW;
+    if (type === 'composite') kinds[k] = SLOW;
+    else if (type === 'DT') kinds[k] = e.codes ? SLOW : FAST_DATE;
+    else if (type === 'TM') kinds[k] = e.codes ? SLOW : FAST_TIME;
     else if (type === 'R') kinds[k] = e.codes ? SLOW : FAST_DECIMAL;
     else if (type[0] === 'N') kinds[k] = e.codes ? SLOW : FAST_INTEGER;
     else if (e.codes) {
@@ -285,8 +299,8 @@ export function checkSegmentElements(
   def: X12SegmentDef,
   version: X12CodeVersion,
   out: X12ElementFinding[],
+  plan: X12SegmentPlan = planOf(def),
 ): void {
-  const plan = planOf(def);
   const defined = def.elements.length;
   const count = view.elementCount;
   // Hot path: one call per segment. Nothing is allocated for a clean segment.
@@ -298,8 +312,6 @@ export function checkSegmentElements(
     present.fill(0, 0, defined + 1);
   }
   const first = out.length;
-  const rep = view.delimiters.repetition;
-  const comp = view.delimiters.component;
   const { kinds, mins, maxs, mandatory } = plan;
   const seps = view.seps;
   const end = view.end;
@@ -309,8 +321,10 @@ export function checkSegmentElements(
   // No control character, DEL or separator anywhere (the tokenizer noted it): no value needs a scan.
   const plain = onBytes && view.plain;
   const bytes = view.source.bytes;
+  // The separators matter only where the tokenizer saw one (or a control character) in the segment.
+  const rep = plain ? undefined : view.delimiters.repetition;
   const repByte = rep === undefined ? -1 : rep.charCodeAt(0);
-  const compByte = comp.charCodeAt(0);
+  const compByte = plain ? -1 : view.delimiters.component.charCodeAt(0);
   // The elements sent, then those not sent (only a mandatory one matters there): in element order.
   const upto = count < defined ? count : defined;
   let to = last > 0 ? seps[0]! : end; // end of the previous element (the id first)
@@ -330,14 +344,22 @@ export function checkSegmentElements(
       if (kind === FAST_TEXT) {
         if (length >= mins[k]! && length <= maxs[k]!) continue;
       } else if (kind === FAST_CODED) {
-        if (length <= 3 && length >= mins[k]! && length <= maxs[k]!) {
+        if (packable(bytes, from, length) && length >= mins[k]! && length <= maxs[k]!) {
           let key = bytes[from]!;
           for (let i = from + 1; i < to; i++) key = (key << 8) | bytes[i]!;
           if (isKnownCode(plan, k, key)) continue;
         }
-      } else if (kind !== SLOW && cleanNumber(bytes, from, to, kind === FAST_DECIMAL, mins[k]!, maxs[k]!)) {
-        continue;
+      } else if (kind === FAST_INTEGER || kind === FAST_DECIMAL) {
+        if (cleanNumber(bytes, from, to, kind === FAST_DECIMAL, mins[k]!, maxs[k]!)) continue;
+      } else if (kind === FAST_DATE || kind === FAST_TIME) {
+        if (length >= mins[k]! && length <= maxs[k]! && cleanDateTime(bytes, from, to, kind === FAST_DATE))
+          continue;
       }
+    } else if (onBytes && (kind === FAST_DATE || kind === FAST_TIME)) {
+      // Digits only: no control character or separator can pass.
+      const length = to - from;
+      if (length >= mins[k]! && length <= maxs[k]! && cleanDateTime(bytes, from, to, kind === FAST_DATE))
+        continue;
     } else if (onBytes && kind !== SLOW) {
       const min = mins[k]!;
       const max = maxs[k]!;
@@ -351,11 +373,15 @@ export function checkSegmentElements(
             if (b < 0x20 || b === 0x7f || b === repByte || b === compByte) break;
             key = (key << 8) | b;
           }
-          if (i === to && (kind === FAST_TEXT || (length <= 3 && isKnownCode(plan, k, key)))) continue;
+          if (
+            i === to &&
+            (kind === FAST_TEXT || (packable(bytes, from, length) && isKnownCode(plan, k, key)))
+          )
+            continue;
         }
       } else if (cleanNumber(bytes, from, to, kind === FAST_DECIMAL, min, max)) continue;
     }
-    checkElement(view, def, k, version, rep, comp, out);
+    checkElement(view, def, k, version, out);
   }
   if (count < plan.lastMandatory) {
     for (let k = upto + 1; k <= defined; k++) if (mandatory[k] === 1) out.push(missingElement(def, k));
@@ -412,20 +438,24 @@ function checkElement(
   def: X12SegmentDef,
   k: number,
   version: X12CodeVersion,
-  rep: string | undefined,
-  comp: string,
   out: X12ElementFinding[],
 ): void {
+  const rep = view.delimiters.repetition;
+  const comp = view.delimiters.component;
   const e = def.elements[k - 1]!;
   const value = view.element(k);
   if (rep !== undefined && value.includes(rep)) {
     // No element of these sets repeats. 004010's AK403 has no code 12: the separator is then an invalid character.
-    out.push({
-      ...locate(k, e, value),
-      kind: version === '005010' ? 'element-too-many-repetitions' : 'element-invalid-character',
-      message: `${def.id}${pad2(k)} does not repeat`,
-      severity: 'error',
-    });
+    out.push(
+      valueFinding(
+        k,
+        e,
+        value,
+        version === '005010' ? 'element-too-many-repetitions' : 'element-invalid-character',
+        `${def.id}${pad2(k)} does not repeat`,
+        'error',
+      ),
+    );
     return;
   }
   if (e.components) {
@@ -433,21 +463,23 @@ function checkElement(
     return;
   }
   if (value.includes(comp)) {
-    out.push({
-      ...locate(k, e, value),
-      kind: version === '005010' ? 'element-too-many-components' : 'element-invalid-character',
-      message: `${def.id}${pad2(k)} is not a composite`,
-      severity: 'error',
-    });
+    out.push(
+      valueFinding(
+        k,
+        e,
+        value,
+        version === '005010' ? 'element-too-many-components' : 'element-invalid-character',
+        `${def.id}${pad2(k)} is not a composite`,
+        'error',
+      ),
+    );
     return;
   }
   const problem = checkValue(value, e, version);
   if (problem) {
-    out.push({
-      ...locate(k, e, value),
-      ...problem,
-      message: `${def.id}${pad2(k)}: ${problem.message}`,
-    });
+    out.push(
+      valueFinding(k, e, value, problem.kind, `${def.id}${pad2(k)}: ${problem.message}`, problem.severity),
+    );
   }
 }
 
@@ -476,6 +508,36 @@ function cleanNumber(
 }
 
 /**
+ * The byte path for DT and TM: true when `bytes[from..to)` is certainly a valid CCYYMMDD date (the
+ * calendar's days, leap years included) or an HHMM / HHMMSS time. Other forms go the string way.
+ */
+function cleanDateTime(bytes: Uint8Array, from: number, to: number, date: boolean): boolean {
+  const length = to - from;
+  if (date ? length !== 8 : length !== 4 && length !== 6) return false;
+  for (let i = from; i < to; i++) {
+    const b = bytes[i]!;
+    if (b < 0x30 || b > 0x39) return false;
+  }
+  if (!date) {
+    const seconds = length === 4 ? 0 : twoDigits(bytes, from + 4);
+    return twoDigits(bytes, from) <= 23 && twoDigits(bytes, from + 2) <= 59 && seconds <= 59;
+  }
+  const year = twoDigits(bytes, from) * 100 + twoDigits(bytes, from + 2);
+  const month = twoDigits(bytes, from + 4);
+  const day = twoDigits(bytes, from + 6);
+  if (month < 1 || month > 12 || day < 1) return false;
+  if (day <= 28) return true;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days =
+    month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return day <= days;
+}
+
+function twoDigits(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! - 0x30) * 10 + bytes[at + 1]! - 0x30;
+}
+
+/**
  * AK402 / IK402 is a data element number (DE 725, N0 1/4): a composite is named by its first
  * component's element, never by its composite id ("C001").
  */
@@ -486,16 +548,31 @@ function referenceOf(e: X12ElementDef): string {
 /** Scratch presence flags, reused across calls (the validator is synchronous). */
 let PRESENT = new Uint8Array(64);
 
-function locate(
+/**
+ * A finding on one simple value, the usual kind. A class whose fields come in the order the object
+ * literal here had (place, then kind, message, severity): the validator tells it by `instanceof`
+ * and copies its place by name instead of a generic object rest, which cost about a microsecond.
+ */
+export class X12ValueFinding implements X12ElementFinding {
+  constructor(
+    readonly elementPosition: number,
+    readonly elementReference: string,
+    readonly badValue: string,
+    readonly kind: X12IssueKind,
+    readonly message: string,
+    readonly severity: 'error' | 'warning',
+  ) {}
+}
+
+function valueFinding(
   k: number,
   e: X12ElementDef,
   value: string,
-): Pick<X12ElementFinding, 'elementPosition' | 'elementReference' | 'badValue'> {
-  return {
-    elementPosition: k,
-    elementReference: referenceOf(e),
-    badValue: clip(value),
-  };
+  kind: X12IssueKind,
+  message: string,
+  severity: 'error' | 'warning',
+): X12ValueFinding {
+  return new X12ValueFinding(k, referenceOf(e), clip(value), kind, message, severity);
 }
 
 function checkComposite(

@@ -46,6 +46,49 @@ export interface X12Hierarchy {
   readonly problems: readonly X12HierarchyProblem[];
 }
 
+/**
+ * A level of the tree. A class, not an object literal: nodes live only as long as their set's
+ * translation, and V8 may allocate a hot literal's objects in the old generation (allocation-site
+ * pretenuring), wrongly for these (see `OpenLoopRecord` in parsed-set.ts).
+ */
+class HlNode implements X12HlNode {
+  readonly children: X12HlNode[] = [];
+
+  constructor(
+    readonly record: X12HlRecord,
+    readonly parent: X12HlNode | undefined,
+    readonly depth: number,
+    readonly path: string | undefined,
+  ) {}
+}
+
+/**
+ * The result of `buildHierarchy`. `byId` is made on first use: the maps and the acknowledgment never
+ * ask for it, and filling a map per 856 was a third of the function's time.
+ */
+class HlHierarchy implements X12Hierarchy {
+  private index: Map<string, X12HlNode> | undefined;
+
+  constructor(
+    readonly roots: readonly X12HlNode[],
+    /** The nodes in link order (by depth, then position): the order of `byId`. */
+    private readonly linked: readonly X12HlNode[],
+    readonly detached: readonly X12HlRecord[],
+    readonly patterns: readonly string[],
+    readonly problems: readonly X12HierarchyProblem[],
+  ) {}
+
+  get byId(): ReadonlyMap<string, X12HlNode> {
+    let index = this.index;
+    if (index === undefined) {
+      index = new Map();
+      for (const node of this.linked) index.set(node.record.id, node);
+      this.index = index;
+    }
+    return index;
+  }
+}
+
 /** Deeper than any 856 layout (S/O/T/P/I is five levels); past it a chain is reported, not followed. */
 export const DEFAULT_MAX_HL_DEPTH = 64;
 
@@ -143,8 +186,126 @@ export function buildHierarchy(
 ): X12Hierarchy {
   const problems: X12HierarchyProblem[] = [];
   const detached: X12HlRecord[] = [];
-  const scratch = records.length <= SHARED_RECORDS ? shared : new HierarchyScratch();
-  scratch.reserve(records.length);
+  const scratch = scratchFor(records.length);
+  const usable = resolveLevels(records, maxDepth, scratch, problems, detached);
+  const n = usable.length;
+  const { depth, parent: parentOf } = scratch;
+  // Link in set order, so children keep the order the sender gave. A parent always comes before its
+  // children (by depth), so each node finds its parent's node by the parent's index.
+  const roots: X12HlNode[] = [];
+  const nodes = new Array<X12HlNode>(n);
+  // Levels out of the tree (depth 0) come first, then the nodes in link order.
+  const order = orderByDepthThenPosition(usable, depth, scratch.order);
+  // The nodes as they are linked: by depth, then position.
+  const inOrder: X12HlNode[] = [];
+  // The path of a node's children, remembered for the level code of its last child: siblings mostly
+  // share their level code, and one string per distinct path (not one per node) keeps `patterns` cheap.
+  const childCode = new Array<string | undefined>(n);
+  const childPath = new Array<string | undefined>(n);
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
+    const r = usable[i]!;
+    const d = depth[i]!;
+    if (d === 0) {
+      detached.push(r);
+      continue;
+    }
+    let parent: X12HlNode | undefined;
+    let path: string | undefined;
+    if (d === 1) path = d > maxDepth ? undefined : r.levelCode;
+    else {
+      const p = parentOf[i]!;
+      parent = nodes[p]!;
+      if (d > maxDepth) path = undefined;
+      else if (!parent.path)
+        path = parent.path; // '' or undefined, as `parent.path && …` gives
+      else if (childCode[p] === r.levelCode) path = childPath[p];
+      else {
+        path = `${parent.path}/${r.levelCode}`;
+        childCode[p] = r.levelCode;
+        childPath[p] = path;
+      }
+    }
+    const node = new HlNode(r, parent, d, path);
+    nodes[i] = node;
+    inOrder.push(node);
+    if (parent) parent.children.push(node);
+    else roots.push(node);
+  }
+  const patterns = new Set<string>();
+  // Consecutive leaves mostly share their path string: adding it again would change nothing.
+  let lastPattern: string | undefined;
+  for (const node of inOrder) {
+    const declared = node.record.childCode;
+    const has = node.children.length > 0;
+    if (!has && node.path && node.path !== lastPattern && patterns.size < 100) {
+      patterns.add(node.path);
+      lastPattern = node.path;
+    }
+    if ((declared === '1' && !has) || (declared === '0' && has))
+      problems.push(childCodeMismatch(node.record, has));
+  }
+  if (problems.length > 1) problems.sort((a, b) => a.record.position - b.record.position);
+  return new HlHierarchy(roots, inOrder, detached, [...patterns], problems);
+}
+
+/**
+ * The problems alone, as `buildHierarchy(records, maxDepth).problems` finds them (same problems, same
+ * order), without linking nodes: for sets that are checked but not kept, where nobody reads the tree.
+ * Positions must be unique, as the segments of one set give them.
+ */
+export function hierarchyProblems(
+  records: readonly X12HlRecord[],
+  maxDepth: number = DEFAULT_MAX_HL_DEPTH,
+): readonly X12HierarchyProblem[] {
+  const problems: X12HierarchyProblem[] = [];
+  const scratch = scratchFor(records.length);
+  const usable = resolveLevels(records, maxDepth, scratch, problems, []);
+  const n = usable.length;
+  const { depth, parent: parentOf } = scratch;
+  // A level in the tree has subordinates when another level in the tree names it as parent. The
+  // problems are sorted by position below, and a record has at most one HL04 problem: the order in
+  // which they are found changes nothing.
+  const children = scratch.order.fill(0, 0, n);
+  for (let i = 0; i < n; i++) if (depth[i]! >= 2) children[parentOf[i]!]!++;
+  for (let i = 0; i < n; i++) {
+    if (depth[i] === 0) continue;
+    const record = usable[i]!;
+    const declared = record.childCode;
+    const has = children[i]! > 0;
+    if ((declared === '1' && !has) || (declared === '0' && has))
+      problems.push(childCodeMismatch(record, has));
+  }
+  if (problems.length > 1) problems.sort((a, b) => a.record.position - b.record.position);
+  return problems;
+}
+
+function childCodeMismatch(record: X12HlRecord, has: boolean): X12HierarchyProblem {
+  return {
+    kind: 'child-code-mismatch',
+    record,
+    elementPosition: 4,
+    message: `HL04 ${record.childCode} but HL ${record.id} has ${has ? '' : 'no '}subordinate levels`,
+  };
+}
+
+function scratchFor(records: number): HierarchyScratch {
+  const scratch = records <= SHARED_RECORDS ? shared : new HierarchyScratch();
+  scratch.reserve(records);
+  return scratch;
+}
+
+/**
+ * Drops duplicate HL01s and resolves every other record's depth (0 = out of the tree) and parent
+ * into `scratch`, reporting what breaks the tree. Returns the usable records, indexed like `scratch`.
+ */
+function resolveLevels(
+  records: readonly X12HlRecord[],
+  maxDepth: number,
+  scratch: HierarchyScratch,
+  problems: X12HierarchyProblem[],
+  detached: X12HlRecord[],
+): readonly X12HlRecord[] {
   // The first record of each HL01, by its index among the usable ones: the records themselves until a
   // duplicate turns up (usually never), a copy without the duplicates from there on.
   const limit = idSlots(records.length);
@@ -167,7 +328,6 @@ export function buildHierarchy(
     kept?.push(r);
   }
   const usable = kept ?? records;
-
   // Per usable record (by index, ids being unique among them): its state, its depth (0 = not in the
   // tree) and its parent's index. Typed arrays, not maps: this runs for every HL.
   const n = usable.length;
@@ -260,75 +420,7 @@ export function buildHierarchy(
     }
   }
 
-  // Link in set order, so children keep the order the sender gave. A parent always comes before its
-  // children (by depth), so each node finds its parent's node by the parent's index.
-  const roots: X12HlNode[] = [];
-  const nodes = new Array<X12HlNode>(n);
-  // Levels out of the tree (depth 0) come first: `order[linked…n)` are the nodes, in link order.
-  const order = orderByDepthThenPosition(usable, depth, scratch.order);
-  let linked = 0;
-  // The path of a node's children, remembered for the level code of its last child: siblings mostly
-  // share their level code, and one string per distinct path (not one per node) keeps `patterns` cheap.
-  const childCode = new Array<string | undefined>(n);
-  const childPath = new Array<string | undefined>(n);
-  for (let k = 0; k < n; k++) {
-    const i = order[k]!;
-    const r = usable[i]!;
-    const d = depth[i]!;
-    if (d === 0) {
-      detached.push(r);
-      linked++;
-      continue;
-    }
-    let parent: X12HlNode | undefined;
-    let path: string | undefined;
-    if (d === 1) path = d > maxDepth ? undefined : r.levelCode;
-    else {
-      const p = parentOf[i]!;
-      parent = nodes[p]!;
-      if (d > maxDepth) path = undefined;
-      else if (!parent.path)
-        path = parent.path; // '' or undefined, as `parent.path && …` gives
-      else if (childCode[p] === r.levelCode) path = childPath[p];
-      else {
-        path = `${parent.path}/${r.levelCode}`;
-        childCode[p] = r.levelCode;
-        childPath[p] = path;
-      }
-    }
-    const node: X12HlNode = { record: r, parent, children: [], depth: d, path };
-    nodes[i] = node;
-    if (parent) parent.children.push(node);
-    else roots.push(node);
-  }
-  const patterns = new Set<string>();
-  // Consecutive leaves mostly share their path string: adding it again would change nothing.
-  let lastPattern: string | undefined;
-  for (let k = linked; k < n; k++) {
-    const node = nodes[order[k]!]!;
-    const declared = node.record.childCode;
-    const has = node.children.length > 0;
-    if (!has && node.path && node.path !== lastPattern && patterns.size < 100) {
-      patterns.add(node.path);
-      lastPattern = node.path;
-    }
-    if ((declared === '1' && !has) || (declared === '0' && has)) {
-      problems.push({
-        kind: 'child-code-mismatch',
-        record: node.record,
-        elementPosition: 4,
-        message: `HL04 ${declared} but HL ${node.record.id} has ${has ? '' : 'no '}subordinate levels`,
-      });
-    }
-  }
-  if (problems.length > 1) problems.sort((a, b) => a.record.position - b.record.position);
-  // In link order: by depth, then position.
-  const byId = new Map<string, X12HlNode>();
-  for (let k = linked; k < n; k++) {
-    const node = nodes[order[k]!]!;
-    byId.set(node.record.id, node);
-  }
-  return { roots, byId, detached, patterns: [...patterns], problems };
+  return usable;
 }
 
 /**

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultX12Grammars } from './grammar-registry.js';
 import type { X12GrammarNode, X12SetGrammar } from './grammar.types.js';
+import { segmentIdCode } from '../segment.js';
 import { X12SetWalker } from './set-walker.js';
 
 /**
@@ -47,6 +48,46 @@ describe('X12SetWalker', () => {
           const fresh: string[] = [];
           trace(walker(grammar, fresh), fresh, second);
           expect(reused.slice(reused.length - fresh.length)).toEqual(fresh);
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it(`places a ${setId} the same after a set left without finish (no SE) and a restart`, () => {
+      fc.assert(
+        fc.property(sequence, sequence, (first, second) => {
+          const reused: string[] = [];
+          const w = walker(grammar, reused);
+          for (const id of first) w.place(id);
+          w.restart((node, loop) =>
+            reused.push(`missing ${node.kind === 'segment' ? node.id : node.trigger} in ${loop.id || 'set'}`),
+          );
+          const before = reused.length;
+          trace(w, reused, second);
+          const fresh: string[] = [];
+          trace(walker(grammar, fresh), fresh, second);
+          expect(reused.slice(before)).toEqual(fresh);
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it(`places a ${setId} the same by integer id (placeCode) as by string`, () => {
+      fc.assert(
+        fc.property(sequence, (ids) => {
+          const byString: string[] = [];
+          trace(walker(grammar, byString), byString, ids);
+          const byCode: string[] = [];
+          const w = walker(grammar, byCode);
+          for (const id of ids) {
+            const code = segmentIdCode(id);
+            const node = code >= 0 ? w.placeCode(code, { id }) : w.place(id);
+            const frames = w.frames.map((f) => `${f.loop.id || 'set'}:${f.pos}#${f.iteration}`).join('/');
+            byCode.push(node ? `${id} ${frames} ${w.problem ?? ''}` : `${id} ${w.problem}`);
+          }
+          w.finish();
+          byCode.push('finish');
+          expect(byCode).toEqual(byString);
         }),
         { numRuns: 300 },
       );

@@ -133,6 +133,11 @@ function tablesOf(grammar: X12SetGrammar): GrammarTables {
 function ordinalOf(tables: GrammarTables, id: string): number {
   const key = segmentIdCode(id);
   if (key < 0) return tables.ordinals.get(id) ?? -1;
+  return ordinalOfCode(tables, key);
+}
+
+/** `ordinalOf` for an id already in its `segmentIdCode` form (>= 0). */
+function ordinalOfCode(tables: GrammarTables, key: number): number {
   const keys = tables.idKeys;
   const mask = keys.length - 1;
   for (let slot = idSlot(key, mask); ; slot = (slot + 1) & mask) {
@@ -177,7 +182,7 @@ export class X12SetWalker {
   constructor(
     readonly grammar: X12SetGrammar,
     /** A mandatory segment (or the trigger of a mandatory loop) that did not occur. */
-    private readonly onMissing: (node: X12GrammarNode, inLoop: X12LoopNode) => void,
+    private onMissing: (node: X12GrammarNode, inLoop: X12LoopNode) => void,
   ) {
     this.tables = tablesOf(grammar);
     this.pool = new Array<Frame | undefined>(this.tables.loopCount);
@@ -195,23 +200,59 @@ export class X12SetWalker {
     return this.stack[this.stack.length - 1]!.loop;
   }
 
+  /**
+   * Where the last placed segment's child lies among all loops' children (`countsOffset` of its
+   * loop plus its index there): a dense number per segment node of the grammar, for callers that
+   * keep something per node in an array.
+   */
+  slot = -1;
+
   /** The node the segment takes, or `undefined` when it has no place here (see `problem`). */
   place(id: string): X12SegmentNode | undefined {
     this.problem = undefined;
     const ordinal = ordinalOf(this.tables, id);
-    if (ordinal >= 0) {
-      for (let d = this.stack.length - 1; d >= 0; d--) {
-        const f = this.stack[d]!;
-        const table = f.table;
-        // Inside a loop its trigger never matches again: a second trigger starts the next iteration,
-        // which the parent frame finds at its own position.
-        const from = f.pos > 0 ? f.pos : d === 0 ? 0 : 1;
-        let i = table.first[ordinal]!;
-        while (i >= 0 && i < from) i = table.next[i]!;
-        if (i >= 0) return this.commit(d, i);
-      }
+    const node = ordinal >= 0 ? this.placeOrdinal(ordinal) : undefined;
+    if (node === undefined) this.problem = this.classify(id);
+    return node;
+  }
+
+  /**
+   * `place` for a segment whose id the caller holds as its `segmentIdCode` (>= 0), e.g. from the
+   * tokenizer's bytes: the id string is read from `segment` only when the segment has no place.
+   */
+  placeCode(code: number, segment: { readonly id: string }): X12SegmentNode | undefined {
+    this.problem = undefined;
+    const ordinal = ordinalOfCode(this.tables, code);
+    const node = ordinal >= 0 ? this.placeOrdinal(ordinal) : undefined;
+    if (node === undefined) this.problem = this.classify(segment.id);
+    return node;
+  }
+
+  /**
+   * Starts a new set on a walker that walked others (one walker per grammar serves a whole read):
+   * open iterations of a set left without `finish` (no SE) are dropped without reports.
+   */
+  restart(onMissing: (node: X12GrammarNode, inLoop: X12LoopNode) => void): void {
+    this.onMissing = onMissing;
+    this.problem = undefined;
+    this.slot = -1;
+    const stack = this.stack;
+    if (stack.length === 1 && stack[0]!.pos === -1) return; // finished: the root is fresh
+    while (stack.length > 0) this.clearTop();
+    stack.push(this.open(this.tables.root, 1));
+  }
+
+  private placeOrdinal(ordinal: number): X12SegmentNode | undefined {
+    for (let d = this.stack.length - 1; d >= 0; d--) {
+      const f = this.stack[d]!;
+      const table = f.table;
+      // Inside a loop its trigger never matches again: a second trigger starts the next iteration,
+      // which the parent frame finds at its own position.
+      const from = f.pos > 0 ? f.pos : d === 0 ? 0 : 1;
+      let i = table.first[ordinal]!;
+      while (i >= 0 && i < from) i = table.next[i]!;
+      if (i >= 0) return this.commit(d, i);
     }
-    this.problem = this.classify(id);
     return undefined;
   }
 
@@ -233,14 +274,17 @@ export class X12SetWalker {
     const child = f.loop.children[i]!;
     if (child.kind === 'segment') {
       if (count > child.max) this.problem = 'segment-over-max';
+      this.slot = f.table.countsOffset + i;
       return child;
     }
     if (count > child.max) this.problem = 'loop-over-max';
-    const inner = this.open(f.table.inner[i]!, count);
+    const table = f.table.inner[i]!;
+    const inner = this.open(table, count);
     inner.pos = 0;
     inner.counts[0] = 1;
     this.counted[this.countedTop++] = 0;
     this.stack.push(inner);
+    this.slot = table.countsOffset;
     return child.children[0] as X12SegmentNode;
   }
 
@@ -274,6 +318,16 @@ export class X12SetWalker {
   private closeTop(): void {
     const f = this.stack.pop()!;
     this.checkMandatory(f, f.pos + 1, f.loop.children.length);
+    this.clearCounts(f);
+  }
+
+  /** Drops the innermost frame unchecked (a set abandoned without SE). */
+  private clearTop(): void {
+    this.clearCounts(this.stack.pop()!);
+  }
+
+  /** Puts the counts of a frame just closed back to 0, for its loop's next opening. */
+  private clearCounts(f: Frame): void {
     const counts = f.counts;
     for (let k = f.countedFrom; k < this.countedTop; k++) counts[this.counted[k]!] = 0;
     this.countedTop = f.countedFrom;
