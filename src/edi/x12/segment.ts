@@ -23,6 +23,13 @@ const WINDOW = 16 * 1024;
 /** Values decoded one by one, within one window's span, before the span is decoded as a whole. */
 const DENSE = 32;
 
+/** From this length on, V8 makes a substring a view on its parent string (SlicedString::kMinLength). */
+const SLICED_MIN = 13;
+
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+}
+
 /**
  * Where the bytes of the current segment live. One per chunk (zero-copy) or the tokenizer's scratch
  * buffer (segments split across chunks or hard-wrapped). A reader that takes a few values here and
@@ -62,6 +69,10 @@ export class ByteSource {
     const from = this.textFrom;
     if (start >= from && end - from <= this.text.length) {
       this.hits++;
+      // V8 makes a substring of 13 characters or more a view on the window, which would keep the
+      // whole window alive (and copied by every young-generation collection) for as long as the value:
+      // an SSCC in a kept event. Those are decoded on their own.
+      if (end - start >= SLICED_MIN) return latin1(this.bytes, start, end);
       return this.text.substring(start - from, end - from);
     }
     if (this.hits >= DENSE && start >= from && start - from - this.text.length < WINDOW) {
@@ -73,8 +84,7 @@ export class ByteSource {
     }
     if (++this.misses >= DENSE) return this.window(start, end);
     const bytes = this.bytes;
-    if (end - start > 32)
-      return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+    if (end - start > 32) return latin1(bytes, start, end);
     let value = '';
     for (let i = start; i < end; i++) value += String.fromCharCode(bytes[i]!);
     return value;
@@ -89,7 +99,7 @@ export class ByteSource {
     this.hits = 1;
     this.misses = 0;
     this.spanFrom = start;
-    return this.text.substring(0, end - start);
+    return end - start >= SLICED_MIN ? latin1(bytes, start, end) : this.text.substring(0, end - start);
   }
 
   utf8(start: number, end: number): string {
