@@ -8,13 +8,16 @@ import {
   decimal,
   decimalFromConfigNumber,
   decimalString,
+  CANONICAL_DECIMAL_PATTERN,
   divide,
   equals,
   formatDecimal,
+  isCanonicalDecimal,
   isNegative,
   isZero,
   multiply,
   negate,
+  NON_NEGATIVE_DECIMAL_PATTERN,
   nonNegativeDecimalString,
   parseDecimal,
   parseEdifactDecimal,
@@ -390,6 +393,62 @@ describe('decimalString schema', () => {
         expect(decimalString.safeParse(text).success).toBe(canonical === text);
         expect(nonNegativeDecimalString.safeParse(canonical).success).toBe(!canonical.startsWith('-'));
       }),
+    );
+  });
+});
+
+describe('isCanonicalDecimal', () => {
+  const EDGES = [
+    '0',
+    '-0',
+    '00',
+    '0.',
+    '.5',
+    '0.5',
+    '-0.5',
+    '0.50',
+    '5',
+    '-5',
+    '5.',
+    '5.0',
+    '5.05',
+    '--5',
+    '-',
+    '',
+    '+5',
+    '1e3',
+    ' 5',
+    '5 ',
+    '5\n',
+    '١',
+    '9'.repeat(30),
+    '9'.repeat(31),
+    `1.${'1'.repeat(30)}`,
+    `1.${'1'.repeat(31)}`,
+    `0.${'0'.repeat(29)}1`,
+    `0.${'0'.repeat(30)}1`,
+    `-${'9'.repeat(30)}.${'9'.repeat(30)}`,
+  ];
+
+  it('answers as the canonical patterns do, signed and unsigned', () => {
+    for (const text of EDGES) {
+      expect(isCanonicalDecimal(text, true), text).toBe(CANONICAL_DECIMAL_PATTERN.test(text));
+      expect(isCanonicalDecimal(text, false), text).toBe(NON_NEGATIVE_DECIMAL_PATTERN.test(text));
+    }
+  });
+
+  it('answers as the canonical patterns do (property)', () => {
+    const character = fc.constantFrom('0', '1', '5', '9', '.', '-', '+', 'e', ' ');
+    const text = fc.oneof(
+      fc.array(character, { maxLength: 12 }).map((chars) => chars.join('')),
+      fc.stringMatching(/^-?[0-9]{1,32}(\.[0-9]{0,32})?$/),
+    );
+    fc.assert(
+      fc.property(text, (value) => {
+        expect(isCanonicalDecimal(value, true)).toBe(CANONICAL_DECIMAL_PATTERN.test(value));
+        expect(isCanonicalDecimal(value, false)).toBe(NON_NEGATIVE_DECIMAL_PATTERN.test(value));
+      }),
+      { numRuns: 5000 },
     );
   });
 });

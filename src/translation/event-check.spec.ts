@@ -9,6 +9,7 @@ import {
 } from '../canonical/index.js';
 import { SAMPLE_EVENTS } from '../canonical/events/sample-events.js';
 import { text } from '../canonical/events/values.js';
+import { decimalString, nonNegativeDecimalString } from '../canonical/decimal.js';
 import { acceptEvent, eventCheckOf, schemaCheckOf } from './event-check.js';
 
 /**
@@ -260,6 +261,54 @@ describe('compiled check kinds, held to zod', () => {
   it('a stateful (global) pattern answers the same on every call', () => {
     const schema = z.string().regex(/^[a-z]+$/g);
     expectSameVerdicts(schema, ['abc', 'abc', 'ABC', 'abc', 'a1', 'xyz', 'xyz']);
+  });
+
+  const CLASS_VALUES = [
+    '',
+    'A',
+    'AB',
+    'ABCD',
+    'ABCDE',
+    'ab',
+    'A1',
+    '012345678901234567',
+    '01234567890123456',
+    '0123456789012345678',
+    '01234567890123456\u0661',
+    '012345678901234567\n',
+    'AB\n',
+    'a.b_c:d-e',
+    'a b',
+    '-',
+    '--',
+    '/',
+    '\u00c4B',
+    SMILE,
+    `${'x'.repeat(128)}`,
+    `${'x'.repeat(129)}`,
+    12,
+    null,
+    undefined,
+  ];
+  it.each([
+    ['^[0-9]{18}$', /^[0-9]{18}$/],
+    ['^[A-Z]{2,4}$', /^[A-Z]{2,4}$/],
+    ['^[A-Z]{2}$', /^[A-Z]{2}$/],
+    ['^[A-Za-z0-9._:-]{1,128}$', /^[A-Za-z0-9._:-]{1,128}$/],
+    ['^[a-z]+$ global', /^[a-z]+$/g],
+    ['^[--0]*$', /^[--0]*$/],
+    ['^[a-]{2,}$', /^[a-]{2,}$/],
+    ['^[A]$', /^[A]$/],
+    ['^[A-Z]{2}$ case-insensitive (left to the expression)', /^[A-Z]{2}$/i],
+    ['^[A-Z]{2}$ multiline (left to the expression)', /^[A-Z]{2}$/m],
+  ])('one-class pattern %s answers as the expression', (_, pattern) => {
+    expectSameVerdicts(z.string().regex(pattern), CLASS_VALUES);
+  });
+
+  it('decimal patterns answer as the expressions', () => {
+    const values = ['0', '-0', '12.5', '-12.5', '12.50', '.5', '5.', '01', '1e3', '', ' 1', '1 ', 12.5];
+    expectSameVerdicts(decimalString, values);
+    expectSameVerdicts(nonNegativeDecimalString, values);
   });
 
   it.each([

@@ -1,5 +1,13 @@
 import type { z } from 'zod';
-import { EVENT_CATALOGUE, parseEvent, type CanonicalEvent, type EventName } from '../canonical/index.js';
+import {
+  CANONICAL_DECIMAL_PATTERN,
+  EVENT_CATALOGUE,
+  isCanonicalDecimal,
+  NON_NEGATIVE_DECIMAL_PATTERN,
+  parseEvent,
+  type CanonicalEvent,
+  type EventName,
+} from '../canonical/index.js';
 
 /**
  * Translation's cheap acceptance of canonical events (issues #6 and #8: zod's `parseEvent` was about a
@@ -60,158 +68,309 @@ export function schemaCheckOf(schema: z.ZodType): Check | null {
  * check accepts it, else zod decides (and throws its `CanonicalError` with every problem).
  */
 export function acceptEvent(draft: Record<string, unknown>): CanonicalEvent {
-  const name = `${String(draft.type)}.${String(draft.schemaVersion)}`;
-  if (Object.hasOwn(EVENT_CATALOGUE, name)) {
-    const check = eventCheckOf(name as EventName);
-    if (check !== null && check(draft)) return draft as unknown as CanonicalEvent;
-  }
+  const { type, schemaVersion } = draft;
+  // A type or version that is not a string names no catalogue event: zod says why.
+  const check =
+    typeof type === 'string' && typeof schemaVersion === 'string' ? checkOfDraft(type, schemaVersion) : null;
+  if (check !== null && check(draft)) return draft as unknown as CanonicalEvent;
   return parseEvent(draft);
 }
 
+/** The catalogue's checks by type and version, found without making each event's `<type>.<version>`. */
+const byTypeAndVersion = new Map<string, Map<string, Check | null>>();
+
+function checkOfDraft(type: string, version: string): Check | null {
+  const known = byTypeAndVersion.get(type)?.get(version);
+  if (known !== undefined) return known;
+  const name = `${type}.${version}`;
+  // Only catalogue names are kept, so what drafts may say cannot grow the map.
+  if (!Object.hasOwn(EVENT_CATALOGUE, name)) return null;
+  const check = eventCheckOf(name as EventName);
+  let versions = byTypeAndVersion.get(type);
+  if (versions === undefined) byTypeAndVersion.set(type, (versions = new Map()));
+  versions.set(version, check);
+  return check;
+}
+
+/**
+ * The check of a schema as JavaScript source, made into one function. A tree of closures answered the
+ * same, but each node's call went through one shared (megamorphic) call site and each object walked
+ * its shape through lists: the check was three quarters of a ship notice's per-set cost after its map.
+ * Generated, every call site has one target that V8 inlines, and an object's walk is unrolled over its
+ * keys. The source holds only structure, numbers and JSON-quoted keys; everything else the check
+ * calls (patterns, enum sets, refinements, zod check objects) is passed in as a value.
+ */
 function compile(schema: z.ZodType): Check {
+  const source = new CheckSource();
+  const root = source.node(schema);
+  const body = `'use strict';\n${source.text()}\nreturn ${root};`;
+  let make: (...args: unknown[]) => Check;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- keys enter as JSON string literals only
+    make = new Function('K', ...Object.keys(HELPERS), body) as typeof make;
+  } catch (error) {
+    // A process run with code generation from strings disallowed: zod decides every event.
+    if (error instanceof EvalError) throw new Unsupported('code generation disallowed');
+    throw error;
+  }
+  return make(source.values, ...Object.values(HELPERS));
+}
+
+/** What generated checks call by name: the tests below, and builtins a value could not shadow. */
+const HELPERS = {
+  isArray: Array.isArray,
+  getPrototypeOf: Object.getPrototypeOf,
+  objectPrototype: Object.prototype,
+  isFinite: Number.isFinite,
+  lengthWithin: stringLengthWithin,
+  graphicEnds: hasGraphicEnds,
+  matches,
+  isCanonicalDecimal,
+};
+
+/** The functions of one generated check (one per schema node, shared by repeated nodes) and its values. */
+class CheckSource {
+  readonly values: unknown[] = [];
+  private readonly functions: string[] = [];
+  private readonly names = new Map<z.ZodType, string>();
+
+  /** A value the source refers to: `K[i]`. */
+  value(v: unknown): string {
+    this.values.push(v);
+    return `K[${this.values.length - 1}]`;
+  }
+
+  /** The name of the function checking `schema` (generated on first use). */
+  node(schema: z.ZodType): string {
+    let name = this.names.get(schema);
+    if (name === undefined) {
+      name = `check${this.names.size}`;
+      this.names.set(schema, name);
+      this.functions.push(`function ${name}(v) {\n${this.body(schema)}\n}`);
+    }
+    return name;
+  }
+
+  text(): string {
+    return this.functions.join('\n');
+  }
+
+  private body(schema: z.ZodType): string {
+    const internals = (schema as unknown as ZodInternals)._zod;
+    const def = internals.def;
+    // A string format (z.uuid(), z.iso.datetime()) is itself its first check, as zod runs it.
+    const checks = [
+      ...(internals.traits.has('$ZodCheck') ? [internals] : []),
+      ...((def.checks ?? []) as ZodInternals[]).map((c) => c._zod),
+    ];
+    for (const c of checks)
+      if (typeof c.check !== 'function') throw new Unsupported('check without a function');
+    // exactOptional() refuses an explicit `undefined`, which the optional test below lets through.
+    if (internals.traits.has('$ZodExactOptional')) throw new Unsupported('exact optional');
+    switch (def.type) {
+      case 'string':
+        return this.string(def, checks);
+      case 'array':
+        return this.array(def, checks);
+      case 'number':
+        return this.number(def, checks);
+      case 'object':
+        return `${this.object(def)}\n${this.tests(checks.map(testOf))}return true;`;
+      default:
+        return `if (!(${this.type(def)})) return false;\n${this.tests(checks.map(testOf))}return true;`;
+    }
+  }
+
+  /** `if (!K[i](v)) return false;` for each test, in order. */
+  private tests(tests: readonly Check[]): string {
+    return tests.map((test) => `if (!${this.value(test)}(v)) return false;\n`).join('');
+  }
+
+  /**
+   * A string's checks: zod's length bounds folded into one range, then the patterns (`.regex()` and
+   * string formats), then any other check. Every check must pass, so their order does not matter (a
+   * check that changes the value fails in `zodCheck`, whatever its place).
+   */
+  private string(def: Record<string, any>, checks: ZodCheck[]): string {
+    if (def.coerce) throw new Unsupported('coerced string');
+    const { minLength, maxLength, rest } = lengthBounds(checks);
+    const lines = [
+      `if (typeof v !== 'string' || !lengthWithin(v, ${minLength}, ${bound(maxLength)})) return false;`,
+    ];
+    const tests: Check[] = [];
+    for (const c of rest) {
+      const pattern = patternOf(c);
+      if (pattern === undefined) tests.push(testOf(c));
+      else if (isTextPattern(pattern))
+        lines.push(`if (!graphicEnds(v) && !matches(${this.value(pattern)}, v)) return false;`);
+      else lines.push(this.pattern(pattern));
+    }
+    return `${lines.join('\n')}\n${this.tests(tests)}return true;`;
+  }
+
+  /**
+   * A pattern's test: the catalogue's decimal patterns and one-class patterns (`^[0-9]{18}$`) as
+   * character scans with the same answer (several times cheaper than entering the expression, more
+   * on the sliced strings of a parsed document), any other as the expression itself.
+   */
+  private pattern(pattern: RegExp): string {
+    const plain = pattern.flags === '' || pattern.flags === 'g';
+    if (plain && pattern.source === CANONICAL_DECIMAL_PATTERN.source)
+      return `if (!isCanonicalDecimal(v, true)) return false;`;
+    if (plain && pattern.source === NON_NEGATIVE_DECIMAL_PATTERN.source)
+      return `if (!isCanonicalDecimal(v, false)) return false;`;
+    const run = plain ? classRunOf(pattern.source) : undefined;
+    if (run === undefined) return `if (!matches(${this.value(pattern)}, v)) return false;`;
+    const allowed = this.value(run.allowed);
+    return [
+      `if (v.length < ${run.min} || v.length > ${bound(run.max)}) return false;`,
+      `for (let i = 0; i < v.length; i++) if (${allowed}[v.charCodeAt(i)] !== 1) return false;`,
+    ].join('\n');
+  }
+
+  private array(def: Record<string, any>, checks: ZodCheck[]): string {
+    const element = this.node(def.element);
+    const { minLength, maxLength, rest } = lengthBounds(checks);
+    return [
+      `if (!isArray(v) || v.length < ${minLength} || v.length > ${bound(maxLength)}) return false;`,
+      // Indexed, as zod reads it (a hole is `undefined` to the element).
+      `for (let i = 0; i < v.length; i++) if (!${element}(v[i])) return false;`,
+      `${this.tests(rest.map(testOf))}return true;`,
+    ].join('\n');
+  }
+
+  private number(def: Record<string, any>, checks: ZodCheck[]): string {
+    if (def.coerce) throw new Unsupported('coerced number');
+    // zod refuses NaN and the infinities before any check.
+    const tests = checks.map((c) => numberTestOf(c) ?? testOf(c));
+    return `if (typeof v !== 'number' || !isFinite(v)) return false;\n${this.tests(tests)}return true;`;
+  }
+
+  /** The types without checks of their own kind, as an expression over `v`; their checks follow it. */
+  private type(def: Record<string, any>): string {
+    switch (def.type) {
+      case 'boolean':
+        if (def.coerce) throw new Unsupported('coerced boolean');
+        return `typeof v === 'boolean'`;
+      case 'union': {
+        // zod returns the first option that parses, so an option's "yes" counts only when every
+        // earlier option surely fails: its literal field (a discriminator such as `change`) has
+        // another value.
+        const options = def.options as z.ZodType[];
+        const names = options.map((option) => this.node(option));
+        const fails = options.map((option) => this.value(surelyFails(option)));
+        const steps = names.map((name, i) => `(${name}(v) || (${fails[i]}(v) && `).join('');
+        return `${steps}false${')'.repeat(2 * names.length)}`;
+      }
+      case 'enum':
+        return `${this.value(new Set(Object.values(def.entries as Record<string, unknown>)))}.has(v)`;
+      case 'literal':
+        return `${this.value(new Set(def.values as unknown[]))}.has(v)`;
+      case 'optional':
+        return `v === undefined || ${this.node(def.innerType)}(v)`;
+      case 'nullable':
+        return `v === null || ${this.node(def.innerType)}(v)`;
+      default:
+        throw new Unsupported(`zod ${def.type}`);
+    }
+  }
+
+  /**
+   * Statements refusing all but a plain object whose keys all belong to the shape, in the shape's
+   * order (zod's output order), each value accepted by its field; absent keys are `undefined` to
+   * their field, as in zod. The walk is
+   * unrolled: for each own key, the shape's fields from `at` on are either that key (checked, and the
+   * walk moves past it) or absent (checked as `undefined`); a key past the shape's end is refused.
+   * A field that is `.optional()` and nothing more accepts `undefined` without a call.
+   */
+  private object(def: Record<string, any>): string {
+    // Strict (catchall never) or stripping (no catchall): with no unknown keys both return the value.
+    if (def.catchall !== undefined && def.catchall._zod.def.type !== 'never')
+      throw new Unsupported('object catchall');
+    const shape = def.shape as Record<string, z.ZodType>;
+    const fields = Object.keys(shape).map((key) => {
+      const inner = plainOptionalInner(shape[key]!);
+      const check = this.node(inner ?? shape[key]!);
+      return {
+        key: JSON.stringify(key),
+        present: inner === undefined ? `${check}(v[key])` : `(v[key] === undefined || ${check}(v[key]))`,
+        absent: inner === undefined ? `${check}(undefined)` : undefined,
+      };
+    });
+    const walk = fields.map((field, i) =>
+      [
+        `if (at <= ${i}) {`,
+        `if (key === ${field.key}) { if (!${field.present}) return false; at = ${i + 1}; continue; }`,
+        field.absent === undefined ? '' : `if (!${field.absent}) return false;`,
+        `}`,
+      ].join('\n'),
+    );
+    const rest = fields.map((field, i) =>
+      field.absent === undefined ? '' : `if (at <= ${i} && !${field.absent}) return false;\n`,
+    );
+    return [
+      `if (typeof v !== 'object' || v === null || isArray(v) || getPrototypeOf(v) !== objectPrototype) return false;`,
+      `let at = 0;`,
+      // Reading `v[key]` inside its own for-in is V8's fast path.
+      `for (const key in v) {`,
+      ...walk,
+      `return false;`,
+      `}`,
+      rest.join(''),
+    ].join('\n');
+  }
+}
+
+/** What zod's pattern check runs, without its payload and issue objects. */
+function matches(pattern: RegExp, v: string): boolean {
+  pattern.lastIndex = 0;
+  return pattern.test(v);
+}
+
+/** `Infinity` or an integer, as source. */
+function bound(n: number): string {
+  return n === Infinity ? 'Infinity' : String(n);
+}
+
+/**
+ * A pattern that is one character class of ASCII characters and ranges, repeated, anchored at both
+ * ends (`^[A-Z]{2,4}$`, `^[A-Za-z0-9._:-]{1,128}$`): the allowed characters as a table (1 where
+ * allowed) and the repetition bounds. Without the `u`, `i` or `m` flag such a pattern matches exactly
+ * the strings of `min` to `max` UTF-16 units that are all in the class. Undefined for other patterns.
+ */
+function classRunOf(source: string): { allowed: Uint8Array; min: number; max: number } | undefined {
+  const m = /^\^\[([^\]\\^[][^\]\\[]*)\](?:\{([0-9]+)(?:(,)([0-9]*))?\}|([+*]))?\$$/.exec(source);
+  if (!m) return undefined;
+  const body = m[1]!;
+  // Indexed by any UTF-16 unit: a unit past the table reads `undefined`, which is not 1.
+  const allowed = new Uint8Array(0x80);
+  for (let i = 0; i < body.length;) {
+    // `a-z` is a range unless the `-` is the last character of the class (then a literal).
+    const range = body[i + 1] === '-' && i + 2 < body.length;
+    const from = body.charCodeAt(i);
+    const to = range ? body.charCodeAt(i + 2) : from;
+    if (from >= 0x80 || to >= 0x80 || to < from) return undefined;
+    allowed.fill(1, from, to + 1);
+    i += range ? 3 : 1;
+  }
+  const [, , low, comma, high, repeat] = m;
+  if (repeat !== undefined) return { allowed, min: repeat === '+' ? 1 : 0, max: Infinity };
+  if (low === undefined) return { allowed, min: 1, max: 1 };
+  const min = Number(low);
+  const max = comma === undefined ? min : high === '' ? Infinity : Number(high);
+  return { allowed, min, max };
+}
+
+/**
+ * The inner schema of a field that is `.optional()` and nothing more (no checks of its own, not
+ * exact), whose check would be `v === undefined || inner(v)`; else undefined.
+ */
+function plainOptionalInner(schema: z.ZodType): z.ZodType | undefined {
   const internals = (schema as unknown as ZodInternals)._zod;
   const def = internals.def;
-  // A string format (z.uuid(), z.iso.datetime()) is itself its first check, as zod runs it.
-  const checks = [
-    ...(internals.traits.has('$ZodCheck') ? [internals] : []),
-    ...((def.checks ?? []) as ZodInternals[]).map((c) => c._zod),
-  ];
-  for (const c of checks)
-    if (typeof c.check !== 'function') throw new Unsupported('check without a function');
-  // exactOptional() refuses an explicit `undefined`, which the optional test below lets through.
-  if (internals.traits.has('$ZodExactOptional')) throw new Unsupported('exact optional');
-  switch (def.type) {
-    case 'string':
-      return compileString(def, checks);
-    case 'array':
-      return compileArray(def, checks);
-    case 'number':
-      return compileNumber(def, checks);
-    default:
-      return withTests(compileType(def), checks.map(testOf));
-  }
-}
-
-/**
- * A string's checks as one test: zod's length bounds folded into one range, then the patterns
- * (`.regex()` and string formats), then any other check. Every check must pass, so their order does
- * not matter (a check that changes the value fails in `zodCheck`, whatever its place).
- */
-function compileString(def: Record<string, any>, checks: ZodCheck[]): Check {
-  if (def.coerce) throw new Unsupported('coerced string');
-  const { minLength, maxLength, rest } = lengthBounds(checks);
-  let textPattern: RegExp | undefined;
-  const patterns: RegExp[] = [];
-  const tests: Check[] = [];
-  for (const c of rest) {
-    const pattern = patternOf(c);
-    if (pattern === undefined) tests.push(testOf(c));
-    else if (isTextPattern(pattern)) textPattern = pattern;
-    else patterns.push(pattern);
-  }
-  return (v) => {
-    if (typeof v !== 'string' || !stringLengthWithin(v, minLength, maxLength)) return false;
-    if (textPattern !== undefined && !hasGraphicEnds(v)) {
-      textPattern.lastIndex = 0;
-      if (!textPattern.test(v)) return false;
-    }
-    for (let i = 0; i < patterns.length; i++) {
-      // What zod's pattern check runs, without its payload and issue objects.
-      const pattern = patterns[i]!;
-      pattern.lastIndex = 0;
-      if (!pattern.test(v)) return false;
-    }
-    return tests.length === 0 || allPass(tests, v);
-  };
-}
-
-function compileArray(def: Record<string, any>, checks: ZodCheck[]): Check {
-  const element = compile(def.element);
-  const { minLength, maxLength, rest } = lengthBounds(checks);
-  const tests = rest.map(testOf);
-  return (v) => {
-    if (!Array.isArray(v) || v.length < minLength || v.length > maxLength) return false;
-    // Indexed, as zod reads it (a hole is `undefined` to the element).
-    for (let i = 0; i < v.length; i++) if (!element(v[i])) return false;
-    return tests.length === 0 || allPass(tests, v);
-  };
-}
-
-function compileNumber(def: Record<string, any>, checks: ZodCheck[]): Check {
-  if (def.coerce) throw new Unsupported('coerced number');
-  const tests = checks.map((c) => numberTestOf(c) ?? testOf(c));
-  // zod refuses NaN and the infinities before any check.
-  return (v) => typeof v === 'number' && Number.isFinite(v) && (tests.length === 0 || allPass(tests, v));
-}
-
-/** The types without checks of their own kind; their checks (refinements mostly) follow the base test. */
-function compileType(def: Record<string, any>): Check {
-  switch (def.type) {
-    case 'boolean':
-      if (def.coerce) throw new Unsupported('coerced boolean');
-      return (v) => typeof v === 'boolean';
-    case 'union': {
-      // zod returns the first option that parses, so an option's "yes" counts only when every earlier
-      // option surely fails: its literal field (a discriminator such as `change`) has another value.
-      const checks = (def.options as z.ZodType[]).map(compile);
-      const fails = (def.options as z.ZodType[]).map(surelyFails);
-      return (v) => {
-        for (let i = 0; i < checks.length; i++) {
-          if (checks[i]!(v)) return true;
-          if (!fails[i]!(v)) return false;
-        }
-        return false;
-      };
-    }
-    case 'enum': {
-      const values = new Set(Object.values(def.entries as Record<string, unknown>));
-      return (v) => values.has(v);
-    }
-    case 'literal': {
-      const values = new Set(def.values as unknown[]);
-      return (v) => values.has(v);
-    }
-    case 'optional': {
-      const inner = compile(def.innerType);
-      return (v) => v === undefined || inner(v);
-    }
-    case 'nullable': {
-      const inner = compile(def.innerType);
-      return (v) => v === null || inner(v);
-    }
-    case 'object':
-      return compileObject(def);
-    default:
-      throw new Unsupported(`zod ${def.type}`);
-  }
-}
-
-/**
- * A plain object whose keys all belong to the shape, in the shape's order (zod's output order), each
- * value accepted by its field. Absent keys are `undefined` to their field, as in zod.
- */
-function compileObject(def: Record<string, any>): Check {
-  // Strict (catchall never) or stripping (no catchall): with no unknown keys both return the value.
-  if (def.catchall !== undefined && def.catchall._zod.def.type !== 'never')
-    throw new Unsupported('object catchall');
-  const shape = def.shape as Record<string, z.ZodType>;
-  const keys = Object.keys(shape);
-  const fields = keys.map((key) => compile(shape[key]!));
-  return (v) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-    if (Object.getPrototypeOf(v) !== Object.prototype) return false;
-    const record = v as Record<string, unknown>;
-    // Own keys must be shape keys in shape order: one forward walk through the shape (both lists
-    // are short, and property names compare by identity). Each field is checked on the way, absent
-    // ones as `undefined`; reading `record[key]` inside its own for-in is V8's fast path.
-    let at = 0;
-    for (const key in record) {
-      while (at < keys.length && keys[at] !== key) if (!fields[at++]!(undefined)) return false;
-      if (at === keys.length || !fields[at++]!(record[key])) return false;
-    }
-    while (at < keys.length) if (!fields[at++]!(undefined)) return false;
-    return true;
-  };
+  if (def.type !== 'optional' || (def.checks ?? []).length > 0) return undefined;
+  if (internals.traits.has('$ZodCheck') || internals.traits.has('$ZodExactOptional')) return undefined;
+  return def.innerType as z.ZodType;
 }
 
 /** A predicate that is true only where `schema` certainly refuses the value (else: "not known"). */
@@ -228,16 +387,6 @@ function surelyFails(schema: z.ZodType): Check {
     for (const field of literals) if (!field.values.has(record[field.key])) return true;
     return false;
   };
-}
-
-function withTests(base: Check, tests: Check[]): Check {
-  if (tests.length === 0) return base;
-  return (v) => base(v) && allPass(tests, v);
-}
-
-function allPass(tests: Check[], v: unknown): boolean {
-  for (let i = 0; i < tests.length; i++) if (!tests[i]!(v)) return false;
-  return true;
 }
 
 /**

@@ -117,9 +117,19 @@ function partnerOverride(partner: PartnerProfile, version: string, name: string)
 export function inboundConverters(partner: PartnerProfile | undefined): X12MapConverters {
   const refs = partner?.crossReferences;
   const units = { source: 'x12', partnerUnits: refs?.units, partnerId: partner?.id } as const;
+  // The codes this input resolved (a file repeats a handful of codes on every item). Only answers
+  // are kept: a bad code throws its error every time; the cap bounds a hostile file's variants.
+  const resolved = new Map<string, string>();
   return {
     decimal: (text) => parseX12Decimal(text),
-    unit: (code) => resolveUnit(code, units),
+    unit: (code) => {
+      let unit = resolved.get(code);
+      if (unit === undefined) {
+        unit = resolveUnit(code, units);
+        if (resolved.size < 256) resolved.set(code, unit);
+      }
+      return unit;
+    },
     ...theirsToOurs(partner),
   };
 }

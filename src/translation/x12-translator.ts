@@ -152,15 +152,20 @@ export class X12Translator {
           if (seen.has(set) || (input.only && !input.only(set.id))) continue;
           const rejected =
             set.status === 'rejected' || group.status === 'rejected' || ic.status === 'rejected';
-          sets.push({
-            ...ids(ic, group, set, index.get(ic)!),
-            outcome: rejected ? 'rejected' : 'not-translated',
-            event: undefined,
-            draft: undefined,
-            problems: rejected
-              ? rejectionReasons(ic, group, set)
-              : [`no inbound map for ${set.id} in ${group.version}`],
-          });
+          sets.push(
+            setResult(
+              ic,
+              group,
+              set,
+              index.get(ic)!,
+              rejected ? 'rejected' : 'not-translated',
+              undefined,
+              undefined,
+              rejected
+                ? rejectionReasons(ic, group, set)
+                : [`no inbound map for ${set.id} in ${group.version}`],
+            ),
+          );
         }
     return { validation, sets, events: eventsOf(sets) };
   }
@@ -175,25 +180,21 @@ export class X12Translator {
     interchangeIndex: number,
     origin: string,
   ): X12TranslatedSet {
-    const base = ids(ic, group, set, interchangeIndex);
+    // One literal per result (not a spread of the ids): made for every set and kept to the end.
+    const result = (
+      outcome: X12TranslatedSet['outcome'],
+      event: CanonicalEvent | undefined,
+      draft: Record<string, unknown> | undefined,
+      problems: readonly string[],
+    ): X12TranslatedSet => setResult(ic, group, set, interchangeIndex, outcome, event, draft, problems);
     // LESSONS.md: an invalid set never reaches the business side.
     if (set.status === 'rejected' || group.status === 'rejected' || ic.status === 'rejected')
-      return {
-        ...base,
-        outcome: 'rejected',
-        event: undefined,
-        draft: undefined,
-        problems: rejectionReasons(ic, group, set),
-      };
+      return result('rejected', undefined, undefined, rejectionReasons(ic, group, set));
     const map = this.maps.inbound(set.id, group.version, input.partner);
     if (!map)
-      return {
-        ...base,
-        outcome: 'not-translated',
-        event: undefined,
-        draft: undefined,
-        problems: [`no inbound map for ${set.id} in ${group.version}`],
-      };
+      return result('not-translated', undefined, undefined, [
+        `no inbound map for ${set.id} in ${group.version}`,
+      ]);
     const envelope: Record<string, string> = {
       ISA06: ic.header.senderId.trim(),
       ISA08: ic.header.receiverId.trim(),
@@ -239,25 +240,29 @@ export class X12Translator {
     };
     const shaped = normalizeEvent(draft);
     shaped.correlationId = correlationOf(shaped);
-    if (problems.length > 0) return { ...base, outcome: 'failed', event: undefined, draft: shaped, problems };
+    if (problems.length > 0) return result('failed', undefined, shaped, problems);
     try {
       const event = acceptEvent(shaped);
-      return { ...base, outcome: 'translated', event, draft: shaped, problems: [] };
+      return result('translated', event, shaped, []);
     } catch (error) {
       if (!(error instanceof CanonicalError)) throw error;
       const details = error.details;
-      return {
-        ...base,
-        outcome: 'failed',
-        event: undefined,
-        draft: shaped,
-        problems: [error.message, ...details],
-      };
+      return result('failed', undefined, shaped, [error.message, ...details]);
     }
   }
 }
 
-function ids(ic: X12InterchangeResult, group: X12GroupResult, set: X12SetResult, index: number) {
+/** What became of one set, after its ids (the key order callers and stored results see). */
+function setResult(
+  ic: X12InterchangeResult,
+  group: X12GroupResult,
+  set: X12SetResult,
+  index: number,
+  outcome: X12TranslatedSet['outcome'],
+  event: CanonicalEvent | undefined,
+  draft: Record<string, unknown> | undefined,
+  problems: readonly string[],
+): X12TranslatedSet {
   return {
     interchangeIndex: index,
     interchangeControlNumber: ic.controlNumber,
@@ -265,6 +270,10 @@ function ids(ic: X12InterchangeResult, group: X12GroupResult, set: X12SetResult,
     setId: set.id,
     controlNumber: set.controlNumber,
     version: group.version,
+    outcome,
+    event,
+    draft,
+    problems,
   };
 }
 

@@ -85,37 +85,51 @@ export const shipNoticeReceivedV1 = defineEvent('ship-notice.received', 'v1', {
       orders: z.array(shippedOrder).min(1, { error: 'expected at least one order' }),
     })
     .superRefine((notice, ctx) => {
-      // Paths are built only for an issue: a large notice has thousands of packs and none.
-      const packs: { p: (typeof notice.orders)[number]['packs'][number]; i: number; j: number }[] = [];
-      notice.orders.forEach((o, i) => o.packs.forEach((p, j) => packs.push({ p, i, j })));
+      // Paths are built only for an issue: a large notice has thousands of packs and none. The
+      // second pass runs only when a pack names a parent or holds no items; translation checks
+      // every notice it makes here, so a clean one allocates no more than the SSCC index.
       const path = (i: number, j: number) => ['orders', i, 'packs', j];
       const seen = new Map<string, { i: number; j: number }>();
-      for (const { p, i, j } of packs) {
-        if (p.sscc === undefined) continue;
-        const first = seen.get(p.sscc);
-        if (first !== undefined)
-          ctx.addIssue({
-            code: 'custom',
-            path: [...path(i, j), 'sscc'],
-            message: `SSCC ${p.sscc} appears twice (also at ${path(first.i, first.j).join('.')})`,
-          });
-        else seen.set(p.sscc, { i, j });
+      let secondPass = false;
+      for (let i = 0; i < notice.orders.length; i++) {
+        const packs = notice.orders[i]!.packs;
+        for (let j = 0; j < packs.length; j++) {
+          const p = packs[j]!;
+          if (p.parentSscc !== undefined || p.items.length === 0) secondPass = true;
+          if (p.sscc === undefined) continue;
+          const first = seen.get(p.sscc);
+          if (first !== undefined)
+            ctx.addIssue({
+              code: 'custom',
+              path: [...path(i, j), 'sscc'],
+              message: `SSCC ${p.sscc} appears twice (also at ${path(first.i, first.j).join('.')})`,
+            });
+          else seen.set(p.sscc, { i, j });
+        }
       }
-      const parents = new Set(packs.map(({ p }) => p.parentSscc).filter((s) => s !== undefined));
-      for (const { p, i, j } of packs) {
-        if (p.parentSscc !== undefined && !seen.has(p.parentSscc))
-          ctx.addIssue({
-            code: 'custom',
-            path: [...path(i, j), 'parentSscc'],
-            message: `parent SSCC ${p.parentSscc} is not a pack of this shipment`,
-          });
-        if (p.items.length === 0 && (p.sscc === undefined || !parents.has(p.sscc)))
-          ctx.addIssue({
-            code: 'custom',
-            path: [...path(i, j), 'items'],
-            message:
-              'expected at least one item in the pack (only a pack that holds other packs may have none)',
-          });
+      if (secondPass) {
+        const parents = new Set<string>();
+        for (const o of notice.orders)
+          for (const p of o.packs) if (p.parentSscc !== undefined) parents.add(p.parentSscc);
+        for (let i = 0; i < notice.orders.length; i++) {
+          const packs = notice.orders[i]!.packs;
+          for (let j = 0; j < packs.length; j++) {
+            const p = packs[j]!;
+            if (p.parentSscc !== undefined && !seen.has(p.parentSscc))
+              ctx.addIssue({
+                code: 'custom',
+                path: [...path(i, j), 'parentSscc'],
+                message: `parent SSCC ${p.parentSscc} is not a pack of this shipment`,
+              });
+            if (p.items.length === 0 && (p.sscc === undefined || !parents.has(p.sscc)))
+              ctx.addIssue({
+                code: 'custom',
+                path: [...path(i, j), 'items'],
+                message:
+                  'expected at least one item in the pack (only a pack that holds other packs may have none)',
+              });
+          }
+        }
       }
       reportDuplicates(ctx, notice.orders, (o) => o.purchaseOrder.number, ['orders'], 'purchase order');
     }),
