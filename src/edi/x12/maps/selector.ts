@@ -570,29 +570,60 @@ type SegmentRead = (segment: X12Segment, separator: string) => string | undefine
 function segmentRead(selector: SegmentSelector): SegmentRead {
   const step = selector.segment;
   const element = selector.element;
+  const holds = conditionOf(step);
   if (typeof element !== 'number') {
     // The pairs start where the segment directory says: known from the selector's segment id.
-    const start = ID_PAIR_START[step.segmentId] ?? 1;
-    const qualifiers = element.qualifiers;
-    const any = qualifiers.includes('*');
-    if (step.conditions.length > 0)
-      return (segment, separator) =>
-        conditionsHold(segment, step, separator)
-          ? idValueAt(segment.elements, start, qualifiers, any)
-          : undefined;
-    return (segment) => idValueAt(segment.elements, start, qualifiers, any);
+    const pairs = idPairsOf(ID_PAIR_START[step.segmentId] ?? 1, element.qualifiers);
+    if (holds !== undefined)
+      return (segment, separator) => (holds(segment, separator) ? pairs(segment.elements) : undefined);
+    return (segment) => pairs(segment.elements);
   }
   if (selector.component !== undefined)
     return (segment, separator) => firstValue(selector, segment, separator);
-  if (step.conditions.length > 0)
+  if (holds !== undefined)
     return (segment, separator) => {
-      if (!conditionsHold(segment, step, separator)) return undefined;
+      if (!holds(segment, separator)) return undefined;
       const v = segment.elements[element];
       return v === undefined || v === '' ? undefined : v;
     };
   return (segment) => {
     const v = segment.elements[element];
     return v === undefined || v === '' ? undefined : v;
+  };
+}
+
+/**
+ * `conditionsHold` for one step, compiled: undefined without conditions, a plain comparison for the
+ * common `[01=XX]`, the general test otherwise.
+ */
+function conditionOf(
+  step: X12SegmentStep,
+): ((segment: X12Segment, separator: string) => boolean) | undefined {
+  const conditions = step.conditions;
+  if (conditions.length === 0) return undefined;
+  const only = conditions[0]!;
+  if (conditions.length === 1 && only.component === undefined && only.values.length === 1) {
+    const { position } = only;
+    const value = only.values[0]!;
+    return (segment) => (segment.elements[position] ?? '') === value;
+  }
+  return (segment, separator) => conditionsHold(segment, step, separator);
+}
+
+/** The first non-empty id after one of the qualifiers (`*`: any), compiled for the usual one qualifier. */
+function idPairsOf(
+  start: number,
+  qualifiers: readonly string[],
+): (el: readonly string[]) => string | undefined {
+  if (qualifiers.includes('*')) return (el) => idValueAt(el, start, qualifiers, true);
+  if (qualifiers.length !== 1) return (el) => idValueAt(el, start, qualifiers, false);
+  const qualifier = qualifiers[0]!;
+  return (el) => {
+    for (let k = start; k + 1 < el.length; k += 2) {
+      const v = el[k + 1]!;
+      if (v !== '' && el[k] === qualifier) return v;
+    }
+    return undefined;
   };
 }
 
@@ -663,12 +694,15 @@ function idPairsPush(
   const step = selector.segment;
   const start = ID_PAIR_START[step.segmentId] ?? 1;
   const any = qualifiers.includes('*');
+  const holds = conditionOf(step);
+  const single = !any && qualifiers.length === 1 ? qualifiers[0]! : undefined;
   return (segment, separator, out) => {
-    if (step.conditions.length > 0 && !conditionsHold(segment, step, separator)) return;
+    if (holds !== undefined && !holds(segment, separator)) return;
     const el = segment.elements;
     for (let k = start; k + 1 < el.length; k += 2) {
       const v = el[k + 1]!;
-      if (v !== '' && (any || qualifiers.includes(el[k]!))) out.push(v);
+      if (v === '') continue;
+      if (single !== undefined ? el[k] === single : any || qualifiers.includes(el[k]!)) out.push(v);
     }
   };
 }

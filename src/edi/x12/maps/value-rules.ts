@@ -27,8 +27,8 @@ function compileRule(rule: X12ValueRule): X12RuleValue {
   if (rule.alternatives) {
     const alternatives = rule.alternatives.map(ruleValue);
     return (scope, converters) => {
-      for (const alternative of alternatives) {
-        const v = alternative(scope, converters);
+      for (let a = 0; a < alternatives.length; a++) {
+        const v = alternatives[a]!(scope, converters);
         if (v !== undefined) return v;
       }
       return undefined;
@@ -60,8 +60,8 @@ function compileBody(rule: X12ValueRule): X12RuleValue {
     };
   }
   return (scope, converters) => {
-    for (const first of firsts) {
-      const raw = first(scope);
+    for (let f = 0; f < firsts.length; f++) {
+      const raw = firsts[f]!(scope);
       if (raw === undefined) continue;
       if (constant !== undefined) return constant;
       const value = convert(raw.trim(), scope, converters);
@@ -81,7 +81,7 @@ function compileAggregate(rule: X12ValueRule): X12RuleValue {
   const all: string[] = [];
   return (scope, converters) => {
     if (all.length !== 0) all.length = 0;
-    for (const collect of alls) collect(scope, all);
+    for (let c = 0; c < alls.length; c++) alls[c]!(scope, all);
     for (let i = 0; i < all.length; i++) all[i] = all[i]!.trim();
     if (aggregate === 'count') return all.length;
     if (all.length === 0) return fallback;
