@@ -54,7 +54,7 @@ function setterOf(path: readonly string[]): Setter {
   return compiledOnce(setters, path, compileSetter);
 }
 
-/** A rule list's value functions and setters, looked up once per item rather than once per field. */
+/** A rule list's value functions and setters, looked up once per collection rather than per field. */
 interface FieldPlan {
   readonly values: readonly X12RuleValue[];
   readonly setters: readonly Setter[];
@@ -203,7 +203,7 @@ class Interpreter {
     const header = this.header;
     header.envelope = this.context.envelope;
     header.component = this.context.component;
-    this.fields(this.map.fields, header, out);
+    this.fields(compiledOnce(fieldPlans, this.map.fields, fieldPlan), this.map.fields, header, out);
     for (const c of this.map.collections) {
       const items = this.collection(c, header, roots);
       setKeys(out, c.path, items);
@@ -330,6 +330,10 @@ class Interpreter {
     const out = new Array<Record<string, unknown>>(count);
     let kept = 0;
     const requireAny = rule.requireAny.length > 0;
+    // The rule's compiled parts, looked up once per collection rather than per item.
+    const plan = compiledOnce(fieldPlans, rule.fields, fieldPlan);
+    const subs = rule.collections;
+    const setters = compiledOnce(collectionSetters, subs, settersOf);
     trail.push(rule.key, 0);
     for (let i = 0; i < count; i++) {
       let scope: X12Scope;
@@ -350,22 +354,23 @@ class Interpreter {
       }
       trail[trail.length - 1] = i;
       const value: Record<string, unknown> = {};
-      const found = this.fields(rule.fields, scope, value, requireAny);
+      const found = this.fields(plan, rule.fields, scope, value, requireAny);
       if (requireAny && !rule.requireAny.some((k) => found!.has(k))) continue;
-      const subs = rule.collections;
-      const setters = compiledOnce(collectionSetters, subs, settersOf);
       for (let c = 0; c < subs.length; c++) {
         const sub = this.collection(subs[c]!, scope, nodes);
         if (sub.length > 0) setters[c]!(value, sub);
       }
       out[kept++] = value;
     }
-    trail.length -= 2;
+    // Two pops, not `length -= 2`: setting an array's length is a call into the runtime.
+    trail.pop();
+    trail.pop();
     if (kept < count) out.length = kept;
     return out;
   }
 
   private fields(
+    { values, setters }: FieldPlan,
     rules: readonly X12ValueRule[],
     scope: X12Scope,
     target: Record<string, unknown>,
@@ -373,7 +378,6 @@ class Interpreter {
     track = false,
   ): Set<string> | undefined {
     const found = track ? new Set<string>() : undefined;
-    const { values, setters } = compiledOnce(fieldPlans, rules, fieldPlan);
     const converters = this.context.converters;
     for (let r = 0; r < rules.length; r++) {
       const rule = rules[r]!;
