@@ -162,7 +162,8 @@ class Interpreter {
     this.map = map;
     this.context = context;
     this.problems = [];
-    this.trail.length = 0;
+    // Empty unless the last read threw. Popped: setting an array's length calls into the runtime.
+    while (this.trail.length > 0) this.trail.pop();
     const body = parsed.body;
     this.index.reset(body, map.collectionLoops);
     try {
@@ -177,8 +178,8 @@ class Interpreter {
       return this.read();
     } finally {
       // Nothing of the set stays reachable from here once it is read.
-      for (const at of this.hlPositions) this.hlLoops[at] = -1;
-      this.hlPositions.length = 0;
+      const positions = this.hlPositions;
+      while (positions.length > 0) this.hlLoops[positions.pop()!] = -1;
       this.index.release();
       this.parsed = undefined;
     }
@@ -194,7 +195,7 @@ class Interpreter {
     const roots = this.parsed!.hierarchy?.roots ?? [];
     // The header of a hierarchical set is the body plus its shipment level(s).
     const homes = this.headerHomes;
-    homes.length = 1;
+    while (homes.length > 1) homes.pop();
     for (const root of roots) {
       if (root.record.levelCode !== 'S') continue;
       const loop = this.hlLoop(root.record.position);
