@@ -50,4 +50,27 @@ describe('short values and ids', () => {
     });
     expect(seen.slice(0, body.length)).toEqual(body.map((s) => s.slice(0, s.indexOf('*'))));
   });
+  it('keeps every value of every segment exact across decoded windows', () => {
+    // Values of 1 to 40 bytes over some 300 KB: kept copies (`toSegment`, which decodes windows at
+    // once) and values read one by one in between must both give the text as sent.
+    const body: string[] = [];
+    for (let k = 0; k < 6000; k++) {
+      const values = [1, 4, 12, 13, 20, 40].map((n, j) =>
+        Array.from({ length: (n + k + j) % 41 }, (_, i) => LETTERS[(k + i * j) % 36]).join(''),
+      );
+      body.push(`REF*${values.join('*')}`);
+    }
+    const kept: string[][] = [];
+    const read: string[] = [];
+    readX12(interchange(body), {
+      segment: (view) => {
+        if (view.id !== 'REF') return;
+        if (view.segmentIndex % 5 === 0) read.push(view.element(3));
+        else kept.push(view.toSegment().elements.slice(1));
+      },
+    });
+    const expected = body.map((s) => s.split('*').slice(1));
+    expect(kept).toEqual(expected.filter((_, k) => (k + 3) % 5 !== 0));
+    expect(read).toEqual(expected.filter((_, k) => (k + 3) % 5 === 0).map((v) => v[2]));
+  });
 });

@@ -26,10 +26,6 @@ const DENSE = 32;
 /** From this length on, V8 makes a substring a view on its parent string (SlicedString::kMinLength). */
 const SLICED_MIN = 13;
 
-function latin1(bytes: Uint8Array, start: number, end: number): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
-}
-
 /**
  * Where the bytes of the current segment live. One per chunk (zero-copy) or the tokenizer's scratch
  * buffer (segments split across chunks or hard-wrapped). A reader that takes a few values here and
@@ -47,6 +43,8 @@ export class ByteSource {
   /** Values decoded one by one since `spanFrom`, the first of them. */
   private misses = 0;
   private spanFrom = 0;
+  /** `bytes` as a Buffer, made on the first value decoded on its own (a Buffer per value cost more). */
+  private buffer: Buffer | undefined = undefined;
 
   constructor(
     public bytes: Uint8Array,
@@ -61,6 +59,7 @@ export class ByteSource {
     this.hits = 0;
     this.misses = 0;
     this.spanFrom = 0;
+    this.buffer = undefined;
   }
 
   /** Latin-1 value of `bytes[start..end)`. */
@@ -72,7 +71,7 @@ export class ByteSource {
       // V8 makes a substring of 13 characters or more a view on the window, which would keep the
       // whole window alive (and copied by every young-generation collection) for as long as the value:
       // an SSCC in a kept event. Those are decoded on their own.
-      if (end - start >= SLICED_MIN) return latin1(this.bytes, start, end);
+      if (end - start >= SLICED_MIN) return this.latin1(start, end);
       return this.text.substring(start - from, end - from);
     }
     if (this.hits >= DENSE && start >= from && start - from - this.text.length < WINDOW) {
@@ -83,23 +82,47 @@ export class ByteSource {
       this.misses = 0;
     }
     if (++this.misses >= DENSE) return this.window(start, end);
+    if (end - start > 32) return this.latin1(start, end);
     const bytes = this.bytes;
-    if (end - start > 32) return latin1(bytes, start, end);
     let value = '';
     for (let i = start; i < end; i++) value += String.fromCharCode(bytes[i]!);
     return value;
   }
 
+  /**
+   * `slice` for a reader known to take every value of the region (a kept segment): no values decoded
+   * one by one before the windows start, which on a 50 MB chunk was the first ~200k values.
+   */
+  denseSlice(start: number, end: number): string {
+    if (end - start <= 3) return end === start ? '' : shortLatin1Value(this.bytes, start, end - start);
+    // Decoded on its own even within the window: see `slice`.
+    if (end - start >= SLICED_MIN) return this.latin1(start, end);
+    const from = this.textFrom;
+    // No `hits` counted: they would make the few envelope values read between two kept sets decode
+    // a window of their own.
+    if (start >= from && end - from <= this.text.length) return this.text.substring(start - from, end - from);
+    return this.window(start, end);
+  }
+
+  private latin1(start: number, end: number): string {
+    let buffer = this.buffer;
+    if (buffer === undefined) {
+      const bytes = this.bytes;
+      buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      this.buffer = buffer;
+    }
+    return buffer.toString('latin1', start, end);
+  }
+
   /** Decodes the window starting at `start` and returns `bytes[start..end)` from it. */
   private window(start: number, end: number): string {
     const to = Math.min(this.length, Math.max(start + WINDOW, end));
-    const bytes = this.bytes;
-    this.text = Buffer.from(bytes.buffer, bytes.byteOffset + start, to - start).toString('latin1');
+    this.text = this.latin1(start, to);
     this.textFrom = start;
     this.hits = 1;
     this.misses = 0;
     this.spanFrom = start;
-    return end - start >= SLICED_MIN ? latin1(bytes, start, end) : this.text.substring(0, end - start);
+    return end - start >= SLICED_MIN ? this.latin1(start, end) : this.text.substring(0, end - start);
   }
 
   utf8(start: number, end: number): string {
@@ -253,7 +276,7 @@ export class X12SegmentView {
     let from = this.start;
     for (let n = 0; n <= count; n++) {
       const to = n === count ? this.end : seps[n]!;
-      out[n] = from === to ? '' : utf8 ? source.utf8(from, to) : source.slice(from, to);
+      out[n] = from === to ? '' : utf8 ? source.utf8(from, to) : source.denseSlice(from, to);
       from = to + 1;
     }
     return out;
