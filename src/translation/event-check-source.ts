@@ -57,6 +57,8 @@ const HELPERS = {
   graphicEnds: hasGraphicEnds,
   matches,
   isCanonicalDecimal,
+  isZodUuid,
+  isZodDateTime,
 };
 
 /** The functions of one generated check (one per schema node, shared by repeated nodes) and its values. */
@@ -150,6 +152,8 @@ class CheckSource {
       return `if (!isCanonicalDecimal(v, true)) return false;`;
     if (plain && pattern.source === NON_NEGATIVE_DECIMAL_PATTERN.source)
       return `if (!isCanonicalDecimal(v, false)) return false;`;
+    if (plain && pattern.source === ZOD_UUID_SOURCE) return `if (!isZodUuid(v)) return false;`;
+    if (plain && pattern.source === ZOD_DATETIME_SOURCE) return `if (!isZodDateTime(v)) return false;`;
     const run = plain ? classRunOf(pattern.source) : undefined;
     if (run === undefined) return `if (!matches(${this.value(pattern)}, v)) return false;`;
     const allowed = this.value(run.allowed);
@@ -256,6 +260,94 @@ class CheckSource {
 function matches(pattern: RegExp, v: string): boolean {
   pattern.lastIndex = 0;
   return pattern.test(v);
+}
+
+/**
+ * zod's `z.uuid()` and `z.iso.datetime()` patterns as the catalogue's ids and timestamps use them
+ * (every event has one and three): scans with the same answer cost a fraction of the expressions.
+ * Only these exact sources are scanned; another option of zod's, or another zod, makes another source.
+ */
+const ZOD_UUID_SOURCE =
+  '^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$';
+const ZOD_DATETIME_SOURCE =
+  '^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z|([+-](?:[01]\\d|2[0-3]):[0-5]\\d)))$';
+
+/** `ZOD_UUID_SOURCE`: 8-4-4-4-12 hex digits with a version of 1 to 8 and the RFC 9562 variant, or nil or max. */
+export function isZodUuid(v: string): boolean {
+  if (v.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const code = v.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (code !== 0x2d) return false;
+    } else if (!isHexCode(code)) return false;
+  }
+  const version = v.charCodeAt(14);
+  const variant = v.charCodeAt(19) | 0x20; // the letters in lower case
+  if (
+    version >= 0x31 &&
+    version <= 0x38 &&
+    (variant === 0x38 || variant === 0x39 || variant === 0x61 || variant === 0x62)
+  )
+    return true;
+  return v === '00000000-0000-0000-0000-000000000000' || v === 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+}
+
+function isHexCode(code: number): boolean {
+  const lower = code | 0x20;
+  return (code >= 0x30 && code <= 0x39) || (lower >= 0x61 && lower <= 0x66);
+}
+
+/**
+ * `ZOD_DATETIME_SOURCE`: `YYYY-MM-DDThh:mm:ss`, an optional fraction of any digits, then `Z` or an
+ * offset `+hh:mm` / `-hh:mm`. A day must exist in its month; 29 February only in a year whose last two
+ * digits are a multiple of 4 other than 00, or that ends in 00 after a multiple of 4 (the Gregorian rule).
+ */
+export function isZodDateTime(v: string): boolean {
+  const n = v.length;
+  if (n < 20) return false;
+  if (v.charCodeAt(4) !== 0x2d || v.charCodeAt(7) !== 0x2d || v.charCodeAt(10) !== 0x54) return false;
+  if (v.charCodeAt(13) !== 0x3a || v.charCodeAt(16) !== 0x3a) return false;
+  const century = twoDigits(v, 0);
+  const year = twoDigits(v, 2);
+  const month = twoDigits(v, 5);
+  const day = twoDigits(v, 8);
+  if (century < 0 || year < 0 || month < 1 || month > 12 || day < 1) return false;
+  const leap = year !== 0 ? year % 4 === 0 : century % 4 === 0;
+  const days =
+    month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  if (day > days) return false;
+  if (!isClock(v, 11) || !isMinute(v, 17)) return false;
+  let i = 19;
+  if (v.charCodeAt(i) === 0x2e) {
+    const digits = ++i;
+    while (i < n && isDigitCode(v.charCodeAt(i))) i++;
+    if (i === digits) return false;
+  }
+  if (i === n - 1) return v.charCodeAt(i) === 0x5a;
+  const sign = v.charCodeAt(i);
+  return i === n - 6 && (sign === 0x2b || sign === 0x2d) && isClock(v, i + 1);
+}
+
+/** `hh:mm` at `at`, hours 00-23 and minutes 00-59. */
+function isClock(v: string, at: number): boolean {
+  const hour = twoDigits(v, at);
+  return hour >= 0 && hour <= 23 && v.charCodeAt(at + 2) === 0x3a && isMinute(v, at + 3);
+}
+
+function isMinute(v: string, at: number): boolean {
+  const minute = twoDigits(v, at);
+  return minute >= 0 && minute <= 59;
+}
+
+/** The number of the two ASCII digits at `at`, or -1. */
+function twoDigits(v: string, at: number): number {
+  const tens = v.charCodeAt(at);
+  const units = v.charCodeAt(at + 1);
+  return isDigitCode(tens) && isDigitCode(units) ? (tens - 0x30) * 10 + (units - 0x30) : -1;
+}
+
+function isDigitCode(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
 }
 
 /** `Infinity` or an integer, as source. */

@@ -11,6 +11,7 @@ import { SAMPLE_EVENTS } from '../canonical/events/sample-events.js';
 import { text } from '../canonical/events/values.js';
 import { decimalString, nonNegativeDecimalString } from '../canonical/decimal.js';
 import { acceptEvent, eventCheckOf, schemaCheckOf } from './event-check.js';
+import { isZodDateTime, isZodUuid } from './event-check-source.js';
 
 /**
  * The compiled check may only say "yes" where zod says "yes" and returns the value unchanged: then
@@ -479,5 +480,77 @@ describe('compiled check kinds, held to zod', () => {
     const schema = z.strictObject({ a: z.string().exactOptional() });
     expect(schema.safeParse({ a: undefined }).success).toBe(false);
     expect(schemaCheckOf(schema)).toBeNull();
+  });
+});
+
+describe('scanned string formats, held to their expressions', () => {
+  const CHARS = [...'0123456789-:TZz+.xaAfFbB8 ', '\u0660'];
+  /** The value, and every value one character away from it (replaced, inserted, removed). */
+  function around(value: string): string[] {
+    const out = [value];
+    for (let i = 0; i <= value.length; i++) {
+      for (const c of CHARS)
+        out.push(value.slice(0, i) + c + value.slice(i + 1), value.slice(0, i) + c + value.slice(i));
+      out.push(value.slice(0, i) + value.slice(i + 1));
+    }
+    return out;
+  }
+  function expectSame(pattern: RegExp, scan: (v: string) => boolean, values: string[]): void {
+    for (const v of values) expect(scan(v), JSON.stringify(v)).toBe(pattern.test(v));
+  }
+
+  it('z.uuid()', () => {
+    const pattern = z.uuid()._zod.def.pattern!;
+    const values = [
+      '97eef62f-e5e7-48d9-9c49-f73d286bfa09',
+      '97EEF62F-E5E7-88D9-BC49-F73D286BFA09',
+      '00000000-0000-0000-0000-000000000000',
+      'ffffffff-ffff-ffff-ffff-ffffffffffff',
+      'FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF',
+    ].flatMap(around);
+    expectSame(pattern, isZodUuid, values);
+    expectSameVerdicts(z.uuid(), values);
+  });
+
+  it('z.iso.datetime({ offset: true }): days of every month, leap years, clocks, fractions, offsets', () => {
+    const pattern = z.iso.datetime({ offset: true })._zod.def.pattern!;
+    const years = [
+      '0000',
+      '0004',
+      '0100',
+      '0400',
+      '1800',
+      '1900',
+      '1912',
+      '1996',
+      '2000',
+      '2023',
+      '2024',
+      '2100',
+    ];
+    const dates = years.flatMap((y) =>
+      Array.from({ length: 14 * 33 }, (_, k) => {
+        const [month, day] = [Math.floor(k / 33), k % 33].map((n) => String(n).padStart(2, '0'));
+        return `${y}-${month}-${day}`;
+      }),
+    );
+    const times = [
+      'T00:00:00Z',
+      'T23:59:59.5+23:59',
+      'T24:00:00Z',
+      'T12:60:00Z',
+      'T12:00:60Z',
+      'T09:30:00.Z',
+    ];
+    const offsets = ['T09:30:00-01:00', 'T09:30:00+24:00', 'T09:30:00+01:60', 'T09:30:00.123456789Z'];
+    const values = [
+      ...dates.flatMap((d) => [...times, ...offsets].map((t) => d + t)),
+      ...Array.from({ length: 10000 }, (_, y) => `${String(y).padStart(4, '0')}-02-29T00:00:00Z`),
+      ...['2024-02-29T12:30:45.123+05:30', '2025-03-14T09:30:00Z', '2025-12-31T23:59:59-11:00'].flatMap(
+        around,
+      ),
+    ];
+    expectSame(pattern, isZodDateTime, values);
+    expectSameVerdicts(z.iso.datetime({ offset: true }), values.slice(0, 2000));
   });
 });

@@ -120,14 +120,21 @@ export function inboundConverters(partner: PartnerProfile | undefined): X12MapCo
   // The codes this input resolved (a file repeats a handful of codes on every item). Only answers
   // are kept: a bad code throws its error every time; the cap bounds a hostile file's variants.
   const resolved = new Map<string, string>();
+  // The last answer first: items in a row mostly say the same code, and comparing two short strings
+  // is cheaper than hashing each freshly sliced one for the map.
+  let lastCode: string | undefined;
+  let lastUnit = '';
   return {
     decimal: (text) => parseX12Decimal(text),
     unit: (code) => {
+      if (code === lastCode) return lastUnit;
       let unit = resolved.get(code);
       if (unit === undefined) {
         unit = resolveUnit(code, units);
         if (resolved.size < 256) resolved.set(code, unit);
       }
+      lastCode = code;
+      lastUnit = unit;
       return unit;
     },
     ...theirsToOurs(partner),

@@ -10,7 +10,7 @@ import {
   type X12SetResult,
   type X12ValidationResult,
 } from '../edi/x12/index.js';
-import { interpretInbound, type X12MapConverters } from '../edi/x12/maps/index.js';
+import { interpretInbound, type X12InboundMap, type X12MapConverters } from '../edi/x12/maps/index.js';
 import type { PartnerProfile } from '../partners/partner-profile.schema.js';
 import { normalizeEvent } from './x12-event-shaping.js';
 import { inboundConverters, type X12MapRegistry } from './x12-map-registry.js';
@@ -65,6 +65,13 @@ export function stableUuid(name: string): string {
 interface SharedPerInput {
   readonly receivedAt: string;
   readonly converters: X12MapConverters;
+  /**
+   * The inbound map of the last set's id and group version: a file's sets are mostly of one kind, and
+   * the registry makes its keys (and looks up the partner's override) per call. Valid for one input,
+   * whose partner does not change.
+   */
+  lastMap:
+    { readonly setId: string; readonly version: string; readonly map: X12InboundMap | undefined } | undefined;
 }
 
 const ENVELOPE_TYPES: Readonly<Record<string, string>> = {
@@ -99,6 +106,7 @@ export class X12Translator {
     const shared: SharedPerInput = {
       receivedAt: input.receivedAt.toISOString(),
       converters: inboundConverters(input.partner),
+      lastMap: undefined,
     };
     const validation = readX12(
       input.bytes,
@@ -170,6 +178,19 @@ export class X12Translator {
     return { validation, sets, events: eventsOf(sets) };
   }
 
+  private inboundMap(
+    input: X12TranslationInput,
+    shared: SharedPerInput,
+    setId: string,
+    version: string,
+  ): X12InboundMap | undefined {
+    const last = shared.lastMap;
+    if (last !== undefined && last.setId === setId && last.version === version) return last.map;
+    const map = this.maps.inbound(setId, version, input.partner);
+    shared.lastMap = { setId, version, map };
+    return map;
+  }
+
   private one(
     input: X12TranslationInput,
     shared: SharedPerInput,
@@ -190,7 +211,7 @@ export class X12Translator {
     // LESSONS.md: an invalid set never reaches the business side.
     if (set.status === 'rejected' || group.status === 'rejected' || ic.status === 'rejected')
       return result('rejected', undefined, undefined, rejectionReasons(ic, group, set));
-    const map = this.maps.inbound(set.id, group.version, input.partner);
+    const map = this.inboundMap(input, shared, set.id, group.version);
     if (!map)
       return result('not-translated', undefined, undefined, [
         `no inbound map for ${set.id} in ${group.version}`,

@@ -89,7 +89,10 @@ export const shipNoticeReceivedV1 = defineEvent('ship-notice.received', 'v1', {
       // second pass runs only when a pack names a parent or holds no items; translation checks
       // every notice it makes here, so a clean one allocates no more than the SSCC index.
       const path = (i: number, j: number) => ['orders', i, 'packs', j];
-      const seen = new Map<string, { i: number; j: number }>();
+      // Each SSCC's first pack as an index into `firstAt` (its order, then its pack): small integers
+      // in a Map and a flat array, not an object per pack kept alive until the check ends.
+      const seen = new Map<string, number>();
+      const firstAt: number[] = [];
       let secondPass = false;
       for (let i = 0; i < notice.orders.length; i++) {
         const packs = notice.orders[i]!.packs;
@@ -102,9 +105,12 @@ export const shipNoticeReceivedV1 = defineEvent('ship-notice.received', 'v1', {
             ctx.addIssue({
               code: 'custom',
               path: [...path(i, j), 'sscc'],
-              message: `SSCC ${p.sscc} appears twice (also at ${path(first.i, first.j).join('.')})`,
+              message: `SSCC ${p.sscc} appears twice (also at ${path(firstAt[first]!, firstAt[first + 1]!).join('.')})`,
             });
-          else seen.set(p.sscc, { i, j });
+          else {
+            seen.set(p.sscc, firstAt.length);
+            firstAt.push(i, j);
+          }
         }
       }
       if (secondPass) {

@@ -134,8 +134,18 @@ export const lot = named(
 export function hasValidGs1CheckDigit(digits: string): boolean {
   let total = 0;
   for (let i = digits.length - 2, weight = 3; i >= 0; i--, weight = 4 - weight)
-    total += Number(digits[i]) * weight;
-  return (10 - (total % 10)) % 10 === Number(digits[digits.length - 1]);
+    total += digitAt(digits, i) * weight;
+  return (10 - (total % 10)) % 10 === digitAt(digits, digits.length - 1);
+}
+
+/**
+ * `Number(s[i])` without making and parsing a one-character string for a digit (every SSCC of
+ * every translated notice). Anything else keeps `Number`'s answer (a space is 0, a letter NaN), as
+ * zod calls the refinement on strings the pattern refused too.
+ */
+function digitAt(s: string, i: number): number {
+  const code = s.charCodeAt(i);
+  return code >= 0x30 && code <= 0x39 ? code - 0x30 : Number(s[i]);
 }
 
 /** Serial Shipping Container Code: 18 digits (AI 00) with a valid check digit. */
