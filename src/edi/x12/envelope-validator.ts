@@ -248,6 +248,15 @@ export class X12EnvelopeValidator implements X12TokenListener {
       this.bodySegment(view, key);
       return;
     }
+    this.envelopeSegment(view, key);
+  }
+
+  /**
+   * Kept out of `segment`, which is inlined into the tokenizer's hot loop: inline, the first GS or GE
+   * after that loop was optimized (no feedback yet) deoptimized the whole loop, which was then compiled
+   * again; out of line only this small function pays for it (one recompile of the loop fewer on 50 MB).
+   */
+  private envelopeSegment(view: X12SegmentView, key: number): void {
     switch (key) {
       case ID_ISA:
         this.onIsa(view);
