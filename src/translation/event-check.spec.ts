@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import {
   CanonicalError,
@@ -552,5 +552,21 @@ describe('scanned string formats, held to their expressions', () => {
     ];
     expectSame(pattern, isZodDateTime, values);
     expectSameVerdicts(z.iso.datetime({ offset: true }), values.slice(0, 2000));
+  });
+});
+
+describe('without code generation', () => {
+  it('leaves every schema to zod where code generation from strings is disallowed', () => {
+    const schema = z.object({ number: z.string().min(1) });
+    expect(schemaCheckOf(schema)?.({ number: '4500012345' })).toBe(true);
+    // What `--disallow-code-generation-from-strings` makes of `new Function`.
+    vi.stubGlobal('Function', function refused() {
+      throw new EvalError('Code generation from strings disallowed for this context');
+    });
+    try {
+      expect(schemaCheckOf(z.object({ number: z.string().min(1) }))).toBeNull();
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

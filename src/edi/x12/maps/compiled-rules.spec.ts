@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { x12ReadOptions } from '../grammar/content-validator.js';
 import { defaultX12Grammars } from '../grammar/grammar-registry.js';
 import type { X12ParsedSet } from '../grammar/parsed-set.js';
@@ -159,6 +159,23 @@ describe('compiled selectors and rules', () => {
       payload: { lines: [{ lineNumber: '9', control: '0002' }] },
     });
     expect(second.problems).toEqual(['payload.lines[0].quantity.value: "X1" is not a whole number']);
+  });
+
+  it('gives the same event where code generation from strings is disallowed', () => {
+    const fields = { 'document.number': 'BEG.03' };
+    const lines = { lineNumber: 'PO1.01', 'quantity.value': { at: 'PO1.02', as: 'decimal' } };
+    const context = { envelope: {}, component: '>', converters };
+    const generated = interpretInbound(parsed(PO), inboundMap(fields, lines), context);
+    // What `--disallow-code-generation-from-strings` makes of `new Function` (a fresh map: new paths).
+    vi.stubGlobal('Function', function refused() {
+      throw new EvalError('Code generation from strings disallowed for this context');
+    });
+    try {
+      const plain = interpretInbound(parsed(PO), inboundMap(fields, lines), context);
+      expect(plain).toEqual(generated);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('sets a field whose name holds quotes and brackets as that name, never as code', () => {

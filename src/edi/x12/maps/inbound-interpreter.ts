@@ -81,8 +81,14 @@ function compileSetter(path: readonly string[]): Setter {
       `  if (typeof next !== 'object' || next === null || Array.isArray(next)) node${keys[k]} = {};\n` +
       `  node = node${keys[k]}; }\n`;
   body += `node${keys[last]} = value;`;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- keys enter as JSON string literals only
-  return new Function('target', 'value', body) as Setter;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- keys enter as JSON string literals only
+    return new Function('target', 'value', body) as Setter;
+  } catch (error) {
+    // A process run with code generation from strings disallowed: the shared store, slower, same result.
+    if (error instanceof EvalError) return (target, value) => setKeys(target, path, value);
+    throw error;
+  }
 }
 
 /** `setPath` with the path already split (map rules carry theirs). */
