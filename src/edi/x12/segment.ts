@@ -244,14 +244,6 @@ export class X12SegmentView {
     return this.source.bytes.slice(from, to);
   }
 
-  /** @internal The bytes of element `n` without a copy, valid only during the callback. */
-  elementBytesView(n: number): Uint8Array {
-    if (n < 0 || n > this.sepCount) return new Uint8Array(0);
-    const from = n === 0 ? this.start : this.seps[n - 1]! + 1;
-    const to = n === this.sepCount ? this.end : this.seps[n]!;
-    return this.source.bytes.subarray(from, to);
-  }
-
   /** Components of element `n` split on the interchange's component separator (ISA16). */
   components(n: number): string[] {
     return this.element(n).split(this.delimiters.component);

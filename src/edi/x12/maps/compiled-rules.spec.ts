@@ -6,12 +6,11 @@ import { readX12 } from '../reader.js';
 import { interpretInbound, type X12MapConverters } from './inbound-interpreter.js';
 import { compileMap } from './map-loader.js';
 import type { X12InboundMap } from './map.types.js';
-import { allOf, bodyScope, firstOf, parseSelector, selectAll } from './selector.js';
+import { allOf, bodyScope, firstOf, parseSelector } from './selector.js';
 
 /**
- * The compiled selectors and rules (selector.ts `firstOf`/`allOf`, value-rules.ts) against the general
- * selector path, and the interpreter kept from set to set: what it reads of one set never shows in
- * the next.
+ * The compiled selectors and rules (selector.ts `firstOf`/`allOf`, value-rules.ts), and the
+ * interpreter kept from set to set: what it reads of one set never shows in the next.
  */
 
 function parsed(body: string, st02 = '0001'): X12ParsedSet {
@@ -53,36 +52,47 @@ function inboundMap(fields: Record<string, unknown>, lineFields: Record<string, 
 }
 
 describe('compiled selectors and rules', () => {
-  it('find what the general path finds, first and all, for every kind of selector', () => {
+  it('find every value and the first, for every kind of selector, with and without the collection', () => {
     const set = parsed(PO);
-    const selectors = [
-      'BEG.03',
-      'BEG.04',
-      'N1[01=ST].04',
-      'N1[01=ST|BT].04',
-      'N1[01=XX].04',
-      'N1[01=ST]/N3.01',
+    // Expected values as the general (per-call) selector path gave them before selectors were compiled.
+    const whole: Record<string, string[]> = {
+      'BEG.03': ['4500012345'],
+      'BEG.04': [],
+      'N1[01=ST].04': ['S1'],
+      'N1[01=ST|BT].04': ['B1', 'S1'],
+      'N1[01=XX].04': [],
+      'N1[01=ST]/N3.01': ['DOCK 2'],
+      'PO1.id(VP)': ['V-1', 'V-2'],
+      'PO1.id(BP|VP)': ['M-1', 'V-1', 'V-2'],
+      'PO1.id(*)': ['M-1', 'V-1', 'V-2'],
+      'PO1.id(ZZ)': [],
+      'CTP.05.1': ['PC'],
+      'CTP.05.2': ['2'],
+      'CTP[04.1=100].03': ['4.25'],
+      'PO1.02': ['10', '5', ' 7 '],
+      '^CUR[01=BY].02': ['USD'],
+      $ISA13: ['000000001'],
+      $GS04: [],
+    };
+    // With PO1 a collection, the header sees none of the lines' segments.
+    const lines = new Set([
       'PO1.id(VP)',
       'PO1.id(BP|VP)',
       'PO1.id(*)',
-      'PO1.id(ZZ)',
       'CTP.05.1',
       'CTP.05.2',
       'CTP[04.1=100].03',
       'PO1.02',
-      '^CUR[01=BY].02',
-      '$ISA13',
-      '$GS04',
-    ];
+    ]);
     for (const exclude of [[], ['PO1']]) {
       const scope = bodyScope(set.body, new Set(exclude), { ISA13: '000000001', GS04: '' }, '>');
-      for (const text of selectors) {
+      for (const [text, values] of Object.entries(whole)) {
+        const expected = exclude.length > 0 && lines.has(text) ? [] : values;
         const selector = parseSelector(text);
-        const all = selectAll(selector, scope);
         const collected: string[] = [];
         allOf(selector)(scope, collected);
-        expect(collected, `${text} (${exclude.join()})`).toEqual(all);
-        expect(firstOf(selector)(scope), `${text} (${exclude.join()})`).toBe(all[0]);
+        expect(collected, `${text} (${exclude.join()})`).toEqual(expected);
+        expect(firstOf(selector)(scope), `${text} (${exclude.join()})`).toBe(expected[0]);
       }
     }
   });
@@ -176,6 +186,17 @@ describe('compiled selectors and rules', () => {
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+
+  it('refuses a field path through __proto__, constructor or prototype at load', () => {
+    for (const key of ['payload.__proto__.polluted', 'constructor', 'payload.prototype'])
+      expect(() => inboundMap({ [key]: 'BEG.03' }, { lineNumber: 'PO1.01' }), key).toThrow(
+        'cannot be part of a field path',
+      );
+    expect(() => inboundMap({ 'document.number': 'BEG.03' }, { 'x.__proto__': 'PO1.01' })).toThrow(
+      'cannot be part of a field path',
+    );
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('sets a field whose name holds quotes and brackets as that name, never as code', () => {

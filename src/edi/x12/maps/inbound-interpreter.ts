@@ -1,7 +1,7 @@
 import type { X12HlNode } from '../grammar/hierarchy.js';
 import type { X12ParsedSet } from '../grammar/parsed-set.js';
 import type { X12CollectionRule, X12InboundMap, X12ValueRule } from './map.types.js';
-import { compiledOnce, X12SetIndex, type X12Scope } from './selector.js';
+import { compiledOnce, KEPT_SIZE, X12SetIndex, type X12Scope } from './selector.js';
 import { ruleValues, type X12RuleValue } from './value-rules.js';
 
 /**
@@ -121,8 +121,8 @@ interface CollectionFrame {
   count: number;
   /** Collection loop iterations (by loop), as indexes in the body's loops. */
   readonly loops: number[];
-  /** The HL nodes found (by level). */
-  readonly nodes: X12HlNode[];
+  /** The HL nodes found (by level), cleared when the collection is read. */
+  readonly nodes: (X12HlNode | undefined)[];
   /** The item being read: its scope, whose home (`homes[0]`) is set to each item in turn. */
   readonly homes: number[];
   readonly scope: ItemScope;
@@ -132,6 +132,20 @@ interface CollectionFrame {
 }
 const NO_HOMES: readonly number[] = [];
 const NO_ENVELOPE: Readonly<Record<string, string>> = {};
+/** What the pooled interpreter points at between sets: nothing of any map or partner. */
+const NO_MAP = {
+  fields: [],
+  collections: [],
+  collectionLoops: new Set<string>(),
+} as unknown as X12InboundMap;
+const idle = (): never => {
+  throw new Error('the map interpreter is between sets');
+};
+const NO_CONTEXT: X12InboundContext = {
+  envelope: NO_ENVELOPE,
+  component: '',
+  converters: { decimal: idle, unit: idle, part: idle, location: idle },
+};
 
 /**
  * Reads one set at a time (`run`). Its working state — the set index, the item scopes per collection
@@ -141,11 +155,11 @@ const NO_ENVELOPE: Readonly<Record<string, string>> = {};
 class Interpreter {
   problems: string[] = [];
   private parsed: Pick<X12ParsedSet, 'body' | 'hierarchy'> | undefined;
-  private map!: X12InboundMap;
-  private context!: X12InboundContext;
+  private map: X12InboundMap = NO_MAP;
+  private context: X12InboundContext = NO_CONTEXT;
   private readonly index = new X12SetIndex();
   /** HL loop iterations (indexes in the body's loops) by the position of their HL segment; -1 none. */
-  private readonly hlLoops: number[] = [];
+  private hlLoops: number[] = [];
   /** The positions set in `hlLoops` for the current set (cleared after it). */
   private readonly hlPositions: number[] = [];
   /** The header scope (the body and its shipment levels), one object whose homes are set per set. */
@@ -183,11 +197,17 @@ class Interpreter {
         }
       return this.read();
     } finally {
-      // Nothing of the set stays reachable from here once it is read.
+      // Nothing of the set, its map or its partner stays reachable from here once it is read (the
+      // collections let go of their HL nodes as they finish).
       const positions = this.hlPositions;
       while (positions.length > 0) this.hlLoops[positions.pop()!] = -1;
+      if (this.hlLoops.length > KEPT_SIZE) this.hlLoops = [];
       this.index.release();
       this.parsed = undefined;
+      this.map = NO_MAP;
+      this.context = NO_CONTEXT;
+      this.header.envelope = NO_ENVELOPE;
+      for (const frame of this.frames) frame.scope.envelope = frame.parentScope.envelope = NO_ENVELOPE;
     }
   }
 
@@ -372,6 +392,8 @@ class Interpreter {
     // Two pops, not `length -= 2`: setting an array's length is a call into the runtime.
     trail.pop();
     trail.pop();
+    // The frame outlives the set: it keeps no HL node (each reaches its whole hierarchy).
+    if (!byLoop) for (let i = 0; i < frame.count; i++) frame.nodes[i] = undefined;
     if (kept < count) out.length = kept;
     return out;
   }

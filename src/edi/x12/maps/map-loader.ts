@@ -140,6 +140,9 @@ export function compileMap(source: X12MapSource, file: string, context: X12MapLo
   return map;
 }
 
+/** Keys that name an object's own machinery: a field path through one would reach the prototype. */
+const MACHINERY = new Set(['__proto__', 'constructor', 'prototype']);
+
 function checkField(
   context: X12MapLoadContext,
   event: string,
@@ -147,6 +150,9 @@ function checkField(
   where: string,
   problems: Problems,
 ): void {
+  // Checked here, not only by the caller's `checkField`: src/edi is a library, and a map is data.
+  for (const key of path.split('.'))
+    if (MACHINERY.has(key)) problems.add(`${where}: "${key}" cannot be part of a field path`);
   const problem = context.checkField?.(event, path);
   if (problem !== undefined) problems.add(`${where}: ${problem}`);
 }

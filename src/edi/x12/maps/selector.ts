@@ -180,14 +180,14 @@ export class X12SetIndex {
    * The segments' id codes (`segmentIdCode`). This array and the four below are reused: entries past
    * the current set's segments (or loops) are stale, and nothing reads them.
    */
-  readonly idCodes: number[] = [];
+  idCodes: number[] = [];
   /** Per loop iteration: its home (itself for a collection loop and for the body). */
-  readonly homeOf: number[] = [];
+  homeOf: number[] = [];
   /** Per home: where its segments' indexes lie in `slots` (`from` inclusive, `to` exclusive). */
-  readonly from: number[] = [];
-  readonly to: number[] = [];
+  from: number[] = [];
+  to: number[] = [];
   /** Indexes of the set's segments, grouped by home, in set order within each home. */
-  readonly slots: number[] = [];
+  slots: number[] = [];
   /** Per large home, its segment indexes by segment id, built when first asked. */
   private readonly byId: (Map<string, number[]> | undefined)[] = [];
 
@@ -222,11 +222,20 @@ export class X12SetIndex {
     for (let i = 0; i < loopOf.length; i++) slots[to[homeOf[loopOf[i]!]!]!++] = i;
   }
 
-  /** Lets go of the set (the index outlives it). */
+  /** Lets go of the set (the index outlives it), and of working arrays a huge set grew. */
   release(): void {
     this.body = EMPTY_BODY;
     this.segments = EMPTY_BODY.segments;
     if (this.byId.length > 0) this.byId.length = 0;
+    if (this.slots.length > KEPT_SIZE) {
+      this.slots = [];
+      this.idCodes = [];
+    }
+    if (this.homeOf.length > KEPT_SIZE) {
+      this.homeOf = [];
+      this.from = [];
+      this.to = [];
+    }
   }
 
   /**
@@ -253,6 +262,8 @@ export class X12SetIndex {
 }
 
 const SMALL_SCOPE = 24;
+/** Working arrays larger than this after a set (a huge 856) are dropped rather than kept for the next. */
+export const KEPT_SIZE = 1 << 16;
 const NONE: readonly number[] = [];
 const NO_LOOPS: ReadonlySet<string> = new Set();
 const EMPTY_BODY: X12ParsedBody = { segments: [], loopOf: [], loops: [] };
@@ -460,83 +471,43 @@ export function selectAll(selector: X12Selector, scope: X12Scope): string[] {
 
 /** `selectAll`, appending to `out` (a rule with several selectors collects into one array). */
 export function selectInto(selector: X12Selector, scope: X12Scope, out: string[]): string[] {
-  if (selector.kind === 'envelope') {
-    const v = scope.envelope[selector.name] ?? '';
-    if (v !== '') out.push(v);
-    return out;
-  }
-  const target = scopeFor(selector, scope);
-  if (target === undefined) return out;
-  const { index, component } = target;
-  const segments = index.segments;
-  const id = selector.segment.segmentId;
-  if (selector.loops.length > 0) {
-    for (const i of throughLoops(selector, target))
-      if (segments[i]!.id === id) pushValues(selector, segments[i]!, component, out);
-    return out;
-  }
-  const code = selector.segment.idCode;
-  const { idCodes, slots } = index;
-  for (const home of target.homes) {
-    const list = index.idList(home, id);
-    if (list !== undefined) {
-      for (let k = 0; k < list.length; k++) pushValues(selector, segments[list[k]!]!, component, out);
-      continue;
-    }
-    for (let k = index.from[home]!, to = index.to[home]!; k < to; k++) {
-      const i = slots[k]!;
-      if (code >= 0 ? idCodes[i] === code : segments[i]!.id === id)
-        pushValues(selector, segments[i]!, component, out);
-    }
-  }
+  allOf(selector)(scope, out);
   return out;
 }
 
 /** `selectAll(selector, scope)[0]` without collecting the rest. */
 export function selectFirst(selector: X12Selector, scope: X12Scope): string | undefined {
-  if (selector.kind === 'envelope') {
-    const v = scope.envelope[selector.name] ?? '';
-    return v === '' ? undefined : v;
-  }
+  return firstOf(selector)(scope);
+}
+
+/** The values found through a selector's loop steps, appended in set order. */
+function loopValuesInto(selector: SegmentSelector, scope: X12Scope, out: string[]): void {
+  const target = scopeFor(selector, scope);
+  if (target === undefined) return;
+  const segments = target.index.segments;
+  const id = selector.segment.segmentId;
+  for (const i of throughLoops(selector, target))
+    if (segments[i]!.id === id) pushValues(selector, segments[i]!, target.component, out);
+}
+
+/** The first value found through a selector's loop steps. */
+function firstLoopValue(selector: SegmentSelector, scope: X12Scope): string | undefined {
   const target = scopeFor(selector, scope);
   if (target === undefined) return undefined;
-  const { index, component } = target;
-  const segments = index.segments;
+  const segments = target.index.segments;
   const id = selector.segment.segmentId;
-  if (selector.loops.length > 0) {
-    for (const i of throughLoops(selector, target)) {
-      const v = segments[i]!.id === id ? firstValue(selector, segments[i]!, component) : undefined;
-      if (v !== undefined) return v;
-    }
-    return undefined;
-  }
-  // Segments are told apart by their id codes: an integer comparison instead of a string one.
-  const code = selector.segment.idCode;
-  const { idCodes, slots } = index;
-  for (const home of target.homes) {
-    const list = index.idList(home, id);
-    if (list !== undefined) {
-      for (let k = 0; k < list.length; k++) {
-        const v = firstValue(selector, segments[list[k]!]!, component);
-        if (v !== undefined) return v;
-      }
-      continue;
-    }
-    for (let k = index.from[home]!, to = index.to[home]!; k < to; k++) {
-      const i = slots[k]!;
-      if (code >= 0 ? idCodes[i] !== code : segments[i]!.id !== id) continue;
-      const v = firstValue(selector, segments[i]!, component);
-      if (v !== undefined) return v;
-    }
+  for (const i of throughLoops(selector, target)) {
+    const v = segments[i]!.id === id ? firstValue(selector, segments[i]!, target.component) : undefined;
+    if (v !== undefined) return v;
   }
   return undefined;
 }
 
 /**
- * A selector made into a function once (cached per selector object): `selectFirst` and `selectInto`
- * decide per call what kind of selector they read (scope, loops, element or id pairs, conditions,
- * components), and a map evaluates a dozen selectors per line of every set. The compiled forms decide
- * once and give the same values in the same order; selectors with loop steps keep the general path.
+ * A selector made into a function once (cached per selector object): what kind of selector it is
+ * (scope, loops, element or id pairs, conditions, components) is decided once, not for every segment
+ * of every line (a map evaluates a dozen selectors per line of every set). Selectors with loop steps
+ * keep the general path.
  */
 export type X12FirstOf = (scope: X12Scope) => string | undefined;
 export type X12AllOf = (scope: X12Scope, out: string[]) => void;
@@ -657,7 +628,8 @@ function compileFirst(selector: X12Selector): X12FirstOf {
       return v === '' ? undefined : v;
     };
   }
-  if (selector.loops.length > 0) return (scope) => selectFirst(selector, scope);
+  // Loop steps (`N1[01=ST]/N4.02`) are rare in maps: they keep the general path.
+  if (selector.loops.length > 0) return (scope) => firstLoopValue(selector, scope);
   const read = segmentRead(selector);
   const target = targetOf(selector);
   const id = selector.segment.segmentId;
@@ -669,8 +641,14 @@ function compileFirst(selector: X12Selector): X12FirstOf {
 }
 
 function compileAll(selector: X12Selector): X12AllOf {
-  if (selector.kind === 'envelope' || selector.loops.length > 0)
-    return (scope, out) => void selectInto(selector, scope, out);
+  if (selector.kind === 'envelope') {
+    const name = selector.name;
+    return (scope, out) => {
+      const v = scope.envelope[name] ?? '';
+      if (v !== '') out.push(v);
+    };
+  }
+  if (selector.loops.length > 0) return (scope, out) => loopValuesInto(selector, scope, out);
   const target = targetOf(selector);
   const id = selector.segment.segmentId;
   const code = selector.segment.idCode;

@@ -77,10 +77,10 @@ function compileAggregate(rule: X12ValueRule): X12RuleValue {
   const { aggregate, fallback, itemKey } = rule;
   const join = rule.join;
   // Most lines have nothing to aggregate (no lots, no serial numbers): the values are collected into
-  // one array per rule, emptied per call (reading is synchronous), instead of a new one per line.
+  // one array per rule, emptied after each call, instead of a new one per line. Safe because a rule
+  // never runs inside another (converters evaluate no rules) and reading is synchronous.
   const all: string[] = [];
-  return (scope, converters) => {
-    if (all.length !== 0) all.length = 0;
+  const aggregated = (scope: X12Scope, converters: X12MapConverters): unknown => {
     for (let c = 0; c < alls.length; c++) alls[c]!(scope, all);
     for (let i = 0; i < all.length; i++) all[i] = all[i]!.trim();
     if (aggregate === 'count') return all.length;
@@ -96,6 +96,14 @@ function compileAggregate(rule: X12ValueRule): X12RuleValue {
     }
     // sum: exact decimal addition on the digits, through the converter's canonical form.
     return sumDecimals(converted as string[]);
+  };
+  return (scope, converters) => {
+    try {
+      return aggregated(scope, converters);
+    } finally {
+      // Nothing of a set stays in the map's compiled rules (a throw included).
+      if (all.length !== 0) all.length = 0;
+    }
   };
 }
 
