@@ -201,7 +201,7 @@ export class X12Translator {
     interchangeIndex: number,
     origin: string,
   ): X12TranslatedSet {
-    // One literal per result (not a spread of the ids): made for every set and kept to the end.
+    // `setResult` builds each result as one literal (not a spread of the ids): one per set, kept to the end.
     const result = (
       outcome: X12TranslatedSet['outcome'],
       event: CanonicalEvent | undefined,
