@@ -105,13 +105,17 @@ export class ByteSource {
   }
 
   private latin1(start: number, end: number): string {
+    return this.bufferOfBytes().toString('latin1', start, end);
+  }
+
+  private bufferOfBytes(): Buffer {
     let buffer = this.buffer;
     if (buffer === undefined) {
       const bytes = this.bytes;
       buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       this.buffer = buffer;
     }
-    return buffer.toString('latin1', start, end);
+    return buffer;
   }
 
   /** Decodes the window starting at `start` and returns `bytes[start..end)` from it. */
@@ -126,16 +130,19 @@ export class ByteSource {
   }
 
   utf8(start: number, end: number): string {
-    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + start, end - start).toString('utf8');
+    return this.bufferOfBytes().toString('utf8', start, end);
   }
 }
 
 /**
- * What `toSegment` returns. A class, not an object literal: kept segments live only until their set
- * is translated, and V8 may allocate a hot literal's objects in the old generation (allocation-site
- * pretenuring), wrongly for these (see `OpenLoopRecord` in grammar/parsed-set.ts).
+ * A segment a parsed set keeps: what `toSegment` returns, and (with its component mark) what the
+ * EDIFACT message reader keeps. A class, not an object literal: V8 decides per literal whether to
+ * allocate its objects straight in the old generation (allocation-site pretenuring), and for these,
+ * which live only until their set is translated, it sometimes decided wrongly, making a whole run a
+ * third slower. Instances of a class are allocated young. The other short-lived per-set classes of the
+ * parsed sets point here.
  */
-class KeptSegment implements X12Segment {
+export class KeptSegment implements X12Segment {
   constructor(
     readonly id: string,
     readonly elements: readonly string[],

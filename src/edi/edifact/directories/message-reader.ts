@@ -11,10 +11,10 @@ import type { EdifactValidationResult } from '../result.js';
 import type { EdifactSegmentView } from '../segment.js';
 import {
   COMPONENT_MARK,
+  KeptSegment,
   X12ParsedSetBuilder,
   X12SetWalker,
   type X12ParsedBody,
-  type X12Segment,
   type X12PlacementProblem,
 } from '../x12-shared.js';
 import { defaultEdifactDirectories, EdifactDirectoryRegistry } from './directories.js';
@@ -75,20 +75,17 @@ const VALUES = new EdifactSegmentValues();
 const addValue = (value: string, e: number, c: number, r: number): void => VALUES.add(value, e, c, r);
 const FINDINGS: EdifactElementFinding[] = [];
 
-/**
- * A segment the parsed message keeps. A class, not an object literal: V8 decides per literal whether
- * to allocate its objects straight in the old generation (allocation-site pretenuring), and for these,
- * which live only until their message is translated, it sometimes decided wrongly, making a whole run
- * a third slower. Instances of a class are always allocated young.
- */
-class KeptSegment implements X12Segment {
+/** A kept segment with the separator its components are joined with (`X12Segment.componentMark`). */
+class MarkedSegment extends KeptSegment {
   constructor(
-    readonly id: string,
-    readonly elements: readonly string[],
-    readonly offset: number,
-    readonly segmentIndex: number,
+    id: string,
+    elements: readonly string[],
+    offset: number,
+    segmentIndex: number,
     readonly componentMark: string,
-  ) {}
+  ) {
+    super(id, elements, offset, segmentIndex);
+  }
 }
 
 /** Walks one message against its structure; findings go to the message (UCS / UCD). */
@@ -164,7 +161,7 @@ class MessageCheck {
       elements[0] = id;
       this.tree.add(
         this.walker.frames,
-        new KeptSegment(
+        new MarkedSegment(
           id,
           elements,
           view.offset,

@@ -52,7 +52,7 @@ export interface X12ParsedSet {
 
 /**
  * Loop records are written while their iteration is open: `end` is set when it closes. A class, not
- * an object literal, for the reason `KeptSegment` gives in the EDIFACT message reader: V8 may decide
+ * an object literal, for the reason `KeptSegment` gives in src/edi/x12/segment.ts: V8 may decide
  * to allocate a literal's objects in the old generation, wrongly for these short-lived ones.
  */
 class OpenLoopRecord implements X12LoopRecord {
