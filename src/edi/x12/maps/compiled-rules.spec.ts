@@ -172,10 +172,34 @@ describe('compiled selectors and rules', () => {
   });
 
   it('gives the same event where code generation from strings is disallowed', () => {
-    const fields = { 'document.number': 'BEG.03' };
-    const lines = { lineNumber: 'PO1.01', 'quantity.value': { at: 'PO1.02', as: 'decimal' } };
+    // Every generated shape: setters, the unrolled rule list, alternatives, several selectors, an
+    // aggregate of several selectors, and a rule that fails.
+    const fields = {
+      'document.number': 'BEG.03',
+      'payload.currency': { at: ['CUR[01=SE].02', 'CUR[01=BY].02'] },
+      'payload.parties': { at: ['N1[01=BT].04', 'N1[01=ST].04'], aggregate: 'all' },
+    };
+    const lines = {
+      lineNumber: 'PO1.01',
+      'quantity.value': { at: 'PO1.02', as: 'int' },
+      'quantity.unit': { at: 'PO1.03', as: 'int' },
+      material: ['PO1.id(BP)', 'PO1.id(VP)'],
+    };
     const context = { envelope: {}, component: '>', converters };
     const generated = interpretInbound(parsed(PO), inboundMap(fields, lines), context);
+    const payload = generated.value.payload as Record<string, unknown>;
+    expect(payload.currency).toBe('USD');
+    expect(payload.parties).toEqual(['B1', 'S1']);
+    expect((payload.lines as { material?: string }[]).map((l) => l.material)).toEqual([
+      'M-1',
+      'V-2',
+      undefined,
+    ]);
+    expect(generated.problems).toEqual([
+      'payload.lines[0].quantity.unit: "EA" is not a whole number',
+      'payload.lines[1].quantity.unit: "EA" is not a whole number',
+      'payload.lines[2].quantity.unit: "EA" is not a whole number',
+    ]);
     // What `--disallow-code-generation-from-strings` makes of `new Function` (a fresh map: new paths).
     vi.stubGlobal('Function', function refused() {
       throw new EvalError('Code generation from strings disallowed for this context');
@@ -183,6 +207,7 @@ describe('compiled selectors and rules', () => {
     try {
       const plain = interpretInbound(parsed(PO), inboundMap(fields, lines), context);
       expect(plain).toEqual(generated);
+      expect(JSON.stringify(plain)).toBe(JSON.stringify(generated));
     } finally {
       vi.unstubAllGlobals();
     }
@@ -206,5 +231,53 @@ describe('compiled selectors and rules', () => {
     const read = interpretInbound(parsed(PO), map, { envelope: {}, component: '>', converters });
     expect((read.value.payload as Record<string, unknown>)[key]).toBe('4500012345');
     expect((globalThis as Record<string, unknown>).compiledRulesPwned).toBeUndefined();
+  });
+});
+
+describe('hierarchy levels', () => {
+  function shipment(body: string): X12ParsedSet {
+    const sets: X12ParsedSet[] = [];
+    const segments = body.split('~').filter((s) => s !== '').length + 2;
+    readX12(
+      'ISA*00*          *00*          *ZZ*A              *ZZ*B              *250101*0000*U*00401*000000001*0*T*>~' +
+        `GS*SH*A*B*20250101*0000*1*X*004010~ST*856*0001~${body}SE*${segments}*0001~GE*1*1~IEA*1*000000001~`,
+      {},
+      x12ReadOptions({ onSet: (p) => sets.push(p) }),
+    );
+    return sets[0]!;
+  }
+
+  function ordersMap(level: string | string[]): X12InboundMap {
+    return compileMap(
+      {
+        set: '856',
+        version: '004010',
+        direction: 'inbound',
+        event: 'ship-notice.received.v1',
+        fields: { 'document.number': 'BSN.02' },
+        collections: { 'payload.orders': { level, fields: { number: 'PRF.01' } } },
+      } as never,
+      'spec',
+      { grammars: defaultX12Grammars() },
+    ) as X12InboundMap;
+  }
+
+  // Two-character level codes (DE 735 PA, OR, TO) next to the one-character ones.
+  const body =
+    'BSN*00*SH-1*20250303*1200~HL*1**S~HL*2*1*OR~PRF*PO-OR~HL*3*1*O~PRF*PO-O~HL*4*1*PA~PRF*PO-PA~HL*5*1*P~PRF*PO-P~';
+
+  it('reads the levels a collection names, of one character or two, and no other', () => {
+    const set = shipment(body);
+    const context = { envelope: {}, component: '>', converters };
+    const numbers = (level: string | string[]): unknown =>
+      (
+        interpretInbound(set, ordersMap(level), context).value.payload as { orders: { number: string }[] }
+      ).orders.map((o) => o.number);
+    expect(numbers('O')).toEqual(['PO-O']);
+    expect(numbers('OR')).toEqual(['PO-OR']);
+    expect(numbers(['O', 'OR'])).toEqual(['PO-OR', 'PO-O']);
+    expect(numbers('P')).toEqual(['PO-P']);
+    expect(numbers('PA')).toEqual(['PO-PA']);
+    expect(numbers(['PA', 'P', 'O'])).toEqual(['PO-O', 'PO-PA', 'PO-P']);
   });
 });

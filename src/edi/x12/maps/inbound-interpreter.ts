@@ -1,6 +1,7 @@
 import type { X12HlNode } from '../grammar/hierarchy.js';
 import type { X12ParsedSet } from '../grammar/parsed-set.js';
 import type { X12CollectionRule, X12InboundMap, X12ValueRule } from './map.types.js';
+import { fromSource } from './generated.js';
 import { compiledOnce, KEPT_SIZE, X12SetIndex, type X12Scope } from './selector.js';
 import { ruleValues, type X12RuleValue } from './value-rules.js';
 
@@ -54,21 +55,111 @@ function setterOf(path: readonly string[]): Setter {
   return compiledOnce(setters, path, compileSetter);
 }
 
-/** A rule list's value functions and setters, looked up once per collection rather than per field. */
+/** A rule list's value functions and setters, in the rules' order, and `runFields` over them. */
 interface FieldPlan {
+  readonly rules: readonly X12ValueRule[];
   readonly values: readonly X12RuleValue[];
+  readonly setters: readonly Setter[];
+  readonly run: FieldRun;
+}
+
+/**
+ * Sets the fields of one item from its scope, rule after rule; a rule that throws is reported to
+ * `fail` with its field's key, and the others still run.
+ */
+type FieldRun = (
+  scope: X12Scope,
+  converters: X12MapConverters,
+  target: Record<string, unknown>,
+  fail: FieldFailure,
+) => void;
+type FieldFailure = (key: string, error: unknown) => void;
+
+function fieldPlan(rules: readonly X12ValueRule[]): FieldPlan {
+  const values = ruleValues(rules);
+  const setters = rules.map((r) => setterOf(r.path));
+  const keys = rules.map((r) => r.key);
+  return { rules, values, setters, run: compileFieldRun(values, setters, keys) };
+}
+
+/** `FieldRun` as straight-line code, each rule's function and setter called in turn (see `fromSource`). */
+function compileFieldRun(
+  values: readonly X12RuleValue[],
+  setters: readonly Setter[],
+  keys: readonly string[],
+): FieldRun {
+  const names: string[] = [];
+  const args: unknown[] = [];
+  let body = 'return function runFields(scope, converters, target, fail) {\nlet value;\n';
+  for (let r = 0; r < values.length; r++) {
+    names.push(`value${r}`, `set${r}`, `key${r}`);
+    args.push(values[r], setters[r], keys[r]);
+    body +=
+      `try { value = value${r}(scope, converters); if (value !== undefined) set${r}(target, value); }\n` +
+      `catch (error) { fail(key${r}, error); }\n`;
+  }
+  body += '};';
+  return fromSource<FieldRun>(names, body, args, () => (scope, converters, target, fail) => {
+    for (let r = 0; r < values.length; r++) {
+      try {
+        const value = values[r]!(scope, converters);
+        if (value !== undefined) setters[r]!(target, value);
+      } catch (error) {
+        fail(keys[r]!, error);
+      }
+    }
+  });
+}
+
+/**
+ * A collection rule with everything the interpreter derives from it, made once per rule (with its
+ * map's plan) rather than looked up in weak maps each time one of a file's thousands of collections
+ * is read.
+ */
+class CollectionPlan {
+  readonly fields: FieldPlan;
+  readonly subs: readonly CollectionPlan[];
+  /** Where each sub-collection's items go in an item (the subs' paths). */
+  readonly subSetters: readonly Setter[];
+  /**
+   * The rule's HL level codes of one character (nearly all: S, O, T, P, I), by character code, so
+   * that telling whether a node is read is one look-up; `levels` decides the others.
+   */
+  private readonly oneCharLevels = new Uint8Array(256);
+
+  constructor(readonly rule: X12CollectionRule) {
+    this.fields = fieldPlan(rule.fields);
+    this.subs = rule.collections.map((c) => new CollectionPlan(c));
+    this.subSetters = rule.collections.map((c) => setterOf(c.path));
+    for (const level of rule.levels ?? [])
+      if (level.length === 1 && level.charCodeAt(0) < 256) this.oneCharLevels[level.charCodeAt(0)] = 1;
+  }
+
+  /** Whether a node of this HL level code is one of the rule's items. */
+  reads(levelCode: string): boolean {
+    if (levelCode.length === 1) {
+      const c = levelCode.charCodeAt(0);
+      if (c < 256) return this.oneCharLevels[c] === 1;
+    }
+    return this.rule.levels!.includes(levelCode);
+  }
+}
+
+/** A map's header fields and top collections, compiled once per map. */
+interface MapPlan {
+  readonly fields: FieldPlan;
+  readonly collections: readonly CollectionPlan[];
   readonly setters: readonly Setter[];
 }
 
-const fieldPlans = new WeakMap<readonly X12ValueRule[], FieldPlan>();
-const collectionSetters = new WeakMap<readonly X12CollectionRule[], readonly Setter[]>();
+const mapPlans = new WeakMap<X12InboundMap, MapPlan>();
 
-function fieldPlan(rules: readonly X12ValueRule[]): FieldPlan {
-  return { values: ruleValues(rules), setters: rules.map((r) => setterOf(r.path)) };
-}
-
-function settersOf(collections: readonly X12CollectionRule[]): readonly Setter[] {
-  return collections.map((c) => setterOf(c.path));
+function mapPlan(map: X12InboundMap): MapPlan {
+  return {
+    fields: fieldPlan(map.fields),
+    collections: map.collections.map((c) => new CollectionPlan(c)),
+    setters: map.collections.map((c) => setterOf(c.path)),
+  };
 }
 
 function compileSetter(path: readonly string[]): Setter {
@@ -81,14 +172,13 @@ function compileSetter(path: readonly string[]): Setter {
       `  if (typeof next !== 'object' || next === null || Array.isArray(next)) node${keys[k]} = {};\n` +
       `  node = node${keys[k]}; }\n`;
   body += `node${keys[last]} = value;`;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- keys enter as JSON string literals only
-    return new Function('target', 'value', body) as Setter;
-  } catch (error) {
-    // A process run with code generation from strings disallowed: the shared store, slower, same result.
-    if (error instanceof EvalError) return (target, value) => setKeys(target, path, value);
-    throw error;
-  }
+  // Where code generation is disallowed: the shared store, slower, same result.
+  return fromSource<Setter>(
+    [],
+    `return function set(target, value) {\n${body}\n};`,
+    [],
+    () => (target, value) => setKeys(target, path, value),
+  );
 }
 
 /** `setPath` with the path already split (map rules carry theirs). */
@@ -230,11 +320,10 @@ class Interpreter {
     const header = this.header;
     header.envelope = this.context.envelope;
     header.component = this.context.component;
-    this.fields(compiledOnce(fieldPlans, this.map.fields, fieldPlan), this.map.fields, header, out);
-    for (const c of this.map.collections) {
-      const items = this.collection(c, header, roots);
-      setKeys(out, c.path, items);
-    }
+    const plan = compiledOnce(mapPlans, this.map, mapPlan);
+    this.fields(plan.fields, header, out);
+    for (let c = 0; c < plan.collections.length; c++)
+      plan.setters[c]!(out, this.collection(plan.collections[c]!, header, roots));
     return out;
   }
 
@@ -329,11 +418,12 @@ class Interpreter {
   }
 
   private collection(
-    rule: X12CollectionRule,
+    plan: CollectionPlan,
     parent: X12Scope,
     /** Hierarchy: nodes to search (the roots at the top, a node's children below). */
     below: readonly X12HlNode[],
   ): Record<string, unknown>[] {
+    const rule = plan.rule;
     const trail = this.trail;
     const frame = this.frameAt(trail.length >> 1);
     const byLoop = rule.loop !== undefined;
@@ -349,7 +439,7 @@ class Interpreter {
         }
       }
     } else if (rule.levels !== undefined) {
-      for (const node of below) findLevels(rule, node, frame);
+      for (const node of below) findLevels(plan, node, frame);
     }
     const implicit = frame.count === 0 && rule.implicit;
     const count = implicit ? 1 : frame.count;
@@ -357,10 +447,8 @@ class Interpreter {
     const out = new Array<Record<string, unknown>>(count);
     let kept = 0;
     const requireAny = rule.requireAny.length > 0;
-    // The rule's compiled parts, looked up once per collection rather than per item.
-    const plan = compiledOnce(fieldPlans, rule.fields, fieldPlan);
-    const subs = rule.collections;
-    const setters = compiledOnce(collectionSetters, subs, settersOf);
+    const subs = plan.subs;
+    const setters = plan.subSetters;
     trail.push(rule.key, 0);
     for (let i = 0; i < count; i++) {
       let scope: X12Scope;
@@ -381,7 +469,7 @@ class Interpreter {
       }
       trail[trail.length - 1] = i;
       const value: Record<string, unknown> = {};
-      const found = this.fields(plan, rule.fields, scope, value, requireAny);
+      const found = this.fields(plan.fields, scope, value, requireAny);
       if (requireAny && !rule.requireAny.some((k) => found!.has(k))) continue;
       for (let c = 0; c < subs.length; c++) {
         const sub = this.collection(subs[c]!, scope, nodes);
@@ -399,29 +487,36 @@ class Interpreter {
   }
 
   private fields(
-    { values, setters }: FieldPlan,
-    rules: readonly X12ValueRule[],
+    plan: FieldPlan,
     scope: X12Scope,
     target: Record<string, unknown>,
     /** Whether the caller needs the keys found (`requireAny`); most do not. */
     track = false,
   ): Set<string> | undefined {
-    const found = track ? new Set<string>() : undefined;
     const converters = this.context.converters;
+    if (!track) {
+      plan.run(scope, converters, target, this.failField);
+      return undefined;
+    }
+    const { rules, values, setters } = plan;
+    const found = new Set<string>();
     for (let r = 0; r < rules.length; r++) {
-      const rule = rules[r]!;
       try {
         const value = values[r]!(scope, converters);
         if (value !== undefined) {
           setters[r]!(target, value);
-          found?.add(rule.key);
+          found.add(rules[r]!.key);
         }
       } catch (error) {
-        this.problems.push(`${this.place()}${rule.key}: ${(error as Error).message}`);
+        this.failField(rules[r]!.key, error);
       }
     }
     return found;
   }
+
+  /** A rule that threw: its problem says where the interpreter is, the field and the message. */
+  private readonly failField: FieldFailure = (key, error) =>
+    void this.problems.push(`${this.place()}${key}: ${(error as Error).message}`);
 }
 
 /**
@@ -429,10 +524,10 @@ class Interpreter {
  * header's; levels above a match are searched further down (and below one, with `descend`). The
  * hierarchy's depth is bounded when it is built.
  */
-function findLevels(rule: X12CollectionRule, node: X12HlNode, frame: CollectionFrame): void {
-  const hit = rule.levels!.includes(node.record.levelCode);
+function findLevels(plan: CollectionPlan, node: X12HlNode, frame: CollectionFrame): void {
+  const hit = plan.reads(node.record.levelCode);
   if (hit) frame.nodes[frame.count++] = node;
-  if (!hit || rule.descend) for (const child of node.children) findLevels(rule, child, frame);
+  if (!hit || plan.rule.descend) for (const child of node.children) findLevels(plan, child, frame);
 }
 
 /** Builds what the map says from one parsed set. Never throws for data; problems are returned. */

@@ -1,6 +1,7 @@
 import type { X12ValueRule } from './map.types.js';
 import type { X12MapConverters } from './inbound-interpreter.js';
-import { allOf, compiledOnce, firstOf, type X12Scope } from './selector.js';
+import { fromSource } from './generated.js';
+import { allOf, compiledOnce, firstOf, type X12AllOf, type X12Scope } from './selector.js';
 
 /**
  * A map's value rules made into functions once (cached per rule): what a rule does — alternatives, a
@@ -24,16 +25,7 @@ export function ruleValue(rule: X12ValueRule): X12RuleValue {
 }
 
 function compileRule(rule: X12ValueRule): X12RuleValue {
-  if (rule.alternatives) {
-    const alternatives = rule.alternatives.map(ruleValue);
-    return (scope, converters) => {
-      for (let a = 0; a < alternatives.length; a++) {
-        const v = alternatives[a]!(scope, converters);
-        if (v !== undefined) return v;
-      }
-      return undefined;
-    };
-  }
+  if (rule.alternatives) return firstDefined(rule.alternatives.map(ruleValue));
   const body = compileBody(rule);
   if (!rule.condition) return body;
   const condition = firstOf(rule.condition);
@@ -59,20 +51,22 @@ function compileBody(rule: X12ValueRule): X12RuleValue {
       return value === undefined ? fallback : value;
     };
   }
+  // Each selector in turn; the first with a raw value (that converts) gives the rule's value.
+  const tries = firsts.map((first): X12RuleValue => (scope, converters) => {
+    const raw = first(scope);
+    if (raw === undefined) return undefined;
+    if (constant !== undefined) return constant;
+    return convert(raw.trim(), scope, converters);
+  });
+  const tried = firstDefined(tries);
   return (scope, converters) => {
-    for (let f = 0; f < firsts.length; f++) {
-      const raw = firsts[f]!(scope);
-      if (raw === undefined) continue;
-      if (constant !== undefined) return constant;
-      const value = convert(raw.trim(), scope, converters);
-      if (value !== undefined) return value;
-    }
-    return fallback;
+    const value = tried(scope, converters);
+    return value === undefined ? fallback : value;
   };
 }
 
 function compileAggregate(rule: X12ValueRule): X12RuleValue {
-  const alls = rule.at.map(allOf);
+  const collect = inTurn(rule.at.map(allOf));
   const convert = converterOf(rule);
   const { aggregate, fallback, itemKey } = rule;
   const join = rule.join;
@@ -81,7 +75,7 @@ function compileAggregate(rule: X12ValueRule): X12RuleValue {
   // never runs inside another (converters evaluate no rules) and reading is synchronous.
   const all: string[] = [];
   const aggregated = (scope: X12Scope, converters: X12MapConverters): unknown => {
-    for (let c = 0; c < alls.length; c++) alls[c]!(scope, all);
+    collect(scope, all);
     for (let i = 0; i < all.length; i++) all[i] = all[i]!.trim();
     if (aggregate === 'count') return all.length;
     if (all.length === 0) return fallback;
@@ -105,6 +99,34 @@ function compileAggregate(rule: X12ValueRule): X12RuleValue {
       if (all.length !== 0) all.length = 0;
     }
   };
+}
+
+/** Every selector's values, one selector after the other (straight-line code: see `fromSource`). */
+function inTurn(collects: readonly X12AllOf[]): X12AllOf {
+  if (collects.length === 1) return collects[0]!;
+  const names = collects.map((_, k) => `c${k}`);
+  let body = 'return function inTurn(scope, out) {\n';
+  for (const name of names) body += `${name}(scope, out);\n`;
+  body += '};';
+  return fromSource<X12AllOf>(names, body, collects, () => (scope, out) => {
+    for (let k = 0; k < collects.length; k++) collects[k]!(scope, out);
+  });
+}
+
+/** The first value of the functions, tried in order, or undefined (straight-line code: see `fromSource`). */
+function firstDefined(functions: readonly X12RuleValue[]): X12RuleValue {
+  if (functions.length === 1) return functions[0]!;
+  const names = functions.map((_, k) => `f${k}`);
+  let body = 'return function firstDefined(scope, converters) {\nlet v;\n';
+  for (const name of names) body += `v = ${name}(scope, converters); if (v !== undefined) return v;\n`;
+  body += 'return undefined;\n};';
+  return fromSource<X12RuleValue>(names, body, functions, () => (scope, converters) => {
+    for (let k = 0; k < functions.length; k++) {
+      const v = functions[k]!(scope, converters);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  });
 }
 
 /** A raw (trimmed) value through the rule's codes and its kind's conversion. */
