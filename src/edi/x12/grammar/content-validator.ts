@@ -225,10 +225,47 @@ class X12SetContentValidator implements X12SetContentCheck {
     const findings = this.elementFindings;
     if (findings.length > 0) findings.length = 0;
     checkSegmentElements(view, node.def, this.version, findings, this.walk.planOf(node));
-    // The loop is named only in findings (AK303), which a clean segment does not have.
-    const loopId = findings.length > 0 ? this.loopCode(walker.currentLoop) : undefined;
-    const id = findings.length > 0 ? view.id : '';
-    for (const f of findings) {
+    if (findings.length > 0) this.reportElementFindings(view, positionInSet);
+    const tree = this.tree;
+    if (tree === undefined) {
+      if (key === ID_HL && this.hasHl) {
+        this.hl.push(
+          new HlRecord(
+            view.element(1),
+            view.element(2),
+            view.element(3),
+            view.element(4),
+            positionInSet,
+            new SegmentPosition(view.offset, view.segmentIndex),
+          ),
+        );
+      }
+      return;
+    }
+    // The parsed tree keeps a copy of every segment; the HL record reads its values from that copy.
+    const segment = view.toSegment();
+    if (key === ID_HL && this.hasHl) {
+      const el = segment.elements;
+      this.hl.push(
+        new HlRecord(
+          el[1] ?? '',
+          el[2] ?? '',
+          el[3] ?? '',
+          el[4] ?? '',
+          positionInSet,
+          new SegmentPosition(view.offset, view.segmentIndex),
+        ),
+      );
+    }
+    tree.add(walker.frames, segment, positionInSet);
+  }
+
+  /** Reports the element findings of the segment just checked (a clean segment has none). */
+  private reportElementFindings(view: X12SegmentView, positionInSet: number): void {
+    // The loop is named only in findings (AK303).
+    const loopId = this.loopCode(this.walker.currentLoop);
+    const id = view.id;
+    for (const f of this.elementFindings) {
       const { kind, message, severity } = f;
       // Keys in the order the finding has them, then the segment's: the issue keeps that order.
       let detail: X12SetContentFinding['detail'];
@@ -247,22 +284,6 @@ class X12SetContentValidator implements X12SetContentCheck {
       }
       this.report({ level: 'element', kind, message, severity, at: this.at(), detail });
     }
-    // The parsed tree keeps a copy of every segment; the HL record reads its values from that copy.
-    const segment = this.tree ? view.toSegment() : undefined;
-    if (this.hasHl && key === ID_HL) {
-      const el = segment?.elements;
-      this.hl.push(
-        new HlRecord(
-          el ? (el[1] ?? '') : view.element(1),
-          el ? (el[2] ?? '') : view.element(2),
-          el ? (el[3] ?? '') : view.element(3),
-          el ? (el[4] ?? '') : view.element(4),
-          positionInSet,
-          new SegmentPosition(view.offset, view.segmentIndex),
-        ),
-      );
-    }
-    if (segment) this.tree!.add(walker.frames, segment, positionInSet);
   }
 
   end(trailer: { readonly positionInSet: number; readonly at: EdiPosition } | undefined): void {

@@ -52,15 +52,22 @@ export interface X12Hierarchy {
  * pretenuring), wrongly for these (see `OpenLoopRecord` in parsed-set.ts).
  */
 class HlNode implements X12HlNode {
-  readonly children: X12HlNode[] = [];
-
   constructor(
     readonly record: X12HlRecord,
     readonly parent: X12HlNode | undefined,
     readonly depth: number,
     readonly path: string | undefined,
+    /** An array of its own for a level with subordinates, `NO_CHILDREN` for a leaf. */
+    readonly children: X12HlNode[],
   ) {}
 }
+
+/**
+ * The `children` of every leaf (most levels of an 856 are items): one frozen empty array instead of
+ * one per leaf. The tree is read, never changed, once built; frozen, a stray write throws instead of
+ * giving every leaf a child.
+ */
+const NO_CHILDREN = Object.freeze([]) as unknown as X12HlNode[];
 
 /**
  * The result of `buildHierarchy`. `byId` is made on first use: the maps and the acknowledgment never
@@ -119,6 +126,21 @@ class HlIndex {
     else (this.map ??= new Map()).set(id, index);
   }
 
+  /** `get(id)` when the id is already there, else `set(id, index)` and `undefined`: one look-up. */
+  add(id: string, index: number): number | undefined {
+    const slot = this.slot(id);
+    if (slot < 0) {
+      const map = (this.map ??= new Map());
+      const found = map.get(id);
+      if (found === undefined) map.set(id, index);
+      return found;
+    }
+    const found = this.table[slot]!;
+    if (found >= 0) return found;
+    this.table[slot] = index;
+    return undefined;
+  }
+
   /** The table slot of a plain decimal id below `limit` (no sign, no leading zero), else -1. */
   private slot(id: string): number {
     const length = id.length;
@@ -152,6 +174,10 @@ class HierarchyScratch {
   onWalkAt = new Int32Array(0);
   /** Record indices by depth, then position. */
   order = new Int32Array(0);
+  /** Number of subordinate levels in the tree. */
+  children = new Int32Array(0);
+  /** Per parent, the child that last made a path (-1 none): see `buildHierarchy`. */
+  lastChild = new Int32Array(0);
 
   reserve(n: number): void {
     if (n <= this.capacity) return;
@@ -164,6 +190,8 @@ class HierarchyScratch {
     this.walk = new Int32Array(size);
     this.onWalkAt = new Int32Array(size);
     this.order = new Int32Array(size);
+    this.children = new Int32Array(size);
+    this.lastChild = new Int32Array(size);
   }
 }
 
@@ -190,6 +218,13 @@ export function buildHierarchy(
   const usable = resolveLevels(records, maxDepth, scratch, problems, detached);
   const n = usable.length;
   const { depth, parent: parentOf } = scratch;
+  // Subordinates per level, known before linking: a node is made with its children array (none for
+  // a leaf), and its HL04 and its pattern are checked as it is linked, in one pass.
+  const childCount = countChildren(n, depth, parentOf, scratch.children);
+  // Per parent, the child that last made a path (-1 none): a sibling of the same level code takes
+  // that child's path. Siblings mostly share their level code, and one string per distinct path (not
+  // one per node) keeps `patterns` cheap.
+  const lastChild = scratch.lastChild.fill(-1, 0, n);
   // Link in set order, so children keep the order the sender gave. A parent always comes before its
   // children (by depth), so each node finds its parent's node by the parent's index.
   const roots: X12HlNode[] = [];
@@ -198,10 +233,9 @@ export function buildHierarchy(
   const order = orderByDepthThenPosition(usable, depth, scratch.order);
   // The nodes as they are linked: by depth, then position.
   const inOrder: X12HlNode[] = [];
-  // The path of a node's children, remembered for the level code of its last child: siblings mostly
-  // share their level code, and one string per distinct path (not one per node) keeps `patterns` cheap.
-  const childCode = new Array<string | undefined>(n);
-  const childPath = new Array<string | undefined>(n);
+  const patterns = new Set<string>();
+  // Consecutive leaves mostly share their path string: adding it again would change nothing.
+  let lastPattern: string | undefined;
   for (let k = 0; k < n; k++) {
     const i = order[k]!;
     const r = usable[i]!;
@@ -216,34 +250,28 @@ export function buildHierarchy(
     else {
       const p = parentOf[i]!;
       parent = nodes[p]!;
+      const sibling = lastChild[p]!;
       if (d > maxDepth) path = undefined;
       else if (!parent.path)
         path = parent.path; // '' or undefined, as `parent.path && …` gives
-      else if (childCode[p] === r.levelCode) path = childPath[p];
+      else if (sibling >= 0 && usable[sibling]!.levelCode === r.levelCode) path = nodes[sibling]!.path;
       else {
         path = `${parent.path}/${r.levelCode}`;
-        childCode[p] = r.levelCode;
-        childPath[p] = path;
+        lastChild[p] = i;
       }
     }
-    const node = new HlNode(r, parent, d, path);
+    const has = childCount[i]! > 0;
+    const node = new HlNode(r, parent, d, path, has ? [] : NO_CHILDREN);
     nodes[i] = node;
     inOrder.push(node);
     if (parent) parent.children.push(node);
     else roots.push(node);
-  }
-  const patterns = new Set<string>();
-  // Consecutive leaves mostly share their path string: adding it again would change nothing.
-  let lastPattern: string | undefined;
-  for (const node of inOrder) {
-    const declared = node.record.childCode;
-    const has = node.children.length > 0;
-    if (!has && node.path && node.path !== lastPattern && patterns.size < 100) {
-      patterns.add(node.path);
-      lastPattern = node.path;
+    if (!has && path && path !== lastPattern && patterns.size < 100) {
+      patterns.add(path);
+      lastPattern = path;
     }
-    if ((declared === '1' && !has) || (declared === '0' && has))
-      problems.push(childCodeMismatch(node.record, has));
+    const declared = r.childCode;
+    if ((declared === '1' && !has) || (declared === '0' && has)) problems.push(childCodeMismatch(r, has));
   }
   if (problems.length > 1) problems.sort((a, b) => a.record.position - b.record.position);
   return new HlHierarchy(roots, inOrder, detached, [...patterns], problems);
@@ -263,11 +291,9 @@ export function hierarchyProblems(
   const usable = resolveLevels(records, maxDepth, scratch, problems, []);
   const n = usable.length;
   const { depth, parent: parentOf } = scratch;
-  // A level in the tree has subordinates when another level in the tree names it as parent. The
-  // problems are sorted by position below, and a record has at most one HL04 problem: the order in
-  // which they are found changes nothing.
-  const children = scratch.order.fill(0, 0, n);
-  for (let i = 0; i < n; i++) if (depth[i]! >= 2) children[parentOf[i]!]!++;
+  // The problems are sorted by position below, and a record has at most one HL04 problem: the order
+  // in which they are found changes nothing.
+  const children = countChildren(n, depth, parentOf, scratch.children);
   for (let i = 0; i < n; i++) {
     if (depth[i] === 0) continue;
     const record = usable[i]!;
@@ -278,6 +304,16 @@ export function hierarchyProblems(
   }
   if (problems.length > 1) problems.sort((a, b) => a.record.position - b.record.position);
   return problems;
+}
+
+/**
+ * Subordinates of each usable record in `out`: a level in the tree has them when another level in the
+ * tree names it as parent (a level at depth 2 or more always has its parent in the tree).
+ */
+function countChildren(n: number, depth: Int32Array, parentOf: Int32Array, out: Int32Array): Int32Array {
+  out.fill(0, 0, n);
+  for (let i = 0; i < n; i++) if (depth[i]! >= 2) out[parentOf[i]!]!++;
+  return out;
 }
 
 function childCodeMismatch(record: X12HlRecord, has: boolean): X12HierarchyProblem {
@@ -313,7 +349,7 @@ function resolveLevels(
   let kept: X12HlRecord[] | undefined;
   for (let j = 0; j < records.length; j++) {
     const r = records[j]!;
-    if (indexOf.get(r.id) !== undefined) {
+    if (indexOf.add(r.id, kept === undefined ? j : kept.length) !== undefined) {
       problems.push({
         kind: 'duplicate-id',
         record: r,
@@ -324,7 +360,6 @@ function resolveLevels(
       kept ??= records.slice(0, j);
       continue;
     }
-    indexOf.set(r.id, kept === undefined ? j : kept.length);
     kept?.push(r);
   }
   const usable = kept ?? records;
@@ -335,6 +370,21 @@ function resolveLevels(
   state.fill(0, 0, n);
   for (let start = 0; start < n; start++) {
     if (state[start] === 2) continue;
+    // Every record before `start` is resolved. When the parent is one of them (the usual order),
+    // the walk below would stop at it at once: take its depth here.
+    const first = usable[start]!;
+    if (first.parentId !== '' && first.parentId !== first.id) {
+      const parent = indexOf.get(first.parentId);
+      if (parent !== undefined && parent < start) {
+        const base = depth[parent]!;
+        const d = base === 0 ? 0 : base + 1;
+        parentOf[start] = parent;
+        state[start] = 2;
+        depth[start] = d;
+        if (d === maxDepth + 1) problems.push(tooDeep(first, d, maxDepth));
+        continue;
+      }
+    }
     let top = 0;
     let r = start;
     let base: number; // depth of the first resolved ancestor; 0 when the chain is broken, -1 at a root
@@ -408,19 +458,20 @@ function resolveLevels(
       d = base === 0 && d === 0 ? 0 : d + 1;
       state[w] = 2;
       depth[w] = d;
-      if (d === maxDepth + 1) {
-        const record = usable[w]!;
-        problems.push({
-          kind: 'too-deep',
-          record,
-          elementPosition: 2,
-          message: `HL ${record.id} is nested ${d} levels deep (limit ${maxDepth})`,
-        });
-      }
+      if (d === maxDepth + 1) problems.push(tooDeep(usable[w]!, d, maxDepth));
     }
   }
 
   return usable;
+}
+
+function tooDeep(record: X12HlRecord, d: number, maxDepth: number): X12HierarchyProblem {
+  return {
+    kind: 'too-deep',
+    record,
+    elementPosition: 2,
+    message: `HL ${record.id} is nested ${d} levels deep (limit ${maxDepth})`,
+  };
 }
 
 /**

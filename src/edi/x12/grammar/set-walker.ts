@@ -46,6 +46,12 @@ interface LoopTable {
   readonly first: Int32Array;
   readonly next: Int32Array;
   readonly mandatory: Int32Array;
+  /**
+   * The last mandatory child (-1 none): a frame that skips or leaves only children after it has
+   * nothing to report, which is what nearly every placement does (most loops are mandatory only in
+   * their trigger).
+   */
+  readonly lastMandatory: number;
   /** Per child, its table when it is a loop. */
   readonly inner: readonly (LoopTable | undefined)[];
   /** Where the loop's `counts` lie in a walker's count store. */
@@ -120,7 +126,16 @@ function tablesOf(grammar: X12SetGrammar): GrammarTables {
         if (c.usage === 'M') mandatory.push(i);
       });
       const inner = children.map((c) => (c.kind === 'loop' ? build(c) : undefined));
-      return { loop, number, first, next, mandatory: Int32Array.from(mandatory), inner, countsOffset };
+      return {
+        loop,
+        number,
+        first,
+        next,
+        mandatory: Int32Array.from(mandatory),
+        lastMandatory: mandatory.length > 0 ? mandatory[mandatory.length - 1]! : -1,
+        inner,
+        countsOffset,
+      };
     };
     const root = build(grammar.root);
     tables = { ordinals, idKeys, idOrdinals, root, loopCount, countsSize };
@@ -167,9 +182,10 @@ export class X12SetWalker {
    * The children counted (from 0 to 1) in the open iterations, innermost last: only the top frame
    * counts, since placing a segment first closes every frame above the one that takes it. Closing
    * a frame puts those counts back to 0, so that a loop's next iteration starts clean without
-   * clearing every child of the loop (an 856 HL loop has dozens).
+   * clearing every child of the loop (an 856 HL loop has dozens). An open loop counts each of its
+   * children at most once, so the children of all loops are room enough.
    */
-  private readonly counted: number[] = [];
+  private readonly counted: Int32Array;
   private countedTop = 0;
   private serials = 0;
   private readonly tables: GrammarTables;
@@ -187,6 +203,7 @@ export class X12SetWalker {
     this.tables = tablesOf(grammar);
     this.pool = new Array<Frame | undefined>(this.tables.loopCount);
     this.countStore = new Int32Array(this.tables.countsSize);
+    this.counted = new Int32Array(this.tables.countsSize);
     this.stack.push(this.open(this.tables.root, 1));
   }
 
@@ -266,7 +283,7 @@ export class X12SetWalker {
     while (this.stack.length - 1 > d) this.closeTop();
     const f = this.stack[d]!;
     if (i !== f.pos) {
-      if (i > f.pos + 1) this.checkMandatory(f, f.pos + 1, i);
+      if (i > f.pos + 1 && f.pos < f.table.lastMandatory) this.checkMandatory(f, f.pos + 1, i);
       f.pos = i;
     }
     const count = ++f.counts[i]!;
@@ -317,7 +334,7 @@ export class X12SetWalker {
 
   private closeTop(): void {
     const f = this.stack.pop()!;
-    this.checkMandatory(f, f.pos + 1, f.loop.children.length);
+    if (f.pos < f.table.lastMandatory) this.checkMandatory(f, f.pos + 1, f.loop.children.length);
     this.clearCounts(f);
   }
 
