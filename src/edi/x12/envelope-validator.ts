@@ -202,8 +202,6 @@ export class X12EnvelopeValidator implements X12TokenListener {
   private groupCount = 0;
   private groupNumbers = new Set<string>();
   private setNumbers = new Set<string>();
-  private lastOffset = 0;
-  private lastIndex = 0;
   private readonly context: X12SegmentContext = {
     interchange: undefined,
     group: undefined,
@@ -224,7 +222,7 @@ export class X12EnvelopeValidator implements X12TokenListener {
     this.maxIssues = options.maxIssues ?? 10_000;
     this.idOnly =
       handler.segment === undefined && options.setContent === undefined
-        ? (key, offset, segmentIndex) => this.countBodySegment(key, offset, segmentIndex)
+        ? (key) => this.countBodySegment(key)
         : undefined;
   }
 
@@ -232,8 +230,6 @@ export class X12EnvelopeValidator implements X12TokenListener {
 
   segment(view: X12SegmentView): void {
     this.work++;
-    this.lastOffset = view.offset;
-    this.lastIndex = view.segmentIndex;
     const key = view.idKey;
     // The hot path: a body segment inside a transaction set.
     if (
@@ -283,8 +279,6 @@ export class X12EnvelopeValidator implements X12TokenListener {
 
   issue(t: X12TokenIssue): void {
     this.work++;
-    this.lastOffset = t.offset;
-    this.lastIndex = t.segmentIndex;
     const pos = { offset: t.offset, segmentIndex: t.segmentIndex };
     switch (t.kind) {
       case 'junk-outside-interchange':
@@ -340,7 +334,7 @@ export class X12EnvelopeValidator implements X12TokenListener {
    * A body segment with a plain id, seen by the tokenizer's id-only fast path: it only moves the
    * counters, exactly as `bodySegment` would. False (nothing changed) for anything else.
    */
-  private countBodySegment(key: number, offset: number, segmentIndex: number): boolean {
+  private countBodySegment(key: number): boolean {
     if (this.level !== Level.Set || this.content !== undefined || this.handler.segment !== undefined)
       return false;
     if (
@@ -356,8 +350,6 @@ export class X12EnvelopeValidator implements X12TokenListener {
     )
       return false;
     this.work++;
-    this.lastOffset = offset;
-    this.lastIndex = segmentIndex;
     this.context.positionInSet++;
     this.set!.segmentCount++;
     return true;

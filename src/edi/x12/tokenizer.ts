@@ -62,6 +62,41 @@ const C_TERM_LEAD = 5;
  */
 const C_SPECIAL = 6;
 
+// Classes of two bytes read as one little-endian 16-bit number (first byte low), see `pairClasses`.
+const P_DATA_DATA = 0;
+const P_DATA_ELEM = 1;
+const P_ELEM_DATA = 2;
+/** Anything else: the pair goes through the one-byte step. */
+const P_OTHER = 3;
+
+/**
+ * The pair class of every two-byte combination (64 KiB), from the one-byte classes `cls`. Index =
+ * first byte | second byte << 8, so each second byte owns a row of 256 entries, one per first byte.
+ * A row depends only on the second byte's class: the three possible rows are worked out once and
+ * copied, where filling 64 Ki entries one by one was a start-up cost of its own in a fresh process
+ * (that loop runs before anything is optimized).
+ */
+function pairClasses(cls: Uint8Array): Uint8Array {
+  const beforeData = new Uint8Array(256).fill(P_OTHER);
+  const beforeElem = new Uint8Array(256).fill(P_OTHER);
+  for (let first = 0; first < 256; first++) {
+    const c0 = cls[first]!;
+    if (c0 === C_DATA) {
+      beforeData[first] = P_DATA_DATA;
+      beforeElem[first] = P_DATA_ELEM;
+    } else if (c0 === C_ELEM) {
+      beforeData[first] = P_ELEM_DATA;
+    }
+  }
+  const pairs = new Uint8Array(65536).fill(P_OTHER);
+  for (let second = 0; second < 256; second++) {
+    const c1 = cls[second]!;
+    if (c1 === C_DATA) pairs.set(beforeData, second << 8);
+    else if (c1 === C_ELEM) pairs.set(beforeElem, second << 8);
+  }
+  return pairs;
+}
+
 /** Free slots in `seps` below which the hot loop grows it (see `fastSegment`). */
 const MIN_SEPS_ROOM = 16;
 
@@ -131,6 +166,18 @@ export class X12Tokenizer {
   // Segment being built.
   private readonly view = new X12SegmentView();
   private readonly chunkSource = new ByteSource(new Uint8Array(0), 0);
+  /**
+   * The chunk `process` is reading, for the hot loop's two-byte reads: a DataView reads at any
+   * position (a Uint16Array only at even ones of an even-aligned chunk), and V8 compiles its reads
+   * in optimized code to plain loads.
+   */
+  private chunkData: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  /**
+   * `pairClasses` of the current delimiters, made when the hot loop first needs them and kept while
+   * the next interchanges use the same delimiters (`pairsKey`).
+   */
+  private pairs: Uint8Array | undefined = undefined;
+  private pairsKey = '';
   private readonly scratchSource = new ByteSource(new Uint8Array(0), 0);
   private seps: Int32Array<ArrayBufferLike> = new Int32Array(64);
   private sepCount = 0;
@@ -210,6 +257,7 @@ export class X12Tokenizer {
     const n = buf.length;
     let i = 0;
     this.chunkSource.reset(buf, n);
+    this.chunkData = new DataView(buf.buffer, buf.byteOffset, n);
     while (i < n) {
       switch (this.state) {
         case S_START:
@@ -497,6 +545,12 @@ export class X12Tokenizer {
         cls[b] = C_SPECIAL;
       }
     }
+    // Everything `cls` depends on: an equal key means an equal pair table.
+    const pairsKey = `${this.ebcdic ? 'e' : 'a'} ${sep} ${term[0]} ${term.length > 1 ? 1 : 0} ${component} ${repetition}`;
+    if (pairsKey !== this.pairsKey) {
+      this.pairsKey = pairsKey;
+      this.pairs = undefined;
+    }
     ws[sep] = 0;
     ws[component] = 0;
     if (repetition >= 0) ws[repetition] = 0;
@@ -620,6 +674,8 @@ export class X12Tokenizer {
     const n = buf.length;
     const cls = this.cls;
     const ws = this.ws;
+    const pairs = this.pairs ?? this.loadPairs();
+    const data = this.chunkData;
     // The id-only path must see every segment start (it lives in `between`).
     const chain = !this.useIdOnly;
     let seps = this.seps;
@@ -637,12 +693,35 @@ export class X12Tokenizer {
       // capacity check per separator with one per segment.
       const room = seps.length - sepCount;
       const limit = n - i > room ? i + room : n;
+      // Two bytes per step while both are data or element separators (see `pairClasses`): half the
+      // iterations and branches on the bytes most segments are made of. Anything else in the pair, and
+      // the last byte before `limit`, goes through the one-byte step below. Two bytes add at most two
+      // separators, so `limit` bounds both steps alike.
+      const pairLimit = limit - 1;
       let c = C_DATA;
-      for (; i < limit; i++) {
+      for (;;) {
+        while (i < pairLimit) {
+          const p = pairs[data.getUint16(i, true)]!;
+          if (p === P_DATA_DATA) {
+            i += 2;
+          } else if (p === P_DATA_ELEM) {
+            seps[sepCount++] = i + 1;
+            i += 2;
+          } else if (p === P_ELEM_DATA) {
+            seps[sepCount++] = i;
+            i += 2;
+          } else {
+            break;
+          }
+        }
+        if (i === limit) break;
         c = cls[buf[i]!]!;
-        if (c === C_DATA) continue;
+        if (c === C_DATA) {
+          i++;
+          continue;
+        }
         if (c !== C_ELEM) break;
-        seps[sepCount++] = i;
+        seps[sepCount++] = i++;
       }
       if (i === limit) {
         if (i === n) break;
@@ -807,6 +886,12 @@ export class X12Tokenizer {
     const next = new Uint8Array(size);
     next.set(this.scratch.subarray(0, this.scratchLen));
     this.scratch = next;
+  }
+
+  private loadPairs(): Uint8Array {
+    const pairs = pairClasses(this.cls);
+    this.pairs = pairs;
+    return pairs;
   }
 
   private growSeps(): Int32Array<ArrayBufferLike> {
