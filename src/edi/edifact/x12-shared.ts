@@ -11,7 +11,7 @@ export type {
   X12SetGrammar,
 } from '../x12/grammar/grammar.types.js';
 export { X12ParsedSetBuilder, type X12ParsedBody } from '../x12/grammar/parsed-set.js';
-export { KeptSegment, type X12Segment } from '../x12/segment.js';
+export { KeptSegment, segmentIdCode, type X12Segment } from '../x12/segment.js';
 export { X12SetWalker, type X12PlacementProblem } from '../x12/grammar/set-walker.js';
 export { COMPONENT_MARK, type X12OutboundMap } from '../x12/maps/map.types.js';
 export { writeBody, type X12OutboundConverters } from '../x12/generator/body-writer.js';

@@ -12,6 +12,7 @@ import type { EdifactSegmentView } from '../segment.js';
 import {
   COMPONENT_MARK,
   KeptSegment,
+  segmentIdCode,
   X12ParsedSetBuilder,
   X12SetWalker,
   type X12ParsedBody,
@@ -168,6 +169,7 @@ class MessageCheck {
           view.segmentIndex,
           own ? view.delimiters.component : COMPONENT_MARK,
         ),
+        segmentIdCode(id),
         position,
       );
     }

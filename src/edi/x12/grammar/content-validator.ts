@@ -5,7 +5,7 @@ import type {
   X12SetContentFinding,
 } from '../envelope-validator.js';
 import type { X12GroupResult, X12Issue, X12SetResult } from '../result.js';
-import { idKeyOf, type X12SegmentView } from '../segment.js';
+import { idKeyOf, segmentIdCode, type X12SegmentView } from '../segment.js';
 import { isSupportedX12Set } from '../supported-sets.js';
 import type { X12CodeVersion } from '../versions.js';
 import {
@@ -257,7 +257,9 @@ class X12SetContentValidator implements X12SetContentCheck {
         ),
       );
     }
-    tree.add(walker.frames, segment, positionInSet);
+    // The id code map selectors compare: the tokenizer's key of a plain two- or three-character id.
+    const idCode = key < 0 ? segmentIdCode(segment.id) : (key & 0xff) === 0 ? key >>> 8 : key;
+    tree.add(walker.frames, segment, idCode, positionInSet);
   }
 
   /** Reports the element findings of the segment just checked (a clean segment has none). */

@@ -31,6 +31,11 @@ export interface X12LoopRecord {
  */
 export interface X12ParsedBody {
   readonly segments: readonly X12Segment[];
+  /**
+   * `segmentIdCode` of each segment's id, from the reader that knew it (the tokenizer's id key): what
+   * map selectors compare, without going back to every segment's id.
+   */
+  readonly idCodes: readonly number[];
   /** Index in `loops` of the innermost loop iteration holding each segment (0: the body itself). */
   readonly loopOf: readonly number[];
   readonly loops: readonly X12LoopRecord[];
@@ -76,6 +81,7 @@ const NO_LOOP = new OpenLoopRecord('', 0, -1, 0, 0, 0);
  */
 export class X12ParsedSetBuilder {
   private readonly segments: X12Segment[] = [];
+  private readonly idCodes: number[] = [];
   private readonly loopOf: number[] = [];
   private readonly loops: OpenLoopRecord[] = [];
   private segmentCount = 0;
@@ -97,7 +103,8 @@ export class X12ParsedSetBuilder {
     this.size = 1;
   }
 
-  add(frames: readonly X12WalkFrame[], segment: X12Segment, position: number): void {
+  /** Adds the segment the walker just placed; `idCode` is `segmentIdCode(segment.id)`. */
+  add(frames: readonly X12WalkFrame[], segment: X12Segment, idCode: number, position: number): void {
     const at = this.segmentCount;
     const { openLoop, openSerial, loops } = this;
     // frames[0] is the set itself; open[k] mirrors frames[k] for k >= 1.
@@ -121,6 +128,7 @@ export class X12ParsedSetBuilder {
     }
     this.size = size;
     this.segments[at] = segment;
+    this.idCodes[at] = idCode;
     this.loopOf[at] = openLoop[size - 1]!;
     this.segmentCount = at + 1;
   }
@@ -131,6 +139,7 @@ export class X12ParsedSetBuilder {
     for (let k = 0; k < this.size; k++) this.loops[this.openLoop[k]!]!.end = end;
     const body = {
       segments: this.segments.slice(0, end),
+      idCodes: this.idCodes.slice(0, end),
       loopOf: this.loopOf.slice(0, end),
       loops: this.loops.slice(0, this.loopCount),
     };

@@ -176,11 +176,12 @@ export class X12SetIndex {
   body: X12ParsedBody = EMPTY_BODY;
   exclude: ReadonlySet<string> = NO_LOOPS;
   segments: readonly X12Segment[] = [];
-  /**
-   * The segments' id codes (`segmentIdCode`). This array and the four below are reused: entries past
-   * the current set's segments (or loops) are stale, and nothing reads them.
+  /** The segments' id codes (`segmentIdCode`), the body's. */
+  idCodes: readonly number[] = [];
+  /*
+   * The four arrays below are reused from set to set: entries past the current set's loops (or
+   * segments) are stale, and nothing reads them.
    */
-  idCodes: number[] = [];
   /** Per loop iteration: its home (itself for a collection loop and for the body). */
   homeOf: number[] = [];
   /** Per home: where its segments' indexes lie in `slots` (`from` inclusive, `to` exclusive). */
@@ -201,9 +202,9 @@ export class X12SetIndex {
     this.exclude = exclude;
     const { loops, loopOf, segments } = body;
     this.segments = segments;
+    this.idCodes = body.idCodes;
     if (this.byId.length > 0) this.byId.length = 0;
-    const { idCodes, homeOf, from, to, slots } = this;
-    for (let i = 0; i < segments.length; i++) idCodes[i] = segmentIdCode(segments[i]!.id);
+    const { homeOf, from, to, slots } = this;
     // Loops come after their parent: one forward pass resolves every home.
     homeOf[0] = 0;
     for (let j = 1; j < loops.length; j++) {
@@ -226,11 +227,9 @@ export class X12SetIndex {
   release(): void {
     this.body = EMPTY_BODY;
     this.segments = EMPTY_BODY.segments;
+    this.idCodes = EMPTY_BODY.idCodes;
     if (this.byId.length > 0) this.byId.length = 0;
-    if (this.slots.length > KEPT_SIZE) {
-      this.slots = [];
-      this.idCodes = [];
-    }
+    if (this.slots.length > KEPT_SIZE) this.slots = [];
     if (this.homeOf.length > KEPT_SIZE) {
       this.homeOf = [];
       this.from = [];
@@ -266,7 +265,7 @@ const SMALL_SCOPE = 24;
 export const KEPT_SIZE = 1 << 16;
 const NONE: readonly number[] = [];
 const NO_LOOPS: ReadonlySet<string> = new Set();
-const EMPTY_BODY: X12ParsedBody = { segments: [], loopOf: [], loops: [] };
+const EMPTY_BODY: X12ParsedBody = { segments: [], idCodes: [], loopOf: [], loops: [] };
 
 /** What a selector is evaluated in: one or more homes of a set index (see `X12SetIndex`). */
 export interface X12Scope {
