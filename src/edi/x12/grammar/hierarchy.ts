@@ -174,10 +174,21 @@ class HierarchyScratch {
   onWalkAt = new Int32Array(0);
   /** Record indices by depth, then position. */
   order = new Int32Array(0);
+  /** Per depth, where its records start in `order` (a depth is at most the number of records). */
+  depthStart = new Int32Array(0);
   /** Number of subordinate levels in the tree. */
   children = new Int32Array(0);
-  /** Per parent, the child that last made a path (-1 none): see `buildHierarchy`. */
-  lastChild = new Int32Array(0);
+  /** Per parent, how many of its children are linked so far. */
+  linkedChildren = new Int32Array(0);
+  /** Index of each linked record's node in the nodes in link order. */
+  linkedAt = new Int32Array(0);
+  /**
+   * Per depth, the path last made there: `pathMade[d]` is `${pathParent[d]}/${pathCode[d]}` (all ''
+   * until one is made). Kept between calls, as its strings are only compared by content.
+   */
+  pathParent: string[] = [];
+  pathCode: string[] = [];
+  pathMade: string[] = [];
 
   reserve(n: number): void {
     if (n <= this.capacity) return;
@@ -190,8 +201,14 @@ class HierarchyScratch {
     this.walk = new Int32Array(size);
     this.onWalkAt = new Int32Array(size);
     this.order = new Int32Array(size);
+    this.depthStart = new Int32Array(size + 2);
     this.children = new Int32Array(size);
-    this.lastChild = new Int32Array(size);
+    this.linkedChildren = new Int32Array(size);
+    this.linkedAt = new Int32Array(size);
+    // A depth is at most the number of records.
+    this.pathParent = new Array<string>(size + 1).fill('');
+    this.pathCode = new Array<string>(size + 1).fill('');
+    this.pathMade = new Array<string>(size + 1).fill('');
   }
 }
 
@@ -218,21 +235,32 @@ export function buildHierarchy(
   const usable = resolveLevels(records, maxDepth, scratch, problems, detached);
   const n = usable.length;
   const { depth, parent: parentOf } = scratch;
-  // Subordinates per level, known before linking: a node is made with its children array (none for
-  // a leaf), and its HL04 and its pattern are checked as it is linked, in one pass.
+  // Subordinates per level, known before linking: a node is made with its children array at its
+  // final size (none for a leaf), and its HL04 and its pattern are checked as it is linked, in one
+  // pass. The roots and the nodes in the tree are counted too, so that no array of the result grows.
   const childCount = countChildren(n, depth, parentOf, scratch.children);
-  // Per parent, the child that last made a path (-1 none): a sibling of the same level code takes
-  // that child's path. Siblings mostly share their level code, and one string per distinct path (not
-  // one per node) keeps `patterns` cheap.
-  const lastChild = scratch.lastChild.fill(-1, 0, n);
+  const linkedChildren = scratch.linkedChildren.fill(0, 0, n);
+  let rootCount = 0;
+  let treeCount = 0;
+  for (let i = 0; i < n; i++) {
+    const d = depth[i]!;
+    if (d !== 0) treeCount++;
+    if (d === 1) rootCount++;
+  }
+  // A level whose parent has the path the last path made at its depth was made from, and the same
+  // level code, takes that path: siblings, and cousins, mostly share their path, and one string per
+  // distinct path (not one per node) keeps `patterns` cheap and the paths compare by identity.
+  const { pathParent, pathCode, pathMade } = scratch;
   // Link in set order, so children keep the order the sender gave. A parent always comes before its
-  // children (by depth), so each node finds its parent's node by the parent's index.
-  const roots: X12HlNode[] = [];
-  const nodes = new Array<X12HlNode>(n);
+  // children (by depth), so each node finds its parent's node through the parent's index.
+  const roots = arrayOfSize<X12HlNode>(rootCount);
+  let rootsLinked = 0;
+  const linkedAt = scratch.linkedAt;
   // Levels out of the tree (depth 0) come first, then the nodes in link order.
-  const order = orderByDepthThenPosition(usable, depth, scratch.order);
+  const order = orderByDepthThenPosition(usable, depth, scratch);
   // The nodes as they are linked: by depth, then position.
-  const inOrder: X12HlNode[] = [];
+  const inOrder = arrayOfSize<X12HlNode>(treeCount);
+  let linked = 0;
   const patterns = new Set<string>();
   // Consecutive leaves mostly share their path string: adding it again would change nothing.
   let lastPattern: string | undefined;
@@ -249,23 +277,27 @@ export function buildHierarchy(
     if (d === 1) path = d > maxDepth ? undefined : r.levelCode;
     else {
       const p = parentOf[i]!;
-      parent = nodes[p]!;
-      const sibling = lastChild[p]!;
+      parent = inOrder[linkedAt[p]!]!;
+      const parentPath = parent.path;
       if (d > maxDepth) path = undefined;
-      else if (!parent.path)
-        path = parent.path; // '' or undefined, as `parent.path && …` gives
-      else if (sibling >= 0 && usable[sibling]!.levelCode === r.levelCode) path = nodes[sibling]!.path;
+      else if (!parentPath)
+        path = parentPath; // '' or undefined, as `parent.path && …` gives
+      else if (parentPath === pathParent[d] && r.levelCode === pathCode[d]) path = pathMade[d];
       else {
-        path = `${parent.path}/${r.levelCode}`;
-        lastChild[p] = i;
+        path = `${parentPath}/${r.levelCode}`;
+        pathParent[d] = parentPath;
+        pathCode[d] = r.levelCode;
+        pathMade[d] = path;
       }
     }
-    const has = childCount[i]! > 0;
-    const node = new HlNode(r, parent, d, path, has ? [] : NO_CHILDREN);
-    nodes[i] = node;
-    inOrder.push(node);
-    if (parent) parent.children.push(node);
-    else roots.push(node);
+    const count = childCount[i]!;
+    const has = count > 0;
+    const node = new HlNode(r, parent, d, path, has ? arrayOfSize<X12HlNode>(count) : NO_CHILDREN);
+    linkedAt[i] = linked;
+    inOrder[linked++] = node;
+    // Every slot is written, in order: the arrays hold no hole once the loop is done.
+    if (parent) parent.children[linkedChildren[parentOf[i]!]!++] = node;
+    else roots[rootsLinked++] = node;
     if (!has && path && path !== lastPattern && patterns.size < 100) {
       patterns.add(path);
       lastPattern = path;
@@ -275,6 +307,17 @@ export function buildHierarchy(
   }
   if (problems.length > 1) problems.sort((a, b) => a.record.position - b.record.position);
   return new HlHierarchy(roots, inOrder, detached, [...patterns], problems);
+}
+
+/** Above it, `new Array(size)` may make a slow (dictionary) array: such arrays grow from empty. */
+const PRESIZED_MAX = 1024;
+
+/**
+ * An array to be filled at indices 0, 1, … up to `size` (one growing array would allocate its
+ * backing store several times over, and leave it up to half empty).
+ */
+function arrayOfSize<T>(size: number): T[] {
+  return size <= PRESIZED_MAX ? new Array<T>(size) : [];
 }
 
 /**
@@ -475,14 +518,15 @@ function tooDeep(record: X12HlRecord, d: number, maxDepth: number): X12Hierarchy
 }
 
 /**
- * The record indices by depth, then position (a stable order), in `out`. Records come in set
- * order, so a counting sort on depth is enough; any other order takes the general sort.
+ * The record indices by depth, then position (a stable order), in `scratch.order`. Records come in
+ * set order, so a counting sort on depth is enough; any other order takes the general sort.
  */
 function orderByDepthThenPosition(
   records: readonly X12HlRecord[],
   depth: Int32Array,
-  out: Int32Array,
+  scratch: HierarchyScratch,
 ): Int32Array {
+  const out = scratch.order;
   const n = records.length;
   let inOrder = true;
   let deepest = 0;
@@ -497,7 +541,7 @@ function orderByDepthThenPosition(
     for (let i = 0; i < n; i++) out[i] = sorted[i]!;
     return out;
   }
-  const start = new Int32Array(deepest + 2);
+  const start = scratch.depthStart.fill(0, 0, deepest + 2);
   for (let i = 0; i < n; i++) start[depth[i]! + 1]!++;
   for (let d = 1; d <= deepest + 1; d++) start[d]! += start[d - 1]!;
   for (let i = 0; i < n; i++) out[start[depth[i]!]!++] = i;
