@@ -134,6 +134,12 @@ const SLOW = 6; // composites, coded numbers, dates, times: always the string pa
  * limits, requirement and packed code list; the syntax notes as bit masks over element positions.
  */
 export interface X12SegmentPlan {
+  /**
+   * The definition's element count, and whether it has syntax notes: what a clean segment needs of
+   * the definition itself, which is then read only to word findings.
+   */
+  readonly defined: number;
+  readonly hasNotes: boolean;
   readonly kinds: Uint8Array;
   readonly mins: Int32Array;
   readonly maxs: Int32Array;
@@ -242,6 +248,8 @@ function compilePlan(def: X12SegmentDef): X12SegmentPlan {
   }
   const lastMandatory = mandatory.lastIndexOf(1);
   return {
+    defined: n,
+    hasNotes: def.notes.length > 0,
     kinds,
     mins,
     maxs,
@@ -301,7 +309,7 @@ export function checkSegmentElements(
   out: X12ElementFinding[],
   plan: X12SegmentPlan = planOf(def),
 ): void {
-  const defined = def.elements.length;
+  const defined = plan.defined;
   const count = view.elementCount;
   // Hot path: one call per segment. Nothing is allocated for a clean segment.
   const masks = plan.notes;
@@ -398,7 +406,7 @@ export function checkSegmentElements(
     });
     break;
   }
-  if (def.notes.length === 0) return;
+  if (!plan.hasNotes) return;
   if (masks !== undefined) {
     // Bit 0 (the id) is never set in `mask`, so -1 never matches it by accident.
     if (mask === plan.satisfiedMask) return;

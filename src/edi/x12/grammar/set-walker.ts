@@ -54,6 +54,14 @@ interface LoopTable {
   readonly lastMandatory: number;
   /** Per child, its table when it is a loop. */
   readonly inner: readonly (LoopTable | undefined)[];
+  /**
+   * Per child, its maximum use (loops: iterations). Read by every placement, so kept beside the other
+   * tables rather than on the nodes: `commit` then touches a child's node only to return it. Doubles,
+   * since an unbounded maximum is `Number.MAX_SAFE_INTEGER`.
+   */
+  readonly maxes: Float64Array;
+  /** Per child, the segment node a placement returns: the child itself, or the trigger of a loop. */
+  readonly placed: readonly X12SegmentNode[];
   /** Where the loop's `counts` lie in a walker's count store. */
   readonly countsOffset: number;
 }
@@ -134,6 +142,8 @@ function tablesOf(grammar: X12SetGrammar): GrammarTables {
         mandatory: Int32Array.from(mandatory),
         lastMandatory: mandatory.length > 0 ? mandatory[mandatory.length - 1]! : -1,
         inner,
+        maxes: Float64Array.from(children, (c) => c.max),
+        placed: children.map((c) => (c.kind === 'segment' ? c : (c.children[0] as X12SegmentNode))),
         countsOffset,
       };
     };
@@ -288,21 +298,21 @@ export class X12SetWalker {
     }
     const count = ++f.counts[i]!;
     if (count === 1) this.counted[this.countedTop++] = i;
-    const child = f.loop.children[i]!;
-    if (child.kind === 'segment') {
-      if (count > child.max) this.problem = 'segment-over-max';
-      this.slot = f.table.countsOffset + i;
-      return child;
+    const outer = f.table;
+    const table = outer.inner[i];
+    if (table === undefined) {
+      if (count > outer.maxes[i]!) this.problem = 'segment-over-max';
+      this.slot = outer.countsOffset + i;
+      return outer.placed[i]!;
     }
-    if (count > child.max) this.problem = 'loop-over-max';
-    const table = f.table.inner[i]!;
+    if (count > outer.maxes[i]!) this.problem = 'loop-over-max';
     const inner = this.open(table, count);
     inner.pos = 0;
     inner.counts[0] = 1;
     this.counted[this.countedTop++] = 0;
     this.stack.push(inner);
     this.slot = table.countsOffset;
-    return child.children[0] as X12SegmentNode;
+    return outer.placed[i]!;
   }
 
   private open(table: LoopTable, iteration: number): Frame {
