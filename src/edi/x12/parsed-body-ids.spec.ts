@@ -24,8 +24,9 @@ describe('a kept set body', () => {
     const toCp037 = new Uint8Array(256);
     CP037_TO_LATIN1.forEach((latin1, ebcdic) => void (toCp037[latin1] = ebcdic));
     inputs.push(Uint8Array.from(inputs[0]!, (b) => toCp037[b]!));
-    // Ids the tokenizer has no key for (one character, four, lower case): no grammar places them, so
-    // the body leaves them out, and the segments around them must still line up with their codes.
+    // Ids the tokenizer has no key for (one character, four, lower case): no X12 grammar places them,
+    // so the body leaves them out (the code of a kept id without a key is taken from its text, a path
+    // no X12 grammar reaches), and the segments around them must still line up with their codes.
     inputs.push(
       Buffer.from(
         'ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *240131*1230*U*00401*000000001*0*P*>~' +

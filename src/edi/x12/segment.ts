@@ -170,6 +170,14 @@ export function segmentIdCode(id: string): number {
   return code;
 }
 
+/**
+ * `segmentIdCode` of the id a tokenizer key (`X12SegmentView.idKey`, >= 0) stands for: a two-character
+ * id's key has a third byte of 0, which its code does not.
+ */
+export function idCodeOfKey(key: number): number {
+  return (key & 0xff) === 0 ? key >>> 8 : key;
+}
+
 /** Packs a 2–3 byte segment id into a number so that envelope checks compare integers, not strings. */
 export function idKeyOf(b0: number, b1: number, b2: number): number {
   return (b0 << 16) | (b1 << 8) | b2;

@@ -97,6 +97,14 @@ function pairClasses(cls: Uint8Array): Uint8Array {
   return pairs;
 }
 
+/**
+ * The pair tables made so far, by `pairsKey`: read-only once made, so every reader of interchanges with
+ * the same delimiters shares one (a gateway reads many small interchanges, mostly with a handful of
+ * delimiter sets). Bounded: past the limit a table is made for the reader alone.
+ */
+const PAIR_TABLES = new Map<string, Uint8Array>();
+const MAX_PAIR_TABLES = 16;
+
 /** Free slots in `seps` below which the hot loop grows it (see `fastSegment`). */
 const MIN_SEPS_ROOM = 16;
 
@@ -889,7 +897,11 @@ export class X12Tokenizer {
   }
 
   private loadPairs(): Uint8Array {
-    const pairs = pairClasses(this.cls);
+    let pairs = PAIR_TABLES.get(this.pairsKey);
+    if (pairs === undefined) {
+      pairs = pairClasses(this.cls);
+      if (PAIR_TABLES.size < MAX_PAIR_TABLES) PAIR_TABLES.set(this.pairsKey, pairs);
+    }
     this.pairs = pairs;
     return pairs;
   }

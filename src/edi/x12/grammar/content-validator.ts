@@ -5,7 +5,7 @@ import type {
   X12SetContentFinding,
 } from '../envelope-validator.js';
 import type { X12GroupResult, X12Issue, X12SetResult } from '../result.js';
-import { idKeyOf, segmentIdCode, type X12SegmentView } from '../segment.js';
+import { idCodeOfKey, idKeyOf, segmentIdCode, type X12SegmentView } from '../segment.js';
 import { isSupportedX12Set } from '../supported-sets.js';
 import type { X12CodeVersion } from '../versions.js';
 import {
@@ -214,8 +214,7 @@ class X12SetContentValidator implements X12SetContentCheck {
     const walker = this.walker;
     // The id string is made only for findings: the walker takes the tokenizer's integer id (its
     // third byte 0 for a two-character id) in its own form, `segmentIdCode`.
-    const node =
-      key >= 0 ? walker.placeCode((key & 0xff) === 0 ? key >>> 8 : key, view) : walker.place(view.id);
+    const node = key >= 0 ? walker.placeCode(idCodeOfKey(key), view) : walker.place(view.id);
     if (!node) {
       // The segment has no place in the grammar, so no loop to name in AK303 (it is optional).
       this.segmentFinding(walker.problem!, view.id, undefined);
@@ -258,7 +257,7 @@ class X12SetContentValidator implements X12SetContentCheck {
       );
     }
     // The id code map selectors compare: the tokenizer's key of a plain two- or three-character id.
-    const idCode = key < 0 ? segmentIdCode(segment.id) : (key & 0xff) === 0 ? key >>> 8 : key;
+    const idCode = key < 0 ? segmentIdCode(segment.id) : idCodeOfKey(key);
     tree.add(walker.frames, segment, idCode, positionInSet);
   }
 

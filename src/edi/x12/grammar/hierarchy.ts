@@ -17,7 +17,8 @@ export interface X12HlRecord {
 export interface X12HlNode {
   readonly record: X12HlRecord;
   readonly parent: X12HlNode | undefined;
-  readonly children: X12HlNode[];
+  /** Its subordinate levels in set order; read-only (the leaves share one frozen empty array). */
+  readonly children: readonly X12HlNode[];
   /** 1 for a root level (no HL02). */
   readonly depth: number;
   /** Level codes from the root, e.g. `S/O/P/I`; `undefined` past `maxDepth`. */
@@ -54,11 +55,11 @@ export interface X12Hierarchy {
 class HlNode implements X12HlNode {
   constructor(
     readonly record: X12HlRecord,
-    readonly parent: X12HlNode | undefined,
+    readonly parent: HlNode | undefined,
     readonly depth: number,
     readonly path: string | undefined,
     /** An array of its own for a level with subordinates, `NO_CHILDREN` for a leaf. */
-    readonly children: X12HlNode[],
+    readonly children: HlNode[],
   ) {}
 }
 
@@ -67,7 +68,7 @@ class HlNode implements X12HlNode {
  * one per leaf. The tree is read, never changed, once built; frozen, a stray write throws instead of
  * giving every leaf a child.
  */
-const NO_CHILDREN = Object.freeze([]) as unknown as X12HlNode[];
+const NO_CHILDREN = Object.freeze([]) as unknown as HlNode[];
 
 /**
  * The result of `buildHierarchy`. `byId` is made on first use: the maps and the acknowledgment never
@@ -157,8 +158,8 @@ class HlIndex {
 
 /**
  * Per-record working arrays of `buildHierarchy`, indexed like its usable records. One set of them is
- * kept between calls and grown on demand (the function runs once per 856 and never re-enters): seven
- * typed arrays per set were a noticeable part of the work on a set of fifty levels.
+ * kept between calls and grown on demand (the function runs once per 856 and never re-enters): typed
+ * arrays made per set were a noticeable part of the work on a set of fifty levels.
  */
 class HierarchyScratch {
   capacity = 0;
@@ -183,8 +184,8 @@ class HierarchyScratch {
   /** Index of each linked record's node in the nodes in link order. */
   linkedAt = new Int32Array(0);
   /**
-   * Per depth, the path last made there: `pathMade[d]` is `${pathParent[d]}/${pathCode[d]}` (all ''
-   * until one is made). Kept between calls, as its strings are only compared by content.
+   * Per depth, the path last made there: `pathMade[d]` is `${pathParent[d]}/${pathCode[d]}` ('' where
+   * none is made). Emptied at the end of each call: nothing of a set's text is kept between calls.
    */
   pathParent: string[] = [];
   pathCode: string[] = [];
@@ -248,9 +249,11 @@ export function buildHierarchy(
     if (d === 1) rootCount++;
   }
   // A level whose parent has the path the last path made at its depth was made from, and the same
-  // level code, takes that path: siblings, and cousins, mostly share their path, and one string per
-  // distinct path (not one per node) keeps `patterns` cheap and the paths compare by identity.
+  // level code, takes that path: siblings, and cousins, mostly share their path. One string per
+  // distinct path (not one per node) keeps `patterns` cheap, and equal paths are mostly the same
+  // string, which `===` compares at once.
   const { pathParent, pathCode, pathMade } = scratch;
+  let deepestPath = 0;
   // Link in set order, so children keep the order the sender gave. A parent always comes before its
   // children (by depth), so each node finds its parent's node through the parent's index.
   const roots = arrayOfSize<X12HlNode>(rootCount);
@@ -259,7 +262,7 @@ export function buildHierarchy(
   // Levels out of the tree (depth 0) come first, then the nodes in link order.
   const order = orderByDepthThenPosition(usable, depth, scratch);
   // The nodes as they are linked: by depth, then position.
-  const inOrder = arrayOfSize<X12HlNode>(treeCount);
+  const inOrder = arrayOfSize<HlNode>(treeCount);
   let linked = 0;
   const patterns = new Set<string>();
   // Consecutive leaves mostly share their path string: adding it again would change nothing.
@@ -272,7 +275,7 @@ export function buildHierarchy(
       detached.push(r);
       continue;
     }
-    let parent: X12HlNode | undefined;
+    let parent: HlNode | undefined;
     let path: string | undefined;
     if (d === 1) path = d > maxDepth ? undefined : r.levelCode;
     else {
@@ -288,11 +291,12 @@ export function buildHierarchy(
         pathParent[d] = parentPath;
         pathCode[d] = r.levelCode;
         pathMade[d] = path;
+        if (d > deepestPath) deepestPath = d;
       }
     }
     const count = childCount[i]!;
     const has = count > 0;
-    const node = new HlNode(r, parent, d, path, has ? arrayOfSize<X12HlNode>(count) : NO_CHILDREN);
+    const node = new HlNode(r, parent, d, path, has ? arrayOfSize<HlNode>(count) : NO_CHILDREN);
     linkedAt[i] = linked;
     inOrder[linked++] = node;
     // Every slot is written, in order: the arrays hold no hole once the loop is done.
@@ -305,6 +309,9 @@ export function buildHierarchy(
     const declared = r.childCode;
     if ((declared === '1' && !has) || (declared === '0' && has)) problems.push(childCodeMismatch(r, has));
   }
+  pathParent.fill('', 0, deepestPath + 1);
+  pathCode.fill('', 0, deepestPath + 1);
+  pathMade.fill('', 0, deepestPath + 1);
   if (problems.length > 1) problems.sort((a, b) => a.record.position - b.record.position);
   return new HlHierarchy(roots, inOrder, detached, [...patterns], problems);
 }

@@ -6,6 +6,7 @@ import { readX12 } from '../reader.js';
 import { interpretInbound, type X12MapConverters } from './inbound-interpreter.js';
 import { compileMap } from './map-loader.js';
 import type { X12InboundMap } from './map.types.js';
+import { fromSource } from './from-source.js';
 import { allOf, bodyScope, firstOf, parseSelector } from './selector.js';
 
 /**
@@ -201,16 +202,25 @@ describe('compiled selectors and rules', () => {
       'payload.lines[2].quantity.unit: "EA" is not a whole number',
     ]);
     // What `--disallow-code-generation-from-strings` makes of `new Function` (a fresh map: new paths).
-    vi.stubGlobal('Function', function refused() {
+    const refused = vi.fn(function refused() {
       throw new EvalError('Code generation from strings disallowed for this context');
     });
+    vi.stubGlobal('Function', refused);
     try {
       const plain = interpretInbound(parsed(PO), inboundMap(fields, lines), context);
+      // Every generated shape asked for code and took its loop.
+      expect(refused.mock.calls.length).toBeGreaterThanOrEqual(5);
       expect(plain).toEqual(generated);
       expect(JSON.stringify(plain)).toBe(JSON.stringify(generated));
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+
+  it('takes the loop where the source is more than V8 compiles (tens of thousands of parameters)', () => {
+    const names = Array.from({ length: 70_000 }, (_, k) => `f${k}`);
+    expect(fromSource(names, 'return () => "generated";', [], () => () => 'loop')()).toBe('loop');
+    expect(fromSource(['f0'], 'return () => f0;', ['generated'], () => () => 'loop')()).toBe('generated');
   });
 
   it('refuses a field path through __proto__, constructor or prototype at load', () => {

@@ -1,7 +1,7 @@
 import type { X12HlNode } from '../grammar/hierarchy.js';
 import type { X12ParsedSet } from '../grammar/parsed-set.js';
 import type { X12CollectionRule, X12InboundMap, X12ValueRule } from './map.types.js';
-import { fromSource } from './generated.js';
+import { fromSource } from './from-source.js';
 import { compiledOnce, KEPT_SIZE, X12SetIndex, type X12Scope } from './selector.js';
 import { ruleValues, type X12RuleValue } from './value-rules.js';
 

@@ -1,6 +1,6 @@
 import type { X12ValueRule } from './map.types.js';
 import type { X12MapConverters } from './inbound-interpreter.js';
-import { fromSource } from './generated.js';
+import { fromSource } from './from-source.js';
 import { allOf, compiledOnce, firstOf, type X12AllOf, type X12Scope } from './selector.js';
 
 /**

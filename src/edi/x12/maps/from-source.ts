@@ -7,7 +7,8 @@
  * nothing a map says becomes code.
  *
  * Where code generation from strings is disallowed (`--disallow-code-generation-from-strings`, which
- * makes `new Function` throw an EvalError), `otherwise` gives the same function written as a loop.
+ * makes `new Function` throw an EvalError), or the source is more than V8 takes (a RangeError for tens
+ * of thousands of parameters), `otherwise` gives the same function written as a loop.
  */
 export function fromSource<F>(
   params: readonly string[],
@@ -19,7 +20,7 @@ export function fromSource<F>(
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- names, indexes and JSON-quoted keys only
     return new Function(...params, `'use strict';\n${body}`)(...args) as F;
   } catch (error) {
-    if (error instanceof EvalError) return otherwise();
+    if (error instanceof EvalError || error instanceof RangeError) return otherwise();
     throw error;
   }
 }
