@@ -321,6 +321,16 @@ describe('the purchase-order lifecycle', () => {
     await issue('4500000104', 1);
     await issue('4500000105', 1);
     await relay.relay();
+    // The clock starts when the order reached the partner: a document the delivery job has not sent
+    // yet starts none, so the sweeps below wait for both deliveries.
+    await eventually('the orders delivered to the partner', async () => {
+      const [row] = await queryOnce<{ delivered: number }>(
+        db.url,
+        `SELECT count(DISTINCT po_number)::int AS delivered FROM outbound_document
+          WHERE po_number IN ('4500000104', '4500000105') AND kind <> 'functional-ack' AND delivered_at IS NOT NULL`,
+      );
+      return row!.delivered === 2;
+    });
     const sla = gateway.app.get(AcknowledgmentSla);
     const lateCases = async () =>
       (
