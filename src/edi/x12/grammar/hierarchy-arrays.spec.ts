@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { buildHierarchy, walkHierarchy, type X12HlNode, type X12HlRecord } from './hierarchy.js';
 
 /**
- * `buildHierarchy` makes its arrays at their final size and fills them by index, and reuses the path
- * strings it made before (also those of earlier calls). Checked here against what the tree must be:
- * no array has a hole, each node's children are the nodes naming it as parent in set order, and each
- * path is its parent's path and its level code, whichever string object holds it.
+ * `buildHierarchy` makes its arrays at their final size and fills them by index, and shares a path
+ * string among the levels of one set that have the same path. Checked here against what the tree
+ * must be: no array has a hole, each node's children are the nodes naming it as parent in set order,
+ * and each path is its parent's path and its level code, whichever string object holds it.
  */
 function hl(id: string, parentId: string, levelCode: string, position: number): X12HlRecord {
   return {

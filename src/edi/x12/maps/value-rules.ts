@@ -39,26 +39,20 @@ function compileBody(rule: X12ValueRule): X12RuleValue {
     const value = constant ?? fallback;
     return () => value;
   }
-  const firsts = rule.at.map(firstOf);
   const convert = converterOf(rule);
-  if (firsts.length === 1) {
-    const first = firsts[0]!;
-    if (constant !== undefined) return (scope) => (first(scope) === undefined ? fallback : constant);
-    return (scope, converters) => {
-      const raw = first(scope);
-      if (raw === undefined) return fallback;
-      const value = convert(raw.trim(), scope, converters);
-      return value === undefined ? fallback : value;
-    };
-  }
   // Each selector in turn; the first with a raw value (that converts) gives the rule's value.
-  const tries = firsts.map((first): X12RuleValue => (scope, converters) => {
-    const raw = first(scope);
-    if (raw === undefined) return undefined;
-    if (constant !== undefined) return constant;
-    return convert(raw.trim(), scope, converters);
-  });
-  const tried = firstDefined(tries);
+  const tried = firstDefined(
+    rule.at.map((selector): X12RuleValue => {
+      const first = firstOf(selector);
+      return (scope, converters) => {
+        const raw = first(scope);
+        if (raw === undefined) return undefined;
+        if (constant !== undefined) return constant;
+        return convert(raw.trim(), scope, converters);
+      };
+    }),
+  );
+  if (fallback === undefined) return tried;
   return (scope, converters) => {
     const value = tried(scope, converters);
     return value === undefined ? fallback : value;
