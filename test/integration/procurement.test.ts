@@ -350,6 +350,15 @@ describe('the purchase-order lifecycle', () => {
     // An unanswered change is its own case, once per change revision.
     await simulator.purchaseOrders.change('4500000105', { lines: [{ lineNumber: '10', quantity: '4000' }] });
     await relay.relay();
+    // Its clock too starts at delivery: a change rendered but not yet sent starts none.
+    await eventually('the change delivered to the partner', async () => {
+      const [row] = await queryOnce<{ delivered: number }>(
+        db.url,
+        `SELECT count(*)::int AS delivered FROM outbound_document
+          WHERE po_number = '4500000105' AND po_revision = 1 AND kind <> 'functional-ack' AND delivered_at IS NOT NULL`,
+      );
+      return row!.delivered === 1;
+    });
     await sla.sweep(new Date(Date.now() + 49 * 3_600_000));
     await sla.sweep(new Date(Date.now() + 50 * 3_600_000));
     const unanswered = await queryOnce<{ po_number: string; dedupe_key: string }>(

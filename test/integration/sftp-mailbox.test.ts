@@ -294,10 +294,13 @@ describe('the hosted SFTP mailbox, driven by OpenSSH sftp', () => {
     writeFileSync(join(work, '855.edi'), x12('000000302'));
     const put = await sftpBatch(client, ['put 855.edi /inbound/855.edi']);
     expect(put.code, put.output).toBe(0);
+    // The delivery job places the file, then records the delivery (the archive row turns 'sent').
     await waitFor(
-      async () => (await mailboxRow('outbound', '855.edi.997')) !== undefined,
+      async () =>
+        (await mailboxRow('outbound', '855.edi.997')) !== undefined &&
+        (await archiveRows('855.edi.997'))[0]?.status === 'sent',
       30_000,
-      () => 'no 997 placed',
+      () => 'no 997 placed and recorded as sent',
     );
 
     const fetched = await sftpBatch(client, [
