@@ -236,9 +236,13 @@ export class OutboundDeliveryService {
     return this.get(id);
   }
 
-  /** Marks a document as finally failed, with an exception for a person to resend or cancel it. */
-  async fail(document: OutboundDocument, reason: string): Promise<void> {
-    await this.dataSource.transaction(async (tx) => {
+  /**
+   * Marks a document as finally failed, with an exception for a person to resend or cancel it. False
+   * when an operator cancelled it while the try was under way: its failure does not undo that.
+   */
+  async fail(document: OutboundDocument, reason: string): Promise<boolean> {
+    return this.dataSource.transaction(async (tx) => {
+      if ((await this.documents.lock(tx, document.id))?.status === 'cancelled') return false;
       await this.documents.setStatus(tx, document.id, 'failed', reason);
       await this.archive.setStatus(document.interchangeId, 'failed', reason, tx);
       if (document.kind !== 'functional-ack')
@@ -265,6 +269,7 @@ export class OutboundDeliveryService {
         },
         GATEWAY_ACTOR,
       );
+      return true;
     });
   }
 
@@ -277,10 +282,26 @@ export class OutboundDeliveryService {
   ): Promise<void> {
     const partner = this.partners.get(document.partnerId);
     await this.dataSource.transaction(async (tx) => {
-      await this.documents.setStatus(tx, document.id, status, detail ?? null, {
+      // Cancelled while this try was under way: what reached the partner cannot be taken back, so it is
+      // delivered all the same (and said so); an offer for pickup or a wait stays cancelled.
+      const cancelled = (await this.documents.lock(tx, document.id))?.status === 'cancelled';
+      if (cancelled && status !== 'delivered') return;
+      const said = cancelled
+        ? `${detail ?? 'delivered'} (by a try under way when the document was cancelled)`
+        : (detail ?? null);
+      await this.documents.setStatus(tx, document.id, status, said, {
         platformRef,
         functionalAckHours: partner?.acknowledgments.functionalSlaHours ?? 24,
       });
+      if (cancelled)
+        await this.audit.record(tx, {
+          actor: GATEWAY_ACTOR,
+          action: 'outbound-document.delivered-after-cancel',
+          target: { type: 'outbound-document', id: document.id },
+          partnerId: document.partnerId,
+          before: { status: 'cancelled' },
+          after: { status, detail: detail ?? null },
+        });
       if (status !== 'waiting-transport') {
         await this.archive.setStatus(document.interchangeId, 'sent', detail, tx);
         await tx.query(

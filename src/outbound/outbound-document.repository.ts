@@ -132,7 +132,11 @@ export class OutboundDocumentRepository {
   /** A failed try, recorded on its own (the job's transaction is not ours). */
   async countAttemptNow(id: string, detail: string): Promise<void> {
     await this.dataSource.query(
-      `UPDATE outbound_document SET attempts = attempts + 1, status_detail = $2, updated_at = now() WHERE id = $1`,
+      // A document cancelled while the try was under way keeps the operator's note.
+      `UPDATE outbound_document
+          SET attempts = attempts + 1, updated_at = now(),
+              status_detail = CASE WHEN status = 'cancelled' THEN status_detail ELSE $2 END
+        WHERE id = $1`,
       [id, detail.slice(0, 1000)],
     );
   }

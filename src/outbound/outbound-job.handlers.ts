@@ -64,7 +64,7 @@ export class OutboundDeliverJobHandler implements JobHandler<OutboundDeliverPayl
     if (!document || document.status !== 'pending') return; // delivered, cancelled or failed meanwhile
     const partner = this.partners.get(document.partnerId);
     if (!partner) {
-      await this.outbound.fail(document, 'the partner is no longer configured');
+      if (!(await this.outbound.fail(document, 'the partner is no longer configured'))) return;
       throw new PermanentJobError(`partner ${document.partnerId} is gone`);
     }
     const bytes = await this.outbound.payload(document);
@@ -85,10 +85,9 @@ export class OutboundDeliverJobHandler implements JobHandler<OutboundDeliverPayl
       await this.documents.countAttemptNow(document.id, message);
       const permanent = error instanceof PermanentDeliveryError || error instanceof RefusedTargetError;
       if (permanent || context.attempt >= context.maxAttempts) {
-        await this.outbound.fail(
-          document,
-          permanent ? message : `${message} (after ${context.attempt} tries)`,
-        );
+        const reason = permanent ? message : `${message} (after ${context.attempt} tries)`;
+        // Cancelled while the try was under way: nothing to raise, nothing for the dead letters.
+        if (!(await this.outbound.fail(document, reason))) return;
         throw new PermanentJobError(message, { cause: error });
       }
       this.logger.warn(
