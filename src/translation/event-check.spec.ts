@@ -11,7 +11,7 @@ import { SAMPLE_EVENTS } from '../canonical/events/sample-events.js';
 import { text } from '../canonical/events/values.js';
 import { decimalString, nonNegativeDecimalString } from '../canonical/decimal.js';
 import { acceptEvent, eventCheckOf, schemaCheckOf } from './event-check.js';
-import { isZodDateTime, isZodUuid } from './event-check-source.js';
+import { isZodDateTime, isZodUuid } from './event-check-scans.js';
 
 /**
  * The compiled check may only say "yes" where zod says "yes" and returns the value unchanged: then

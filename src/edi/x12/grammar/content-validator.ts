@@ -8,13 +8,8 @@ import type { X12GroupResult, X12Issue, X12SetResult } from '../result.js';
 import { idCodeOfKey, idKeyOf, segmentIdCode, type X12SegmentView } from '../segment.js';
 import { isSupportedX12Set } from '../supported-sets.js';
 import type { X12CodeVersion } from '../versions.js';
-import {
-  checkSegmentElements,
-  planOf,
-  type X12ElementFinding,
-  type X12SegmentPlan,
-  X12ValueFinding,
-} from './element-checks.js';
+import { checkSegmentElements, planOf, type X12SegmentPlan } from './element-checks.js';
+import { type X12ElementFinding, X12ValueFinding } from './element-findings.js';
 import { defaultX12Grammars, type X12GrammarRegistry } from './grammar-registry.js';
 import type { X12GrammarNode, X12LoopNode, X12SegmentNode, X12SetGrammar } from './grammar.types.js';
 import { buildHierarchy, DEFAULT_MAX_HL_DEPTH, hierarchyProblems, type X12HlRecord } from './hierarchy.js';

@@ -7,7 +7,9 @@ import { interpretInbound, type X12MapConverters } from './inbound-interpreter.j
 import { compileMap } from './map-loader.js';
 import type { X12InboundMap } from './map.types.js';
 import { fromSource } from './from-source.js';
-import { allOf, bodyScope, firstOf, parseSelector } from './selector.js';
+import { parseSelector } from './selector.js';
+import { allOf, firstOf } from './selector-compile.js';
+import { bodyScope } from './set-index.js';
 
 /**
  * The compiled selectors and rules (selector.ts `firstOf`/`allOf`, value-rules.ts), and the

@@ -2,7 +2,7 @@ import type { X12HlNode } from '../grammar/hierarchy.js';
 import type { X12ParsedSet } from '../grammar/parsed-set.js';
 import type { X12InboundMap } from './map.types.js';
 import { CollectionPlan, mapPlanOf, type FieldFailure, type FieldPlan } from './map-plan.js';
-import { KEPT_SIZE, X12SetIndex, type X12Scope } from './selector.js';
+import { KEPT_SIZE, X12SetIndex, type X12Scope } from './set-index.js';
 
 export { setPath } from './map-plan.js';
 

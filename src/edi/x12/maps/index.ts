@@ -25,4 +25,5 @@ export {
 export type { X12InboundMapSource, X12MapOverride, X12MapSource, X12ValueKind } from './map-schema.js';
 export type * from './map.types.js';
 export { sumDecimals } from './value-rules.js';
-export { parseSelector, selectAll, ENVELOPE_VALUES, X12SelectorError, type X12Selector } from './selector.js';
+export { parseSelector, ENVELOPE_VALUES, X12SelectorError, type X12Selector } from './selector.js';
+export { selectAll } from './selector-compile.js';

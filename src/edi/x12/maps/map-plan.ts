@@ -1,7 +1,8 @@
 import type { X12MapConverters } from './inbound-interpreter.js';
 import type { X12CollectionRule, X12InboundMap, X12ValueRule } from './map.types.js';
 import { fromSource } from './from-source.js';
-import { compiledOnce, type X12Scope } from './selector.js';
+import { compiledOnce } from './selector-compile.js';
+import type { X12Scope } from './set-index.js';
 import { ruleValues, type X12RuleValue } from './value-rules.js';
 
 /**

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { x12ReadOptions } from '../grammar/content-validator.js';
 import type { X12ParsedSet } from '../grammar/parsed-set.js';
 import { readX12 } from '../reader.js';
-import { bodyScope, parseSelector, selectAll, X12SelectorError, type X12Scope } from './selector.js';
+import { parseSelector, X12SelectorError } from './selector.js';
+import { selectAll } from './selector-compile.js';
+import { bodyScope, type X12Scope } from './set-index.js';
 
 function parsed(body: string, setId = '850', gs01 = 'PO'): X12ParsedSet {
   const sets: X12ParsedSet[] = [];

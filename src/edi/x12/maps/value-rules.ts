@@ -1,7 +1,8 @@
 import type { X12ValueRule } from './map.types.js';
 import type { X12MapConverters } from './inbound-interpreter.js';
 import { fromSource } from './from-source.js';
-import { allOf, compiledOnce, firstOf, type X12AllOf, type X12Scope } from './selector.js';
+import { allOf, compiledOnce, firstOf, type X12AllOf } from './selector-compile.js';
+import type { X12Scope } from './set-index.js';
 
 /**
  * A map's value rules made into functions once (cached per rule): what a rule does — alternatives, a
