@@ -189,6 +189,11 @@ export class OutboundDeliveryService {
         throw new OutboundStateError(
           `document ${id} is ${document.status}; only failed, waiting or cancelled documents are resent`,
         );
+      // A try cancelled while under way still runs: its outcome must not be taken for the resend's.
+      if (await this.tryRunning(tx, id))
+        throw new OutboundStateError(
+          `a delivery try of document ${id} is still under way; resend it once that try has finished`,
+        );
       await this.documents.setStatus(tx, id, 'pending', `resend requested`);
       const partner = this.partners.require(document.partnerId);
       await this.enqueueDelivery(tx, id, partner, document.correlationId, `resend-${Date.now()}`);
@@ -242,7 +247,8 @@ export class OutboundDeliveryService {
    */
   async fail(document: OutboundDocument, reason: string): Promise<boolean> {
     return this.dataSource.transaction(async (tx) => {
-      if ((await this.documents.lock(tx, document.id))?.status === 'cancelled') return false;
+      // Only a pending document is this try's to fail: cancelled, or concluded by another try meanwhile.
+      if ((await this.documents.lock(tx, document.id))?.status !== 'pending') return false;
       await this.documents.setStatus(tx, document.id, 'failed', reason);
       await this.archive.setStatus(document.interchangeId, 'failed', reason, tx);
       if (document.kind !== 'functional-ack')
@@ -284,7 +290,10 @@ export class OutboundDeliveryService {
     await this.dataSource.transaction(async (tx) => {
       // Cancelled while this try was under way: what reached the partner cannot be taken back, so it is
       // delivered all the same (and said so); an offer for pickup or a wait stays cancelled.
-      const cancelled = (await this.documents.lock(tx, document.id))?.status === 'cancelled';
+      const now = (await this.documents.lock(tx, document.id))?.status;
+      const cancelled = now === 'cancelled';
+      // Concluded by another try meanwhile (an MDN's wake-up and a deferred try of the same round).
+      if (now !== 'pending' && !cancelled) return;
       if (cancelled && status !== 'delivered') return;
       const said = cancelled
         ? `${detail ?? 'delivered'} (by a try under way when the document was cancelled)`
@@ -329,6 +338,18 @@ export class OutboundDeliveryService {
       },
       GATEWAY_ACTOR,
     );
+  }
+
+  /** Whether a delivery job of the document is running now (its try under way, its lease alive). */
+  private async tryRunning(tx: EntityManager, documentId: string): Promise<boolean> {
+    const rows = await queryRows<{ running: boolean }>(
+      tx,
+      `SELECT EXISTS (SELECT 1 FROM outbox
+                       WHERE job_name = $1 AND payload->>'documentId' = $2
+                         AND status = 'running' AND locked_until >= now()) AS running`,
+      [OutboundDeliverJob.name, documentId],
+    );
+    return rows[0]?.running === true;
   }
 
   /** Queues a delivery try of a document (in the caller's transaction); `round` tells resends apart. */

@@ -61,7 +61,13 @@ export class OutboundDeliverJobHandler implements JobHandler<OutboundDeliverPayl
 
   async handle(payload: OutboundDeliverPayload, context: JobContext): Promise<void> {
     const document = await this.documents.get(payload.documentId);
-    if (!document || document.status !== 'pending') return; // delivered, cancelled or failed meanwhile
+    if (document?.status === 'cancelled') {
+      // A try of a transport that concludes later (an AS2 MDN) may since have proved delivery.
+      const proved = await this.transports.for(document.channel).provedAfterCancel?.(document);
+      if (proved) await this.outbound.delivered(document, 'delivered', proved.detail, proved.platformRef);
+      return;
+    }
+    if (!document || document.status !== 'pending') return; // delivered or failed meanwhile
     const partner = this.partners.get(document.partnerId);
     if (!partner) {
       if (!(await this.outbound.fail(document, 'the partner is no longer configured'))) return;

@@ -216,6 +216,31 @@ describe('AS2 asynchronous MDNs: late, resend, cancel, forged, wrong sender', ()
     await statusIs(poNumber, 'delivered');
   });
 
+  it('an MDN proving delivery after the document was cancelled delivers it all the same, saying so', async () => {
+    const poNumber = await issue('as2-long');
+    const doc = await renderedDocument(poNumber);
+    const messageId = messageIdOf(doc.id);
+    const sent = await firstSend(messageId);
+    await eventually(
+      async () =>
+        /waiting for its asynchronous MDN until/.test((await documentOf(poNumber)).status_detail ?? ''),
+      'the waiting shown on the document',
+      10_000,
+    );
+    await request(gateway.url)
+      .post(`/admin/outbound-documents/${doc.id}/cancel`)
+      .set(auth)
+      .send({ note: 'too late, as it turns out' })
+      .expect(200);
+    // The partner had it: its MDN, signed and matching, proves delivery; a cancel does not unsend.
+    const mdn = await receiver.buildMdn(sent, 'good');
+    expect(await post(receiptUrl, mdn.headers, mdn.body)).toBe(200);
+    await statusIs(poNumber, 'delivered');
+    expect((await documentOf(poNumber)).status_detail).toMatch(
+      /signed MDN: .*processed.*\(by a try under way when the document was cancelled\)$/,
+    );
+  });
+
   it('an MDN signed by a look-alike certificate, or under another AS2-From, decides nothing and is reported', async () => {
     const poNumber = await issue('as2-long');
     const doc = await renderedDocument(poNumber);

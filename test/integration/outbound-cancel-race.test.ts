@@ -25,7 +25,7 @@ interface DocumentRow {
  * request and has not answered). Whatever the try then learns must not undo the cancel behind the
  * operator's back: a failure leaves the document cancelled with the operator's note, and raises
  * nothing; a success (the partner has the document, which cannot be taken back) is recorded as
- * delivered, saying so, and audited.
+ * delivered, saying so, and audited; a resend waits until that try has finished.
  */
 describe('outbound delivery: a cancel while a try is under way', () => {
   let db: TestDatabase;
@@ -65,14 +65,23 @@ describe('outbound delivery: a cancel while a try is under way', () => {
         [poNumber],
       )
     )[0];
-  const jobOf = async (documentId: string) =>
+  /** The statuses of the document's delivery jobs, oldest first. */
+  const jobsOf = async (documentId: string) =>
     (
       await queryOnce<{ status: string }>(
         db.url,
-        `SELECT status FROM outbox WHERE job_name = 'outbound.deliver' AND payload->>'documentId' = $1`,
+        `SELECT status FROM outbox WHERE job_name = 'outbound.deliver' AND payload->>'documentId' = $1 ORDER BY id`,
         [documentId],
       )
-    )[0]?.status;
+    ).map((j) => j.status);
+  /** Waits until every delivery job of the document has finished, done or dead, and returns them. */
+  const finished = async (documentId: string) => {
+    await eventually(
+      async () => (await jobsOf(documentId)).every((s) => s === 'done' || s === 'dead'),
+      'the delivery jobs finished',
+    );
+    return jobsOf(documentId);
+  };
   const count = async (sql: string, params: unknown[]) =>
     (await queryOnce<{ n: number }>(db.url, sql, params))[0]!.n;
 
@@ -96,7 +105,7 @@ describe('outbound delivery: a cancel while a try is under way', () => {
     expect((await cancel(doc.id, 'sent by mail')).body.status).toBe('cancelled');
 
     json(answer, 500, { error: 'receiver broke' });
-    await eventually(async () => (await jobOf(doc.id)) === 'done', 'the delivery job finished');
+    expect(await finished(doc.id)).toEqual(['done']);
 
     const after = (await documentOf('4500090001'))!;
     expect(after).toMatchObject({ status: 'cancelled', status_detail: 'sent by mail', attempts: 1 });
@@ -118,7 +127,7 @@ describe('outbound delivery: a cancel while a try is under way', () => {
     await cancel(doc.id, 'changed our mind');
 
     json(answer, 200, { ok: true });
-    await eventually(async () => (await jobOf(doc.id)) === 'done', 'the delivery job finished');
+    expect(await finished(doc.id)).toEqual(['done']);
 
     const after = (await documentOf('4500090002'))!;
     expect(after.status).toBe('delivered');
@@ -139,6 +148,32 @@ describe('outbound delivery: a cancel while a try is under way', () => {
       'outbound-document.delivered-after-cancel',
     ]);
     expect(audit[1]!.actor_kind).toBe('gateway');
+  });
+
+  it('a resend waits until the cancelled try has finished, so that its outcome is not taken for the resend', async () => {
+    const { doc, answer } = await tryUnderWay('4500090003');
+    await cancel(doc.id, 'hold it');
+    const refused = await request(gateway.url)
+      .post(`/admin/outbound-documents/${doc.id}/resend`)
+      .set({ authorization: `Bearer ${ADMIN}` })
+      .expect(409);
+    expect(JSON.stringify(refused.body)).toMatch(/still under way/);
+
+    json(answer, 500, { error: 'receiver broke' });
+    expect(await finished(doc.id)).toEqual(['done']);
+    expect((await documentOf('4500090003'))!.status).toBe('cancelled');
+
+    const before = held.length;
+    await request(gateway.url)
+      .post(`/admin/outbound-documents/${doc.id}/resend`)
+      .set({ authorization: `Bearer ${ADMIN}` })
+      .expect(200);
+    await eventually(async () => held.length > before, 'the resent try at the receiver');
+    json(held[before]!, 200, { ok: true });
+    expect(await finished(doc.id)).toEqual(['done', 'done']);
+    const after = (await documentOf('4500090003'))!;
+    expect(after.status).toBe('delivered');
+    expect(after.status_detail).not.toMatch(/cancelled/);
   });
 });
 

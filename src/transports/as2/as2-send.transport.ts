@@ -102,6 +102,21 @@ export class As2SendTransport implements DeliveryTransport {
       : this.deliverSync(send, payload);
   }
 
+  /**
+   * An asynchronous round whose document was cancelled while it waited, and whose MDN has since come
+   * in and proved delivery: the round is concluded as delivered (a cancel does not unsend).
+   */
+  async provedAfterCancel(
+    document: OutboundDocument,
+  ): Promise<Extract<DeliveryResult, { outcome: 'delivered' }> | undefined> {
+    const messageId = as2MessageId(document.id, this.partnerships.ourId);
+    const record = await this.messages.get(messageId);
+    if (record?.mdnMode !== 'async' || record.concludedAt || record.mdnStatus !== 'delivered')
+      return undefined;
+    await this.messages.conclude(messageId, new Date());
+    return this.deliveredBy(record);
+  }
+
   private async deliverSync(send: Send, payload: Buffer): Promise<DeliveryResult> {
     const message = await this.build(send, payload);
     await this.messages.startRound({ ...this.round(send, message, 'sync'), windowClosesAt: null });
@@ -322,7 +337,7 @@ export class As2SendTransport implements DeliveryTransport {
     return { outcome: 'delivered', detail: `AS2 ${send.messageId}: ${verdict.detail}${where}` };
   }
 
-  private deliveredBy(record: As2OutboundMessage): DeliveryResult {
+  private deliveredBy(record: As2OutboundMessage): Extract<DeliveryResult, { outcome: 'delivered' }> {
     return {
       outcome: 'delivered',
       detail: `AS2 ${record.messageId}: ${record.mdnDetail}${archived(record)}`,
