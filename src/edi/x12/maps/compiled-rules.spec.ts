@@ -12,7 +12,7 @@ import { allOf, firstOf } from './selector-compile.js';
 import { bodyScope } from './set-index.js';
 
 /**
- * The compiled selectors and rules (selector.ts `firstOf`/`allOf`, value-rules.ts), and the
+ * The compiled selectors and rules (selector-compile.ts `firstOf`/`allOf`, value-rules.ts), and the
  * interpreter kept from set to set: what it reads of one set never shows in the next.
  */
 
