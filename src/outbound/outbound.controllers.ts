@@ -131,7 +131,8 @@ export class OutboundAdminController {
   @ApiOperation({
     summary: 'Deliver a failed, waiting or cancelled document again (same bytes, same control numbers)',
     description:
-      'Queues the same payload again; the partner sees the same control numbers, so a repeat is recognised as one. Audited.',
+      'Queues the same payload again; the partner sees the same control numbers, so a repeat is recognised as one. Audited. ' +
+      'A document in another state, or one whose cancelled try is still under way, answers 409 (problem+json).',
   })
   @ApiOkResponse({ content: { 'application/json': { example: { ...EXAMPLE, status: 'pending' } } } })
   resend(@Param('id') id: string, @CurrentPrincipal() actor: Principal): Promise<OutboundDocument> {
@@ -143,7 +144,10 @@ export class OutboundAdminController {
   @Allow({ system: ['operations:write'], roles: ['admin'] })
   @ApiOperation({
     summary: 'Withdraw a document that was not delivered',
-    description: 'Cancels delivery of a document still pending or failed; it stays in the archive. Audited.',
+    description:
+      'Cancels delivery of a document still pending or failed; it stays in the archive. Audited. A try already ' +
+      'under way runs to its end: if the partner gets the document all the same, it becomes delivered, saying so. ' +
+      'A document in another state answers 409 (problem+json).',
   })
   @ApiOkResponse({ content: { 'application/json': { example: { ...EXAMPLE, status: 'cancelled' } } } })
   cancel(
