@@ -25,6 +25,7 @@ import {
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import {
   DeadLetterAlreadyReplayedError,
+  DeadLetterBusyError,
   DeadLetterNotFoundError,
   DeadLetterService,
 } from '../platform/jobs/dead-letter.service.js';
@@ -160,6 +161,11 @@ export class PortalTrackingController {
         `Dead letter ${id} (${letter.jobName}) was put back in the queue; it runs again once.`,
       );
     } catch (error) {
+      if (error instanceof DeadLetterBusyError) {
+        flash(request, 'error', `${error.message}.`);
+        await redirectAfterSave(request, response, back);
+        return;
+      }
       if (!(error instanceof DeadLetterAlreadyReplayedError)) throw error;
       const again = await this.letters.get(id);
       flash(

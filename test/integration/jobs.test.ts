@@ -7,6 +7,7 @@ import { AuditService } from '../../src/audit/audit.service.js';
 import { DiagnosticsService } from '../../src/platform/diagnostics/diagnostics.service.js';
 import {
   DeadLetterAlreadyReplayedError,
+  DeadLetterBusyError,
   DeadLetterService,
 } from '../../src/platform/jobs/dead-letter.service.js';
 import { LeaseService } from '../../src/platform/jobs/lease.service.js';
@@ -127,6 +128,31 @@ describe('jobs: retries, dead letters, replay', () => {
     );
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('dead letter 999999 does not exist');
+  });
+
+  it('does not replay a dead letter while another job of the same kind for the same payload is unfinished', async () => {
+    await gateway.app.get(DiagnosticsService).enqueueProbes('busy-run', 1, { permanent: true });
+    await until('the dead letter', async () =>
+      (await outboxRow('busy-run'))?.status === 'dead' ? true : undefined,
+    );
+    const letters = gateway.app.get(DeadLetterService);
+    const [letter] = (await letters.list()).filter((l) => (l.payload as { run: string }).run === 'busy-run');
+    // Another round of the same work, queued since under another key (as a resend would be).
+    await queryOnce(
+      db.url,
+      `INSERT INTO outbox (job_key, job_name, payload, correlation_id, max_attempts, status, available_at)
+       SELECT 'busy-run:another-round', job_name, payload, correlation_id, 1, 'pending', now() + interval '1 hour'
+         FROM dead_letter WHERE id = $1`,
+      [letter!.id],
+    );
+    const ops = { kind: 'cli', name: 'ops' } as const;
+    await expect(letters.replay(letter!.id, ops)).rejects.toBeInstanceOf(DeadLetterBusyError);
+    expect((await letters.get(letter!.id)).replayedAt).toBeNull();
+    expect((await outboxRow('busy-run'))?.status).toBe('dead');
+
+    await queryOnce(db.url, `UPDATE outbox SET status = 'done' WHERE job_key = 'busy-run:another-round'`);
+    await letters.replay(letter!.id, ops, 'the other round is over');
+    expect((await letters.get(letter!.id)).replayedAt).not.toBeNull();
   });
 
   it('makes one job of the same key enqueued twice', async () => {

@@ -34,6 +34,17 @@ export class DeadLetterAlreadyReplayedError extends Error {
   }
 }
 
+/** A job of the same kind for the same subject (the same payload) is still queued or running. */
+export class DeadLetterBusyError extends Error {
+  constructor(id: string, jobName: string, outboxId: string, status: string) {
+    super(
+      `dead letter ${id} is not replayed now: another ${jobName} job for the same payload (outbox row ${outboxId}) ` +
+        `is ${status}; replay it once that job has finished, if it is still needed`,
+    );
+    this.name = 'DeadLetterBusyError';
+  }
+}
+
 const COLUMNS = `id::text AS "id", outbox_id::text AS "outboxId", job_key AS "jobKey", job_name AS "jobName",
   payload, correlation_id AS "correlationId", error, attempts,
   to_char(dead_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "deadAt",
@@ -83,6 +94,17 @@ export class DeadLetterService {
       );
       if (!letter) throw new DeadLetterNotFoundError(id);
       if (letter.replayedAt) throw new DeadLetterAlreadyReplayedError(id, letter.replayedAt);
+      // Another round of the same work queued since (a resend, a redelivery) would run next to the
+      // replay, and the one finishing last would decide its subject's state.
+      const [busy] = await queryRows<{ id: string; status: string }>(
+        tx,
+        `SELECT o.id::text AS id, o.status FROM outbox o
+          WHERE o.job_name = $1 AND o.payload = $2::jsonb AND o.id <> $3
+            AND o.status IN ('pending', 'dispatched', 'running')
+          LIMIT 1`,
+        [letter.jobName, JSON.stringify(letter.payload), letter.outboxId],
+      );
+      if (busy) throw new DeadLetterBusyError(id, letter.jobName, busy.id, busy.status);
       await tx.query(
         `UPDATE outbox SET status = 'pending', attempts = 0, available_at = now(), last_error = NULL,
                 locked_by = NULL, locked_until = NULL, updated_at = now()

@@ -14,6 +14,7 @@ import { CurrentPrincipal } from '../../gateway/current-principal.decorator.js';
 import type { Principal } from '../../gateway/principal.js';
 import {
   DeadLetterAlreadyReplayedError,
+  DeadLetterBusyError,
   DeadLetterNotFoundError,
   DeadLetterService,
   type DeadLetter,
@@ -82,7 +83,8 @@ export class DeadLettersController {
   @ApiOperation({
     summary: 'Put the job back in the outbox with fresh attempts, under the same job key',
     description:
-      'Replays a dead letter: the job runs again under its original key, so its effect still happens at most once. Audited.',
+      'Replays a dead letter: the job runs again under its original key, so its effect still happens at most once. Audited. ' +
+      'Answers 409 when it was already replayed, or while another job of the same kind for the same payload (a resend, a redelivery) is queued or running.',
   })
   @ApiOkResponse({
     content: {
@@ -96,7 +98,8 @@ export class DeadLettersController {
       return await this.letters.replay(id, principal);
     } catch (error) {
       if (error instanceof DeadLetterNotFoundError) throw new NotFoundException(error.message);
-      if (error instanceof DeadLetterAlreadyReplayedError) throw new ConflictException(error.message);
+      if (error instanceof DeadLetterAlreadyReplayedError || error instanceof DeadLetterBusyError)
+        throw new ConflictException(error.message);
       throw error;
     }
   }
