@@ -291,6 +291,78 @@ describe('ERP posting through the embedded simulator', () => {
   });
 });
 
+describe('ERP reconciliation while a change is still being posted', () => {
+  let ctx: Awaited<ReturnType<typeof startWith>>;
+
+  beforeAll(async () => {
+    // An answer lost by the ERP leaves the change pending for a minute before it is looked up.
+    ctx = await startWith('erp_reconcile_pending', simulatorInstance({ unknownOutcomeSettleMs: 60_000 }));
+    await issuePo(ctx.simulator, '4500000001');
+  });
+  afterAll(async () => {
+    await ctx?.gateway.stop();
+    await ctx?.db.drop();
+  });
+
+  it('does not report an amend the ERP holds while its outcome is unknown here, and compares it once posted', async () => {
+    await ctx.dataSource.transaction((tx) =>
+      ctx.service.post(tx, {
+        kind: 'inbound-delivery',
+        businessKey: 'SHP-40',
+        revision: 0,
+        poNumber: '4500000001',
+        body: deliveryBody(40),
+      }),
+    );
+    await waitForPostings(ctx.db.url, 10_000);
+    await ctx.simulator.faults.set({ operation: 'amend', mode: 'drop-answer', rate: 1, remaining: 1 });
+    await ctx.dataSource.transaction((tx) =>
+      ctx.service.amend(tx, {
+        kind: 'inbound-delivery',
+        businessKey: 'SHP-40',
+        revision: 1,
+        body: deliveryBody(40, '4500000001', '70'),
+      }),
+    );
+    // The ERP committed the amend; its answer was lost, so the gateway does not know it yet.
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const [state] = await queryOnce<{ erp: number; amend: string; unknown: boolean }>(
+        ctx.db.url,
+        `SELECT (SELECT revision FROM erp_sim_document WHERE external_reference = 'SG-ID-SHP-40-0') AS erp,
+                a.status AS amend, a.outcome_unknown_at IS NOT NULL AS unknown
+           FROM erp_posting a WHERE a.business_key = 'SHP-40' AND a.operation = 'amend'`,
+      );
+      if (state?.erp === 1 && state.amend === 'pending' && state.unknown) break;
+      if (Date.now() > deadline)
+        throw new Error(`the amend did not reach the ERP unanswered: ${JSON.stringify(state)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const cases = () =>
+      count(
+        ctx.db,
+        `SELECT count(*)::int AS n FROM exception_case WHERE type = 'erp.reconciliation-difference'`,
+      );
+    const during = await ctx.gateway.app.get(ErpReconciliation).reconcile('main');
+    expect(during).toMatchObject({ checked: 0, differences: 0 });
+    expect(await cases()).toBe(0);
+
+    // Once the gateway knows the amend, the document is compared with it, and agrees.
+    await queryOnce(
+      ctx.db.url,
+      `UPDATE erp_posting SET outcome_unknown_at = now() - interval '2 minutes' WHERE business_key = 'SHP-40' AND operation = 'amend'`,
+    );
+    await queryOnce(
+      ctx.db.url,
+      `UPDATE outbox SET available_at = now() WHERE job_name = 'erp.post' AND status = 'pending'`,
+    );
+    await waitForPostings(ctx.db.url, 10_000);
+    const after = await ctx.gateway.app.get(ErpReconciliation).reconcile('main');
+    expect(after).toMatchObject({ checked: 1, differences: 0 });
+    expect(await cases()).toBe(0);
+  });
+});
+
 describe('exactly once when the embedded ERP loses answers and commits late', () => {
   const run = async (
     label: string,

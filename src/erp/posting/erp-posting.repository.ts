@@ -162,6 +162,16 @@ export class ErpPostingRepository {
     return row && toPosting(row);
   }
 
+  /** Whether a change (amend, reverse) of a posted document is still pending: sent, or about to be. */
+  async changePending(db: Queryable, postId: string): Promise<boolean> {
+    const [row] = await queryRows<{ pending: boolean }>(
+      db,
+      `SELECT EXISTS (SELECT 1 FROM erp_posting WHERE target_posting_id = $1 AND status = 'pending') AS pending`,
+      [postId],
+    );
+    return row?.pending === true;
+  }
+
   /** The first earlier posting with the same ordering key that is not posted yet. */
   async firstUnpostedBefore(db: Queryable, posting: ErpPosting): Promise<ErpPosting | undefined> {
     if (posting.orderingKey === null) return undefined;

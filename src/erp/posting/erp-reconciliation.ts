@@ -71,15 +71,23 @@ export class ErpReconciliation implements OnApplicationBootstrap, BeforeApplicat
     const candidates = await this.postings.postedForReconciliation(this.dataSource, erpInstance, BATCH);
     let checked = 0;
     let differences = 0;
+    const later = new Set<string>();
     for (const posted of candidates.filter((p) => p.operation === 'post')) {
       if (signal?.aborted) break;
-      const effect = (await this.postings.latestPostedChangeOf(this.dataSource, posted.id)) ?? posted;
       const document = await this.limiter.run(instance, () =>
         this.connections.port(erpInstance).readDocument(posted.externalReference, {
           correlationId: posted.correlationId,
           timeoutMs: instance.timeoutMs,
         }),
       );
+      // Read after the ERP's answer: a change the ERP held then was recorded here before it was sent,
+      // so it is posted (and compared) or still pending, its outcome not known yet. A pending one may
+      // already be in the ERP: the document is compared on a later pass, not reported now.
+      if (await this.postings.changePending(this.dataSource, posted.id)) {
+        later.add(posted.id);
+        continue;
+      }
+      const effect = (await this.postings.latestPostedChangeOf(this.dataSource, posted.id)) ?? posted;
       const found = compare(posted, effect, document);
       if (found) {
         differences += 1;
@@ -89,7 +97,7 @@ export class ErpReconciliation implements OnApplicationBootstrap, BeforeApplicat
     }
     await this.postings.markReconciled(
       this.dataSource,
-      candidates.map((p) => p.id),
+      candidates.filter((p) => !later.has(p.id)).map((p) => p.id),
     );
     if (differences > 0)
       this.logger.warn({ erpInstance, checked, differences }, 'ERP reconciliation found differences');
