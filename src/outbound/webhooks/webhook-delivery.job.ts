@@ -119,21 +119,32 @@ export class WebhookDeliverJobHandler implements JobHandler<WebhookDeliverPayloa
     result: { status?: number; error?: string },
   ): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
-      await tx.query(
+      // The subscription as it is now, not as the try found it: it may have been disabled or deleted
+      // (its deliveries with it) while the try was under way.
+      const [subscription] = await queryRows<{ enabled: boolean }>(
+        tx,
+        `SELECT enabled FROM webhook_subscription WHERE id = $1 FOR NO KEY UPDATE`,
+        [row.subscription_id],
+      );
+      const settled = await queryRows<{ id: string }>(
+        tx,
         `UPDATE webhook_delivery
             SET status = $2, attempts = attempts + 1, last_response_status = COALESCE($3, last_response_status),
                 last_error = $4, updated_at = now(),
                 delivered_at = CASE WHEN $2 = 'delivered' THEN now() ELSE delivered_at END
-          WHERE id = $1`,
+          WHERE id = $1 AND status = 'pending'
+          RETURNING id::text AS id`,
         [row.id, outcome, result.status ?? null, result.error?.slice(0, 1000) ?? null],
       );
+      // Settled by another try meanwhile, or gone with its subscription: nothing of this one to record.
+      if (!subscription || settled.length === 0) return;
       if (outcome === 'delivered') {
         await tx.query(`UPDATE webhook_subscription SET failing_since = NULL WHERE id = $1`, [
           row.subscription_id,
         ]);
         return;
       }
-      if (!row.enabled) return;
+      if (!row.enabled || !subscription.enabled) return;
       await tx.query(
         `UPDATE webhook_subscription SET failing_since = COALESCE(failing_since, now()) WHERE id = $1`,
         [row.subscription_id],
