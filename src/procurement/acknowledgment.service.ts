@@ -33,8 +33,9 @@ export interface AcknowledgmentResult {
  * A supplier's acknowledgment, whatever its channel: matched line by line against the order with
  * the partner's tolerances. Lines within tolerance are accepted and confirmed to the ERP at once;
  * lines beyond it are held (nothing reaches the ERP for them) and raised as exceptions for a buyer
- * with what differs and what is at risk. Applied once per document revision; an acknowledgment for
- * an order the gateway does not know yet is parked and applied when the order arrives.
+ * with what differs and what is at risk. Applied once per document revision; one that names an
+ * older revision of the order is recorded only; an acknowledgment for an order the gateway does not
+ * know yet is parked and applied when the order arrives.
  */
 @Injectable()
 export class AcknowledgmentService {
@@ -62,6 +63,16 @@ export class AcknowledgmentService {
     let result: AcknowledgmentResult = { outcome: 'duplicate' };
     const key = `${ack.partnerId}:${poNumber}:${ack.document.number}:${ack.document.revision}`;
     await this.idempotency.once(tx, 'procurement.acknowledgment', key, async () => {
+      // An answer to a revision the order has left (the ERP changed it meanwhile) says nothing about
+      // the lines it holds now: matched against them, it would confirm or dispute values nobody
+      // asked about and take the change as answered. One that names no revision (an 855 without
+      // REF*PP, the portal, most API answers) is matched against the order as it stands: nothing in
+      // it says otherwise, and setting it aside would drop every answer from those channels.
+      const answered = ack.payload.purchaseOrder.revision;
+      if (answered !== undefined && !isRevision(answered, order.revision)) {
+        result = await this.recordStale(tx, order, ack, answered);
+        return;
+      }
       result = await this.applyTo(tx, order, ack);
     });
     return result;
@@ -82,17 +93,10 @@ export class AcknowledgmentService {
     let result: AcknowledgmentResult = { outcome: 'duplicate' };
     const key = `${answer.partnerId}:${poNumber}:${answer.document.number}:${answer.document.revision}`;
     await this.idempotency.once(tx, 'procurement.change-answer', key, async () => {
-      if (answer.payload.purchaseOrder.revision !== String(order.revision)) {
-        await this.orders.addHistory(tx, order, {
-          what: 'purchase-order.change-answered',
-          documentNumber: answer.document.number,
-          documentRevision: answer.document.revision,
-          fromState: order.state,
-          toState: order.state,
-          summary: `answer to revision ${answer.payload.purchaseOrder.revision}, the order is at ${order.revision}: recorded only`,
-          eventId: answer.id,
-        });
-        result = { outcome: 'stale' };
+      // Required by the change answer's schema (its type, shared with acknowledgments, says optional).
+      const answered = answer.payload.purchaseOrder.revision ?? '';
+      if (!isRevision(answered, order.revision)) {
+        result = await this.recordStale(tx, order, answer, answered);
         return;
       }
       if (answer.payload.status === 'rejected') {
@@ -118,15 +122,12 @@ export class AcknowledgmentService {
           GATEWAY_ACTOR,
         );
         // The order stands at its revision until the buyer decides; nothing reaches the ERP.
-        await this.orders.addHistory(tx, order, {
-          what: answer.type,
-          documentNumber: answer.document.number,
-          documentRevision: answer.document.revision,
-          fromState: order.state,
-          toState: order.state,
-          summary: `change to revision ${order.revision} rejected by ${order.partnerId}`,
-          eventId: answer.id,
-        });
+        await this.recordAnswer(
+          tx,
+          order,
+          answer,
+          `change to revision ${order.revision} rejected by ${order.partnerId}`,
+        );
         result = { outcome: 'applied', state: order.state };
         return;
       }
@@ -138,6 +139,39 @@ export class AcknowledgmentService {
   /** A parked acknowledgment, once its order exists. */
   async applyParked(tx: EntityManager, stored: unknown): Promise<AcknowledgmentResult> {
     return this.apply(tx, parseEventOf('purchase-order.acknowledged.v1', stored));
+  }
+
+  /**
+   * An answer to an older revision: in the history only, so the supplier and the buyer see it
+   * arrived; no case, no ERP posting, no change of state.
+   */
+  private async recordStale(
+    tx: EntityManager,
+    order: PurchaseOrder,
+    answer: Answer,
+    answered: string,
+  ): Promise<AcknowledgmentResult> {
+    const summary = `answer to revision ${answered}, the order is at ${order.revision}: recorded only`;
+    await this.recordAnswer(tx, order, answer, summary);
+    return { outcome: 'stale' };
+  }
+
+  /** A history entry for an answer that leaves the order in its state. */
+  private async recordAnswer(
+    tx: EntityManager,
+    order: PurchaseOrder,
+    answer: Answer,
+    summary: string,
+  ): Promise<void> {
+    await this.orders.addHistory(tx, order, {
+      what: answer.type,
+      documentNumber: answer.document.number,
+      documentRevision: answer.document.revision,
+      fromState: order.state,
+      toState: order.state,
+      summary,
+      eventId: answer.id,
+    });
   }
 
   /** Another partner's order, or one the gateway does not hold: nothing changes, a buyer sees who tried. */
@@ -276,4 +310,12 @@ export class AcknowledgmentService {
     await this.orders.update(tx, order.id, { confirmations: order.confirmations + 1 });
     return posting.id;
   }
+}
+
+/**
+ * Whether a revision named in a document (text, as the supplier echoed our REF*PP / RFF+PP) is the
+ * order's (a number): '1' and '01' are revision 1, as the scorecard reads them.
+ */
+function isRevision(named: string, revision: number): boolean {
+  return named.replace(/^0+(?=\d)/, '') === String(revision);
 }

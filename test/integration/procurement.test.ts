@@ -11,7 +11,7 @@ import type { SimulatedErp } from '../../src/erp/simulator/simulated-erp.js';
 import { AcknowledgmentSla } from '../../src/procurement/acknowledgment-sla.js';
 import { AcknowledgmentService } from '../../src/procurement/acknowledgment.service.js';
 import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-relay.js';
-import { simulatorGatewayEnv, waitForPostings } from '../support/erp.js';
+import { BOLT_LINE, issueSimulatorOrder, simulatorGatewayEnv, waitForPostings } from '../support/erp.js';
 import { eventually } from '../support/notification-peers.js';
 import { startTestGateway } from '../support/gateway.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
@@ -25,6 +25,16 @@ interface AckLine {
   quantity?: { value: string; unit: string };
   schedule?: { quantity: { value: string; unit: string }; deliveryDate: string }[];
 }
+
+/** The second line of the two-line test orders (the first is BOLT_LINE). */
+const HOUSING_LINE = {
+  lineNumber: '20',
+  material: 'CMP-HOUSING-C1',
+  quantity: '140',
+  unit: 'H87',
+  deliveryDate: '2026-12-10',
+  netPrice: '38.50',
+} as const;
 
 function acknowledgment(poNumber: string, lines: AckLine[], revision = '1', partnerId = 'acme-fasteners') {
   const changed = lines.some((l) => l.status !== 'accepted');
@@ -61,24 +71,7 @@ describe('the purchase-order lifecycle', () => {
       plant: '1000',
       currency: 'EUR',
       orderDate: '2026-11-27',
-      lines: [
-        {
-          lineNumber: '10',
-          material: 'CMP-BOLT-M8',
-          quantity: '4800',
-          unit: 'H87',
-          deliveryDate: '2026-12-04',
-          netPrice: '0.042',
-        },
-        {
-          lineNumber: '20',
-          material: 'CMP-HOUSING-C1',
-          quantity: '140',
-          unit: 'H87',
-          deliveryDate: '2026-12-10',
-          netPrice: '38.50',
-        },
-      ].slice(0, lines),
+      lines: [BOLT_LINE, HOUSING_LINE].slice(0, lines).map((line) => ({ ...line })),
     });
   const apply = (event: ReturnType<typeof acknowledgment>) =>
     dataSource.transaction((tx) => acks.apply(tx, event));
@@ -572,6 +565,106 @@ describe('answers to PO changes', () => {
           )
         )[0]!.n,
       ).toBe(1);
+    } finally {
+      await gateway.stop();
+      await db.drop();
+    }
+  }, 60_000);
+
+  it('records an acknowledgment of the revision before a change and applies one of the current revision', async () => {
+    const db = await createTestDatabase('procurement_stale_acks');
+    const gateway = await startTestGateway(simulatorGatewayEnv(db.url));
+    try {
+      const poNumber = '4500000601';
+      await issueSimulatorOrder(gateway.app, {
+        poNumber,
+        supplier: 'acme-fasteners',
+        lines: [BOLT_LINE, HOUSING_LINE],
+      });
+      // Revision 1: line 10 up by 8 %, beyond acme's 2 % tolerance.
+      await gateway.app
+        .get(ErpConnections)
+        .embeddedSimulator()!
+        .purchaseOrders.change(poNumber, { lines: [{ lineNumber: '10', quantity: '5200' }] });
+      await gateway.app.get(SimulatorOutputRelay).relay();
+      const order = async () =>
+        (
+          await queryOnce<{ state: string; revision: number }>(
+            db.url,
+            `SELECT state, revision FROM purchase_order WHERE po_number = $1`,
+            [poNumber],
+          )
+        )[0];
+      expect(await order()).toEqual({ state: 'changed', revision: 1 });
+      // The supplier accepts every line of the order as it was sent, at each revision's quantity.
+      const answerTo = (revision: string, quantity: string, documentRevision: string) => {
+        const event = acknowledgment(
+          poNumber,
+          [
+            { lineNumber: '10', status: 'accepted', quantity: { value: quantity, unit: 'H87' } },
+            { lineNumber: '20', status: 'accepted' },
+          ],
+          documentRevision,
+        );
+        return parseEventOf('purchase-order.acknowledged.v1', {
+          ...event,
+          payload: { ...event.payload, purchaseOrder: { number: poNumber, revision } },
+        });
+      };
+      const acks = gateway.app.get(AcknowledgmentService);
+      const apply = (event: ReturnType<typeof answerTo>) =>
+        gateway.app.get(DataSource).transaction((tx) => acks.apply(tx, event));
+      const confirmations = () =>
+        queryOnce<{ body: { poRevision: number; lines: { lineNumber: string; quantity: string }[] } }>(
+          db.url,
+          `SELECT body FROM erp_posting WHERE kind = 'po-confirmation' AND po_number = $1`,
+          [poNumber],
+        );
+
+      // An answer to revision 0: recorded, and nothing else.
+      await expect(apply(answerTo('0', '4800', '1'))).resolves.toEqual({ outcome: 'stale' });
+      expect(await order()).toEqual({ state: 'changed', revision: 1 });
+      expect(await confirmations()).toEqual([]);
+      expect(
+        await queryOnce(db.url, `SELECT type FROM exception_case WHERE po_number = $1`, [poNumber]),
+      ).toEqual([]);
+      const history = await queryOnce<{
+        what: string;
+        from_state: string;
+        to_state: string;
+        summary: string;
+      }>(
+        db.url,
+        `SELECT what, from_state, to_state, summary FROM purchase_order_history h
+           JOIN purchase_order o ON o.id = h.po_id WHERE o.po_number = $1 ORDER BY h.id`,
+        [poNumber],
+      );
+      expect(history.at(-1)).toEqual({
+        what: 'purchase-order.acknowledged',
+        from_state: 'changed',
+        to_state: 'changed',
+        summary: 'answer to revision 0, the order is at 1: recorded only',
+      });
+
+      // The same answer to revision 1 is matched and confirmed as before.
+      await expect(apply(answerTo('1', '5200', '2'))).resolves.toMatchObject({
+        outcome: 'applied',
+        state: 'acknowledged',
+      });
+      expect(await confirmations()).toEqual([
+        {
+          body: expect.objectContaining({
+            poRevision: 1,
+            lines: [
+              expect.objectContaining({ lineNumber: '10', quantity: '5200' }),
+              expect.objectContaining({ lineNumber: '20', quantity: '140' }),
+            ],
+          }),
+        },
+      ]);
+      expect(
+        await queryOnce(db.url, `SELECT type FROM exception_case WHERE po_number = $1`, [poNumber]),
+      ).toEqual([]);
     } finally {
       await gateway.stop();
       await db.drop();
