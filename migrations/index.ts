@@ -26,6 +26,7 @@ import { Tracking1764230400025 } from './1764230400025-tracking.js';
 import { Workbench1764230400026 } from './1764230400026-workbench.js';
 import { PartnerScorecards1764230400027 } from './1764230400027-partner-scorecards.js';
 import { PortalPages1764230400029 } from './1764230400029-portal-pages.js';
+import { AsnBuilderSending1764230400030 } from './1764230400030-asn-builder-sending.js';
 
 /** Every migration, in order. Listed explicitly so that the app and the CLI run the same set. */
 export const MIGRATIONS = [
@@ -57,4 +58,5 @@ export const MIGRATIONS = [
   Workbench1764230400026,
   PartnerScorecards1764230400027,
   PortalPages1764230400029,
+  AsnBuilderSending1764230400030,
 ];

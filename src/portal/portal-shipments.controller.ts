@@ -15,7 +15,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../gateway/access-rules.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
-import { AsnBuilderError, AsnBuilderService } from '../shipping/asn-builder.service.js';
+import { AsnBuilderError } from '../shipping/asn-builder.exception.js';
+import { AsnBuilderService } from '../shipping/asn-builder.service.js';
 import type { ShipNoticeDraft } from '../shipping/asn-draft.js';
 import { labelSheet } from '../shipping/labels.js';
 import { actorOf } from './portal-accounts.service.js';
@@ -252,7 +253,16 @@ export class PortalShipmentsController {
     const partnerId = partnerOf(request);
     const draft = await this.builder.own(partnerId, id);
     const wasSent = draft.status === 'submitted';
-    const cancelled = await this.builder.cancel(partnerId, draft.id, actorOf(portalUser(request)));
+    let cancelled: ShipNoticeDraft;
+    try {
+      cancelled = await this.builder.cancel(partnerId, draft.id, actorOf(portalUser(request)));
+    } catch (error) {
+      // A revision still being sent: the notice's page says so, and the cancel can be tried again.
+      if (!(error instanceof AsnBuilderError) || error.httpStatus !== 409) throw error;
+      flash(request, 'error', `Not cancelled: ${error.message}.`);
+      await redirectAfterSave(request, response, `/portal/shipments/${draft.id}`);
+      return;
+    }
     flash(
       request,
       'info',

@@ -1,41 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { actorId, type Actor } from '../audit/actor.js';
+import type { Actor } from '../audit/actor.js';
 import { AuditService } from '../audit/audit.service.js';
 import { decimal, decimalFromConfigNumber, type DecimalString } from '../canonical/decimal.js';
-import type { PartnerPrincipal } from '../gateway/principal.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import { isoTimestamp, queryRows, type Queryable } from '../platform/database/sql.js';
 import { PurchaseOrderRepository } from '../procurement/purchase-order.repository.js';
 import type { PurchaseOrder, PurchaseOrderLine } from '../procurement/purchase-order.types.js';
-import { DocumentSubmissionService } from '../transports/api/document-submission.service.js';
-import { parsePartnerDocument } from '../transports/api/partner-document.mapper.js';
 import type { SubmissionResult } from '../transports/api/submission.types.js';
-import { shipNoticeDocument, type DocumentKind } from './asn-canonical.js';
+import { AsnBuilderError } from './asn-builder.exception.js';
+import type { DocumentKind } from './asn-canonical.js';
 import { cartonsOf, draftBodySchema, type DraftBody, type ShipNoticeDraft } from './asn-draft.js';
+import { AsnSenderService, describeActor, type SendingClaim } from './asn-sender.service.js';
 import { validateDraft, type DraftProblem } from './asn-validation.js';
 import { makeSscc, serialCapacity } from './sscc.js';
-
-/** A refused builder request, answered as problem+json (the problems listed for a draft that is not ready). */
-export class AsnBuilderError extends Error {
-  readonly problemCode: string;
-  constructor(
-    message: string,
-    readonly httpStatus: 400 | 404 | 409 | 422,
-    readonly problems: readonly DraftProblem[] = [],
-  ) {
-    super(message);
-    this.name = 'AsnBuilderError';
-    this.problemCode = { 400: 'bad-request', 404: 'not-found', 409: 'conflict', 422: 'asn-not-ready' }[
-      httpStatus
-    ];
-  }
-
-  /** One line per problem, as the problem+json `errors`. */
-  get details(): readonly string[] {
-    return this.problems.map((p) => `${p.path || '(shipment)'}: ${p.message}`);
-  }
-}
 
 const COLUMNS = `d.id::text AS id, d.partner_id AS "partnerId", d.shipment_number AS "shipmentNumber", d.status,
   d.revision, d.body, d.interchange_id::text AS "interchangeId", d.created_by AS "createdBy",
@@ -47,6 +25,10 @@ export interface SubmittedDraft {
   readonly submission: SubmissionResult;
 }
 
+interface LockedDraft extends ShipNoticeDraft {
+  readonly sending: SendingClaim | undefined;
+}
+
 /**
  * The ASN builder (docs/asn-builder.md): suppliers without EDI software build a ship notice — pallets,
  * cartons, order lines, lots — in the gateway. Drafts are kept as they are built and resumed later;
@@ -54,7 +36,8 @@ export interface SubmittedDraft {
  * rule the PO lifecycle would hold the notice for is checked before submitting. A submission goes
  * through the partner API's submission path as a JSON ship notice (archived, then the same canonical
  * `ship-notice.received` event and ERP inbound delivery as an 856); submitting again sends a
- * replacement (the next revision), and cancelling sends a cancellation.
+ * replacement (the next revision), and cancelling sends a cancellation. Sending is AsnSenderService's:
+ * while a revision is being sent the draft is neither changed nor cancelled.
  */
 @Injectable()
 export class AsnBuilderService {
@@ -63,7 +46,7 @@ export class AsnBuilderService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly partners: PartnerRegistry,
-    private readonly submissions: DocumentSubmissionService,
+    private readonly sender: AsnSenderService,
     private readonly audit: AuditService,
   ) {}
 
@@ -94,7 +77,7 @@ export class AsnBuilderService {
       await tx.query(
         `INSERT INTO ship_notice_draft (id, partner_id, shipment_number, body, created_by)
          OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5)`,
-        [id, partnerId, shipmentNumber, JSON.stringify(labelled), describe(actor)],
+        [id, partnerId, shipmentNumber, JSON.stringify(labelled), describeActor(actor)],
       );
       await this.audit.record(tx, {
         actor,
@@ -143,6 +126,7 @@ export class AsnBuilderService {
     const body = parseBody(input);
     await this.dataSource.transaction(async (tx) => {
       const draft = await this.lock(tx, partnerId, id);
+      if (draft.sending) throw underWay(draft);
       if (draft.status === 'cancelled')
         throw new AsnBuilderError(`ship notice ${draft.shipmentNumber} was cancelled`, 409);
       const labelled = await this.allocateSsccs(tx, partnerId, body);
@@ -168,33 +152,56 @@ export class AsnBuilderService {
 
   /**
    * Submits the draft: the original the first time, a replacement (the next revision) after that.
-   * Refused with every problem when it is not ready.
+   * Refused with every problem when it is not ready. While a revision is being sent (or when sending
+   * it was interrupted), submitting again sends that revision's document again and completes it.
    */
   async submit(partnerId: string, id: string, actor: Actor): Promise<SubmittedDraft> {
-    const draft = await this.own(partnerId, id);
-    if (draft.status === 'cancelled')
-      throw new AsnBuilderError(`ship notice ${draft.shipmentNumber} was cancelled`, 409);
-    const context = await this.context(this.dataSource, draft);
-    const problems = validateDraft(draft.body, context);
-    if (problems.length > 0)
-      throw new AsnBuilderError(
-        `ship notice ${draft.shipmentNumber} is not ready: ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
-        422,
-        problems,
+    const claim = await this.dataSource.transaction(async (tx) => {
+      const draft = await this.lock(tx, partnerId, id);
+      if (draft.sending) {
+        if (draft.sending.kind === 'cancellation') throw underWay(draft);
+        return draft.sending;
+      }
+      if (draft.status === 'cancelled')
+        throw new AsnBuilderError(`ship notice ${draft.shipmentNumber} was cancelled`, 409);
+      const context = await this.context(tx, draft);
+      const problems = validateDraft(draft.body, context);
+      if (problems.length > 0)
+        throw new AsnBuilderError(
+          `ship notice ${draft.shipmentNumber} is not ready: ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+          422,
+          problems,
+        );
+      const revision = draft.revision === null ? 0 : draft.revision + 1;
+      return this.sender.claim(
+        tx,
+        draft,
+        revision,
+        revision === 0 ? 'original' : 'replacement',
+        context.orderMap,
       );
-    const revision = draft.revision === null ? 0 : draft.revision + 1;
-    return this.send(draft, revision, revision === 0 ? 'original' : 'replacement', context.orderMap, actor);
+    });
+    const submission = await this.sender.send(claim, actor);
+    return { draft: (await this.get(id))!, submission };
   }
 
-  /** Withdraws the shipment: a cancellation when it was submitted, else the draft is just closed. */
+  /**
+   * Withdraws the shipment: a cancellation when it was submitted, else the draft is just closed.
+   * Refused while a revision is being sent (the cancellation could not be ordered after it); a
+   * cancellation interrupted while being sent is sent again and completed.
+   */
   async cancel(partnerId: string, id: string, actor: Actor): Promise<ShipNoticeDraft> {
-    const draft = await this.own(partnerId, id);
-    if (draft.status === 'cancelled') return draft;
-    if (draft.status === 'submitted') {
-      const context = await this.context(this.dataSource, draft);
-      return (await this.send(draft, draft.revision! + 1, 'cancellation', context.orderMap, actor)).draft;
-    }
-    await this.dataSource.transaction(async (tx) => {
+    const claim = await this.dataSource.transaction(async (tx) => {
+      const draft = await this.lock(tx, partnerId, id);
+      if (draft.sending) {
+        if (draft.sending.kind !== 'cancellation') throw underWay(draft);
+        return draft.sending;
+      }
+      if (draft.status === 'cancelled') return undefined;
+      if (draft.status === 'submitted') {
+        const orders = await this.ordersOf(partnerId, draft.body, tx);
+        return this.sender.claim(tx, draft, draft.revision! + 1, 'cancellation', orders);
+      }
       await tx.query(`UPDATE ship_notice_draft SET status = 'cancelled', updated_at = now() WHERE id = $1`, [
         id,
       ]);
@@ -204,7 +211,9 @@ export class AsnBuilderService {
         target: { type: 'ship-notice-draft', id },
         partnerId,
       });
+      return undefined;
     });
+    if (claim) await this.sender.send(claim, actor);
     return (await this.get(id))!;
   }
 
@@ -221,67 +230,6 @@ export class AsnBuilderService {
       if (order) orders.set(number, { order, lines: await this.orders.lines(db, order.id) });
     }
     return orders;
-  }
-
-  private async send(
-    draft: ShipNoticeDraft,
-    revision: number,
-    kind: DocumentKind,
-    orders: Map<string, { order: PurchaseOrder; lines: PurchaseOrderLine[] }>,
-    actor: Actor,
-  ): Promise<SubmittedDraft> {
-    const document = shipNoticeDocument({
-      partnerId: draft.partnerId,
-      shipmentNumber: draft.shipmentNumber,
-      revision,
-      kind,
-      body: draft.body,
-      orders: new Map([...orders].map(([n, o]) => [n, { shipTo: o.order.shipTo, lines: o.lines }])),
-      issuedAt: new Date().toISOString(),
-    });
-    const principal: PartnerPrincipal = {
-      kind: 'partner',
-      partnerId: draft.partnerId,
-      credentialId: `asn-builder:${describe(actor)}`,
-      scopes: ['documents:write', 'ship-notices:write'],
-    };
-    const answer = await this.submissions.submit({
-      principal,
-      body: Buffer.from(JSON.stringify(document)),
-      contentType: 'application/json',
-      // The same revision of the same draft is one submission, however often it is retried.
-      idempotencyKey: `asn-builder-${draft.id}-r${revision}`,
-      parseJson: parsePartnerDocument,
-      route: 'asn-builder',
-      metadata: { shipNoticeDraft: draft.id, actor: describe(actor) },
-    });
-    if ('problem' in answer)
-      throw new AsnBuilderError(
-        `the ship notice was refused: ${answer.problem.message}`,
-        422,
-        answer.problem.details.map((message) => ({ path: '', code: 'missing', message })),
-      );
-    await this.dataSource.transaction(async (tx) => {
-      await tx.query(
-        `UPDATE ship_notice_draft
-            SET status = $2, revision = $3, interchange_id = $4, submitted_at = now(), updated_at = now()
-          WHERE id = $1`,
-        [draft.id, kind === 'cancellation' ? 'cancelled' : 'submitted', revision, answer.body.interchangeId],
-      );
-      await this.audit.record(tx, {
-        actor,
-        action: kind === 'cancellation' ? 'ship-notice-draft.cancelled' : 'ship-notice-draft.submitted',
-        target: { type: 'ship-notice-draft', id: draft.id },
-        partnerId: draft.partnerId,
-        after: {
-          shipmentNumber: draft.shipmentNumber,
-          revision,
-          kind,
-          interchangeId: answer.body.interchangeId,
-        },
-      });
-    });
-    return { draft: (await this.get(draft.id))!, submission: answer.body };
   }
 
   private async context(db: Queryable, draft: ShipNoticeDraft) {
@@ -316,15 +264,38 @@ export class AsnBuilderService {
     };
   }
 
-  private async lock(tx: EntityManager, partnerId: string, id: string): Promise<ShipNoticeDraft> {
+  /** The partner's draft, locked until the transaction ends, with the revision being sent if any. */
+  private async lock(tx: EntityManager, partnerId: string, id: string): Promise<LockedDraft> {
     if (!/^\d{1,18}$/.test(id)) throw new AsnBuilderError(`no ship notice draft ${id}`, 404);
-    const [draft] = await queryRows<ShipNoticeDraft>(
+    const [row] = await queryRows<
+      ShipNoticeDraft & {
+        sendingRevision: number | null;
+        sendingKind: DocumentKind | null;
+        sendingDocument: string | null;
+      }
+    >(
       tx,
-      `SELECT ${COLUMNS} FROM ship_notice_draft d WHERE d.id = $1 FOR UPDATE`,
+      `SELECT ${COLUMNS}, d.sending_revision AS "sendingRevision", d.sending_kind AS "sendingKind",
+              d.sending_document AS "sendingDocument"
+         FROM ship_notice_draft d WHERE d.id = $1 FOR UPDATE`,
       [id],
     );
-    if (!draft || draft.partnerId !== partnerId) throw new AsnBuilderError(`no ship notice draft ${id}`, 404);
-    return draft;
+    if (!row || row.partnerId !== partnerId) throw new AsnBuilderError(`no ship notice draft ${id}`, 404);
+    const { sendingRevision, sendingKind, sendingDocument, ...draft } = row;
+    return {
+      ...draft,
+      sending:
+        sendingRevision === null
+          ? undefined
+          : {
+              draftId: draft.id,
+              partnerId: draft.partnerId,
+              shipmentNumber: draft.shipmentNumber,
+              revision: sendingRevision,
+              kind: sendingKind!,
+              document: sendingDocument!,
+            },
+    };
   }
 
   /**
@@ -373,6 +344,16 @@ function parseBody(input: unknown): DraftBody {
   );
 }
 
-function describe(actor: Actor): string {
-  return `${actor.kind}:${actorId(actor) ?? actor.kind}`;
+/**
+ * The refusal while a revision is being sent; a submission interrupted before it was recorded stays
+ * claimed, so the message says how to finish it.
+ */
+function underWay(draft: LockedDraft): AsnBuilderError {
+  const sending = draft.sending!;
+  return new AsnBuilderError(
+    sending.kind === 'cancellation'
+      ? `the cancellation of ship notice ${draft.shipmentNumber} is being sent; if sending it was interrupted, cancel again to finish it`
+      : `revision ${sending.revision} of ship notice ${draft.shipmentNumber} is being sent; try again once it is sent, or, if sending it was interrupted, submit again to finish it`,
+    409,
+  );
 }

@@ -168,7 +168,7 @@ export class ShipNoticeDraftsController {
   @ApiOperation({
     summary: 'Save the draft again (a submitted notice too: submitting it again sends a replacement)',
     description:
-      "The body replaces the draft's; packs without an SSCC get one. A cancelled notice cannot be changed (409).",
+      "The body replaces the draft's; packs without an SSCC get one. A cancelled notice cannot be changed (409), nor one while a revision of it is being sent (409: try again once it is sent).",
   })
   @ApiOkResponse({ content: { 'application/json': { example: DRAFT_EXAMPLE } } })
   async update(
@@ -215,7 +215,7 @@ export class ShipNoticeDraftsController {
   @ApiOperation({
     summary: 'Send the notice (the original, or a replacement when it was sent before)',
     description:
-      'Refused with 422 and every problem when it is not ready. It goes the way a JSON ship notice from the partner API goes: archived, then the same canonical event, the same matching against the orders and the same inbound delivery in the ERP as an 856.',
+      'Refused with 422 and every problem when it is not ready. It goes the way a JSON ship notice from the partner API goes: archived, then the same canonical event, the same matching against the orders and the same inbound delivery in the ERP as an 856. Submitting again while a revision is being sent, or after sending it was interrupted (a timeout, a 5xx), sends that same revision again, byte for byte, and answers when it is recorded: never two deliveries. 409 while a cancellation is being sent, or when the notice was cancelled.',
   })
   @ApiOkResponse({
     content: {
@@ -243,7 +243,8 @@ export class ShipNoticeDraftsController {
   @Allow(ALLOW)
   @ApiOperation({
     summary: 'Withdraw the notice (a cancellation when it was sent; the ERP delivery is reversed)',
-    description: 'A notice never sent is just closed. Cancelling twice changes nothing.',
+    description:
+      'A notice never sent is just closed. Cancelling twice changes nothing. Refused with 409 while a revision of the notice is being sent (the cancellation must follow it): cancel once the submit has answered; if that submit was interrupted, submit again first to finish it. A cancellation interrupted while being sent is finished by cancelling again.',
   })
   @ApiOkResponse({ content: { 'application/json': { example: { ...DRAFT_EXAMPLE, status: 'cancelled' } } } })
   async cancel(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {

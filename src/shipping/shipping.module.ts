@@ -3,6 +3,7 @@ import { AuditModule } from '../audit/audit.module.js';
 import { PartnersModule } from '../partners/partners.module.js';
 import { PartnerApiModule } from '../transports/api/partner-api.module.js';
 import { AsnBuilderService } from './asn-builder.service.js';
+import { AsnSenderService } from './asn-sender.service.js';
 import { ShipNoticeDraftsController } from './ship-notice-drafts.controller.js';
 
 /**
@@ -12,7 +13,7 @@ import { ShipNoticeDraftsController } from './ship-notice-drafts.controller.js';
 @Module({
   imports: [AuditModule, PartnersModule, PartnerApiModule],
   controllers: [ShipNoticeDraftsController],
-  providers: [AsnBuilderService],
+  providers: [AsnBuilderService, AsnSenderService],
   exports: [AsnBuilderService],
 })
 export class ShippingModule {}

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { IdentityService } from '../../src/gateway/identity.service.js';
 import { InterchangeArchive } from '../../src/interchanges/interchange-archive.service.js';
 import { isValidSscc } from '../../src/shipping/sscc.js';
+import { DocumentSubmissionService } from '../../src/transports/api/document-submission.service.js';
 import {
   ALPHA,
   BRAVO,
@@ -17,6 +18,7 @@ import {
 } from '../../src/transports/api/testing/partner-api.test-helper.js';
 import { issueSimulatorOrder, simulatorGatewayEnv, waitForPostings } from '../support/erp.js';
 import { startTestGateway } from '../support/gateway.js';
+import { eventually } from '../support/outbound-peers.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
 import { CHROMIUM, CHROMIUM_FLAGS } from '../support/browser.js';
 
@@ -68,6 +70,36 @@ describe('ASN builder: ship notices with SSCCs and GS1-128 labels, submitted, re
         GROUP BY kind, operation ORDER BY operation`,
     );
 
+  /** The ERP simulator's inbound-delivery operations for one shipment, in order. */
+  const deliveriesOf = (shipmentNumber: string) =>
+    queryOnce<{ operation: string }>(
+      db.url,
+      `SELECT operation FROM erp_sim_entry
+        WHERE kind = 'inbound-delivery' AND idempotency_key LIKE '%/' || $1 || ':%' ORDER BY id`,
+      [shipmentNumber],
+    ).then((rows) => rows.map((r) => r.operation));
+  /** The archive's receipts of a draft's submissions (any revision), in order. */
+  const receiptsOf = (id: string) =>
+    queryOnce<{ status: string }>(
+      db.url,
+      `SELECT status FROM interchange WHERE caller_key LIKE $1 ORDER BY id`,
+      [`idempotency:asn-builder-${id}-r%`],
+    ).then((rows) => rows.map((r) => r.status));
+  /** A ready draft of one carton of 100 of the order's line 10. */
+  const oneCartonDraft = async (shipmentNumber: string, poNumber: string) => {
+    const created = await api(alpha).post('/partner/v1/ship-notice-drafts', {
+      shipmentNumber,
+      shippedAt: '2026-12-05T08:00:00Z',
+      cartons: [{ items: [item(poNumber, '10', '100')] }],
+    });
+    expect(created.status, created.text).toBe(201);
+    return created.body as { id: string; body: Record<string, unknown> };
+  };
+  const submitThrough = DocumentSubmissionService.prototype.submit;
+  // A held submission's gate: opened by its test once it has acted meanwhile, and after it in any
+  // case, so a failed assertion never leaves a request open for the teardown to wait on.
+  let openGate: (() => void) | undefined;
+
   beforeAll(async () => {
     db = await createTestDatabase('asn_builder');
     const partners = partnersDir();
@@ -105,6 +137,10 @@ describe('ASN builder: ship notices with SSCCs and GS1-128 labels, submitted, re
           }),
         ),
       });
+  });
+  afterEach(() => {
+    openGate?.();
+    vi.restoreAllMocks();
   });
   afterAll(async () => {
     await browser?.close();
@@ -284,5 +320,81 @@ describe('ASN builder: ship notices with SSCCs and GS1-128 labels, submitted, re
       'ship-notice-draft.submitted',
       'ship-notice-draft.cancelled',
     ]);
+  });
+
+  // A supplier acts on a notice while the builder is still sending it: the archive has the document,
+  // or is about to, and the draft does not say so yet.
+  it('refuses a cancel and a change while a notice is being sent; it ends submitted with its ERP delivery, and can be cancelled after', async () => {
+    const created = await oneCartonDraft('PS-RACE-1', PO_1);
+    const id = created.id;
+    const submissions = gateway.app.get(DocumentSubmissionService);
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const held = vi.spyOn(submissions, 'submit').mockImplementationOnce(async (submission) => {
+      await gate;
+      return submitThrough.call(submissions, submission);
+    });
+    const submitting = api(alpha)
+      .post(`/partner/v1/ship-notice-drafts/${id}/submit`)
+      .then((r) => r);
+    await eventually(async () => held.mock.calls.length === 1, 'the submit to reach the archive');
+
+    const cancel = await api(alpha).post(`/partner/v1/ship-notice-drafts/${id}/cancel`);
+    expect(cancel.status, cancel.text).toBe(409);
+    expect(cancel.headers['content-type']).toContain('application/problem+json');
+    expect(cancel.body.detail).toBe(
+      'revision 0 of ship notice PS-RACE-1 is being sent; try again once it is sent, or, if sending it was interrupted, submit again to finish it',
+    );
+    const change = await api(alpha).put(`/partner/v1/ship-notice-drafts/${id}`, {
+      ...created.body,
+      billOfLading: 'BOL-NEVER-SENT',
+    });
+    expect(change.status, change.text).toBe(409);
+
+    openGate!();
+    const submitted = await submitting;
+    expect(submitted.status, submitted.text).toBe(200);
+    expect(submitted.body.draft).toMatchObject({ status: 'submitted', revision: 0 });
+    expect(submitted.body.draft.body.billOfLading).toBeUndefined();
+    await waitForPostings(db.url, 15_000);
+    expect(await deliveriesOf('PS-RACE-1')).toEqual(['post']);
+    const now = await api(alpha).get(`/partner/v1/ship-notice-drafts/${id}`).expect(200);
+    expect(now.body).toMatchObject({ status: 'submitted', revision: 0 });
+
+    // Once the submit has answered, the cancel the supplier wanted goes out and reverses the delivery.
+    const cancelled = await api(alpha).post(`/partner/v1/ship-notice-drafts/${id}/cancel`);
+    expect(cancelled.status, cancelled.text).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', revision: 1 });
+    await waitForPostings(db.url, 15_000);
+    expect(await deliveriesOf('PS-RACE-1')).toEqual(['post', 'reverse']);
+  });
+
+  it('finishes a submit interrupted after the archive took it by submitting again: the same bytes, one delivery', async () => {
+    const created = await oneCartonDraft('PS-RACE-2', PO_2);
+    const id = created.id;
+    const submissions = gateway.app.get(DocumentSubmissionService);
+    // The archive stores the document and queues its effects; the request then dies before the draft says so.
+    vi.spyOn(submissions, 'submit').mockImplementationOnce(async (submission) => {
+      await submitThrough.call(submissions, submission);
+      throw new Error('the connection was lost after the archive committed');
+    });
+    const interrupted = await api(alpha).post(`/partner/v1/ship-notice-drafts/${id}/submit`);
+    expect(interrupted.status, interrupted.text).toBe(500);
+    expect(await receiptsOf(id)).toEqual(['processed']);
+    const cancel = await api(alpha).post(`/partner/v1/ship-notice-drafts/${id}/cancel`);
+    expect(cancel.status, cancel.text).toBe(409);
+
+    const again = await api(alpha).post(`/partner/v1/ship-notice-drafts/${id}/submit`);
+    expect(again.status, again.text).toBe(200);
+    expect(again.body.draft).toMatchObject({ status: 'submitted', revision: 0 });
+    // The same key and body again: answered as a duplicate of the original, never quarantined.
+    expect(await receiptsOf(id)).toEqual(['processed', 'duplicate']);
+    await waitForPostings(db.url, 15_000);
+    expect(await deliveriesOf('PS-RACE-2')).toEqual(['post']);
+    const audit = await queryOnce<{ action: string }>(
+      db.url,
+      `SELECT action FROM audit_log WHERE target_type = 'ship-notice-draft' AND target_id = $1 ORDER BY id`,
+      [id],
+    );
+    expect(audit.map((a) => a.action)).toEqual(['ship-notice-draft.created', 'ship-notice-draft.submitted']);
   });
 });
