@@ -15,8 +15,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SftpPoller } from '../../src/transports/sftp/sftp-poller.service.js';
+import { SftpReceiptService } from '../../src/transports/sftp/sftp-receipt.service.js';
 import { SftpUploader } from '../../src/transports/sftp/sftp-upload.service.js';
 import { SftpError, SftpErrorCode } from '../../src/transports/sftp/sftp.exception.js';
 import { startTestGateway } from '../support/gateway.js';
@@ -73,6 +74,7 @@ describe('the SFTP poller against a real OpenSSH server', () => {
   let db: TestDatabase;
   let sshd: Sshd;
   let otherSshd: Sshd;
+  let lockedSshd: Sshd;
   let proxy: CuttingProxy;
   let gateway: Awaited<ReturnType<typeof startTestGateway>>;
   let poller: SftpPoller;
@@ -89,7 +91,12 @@ describe('the SFTP poller against a real OpenSSH server', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('sftppoll');
-    [sshd, otherSshd] = await Promise.all([startSshd(), startSshd()]);
+    [sshd, otherSshd, lockedSshd] = await Promise.all([
+      startSshd(),
+      startSshd(),
+      // A partner server that lets us read and delete files but not rename them.
+      startSshd({ deniedSftpRequests: ['rename', 'posix-rename'] }),
+    ]);
     proxy = await startCuttingProxy(sshd.port);
     partnersDir = mkdtempSync(join(tmpdir(), 'sg-sftp-partners-'));
     const key = sshd.clientKey.privateKeyFile;
@@ -112,10 +119,22 @@ describe('the SFTP poller against a real OpenSSH server', () => {
         everySeconds: 1,
         deleteAfterPickup: true,
       },
+      { id: 'poll-reuse', port: sshd.port, hostKey: pin, root: join(sshd.dir, 'poll-reuse') },
       // otherSshd has its own host key: the pin below belongs to sshd, so this partner must be refused.
       { id: 'poll-wrongkey', port: otherSshd.port, hostKey: pin, root: join(otherSshd.dir, 'poll-wrongkey') },
     ];
     for (const p of profiles) writeFileSync(join(partnersDir, `${p.id}.yaml`), profile(p, key));
+    const locked: PollProfile = {
+      id: 'poll-norename',
+      port: lockedSshd.port,
+      hostKey: lockedSshd.hostKey.fingerprint,
+      root: join(lockedSshd.dir, 'poll-norename'),
+      deleteAfterPickup: true,
+    };
+    writeFileSync(
+      join(partnersDir, `${locked.id}.yaml`),
+      profile(locked, lockedSshd.clientKey.privateKeyFile),
+    );
     gateway = await startTestGateway({ DATABASE_URL: db.url, PARTNERS_DIR: partnersDir, LOG_LEVEL: 'error' });
     poller = gateway.app.get(SftpPoller);
   }, 60_000);
@@ -123,7 +142,7 @@ describe('the SFTP poller against a real OpenSSH server', () => {
   afterAll(async () => {
     await gateway?.stop();
     await proxy?.close();
-    await Promise.all([sshd?.stop(), otherSshd?.stop()]);
+    await Promise.all([sshd?.stop(), otherSshd?.stop(), lockedSshd?.stop()]);
     await db?.drop();
     if (partnersDir) rmSync(partnersDir, { recursive: true, force: true });
   });
@@ -251,14 +270,101 @@ describe('the SFTP poller against a real OpenSSH server', () => {
     expect(proxy.cuts()).toBe(1);
     expect(first).not.toMatchObject({ archived: 1 });
     expect(await archived('poll-proxy')).toEqual([]);
-    expect(existsSync(join(drop, 'cut.edi'))).toBe(true);
+    // Still on the partner's server, under the claim the cut pass made; a later pass takes it.
+    expect(readdirSync(drop)).toEqual([expect.stringMatching(/^cut\.edi\.sg-[0-9a-f]{8}$/)]);
 
     expect(await poller.poll('poll-proxy')).toMatchObject({ archived: 1 });
     const rows = await archived('poll-proxy');
     expect(rows).toHaveLength(1);
     expect(rows[0]!.sha256).toBe(sha256(readFileSync(join(root('poll-proxy'), 'done', 'cut.edi'))));
     expect(rows[0]!.sha256).toBe(sha256(payload));
+    expect(rows[0]!.filename).toBe('cut.edi');
+    expect(readdirSync(drop)).toEqual([]);
   }, 60_000);
+
+  /**
+   * One pass over `drop/orders.edi` during which the partner uploads its next `orders.edi` (temporary
+   * name, then rename, as partners are told to): the receipt service writes it while the poller
+   * archives the first. The new upload must be left where the partner put it, unread and untouched.
+   * Answers both payloads and what the inbound folder held when the receipt began.
+   */
+  async function passWhileThePartnerUploadsAgain(partnerId: string, drop: string) {
+    const first = Buffer.from(`ISA*00*first ${randomBytes(8).toString('hex')}`);
+    const second = Buffer.from(`ISA*00*second, a longer one ${randomBytes(8).toString('hex')}`);
+    writeFileSync(join(drop, 'orders.edi'), first);
+    const before: string[] = [];
+    const receipts = gateway.app.get(SftpReceiptService);
+    const receive = receipts.receive.bind(receipts);
+    const spy = vi.spyOn(receipts, 'receive').mockImplementationOnce(async (...args) => {
+      before.push(...readdirSync(drop));
+      writeFileSync(join(drop, 'orders.edi.tmp'), second);
+      renameSync(join(drop, 'orders.edi.tmp'), join(drop, 'orders.edi'));
+      return receive(...args);
+    });
+    try {
+      expect(await poller.poll(partnerId)).toMatchObject({ archived: 1, duplicates: 0 });
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(readdirSync(drop)).toEqual(['orders.edi']);
+    expect(readFileSync(join(drop, 'orders.edi')).equals(second)).toBe(true);
+    return { first, second, before };
+  }
+
+  it('never moves away a file the partner uploaded under the same name while the first was archived', async () => {
+    const drop = join(root('poll-reuse'), 'drop');
+    const { first, second, before } = await passWhileThePartnerUploadsAgain('poll-reuse', drop);
+    // The first was read from a claim, which the partner's next upload cannot touch, and archived.
+    expect(before).toEqual([expect.stringMatching(/^orders\.edi\.sg-[0-9a-f]{8}$/)]);
+    expect(readFileSync(join(root('poll-reuse'), 'done', 'orders.edi')).equals(first)).toBe(true);
+    expect((await archived('poll-reuse')).map((r) => [r.filename, r.sha256])).toEqual([
+      ['orders.edi', sha256(first)],
+    ]);
+    // The next pass takes the new upload as its own receipt.
+    expect(await poller.poll('poll-reuse')).toMatchObject({ archived: 1, duplicates: 0 });
+    expect(readdirSync(drop)).toEqual([]);
+    const rows = await archived('poll-reuse');
+    expect(rows.map((r) => [r.filename, r.sha256, r.duplicate_of])).toEqual([
+      ['orders.edi', sha256(first), null],
+      ['orders.edi', sha256(second), null],
+    ]);
+  });
+
+  it('takes a claim a pass left behind under the partner name, and only once', async () => {
+    const drop = join(root('poll-reuse'), 'drop');
+    const done = join(root('poll-reuse'), 'done');
+    const payload = Buffer.from(`ISA*00*left behind ${randomBytes(8).toString('hex')}`);
+    // A pass claimed it and died before reading it.
+    writeFileSync(join(drop, 'left.edi.sg-0123abcd'), payload);
+    utimesSync(join(drop, 'left.edi.sg-0123abcd'), 1_700_000_100, 1_700_000_100);
+    expect(await poller.poll('poll-reuse')).toMatchObject({ archived: 1, duplicates: 0 });
+    expect(readdirSync(drop)).toEqual([]);
+    expect(readFileSync(join(done, 'left.edi')).equals(payload)).toBe(true);
+    // A pass claimed it again (a new name), archived it and died before moving it: no second receipt.
+    writeFileSync(join(drop, 'left.edi.sg-89abcdef'), payload);
+    utimesSync(join(drop, 'left.edi.sg-89abcdef'), 1_700_000_100, 1_700_000_100);
+    expect(await poller.poll('poll-reuse')).toMatchObject({ archived: 0, duplicates: 1 });
+    expect(readdirSync(drop)).toEqual([]);
+    const rows = (await archived('poll-reuse')).filter((r) => r.sha256 === sha256(payload));
+    expect(rows).toEqual([
+      { filename: 'left.edi', sha256: sha256(payload), status: expect.any(String), duplicate_of: null },
+    ]);
+  });
+
+  it('on a server that refuses renames, reads in place and leaves a file that changed meanwhile', async () => {
+    const drop = join(lockedSshd.dir, 'poll-norename', 'drop');
+    const { first, second, before } = await passWhileThePartnerUploadsAgain('poll-norename', drop);
+    // The claim was refused, so it was read in place; the stat before the delete saw the new upload.
+    expect(before).toEqual(['orders.edi']);
+    // Unchanged since it was read: taken and deleted.
+    expect(await poller.poll('poll-norename')).toMatchObject({ archived: 1, duplicates: 0 });
+    expect(readdirSync(drop)).toEqual([]);
+    expect((await archived('poll-norename')).map((r) => [r.filename, r.sha256])).toEqual([
+      ['orders.edi', sha256(first)],
+      ['orders.edi', sha256(second)],
+    ]);
+  });
 
   it('archives each of 500 files dropped while the scheduled poller runs exactly once', async () => {
     const drop = join(root('poll-bulk'), 'drop');

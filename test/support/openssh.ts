@@ -38,8 +38,10 @@ export interface Sshd {
 /**
  * A real OpenSSH server on a loopback port with its own configuration, host key and authorized key,
  * logging at DEBUG1 to stderr (so a test can tell whether a client ever tried to authenticate).
+ * `deniedSftpRequests` (sftp-server -P, e.g. `rename`) makes a server that refuses those requests
+ * with SSH_FX_PERMISSION_DENIED, as a locked-down partner server does.
  */
-export async function startSshd(): Promise<Sshd> {
+export async function startSshd(options: { deniedSftpRequests?: readonly string[] } = {}): Promise<Sshd> {
   const dir = mkdtempSync(join(tmpdir(), 'sg-sshd-'));
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const hostKey = sshKeygen(dir, 'host_ed25519');
@@ -62,7 +64,7 @@ export async function startSshd(): Promise<Sshd> {
       'PermitRootLogin prohibit-password',
       `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
       'AllowUsers root',
-      'Subsystem sftp internal-sftp',
+      `Subsystem sftp internal-sftp${options.deniedSftpRequests ? ` -P ${options.deniedSftpRequests.join(',')}` : ''}`,
       'LogLevel DEBUG1',
       'MaxStartups 100',
       '',

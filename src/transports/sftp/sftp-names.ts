@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { SftpError, SftpErrorCode } from './sftp.exception.js';
 
 /**
@@ -8,6 +9,22 @@ const TEMPORARY = /\.(?:part|filepart|tmp)$/i;
 
 export function isTemporaryName(name: string): boolean {
   return TEMPORARY.test(name) || name.startsWith('.');
+}
+
+/**
+ * The name the poller renames a partner's file to before reading it (`<name>.sg-<8 hex digits>`), so
+ * that what it later moves or deletes is the file it read, never one the partner uploaded since under
+ * the same name. Random, so two claims of one name (a new upload, an older claim left behind) differ.
+ */
+const CLAIM = /^(.+)\.sg-[0-9a-f]{8}$/;
+
+export function claimName(name: string): string {
+  return `${name}.sg-${randomBytes(4).toString('hex')}`;
+}
+
+/** The partner's own name of a file the poller claimed, or undefined when `name` is not a claim. */
+export function claimedFrom(name: string): string | undefined {
+  return CLAIM.exec(name)?.[1];
 }
 
 /** A plain file name: no separators, no control characters, not `.` or `..`, at most 255 bytes. */

@@ -9,7 +9,7 @@ import { LeaseService } from '../../platform/jobs/lease.service.js';
 import { startLeasedTask, type LeasedTaskHandle } from '../../platform/jobs/leased-task.js';
 import { SftpPickupsRepository } from './sftp-pickups.repository.js';
 import { SftpReceiptService } from './sftp-receipt.service.js';
-import { isTemporaryName, remoteJoin } from './sftp-names.js';
+import { claimedFrom, claimName, isTemporaryName, remoteJoin } from './sftp-names.js';
 import {
   connectRemote,
   pollSettingsOf,
@@ -35,14 +35,32 @@ interface Seen {
   readonly since: number;
 }
 
+/** A regular file the inbound folder listed: the partner's upload, or a claim a pass left behind. */
+interface Listed {
+  readonly name: string;
+  readonly size: number;
+  readonly modifyTime: number;
+}
+
+/** What one pass learnt about the server. */
+interface Pass {
+  /** False once the server refused to rename a file: the rest of the pass reads files in place. */
+  claims: boolean;
+}
+
 /**
  * Polls partners' SFTP servers (channels.sftp.poll): each partner on its own schedule, held by one
  * process at a time (a lease per partner). A pass lists the inbound folder, skips temporary names
- * and files whose size is still changing, downloads each file with a stream `get`, checks the bytes
- * against the size listed, archives them, and only then moves the remote file to the archive folder
- * (or deletes it). A pickup row (path, size, mtime and sha256), written in the archive's transaction,
- * recognises a file read again after a crash between archiving and moving, so it is never archived or
- * processed twice.
+ * and files whose size is still changing, claims each file by renaming it to a unique name beside
+ * it (`claimName`), downloads the claim with a stream `get`, checks the bytes against its size,
+ * archives them, and only then moves the claim to the archive folder under the partner's name (or
+ * deletes it). The claim is what makes that move safe: a partner reusing a fixed name may upload the
+ * next file while the first is archived, and a move or delete by the name would take that file
+ * unread. A claim left behind (a crash, a dropped connection) is taken on a later pass. A pickup row
+ * (the partner's path, size, mtime and sha256), written in the archive's transaction, recognises a
+ * file read again after a crash between archiving and moving, so it is never archived or processed
+ * twice. A server that refuses renames gets the file read in place and moved only if a `stat` right
+ * before shows it unchanged.
  */
 @Injectable()
 export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -89,10 +107,12 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
     let deferred = 0;
     try {
       const listing = await remote.client.list(poll.inboundDir);
+      // A claim keeps the partner's mtime, so it sorts with the files listed under their own names.
       const candidates = listing
-        .filter((f) => f.type === '-' && !isTemporaryName(f.name))
+        .filter((f) => f.type === '-' && !isTemporaryName(claimedFrom(f.name) ?? f.name))
         .sort((a, b) => a.modifyTime - b.modifyTime || a.name.localeCompare(b.name));
       this.forgetVanished(partnerId, new Set(candidates.map((f) => remoteJoin(poll.inboundDir, f.name))));
+      const pass: Pass = { claims: true };
       for (const file of candidates) {
         if (signal?.aborted) break;
         const path = remoteJoin(poll.inboundDir, file.name);
@@ -100,7 +120,7 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
           deferred += 1;
           continue;
         }
-        const outcome = await this.take(remote, partnerId, poll, path, file.name, file.size, file.modifyTime);
+        const outcome = await this.take(remote, partnerId, poll, file, pass);
         if (outcome === 'new') archived += 1;
         else if (outcome === 'duplicate') duplicates += 1;
         else deferred += 1;
@@ -137,25 +157,41 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
     remote: RemoteSftp,
     partnerId: string,
     poll: SftpPollSettings,
-    path: string,
-    name: string,
-    listedSize: number,
-    modifyTime: number,
+    listed: Listed,
+    pass: Pass,
   ): Promise<'new' | 'duplicate' | 'deferred'> {
+    const listedPath = remoteJoin(poll.inboundDir, listed.name);
+    // The partner's name: the receipt's filename, its caller key and its name in the archive folder.
+    const name = claimedFrom(listed.name) ?? listed.name;
+    const partnerPath = remoteJoin(poll.inboundDir, name);
+    let file = { path: listedPath, size: listed.size, modifyTime: listed.modifyTime };
+    let claimed = name !== listed.name;
+    if (!claimed && pass.claims) {
+      const claim = await this.claim(remote, partnerId, poll, listed, pass);
+      if (claim === 'gone') return 'deferred';
+      if (claim) {
+        this.seen.delete(`${partnerId}:${listedPath}`);
+        // Replaced between the listing and the claim: the claim holds the newer file. A writer that
+        // writes in place may still be at it, so that one is observed like any file before it is read.
+        const changed = claim.size !== listed.size || claim.modifyTime !== listed.modifyTime;
+        if (changed && poll.stableSizeSeconds > 0) return 'deferred';
+        file = claim;
+        claimed = true;
+      }
+    }
     let payload: Buffer;
     try {
-      payload = await download(remote, path, listedSize);
+      payload = await download(remote, file.path, file.size);
     } catch (error) {
       // Gone (another reader moved it) or changed under us: the next pass sees its new state.
-      const code = (error as { code?: unknown }).code;
-      // ssh2 reports SSH_FX_NO_SUCH_FILE as code 2, the wrapper's own stat as ENOENT.
-      if (error instanceof SftpError || code === 2 || code === 'ENOENT') {
-        this.logger.warn({ partnerId, path, err: error }, 'sftp file not taken in this pass');
+      if (error instanceof SftpError || notFound(error)) {
+        this.logger.warn({ partnerId, path: file.path, err: error }, 'sftp file not taken in this pass');
         return 'deferred';
       }
       throw error;
     }
-    const callerKey = `sftp:${path}:${listedSize}:${Math.floor(modifyTime / 1000)}`;
+    // A rename keeps size and mtime, so a claimed file has the key it had under the partner's name.
+    const callerKey = `sftp:${partnerPath}:${file.size}:${Math.floor(file.modifyTime / 1000)}`;
     const sha256 = createHash('sha256').update(payload).digest('hex');
     // Read again after a crash between archiving and moving: move it, without a second receipt.
     const earlier = await this.pickups.find(partnerId, callerKey);
@@ -169,23 +205,87 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
           head: payload.subarray(0, 512),
           filename: name,
           callerKey,
-          metadata: { remotePath: path, host: poll.host, modifyTime: new Date(modifyTime).toISOString() },
+          metadata: {
+            remotePath: partnerPath,
+            host: poll.host,
+            modifyTime: new Date(file.modifyTime).toISOString(),
+          },
         },
         (tx, receipt) =>
           this.pickups.record(tx, partnerId, callerKey, sha256, receipt.original?.id ?? receipt.id),
       );
       disposition = stored.disposition === 'new' ? 'new' : 'duplicate';
     }
+    // Read in place: the partner may have replaced the file meanwhile, and a changed one is not ours
+    // to move. (Between this stat and the move a window remains; only a claim closes it.)
+    if (!claimed) {
+      const now = await statIfPresent(remote, file.path);
+      if (!now) return disposition; // Already gone (another reader took it): the archive holds it.
+      if (now.size !== file.size || now.modifyTime !== file.modifyTime) {
+        this.logger.warn(
+          { partnerId, path: file.path, read: file, now: { size: now.size, modifyTime: now.modifyTime } },
+          'sftp file changed after it was read; left in place for the next pass',
+        );
+        return disposition;
+      }
+    }
     // Only now, with the receipt durable, does the file leave the partner's inbound folder.
     try {
-      if (poll.deleteAfterPickup) await remote.client.delete(path);
-      else await renameRemote(remote, path, await archiveTarget(remote, poll.archiveDir!, name));
+      if (poll.deleteAfterPickup) await remote.client.delete(file.path);
+      else await renameRemote(remote, file.path, await archiveTarget(remote, poll.archiveDir!, name));
     } catch (error) {
       // Already gone (another reader took it): the archive holds it, nothing is left to do.
-      if ((await remote.client.exists(path)) !== false) throw error;
+      if ((await remote.client.exists(file.path)) !== false) throw error;
     }
-    this.seen.delete(`${partnerId}:${path}`);
+    this.seen.delete(`${partnerId}:${listedPath}`);
     return disposition;
+  }
+
+  /**
+   * Renames a listed file to a claim of its own, with a plain SFTPv3 rename (which never replaces a
+   * file), and answers the claim's path and stat; `'gone'` when the file vanished first, undefined
+   * when the server refused the rename (permissions), which turns claiming off for the pass.
+   */
+  private async claim(
+    remote: RemoteSftp,
+    partnerId: string,
+    poll: SftpPollSettings,
+    listed: Listed,
+    pass: Pass,
+  ): Promise<{ path: string; size: number; modifyTime: number } | 'gone' | undefined> {
+    const from = remoteJoin(poll.inboundDir, listed.name);
+    const to = remoteJoin(poll.inboundDir, claimName(listed.name));
+    try {
+      await remote.client.rename(from, to);
+    } catch (error) {
+      if ((await remote.client.exists(from)) === false) return 'gone';
+      pass.claims = false;
+      this.logger.warn(
+        { partnerId, path: from, err: error },
+        'sftp server refused to rename a file to claim it; reading files in place in this pass',
+      );
+      return undefined;
+    }
+    const stat = await statIfPresent(remote, to);
+    return stat ? { path: to, size: stat.size, modifyTime: stat.modifyTime } : 'gone';
+  }
+}
+
+/** ssh2 reports SSH_FX_NO_SUCH_FILE as code 2, the wrapper's own stat as ENOENT. */
+function notFound(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === 2 || code === 'ENOENT';
+}
+
+async function statIfPresent(
+  remote: RemoteSftp,
+  path: string,
+): Promise<{ size: number; modifyTime: number } | undefined> {
+  try {
+    return await remote.client.stat(path);
+  } catch (error) {
+    if (notFound(error)) return undefined;
+    throw error;
   }
 }
 

@@ -13,7 +13,7 @@ import {
   sameFingerprint,
 } from './sftp-credentials.js';
 import { longName, resolveMailboxPath } from './mailbox-paths.js';
-import { isPlainName, isTemporaryName } from './sftp-names.js';
+import { claimedFrom, claimName, isPlainName, isTemporaryName } from './sftp-names.js';
 
 const base = {
   id: 'acme',
@@ -81,6 +81,16 @@ describe('temporary and plain names', () => {
     for (const name of ['a.edi.part', 'a.FILEPART', 'a.tmp', '.a.edi'])
       expect(isTemporaryName(name)).toBe(true);
     for (const name of ['a.edi', 'part', 'a.partial']) expect(isTemporaryName(name)).toBe(false);
+  });
+
+  it("names a claim uniquely beside the partner's file and reads the partner's name back", () => {
+    const claim = claimName('ORDERS 4711.edi');
+    expect(claim).toMatch(/^ORDERS 4711\.edi\.sg-[0-9a-f]{8}$/);
+    expect(claimName('ORDERS 4711.edi')).not.toBe(claim);
+    expect(claimedFrom(claim)).toBe('ORDERS 4711.edi');
+    expect(isTemporaryName(claim)).toBe(false);
+    for (const name of ['a.edi', 'a.edi.sg-1234567', 'a.edi.sg-0123ABCD', '.sg-0123abcd'])
+      expect(claimedFrom(name)).toBeUndefined();
   });
 
   it('refuses separators, control characters, . and ..', () => {
