@@ -63,13 +63,17 @@ export class AcknowledgmentService {
     let result: AcknowledgmentResult = { outcome: 'duplicate' };
     const key = `${ack.partnerId}:${poNumber}:${ack.document.number}:${ack.document.revision}`;
     await this.idempotency.once(tx, 'procurement.acknowledgment', key, async () => {
-      // An answer to a revision the order has left (the ERP changed it meanwhile) says nothing about
-      // the lines it holds now: matched against them, it would confirm or dispute values nobody
-      // asked about and take the change as answered. One that names no revision (an 855 without
-      // REF*PP, the portal, most API answers) is matched against the order as it stands: nothing in
-      // it says otherwise, and setting it aside would drop every answer from those channels.
+      // An answer to a revision the supplier has since been sent another of (the ERP changed what it
+      // sees) says nothing about the lines the order holds now: matched against them, it would
+      // confirm or dispute values nobody asked about and take the change as answered. The revision
+      // it is compared with is the latest sent, not the order's: an ERP revision without changes
+      // the supplier sees sends nothing, and the supplier rightly answers the one it holds. One that
+      // names no revision (an 855 without REF*PP), or none the gateway sent, is matched against the
+      // order as it stands, as before. (The portal and the API's order routes name the order's
+      // current revision.)
       const answered = ack.payload.purchaseOrder.revision;
-      if (answered !== undefined && !isRevision(answered, order.revision)) {
+      const sent = await this.orders.latestSentRevision(tx, order.id);
+      if (answered !== undefined && sent !== undefined && isOlderRevision(answered, sent)) {
         result = await this.recordStale(tx, order, ack, answered);
         return;
       }
@@ -94,8 +98,10 @@ export class AcknowledgmentService {
     const key = `${answer.partnerId}:${poNumber}:${answer.document.number}:${answer.document.revision}`;
     await this.idempotency.once(tx, 'procurement.change-answer', key, async () => {
       // Required by the change answer's schema (its type, shared with acknowledgments, says optional).
+      // It must name the latest change sent (the order's revision when the gateway sent none).
       const answered = answer.payload.purchaseOrder.revision ?? '';
-      if (!isRevision(answered, order.revision)) {
+      const sent = (await this.orders.latestSentRevision(tx, order.id)) ?? order.revision;
+      if (!isRevision(answered, sent)) {
         result = await this.recordStale(tx, order, answer, answered);
         return;
       }
@@ -313,9 +319,14 @@ export class AcknowledgmentService {
 }
 
 /**
- * Whether a revision named in a document (text, as the supplier echoed our REF*PP / RFF+PP) is the
- * order's (a number): '1' and '01' are revision 1, as the scorecard reads them.
+ * Whether a revision named in a document (text, as the supplier echoed our REF*PP / RFF+PP) is
+ * `revision` (a number): '1' and '01' are revision 1, as the scorecard reads them.
  */
 function isRevision(named: string, revision: number): boolean {
   return named.replace(/^0+(?=\d)/, '') === String(revision);
+}
+
+/** Whether a revision named in a document is a number below `revision` (text that is none is not). */
+function isOlderRevision(named: string, revision: number): boolean {
+  return /^\d{1,9}$/.test(named) && Number(named) < revision;
 }

@@ -250,6 +250,20 @@ export class PurchaseOrderRepository {
     ]);
   }
 
+  /**
+   * The latest revision of the order the supplier was sent, or is being sent (its outbound intents);
+   * undefined when the gateway sent it none. An ERP revision without changes the supplier sees sends
+   * nothing, so this may be below the order's revision.
+   */
+  async latestSentRevision(tx: EntityManager, orderId: string): Promise<number | undefined> {
+    const [row] = await queryRows<{ revision: number | null }>(
+      tx,
+      `SELECT max(revision) AS revision FROM outbound_intent WHERE po_id = $1`,
+      [orderId],
+    );
+    return row?.revision ?? undefined;
+  }
+
   async addHistory(
     tx: EntityManager,
     order: Pick<PurchaseOrder, 'id' | 'correlationId'>,

@@ -571,7 +571,7 @@ describe('answers to PO changes', () => {
     }
   }, 60_000);
 
-  it('records an acknowledgment of the revision before a change and applies one of the current revision', async () => {
+  it('records an acknowledgment of a revision sent before a change, and applies one of the latest sent', async () => {
     const db = await createTestDatabase('procurement_stale_acks');
     const gateway = await startTestGateway(simulatorGatewayEnv(db.url));
     try {
@@ -646,7 +646,16 @@ describe('answers to PO changes', () => {
         summary: 'answer to revision 0, the order is at 1: recorded only',
       });
 
-      // The same answer to revision 1 is matched and confirmed as before.
+      // Revision 2 changes nothing the supplier sees, so nothing is sent: the supplier's answer to
+      // revision 1, the one it holds, still answers the order.
+      await gateway.app
+        .get(ErpConnections)
+        .embeddedSimulator()!
+        .purchaseOrders.change(poNumber, { lines: [{ lineNumber: '10', quantity: '5200' }] });
+      await gateway.app.get(SimulatorOutputRelay).relay();
+      expect(await order()).toEqual({ state: 'changed', revision: 2 });
+
+      // The same answer to revision 1 is matched and confirmed as before, for the ERP's revision.
       await expect(apply(answerTo('1', '5200', '2'))).resolves.toMatchObject({
         outcome: 'applied',
         state: 'acknowledged',
@@ -654,7 +663,7 @@ describe('answers to PO changes', () => {
       expect(await confirmations()).toEqual([
         {
           body: expect.objectContaining({
-            poRevision: 1,
+            poRevision: 2,
             lines: [
               expect.objectContaining({ lineNumber: '10', quantity: '5200' }),
               expect.objectContaining({ lineNumber: '20', quantity: '140' }),
