@@ -27,6 +27,7 @@ import { Workbench1764230400026 } from './1764230400026-workbench.js';
 import { PartnerScorecards1764230400027 } from './1764230400027-partner-scorecards.js';
 import { PortalPages1764230400029 } from './1764230400029-portal-pages.js';
 import { AsnBuilderSending1764230400030 } from './1764230400030-asn-builder-sending.js';
+import { ErpPostingChanges1764230400031 } from './1764230400031-erp-posting-changes.js';
 
 /** Every migration, in order. Listed explicitly so that the app and the CLI run the same set. */
 export const MIGRATIONS = [
@@ -59,4 +60,5 @@ export const MIGRATIONS = [
   PartnerScorecards1764230400027,
   PortalPages1764230400029,
   AsnBuilderSending1764230400030,
+  ErpPostingChanges1764230400031,
 ];

@@ -151,25 +151,19 @@ export class ErpPostingRepository {
     return row && toPosting(row);
   }
 
-  /** The latest posted amendment or reversal of a post; undefined when it was never changed. */
-  async latestPostedChangeOf(db: Queryable, postId: string): Promise<ErpPosting | undefined> {
-    const [row] = await queryRows<Row>(
+  /**
+   * The changes (amend, reverse) of a posted document at one moment (one statement): whether one is
+   * still pending (sent, or about to be) and which is the latest posted.
+   */
+  async changesOf(db: Queryable, postId: string): Promise<{ pending: boolean; latestPosted: string | null }> {
+    const [row] = await queryRows<{ pending: boolean; latest_posted: string | null }>(
       db,
-      `SELECT ${COLUMNS} FROM erp_posting WHERE target_posting_id = $1 AND status = 'posted'
-        ORDER BY revision DESC, id DESC LIMIT 1`,
+      `SELECT EXISTS (SELECT 1 FROM erp_posting WHERE target_posting_id = $1 AND status = 'pending') AS pending,
+              (SELECT id::text FROM erp_posting WHERE target_posting_id = $1 AND status = 'posted'
+                ORDER BY revision DESC, id DESC LIMIT 1) AS latest_posted`,
       [postId],
     );
-    return row && toPosting(row);
-  }
-
-  /** Whether a change (amend, reverse) of a posted document is still pending: sent, or about to be. */
-  async changePending(db: Queryable, postId: string): Promise<boolean> {
-    const [row] = await queryRows<{ pending: boolean }>(
-      db,
-      `SELECT EXISTS (SELECT 1 FROM erp_posting WHERE target_posting_id = $1 AND status = 'pending') AS pending`,
-      [postId],
-    );
-    return row?.pending === true;
+    return { pending: row?.pending === true, latestPosted: row?.latest_posted ?? null };
   }
 
   /** The first earlier posting with the same ordering key that is not posted yet. */
@@ -222,11 +216,15 @@ export class ErpPostingRepository {
     await db.query(`UPDATE erp_posting SET reconciled_at = now() WHERE id = ANY($1::bigint[])`, [ids]);
   }
 
-  /** Posted effects on one ERP, oldest reconciliation first, for the reconciliation pass. */
+  /**
+   * Posted effects on one ERP, oldest reconciliation first, for the reconciliation pass; documents
+   * with a change still pending wait until it is settled.
+   */
   async postedForReconciliation(db: Queryable, erpInstance: string, limit: number): Promise<ErpPosting[]> {
     const rows = await queryRows<Row>(
       db,
-      `SELECT ${COLUMNS} FROM erp_posting WHERE erp_instance = $1 AND status = 'posted'
+      `SELECT ${COLUMNS} FROM erp_posting p WHERE erp_instance = $1 AND status = 'posted'
+          AND NOT EXISTS (SELECT 1 FROM erp_posting c WHERE c.target_posting_id = p.id AND c.status = 'pending')
         ORDER BY reconciled_at NULLS FIRST, id LIMIT $2`,
       [erpInstance, limit],
     );

@@ -74,20 +74,25 @@ export class ErpReconciliation implements OnApplicationBootstrap, BeforeApplicat
     const later = new Set<string>();
     for (const posted of candidates.filter((p) => p.operation === 'post')) {
       if (signal?.aborted) break;
+      const before = await this.postings.changesOf(this.dataSource, posted.id);
       const document = await this.limiter.run(instance, () =>
         this.connections.port(erpInstance).readDocument(posted.externalReference, {
           correlationId: posted.correlationId,
           timeoutMs: instance.timeoutMs,
         }),
       );
-      // Read after the ERP's answer: a change the ERP held then was recorded here before it was sent,
-      // so it is posted (and compared) or still pending, its outcome not known yet. A pending one may
-      // already be in the ERP: the document is compared on a later pass, not reported now.
-      if (await this.postings.changePending(this.dataSource, posted.id)) {
+      // A change of the document pending around the ERP's answer may or may not be in what the ERP
+      // answered (its outcome is not known here yet, or it landed meanwhile): the document is
+      // compared on a later pass, not reported now. Otherwise the latest posted change, the same
+      // before and after the read, is what the ERP must hold.
+      const after = await this.postings.changesOf(this.dataSource, posted.id);
+      if (before.pending || after.pending || before.latestPosted !== after.latestPosted) {
         later.add(posted.id);
         continue;
       }
-      const effect = (await this.postings.latestPostedChangeOf(this.dataSource, posted.id)) ?? posted;
+      const latest = after.latestPosted;
+      const effect =
+        (latest === null ? undefined : await this.postings.get(this.dataSource, latest)) ?? posted;
       const found = compare(posted, effect, document);
       if (found) {
         differences += 1;
