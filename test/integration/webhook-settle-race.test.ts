@@ -94,5 +94,11 @@ describe('partner webhooks: a subscription disabled while a message is under way
       `SELECT count(*)::int AS n FROM exception_case WHERE type = 'webhook.delivery-failed'`,
     );
     expect(cases).toEqual([{ n: 0 }]);
+    // Nothing to replay either: no dead letter for it.
+    const letters = await queryOnce<{ n: number }>(
+      db.url,
+      `SELECT count(*)::int AS n FROM dead_letter WHERE job_name = 'webhook.deliver'`,
+    );
+    expect(letters).toEqual([{ n: 0 }]);
   });
 });

@@ -100,12 +100,13 @@ export class WebhookDeliverJobHandler implements JobHandler<WebhookDeliverPayloa
       const permanent = error instanceof PermanentDeliveryError;
       if (permanent || context.attempt >= context.maxAttempts) {
         const reason = permanent ? message : `${message} (after ${context.attempt} tries)`;
-        await this.settle(row, 'failed', { status, error: reason });
+        // Settled meanwhile, gone, or its subscription changed since: nothing to replay, no dead letter.
+        if (!(await this.settle(row, 'failed', { status, error: reason }))) return;
         throw new PermanentJobError(reason, { cause: error });
       }
       await this.dataSource.query(
         `UPDATE webhook_delivery SET attempts = attempts + 1, last_response_status = $2, last_error = $3, updated_at = now()
-          WHERE id = $1`,
+          WHERE id = $1 AND status = 'pending'`,
         [row.id, status ?? null, message.slice(0, 1000)],
       );
       this.logger.warn({ delivery: row.id, attempt: context.attempt, err: error }, 'webhook try failed');
@@ -113,17 +114,21 @@ export class WebhookDeliverJobHandler implements JobHandler<WebhookDeliverPayloa
     }
   }
 
+  /**
+   * Records the message's outcome. False when there is nothing for anyone to act on: it was settled
+   * meanwhile, is gone, or failed for a subscription disabled or pointed elsewhere since.
+   */
   private async settle(
     row: Row,
     outcome: 'delivered' | 'failed',
     result: { status?: number; error?: string },
-  ): Promise<void> {
-    await this.dataSource.transaction(async (tx) => {
-      // The subscription as it is now, not as the try found it: it may have been disabled or deleted
-      // (its deliveries with it) while the try was under way.
-      const [subscription] = await queryRows<{ enabled: boolean }>(
+  ): Promise<boolean> {
+    return this.dataSource.transaction(async (tx) => {
+      // The subscription as it is now, not as the try found it: it may have been disabled, pointed
+      // elsewhere or deleted (its deliveries with it) while the try was under way.
+      const [subscription] = await queryRows<{ enabled: boolean; url: string }>(
         tx,
-        `SELECT enabled FROM webhook_subscription WHERE id = $1 FOR NO KEY UPDATE`,
+        `SELECT enabled, url FROM webhook_subscription WHERE id = $1 FOR NO KEY UPDATE`,
         [row.subscription_id],
       );
       const settled = await queryRows<{ id: string }>(
@@ -137,14 +142,15 @@ export class WebhookDeliverJobHandler implements JobHandler<WebhookDeliverPayloa
         [row.id, outcome, result.status ?? null, result.error?.slice(0, 1000) ?? null],
       );
       // Settled by another try meanwhile, or gone with its subscription: nothing of this one to record.
-      if (!subscription || settled.length === 0) return;
+      if (!subscription || settled.length === 0) return false;
       if (outcome === 'delivered') {
         await tx.query(`UPDATE webhook_subscription SET failing_since = NULL WHERE id = $1`, [
           row.subscription_id,
         ]);
-        return;
+        return true;
       }
-      if (!row.enabled || !subscription.enabled) return;
+      // A subscription disabled or given a new URL since says nothing about the old endpoint's health.
+      if (!row.enabled || !subscription.enabled || subscription.url !== row.url) return false;
       await tx.query(
         `UPDATE webhook_subscription SET failing_since = COALESCE(failing_since, now()) WHERE id = $1`,
         [row.subscription_id],
@@ -164,6 +170,7 @@ export class WebhookDeliverJobHandler implements JobHandler<WebhookDeliverPayloa
         },
         GATEWAY_ACTOR,
       );
+      return true;
     });
   }
 }
