@@ -19,7 +19,7 @@ export class AsnBuilderSending1764230400030 implements MigrationInterface {
         ADD COLUMN sending_document text,
         ADD CONSTRAINT ck_ship_notice_draft_sending CHECK (
           (sending_revision IS NULL AND sending_kind IS NULL AND sending_document IS NULL)
-          OR (sending_revision IS NOT NULL AND sending_document IS NOT NULL
+          OR (sending_revision IS NOT NULL AND sending_document IS NOT NULL AND sending_kind IS NOT NULL
               AND sending_kind IN ('original', 'replacement', 'cancellation')))`);
   }
 

@@ -230,6 +230,12 @@ export class PortalShipmentsController {
     } catch (error) {
       if (!(error instanceof AsnBuilderError) || (error.httpStatus !== 422 && error.httpStatus !== 409))
         throw error;
+      if (error.httpStatus === 409) {
+        // Not a problem of the notice's content: it is being sent, or cannot be sent in its state.
+        flash(request, 'error', `Not sent: ${error.message}.`);
+        await redirectAfterSave(request, response, `/portal/shipments/${draft.id}`);
+        return;
+      }
       flash(request, 'error', `Not sent: ${error.message}. Each problem is shown next to what it is about.`);
       await redirectAfterSave(request, response, `${editorPath(draft)}?check=1#problems`);
     }

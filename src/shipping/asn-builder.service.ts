@@ -245,7 +245,8 @@ export class AsnBuilderService {
     const inUse = await queryRows<{ sscc: string }>(
       db,
       `SELECT DISTINCT jsonb_path_query(d.body, 'strict $.**.sscc') #>> '{}' AS sscc
-         FROM ship_notice_draft d WHERE d.partner_id = $1 AND d.id <> $2 AND d.status = 'submitted'`,
+         FROM ship_notice_draft d
+        WHERE d.partner_id = $1 AND d.id <> $2 AND (d.status = 'submitted' OR d.sending_revision IS NOT NULL)`,
       [draft.partnerId, draft.id],
     );
     const lotManaged = await queryRows<{ material: string }>(
