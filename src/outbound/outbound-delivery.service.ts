@@ -9,6 +9,7 @@ import type { DeliveryChannel } from '../partners/delivery.schema.js';
 import type { PartnerProfile } from '../partners/partner-profile.schema.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import { queryRows } from '../platform/database/sql.js';
+import { unfinishedJob } from '../platform/jobs/outbox.repository.js';
 import { OutboxService } from '../platform/jobs/outbox.service.js';
 import { OutboundDocumentRepository } from './outbound-document.repository.js';
 import { KIND_OF_EVENT, OutboundRenderer, partnerJson, partnerJsonType } from './outbound-renderer.js';
@@ -190,7 +191,7 @@ export class OutboundDeliveryService {
           `document ${id} is ${document.status}; only failed, waiting or cancelled documents are resent`,
         );
       // A try cancelled while under way still runs: its outcome must not be taken for the resend's.
-      if (await this.tryRunning(tx, id))
+      if (await unfinishedJob(tx, OutboundDeliverJob.name, { documentId: id }, { running: true }))
         throw new OutboundStateError(
           `a delivery try of document ${id} is still under way; resend it once that try has finished`,
         );
@@ -338,18 +339,6 @@ export class OutboundDeliveryService {
       },
       GATEWAY_ACTOR,
     );
-  }
-
-  /** Whether a delivery job of the document is running now (its try under way, its lease alive). */
-  private async tryRunning(tx: EntityManager, documentId: string): Promise<boolean> {
-    const rows = await queryRows<{ running: boolean }>(
-      tx,
-      `SELECT EXISTS (SELECT 1 FROM outbox
-                       WHERE job_name = $1 AND payload->>'documentId' = $2
-                         AND status = 'running' AND locked_until >= now()) AS running`,
-      [OutboundDeliverJob.name, documentId],
-    );
-    return rows[0]?.running === true;
   }
 
   /** Queues a delivery try of a document (in the caller's transaction); `round` tells resends apart. */

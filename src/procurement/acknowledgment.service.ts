@@ -72,8 +72,9 @@ export class AcknowledgmentService {
       // order as it stands, as before. (The portal and the API's order routes name the order's
       // current revision.)
       const answered = ack.payload.purchaseOrder.revision;
+      const named = answered === undefined ? undefined : revisionOf(answered);
       const sent = await this.orders.latestSentRevision(tx, order.id);
-      if (answered !== undefined && sent !== undefined && isOlderRevision(answered, sent)) {
+      if (answered !== undefined && named !== undefined && sent !== undefined && named < sent) {
         result = await this.recordStale(tx, order, ack, answered);
         return;
       }
@@ -101,7 +102,7 @@ export class AcknowledgmentService {
       // It must name the latest change sent (the order's revision when the gateway sent none).
       const answered = answer.payload.purchaseOrder.revision ?? '';
       const sent = (await this.orders.latestSentRevision(tx, order.id)) ?? order.revision;
-      if (!isRevision(answered, sent)) {
+      if (revisionOf(answered) !== sent) {
         result = await this.recordStale(tx, order, answer, answered);
         return;
       }
@@ -319,14 +320,9 @@ export class AcknowledgmentService {
 }
 
 /**
- * Whether a revision named in a document (text, as the supplier echoed our REF*PP / RFF+PP) is
- * `revision` (a number): '1' and '01' are revision 1, as the scorecard reads them.
+ * A revision named in a document (text, as the supplier echoed our REF*PP / RFF+PP) as the number it
+ * is: '1' and '01' are revision 1, as the scorecard reads them; undefined for text that is no number.
  */
-function isRevision(named: string, revision: number): boolean {
-  return named.replace(/^0+(?=\d)/, '') === String(revision);
-}
-
-/** Whether a revision named in a document is a number below `revision` (text that is none is not). */
-function isOlderRevision(named: string, revision: number): boolean {
-  return /^\d{1,9}$/.test(named) && Number(named) < revision;
+function revisionOf(named: string): number | undefined {
+  return /^\d{1,9}$/.test(named) ? Number(named) : undefined;
 }

@@ -8,6 +8,7 @@ import { ErpPostingService } from '../../src/erp/posting/erp-posting.service.js'
 import { ErpReconciliation } from '../../src/erp/posting/erp-reconciliation.js';
 import type { SimulatedErp } from '../../src/erp/simulator/simulated-erp.js';
 import { deliveryBody, erpConfigFile, waitForPostings } from '../support/erp.js';
+import { eventually } from '../support/outbound-peers.js';
 import { startTestGateway } from '../support/gateway.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
 
@@ -325,19 +326,15 @@ describe('ERP reconciliation while a change is still being posted', () => {
       }),
     );
     // The ERP committed the amend; its answer was lost, so the gateway does not know it yet.
-    const deadline = Date.now() + 10_000;
-    for (;;) {
+    await eventually(async () => {
       const [state] = await queryOnce<{ erp: number; amend: string; unknown: boolean }>(
         ctx.db.url,
         `SELECT (SELECT revision FROM erp_sim_document WHERE external_reference = 'SG-ID-SHP-40-0') AS erp,
                 a.status AS amend, a.outcome_unknown_at IS NOT NULL AS unknown
            FROM erp_posting a WHERE a.business_key = 'SHP-40' AND a.operation = 'amend'`,
       );
-      if (state?.erp === 1 && state.amend === 'pending' && state.unknown) break;
-      if (Date.now() > deadline)
-        throw new Error(`the amend did not reach the ERP unanswered: ${JSON.stringify(state)}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+      return state?.erp === 1 && state.amend === 'pending' && state.unknown;
+    }, 'the amend in the ERP, its answer lost');
     const cases = () =>
       count(
         ctx.db,

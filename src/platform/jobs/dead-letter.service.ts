@@ -4,7 +4,7 @@ import type { Actor } from '../../audit/actor.js';
 import { describeActor } from '../../audit/actor.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { isRowId, queryRows } from '../database/sql.js';
-import type { AttemptRecord } from './outbox.repository.js';
+import { unfinishedJob, type AttemptRecord } from './outbox.repository.js';
 
 export interface DeadLetter {
   readonly id: string;
@@ -96,14 +96,7 @@ export class DeadLetterService {
       if (letter.replayedAt) throw new DeadLetterAlreadyReplayedError(id, letter.replayedAt);
       // Another round of the same work queued since (a resend, a redelivery) would run next to the
       // replay, and the one finishing last would decide its subject's state.
-      const [busy] = await queryRows<{ id: string; status: string }>(
-        tx,
-        `SELECT o.id::text AS id, o.status FROM outbox o
-          WHERE o.job_name = $1 AND o.payload = $2::jsonb AND o.id <> $3
-            AND o.status IN ('pending', 'dispatched', 'running')
-          LIMIT 1`,
-        [letter.jobName, JSON.stringify(letter.payload), letter.outboxId],
-      );
+      const busy = await unfinishedJob(tx, letter.jobName, letter.payload, { except: letter.outboxId });
       if (busy) throw new DeadLetterBusyError(id, letter.jobName, busy.id, busy.status);
       await tx.query(
         `UPDATE outbox SET status = 'pending', attempts = 0, available_at = now(), last_error = NULL,
