@@ -1,47 +1,26 @@
-import { closeSync, createReadStream, openSync, readFileSync, readSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { performance } from 'node:perf_hooks';
-import { EdifactReader, type EdifactIssue } from '../../src/edi/edifact/index.js';
-import { Checksum, type ContenderResult } from '../x12/contenders.js';
+import { EdifactReader } from '../../src/edi/edifact/index.js';
+import {
+  addShippedQuantities,
+  ARCHIVED,
+  BENCH_PARTNER,
+  CHUNK,
+  Checksum,
+  contenderMain,
+  eachChunk,
+  findingsDigest,
+  type Contender,
+  type ContenderResult,
+} from '../shared/contender.js';
 
 /**
  * One EDIFACT contender per process (bench/edifact/run.ts spawns this file), so that peak RSS is its
- * own. Every contender hands every value (segment tag first, then every component) to the X12 bench's
+ * own. Every contender hands every value (segment tag first, then every component) to the shared
  * `Checksum` as a JS string. The UNA is configuration, not a segment, for the peers: it is not counted.
  *
  *   node dist-bench/bench/edifact/contenders-edifact.js <contender> <file>
  */
-
-const CHUNK = 1 << 16;
-
-function eachChunk(path: string, fn: (chunk: Uint8Array) => void): void {
-  const fd = openSync(path, 'r');
-  const buf = Buffer.allocUnsafe(CHUNK);
-  try {
-    for (;;) {
-      const n = readSync(fd, buf, 0, CHUNK, null);
-      if (n === 0) break;
-      fn(n === CHUNK ? buf : buf.subarray(0, n));
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
-export function edifactIssueDigest(issues: readonly EdifactIssue[]): string {
-  const rows = issues.map((i) => [
-    i.kind,
-    i.code,
-    i.offset,
-    i.segmentIndex,
-    i.segmentPosition,
-    i.elementPosition,
-  ]);
-  let h = 0;
-  const text = JSON.stringify(rows);
-  for (let i = 0; i < text.length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
-  return `${issues.length}:${h}`;
-}
 
 function tokenizeAll(path: string): ContenderResult {
   const sum = new Checksum();
@@ -54,14 +33,14 @@ function tokenizeAll(path: string): ContenderResult {
   });
   eachChunk(path, (chunk) => reader.write(chunk));
   const result = reader.end();
-  return { values: sum.values, checksum: sum.hash, issues: edifactIssueDigest(result.issues) };
+  return { values: sum.values, checksum: sum.hash, issues: findingsDigest(result.issues) };
 }
 
 function validateOnly(path: string): ContenderResult {
   const reader = new EdifactReader();
   eachChunk(path, (chunk) => reader.write(chunk));
   const result = reader.end();
-  return { values: 0, checksum: null, issues: edifactIssueDigest(result.issues) };
+  return { values: 0, checksum: null, issues: findingsDigest(result.issues) };
 }
 
 interface EdifactPeer {
@@ -163,13 +142,6 @@ function offsetsOnly(path: string): ContenderResult {
  */
 type TranslatorModule = typeof import('../../src/translation/edifact-translator.js');
 type Translator = InstanceType<TranslatorModule['EdifactTranslator']>;
-type BenchPartner = Parameters<Translator['translate']>[0]['partner'];
-
-const BENCH_PARTNER = {
-  id: 'bench-partner',
-  crossReferences: { parts: [], units: {}, locations: [] },
-  maps: undefined,
-} as unknown as BenchPartner;
 
 let translator: Translator | undefined;
 
@@ -191,10 +163,7 @@ function translateDesadv(path: string): ContenderResult {
   const result = translator.translate({
     bytes: readFileSync(path),
     partner: BENCH_PARTNER,
-    // The translation job reads an archived interchange: its row id seeds the event ids (without
-    // one, as in the CLI, the translator hashes the whole input for them).
-    interchangeId: '1048576',
-    receivedAt: new Date('2024-01-31T12:30:00Z'),
+    ...ARCHIVED,
     only: (type) => type === 'DESADV',
   });
   const sum = new Checksum();
@@ -202,11 +171,7 @@ function translateDesadv(path: string): ContenderResult {
   for (const m of result.messages) {
     if (!m.event) throw new Error(`DESADV ${m.reference} ${m.outcome}: ${m.problems.join('; ')}`);
     events++;
-    const payload = m.event.payload as {
-      orders: { packs: { items: { quantity: { value: string } }[] }[] }[];
-    };
-    for (const order of payload.orders)
-      for (const pack of order.packs) for (const item of pack.items) sum.add(item.quantity.value);
+    addShippedQuantities(sum, m.event.payload);
   }
   return { values: events, checksum: sum.hash };
 }
@@ -226,7 +191,7 @@ export function expectedDesadv(text: string): { messages: number; checksum: numb
   return { messages, checksum: sum.hash };
 }
 
-export const CONTENDERS: Record<string, (path: string) => ContenderResult | Promise<ContenderResult>> = {
+const CONTENDERS: Record<string, Contender> = {
   'tokenize-all': tokenizeAll,
   validate: validateOnly,
   'edifact-stream': edifactStream,
@@ -236,24 +201,5 @@ export const CONTENDERS: Record<string, (path: string) => ContenderResult | Prom
   'translate-desadv': translateDesadv,
 };
 
-async function main(): Promise<void> {
-  const [name, path] = process.argv.slice(2);
-  const run = name ? CONTENDERS[name] : undefined;
-  if (!run || !path)
-    throw new Error(`usage: contenders-edifact.js <${Object.keys(CONTENDERS).join('|')}> <file>`);
-  const prepare = name === 'translate-desadv' ? prepareTranslator : undefined;
-  const setupStart = performance.now();
-  if (prepare) await prepare();
-  const setupMs = prepare ? performance.now() - setupStart : undefined;
-  const start = performance.now();
-  const cpuStart = process.cpuUsage();
-  const result = await run(path);
-  const ms = performance.now() - start;
-  // CPU time of the process (all its threads: JIT, GC) is what a loaded machine distorts least.
-  const cpu = process.cpuUsage(cpuStart);
-  const cpuMs = (cpu.user + cpu.system) / 1000;
-  const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ contender: name, ms, cpuMs, setupMs, ...result, maxRssMb })}\n`);
-}
-
-if (process.argv[1]?.endsWith('contenders-edifact.js')) await main();
+if (process.argv[1]?.endsWith('contenders-edifact.js'))
+  await contenderMain('contenders-edifact.js', CONTENDERS, { 'translate-desadv': prepareTranslator });

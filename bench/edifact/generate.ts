@@ -1,41 +1,15 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { seeded, SegmentFile, type GenerateOptions } from '../shared/seeded.js';
 
 /**
  * Seeded generator of a large EDIFACT file: one UNOA:3 interchange (with UNA) of DESADV messages, each a
- * few kilobytes, LF after every terminator. Values are random but reproducible (mulberry32). Released
+ * few kilobytes, LF after every terminator. Values are random but reproducible. Released
  * characters ("?'", "?+", "?:") occur in a few FTX and NAD names, so escapes are exercised; "?" itself
  * never occurs as data, so that a naive split with a look-behind can agree with the real tokenizers.
  * Syntax 3 without repetitions and without empty values: every peer splits it the same way.
+ * `inject` damages a few messages (wrong UNT count, wrong UNT reference).
  */
-export interface GenerateOptions {
-  readonly bytes: number;
-  readonly seed?: number;
-  /** Damage a few messages (wrong UNT count, wrong UNT reference) so that the error lists are not empty. */
-  readonly inject?: boolean;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-
 export function generateEdifact(path: string, options: GenerateOptions): void {
-  const rnd = mulberry32(options.seed ?? 20240131);
-  const int = (n: number): number => Math.floor(rnd() * n);
-  const str = (min: number, max: number): string => {
-    let s = '';
-    const len = min + int(max - min + 1);
-    for (let i = 0; i < len; i++) s += ALNUM[int(ALNUM.length)];
-    return s;
-  };
+  const { int, str } = seeded(options.seed);
   const num = (digits: number): string => String(1 + int(10 ** digits - 1));
   /** A name with a released service character now and then. */
   const name = (): string => {
@@ -45,29 +19,13 @@ export function generateEdifact(path: string, options: GenerateOptions): void {
     if (r === 2) return `${str(2, 8)}?:${str(2, 8)}`;
     return `${str(3, 12)} ${str(3, 12)}`;
   };
-  const fd = openSync(path, 'w');
-  let pending: string[] = [];
-  let pendingBytes = 0;
-  let written = 0;
-  const out = (segment: string): void => {
-    const line = `${segment}'\n`;
-    pending.push(line);
-    pendingBytes += line.length;
-    if (pendingBytes > 1 << 20) flush();
-  };
-  const flush = (): void => {
-    const chunk = pending.join('');
-    writeSync(fd, chunk, null, 'latin1');
-    written += chunk.length;
-    pending = [];
-    pendingBytes = 0;
-  };
+  const file = new SegmentFile(path, "'");
+  const out = (segment: string): void => file.segment(segment);
   // The UNA carries its own terminator character as its sixth service character.
-  pending.push("UNA:+.? '\n");
-  pendingBytes += 10;
+  file.raw("UNA:+.? '\n");
   out('UNB+UNOA:3+7350000123457:14+5790000000005:14+240131:1200+BENCH1');
   let messages = 0;
-  while (written + pendingBytes < options.bytes) {
+  while (file.size < options.bytes) {
     messages++;
     const ref = `M${messages}`;
     const segments: string[] = [
@@ -96,6 +54,5 @@ export function generateEdifact(path: string, options: GenerateOptions): void {
     out(`UNT+${count}+${untRef}`);
   }
   out(`UNZ+${messages}+BENCH1`);
-  flush();
-  closeSync(fd);
+  file.close();
 }

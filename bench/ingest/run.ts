@@ -1,11 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import {
   normalizePlantEvent,
@@ -13,6 +10,8 @@ import {
 } from '../../src/replenishment/ingestion/plant-event-normalizer.js';
 import { PlantEventRepository } from '../../src/replenishment/ingestion/plant-event.repository.js';
 import { MasterDataRepository } from '../../src/replenishment/master-data/master-data.repository.js';
+import { ADMIN_URL, percentile, startGateway, withDatabase } from '../shared/gateway.js';
+import { arg } from '../shared/runner.js';
 
 /**
  * `npm run bench:ingest [-- --seconds N] [--concurrency N] [--batch N]`: sustained plant-event
@@ -21,19 +20,8 @@ import { MasterDataRepository } from '../../src/replenishment/master-data/master
  * same rows through the same INSERT … ON CONFLICT and balance upsert, no HTTP, no validation) and a
  * raw COPY of the same event and movement rows (psql \copy). Not a test: it prints figures and ratios.
  */
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-/** The built gateway (`npm run build`); BENCH_GATEWAY_ENTRY points at another build. */
-const ENTRY = process.env.BENCH_GATEWAY_ENTRY ?? 'dist/src/main.js';
 const TOKEN = `bench-${randomBytes(16).toString('hex')}`;
 const MATERIALS = ['CMP-BOLT-M8', 'CMP-HOUSING-C1', 'RAW-STEEL-S235', 'FG-PUMP-100'];
-
-function arg(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  if (at < 0) return fallback;
-  const value = Number(process.argv[at + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} expects a positive number`);
-  return value;
-}
 
 const SECONDS = arg('--seconds', 20);
 const CONCURRENCY = arg('--concurrency', 4);
@@ -59,36 +47,6 @@ function nextBatch(previous: string[]): string[] {
   return lines;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
-
-function p(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
-}
-
-async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const name = `sg_bench_ingest_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  try {
-    return await fn(url.toString());
-  } finally {
-    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [name]);
-    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-    await admin.end();
-  }
-}
-
 interface RestFigures {
   events: number;
   seconds: number;
@@ -99,35 +57,12 @@ interface RestFigures {
 }
 
 async function restPath(url: string): Promise<RestFigures> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'sg-bench-ingest-'));
-  const child = spawn(process.execPath, [ENTRY], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      DATABASE_URL: url,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'error',
-      BOOTSTRAP_ADMIN_TOKEN: TOKEN,
-      STOCK_RECONCILE_EVERY_MINUTES: '0',
-      ERP_RECONCILE_EVERY_MINUTES: '0',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
+  const gateway = await startGateway(url, {
+    BOOTSTRAP_ADMIN_TOKEN: TOKEN,
+    ERP_RECONCILE_EVERY_MINUTES: '0',
   });
   try {
-    const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${base}/health`)).ok) break;
-      } catch {
-        // not listening yet
-      }
-      if (i > 300 || child.exitCode !== null)
-        throw new Error('the gateway did not start (npm run build first?)');
-      await sleep(200);
-    }
+    const base = gateway.base;
     const latencies: number[] = [];
     let accepted = 0;
     const deadline = Date.now() + SECONDS * 1000;
@@ -168,14 +103,12 @@ async function restPath(url: string): Promise<RestFigures> {
       events: accepted,
       seconds,
       rate: accepted / seconds,
-      p50: p(latencies, 0.5),
-      p99: p(latencies, 0.99),
+      p50: percentile(latencies, 0.5),
+      p99: percentile(latencies, 0.99),
       requests: latencies.length,
     };
   } finally {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
-    rmSync(dataDir, { recursive: true, force: true });
+    await gateway.stop();
   }
 }
 
@@ -287,8 +220,8 @@ async function main(): Promise<void> {
   console.log(
     `REST: batches of ${BATCH} (${DUPLICATES_PER_BATCH} resent each), ${CONCURRENCY} concurrent requests, ${SECONDS} s`,
   );
-  const rest = await withDatabase(restPath);
-  const floors = await withDatabase(async (url) => {
+  const rest = await withDatabase('sg_bench_ingest', restPath);
+  const floors = await withDatabase('sg_bench_ingest', async (url) => {
     // The gateway migrates and imports master data at start; the floors reuse a database it prepared.
     await restPathSetupOnly(url);
     const batches = await prepared(url, Math.max(rest.events, BATCH));
@@ -325,37 +258,7 @@ async function main(): Promise<void> {
 
 /** Starts the gateway once on a fresh database (migrations, master data) and stops it. */
 async function restPathSetupOnly(url: string): Promise<void> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'sg-bench-ingest-'));
-  const child = spawn(process.execPath, [ENTRY], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      DATABASE_URL: url,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'error',
-      STOCK_RECONCILE_EVERY_MINUTES: '0',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  try {
-    // Master data is imported while the gateway boots, before it listens.
-    for (let i = 0; ; i++) {
-      await sleep(200);
-      if (child.exitCode !== null || i > 300) throw new Error('the gateway did not start');
-      try {
-        if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) break;
-      } catch {
-        // not listening yet
-      }
-    }
-  } finally {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  await (await startGateway(url, {})).stop();
 }
 
 await main();

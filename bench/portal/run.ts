@@ -1,15 +1,12 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { stringify } from 'yaml';
 import { hashPassword } from '../../src/portal/portal-passwords.js';
+import { percentile, startGateway, withDatabase } from '../shared/gateway.js';
 
 /**
  * `npm run bench:portal [-- --seconds N] [--connections N] [--orders N] [--partners N] [--exceptions N]
@@ -22,9 +19,6 @@ import { hashPassword } from '../../src/portal/portal-passwords.js';
  * `RATIO <page>/floor V` says how much of a page's time is its data. Not a test; the target (p95
  * under 150 ms) is reported, never asserted.
  */
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-/** The built gateway (`npm run build`); BENCH_GATEWAY_ENTRY points at another build. */
-const ENTRY = process.env.BENCH_GATEWAY_ENTRY ?? 'dist/src/main.js';
 const PASSWORD = 'portal bench passphrase 2026';
 const TARGET_P95_MS = 150;
 
@@ -50,15 +44,6 @@ const ONLY = ((at) => (at < 0 ? undefined : new Set((process.argv[at + 1] ?? '')
 /** The page of the n-th order of `list`, round and round. */
 const orderPage = (list: readonly string[], n: number) => `/portal/orders/${list[n % list.length]!}`;
 const partnerId = (n: number) => `bench-supplier-${String(n).padStart(3, '0')}`;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 /** One partner profile per supplier, the shape docs/partners.md describes (API channel only). */
 function partnersDir(): string {
@@ -253,10 +238,6 @@ interface PageFigures {
   readonly max: number;
 }
 
-function percentile(sorted: readonly number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
-}
-
 /**
  * One page under `CONNECTIONS` concurrent connections for SECONDS; connection i is user i (its own
  * session). `path(user, n)` gives the n-th request's path. Percentiles come from every response's own
@@ -304,39 +285,19 @@ async function measure(
 }
 
 async function run(url: string): Promise<void> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'sg-bench-portal-'));
   const partners = partnersDir();
-  const child = spawn(process.execPath, [ENTRY], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      DATABASE_URL: url,
-      DATA_DIR: dataDir,
-      PARTNERS_DIR: partners,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'error',
-      BOOTSTRAP_ADMIN_TOKEN: `bench-${randomBytes(16).toString('hex')}`,
-      PORTAL_COOKIE_SECURE: 'never',
-      STOCK_RECONCILE_EVERY_MINUTES: '0',
-      ERP_RECONCILE_EVERY_MINUTES: '0',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
+  const gateway = await startGateway(url, {
+    PARTNERS_DIR: partners,
+    BOOTSTRAP_ADMIN_TOKEN: `bench-${randomBytes(16).toString('hex')}`,
+    PORTAL_COOKIE_SECURE: 'never',
+    ERP_RECONCILE_EVERY_MINUTES: '0',
+  }).catch((error: unknown) => {
+    rmSync(partners, { recursive: true, force: true });
+    throw error;
   });
   const client = new pg.Client({ connectionString: url });
   try {
-    const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${base}/health`)).ok) break;
-      } catch {
-        // not listening yet
-      }
-      if (i > 300 || child.exitCode !== null)
-        throw new Error('the gateway did not start (npm run build first?)');
-      await sleep(200);
-    }
+    const base = gateway.base;
     await client.connect();
     await seed(client);
     const { suppliers, buyers } = await seedUsers(client);
@@ -380,9 +341,7 @@ async function run(url: string): Promise<void> {
     report(figures);
   } finally {
     await client.end().catch(() => undefined);
-    child.kill('SIGTERM');
-    await once(child, 'exit');
-    rmSync(dataDir, { recursive: true, force: true });
+    await gateway.stop();
     rmSync(partners, { recursive: true, force: true });
   }
 }
@@ -410,20 +369,4 @@ function report(figures: readonly PageFigures[]): void {
   );
 }
 
-async function main(): Promise<void> {
-  const name = `sg_bench_portal_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  try {
-    await run(url.toString());
-  } finally {
-    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1`, [name]);
-    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-    await admin.end();
-  }
-}
-
-await main();
+await withDatabase('sg_bench_portal', run);

@@ -1,8 +1,18 @@
-import { createReadStream, closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { performance } from 'node:perf_hooks';
 import { X12parser } from 'x12-parser';
-import { X12Reader, type X12Issue } from '../../src/edi/x12/index.js';
+import { X12Reader } from '../../src/edi/x12/index.js';
+import {
+  addShippedQuantities,
+  ARCHIVED,
+  BENCH_PARTNER,
+  Checksum,
+  contenderMain,
+  eachChunk,
+  findingsDigest,
+  type Contender,
+  type ContenderResult,
+} from '../shared/contender.js';
 
 /**
  * One contender per process (bench/x12/run.ts spawns this file), so that peak RSS is its own. Every
@@ -12,64 +22,6 @@ import { X12Reader, type X12Issue } from '../../src/edi/x12/index.js';
  *
  * prints one JSON line: { contender, ms, cpuMs, setupMs, values, checksum, issues, maxRssMb }.
  */
-
-/** Order-sensitive and cheap, so that it does not dominate the figures it checks. */
-export class Checksum {
-  values = 0;
-  hash = 0;
-
-  add(value: string): void {
-    const n = value.length;
-    this.values++;
-    this.hash =
-      (Math.imul(this.hash, 31) + n + (n > 0 ? value.charCodeAt(0) * 7 + value.charCodeAt(n - 1) * 13 : 0)) |
-      0;
-  }
-}
-
-export interface ContenderResult {
-  readonly values: number;
-  /** `null` for the offsets-only ceiling, which builds no strings. */
-  readonly checksum: number | null;
-  /** Digest of our engine's findings (kind, code, offset, segment index, positions). */
-  readonly issues?: string;
-}
-
-// 64 KiB, the default chunk of a Node file stream (and what x12-parser and node-x12 get from createReadStream).
-const CHUNK = 1 << 16;
-
-/** Synchronous 1 MiB reads into one reused buffer: the reader copies what outlives a `write`. */
-function eachChunk(path: string, fn: (chunk: Uint8Array) => void): void {
-  const fd = openSync(path, 'r');
-  const buf = Buffer.allocUnsafe(CHUNK);
-  try {
-    for (;;) {
-      const n = readSync(fd, buf, 0, CHUNK, null);
-      if (n === 0) break;
-      fn(n === CHUNK ? buf : buf.subarray(0, n));
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
-export function issueDigest(issues: readonly X12Issue[]): string {
-  const rows = issues.map((i) => [
-    i.kind,
-    i.code,
-    i.offset,
-    i.segmentIndex,
-    i.segmentPosition,
-    i.elementPosition,
-  ]);
-  return `${issues.length}:${hashText(JSON.stringify(rows))}`;
-}
-
-function hashText(text: string): number {
-  let h = 0;
-  for (let i = 0; i < text.length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
-  return h;
-}
 
 function tokenizeAll(path: string): ContenderResult {
   const sum = new Checksum();
@@ -82,14 +34,14 @@ function tokenizeAll(path: string): ContenderResult {
   });
   eachChunk(path, (chunk) => reader.write(chunk));
   const result = reader.end();
-  return { values: sum.values, checksum: sum.hash, issues: issueDigest(result.issues) };
+  return { values: sum.values, checksum: sum.hash, issues: findingsDigest(result.issues) };
 }
 
 function validateOnly(path: string): ContenderResult {
   const reader = new X12Reader();
   eachChunk(path, (chunk) => reader.write(chunk));
   const result = reader.end();
-  return { values: 0, checksum: null, issues: issueDigest(result.issues) };
+  return { values: 0, checksum: null, issues: findingsDigest(result.issues) };
 }
 
 async function x12Parser(path: string): Promise<ContenderResult> {
@@ -198,13 +150,6 @@ function offsetsOnly(path: string): ContenderResult {
 
 type TranslatorModule = typeof import('../../src/translation/x12-translator.js');
 type Translator = InstanceType<TranslatorModule['X12Translator']>;
-type BenchPartner = Parameters<Translator['translate']>[0]['partner'];
-
-const BENCH_PARTNER = {
-  id: 'bench-partner',
-  crossReferences: { parts: [], units: {}, locations: [] },
-  maps: undefined,
-} as unknown as BenchPartner;
 
 let translator: Translator | undefined;
 
@@ -231,10 +176,7 @@ function translate856(path: string): ContenderResult {
   const result = translator.translate({
     bytes: readFileSync(path),
     partner: BENCH_PARTNER,
-    // The translation job reads an archived interchange: its row id seeds the event ids (without
-    // one, as in the CLI, the translator hashes the whole input for them).
-    interchangeId: '1048576',
-    receivedAt: new Date('2024-01-31T12:30:00Z'),
+    ...ARCHIVED,
     only: (id) => id === '856',
   });
   const sum = new Checksum();
@@ -243,11 +185,7 @@ function translate856(path: string): ContenderResult {
     if (set.setId !== '856') continue;
     if (!set.event) throw new Error(`856 ${set.controlNumber} ${set.outcome}: ${set.problems.join('; ')}`);
     events++;
-    const payload = set.event.payload as {
-      orders: { packs: { items: { quantity: { value: string } }[] }[] }[];
-    };
-    for (const order of payload.orders)
-      for (const pack of order.packs) for (const item of pack.items) sum.add(item.quantity.value);
+    addShippedQuantities(sum, set.event.payload);
   }
   return { values: events, checksum: sum.hash };
 }
@@ -268,7 +206,7 @@ export function expected856(text: string): { sets: number; checksum: number } {
   return { sets, checksum: sum.hash };
 }
 
-export const CONTENDERS: Record<string, (path: string) => ContenderResult | Promise<ContenderResult>> = {
+const CONTENDERS: Record<string, Contender> = {
   'tokenize-all': tokenizeAll,
   validate: validateOnly,
   'x12-parser': x12Parser,
@@ -280,28 +218,8 @@ export const CONTENDERS: Record<string, (path: string) => ContenderResult | Prom
 };
 
 /** One-time setup a contender needs before its clock starts (see prepareTranslator). */
-export const PREPARE: Partial<Record<string, () => Promise<void>>> = {
+const PREPARE: Partial<Record<string, () => Promise<void>>> = {
   'translate-856': prepareTranslator,
 };
 
-async function main(): Promise<void> {
-  const [name, path] = process.argv.slice(2);
-  const run = name ? CONTENDERS[name] : undefined;
-  if (!run || !path) throw new Error(`usage: contenders.js <${Object.keys(CONTENDERS).join('|')}> <file>`);
-  const prepare = PREPARE[name];
-  const setupStart = performance.now();
-  if (prepare) await prepare();
-  const setupMs = prepare ? performance.now() - setupStart : undefined;
-  const start = performance.now();
-  const cpuStart = process.cpuUsage();
-  const result = await run(path);
-  const ms = performance.now() - start;
-  // CPU time of the process (all its threads: JIT, GC) is what a loaded machine distorts least.
-  const cpu = process.cpuUsage(cpuStart);
-  const cpuMs = (cpu.user + cpu.system) / 1000;
-  // resourceUsage().maxRSS is in kilobytes.
-  const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ contender: name, ms, cpuMs, setupMs, ...result, maxRssMb })}\n`);
-}
-
-if (process.argv[1]?.endsWith('contenders.js')) await main();
+if (process.argv[1]?.endsWith('contenders.js')) await contenderMain('contenders.js', CONTENDERS, PREPARE);

@@ -1,29 +1,4 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
-
-/**
- * Seeded generator of a large X12 file: one 00401 interchange of alternating PO (850) and SH (856)
- * groups, each set well under 1 MB. Values are random but reproducible (mulberry32), so every run and
- * every contender reads the same bytes. No composites or repetitions: the peers split those differently.
- */
-export interface GenerateOptions {
-  readonly bytes: number;
-  readonly seed?: number;
-  /** Damage a few sets (wrong SE01, unknown segment id) so that the error lists are not empty. */
-  readonly inject?: boolean;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+import { seeded, SegmentFile, type GenerateOptions } from '../shared/seeded.js';
 
 /** 17 digits and their GS1 check digit (mod 10, weights 3 and 1 from the right): a valid SSCC. */
 function sscc(digits: string): string {
@@ -33,40 +8,24 @@ function sscc(digits: string): string {
   return `${digits}${(10 - (total % 10)) % 10}`;
 }
 
+/**
+ * Seeded generator of a large X12 file: one 00401 interchange of alternating PO (850) and SH (856)
+ * groups, each set well under 1 MB. Values are random but reproducible, so every run and every
+ * contender reads the same bytes. No composites or repetitions: the peers split those differently.
+ * `inject` damages a few sets (wrong SE01, unknown segment id).
+ */
 export function generateX12(path: string, options: GenerateOptions): void {
-  const rnd = mulberry32(options.seed ?? 20240131);
-  const int = (n: number): number => Math.floor(rnd() * n);
-  const str = (min: number, max: number): string => {
-    let s = '';
-    const len = min + int(max - min + 1);
-    for (let i = 0; i < len; i++) s += ALNUM[int(ALNUM.length)];
-    return s;
-  };
+  const { rnd, int, str } = seeded(options.seed);
   const num = (digits: number): string => String(int(10 ** digits)).padStart(digits, '0');
-  const fd = openSync(path, 'w');
-  let pending: string[] = [];
-  let pendingBytes = 0;
-  let written = 0;
-  const out = (segment: string): void => {
-    const line = `${segment}~\n`;
-    pending.push(line);
-    pendingBytes += line.length;
-    if (pendingBytes > 1 << 20) flush();
-  };
-  const flush = (): void => {
-    const text = pending.join('');
-    writeSync(fd, text, null, 'latin1');
-    written += text.length;
-    pending = [];
-    pendingBytes = 0;
-  };
+  const file = new SegmentFile(path, '~');
+  const out = (segment: string): void => file.segment(segment);
 
   out(
     'ISA*00*          *00*          *ZZ*SUPPLIER       *ZZ*BUYER          *240131*1230*U*00401*000000001*0*P*>',
   );
   let groupNo = 0;
   let setNo = 0;
-  while (written + pendingBytes < options.bytes) {
+  while (file.size < options.bytes) {
     groupNo++;
     const po = groupNo % 2 === 1;
     out(`GS*${po ? 'PO' : 'SH'}*SUPPLIER*BUYER*20240131*1230*${groupNo}*X*004010`);
@@ -127,6 +86,5 @@ export function generateX12(path: string, options: GenerateOptions): void {
     out(`GE*${sets}*${groupNo}`);
   }
   out('IEA*' + groupNo + '*000000001');
-  flush();
-  closeSync(fd);
+  file.close();
 }
