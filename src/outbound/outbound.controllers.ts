@@ -63,7 +63,7 @@ const CONTENT_EXAMPLES = {
   },
   'application/edifact': {
     example:
-      "UNA:+.? 'UNB+UNOC:3+SUPPLIERGW:ZZZ+7350000123457:14+261127:1002+12'UNH+1+ORDERS:D:96A:UN'BGM+220+4500012345+9'…",
+      "UNA:+.? 'UNB+UNOC:3+SUPPLIERGW:ZZZ+7350000123457:14+261127:1002+12++++1'UNH+1+ORDERS:D:96A:UN'BGM+220+4500012345+9'…",
   },
   'application/json': {
     example: {

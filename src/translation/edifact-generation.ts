@@ -63,6 +63,10 @@ export function generateEdifactForPartner(
     now: options.now,
     references: options.references,
     test: partner.status !== 'live',
+    // UNB 0031: a partner that answers with CONTRL is asked for one, since the outbound side waits for
+    // it (ISO 9735 partners send none for an accepted interchange unless asked); never on a CONTRL.
+    ackRequested:
+      partner.acknowledgments.functional === 'CONTRL' && event.type !== 'functional-acknowledgment.sent',
   };
   if (event.type === 'functional-acknowledgment.sent') {
     const payload = event.payload as unknown as Omit<

@@ -252,6 +252,36 @@ describe('CONTRL from a canonical functional acknowledgment', () => {
   });
 });
 
+describe('UNB 0031 (acknowledgment request)', () => {
+  const generate = (partner: typeof nordic) =>
+    generateEdifactForPartner(
+      parseEvent({ ...SAMPLE_EVENTS['purchase-order.issued.v1'], partnerId: partner.id }),
+      maps,
+      partner,
+      {
+        sender: { id: '5790000000005', qualifier: '14' },
+        now: RECEIVED,
+        references: { interchange: '45', messages: ['10'] },
+      },
+    ).text;
+  const unb = (text: string) =>
+    text
+      .split("'")
+      .find((s) => s.startsWith('UNB+'))!
+      .split('+');
+
+  it('asks a partner that answers with CONTRL for one, since the order then waits for it', () => {
+    expect(nordic.acknowledgments.functional).toBe('CONTRL');
+    // UNB elements: 0 tag, 1 syntax, 2 sender, 3 recipient, 4 date/time, 5 reference, … 9 = 0031.
+    expect(unb(generate(nordic))[9]).toBe('1');
+  });
+
+  it('asks nothing of a partner that sends no CONTRL', () => {
+    const silent = { ...nordic, acknowledgments: { ...nordic.acknowledgments, functional: 'none' as const } };
+    expect(unb(generate(silent))[9] ?? '').toBe('');
+  });
+});
+
 describe('a partner override by YAML only', () => {
   const partner = loadPartnerProfiles(
     join(import.meta.dirname, 'fixtures', 'edifact-partners'),

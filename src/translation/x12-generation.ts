@@ -63,12 +63,15 @@ export function generateForPartner(
   if (!receiver)
     throw new X12GenerationError('ENVELOPE_INVALID', `partner ${partner.id} has no X12 identity`);
   const doc = outboundDocument(partner, setId);
-  const version = doc?.version.slice(0, 6) ?? '004010';
+  // GS08 as the partner's profile says it (`004010VICS` names the industry guide the partner reads
+  // by); the maps are kept by version and release alone.
+  const groupVersion = doc?.version ?? '004010';
+  const version = groupVersion.slice(0, 6);
   const envelope: X12EnvelopeOptions = {
     delimiters: partnerDelimiters(partner, setId),
     sender: options.sender,
     receiver: { qualifier: receiver.qualifier, id: receiver.id, gs: partner.identities.gs[0] },
-    version,
+    version: groupVersion,
     usage: partner.status === 'live' ? 'P' : 'T',
     now: options.now,
     controlNumbers: options.controlNumbers,

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseEvent, SAMPLE_EVENTS, type CanonicalEvent, type EventName } from '../canonical/index.js';
 import { generateX12 } from '../edi/x12/generator/index.js';
 import { loadPartnerProfiles } from '../partners/partner-loader.js';
-import { OUTBOUND_SETS } from './x12-generation.js';
+import { generateForPartner, OUTBOUND_SETS } from './x12-generation.js';
 import { outboundConverters, X12MapRegistry } from './x12-map-registry.js';
 import { X12Translator } from './x12-translator.js';
 
@@ -117,6 +117,33 @@ describe('X12 round trip: generate, read back, the same event', () => {
         expect(got).toEqual(expected);
       });
     }
+});
+
+describe('GS08 of a generated interchange', () => {
+  it("keeps the partner's industry identifier (004010VICS) and takes the 004010 map", () => {
+    const vics = {
+      ...acme,
+      documents: {
+        ...acme.documents,
+        outbound: acme.documents.outbound.map((d) =>
+          d.standard === 'x12' ? { ...d, version: '004010VICS' } : d,
+        ),
+      },
+    };
+    const event = parseEvent({ ...SAMPLE_EVENTS['purchase-order.issued.v1'], partnerId: acme.id });
+    const written = generateForPartner(event, maps, vics, {
+      sender: { qualifier: 'ZZ', id: 'BUYERCO' },
+      now: RECEIVED,
+      controlNumbers: { interchange: 7, group: 7, sets: [7] },
+    });
+    const gs = written.text.split('~').find((s) => s.replace(/^\s+/, '').startsWith('GS*'))!;
+    expect(gs.trim().split('*')[8]).toBe('004010VICS');
+    // Our own reader takes it as 004010 and the set back as the same order.
+    const read = translator.translate({ bytes: written.text, partner: vics, receivedAt: RECEIVED });
+    expect(read.sets.map((s) => [s.setId, s.version, s.outcome])).toEqual([
+      ['850', '004010VICS', 'translated'],
+    ]);
+  });
 });
 
 describe('X12 map problems', () => {
