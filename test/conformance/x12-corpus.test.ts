@@ -118,10 +118,12 @@ function expectedAckRows(ic: InterchangeExpectation, raw: X12InterchangeResult):
   const rows: string[][] = [];
   ic.groups.forEach((g, k) => {
     const group = raw.groups[k]!;
-    if (group.functionalId === 'FA') return; // acknowledgments are never acknowledged
+    // Acknowledgments are never acknowledged: a GS01 FA group of 997/999 sets gets no answer.
+    if (group.functionalId === 'FA' && group.sets.every((s) => s.id === '997' || s.id === '999')) return;
     for (const s of g.sets) {
       const codes = [...new Set(s.ak502.filter((c) => !c.startsWith('none:')))].slice(0, 5);
-      rows.push(['AK5', s.status, ...codes]);
+      // A rejected group's sets are not processed: each is answered R (with its own notes, if any).
+      rows.push(['AK5', g.status === 'R' ? 'R' : s.status, ...codes]);
     }
     rows.push(['AK9', g.status]);
   });

@@ -87,8 +87,9 @@ describe('997 / 999 / TA1 builders', () => {
         'AK4*2*329*4*12~',
         'AK5*R*7*5~',
         'AK2*850*0003~',
-        'AK5*A~',
-        'AK9*R*2*3*1*5~',
+        // The group is rejected (GE01 says 2, it holds 3), so no set of it is accepted.
+        'AK5*R~',
+        'AK9*R*2*3*0*5~',
         'SE*15*0003~',
         'GE*1*2~',
         'IEA*1*000000001~',
@@ -239,18 +240,18 @@ describe('997 / 999 / TA1 builders', () => {
     [
       'GE missing',
       isa() + gs() + set('850', '0001', PO_BODY) + 'IEA*1*000000101~',
-      ['AK5*A~', 'AK9*R*1*1*1*3~'],
+      ['AK5*R~', 'AK9*R*1*1*0*3~'],
     ],
-    ['GE02 mismatch', validPo().replace('GE*1*7', 'GE*1*8'), ['AK5*A~', 'AK9*R*1*1*1*4~']],
-    ['GE01 mismatch', validPo().replace('GE*1*7', 'GE*4*7'), ['AK5*A~', 'AK9*R*4*1*1*5~']],
+    ['GE02 mismatch', validPo().replace('GE*1*7', 'GE*1*8'), ['AK5*R~', 'AK9*R*1*1*0*4~']],
+    ['GE01 mismatch', validPo().replace('GE*1*7', 'GE*4*7'), ['AK5*R~', 'AK9*R*4*1*0*5~']],
     [
       'GS06 syntax',
       validPo({ gs: { control: 'X' } }).replace('GE*1*7', 'GE*1*X'),
-      ['AK5*A~', 'AK9*R*1*1*1*6~'],
+      ['AK5*R~', 'AK9*R*1*1*0*6~'],
     ],
-    ['GS02', validPo({ gs: { sender: 'S' } }), ['AK5*A~', 'AK9*R*1*1*1*7~']],
-    ['GS03', validPo({ gs: { receiver: 'R' } }), ['AK5*A~', 'AK9*R*1*1*1*8~']],
-    ['GS07', validPo({ gs: { agency: 'Z' } }), ['AK5*A~', 'AK9*R*1*1*1*9~']],
+    ['GS02', validPo({ gs: { sender: 'S' } }), ['AK5*R~', 'AK9*R*1*1*0*7~']],
+    ['GS03', validPo({ gs: { receiver: 'R' } }), ['AK5*R~', 'AK9*R*1*1*0*8~']],
+    ['GS07', validPo({ gs: { agency: 'Z' } }), ['AK5*R~', 'AK9*R*1*1*0*9~']],
     ['GS04', validPo({ gs: { date: '20241301' } }), ['AK5*A~', 'AK9*E*1*1*1*30~']],
     ['GS05', validPo({ gs: { time: '2400' } }), ['AK5*A~', 'AK9*E*1*1*1*31~']],
     ['SE missing', isa() + gs() + 'ST*850*0001~BEG*00~GE*1*7~IEA*1*000000101~', ['AK5*R*2~', 'AK9*R*1*1*0~']],
@@ -272,7 +273,7 @@ describe('997 / 999 / TA1 builders', () => {
       'AK9*R*1*1*0*1~',
     ]);
     const badVersion = first(validPo({ gs: { version: 'X' } }));
-    expect(codeLines(buildX12Acknowledgment(badVersion, options()))).toEqual(['AK5*A~', 'AK9*R*1*1*1*2~']);
+    expect(codeLines(buildX12Acknowledgment(badVersion, options()))).toEqual(['AK5*R~', 'AK9*R*1*1*0*2~']);
     const dup = first(
       isa() + gs() + set('850', '0001', PO_BODY) + set('850', '0001', PO_BODY) + 'GE*2*7~IEA*1*000000101~',
     );
@@ -298,7 +299,7 @@ describe('997 / 999 / TA1 builders', () => {
       'GS*FA*BUYER*SUPPLIER*20240202*0905*4*X*004010~',
       'AK1*PO*7~',
       'AK2*850*0001~',
-      'AK9*R*1*1*1~',
+      'AK9*R*1*1*0~',
     ]);
   });
 
@@ -321,6 +322,37 @@ describe('997 / 999 / TA1 builders', () => {
     expect(codeLines(buildX12Acknowledgment(first(faTa1), options()))).toEqual([
       'TA1*000000101*240131*1230*A*000~',
     ]);
+  });
+
+  it('answers sets that came in the wrong group: an 855 under GS01 FA, a 997 among purchase orders', () => {
+    const ackBody = ['BAK*00*AD*PO1*20240131', 'PO1*1*10*EA*1.5**BP*X'];
+    const mislabelled =
+      isa() + gs({ functionalId: 'FA' }) + set('855', '0001', ackBody) + 'GE*1*7~IEA*1*000000101~';
+    const ic = first(mislabelled);
+    expect(ic.groups[0]!.sets[0]!.status).toBe('rejected');
+    const lines = textOf(buildX12Acknowledgment(ic, options())).split('\n');
+    expect(lines.filter((l) => /^(AK1|AK2|AK5|AK9)/.test(l))).toEqual([
+      'AK1*FA*7*005010~',
+      'AK2*855*0001~',
+      expect.stringMatching(/^AK5\*R\*/),
+      'AK9*R*1*1*0~',
+    ]);
+    const stray =
+      isa() +
+      gs() +
+      set('850', '0001', PO_BODY) +
+      set('997', '0002', ['AK1*PO*7', 'AK9*A*1*1*1']) +
+      'GE*2*7~IEA*1*000000101~';
+    const answer = textOf(buildX12Acknowledgment(first(stray), options())).split('\n');
+    expect(answer).toContain('AK2*850*0001~');
+    expect(answer).toContain('AK2*997*0002~');
+  });
+
+  it('rejects every set of a rejected group in AK5 and counts none accepted in AK904', () => {
+    // GE01 says 2, the group holds one set: the group is rejected, so its set is not processed either.
+    const ic = first(isa() + gs() + set('850', '0001', PO_BODY) + 'GE*2*7~IEA*1*000000101~');
+    expect(ic.groups[0]!.status).toBe('rejected');
+    expect(codeLines(buildX12Acknowledgment(ic, options()))).toEqual(['AK5*R~', 'AK9*R*2*1*0*5~']);
   });
 
   it("writes with the inbound interchange's delimiters, or explicit ones", () => {

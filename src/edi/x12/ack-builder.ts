@@ -91,8 +91,13 @@ function isAcknowledgmentInterchange(ic: X12InterchangeResult): boolean {
   return ic.ta1Count > 0;
 }
 
+/**
+ * A group that is itself an acknowledgment: GS01 FA holding only 997/999 sets. A set that came in the
+ * wrong group (an 855 under GS01 FA, a stray 997 among purchase orders) was rejected for it and is
+ * answered like any other, so the partner learns why nothing came of it.
+ */
 function isAcknowledgmentGroup(group: X12GroupResult): boolean {
-  return group.functionalId === 'FA' || group.sets.some((s) => isAcknowledgmentSet(s.id));
+  return group.functionalId === 'FA' && group.sets.every((s) => isAcknowledgmentSet(s.id));
 }
 
 /**
@@ -207,16 +212,20 @@ function writeFunctionalAck(
       ? ['AK1', group.functionalId, group.controlNumber, group.version]
       : ['AK1', group.functionalId, group.controlNumber],
   );
+  // A rejected group's sets are not processed (the translator voids them), so none of them is accepted:
+  // AK5 R without a set-level note, and AK904 0.
+  const groupRejected = group.status === 'rejected';
   let accepted = 0;
   for (const set of group.sets) {
-    if (set.status !== 'rejected') accepted++;
+    const status = groupRejected ? 'rejected' : set.status;
+    if (status !== 'rejected') accepted++;
     writer.write(
       v5 && set.implementationReference
         ? ['AK2', set.id, set.controlNumber, set.implementationReference]
         : ['AK2', set.id, set.controlNumber],
     );
     writeSegmentNotes(writer, set, is999);
-    writer.write([is999 ? 'IK5' : 'AK5', AK501[set.status], ...codesOf(set.issues, 5)]);
+    writer.write([is999 ? 'IK5' : 'AK5', AK501[status], ...codesOf(set.issues, 5)]);
   }
   const declared =
     group.trailer && /^\d+$/.test(group.trailer.declaredCount)
