@@ -6,7 +6,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueSimulatorOrder, simulatorGatewayEnv } from '../support/erp.js';
 import { startTestGateway } from '../support/gateway.js';
-import { eventually, json, ScriptedHttpPeer } from '../support/outbound-peers.js';
+import { eventually, holdCoPartnersDir, json, ScriptedHttpPeer } from '../support/outbound-peers.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
 
 const ADMIN = 'bootstrap-admin-token-for-the-cancel-race-test-0123456789';
@@ -45,7 +45,7 @@ describe('outbound delivery: a cancel while a try is under way', () => {
     gateway = await startTestGateway({
       ...simulatorGatewayEnv(db.url),
       BOOTSTRAP_ADMIN_TOKEN: ADMIN,
-      PARTNERS_DIR: partnersDir(url, join(secrets, 'webhook')),
+      PARTNERS_DIR: holdCoPartnersDir(`${url}/hooks/orders`, join(secrets, 'webhook')),
       OUTBOUND_ALLOW_PRIVATE_TARGETS: 'true',
     });
   });
@@ -176,25 +176,3 @@ describe('outbound delivery: a cancel while a try is under way', () => {
     expect(after.status_detail).not.toMatch(/cancelled/);
   });
 });
-
-/** One partner of the test's own, delivering JSON POs to the holding webhook, one try only. */
-function partnersDir(webhookUrl: string, secretFile: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sg-cancel-race-partners-'));
-  writeFileSync(
-    join(dir, 'hold-co.yaml'),
-    `id: hold-co
-name: Hold Co
-status: test
-documents:
-  inbound: [{ standard: json, version: v1, type: purchase-order-acknowledgment }]
-  outbound: [{ standard: json, version: v1, type: purchase-order }]
-channels: { api: { enabled: true } }
-acknowledgments: { functional: none }
-delivery:
-  channel: webhook
-  maxAttempts: 1
-  webhook: { url: '${webhookUrl}/hooks/orders', secretFile: '${secretFile}', timeoutSeconds: 60 }
-`,
-  );
-  return dir;
-}

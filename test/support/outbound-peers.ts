@@ -1,5 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface RecordedRequest {
   readonly method: string;
@@ -65,4 +68,29 @@ export async function eventually(
     if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * A partners folder with one partner, hold-co, that takes JSON POs by webhook at `webhookUrl` with one
+ * try only (a try that fails fails the document), and has the API channel (tokens, webhook subscriptions).
+ */
+export function holdCoPartnersDir(webhookUrl: string, secretFile: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sg-hold-co-partners-'));
+  writeFileSync(
+    join(dir, 'hold-co.yaml'),
+    `id: hold-co
+name: Hold Co
+status: test
+documents:
+  inbound: [{ standard: json, version: v1, type: purchase-order-acknowledgment }]
+  outbound: [{ standard: json, version: v1, type: purchase-order }]
+channels: { api: { enabled: true } }
+acknowledgments: { functional: none }
+delivery:
+  channel: webhook
+  maxAttempts: 1
+  webhook: { url: '${webhookUrl}', secretFile: '${secretFile}', timeoutSeconds: 60 }
+`,
+  );
+  return dir;
 }
