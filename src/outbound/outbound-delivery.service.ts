@@ -9,7 +9,7 @@ import type { DeliveryChannel } from '../partners/delivery.schema.js';
 import type { PartnerProfile } from '../partners/partner-profile.schema.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import { queryRows } from '../platform/database/sql.js';
-import { unfinishedJob } from '../platform/jobs/outbox.repository.js';
+import { lockJobSubject, unfinishedState, type UnfinishedJob } from '../platform/jobs/job-subject.js';
 import { OutboxService } from '../platform/jobs/outbox.service.js';
 import { OutboundDocumentRepository } from './outbound-document.repository.js';
 import { KIND_OF_EVENT, OutboundRenderer, partnerJson, partnerJsonType } from './outbound-renderer.js';
@@ -34,6 +34,22 @@ export class OutboundStateError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'OutboundStateError';
+  }
+}
+
+/**
+ * A resend refused because a delivery job of the document is unfinished: a replayed dead letter, a
+ * retry or deferred try of a cancelled round, an AS2 MDN's wake-up, or a try under way.
+ */
+export class OutboundBusyError extends Error {
+  readonly httpStatus = 409;
+  readonly problemCode = 'outbound-busy';
+  constructor(id: string, busy: UnfinishedJob) {
+    super(
+      `document ${id} is not sent again now: a delivery job of it (outbox row ${busy.id}) is ${unfinishedState(busy)}; ` +
+        `resend it once that job has finished, if it is still needed`,
+    );
+    this.name = 'OutboundBusyError';
   }
 }
 
@@ -181,7 +197,10 @@ export class OutboundDeliveryService {
     return this.archive.payload(document.interchangeId);
   }
 
-  /** Delivers a failed, waiting or cancelled document again (a new job; the document keeps its id and bytes). */
+  /**
+   * Delivers a failed, waiting or cancelled document again (a new job; the document keeps its id and
+   * bytes). Refused (OutboundBusyError, 409) while any delivery job of the document is unfinished.
+   */
   async resend(id: string, actor: Actor, note?: string): Promise<OutboundDocument> {
     await this.dataSource.transaction(async (tx) => {
       const document = await this.documents.lock(tx, id);
@@ -190,14 +209,16 @@ export class OutboundDeliveryService {
         throw new OutboundStateError(
           `document ${id} is ${document.status}; only failed, waiting or cancelled documents are resent`,
         );
-      // A try cancelled while under way still runs: its outcome must not be taken for the resend's.
-      if (await unfinishedJob(tx, OutboundDeliverJob.name, { documentId: id }, { running: true }))
-        throw new OutboundStateError(
-          `a delivery try of document ${id} is still under way; resend it once that try has finished`,
-        );
+      // Any unfinished delivery job would run next to the resend once the document is pending again
+      // (a try of a cancelled round, a replayed dead letter): two rounds, the one concluding first
+      // deciding the document and the other's outcome lost. Under the subject's lock until commit,
+      // so a replay cannot slip in between this check and the enqueue. The payload names the id as
+      // the database writes it, as every delivery job's does.
+      const busy = await lockJobSubject(tx, OutboundDeliverJob.name, { documentId: document.id });
+      if (busy) throw new OutboundBusyError(id, busy);
       await this.documents.setStatus(tx, id, 'pending', `resend requested`);
       const partner = this.partners.require(document.partnerId);
-      await this.enqueueDelivery(tx, id, partner, document.correlationId, `resend-${Date.now()}`);
+      await this.enqueueDelivery(tx, document.id, partner, document.correlationId, `resend-${Date.now()}`);
       await this.audit.record(tx, {
         actor,
         action: 'outbound-document.resent',

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { Allow } from '../gateway/access-rules.js';
 import { CurrentPrincipal } from '../gateway/current-principal.decorator.js';
 import { actingPartner, type Principal } from '../gateway/principal.js';
 import { DELIVERY_CHANNELS } from '../partners/delivery.schema.js';
+import { problemResponse } from '../platform/http/problem-response.js';
 import { ZodBody } from '../platform/http/zod-body.pipe.js';
 import { OutboundDocumentRepository } from './outbound-document.repository.js';
 import { OutboundDeliveryService, OutboundNotFoundError } from './outbound-delivery.service.js';
@@ -132,8 +133,19 @@ export class OutboundAdminController {
     summary: 'Deliver a failed, waiting or cancelled document again (same bytes, same control numbers)',
     description:
       'Queues the same payload again; the partner sees the same control numbers, so a repeat is recognised as one. Audited. ' +
-      'A document in another state, or one whose cancelled try is still under way, answers 409 (problem+json).',
+      'A document in another state answers 409 (problem+json `outbound-state`). So does one with a delivery job still ' +
+      'unfinished (problem+json `outbound-busy`): a try of a cancelled round under way or queued for a retry, a replayed dead ' +
+      "letter, an AS2 MDN's wake-up — it would run next to the resend, and the round concluding first would decide the " +
+      'document; the detail says whether the job is under way or queued, and until when. Resend once it has finished.',
   })
+  @ApiResponse(
+    problemResponse(409, 'outbound-busy', 'Not in a state to resend, or a delivery job of it is unfinished', {
+      detail:
+        'document 812 is not sent again now: a delivery job of it (outbox row 1077) is still queued (due 2026-11-27T10:31:02.000000Z); ' +
+        'resend it once that job has finished, if it is still needed',
+      instance: '/admin/outbound-documents/812/resend',
+    }),
+  )
   @ApiOkResponse({ content: { 'application/json': { example: { ...EXAMPLE, status: 'pending' } } } })
   resend(@Param('id') id: string, @CurrentPrincipal() actor: Principal): Promise<OutboundDocument> {
     return this.outbound.resend(id, actor);

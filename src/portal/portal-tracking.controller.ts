@@ -19,6 +19,7 @@ import { InterchangeArchive } from '../interchanges/interchange-archive.service.
 import { InterchangeNotFoundError } from '../interchanges/interchange.types.js';
 import {
   OutboundDeliveryService,
+  OutboundBusyError,
   OutboundNotFoundError,
   OutboundStateError,
 } from '../outbound/outbound-delivery.service.js';
@@ -210,8 +211,13 @@ export class PortalTrackingController {
         await this.outbound.resend(id, actorOf(user), note);
         flash(request, 'info', `Document ${id} is queued to be delivered again.`);
       } catch (error) {
-        if (!(error instanceof OutboundStateError)) throw error;
-        flash(request, 'error', `Document ${id} changed meanwhile and was not sent again: ${error.message}.`);
+        if (!(error instanceof OutboundBusyError || error instanceof OutboundStateError)) throw error;
+        // A delivery job still unfinished: the refusal says which, and until when.
+        const why =
+          error instanceof OutboundBusyError
+            ? error.message
+            : `Document ${id} changed meanwhile and was not sent again: ${error.message}`;
+        flash(request, 'error', `${why}.`);
       }
     }
     await redirectAfterSave(request, response, back);

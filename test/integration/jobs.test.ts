@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnSync } from 'node:child_process';
+import type { INestApplication } from '@nestjs/common';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeActor } from '../../src/audit/actor.js';
@@ -131,28 +133,58 @@ describe('jobs: retries, dead letters, replay', () => {
   });
 
   it('does not replay a dead letter while another job of the same kind for the same payload is unfinished', async () => {
-    await gateway.app.get(DiagnosticsService).enqueueProbes('busy-run', 1, { permanent: true });
-    await until('the dead letter', async () =>
-      (await outboxRow('busy-run'))?.status === 'dead' ? true : undefined,
+    await replayWaitsForAnotherRound(gateway.app, 'busy-run');
+  });
+
+  it('replays one of two dead letters of the same subject replayed at once, and refuses the other', async () => {
+    await gateway.app.get(DiagnosticsService).enqueueProbes('pair-run', 1, { permanent: true });
+    await until('the first dead letter', async () =>
+      (await outboxRow('pair-run'))?.status === 'dead' ? true : undefined,
     );
-    const letters = gateway.app.get(DeadLetterService);
-    const [letter] = (await letters.list()).filter((l) => (l.payload as { run: string }).run === 'busy-run');
-    // Another round of the same work, queued since under another key (as a resend would be).
+    // A second round of the same subject under another key (as a resend's would be) dies too.
     await queryOnce(
       db.url,
-      `INSERT INTO outbox (job_key, job_name, payload, correlation_id, max_attempts, status, available_at)
-       SELECT 'busy-run:another-round', job_name, payload, correlation_id, 1, 'pending', now() + interval '1 hour'
-         FROM dead_letter WHERE id = $1`,
-      [letter!.id],
+      `INSERT INTO outbox (job_key, job_name, payload, correlation_id, max_attempts)
+       SELECT 'pair-run:second-round', job_name, payload, correlation_id, 1
+         FROM outbox WHERE job_key = 'diagnostics.probe:pair-run:0'`,
     );
-    const ops = { kind: 'cli', name: 'ops' } as const;
-    await expect(letters.replay(letter!.id, ops)).rejects.toBeInstanceOf(DeadLetterBusyError);
-    expect((await letters.get(letter!.id)).replayedAt).toBeNull();
-    expect((await outboxRow('busy-run'))?.status).toBe('dead');
+    const letters = gateway.app.get(DeadLetterService);
+    const pair = await until('both dead letters', async () => {
+      const open = (await letters.list()).filter((l) => (l.payload as { run: string }).run === 'pair-run');
+      return open.length === 2 ? open : undefined;
+    });
 
-    await queryOnce(db.url, `UPDATE outbox SET status = 'done' WHERE job_key = 'busy-run:another-round'`);
-    await letters.replay(letter!.id, ops, 'the other round is over');
-    expect((await letters.get(letter!.id)).replayedAt).not.toBeNull();
+    // Both replays get as far as their own outbox row, which this connection holds, before either
+    // commits: the moment where both could find the subject idle.
+    const holder = new pg.Client({ connectionString: db.url });
+    await holder.connect();
+    const ops = { kind: 'cli', name: 'ops' } as const;
+    let replays: Promise<PromiseSettledResult<unknown>[]>;
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT id FROM outbox WHERE payload->>'run' = 'pair-run' FOR UPDATE`);
+      replays = Promise.allSettled(pair.map((letter) => letters.replay(letter.id, ops)));
+      await until('both replays waiting on a lock', async () => {
+        const [{ n }] = (await queryOnce<{ n: number }>(
+          db.url,
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        )) as [{ n: number }];
+        return n === 2 ? true : undefined;
+      });
+      await holder.query('ROLLBACK');
+    } finally {
+      await holder.end();
+    }
+    const outcomes = await replays;
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(DeadLetterBusyError);
+    expect((refused.reason as Error).message).toMatch(
+      /another diagnostics\.probe job for the same subject \(outbox row \d+\) is still (queued|under way)/,
+    );
+    const replayed = await Promise.all(pair.map((letter) => letters.get(letter.id)));
+    expect(replayed.filter((l) => l.replayedAt !== null)).toHaveLength(1);
   });
 
   it('makes one job of the same key enqueued twice', async () => {
@@ -166,6 +198,52 @@ describe('jobs: retries, dead letters, replay', () => {
     expect(n).toBe(3);
   });
 });
+
+describe('dead-letter replay on the embedded database', () => {
+  let gateway: Awaited<ReturnType<typeof startTestGateway>>;
+
+  beforeAll(async () => {
+    gateway = await startTestGateway({});
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
+  it('takes the lock of the subject on PGlite too, and refuses while another round is unfinished', async () => {
+    expect(gateway.endpoint.embedded).toBe(true);
+    await replayWaitsForAnotherRound(gateway.app, 'embedded-run');
+  });
+});
+
+/**
+ * A probe of `run` dies; another round of the same subject is queued under another key (as a resend
+ * would be): the replay is refused until that round is over, then goes through.
+ */
+async function replayWaitsForAnotherRound(app: INestApplication, run: string): Promise<void> {
+  const db = app.get(DataSource);
+  const letters = app.get(DeadLetterService);
+  await app.get(DiagnosticsService).enqueueProbes(run, 1, { permanent: true });
+  const letter = await until('the dead letter', async () =>
+    (await letters.list()).find((l) => (l.payload as { run: string }).run === run),
+  );
+  await db.query(
+    `INSERT INTO outbox (job_key, job_name, payload, correlation_id, max_attempts, status, available_at)
+     SELECT $2, job_name, payload, correlation_id, 1, 'pending', now() + interval '1 hour'
+       FROM dead_letter WHERE id = $1`,
+    [letter.id, `${run}:another-round`],
+  );
+  const ops = { kind: 'cli', name: 'ops' } as const;
+  const refused = letters.replay(letter.id, ops);
+  await expect(refused).rejects.toBeInstanceOf(DeadLetterBusyError);
+  await expect(refused).rejects.toThrow(/is still queued \(due \d{4}-/);
+  expect((await letters.get(letter.id)).replayedAt).toBeNull();
+  const [row] = await db.query(`SELECT status FROM outbox WHERE id = $1`, [letter.outboxId]);
+  expect(row.status).toBe('dead');
+
+  await db.query(`UPDATE outbox SET status = 'done' WHERE job_key = $1`, [`${run}:another-round`]);
+  await letters.replay(letter.id, ops, 'the other round is over');
+  expect((await letters.get(letter.id)).replayedAt).not.toBeNull();
+}
 
 describe('outbox retention', () => {
   it('removes finished jobs past the retention, keeps recent, unfinished and dead ones', async () => {

@@ -207,6 +207,18 @@ describe('partner webhook subscriptions: documents announced to subscribed URLs,
     );
     expect(cases).toEqual([{ type: 'webhook.delivery-failed', partner_id: ALPHA.id }]);
 
+    // The try that failed it has finished (dead-lettered): a redelivery waits for that.
+    await eventually(
+      async () =>
+        (
+          await queryOnce<{ n: number }>(
+            db.url,
+            `SELECT count(*)::int AS n FROM dead_letter WHERE job_name = 'webhook.deliver' AND payload->>'deliveryId' = $1`,
+            [failed!.id],
+          )
+        )[0]!.n === 1,
+      'the failed try dead-lettered',
+    );
     goneFixed = true;
     const again = await api(alpha).post(
       `/partner/v1/webhooks/${subscriptions.gone.id}/deliveries/${failed!.id}/redeliver`,

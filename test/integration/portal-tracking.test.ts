@@ -346,6 +346,25 @@ describe('portal message tracking and replay (no JavaScript)', () => {
     expect((await buyer.get(noNote.headers.location!)).text).toContain('the note is required');
     expect((await documentOf())!.status).toBe('cancelled');
 
+    // A delivery job of the document still queued (a retry of the cancelled round, a replayed dead
+    // letter) would run next to a resend: refused, and the page says why and until when.
+    const queuedKey = `outbound.deliver:${id}:queued-retry`;
+    await queryOnce(
+      world.db.url,
+      `INSERT INTO outbox (job_key, job_name, payload, correlation_id, max_attempts, available_at)
+       VALUES ($1, 'outbound.deliver', jsonb_build_object('documentId', $2::text), 'portal-tracking-test', 1,
+               now() + interval '1 hour')`,
+      [queuedKey, id],
+    );
+    const busy = await buyer.submit(chainPage, { note: 'while a try is queued' }, path);
+    expect((await buyer.get(busy.headers.location!)).text).toMatch(
+      new RegExp(
+        `document ${id} is not sent again now: a delivery job of it \\(outbox row \\d+\\) is still queued \\(due \\d{4}-`,
+      ),
+    );
+    expect((await documentOf())!.status).toBe('cancelled');
+    await queryOnce(world.db.url, `UPDATE outbox SET status = 'done' WHERE job_key = $1`, [queuedKey]);
+
     const sent = await buyer.submit(chainPage, { note: 'the supplier lost the mail' }, path);
     expect(sent.status).toBe(303);
     expect((await buyer.get(sent.headers.location!)).text).toContain(

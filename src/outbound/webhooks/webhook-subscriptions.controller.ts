@@ -5,12 +5,14 @@ import {
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Allow } from '../../gateway/access-rules.js';
 import { CurrentPrincipal } from '../../gateway/current-principal.decorator.js';
 import { actingPartner, type Principal } from '../../gateway/principal.js';
+import { problemResponse } from '../../platform/http/problem-response.js';
 import { ZodBody } from '../../platform/http/zod-body.pipe.js';
 import {
   DELIVERY_STATUSES,
@@ -236,8 +238,23 @@ export class PartnerWebhooksController {
   @ApiOperation({
     summary: 'Send a message again: the same body and webhook-id, with fresh tries',
     description:
-      'For a message that failed (or one your side lost); a message still being tried answers 409.',
+      'For a message that failed (or one your side lost). Answers 409 while the message is still being tried, or while a ' +
+      'delivery job of it is still queued or under way (one an operator put back in the queue): it would send next to the ' +
+      'redelivery. Redeliver once it has finished.',
   })
+  @ApiResponse(
+    problemResponse(
+      409,
+      'conflict',
+      'The message is still being tried, or a delivery job of it is unfinished',
+      {
+        detail:
+          'message 3310 is not sent again now: a delivery job of it (outbox row 9120) is still queued; ' +
+          'redeliver it once that job has finished, if it is still needed',
+        instance: '/partner/v1/webhooks/14/deliveries/3310/redeliver',
+      },
+    ),
+  )
   @ApiAcceptedResponse({ content: { 'application/json': { example: { ...DELIVERY, status: 'pending' } } } })
   async redeliver(
     @Param('id') id: string,

@@ -6,7 +6,8 @@ import type { Actor } from '../../audit/actor.js';
 import { AuditService } from '../../audit/audit.service.js';
 import type { GatewayConfig } from '../../config/config.js';
 import { InjectConfig } from '../../config/config.module.js';
-import { isoTimestamp, queryRows, type Queryable } from '../../platform/database/sql.js';
+import { isoTimestamp, isRowId, queryRows, type Queryable } from '../../platform/database/sql.js';
+import { lockJobSubject, unfinishedState } from '../../platform/jobs/job-subject.js';
 import { OutboxService } from '../../platform/jobs/outbox.service.js';
 import { isPublicAddress } from '../safe-http.js';
 import type { OutboundDocument, OutboundKind } from '../outbound.types.js';
@@ -396,7 +397,10 @@ export class WebhookSubscriptionService {
     );
   }
 
-  /** Sends a failed (or delivered) message again: same body, same `webhook-id`, fresh tries. */
+  /**
+   * Sends a failed (or delivered) message again: same body, same `webhook-id`, fresh tries. Refused
+   * (409) while the message is pending or any delivery job of it is unfinished.
+   */
   async redeliver(
     partnerId: string,
     subscriptionId: string,
@@ -404,21 +408,34 @@ export class WebhookSubscriptionService {
     actor: Actor,
   ): Promise<WebhookDelivery> {
     await this.own(partnerId, subscriptionId);
+    const missing = () =>
+      new WebhookSubscriptionError(`no message ${deliveryId} of subscription ${subscriptionId}`, 404);
+    if (!isRowId(deliveryId)) throw missing();
     await this.dataSource.transaction(async (tx) => {
-      const [row] = await queryRows<{ status: string; correlation_id: string }>(
+      const [row] = await queryRows<{ id: string; status: string; correlation_id: string }>(
         tx,
-        `SELECT status, correlation_id FROM webhook_delivery WHERE id = $1 AND subscription_id = $2 FOR UPDATE`,
+        `SELECT id::text AS id, status, correlation_id FROM webhook_delivery
+          WHERE id = $1 AND subscription_id = $2 FOR UPDATE`,
         [deliveryId, subscriptionId],
       );
-      if (!row)
-        throw new WebhookSubscriptionError(`no message ${deliveryId} of subscription ${subscriptionId}`, 404);
+      if (!row) throw missing();
       if (row.status === 'pending')
         throw new WebhookSubscriptionError(`message ${deliveryId} is still being delivered`, 409);
+      // A settled message can still have a job queued (a replayed dead letter) or finishing: it would
+      // send next to the redelivery once the message is pending again, and the first to settle would
+      // decide it. Under the subject's lock until commit, so a replay cannot slip in meanwhile.
+      const busy = await lockJobSubject(tx, WebhookDeliverJob.name, { deliveryId: row.id });
+      if (busy)
+        throw new WebhookSubscriptionError(
+          `message ${deliveryId} is not sent again now: a delivery job of it (outbox row ${busy.id}) is ` +
+            `${unfinishedState(busy)}; redeliver it once that job has finished, if it is still needed`,
+          409,
+        );
       await tx.query(
         `UPDATE webhook_delivery SET status = 'pending', last_error = NULL, updated_at = now() WHERE id = $1`,
-        [deliveryId],
+        [row.id],
       );
-      await this.enqueue(tx, deliveryId, row.correlation_id, `redeliver-${Date.now()}`);
+      await this.enqueue(tx, row.id, row.correlation_id, `redeliver-${Date.now()}`);
       await this.audit.record(tx, {
         actor,
         action: 'webhook-delivery.redelivered',

@@ -122,7 +122,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 }
 
-function titleOf(status: number): string {
+export function titleOf(status: number): string {
   const name = HttpStatus[status];
   return typeof name === 'string'
     ? name

@@ -4,7 +4,8 @@ import type { Actor } from '../../audit/actor.js';
 import { describeActor } from '../../audit/actor.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { isRowId, queryRows } from '../database/sql.js';
-import { unfinishedJob, type AttemptRecord } from './outbox.repository.js';
+import { lockJobSubject, unfinishedState, type UnfinishedJob } from './job-subject.js';
+import type { AttemptRecord } from './outbox.repository.js';
 
 export interface DeadLetter {
   readonly id: string;
@@ -34,12 +35,12 @@ export class DeadLetterAlreadyReplayedError extends Error {
   }
 }
 
-/** A job of the same kind for the same subject (the same payload) is still queued or running. */
+/** Another job of the same kind for the same subject (the same payload) is still queued or running. */
 export class DeadLetterBusyError extends Error {
-  constructor(id: string, jobName: string, outboxId: string, status: string) {
+  constructor(id: string, jobName: string, busy: UnfinishedJob) {
     super(
-      `dead letter ${id} is not replayed now: another ${jobName} job for the same payload (outbox row ${outboxId}) ` +
-        `is ${status}; replay it once that job has finished, if it is still needed`,
+      `dead letter ${id} is not replayed now: another ${jobName} job for the same subject (outbox row ${busy.id}) ` +
+        `is ${unfinishedState(busy)}; replay it once that job has finished, if it is still needed`,
     );
     this.name = 'DeadLetterBusyError';
   }
@@ -94,10 +95,11 @@ export class DeadLetterService {
       );
       if (!letter) throw new DeadLetterNotFoundError(id);
       if (letter.replayedAt) throw new DeadLetterAlreadyReplayedError(id, letter.replayedAt);
-      // Another round of the same work queued since (a resend, a redelivery) would run next to the
-      // replay, and the one finishing last would decide its subject's state.
-      const busy = await unfinishedJob(tx, letter.jobName, letter.payload, { except: letter.outboxId });
-      if (busy) throw new DeadLetterBusyError(id, letter.jobName, busy.id, busy.status);
+      // Another round of the same work (a resend, a redelivery, another dead letter's replay) would
+      // run next to the replay, and the one finishing last would decide its subject's state. Under
+      // the subject's lock until commit, so two replays of one subject cannot both pass.
+      const busy = await lockJobSubject(tx, letter.jobName, letter.payload, { except: letter.outboxId });
+      if (busy) throw new DeadLetterBusyError(id, letter.jobName, busy);
       await tx.query(
         `UPDATE outbox SET status = 'pending', attempts = 0, available_at = now(), last_error = NULL,
                 locked_by = NULL, locked_until = NULL, updated_at = now()

@@ -8,10 +8,11 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../../gateway/access-rules.js';
 import { CurrentPrincipal } from '../../gateway/current-principal.decorator.js';
 import type { Principal } from '../../gateway/principal.js';
+import { problemResponse } from '../http/problem-response.js';
 import {
   DeadLetterAlreadyReplayedError,
   DeadLetterBusyError,
@@ -84,8 +85,23 @@ export class DeadLettersController {
     summary: 'Put the job back in the outbox with fresh attempts, under the same job key',
     description:
       'Replays a dead letter: the job runs again under its original key, so its effect still happens at most once. Audited. ' +
-      'Answers 409 when it was already replayed, or while another job of the same kind for the same payload (a resend, a redelivery) is queued or running.',
+      'Answers 409 when it was already replayed, or while another job of the same kind for the same subject (the same payload: ' +
+      "a resend, a redelivery, another dead letter's replay) is queued or running, so that two rounds of one subject never run " +
+      'side by side; replay it once that job has finished. Replays, resends and redeliveries of one subject are taken one at a time.',
   })
+  @ApiResponse(
+    problemResponse(
+      409,
+      'conflict',
+      'Already replayed, or another job of the same subject is still queued or running',
+      {
+        detail:
+          'dead letter 42 is not replayed now: another outbound.deliver job for the same subject (outbox row 1077) is still queued; ' +
+          'replay it once that job has finished, if it is still needed',
+        instance: '/admin/dead-letters/42/replay',
+      },
+    ),
+  )
   @ApiOkResponse({
     content: {
       'application/json': {

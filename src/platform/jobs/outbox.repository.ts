@@ -38,28 +38,6 @@ export interface NewOutboxRow {
 const COLUMNS = `id::text AS id, job_key, job_name, payload, correlation_id, causation_id, status, attempts,
   max_attempts, attempt_log, last_error`;
 
-/**
- * A job of `jobName` for the same payload (the same subject: every job's payload names the row it
- * works on) that is not finished, other than `except`: queued, dispatched or running (`running`:
- * only one running now, its lease alive). In the caller's transaction.
- */
-export async function unfinishedJob(
-  db: Queryable,
-  jobName: string,
-  payload: unknown,
-  options: { readonly except?: string; readonly running?: boolean } = {},
-): Promise<{ id: string; status: OutboxStatus } | undefined> {
-  const [row] = await queryRows<{ id: string; status: OutboxStatus }>(
-    db,
-    `SELECT id::text AS id, status FROM outbox
-      WHERE job_name = $1 AND payload = $2::jsonb AND id <> COALESCE($3::bigint, -1)
-        AND ${options.running ? `status = 'running' AND locked_until >= now()` : `status IN ('pending', 'dispatched', 'running')`}
-      LIMIT 1`,
-    [jobName, JSON.stringify(payload), options.except ?? null],
-  );
-  return row;
-}
-
 /** The outbox table: the record of every job, whichever driver delivers it. */
 @Injectable()
 export class OutboxRepository {
