@@ -201,7 +201,7 @@ export class BalancesController {
   @ApiOperation({
     summary: "Compare every balance's on-hand with the ERP's stock now (the scheduled job's pass)",
     description:
-      'Each comparison is recorded; a variance beyond STOCK_VARIANCE_PERCENT raises an inventory.variance exception (once per plant, material and day).',
+      'Each balance is read right before and right after its ERP stock read and compared only when it did not move in between, so consumption arriving during the pass never shows as a variance; a balance that moved is read again (up to 3 ERP reads), else answered with `settled: false` and `variance: null`, neither recorded nor judged (the next pass compares it). Each settled comparison is recorded; a variance beyond STOCK_VARIANCE_PERCENT raises an inventory.variance exception (once per plant, material and day).',
   })
   @ApiOkResponse({
     content: {
@@ -214,6 +214,16 @@ export class BalancesController {
             erpOnHand: '4800',
             variance: '-16',
             beyondThreshold: false,
+            settled: true,
+          },
+          {
+            plant: '1000',
+            material: 'RAW-STEEL-S235',
+            gatewayOnHand: '1740.25',
+            erpOnHand: '1750.5',
+            variance: null,
+            beyondThreshold: false,
+            settled: false,
           },
         ],
       },
