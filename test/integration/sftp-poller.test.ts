@@ -1,7 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   existsSync,
-  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -15,9 +14,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SftpPoller } from '../../src/transports/sftp/sftp-poller.service.js';
-import { SftpReceiptService } from '../../src/transports/sftp/sftp-receipt.service.js';
 import { SftpUploader } from '../../src/transports/sftp/sftp-upload.service.js';
 import { SftpError, SftpErrorCode } from '../../src/transports/sftp/sftp.exception.js';
 import { startTestGateway } from '../support/gateway.js';
@@ -31,44 +29,13 @@ import {
   type Sshd,
 } from '../support/openssh.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
-
-interface PollProfile {
-  readonly id: string;
-  readonly port: number;
-  readonly hostKey: string;
-  readonly root: string;
-  readonly everySeconds?: number;
-  readonly stableSizeSeconds?: number;
-  readonly deleteAfterPickup?: boolean;
-}
-
-function profile(p: PollProfile, clientKeyFile: string): string {
-  for (const sub of ['drop', 'done', 'up']) mkdirSync(join(p.root, sub), { recursive: true });
-  return [
-    `id: ${p.id}`,
-    `name: ${p.id}`,
-    'status: test',
-    'acknowledgments: { functional: none }',
-    'channels:',
-    '  sftp:',
-    '    enabled: true',
-    '    poll:',
-    '      host: 127.0.0.1',
-    `      port: ${p.port}`,
-    '      username: root',
-    `      hostKey: '${p.hostKey}'`,
-    `      privateKeyFile: ${clientKeyFile}`,
-    `      inboundDir: ${join(p.root, 'drop')}`,
-    p.deleteAfterPickup ? '      deleteAfterPickup: true' : `      archiveDir: ${join(p.root, 'done')}`,
-    `      uploadDir: ${join(p.root, 'up')}`,
-    `      everySeconds: ${p.everySeconds ?? 86_400}`,
-    `      stableSizeSeconds: ${p.stableSizeSeconds ?? 0}`,
-    '      timeoutSeconds: 10',
-    '',
-  ].join('\n');
-}
-
-const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+import {
+  archived as archivedRows,
+  passWhileThePartnerUploadsAgain,
+  profile,
+  sha256,
+  type PollProfile,
+} from './sftp-poller.support.js';
 
 describe('the SFTP poller against a real OpenSSH server', () => {
   let db: TestDatabase;
@@ -81,13 +48,7 @@ describe('the SFTP poller against a real OpenSSH server', () => {
   let partnersDir: string;
   const root = (id: string) => join(sshd.dir, id);
 
-  const archived = (partnerId: string) =>
-    queryOnce<{ filename: string; sha256: string; status: string; duplicate_of: string | null }>(
-      db.url,
-      `SELECT filename, sha256, status, duplicate_of::text AS duplicate_of FROM interchange
-        WHERE partner_id = $1 AND channel = 'sftp' ORDER BY id`,
-      [partnerId],
-    );
+  const archived = (partnerId: string) => archivedRows(db.url, partnerId);
 
   beforeAll(async () => {
     db = await createTestDatabase('sftppoll');
@@ -229,9 +190,15 @@ describe('the SFTP poller against a real OpenSSH server', () => {
         (await archived('poll-acme')).some((r) => r.filename === 'crash.edi' && r.status === 'rejected'),
       15_000,
     );
-    // As if the process died after the archive committed and before the move: the file is back.
-    writeFileSync(join(drop, 'crash.edi'), payload);
-    utimesSync(join(drop, 'crash.edi'), 1_700_000_000, 1_700_000_000);
+    // As if the process died after the archive committed and before the move: the claim it read (its
+    // tag ends the receipt's caller key) is still in the inbound folder.
+    const [{ caller_key: key }] = await queryOnce<{ caller_key: string }>(
+      db.url,
+      `SELECT caller_key FROM interchange WHERE partner_id = 'poll-acme' AND filename = 'crash.edi'`,
+    );
+    const claim = `crash.edi.${/:(sg-[0-9a-f]{8})$/.exec(key)![1]}`;
+    writeFileSync(join(drop, claim), payload);
+    utimesSync(join(drop, claim), 1_700_000_000, 1_700_000_000);
     expect(await poller.poll('poll-acme')).toMatchObject({ archived: 0, duplicates: 1 });
     // Still one receipt: the pickup row recognised the file.
     const rows = (await archived('poll-acme')).filter((r) => r.filename === 'crash.edi');
@@ -282,39 +249,9 @@ describe('the SFTP poller against a real OpenSSH server', () => {
     expect(readdirSync(drop)).toEqual([]);
   }, 60_000);
 
-  /**
-   * One pass over `drop/orders.edi` during which the partner uploads its next `orders.edi` (temporary
-   * name, then rename, as partners are told to): the receipt service writes it while the poller
-   * archives the first. The new upload must be left where the partner put it, unread and untouched.
-   * Answers both payloads and what the inbound folder held when the receipt began.
-   */
-  async function passWhileThePartnerUploadsAgain(partnerId: string, drop: string) {
-    const first = Buffer.from(`ISA*00*first ${randomBytes(8).toString('hex')}`);
-    const second = Buffer.from(`ISA*00*second, a longer one ${randomBytes(8).toString('hex')}`);
-    writeFileSync(join(drop, 'orders.edi'), first);
-    const before: string[] = [];
-    const receipts = gateway.app.get(SftpReceiptService);
-    const receive = receipts.receive.bind(receipts);
-    const spy = vi.spyOn(receipts, 'receive').mockImplementationOnce(async (...args) => {
-      before.push(...readdirSync(drop));
-      writeFileSync(join(drop, 'orders.edi.tmp'), second);
-      renameSync(join(drop, 'orders.edi.tmp'), join(drop, 'orders.edi'));
-      return receive(...args);
-    });
-    try {
-      expect(await poller.poll(partnerId)).toMatchObject({ archived: 1, duplicates: 0 });
-      expect(spy).toHaveBeenCalledTimes(1);
-    } finally {
-      spy.mockRestore();
-    }
-    expect(readdirSync(drop)).toEqual(['orders.edi']);
-    expect(readFileSync(join(drop, 'orders.edi')).equals(second)).toBe(true);
-    return { first, second, before };
-  }
-
   it('never moves away a file the partner uploaded under the same name while the first was archived', async () => {
     const drop = join(root('poll-reuse'), 'drop');
-    const { first, second, before } = await passWhileThePartnerUploadsAgain('poll-reuse', drop);
+    const { first, second, before } = await passWhileThePartnerUploadsAgain(gateway.app, 'poll-reuse', drop);
     // The first was read from a claim, which the partner's next upload cannot touch, and archived.
     expect(before).toEqual([expect.stringMatching(/^orders\.edi\.sg-[0-9a-f]{8}$/)]);
     expect(readFileSync(join(root('poll-reuse'), 'done', 'orders.edi')).equals(first)).toBe(true);
@@ -341,9 +278,9 @@ describe('the SFTP poller against a real OpenSSH server', () => {
     expect(await poller.poll('poll-reuse')).toMatchObject({ archived: 1, duplicates: 0 });
     expect(readdirSync(drop)).toEqual([]);
     expect(readFileSync(join(done, 'left.edi')).equals(payload)).toBe(true);
-    // A pass claimed it again (a new name), archived it and died before moving it: no second receipt.
-    writeFileSync(join(drop, 'left.edi.sg-89abcdef'), payload);
-    utimesSync(join(drop, 'left.edi.sg-89abcdef'), 1_700_000_100, 1_700_000_100);
+    // As if that pass had archived it and died before moving it: the claim is back, no second receipt.
+    writeFileSync(join(drop, 'left.edi.sg-0123abcd'), payload);
+    utimesSync(join(drop, 'left.edi.sg-0123abcd'), 1_700_000_100, 1_700_000_100);
     expect(await poller.poll('poll-reuse')).toMatchObject({ archived: 0, duplicates: 1 });
     expect(readdirSync(drop)).toEqual([]);
     const rows = (await archived('poll-reuse')).filter((r) => r.sha256 === sha256(payload));
@@ -354,7 +291,11 @@ describe('the SFTP poller against a real OpenSSH server', () => {
 
   it('on a server that refuses renames, reads in place and leaves a file that changed meanwhile', async () => {
     const drop = join(lockedSshd.dir, 'poll-norename', 'drop');
-    const { first, second, before } = await passWhileThePartnerUploadsAgain('poll-norename', drop);
+    const { first, second, before } = await passWhileThePartnerUploadsAgain(
+      gateway.app,
+      'poll-norename',
+      drop,
+    );
     // The claim was refused, so it was read in place; the stat before the delete saw the new upload.
     expect(before).toEqual(['orders.edi']);
     // Unchanged since it was read: taken and deleted.

@@ -13,6 +13,7 @@ const healthy: HealthFacts = {
   openExceptions: 0,
   certificates: [{ subject: 'CN=p', notAfter: '2027-11-27T00:00:00.000Z' }],
   channelErrors: { rejectedInbound: 0, failedDeliveries: 0, as2SecurityFailures: 0 },
+  sftpRenamesRefused: null,
 };
 const miss = (answeredAt: string | null) => ({
   documentId: '1',
@@ -116,6 +117,23 @@ describe('partnerHealth', () => {
     expect(ten.status).toBe('failing');
     expect(partnerHealth({ ...healthy, openExceptions: 4 }, NOW).status).toBe('ok');
     expect(partnerHealth({ ...healthy, openExceptions: 5 }, NOW).status).toBe('attention');
+  });
+
+  it('an SFTP server refusing renames is attention, with the server and since when', () => {
+    const health = partnerHealth(
+      {
+        ...healthy,
+        sftpRenamesRefused: { server: 'sftp.acme.example:22', since: '2026-11-20T08:00:00.000000Z' },
+      },
+      NOW,
+    );
+    expect(health.status).toBe('attention');
+    expect(health.reasons).toEqual([
+      {
+        level: 'attention',
+        text: 'SFTP server sftp.acme.example:22 refuses renames since 2026-11-20: files are read in place, not claimed first',
+      },
+    ]);
   });
 
   it('lists failing reasons first', () => {

@@ -67,6 +67,14 @@ export interface HealthFacts {
     readonly failedDeliveries: number;
     readonly as2SecurityFailures: number;
   };
+  /** The partner's SFTP server (polled) refuses the renames that claim files, since when. */
+  readonly sftpRenamesRefused: SftpRenamesRefused | null;
+}
+
+export interface SftpRenamesRefused {
+  /** `host:port` */
+  readonly server: string;
+  readonly since: string;
 }
 
 export interface HealthReason {
@@ -91,6 +99,7 @@ export interface PartnerHealth {
   readonly certificate:
     (CertificateFact & { readonly daysLeft: number; readonly level: 'ok' | 'warning' | 'expired' }) | null;
   readonly channelErrors: HealthFacts['channelErrors'] & { readonly total: number };
+  readonly sftpRenamesRefused: SftpRenamesRefused | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -146,6 +155,14 @@ export function partnerHealth(facts: HealthFacts, now: Date): PartnerHealth {
       text: `${total} channel error(s) in ${t.channelErrorWindowDays} days (${errors.rejectedInbound} rejected inbound, ${errors.failedDeliveries} failed deliveries, ${errors.as2SecurityFailures} AS2 security failures)`,
     });
 
+  // Files are then read in place: one the partner replaces while it is read can be taken unread.
+  const refused = facts.sftpRenamesRefused;
+  if (refused)
+    reasons.push({
+      level: 'attention',
+      text: `SFTP server ${refused.server} refuses renames since ${refused.since.slice(0, 10)}: files are read in place, not claimed first`,
+    });
+
   if (facts.openExceptions >= t.openExceptions.attentionCount)
     reasons.push({ level: 'attention', text: `${facts.openExceptions} open exceptions` });
 
@@ -165,6 +182,7 @@ export function partnerHealth(facts: HealthFacts, now: Date): PartnerHealth {
     openExceptions: facts.openExceptions,
     certificate,
     channelErrors: { ...errors, total },
+    sftpRenamesRefused: refused,
   };
 }
 

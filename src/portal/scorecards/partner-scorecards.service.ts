@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { PartnerRegistry } from '../../partners/partner-registry.js';
 import { As2Partnerships } from '../../transports/as2/as2-partnerships.service.js';
-import { HEALTH_THRESHOLDS, partnerHealth, type PartnerHealth } from './partner-health.js';
+import {
+  HEALTH_THRESHOLDS,
+  partnerHealth,
+  type PartnerHealth,
+  type SftpRenamesRefused,
+} from './partner-health.js';
 import {
   acknowledgmentOutcomes,
   type AcknowledgmentEventRow,
@@ -65,6 +70,13 @@ export class PartnerScorecardsService {
     };
   }
 
+  /** A refusal recorded for the server the partner's profile still polls; none for another one. */
+  private stillPolled(partnerId: string, refused: SftpRenamesRefused | null): SftpRenamesRefused | null {
+    const sftp = this.partners.get(partnerId)?.channels.sftp;
+    const poll = sftp?.enabled ? sftp.poll : undefined;
+    return refused && poll && refused.server === `${poll.host}:${poll.port}` ? refused : null;
+  }
+
   /** Health of the given partners (every partner by default), unsorted. */
   async health(partnerIds?: readonly string[], now = new Date()): Promise<PartnerHealth[]> {
     const ids = partnerIds ?? this.partners.all().map((p) => p.id);
@@ -101,6 +113,7 @@ export class PartnerScorecardsService {
             notAfter: new Date(cert.validTo).toISOString(),
           })),
           channelErrors: c.channelErrors,
+          sftpRenamesRefused: this.stillPolled(id, c.sftpRenamesRefused),
         },
         now,
       );

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { isoTimestamp, queryRows } from '../../platform/database/sql.js';
-import type { FunctionalAckMiss } from './partner-health.js';
+import type { FunctionalAckMiss, SftpRenamesRefused } from './partner-health.js';
 import type {
   AcknowledgmentEventRow,
   DeliveryLineRow,
@@ -30,6 +30,7 @@ export interface HealthCounts {
   readonly functionalAcks: { due: number; onTime: number; late: number; missing: number };
   readonly openExceptions: number;
   readonly channelErrors: { rejectedInbound: number; failedDeliveries: number; as2SecurityFailures: number };
+  readonly sftpRenamesRefused: SftpRenamesRefused | null;
 }
 
 /**
@@ -173,7 +174,8 @@ export class ScorecardRepository {
    * Per partner: last inbound and outbound interchange, functional acknowledgments due since `faFrom`
    * (on time, late, missing), open exceptions (waiting for a buyer: open or escalated) and channel
    * errors since `errorsFrom` (inbound interchanges rejected, failed or quarantined; outbound
-   * documents whose delivery failed; AS2 decryption / authentication failures).
+   * documents whose delivery failed; AS2 decryption / authentication failures), and since when the
+   * partner's polled SFTP server refuses renames.
    */
   async healthCounts(
     partnerIds: readonly string[],
@@ -193,6 +195,8 @@ export class ScorecardRepository {
       rejected_inbound: number;
       failed_deliveries: number;
       as2_failures: number;
+      sftp_server: string | null;
+      sftp_renames_refused_since: string | null;
     }>(
       `SELECT p.id,
               (SELECT ${isoTimestamp('max(i.received_at)')} FROM interchange i
@@ -208,8 +212,11 @@ export class ScorecardRepository {
               (SELECT count(*)::int FROM outbound_document d
                 WHERE d.status = 'failed' AND d.partner_id = p.id AND d.updated_at >= $4) AS failed_deliveries,
               (SELECT count(*)::int FROM as2_security_failure s
-                WHERE s.partner_id = p.id AND s.occurred_at >= $4) AS as2_failures
+                WHERE s.partner_id = p.id AND s.occurred_at >= $4) AS as2_failures,
+              sftp.server AS sftp_server,
+              ${isoTimestamp('sftp.renames_refused_since')} AS sftp_renames_refused_since
          FROM unnest($1::text[]) AS p(id)
+         LEFT JOIN sftp_poll_server sftp ON sftp.partner_id = p.id AND sftp.renames_refused_since IS NOT NULL
          CROSS JOIN LATERAL (
            SELECT count(*)::int AS due,
                   count(*) FILTER (WHERE d.fa_status IN ${FA_ANSWERED} AND a.received_at <= d.fa_due_at)::int AS on_time,
@@ -233,6 +240,10 @@ export class ScorecardRepository {
             failedDeliveries: r.failed_deliveries,
             as2SecurityFailures: r.as2_failures,
           },
+          sftpRenamesRefused:
+            r.sftp_server !== null && r.sftp_renames_refused_since !== null
+              ? { server: r.sftp_server, since: r.sftp_renames_refused_since }
+              : null,
         },
       ]),
     );

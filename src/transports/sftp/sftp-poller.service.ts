@@ -9,7 +9,8 @@ import { LeaseService } from '../../platform/jobs/lease.service.js';
 import { startLeasedTask, type LeasedTaskHandle } from '../../platform/jobs/leased-task.js';
 import { SftpPickupsRepository } from './sftp-pickups.repository.js';
 import { SftpReceiptService } from './sftp-receipt.service.js';
-import { claimedFrom, claimName, isTemporaryName, remoteJoin } from './sftp-names.js';
+import { SftpServerStatus } from './sftp-server-status.service.js';
+import { claimName, isTemporaryName, parseClaim, remoteJoin, withSuffix, type Claim } from './sftp-names.js';
 import {
   connectRemote,
   pollSettingsOf,
@@ -57,10 +58,10 @@ interface Pass {
  * deletes it). The claim is what makes that move safe: a partner reusing a fixed name may upload the
  * next file while the first is archived, and a move or delete by the name would take that file
  * unread. A claim left behind (a crash, a dropped connection) is taken on a later pass. A pickup row
- * (the partner's path, size, mtime and sha256), written in the archive's transaction, recognises a
- * file read again after a crash between archiving and moving, so it is never archived or processed
- * twice. A server that refuses renames gets the file read in place and moved only if a `stat` right
- * before shows it unchanged.
+ * (the partner's path, size, mtime, the claim's tag and sha256), written in the archive's transaction,
+ * recognises a claim read again after a crash between archiving and moving, so it is never archived
+ * or processed twice. A server that refuses renames gets the file read in place and moved only if a
+ * `stat` right before shows it unchanged (SftpServerStatus logs and keeps that state when it turns).
  */
 @Injectable()
 export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -72,6 +73,7 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly partners: PartnerRegistry,
     private readonly receipts: SftpReceiptService,
     private readonly pickups: SftpPickupsRepository,
+    private readonly servers: SftpServerStatus,
     private readonly leases: LeaseService,
     @InjectPinoLogger(SftpPoller.name) private readonly logger: PinoLogger,
   ) {}
@@ -109,7 +111,7 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
       const listing = await remote.client.list(poll.inboundDir);
       // A claim keeps the partner's mtime, so it sorts with the files listed under their own names.
       const candidates = listing
-        .filter((f) => f.type === '-' && !isTemporaryName(claimedFrom(f.name) ?? f.name))
+        .filter((f) => f.type === '-' && takeable(f.name))
         .sort((a, b) => a.modifyTime - b.modifyTime || a.name.localeCompare(b.name));
       this.forgetVanished(partnerId, new Set(candidates.map((f) => remoteJoin(poll.inboundDir, f.name))));
       const pass: Pass = { claims: true };
@@ -161,22 +163,21 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
     pass: Pass,
   ): Promise<'new' | 'duplicate' | 'deferred'> {
     const listedPath = remoteJoin(poll.inboundDir, listed.name);
+    let claim = parseClaim(listed.name);
     // The partner's name: the receipt's filename, its caller key and its name in the archive folder.
-    const name = claimedFrom(listed.name) ?? listed.name;
+    const name = claim ? await this.partnerNameOf(partnerId, claim) : listed.name;
     const partnerPath = remoteJoin(poll.inboundDir, name);
     let file = { path: listedPath, size: listed.size, modifyTime: listed.modifyTime };
-    let claimed = name !== listed.name;
-    if (!claimed && pass.claims) {
-      const claim = await this.claim(remote, partnerId, poll, listed, pass);
-      if (claim === 'gone') return 'deferred';
-      if (claim) {
+    if (!claim && pass.claims) {
+      const claimed = await this.claim(remote, partnerId, poll, listed, pass);
+      if (claimed === 'gone') return 'deferred';
+      if (claimed) {
         this.seen.delete(`${partnerId}:${listedPath}`);
         // Replaced between the listing and the claim: the claim holds the newer file. A writer that
         // writes in place may still be at it, so that one is observed like any file before it is read.
-        const changed = claim.size !== listed.size || claim.modifyTime !== listed.modifyTime;
+        const changed = claimed.file.size !== listed.size || claimed.file.modifyTime !== listed.modifyTime;
         if (changed && poll.stableSizeSeconds > 0) return 'deferred';
-        file = claim;
-        claimed = true;
+        ({ claim, file } = claimed);
       }
     }
     let payload: Buffer;
@@ -190,13 +191,18 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
       }
       throw error;
     }
-    // A rename keeps size and mtime, so a claimed file has the key it had under the partner's name.
-    const callerKey = `sftp:${partnerPath}:${file.size}:${Math.floor(file.modifyTime / 1000)}`;
+    // The file under the partner's name (a rename keeps size and mtime) and, when claimed, the claim's
+    // tag: a file uploaded again under the same name with the same size within the same second is
+    // another claim, so another key (not a "repeat with different content"), while a claim read again
+    // after a crash keeps its key. Read in place, the file has only its own key (docs/sftp.md, Limits).
+    const fileKey = `sftp:${partnerPath}:${file.size}:${Math.floor(file.modifyTime / 1000)}`;
+    const callerKey = claim ? `${fileKey}:${claim.tag}` : fileKey;
     const sha256 = createHash('sha256').update(payload).digest('hex');
-    // Read again after a crash between archiving and moving: move it, without a second receipt.
-    const earlier = await this.pickups.find(partnerId, callerKey);
+    // Read again after a crash between archiving and moving: move it, without a second receipt. A
+    // claim archived before claims were part of the key was recorded under the file's own key.
+    const keys = claim ? [callerKey, fileKey] : [callerKey];
     let disposition: 'new' | 'duplicate' = 'duplicate';
-    if (earlier?.sha256 !== sha256) {
+    if (!(await this.pickups.pickedUp(partnerId, keys, sha256))) {
       const stored = await this.receipts.receive(
         {
           partnerId,
@@ -218,7 +224,7 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
     }
     // Read in place: the partner may have replaced the file meanwhile, and a changed one is not ours
     // to move. (Between this stat and the move a window remains; only a claim closes it.)
-    if (!claimed) {
+    if (!claim) {
       const now = await statIfPresent(remote, file.path);
       if (!now) return disposition; // Already gone (another reader took it): the archive holds it.
       if (now.size !== file.size || now.modifyTime !== file.modifyTime) {
@@ -237,13 +243,29 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
       // Already gone (another reader took it): the archive holds it, nothing is left to do.
       if ((await remote.client.exists(file.path)) !== false) throw error;
     }
+    if (claim?.shortened) await this.pickups.forgetClaim(partnerId, claim.name);
     this.seen.delete(`${partnerId}:${listedPath}`);
     return disposition;
   }
 
   /**
+   * The partner's name of a claim: spelled by the claim, or stored before a shortened claim was made.
+   * A shortened claim with no stored name (none should exist) is still taken, under the part kept.
+   */
+  private async partnerNameOf(partnerId: string, claim: Claim): Promise<string> {
+    if (!claim.shortened) return claim.kept;
+    const stored = await this.pickups.claimedName(partnerId, claim.name);
+    if (stored !== undefined) return stored;
+    this.logger.warn(
+      { partnerId, claim: claim.name },
+      'sftp claim has no stored partner name; taken under the part of the name it kept',
+    );
+    return claim.kept;
+  }
+
+  /**
    * Renames a listed file to a claim of its own, with a plain SFTPv3 rename (which never replaces a
-   * file), and answers the claim's path and stat; `'gone'` when the file vanished first, undefined
+   * file), and answers the claim and its stat; `'gone'` when the file vanished first, undefined
    * when the server refused the rename (permissions), which turns claiming off for the pass.
    */
   private async claim(
@@ -252,23 +274,40 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
     poll: SftpPollSettings,
     listed: Listed,
     pass: Pass,
-  ): Promise<{ path: string; size: number; modifyTime: number } | 'gone' | undefined> {
+  ): Promise<
+    { claim: Claim; file: { path: string; size: number; modifyTime: number } } | 'gone' | undefined
+  > {
     const from = remoteJoin(poll.inboundDir, listed.name);
-    const to = remoteJoin(poll.inboundDir, claimName(listed.name));
+    const claim = claimName(listed.name);
+    const to = remoteJoin(poll.inboundDir, claim.name);
+    const server = `${poll.host}:${poll.port}`;
+    // Stored first: a process that dies right after the rename leaves a claim whose name is known.
+    if (claim.shortened) await this.pickups.rememberClaim(partnerId, claim.name, listed.name);
     try {
       await remote.client.rename(from, to);
     } catch (error) {
+      // Forgotten only when surely not made (a rename whose answer was lost may have been).
+      if (claim.shortened && (await remote.client.exists(to)) === false)
+        await this.pickups.forgetClaim(partnerId, claim.name);
       if ((await remote.client.exists(from)) === false) return 'gone';
       pass.claims = false;
-      this.logger.warn(
-        { partnerId, path: from, err: error },
-        'sftp server refused to rename a file to claim it; reading files in place in this pass',
-      );
+      await this.servers.renamesRefused(partnerId, server, error);
       return undefined;
     }
+    await this.servers.renamesAccepted(partnerId, server);
     const stat = await statIfPresent(remote, to);
-    return stat ? { path: to, size: stat.size, modifyTime: stat.modifyTime } : 'gone';
+    return stat ? { claim, file: { path: to, size: stat.size, modifyTime: stat.modifyTime } } : 'gone';
   }
+}
+
+/**
+ * Whether a pass takes a listed name: a partner's complete file, or a claim a pass left behind. A
+ * shortened claim's kept part may end anywhere (even in `.tmp`); only complete files were claimed.
+ */
+function takeable(name: string): boolean {
+  const claim = parseClaim(name);
+  if (claim?.shortened) return true;
+  return !isTemporaryName(claim?.kept ?? name);
 }
 
 /** ssh2 reports SSH_FX_NO_SUCH_FILE as code 2, the wrapper's own stat as ENOENT. */
@@ -296,7 +335,7 @@ async function statIfPresent(
 async function archiveTarget(remote: RemoteSftp, dir: string, name: string): Promise<string> {
   const target = remoteJoin(dir, name);
   if (remote.posixRename || (await remote.client.exists(target)) === false) return target;
-  return `${target}.${new Date().toISOString().replace(/[:.]/g, '')}`;
+  return remoteJoin(dir, withSuffix(name, `.${new Date().toISOString().replace(/[:.]/g, '')}`));
 }
 
 /** A stream `get` (LESSONS.md: not fastGet), checked against the size the listing announced. */

@@ -7,6 +7,7 @@ import { MailboxStore } from './mailbox-store.service.js';
 import { SftpPickupsRepository } from './sftp-pickups.repository.js';
 import { SftpPoller } from './sftp-poller.service.js';
 import { SftpReceiptService } from './sftp-receipt.service.js';
+import { SftpServerStatus } from './sftp-server-status.service.js';
 import { SftpUploader } from './sftp-upload.service.js';
 
 /**
@@ -19,6 +20,7 @@ import { SftpUploader } from './sftp-upload.service.js';
   providers: [
     SftpReceiptService,
     SftpPickupsRepository,
+    SftpServerStatus,
     SftpPoller,
     SftpUploader,
     MailboxFilesRepository,

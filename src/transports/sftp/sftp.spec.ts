@@ -13,7 +13,7 @@ import {
   sameFingerprint,
 } from './sftp-credentials.js';
 import { longName, resolveMailboxPath } from './mailbox-paths.js';
-import { claimedFrom, claimName, isPlainName, isTemporaryName } from './sftp-names.js';
+import { claimName, isPlainName, isTemporaryName, parseClaim, withSuffix } from './sftp-names.js';
 
 const base = {
   id: 'acme',
@@ -85,12 +85,42 @@ describe('temporary and plain names', () => {
 
   it("names a claim uniquely beside the partner's file and reads the partner's name back", () => {
     const claim = claimName('ORDERS 4711.edi');
-    expect(claim).toMatch(/^ORDERS 4711\.edi\.sg-[0-9a-f]{8}$/);
-    expect(claimName('ORDERS 4711.edi')).not.toBe(claim);
-    expect(claimedFrom(claim)).toBe('ORDERS 4711.edi');
-    expect(isTemporaryName(claim)).toBe(false);
-    for (const name of ['a.edi', 'a.edi.sg-1234567', 'a.edi.sg-0123ABCD', '.sg-0123abcd'])
-      expect(claimedFrom(name)).toBeUndefined();
+    expect(claim).toEqual({
+      name: expect.stringMatching(/^ORDERS 4711\.edi\.sg-[0-9a-f]{8}$/),
+      tag: expect.stringMatching(/^sg-[0-9a-f]{8}$/),
+      kept: 'ORDERS 4711.edi',
+      shortened: false,
+    });
+    expect(claim.name).toBe(`ORDERS 4711.edi.${claim.tag}`);
+    expect(claimName('ORDERS 4711.edi').name).not.toBe(claim.name);
+    expect(parseClaim(claim.name)).toEqual(claim);
+    expect(isTemporaryName(claim.name)).toBe(false);
+    for (const name of ['a.edi', 'a.edi.sg-1234567', 'a.edi.sg-0123ABCD', '.sg-0123abcd', 'a.sgx-0123abcd'])
+      expect(parseClaim(name)).toBeUndefined();
+  });
+
+  it('shortens the claim of a name that would not fit in 255 bytes, never splitting a character', () => {
+    const fits = `${'f'.repeat(239)}.edi`; // 243 bytes: with ".sg-" and 8 hex digits, exactly 255
+    expect(claimName(fits)).toMatchObject({ kept: fits, shortened: false });
+    expect(Buffer.byteLength(claimName(fits).name)).toBe(255);
+    for (const name of [`${'x'.repeat(240)}.edi`, `${'x'.repeat(251)}.edi`, `${'ä'.repeat(125)}.edi`]) {
+      const claim = claimName(name);
+      expect(claim.shortened).toBe(true);
+      expect(claim.tag).toMatch(/^sgl-[0-9a-f]{8}$/);
+      expect(Buffer.byteLength(claim.name)).toBeLessThanOrEqual(255);
+      expect(name.startsWith(claim.kept)).toBe(true);
+      expect(claim.name).toBe(`${claim.kept}.${claim.tag}`);
+      expect(parseClaim(claim.name)).toEqual(claim);
+    }
+    // Two-byte characters: 242 bytes hold 121 of them, and never half of one.
+    expect(claimName(`${'ä'.repeat(125)}.edi`).kept).toBe('ä'.repeat(121));
+  });
+
+  it('adds a suffix to a name, cutting the name short when both would not fit in 255 bytes', () => {
+    expect(withSuffix('orders.edi', '.20261127T120000000Z')).toBe('orders.edi.20261127T120000000Z');
+    const long = withSuffix('x'.repeat(250), '.20261127T120000000Z');
+    expect(long).toBe(`${'x'.repeat(235)}.20261127T120000000Z`);
+    expect(Buffer.byteLength(long)).toBe(255);
   });
 
   it('refuses separators, control characters, . and ..', () => {
