@@ -36,6 +36,14 @@ interface Row {
   correlation_id: string;
 }
 
+interface OriginalRow {
+  id: string;
+  sha256: string;
+  status: InterchangeStatus;
+  answer: unknown;
+  by_caller_key: boolean;
+}
+
 const COLUMNS = `id::text AS id, direction, channel, partner_id, received_at, sha256, size_bytes::text AS size_bytes,
   blob_key, content_type, filename, caller_key, metadata, status, status_detail, duplicate_of::text AS duplicate_of,
   answer, correlation_id`;
@@ -117,7 +125,12 @@ export class InterchangeArchive {
         sha256,
         size,
         original: original
-          ? { id: original.id, status: original.status, answer: original.answer }
+          ? {
+              id: original.id,
+              status: original.status,
+              answer: original.answer,
+              byCallerKey: original.by_caller_key,
+            }
           : undefined,
       };
       if (withinTransaction) await withinTransaction(tx, stored);
@@ -222,11 +235,16 @@ export class InterchangeArchive {
     tx: EntityManager,
     receipt: Receipt,
     sha256: string,
-  ): Promise<{ id: string; sha256: string; status: InterchangeStatus; answer: unknown } | undefined> {
+  ): Promise<OriginalRow | undefined> {
     // A caller key match wins over a content match: it is what the sender says it is repeating.
-    const [row] = await queryRows<{ id: string; sha256: string; status: InterchangeStatus; answer: unknown }>(
+    // A receipt the channel already rejected (its raw bytes, e.g. an AS2 body that failed a check) is
+    // never a content duplicate: it must stay rejected with its reason, even if its bytes equal an
+    // accepted payload.
+    const [row] = await queryRows<OriginalRow>(
       tx,
-      `SELECT id::text AS id, sha256, status, answer FROM interchange
+      `SELECT id::text AS id, sha256, status, answer,
+              ($4::text IS NOT NULL AND caller_key IS NOT DISTINCT FROM $4) AS by_caller_key
+         FROM interchange
         WHERE partner_id IS NOT DISTINCT FROM $1 AND direction = $2 AND duplicate_of IS NULL
           AND status = ANY($3::text[])
           AND (($4::text IS NOT NULL AND caller_key = $4) OR sha256 = $5)
@@ -237,7 +255,7 @@ export class InterchangeArchive {
         receipt.direction ?? 'inbound',
         ACCEPTED_STATUSES,
         receipt.callerKey ?? null,
-        sha256,
+        receipt.status === 'rejected' ? null : sha256,
       ],
     );
     return row;

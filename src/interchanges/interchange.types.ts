@@ -38,7 +38,17 @@ export interface StoredReceipt {
   readonly disposition: 'new' | 'duplicate' | 'quarantined';
   readonly sha256: string;
   readonly size: number;
-  readonly original?: { readonly id: string; readonly status: InterchangeStatus; readonly answer: unknown };
+  readonly original?: {
+    readonly id: string;
+    readonly status: InterchangeStatus;
+    readonly answer: unknown;
+    /**
+     * True when the caller key matched: the sender repeats the same message (a transport retry, e.g.
+     * the same AS2 Message-ID). False when only the content matched: the sender sent the same bytes
+     * again as a new message (a new Message-ID, a new file), which is owed an answer of its own.
+     */
+    readonly byCallerKey: boolean;
+  };
 }
 
 export interface ArchivedInterchange {

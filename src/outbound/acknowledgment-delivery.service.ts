@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InterchangeArchive } from '../interchanges/interchange-archive.service.js';
+import type { ArchivedInterchange } from '../interchanges/interchange.types.js';
 import type { DeliveryChannel } from '../partners/delivery.schema.js';
 import type { PartnerProfile } from '../partners/partner-profile.schema.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import { queryRows } from '../platform/database/sql.js';
+import { DeferJobError, PermanentJobError } from '../platform/jobs/job-definition.js';
 import { EDIFACT_ANSWER_KEY as EDIFACT_INTAKE } from '../translation/edifact-intake.service.js';
 import type { EdifactIntakeResult } from '../translation/edifact-intake.types.js';
 import { ANSWER_KEY as X12_INTAKE } from '../translation/x12-intake.service.js';
@@ -74,7 +76,7 @@ export class AcknowledgmentDeliveryService {
     if (!partner) return [];
     const channel = acknowledgmentChannel(row.channel, partner);
     if (!channel) return [];
-    const acks = builtAcknowledgments(row.answer);
+    const acks = await this.acknowledgmentsFor(row);
     const source = (row.filename ?? `interchange-${row.id}`).replace(/^.*\//, '');
     const made: string[] = [];
     for (const ack of acks) {
@@ -93,7 +95,12 @@ export class AcknowledgmentDeliveryService {
           payload: Buffer.from(ack.text, 'latin1'),
           contentType: ack.standard === 'x12' ? 'application/edi-x12' : 'application/edifact',
           filename,
-          metadata: { answers: row.id, kind: 'functional-ack', messageType: ack.messageType },
+          metadata: {
+            answers: row.id,
+            kind: 'functional-ack',
+            messageType: ack.messageType,
+            ...(row.duplicateOf ? { repeats: row.duplicateOf } : {}),
+          },
           correlationId: row.correlationId,
         });
         const { id } = await this.documents.insert(tx, {
@@ -128,7 +135,24 @@ export class AcknowledgmentDeliveryService {
     }
     return made;
   }
+
+  /**
+   * A receipt's own acknowledgments; for a resend of an accepted receipt (acknowledgment-repeat.ts),
+   * its original's. Those may not be built yet when the resend came right after the original: the job
+   * waits for the original's intake (an hour at most, then it is dead-lettered for a person).
+   */
+  private async acknowledgmentsFor(row: ArchivedInterchange): Promise<BuiltAcknowledgment[]> {
+    if (row.duplicateOf === null) return builtAcknowledgments(row.answer);
+    const original = await this.archive.get(row.duplicateOf);
+    const acks = builtAcknowledgments(original.answer);
+    if (acks.length > 0 || original.status !== 'received') return acks;
+    const waiting = `interchange ${row.id} repeats ${original.id}, whose intake has not answered yet`;
+    if (Date.now() - row.receivedAt.getTime() < REPEAT_WAIT_MS) throw new DeferJobError(waiting, 5_000);
+    throw new PermanentJobError(`${waiting} after ${REPEAT_WAIT_MS / 60_000} minutes`);
+  }
 }
+
+const REPEAT_WAIT_MS = 60 * 60_000;
 
 /** The acknowledgments an intake recorded on a receipt's answer (X12 TA1/997/999, EDIFACT CONTRL). */
 export function builtAcknowledgments(answer: unknown): BuiltAcknowledgment[] {

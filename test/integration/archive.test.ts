@@ -66,10 +66,15 @@ describe('the interchange archive', () => {
       id: first.id,
       status: 'received',
       answer: { mdn: 'processed', mic: 'abc=, sha-256' },
+      byCallerKey: true,
     });
-    // Same content under another channel and key is a duplicate too: it is the same interchange.
+    // Same content under another channel and key is a duplicate too: it is the same interchange, but
+    // sent again as a new message (owed an answer of its own), not a retry of the first.
     const bySftp = await archive.receive({ partnerId: 'acme-fasteners', channel: 'sftp', payload });
-    expect(bySftp).toMatchObject({ disposition: 'duplicate', original: { id: first.id } });
+    expect(bySftp).toMatchObject({
+      disposition: 'duplicate',
+      original: { id: first.id, byCallerKey: false },
+    });
     const receipts = await archive.receiptsOf(first.id);
     expect(receipts.map((r) => [r.id, r.status, r.duplicateOf])).toEqual([
       [first.id, 'received', null],
@@ -95,6 +100,20 @@ describe('the interchange archive', () => {
     });
     expect(resend.disposition).toBe('new');
     expect(resend.original).toBeUndefined();
+  });
+
+  it('keeps a receipt archived as rejected rejected, even when its bytes equal an accepted payload', async () => {
+    const payload = x12('000000108');
+    const accepted = await archive.receive({ partnerId: 'acme-fasteners', channel: 'as2', payload });
+    // A channel that refused the message on its own grounds (an AS2 body that failed a check).
+    const refused = await archive.receive({
+      partnerId: 'acme-fasteners',
+      channel: 'as2',
+      payload,
+      status: 'rejected',
+    });
+    expect([accepted.disposition, refused.disposition]).toEqual(['new', 'new']);
+    expect(await archive.get(refused.id)).toMatchObject({ status: 'rejected', duplicateOf: null });
   });
 
   it('quarantines the same caller key with different content', async () => {

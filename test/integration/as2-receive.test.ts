@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +15,7 @@ import {
   type TestIdentity,
 } from '../../src/transports/as2/protocol/testing/openssl.test-helper.js';
 import { simulatorGatewayEnv, waitForPostings } from '../support/erp.js';
+import { eventually } from '../support/notification-peers.js';
 import { startTestGateway } from '../support/gateway.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
 
@@ -450,6 +451,107 @@ describe('AS2 receive over HTTP', () => {
     expect(cases).toEqual([{ type: 'as2.message-id-reused' }]);
     matrix.push('duplicate Message-ID, same payload → the same MDN bytes, not reprocessed');
     matrix.push('duplicate Message-ID, other payload → quarantined, as2.message-id-reused raised');
+  });
+
+  it("answers the same payload under a new Message-ID with an MDN of its own and the first one's 997 again, not reprocessed", async () => {
+    const payload = asn856('000001201', 'SHP-1201');
+    const first = `<${randomUUID()}@acme>`;
+    const second = `<${randomUUID()}@acme>`;
+    expect(await verifyMdn(await post(await signedEncrypted(payload), first))).toContain(
+      `Original-Message-ID: ${first}`,
+    );
+    const before = await intakeJobs();
+    // The sender's software sends the document again as a new message, this time asking for sha-512.
+    const again = await post(await signedEncrypted(payload), second, {
+      headers: {
+        'disposition-notification-options':
+          'signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, sha-512',
+      },
+    });
+    const mdn = await verifyMdn(again);
+    expect(mdn).toContain(`Original-Message-ID: ${second}`);
+    expect(mdn).toContain(
+      `Received-content-MIC: ${await wb.digestBase64(ediEntity(payload), 'sha512')}, sha-512`,
+    );
+    expect(mdn).toContain('; processed\r\n');
+    expect(await intakeJobs()).toBe(before);
+    const [original] = await rows(first);
+    const [repeat] = await rows(second);
+    expect(repeat!.status).toBe('duplicate');
+    // Answered, not reprocessed: the first message's 997 goes out again, for this receipt.
+    const acks = await eventually('the 997 of the first message, sent again for the second', async () => {
+      const found = await queryOnce<{ answers: string; content: Buffer }>(
+        db.url,
+        `SELECT metadata->>'answers' AS answers, content FROM interchange
+          WHERE direction = 'outbound' AND metadata->>'answers' IN ($1, $2) ORDER BY id`,
+        [original!.id, repeat!.id],
+      );
+      return found.length === 2 && found;
+    });
+    expect(acks.map((a) => a.answers)).toEqual([original!.id, repeat!.id]);
+    expect(acks[1]!.content.equals(acks[0]!.content)).toBe(true);
+    expect(acks[0]!.content.toString('latin1')).toContain('ST*997*');
+    matrix.push(
+      'same payload, new Message-ID → its own MDN (Message-ID, sha-512 MIC), the 997 again, not reprocessed',
+    );
+  });
+
+  it('answers a failed message that asks for an async MDN at an unlisted URL in the response, queueing no MDN job', async () => {
+    const messageId = `<${randomUUID()}@acme>`;
+    const garbage = { headers: { 'content-type': 'application/octet-stream' }, body: randomBytes(2_000) };
+    const answer = await post(garbage, messageId, {
+      headers: { 'receipt-delivery-option': 'https://not-listed.example/mdn' },
+    });
+    expect(answer.status).toBe(200);
+    const mdn = await verifyMdn(answer);
+    expect(mdn).toContain(`Original-Message-ID: ${messageId}`);
+    expect(mdn).toMatch(/Disposition: automatic-action\/MDN-sent-automatically; processed\/error: /);
+    const [row] = await rows(messageId);
+    expect(row!.status).toBe('rejected');
+    // No job aimed at a URL the profile does not list, so no dead letter can come of it.
+    const jobs = await queryOnce<{ id: string }>(
+      db.url,
+      `SELECT id::text AS id FROM outbox WHERE job_name = 'as2.send-mdn' AND payload->>'interchangeId' = $1`,
+      [row!.id],
+    );
+    expect(jobs).toEqual([]);
+    const dead = await queryOnce<{ id: string }>(
+      db.url,
+      `SELECT id::text AS id FROM dead_letter WHERE job_name = 'as2.send-mdn' AND payload->>'interchangeId' = $1`,
+      [row!.id],
+    );
+    expect(dead).toEqual([]);
+    matrix.push('garbage asking for an async MDN at an unlisted URL → MDN processed/error in the response');
+  });
+
+  it('keeps a failed message rejected when its raw body equals an accepted payload', async () => {
+    const payload = asn856('000001301', 'SHP-1301');
+    expect(await verifyMdn(await post(await signedEncrypted(payload), `<${randomUUID()}@acme>`))).toContain(
+      '; processed\r\n',
+    );
+    // The same EDI, sent plain: the policy requires signing, so it fails, and must stay rejected.
+    const messageId = `<${randomUUID()}@acme>`;
+    const plain = {
+      headers: { 'content-type': 'application/edi-x12' },
+      body: Buffer.from(payload, 'latin1'),
+    };
+    const answer = await post(plain, messageId);
+    expect(await verifyMdn(answer)).toContain('processed/error: insufficient-message-security');
+    const [row] = await queryOnce<{
+      status: string;
+      status_detail: string | null;
+      duplicate_of: string | null;
+    }>(
+      db.url,
+      `SELECT status, status_detail, duplicate_of::text AS duplicate_of FROM interchange
+        WHERE channel = 'as2' AND metadata->>'messageId' = $1`,
+      [messageId],
+    );
+    expect(row).toMatchObject({ status: 'rejected', duplicate_of: null });
+    expect(row!.status_detail).toMatch(/insufficient-message-security/);
+    matrix.push(
+      'a plain body equal to an accepted payload → rejected (insufficient security), not a duplicate',
+    );
   });
 
   it('does not let a failed first attempt block a good resend with the same Message-ID', async () => {

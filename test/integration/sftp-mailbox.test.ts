@@ -322,6 +322,40 @@ describe('the hosted SFTP mailbox, driven by OpenSSH sftp', () => {
     ]);
   }, 60_000);
 
+  it('answers the same file uploaded again under another name with the 997 again, not processing it again', async () => {
+    writeFileSync(join(work, 'po-1.edi'), x12('000000303'));
+    // Right after the first: the repeat's answer waits for the first one's intake if need be.
+    const put = await sftpBatch(client, [
+      'put po-1.edi /inbound/po-1.edi',
+      'put po-1.edi /inbound/po-1-again.edi',
+    ]);
+    expect(put.code, put.output).toBe(0);
+    await waitFor(
+      async () =>
+        (await mailboxRow('outbound', 'po-1.edi.997')) !== undefined &&
+        (await mailboxRow('outbound', 'po-1-again.edi.997')) !== undefined,
+      30_000,
+      () => 'no 997 placed for both uploads',
+    );
+    const [original] = await archiveRows('po-1.edi');
+    expect(await archiveRows('po-1-again.edi')).toMatchObject([{ status: 'duplicate' }]);
+    const fetched = await sftpBatch(client, [
+      'get /outbound/po-1.edi.997 first.997',
+      'get /outbound/po-1-again.edi.997 again.997',
+    ]);
+    expect(fetched.code, fetched.output).toBe(0);
+    const ack = readFileSync(join(work, 'first.997'), 'latin1');
+    expect(ack).toContain('AK1*PR*303');
+    expect(readFileSync(join(work, 'again.997'), 'latin1')).toBe(ack);
+    // One intake, the original's: the repeat was answered, not processed.
+    const intakes = await queryOnce<{ interchange: string }>(
+      db.url,
+      `SELECT payload->>'interchangeId' AS interchange FROM outbox WHERE job_name = 'translation.x12-intake'
+        AND payload->>'interchangeId' IN (SELECT id::text FROM interchange WHERE filename LIKE 'po-1%')`,
+    );
+    expect(intakes).toEqual([{ interchange: original!.id }]);
+  }, 60_000);
+
   it('places files for outbound delivery once per key, never over a file not yet fetched', async () => {
     const placement = gateway.app.get(MailboxPlacement);
     const first = await placement.placeOutbound(ACME, 'PO-4711.850', Buffer.from('ISA*first'), {

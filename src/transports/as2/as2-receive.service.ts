@@ -9,6 +9,7 @@ import { detectEdiStandard } from '../../edi/core/detect.js';
 import { ExceptionService } from '../../exceptions/exception.service.js';
 import { InterchangeArchive } from '../../interchanges/interchange-archive.service.js';
 import type { StoredReceipt } from '../../interchanges/interchange.types.js';
+import { answerResendAgain } from '../../outbound/acknowledgment-repeat.js';
 import { BLOB_STORE, type BlobStore } from '../../platform/blobs/blob-store.js';
 import { OutboxService } from '../../platform/jobs/outbox.service.js';
 import { currentCorrelationId } from '../../platform/logging/correlation.js';
@@ -163,15 +164,7 @@ export class As2ReceiveService {
       return this.reject(request, facts, partnership, result, result.mdn, result.mic);
     }
     const refusal = this.mdnRouteRefusal(partnership, result.mdn);
-    if (refusal)
-      return this.reject(
-        request,
-        facts,
-        partnership,
-        refusal,
-        { ...result.mdn, asyncUrl: undefined },
-        result.mic,
-      );
+    if (refusal) return this.reject(request, facts, partnership, refusal, result.mdn, result.mic);
     const ok = result as Extract<R, { ok: true }>;
     const standard = detectEdiStandard(await payload.head(ok)).standard;
     if (standard === 'unknown') {
@@ -205,12 +198,13 @@ export class As2ReceiveService {
         'This message is kept for review and was not processed.',
     );
     let answer = processed;
+    const callerKey = `as2:${facts.messageId}`;
     await this.archive.receive(
       {
         partnerId,
         channel: 'as2',
         payload,
-        callerKey: `as2:${facts.messageId}`,
+        callerKey,
         contentType: result.payloadEntity.contentType.mediaType,
         metadata: {
           ...as2Metadata(facts, result.mdn),
@@ -240,8 +234,16 @@ export class As2ReceiveService {
             { key: receipt.id, correlationId: facts.correlationId },
           );
         } else if (receipt.disposition === 'duplicate') {
-          // RFC 4130 §9.3: answered, not reprocessed: the original MDN again (ACK-CODES.md: no warning).
-          answer = recordedMdnOf(receipt.original?.answer) ?? processed;
+          // RFC 4130 §9.3: answered, not reprocessed (ACK-CODES.md: no warning). The same Message-ID
+          // gets the original MDN again; the same payload under a new Message-ID is a message of its
+          // own, owed an MDN naming it and its MIC, and the original's acknowledgments again.
+          if (receipt.original?.byCallerKey) answer = recordedMdnOf(receipt.original.answer) ?? processed;
+          else
+            await answerResendAgain(this.outbox, tx, receipt, {
+              partnerId,
+              callerKey,
+              correlationId: facts.correlationId,
+            });
         } else {
           answer = quarantined;
           await this.quarantine(tx, receipt, partnerId, facts);
@@ -258,9 +260,16 @@ export class As2ReceiveService {
     facts: Facts,
     partnership: As2Partnership | undefined,
     failure: Failure,
-    mdnRequest: MdnRequest,
+    requested: MdnRequest,
     mic: As2ReceiveResult['mic'],
   ): Promise<As2HttpAnswer> {
+    // Whatever failed, an async MDN goes only to a URL the partnership lists; any other is answered
+    // in the response, so a stranger naming a partner's AS2-From cannot aim our MDNs elsewhere (SSRF)
+    // or fill the dead letters with MDNs that can never be delivered.
+    const mdnRequest: MdnRequest =
+      requested.asyncUrl && (!partnership || this.mdnRouteRefusal(partnership, requested))
+        ? { ...requested, asyncUrl: undefined }
+        : requested;
     const mdn = await this.mdn(facts, failure.disposition, mdnRequest, mic);
     let failuresInWindow = 0;
     // No caller key: a failed attempt must not make a good resend with the same Message-ID a duplicate.

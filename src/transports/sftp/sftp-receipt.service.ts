@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { detectEdiStandard } from '../../edi/core/index.js';
 import { InterchangeArchive } from '../../interchanges/interchange-archive.service.js';
 import type { StoredReceipt } from '../../interchanges/interchange.types.js';
+import { answerResendAgain } from '../../outbound/acknowledgment-repeat.js';
 import { OutboxService } from '../../platform/jobs/outbox.service.js';
 import { EdifactIntakeJob } from '../../translation/edifact-intake.job.js';
 import { X12IntakeJob } from '../../translation/x12-intake.job.js';
@@ -24,7 +25,8 @@ export interface SftpReceipt {
  * Hands a file an SFTP channel received to the archive, and in the archive's transaction queues the
  * intake that reads it (X12 or EDIFACT, told by its first bytes). A file that is neither is archived
  * as rejected, for a person to look at. A duplicate (same caller key or content as an accepted
- * receipt) is archived as such and not processed again.
+ * receipt) is archived as such and not processed again; a file sent again under a new name gets the
+ * original's acknowledgments again.
  */
 @Injectable()
 export class SftpReceiptService {
@@ -48,6 +50,8 @@ export class SftpReceiptService {
         metadata: { ...receipt.metadata, standard },
       },
       async (tx, stored) => {
+        // A resend of an accepted file is not processed again but answered again (acknowledgment-repeat.ts).
+        await answerResendAgain(this.outbox, tx, stored, receipt);
         if (stored.disposition === 'new' && standard !== 'unknown') {
           const job = standard === 'x12' ? X12IntakeJob : EdifactIntakeJob;
           await this.outbox.enqueue(tx, job, { interchangeId: stored.id }, { key: stored.id });
