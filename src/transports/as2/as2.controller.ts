@@ -30,7 +30,10 @@ const DESCRIPTION =
   "partnership requires), the outer MIME headers are the HTTP headers. Checked against the partner's " +
   'pinned certificates and policy, stored, then answered with the MDN: in this response, or posted ' +
   'to `Receipt-Delivery-Option` when the partner profile allows that URL (the response is then an ' +
-  'empty 200). Problems with the message are answered 200 with a negative MDN disposition ' +
+  'empty 200; any other URL gets the MDN in this response, for a failed message too). A resend with ' +
+  'the same Message-ID and payload gets the original MDN again; the same payload under a new ' +
+  'Message-ID gets an MDN of its own (its Message-ID and MIC) and is not processed again. ' +
+  'Problems with the message are answered 200 with a negative MDN disposition ' +
   '(authentication-failed, decryption-failed, integrity-check-failed, insufficient-message-security, ' +
   'decompression-failed, unexpected-processing-error; failed/Failure: unsupported MIC-algorithms). ' +
   'Only a request without Message-ID, AS2-From or AS2-To gets 400 `as2.missing-header`.';
