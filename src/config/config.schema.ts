@@ -502,6 +502,13 @@ export const CONFIG_VARIABLES = [
     schema: z.string().min(1).optional(),
   },
   {
+    name: 'SFTP_MAX_FILE_BYTES',
+    group: 'server',
+    description:
+      'Largest file taken over SFTP: the hosted mailbox refuses a write past it (the upload is discarded), the poller leaves a larger file on the partner server and raises sftp.file-too-large. A profile may set channels.sftp.maxFileBytes.',
+    schema: positiveInt.default(50 * 1024 * 1024),
+  },
+  {
     name: 'MQTT_URL',
     group: 'plant-events',
     description:

@@ -111,6 +111,12 @@ export const EXCEPTION_TYPES: readonly ExceptionTypeDefinition[] = [
       'An AS2 partner sent a Message-ID it used before with different content; the new message is quarantined.',
   },
   {
+    type: 'sftp.file-too-large',
+    severity: 'medium',
+    description:
+      "A file on a partner's SFTP server is over the SFTP size limit; it was left there, not taken.",
+  },
+  {
     type: 'as2.certificate-expiring',
     severity: 'medium',
     description:

@@ -223,6 +223,13 @@ const sftpChannel = z.strictObject({
   enabled: z.boolean({ error: 'expected enabled: true or false' }),
   poll: sftpPoll.optional(),
   mailbox: sftpMailbox.optional(),
+  // Largest file taken from this partner, polled or uploaded to the mailbox; unset: SFTP_MAX_FILE_BYTES.
+  maxFileBytes: z
+    .number({ error: 'expected maxFileBytes: a number of bytes' })
+    .int()
+    .positive()
+    .max(1024 * 1024 * 1024)
+    .optional(),
 });
 
 const channels = z

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SftpClient from 'ssh2-sftp-client';
-import { Client } from 'ssh2';
+import { Client, type SFTPWrapper } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashMailboxPassword } from '../../src/transports/sftp/sftp-credentials.js';
 import { MailboxPlacement } from '../../src/transports/sftp/mailbox-placement.service.js';
@@ -68,6 +68,7 @@ function profiles(dir: string, acmeKey: SshKey, nordicHash: string): void {
       'channels:',
       '  sftp:',
       '    enabled: true',
+      '    maxFileBytes: 4096',
       '    mailbox:',
       '      enabled: true',
       '      username: nordic',
@@ -114,6 +115,7 @@ describe('the hosted SFTP mailbox, driven by OpenSSH sftp', () => {
       PARTNERS_DIR: partnersDir,
       SFTP_PORT: '0',
       SFTP_HOST_KEY_FILE: hostKey.privateKeyFile,
+      SFTP_MAX_FILE_BYTES: '2000000',
       LOG_LEVEL: 'error',
     });
     const server = gateway.app.get(MailboxServer);
@@ -354,6 +356,53 @@ describe('the hosted SFTP mailbox, driven by OpenSSH sftp', () => {
         AND payload->>'interchangeId' IN (SELECT id::text FROM interchange WHERE filename LIKE 'po-1%')`,
     );
     expect(intakes).toEqual([{ interchange: original!.id }]);
+  }, 60_000);
+
+  it('refuses a write past the size limit and discards the upload: one byte at offset 2^40, a put over the limit', async () => {
+    // nordic's profile sets maxFileBytes 4096: a write far past it is refused before it touches the spool.
+    const nordic = new SftpClient('nordic-big');
+    const sftp: SFTPWrapper = await nordic.connect({
+      host: '127.0.0.1',
+      port,
+      username: 'nordic',
+      password: NORDIC_PASSWORD,
+      hostVerifier: (key: Buffer) =>
+        `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}` ===
+        hostKey.fingerprint,
+    });
+    try {
+      const handle = await new Promise<Buffer>((resolve, reject) =>
+        sftp.open('/inbound/sparse.edi', 'w', (err, h) => (err ? reject(err) : resolve(h))),
+      );
+      const write = (data: Buffer, position: number) =>
+        new Promise<void>((resolve, reject) =>
+          sftp.write(handle, data, 0, data.length, position, (err) => (err ? reject(err) : resolve())),
+        );
+      await write(Buffer.from('ISA*00*'), 0);
+      await expect(write(Buffer.from('x'), 2 ** 40)).rejects.toThrow(
+        /file too large: the limit is 4096 bytes/,
+      );
+      await expect(
+        new Promise<void>((resolve, reject) => sftp.close(handle, (err) => (err ? reject(err) : resolve()))),
+      ).rejects.toThrow(/discarded/);
+    } finally {
+      await nordic.end();
+    }
+    const kept = await queryOnce<{ name: string }>(
+      db.url,
+      `SELECT name FROM sftp_mailbox_file WHERE partner_id = $1 AND name = 'sparse.edi'`,
+      [NORDIC],
+    );
+    expect(kept).toEqual([]);
+
+    // acme has the global SFTP_MAX_FILE_BYTES (2000000): OpenSSH's put of a larger file fails.
+    writeFileSync(join(work, 'huge.edi'), Buffer.concat([Buffer.from('ISA*00*'), randomBytes(2_500_000)]));
+    const put = await sftpBatch(client, ['put huge.edi /inbound/huge.edi']);
+    expect(put.code, put.output).not.toBe(0);
+    expect(await mailboxRow('inbound', 'huge.edi')).toBeUndefined();
+    expect(await archiveRows('huge.edi')).toEqual([]);
+    // Nothing of either upload is left in the spool.
+    expect(readdirSync(join(gateway.dataDir, 'sftp-spool'))).toEqual([]);
   }, 60_000);
 
   it('places files for outbound delivery once per key, never over a file not yet fetched', async () => {

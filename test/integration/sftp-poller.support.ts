@@ -17,6 +17,7 @@ export interface PollProfile {
   readonly everySeconds?: number;
   readonly stableSizeSeconds?: number;
   readonly deleteAfterPickup?: boolean;
+  readonly maxFileBytes?: number;
 }
 
 /** The profile YAML of a partner polled at `root/drop` (archive `root/done`, uploads `root/up`). */
@@ -30,6 +31,7 @@ export function profile(p: PollProfile, clientKeyFile: string): string {
     'channels:',
     '  sftp:',
     '    enabled: true',
+    ...(p.maxFileBytes ? [`    maxFileBytes: ${p.maxFileBytes}`] : []),
     '    poll:',
     '      host: 127.0.0.1',
     `      port: ${p.port}`,

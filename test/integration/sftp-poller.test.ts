@@ -81,6 +81,13 @@ describe('the SFTP poller against a real OpenSSH server', () => {
         deleteAfterPickup: true,
       },
       { id: 'poll-reuse', port: sshd.port, hostKey: pin, root: join(sshd.dir, 'poll-reuse') },
+      {
+        id: 'poll-limit',
+        port: sshd.port,
+        hostKey: pin,
+        root: join(sshd.dir, 'poll-limit'),
+        maxFileBytes: 1000,
+      },
       // otherSshd has its own host key: the pin below belongs to sshd, so this partner must be refused.
       { id: 'poll-wrongkey', port: otherSshd.port, hostKey: pin, root: join(otherSshd.dir, 'poll-wrongkey') },
     ];
@@ -210,6 +217,30 @@ describe('the SFTP poller against a real OpenSSH server', () => {
           AND payload->>'interchangeId' IN (SELECT id::text FROM interchange WHERE filename = 'crash.edi')`,
     );
     expect(jobs[0]!.n).toBe('1');
+  });
+
+  it('leaves a file over the size limit on the server and raises one case for it, however many passes', async () => {
+    const drop = join(root('poll-limit'), 'drop');
+    const big = Buffer.concat([Buffer.from('ISA*00*'), randomBytes(5_000)]);
+    const small = Buffer.from(`ISA*00*small ${randomBytes(8).toString('hex')}`);
+    writeFileSync(join(drop, 'big.edi'), big);
+    writeFileSync(join(drop, 'small.edi'), small);
+    expect(await poller.poll('poll-limit')).toMatchObject({ archived: 1, tooLarge: 1 });
+    expect(await poller.poll('poll-limit')).toMatchObject({ archived: 0, tooLarge: 1 });
+    // Not claimed, not read, not moved: it stays under the partner's name for the operator to sort out.
+    expect(readdirSync(drop)).toEqual(['big.edi']);
+    expect((await archived('poll-limit')).map((r) => r.sha256)).toEqual([sha256(small)]);
+    const cases = await queryOnce<{ summary: string; events: number }>(
+      db.url,
+      `SELECT c.summary, (SELECT count(*)::int FROM exception_event e WHERE e.case_id = c.id) AS events
+         FROM exception_case c WHERE c.type = 'sftp.file-too-large' AND c.partner_id = 'poll-limit'`,
+    );
+    expect(cases).toEqual([
+      {
+        summary: expect.stringMatching(/^5007 bytes, over the SFTP limit of 1000: .*\/drop\/big\.edi$/),
+        events: 1,
+      },
+    ]);
   });
 
   it('takes a file only once its size stopped changing (stableSizeSeconds)', async () => {

@@ -17,6 +17,7 @@ import { loadMailboxHostKey } from './sftp-host-key.js';
 import { SftpError, SftpErrorCode } from './sftp.exception.js';
 import { MailboxFilesRepository } from './mailbox-files.repository.js';
 import { MailboxSession } from './mailbox-session.js';
+import { sftpMaxFileBytes } from './sftp-file-limit.js';
 import { MailboxStore } from './mailbox-store.service.js';
 
 /** Failed password or key attempts one connection may make (OpenSSH's MaxAuthTries is 6). */
@@ -27,6 +28,7 @@ interface MailboxAccount {
   readonly username: string;
   readonly passwordHash?: string;
   readonly keys: readonly ParsedKey[];
+  readonly maxFileBytes: number;
 }
 
 /**
@@ -113,6 +115,7 @@ export class MailboxServer implements OnApplicationBootstrap, BeforeApplicationS
         username: mailbox.username,
         passwordHash: mailbox.passwordHash,
         keys: parseAuthorizedKeys(mailbox.authorizedKeys),
+        maxFileBytes: sftpMaxFileBytes(profile, this.config),
       });
     }
     return accounts;
@@ -151,6 +154,7 @@ export class MailboxServer implements OnApplicationBootstrap, BeforeApplicationS
             partnerId: session.partnerId,
             username: session.username,
             spoolDir,
+            maxFileBytes: session.maxFileBytes,
             files: this.files,
             store: this.store,
             logger: this.logger,

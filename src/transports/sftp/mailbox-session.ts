@@ -5,7 +5,7 @@ import type { PinoLogger } from 'nestjs-pino';
 import ssh2, { type Attributes, type FileEntry, type SFTPWrapper } from 'ssh2';
 import { MailboxFilesRepository, type MailboxFile, type MailboxFolder } from './mailbox-files.repository.js';
 import { longName, resolveMailboxPath, type MailboxPath } from './mailbox-paths.js';
-import { MailboxStore } from './mailbox-store.service.js';
+import { MailboxStore, type TakeOutcome } from './mailbox-store.service.js';
 
 const { OPEN_MODE, STATUS_CODE } = ssh2.utils.sftp;
 
@@ -22,6 +22,8 @@ interface WriteHandle {
   /** Writes run one after the other; CLOSE and a dropped connection wait for them. */
   pending: Promise<void>;
   finished: boolean;
+  /** A write went past the size limit: the upload is discarded at CLOSE (or when the connection drops). */
+  tooLarge: boolean;
 }
 type Handle =
   | WriteHandle
@@ -32,6 +34,8 @@ export interface MailboxSessionContext {
   readonly partnerId: string;
   readonly username: string;
   readonly spoolDir: string;
+  /** The partner's SFTP size limit (channels.sftp.maxFileBytes, else SFTP_MAX_FILE_BYTES). */
+  readonly maxFileBytes: number;
   readonly files: MailboxFilesRepository;
   readonly store: MailboxStore;
   readonly logger: PinoLogger;
@@ -99,7 +103,8 @@ export class MailboxSession {
       this.handles.delete(id);
       if (handle.kind !== 'write' || handle.finished) continue;
       try {
-        await this.finish(handle, 'partial');
+        const outcome = await this.finish(handle, 'partial');
+        if (!outcome.taken && outcome.reason === 'too-large') continue;
         this.ctx.logger.warn(
           { partnerId: this.ctx.partnerId, name: handle.name, size: handle.size },
           'sftp upload cut off; kept as partial for resume',
@@ -199,6 +204,7 @@ export class MailboxSession {
         size,
         pending: Promise.resolve(),
         finished: false,
+        tooLarge: false,
       };
       // The connection may have dropped while the file was being opened: keep what there is.
       if (this.ended) return void (await this.finish(handle, 'partial'));
@@ -221,6 +227,17 @@ export class MailboxSession {
     const handle = this.handles.get(id.toString('hex'));
     if (!handle || handle.kind !== 'write' || handle.finished)
       return this.reply(reqId, STATUS_CODE.FAILURE, 'bad handle');
+    // Refused before it reaches the spool: one WRITE at a huge offset costs the client a few bytes
+    // but would make a sparse spool file that the blob store copies densely at CLOSE.
+    if (handle.tooLarge || offset + data.length > this.ctx.maxFileBytes) {
+      if (!handle.tooLarge)
+        this.ctx.logger.warn(
+          { partnerId: this.ctx.partnerId, name: handle.name, offset, limit: this.ctx.maxFileBytes },
+          'sftp upload over the size limit refused; it is discarded',
+        );
+      handle.tooLarge = true;
+      return this.reply(reqId, STATUS_CODE.FAILURE, this.tooLargeMessage());
+    }
     const step = handle.pending.then(async () => {
       await handle.file.write(data, 0, data.length, offset);
       handle.size = Math.max(handle.size, offset + data.length);
@@ -242,6 +259,8 @@ export class MailboxSession {
       { partnerId: this.ctx.partnerId, name: handle.name, size: handle.size, ...outcome },
       'sftp mailbox upload closed',
     );
+    if (!outcome.taken && outcome.reason === 'too-large')
+      return this.reply(reqId, STATUS_CODE.FAILURE, `${this.tooLargeMessage()}; the upload was discarded`);
     this.reply(reqId, STATUS_CODE.OK);
   }
 
@@ -273,11 +292,15 @@ export class MailboxSession {
     );
   }
 
-  private async finish(handle: WriteHandle, state: 'partial' | 'complete') {
+  private async finish(handle: WriteHandle, state: 'partial' | 'complete'): Promise<TakeOutcome> {
     handle.finished = true;
     await handle.pending;
     await handle.file.close();
     try {
+      // Nothing of an upload over the limit is kept (a resumed file keeps what it had before); kept
+      // as partial it could never be completed, and every refused try would cost blob storage.
+      if (handle.tooLarge || handle.size > this.ctx.maxFileBytes)
+        return { taken: false, reason: 'too-large' };
       return await this.ctx.store.keepUpload(this.ctx.partnerId, handle.name, handle.spoolPath, state);
     } finally {
       await rm(handle.spoolPath, { force: true });
@@ -288,6 +311,10 @@ export class MailboxSession {
     if (path.kind !== 'file') return attributes(DIRECTORY, 0, new Date());
     const file = await this.ctx.files.find(this.ctx.partnerId, path.folder, path.name);
     return file ? fileAttributes(file) : undefined;
+  }
+
+  private tooLargeMessage(): string {
+    return `file too large: the limit is ${this.ctx.maxFileBytes} bytes`;
   }
 
   private register(handle: Handle): Buffer {

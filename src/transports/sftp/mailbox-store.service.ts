@@ -8,7 +8,7 @@ import { MailboxFilesRepository, type MailboxFile } from './mailbox-files.reposi
 
 export type TakeOutcome =
   | { readonly taken: true; readonly interchangeId: string; readonly disposition: string }
-  | { readonly taken: false; readonly reason: 'missing' | 'partial' | 'temporary' };
+  | { readonly taken: false; readonly reason: 'missing' | 'partial' | 'temporary' | 'too-large' };
 
 /**
  * What the hosted mailbox does with a partner's files, apart from the SSH protocol: keeps uploads

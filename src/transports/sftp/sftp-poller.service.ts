@@ -7,6 +7,7 @@ import { InjectConfig } from '../../config/config.module.js';
 import { PartnerRegistry } from '../../partners/partner-registry.js';
 import { LeaseService } from '../../platform/jobs/lease.service.js';
 import { startLeasedTask, type LeasedTaskHandle } from '../../platform/jobs/leased-task.js';
+import { SftpFileLimit } from './sftp-file-limit.js';
 import { SftpPickupsRepository } from './sftp-pickups.repository.js';
 import { SftpReceiptService } from './sftp-receipt.service.js';
 import { SftpServerStatus } from './sftp-server-status.service.js';
@@ -28,6 +29,8 @@ export interface PollReport {
   readonly duplicates: number;
   /** Complete-looking files left for a later pass (still growing, or failed). */
   readonly deferred: number;
+  /** Files over the SFTP size limit, left on the server (raised once each as `sftp.file-too-large`). */
+  readonly tooLarge: number;
 }
 
 interface Seen {
@@ -75,6 +78,7 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly pickups: SftpPickupsRepository,
     private readonly servers: SftpServerStatus,
     private readonly leases: LeaseService,
+    private readonly limit: SftpFileLimit,
     @InjectPinoLogger(SftpPoller.name) private readonly logger: PinoLogger,
   ) {}
 
@@ -107,6 +111,8 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
     let archived = 0;
     let duplicates = 0;
     let deferred = 0;
+    let tooLarge = 0;
+    const maxBytes = this.limit.maxBytes(partnerId);
     try {
       const listing = await remote.client.list(poll.inboundDir);
       // A claim keeps the partner's mtime, so it sorts with the files listed under their own names.
@@ -118,6 +124,11 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
       for (const file of candidates) {
         if (signal?.aborted) break;
         const path = remoteJoin(poll.inboundDir, file.name);
+        if (file.size > maxBytes) {
+          await this.limit.report(partnerId, { path, size: file.size, modifyTime: file.modifyTime });
+          tooLarge += 1;
+          continue;
+        }
         if (!this.stable(partnerId, path, file.size, file.modifyTime, poll)) {
           deferred += 1;
           continue;
@@ -131,8 +142,8 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
       await remote.end();
     }
     if (archived + duplicates > 0)
-      this.logger.info({ partnerId, archived, duplicates, deferred }, 'sftp poll pass');
-    return { partnerId, archived, duplicates, deferred };
+      this.logger.info({ partnerId, archived, duplicates, deferred, tooLarge }, 'sftp poll pass');
+    return { partnerId, archived, duplicates, deferred, tooLarge };
   }
 
   /** Files the partner removed before they were taken are not observed any longer. */
@@ -182,7 +193,7 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
     }
     let payload: Buffer;
     try {
-      payload = await download(remote, file.path, file.size);
+      payload = await download(remote, file.path, file.size, this.limit.maxBytes(partnerId));
     } catch (error) {
       // Gone (another reader moved it) or changed under us: the next pass sees its new state.
       if (error instanceof SftpError || notFound(error)) {
@@ -338,18 +349,42 @@ async function archiveTarget(remote: RemoteSftp, dir: string, name: string): Pro
   return remoteJoin(dir, withSuffix(name, `.${new Date().toISOString().replace(/[:.]/g, '')}`));
 }
 
-/** A stream `get` (LESSONS.md: not fastGet), checked against the size the listing announced. */
-async function download(remote: RemoteSftp, path: string, expectedSize: number): Promise<Buffer> {
+/**
+ * A stream `get` (LESSONS.md: not fastGet), checked against the size the listing announced. It stops
+ * as soon as the file passes that size or the size limit (a file replaced by a larger one, or still
+ * growing), so memory stays bounded; a later pass lists the file with its new size.
+ */
+async function download(
+  remote: RemoteSftp,
+  path: string,
+  expectedSize: number,
+  maxBytes: number,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
+  if (expectedSize > maxBytes)
+    throw new SftpError(
+      SftpErrorCode.SizeMismatch,
+      `${path}: ${expectedSize} bytes, over the limit of ${maxBytes}`,
+    );
+  const cap = Math.min(expectedSize, maxBytes);
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      chunks.push(chunk);
       size += chunk.length;
+      if (size > cap) return callback(new Error(`more than ${cap} bytes`));
+      chunks.push(chunk);
       callback();
     },
   });
-  await remote.client.get(path, sink);
+  try {
+    await remote.client.get(path, sink);
+  } catch (error) {
+    if (size <= cap) throw error;
+    throw new SftpError(
+      SftpErrorCode.SizeMismatch,
+      `${path}: listed ${expectedSize} bytes, read more than ${cap}`,
+    );
+  }
   const after = await remote.client.stat(path);
   if (size !== expectedSize || after.size !== expectedSize)
     throw new SftpError(

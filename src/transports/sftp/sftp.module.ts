@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { ExceptionsModule } from '../../exceptions/exceptions.module.js';
 import { PartnersModule } from '../../partners/partners.module.js';
 import { MailboxFilesRepository } from './mailbox-files.repository.js';
 import { MailboxPlacement } from './mailbox-placement.service.js';
 import { MailboxServer } from './mailbox-server.service.js';
 import { MailboxStore } from './mailbox-store.service.js';
+import { SftpFileLimit } from './sftp-file-limit.js';
 import { SftpPickupsRepository } from './sftp-pickups.repository.js';
 import { SftpPoller } from './sftp-poller.service.js';
 import { SftpReceiptService } from './sftp-receipt.service.js';
@@ -16,11 +18,12 @@ import { SftpUploader } from './sftp-upload.service.js';
  * `MailboxPlacement.placeOutbound`.
  */
 @Module({
-  imports: [PartnersModule],
+  imports: [PartnersModule, ExceptionsModule],
   providers: [
     SftpReceiptService,
     SftpPickupsRepository,
     SftpServerStatus,
+    SftpFileLimit,
     SftpPoller,
     SftpUploader,
     MailboxFilesRepository,
