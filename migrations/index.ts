@@ -29,6 +29,7 @@ import { PortalPages1764230400029 } from './1764230400029-portal-pages.js';
 import { AsnBuilderSending1764230400030 } from './1764230400030-asn-builder-sending.js';
 import { ErpPostingChanges1764230400031 } from './1764230400031-erp-posting-changes.js';
 import { SftpPollClaims1764230400034 } from './1764230400034-sftp-poll-claims.js';
+import { AcceptedOverShipment1764230400039 } from './1764230400039-accepted-over-shipment.js';
 
 /** Every migration, in order. Listed explicitly so that the app and the CLI run the same set. */
 export const MIGRATIONS = [
@@ -63,4 +64,5 @@ export const MIGRATIONS = [
   AsnBuilderSending1764230400030,
   ErpPostingChanges1764230400031,
   SftpPollClaims1764230400034,
+  AcceptedOverShipment1764230400039,
 ];

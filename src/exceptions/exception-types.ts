@@ -74,6 +74,18 @@ export const EXCEPTION_TYPES: readonly ExceptionTypeDefinition[] = [
       'A shipped item does not match its order line (another material, or a unit that cannot convert).',
   },
   {
+    type: 'ship-notice.order-closed',
+    severity: 'high',
+    description:
+      'A ship notice ships against a purchase order the ERP has cancelled or closed; nothing is posted for it.',
+  },
+  {
+    type: 'ship-notice.not-postable',
+    severity: 'high',
+    description:
+      'A ship notice cannot be posted to the ERP (a value the ERP cannot carry, or a posting the gateway refused); it is held.',
+  },
+  {
     type: 'goods-receipt.short',
     severity: 'high',
     description: 'The plant received less than the ship notice announced.',
@@ -87,6 +99,12 @@ export const EXCEPTION_TYPES: readonly ExceptionTypeDefinition[] = [
     type: 'goods-receipt.damaged',
     severity: 'high',
     description: 'The plant received goods damaged, wrong or on quality hold.',
+  },
+  {
+    type: 'goods-receipt.not-postable',
+    severity: 'high',
+    description:
+      'A goods receipt carries a value the ERP cannot take (more digits than it carries); it is recorded but not posted.',
   },
   {
     type: 'po-change.unanswered',

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../audit/actor.js';
+import { decimal } from '../canonical/decimal.js';
 import { ErpPostingService } from '../erp/posting/erp-posting.service.js';
 import { ExceptionService } from '../exceptions/exception.service.js';
 import { ALL_PARTNERS, type ExceptionCase } from '../exceptions/exception.types.js';
@@ -52,6 +53,7 @@ export class BuyerDecisionService {
       const target = await this.heldLine(tx, found);
       if (target && target.line.decision === 'held')
         await this.confirmLine(tx, target.order, target.line, found);
+      if (found.type === 'ship-notice.over-shipment') await this.acceptShipped(tx, found);
       const shipment = heldShipment(found);
       if (shipment) await this.shipNotices.release(tx, shipment.partnerId, shipment.shipmentNumber);
       return this.exceptions.transition(caseId, 'accept', actor, note, tx);
@@ -136,6 +138,15 @@ export class BuyerDecisionService {
     return results;
   }
 
+  /** Records the shipped total the buyer accepted, so notices within it are not held for it again. */
+  private async acceptShipped(tx: EntityManager, found: ExceptionCase): Promise<void> {
+    const { poNumber, poLine } = found.references;
+    const accepted = found.differences.shippedQuantity?.actual;
+    if (!poNumber || !poLine || typeof accepted !== 'string') return;
+    const order = await this.orders.lockByNumber(tx, poNumber);
+    if (order) await this.orders.acceptShipped(tx, order.id, poLine, decimal(accepted));
+  }
+
   /** The order line an acknowledgment case is about, locked; undefined for other cases. */
   private async heldLine(
     tx: EntityManager,
@@ -193,9 +204,15 @@ export class BuyerDecisionService {
   }
 }
 
+/**
+ * Ship-notice cases a buyer's acceptance releases: the supplier's deviation is agreed to. An unknown
+ * or ended order, or a notice the ERP cannot take, is not made postable by agreeing.
+ */
+const RELEASING = new Set(['ship-notice.over-shipment', 'ship-notice.item-mismatch']);
+
 /** The shipment a ship-notice case is about (its dedupe key starts with the shipment number: ship-notice.service.ts). */
 function heldShipment(found: ExceptionCase): { partnerId: string; shipmentNumber: string } | undefined {
-  if (!found.type.startsWith('ship-notice.') || found.type === 'ship-notice.unknown-order') return undefined;
+  if (!RELEASING.has(found.type)) return undefined;
   const partnerId = found.references.partnerId;
   const parts = found.dedupeKey.split(':');
   if (!partnerId || parts.length < 4) return undefined;

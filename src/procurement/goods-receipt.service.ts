@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { GATEWAY_ACTOR } from '../audit/actor.js';
-import { compare, decimal, subtract, type DecimalString } from '../canonical/decimal.js';
+import { add, compare, decimal, subtract, type DecimalString } from '../canonical/decimal.js';
 import { parseEventOf } from '../canonical/events/catalogue.js';
-import { convertQuantity } from '../canonical/units.js';
+import { ErpPostingError } from '../erp/posting/erp-posting.exception.js';
 import { ErpPostingService } from '../erp/posting/erp-posting.service.js';
 import { ExceptionService } from '../exceptions/exception.service.js';
 import type { Differences } from '../exceptions/exception.types.js';
+import { erpBodyProblems, itemIndexOf, quantityInLineUnit } from './line-quantity.js';
 import { ProcurementError, ProcurementErrorCode } from './procurement.exception.js';
 import { PurchaseOrderRepository } from './purchase-order.repository.js';
 import type { OrderState, PurchaseOrder, PurchaseOrderLine } from './purchase-order.types.js';
@@ -36,18 +37,46 @@ export interface GoodsReceiptInput {
 }
 
 export interface GoodsReceiptResult {
-  readonly outcome: 'received' | 'duplicate';
+  /** `held`: recorded and matched, but not posted to the ERP (a `goods-receipt.not-postable` case). */
+  readonly outcome: 'received' | 'held' | 'duplicate';
   readonly eventId: string | null;
   readonly problems: readonly string[];
 }
 
 const DAMAGE = new Set(['damaged', 'wrong-material', 'quality-hold', 'lot-mismatch']);
+const ZERO = '0' as DecimalString;
+
+/** One receipt line, resolved to its order line, its quantity in the line's unit. */
+interface ResolvedLine {
+  readonly order: PurchaseOrder;
+  readonly line: PurchaseOrderLine;
+  readonly quantity: DecimalString;
+  readonly input: GoodsReceiptInput['lines'][number];
+}
+
+/** What the receipt took on each order line over all its receipt lines, and the damage found. */
+function byLine(resolved: readonly ResolvedLine[]) {
+  const lines = new Map<
+    string,
+    { order: PurchaseOrder; line: PurchaseOrderLine; quantity: DecimalString; damage: string[] }
+  >();
+  for (const r of resolved) {
+    const key = `${r.order.id}/${r.line.lineNumber}`;
+    const entry = lines.get(key) ?? { order: r.order, line: r.line, quantity: ZERO, damage: [] };
+    entry.quantity = add(entry.quantity, r.quantity);
+    for (const d of r.input.discrepancies ?? []) if (DAMAGE.has(d.kind)) entry.damage.push(d.kind);
+    lines.set(key, entry);
+  }
+  return lines.values();
+}
 
 /**
  * Goods receipts from a plant's WMS: matched against what the ship notice announced (short, over)
  * and what the plant found (damaged, wrong material, quality hold), each raised as an exception;
  * posted to the ERP as a goods receipt behind the order's earlier postings; lines' received
- * quantities and the orders' states follow. One receipt number per plant is applied once.
+ * quantities and the orders' states follow. A quantity converted into the line's unit is rounded to
+ * the ERP's scale; a receipt the ERP still cannot take is held (recorded, not posted, one case).
+ * One receipt number per plant is applied once.
  */
 @Injectable()
 export class GoodsReceiptService {
@@ -59,12 +88,7 @@ export class GoodsReceiptService {
   ) {}
 
   async receive(tx: EntityManager, input: GoodsReceiptInput): Promise<GoodsReceiptResult> {
-    const resolved: {
-      order: PurchaseOrder;
-      line: PurchaseOrderLine;
-      quantity: DecimalString;
-      input: GoodsReceiptInput['lines'][number];
-    }[] = [];
+    const resolved: ResolvedLine[] = [];
     // A receipt's lines mostly share one order: lock and read each order once.
     const seen = new Map<string, { order: PurchaseOrder; lines: PurchaseOrderLine[] } | undefined>();
     for (const received of input.lines) {
@@ -82,7 +106,7 @@ export class GoodsReceiptService {
       }
       let quantity: DecimalString;
       try {
-        quantity = convertQuantity(decimal(received.quantity.value), received.quantity.unit, line.unit);
+        quantity = quantityInLineUnit(decimal(received.quantity.value), received.quantity.unit, line.unit);
       } catch (error) {
         throw new ProcurementError(
           ProcurementErrorCode.InvalidOrder,
@@ -128,45 +152,95 @@ export class GoodsReceiptService {
     }
 
     const problems: string[] = [];
-    for (const r of resolved) {
+    // One comparison per order line: a receipt splits a line over lots and storage locations.
+    for (const received of byLine(resolved)) {
+      const { order, line } = received;
       const announced = notice
-        ? await this.shipments.shippedOn(tx, notice.id, r.order.id, r.line.lineNumber)
+        ? await this.shipments.shippedOn(tx, notice.id, order.id, line.lineNumber)
         : null;
-      if (announced !== null && compare(r.quantity, announced) !== 0) {
-        const type = compare(r.quantity, announced) < 0 ? 'goods-receipt.short' : 'goods-receipt.over';
+      if (announced !== null && compare(received.quantity, announced) !== 0) {
+        const type = compare(received.quantity, announced) < 0 ? 'goods-receipt.short' : 'goods-receipt.over';
         problems.push(type);
         await this.raise(
           tx,
           type,
           input,
-          r.order,
-          r.line,
-          {
-            quantity: { expected: announced, actual: r.quantity },
-          },
-          `${input.receiptNumber}: ${r.quantity} ${r.line.unit} received, ${announced} announced (${subtract(r.quantity, announced)})`,
+          order,
+          line,
+          { quantity: { expected: announced, actual: received.quantity } },
+          `${input.receiptNumber}: ${received.quantity} ${line.unit} received, ${announced} announced (${subtract(received.quantity, announced)})`,
         );
       }
-      const damage = (r.input.discrepancies ?? []).filter((d) => DAMAGE.has(d.kind));
-      if (damage.length > 0) {
+      if (received.damage.length > 0) {
         problems.push('goods-receipt.damaged');
         await this.raise(
           tx,
           'goods-receipt.damaged',
           input,
-          r.order,
-          r.line,
-          {
-            discrepancies: { expected: [], actual: damage.map((d) => d.kind) },
-          },
-          `${input.receiptNumber}: ${damage.map((d) => d.kind).join(', ')}`,
+          order,
+          line,
+          { discrepancies: { expected: [], actual: received.damage } },
+          `${input.receiptNumber}: ${received.damage.join(', ')}`,
         );
       }
-      await this.shipments.addReceived(tx, r.order.id, r.line.lineNumber, r.quantity);
+      await this.shipments.addReceived(tx, order.id, line.lineNumber, received.quantity);
     }
 
-    const items = resolved.filter((r) => compare(r.quantity, '0' as DecimalString) > 0);
+    // A line received as zero has nothing to post; one above zero must reach the ERP, or be held.
+    const items = resolved.filter((r) => compare(decimal(r.input.quantity.value), ZERO) > 0);
+    let held = false;
     if (items.length > 0) {
+      const refused = await this.post(tx, input, first, event.id, items);
+      for (const problem of refused) {
+        held = true;
+        problems.push('goods-receipt.not-postable');
+        const about = items[itemIndexOf(problem) ?? 0]!;
+        await this.raise(
+          tx,
+          'goods-receipt.not-postable',
+          input,
+          about.order,
+          about.line,
+          { erpPosting: { expected: 'accepted', actual: problem } },
+          `${input.receiptNumber} cannot be posted to the ERP: ${problem}`,
+        );
+      }
+    }
+    for (const order of new Map(resolved.map((r) => [r.order.id, r.order])).values()) {
+      await this.advance(tx, order, input, event.id);
+    }
+    return { outcome: held ? 'held' : 'received', eventId: event.id, problems };
+  }
+
+  /**
+   * Posts the receipt behind the order's earlier postings. What the ERP contract cannot carry (a
+   * converted quantity beyond 15 integer digits), or the posting service refuses, is returned as
+   * problems instead: the receipt is recorded, nothing is requested, and a person posts it.
+   */
+  private async post(
+    tx: EntityManager,
+    input: GoodsReceiptInput,
+    first: PurchaseOrder,
+    eventId: string,
+    items: readonly ResolvedLine[],
+  ): Promise<string[]> {
+    const body = {
+      receiptNumber: input.receiptNumber,
+      plant: input.plant,
+      receivedAt: input.receivedAt,
+      items: items.map((r) => ({
+        poNumber: r.order.poNumber,
+        lineNumber: r.line.lineNumber,
+        material: r.line.material,
+        quantity: r.quantity,
+        unit: r.line.unit,
+        ...(r.input.storageLocation ? { storageLocation: r.input.storageLocation } : {}),
+        ...(r.input.lot ? { lot: r.input.lot } : {}),
+      })),
+    };
+    const invalid = erpBodyProblems('goods-receipt', body);
+    if (invalid.length > 0) return invalid;
+    try {
       await this.erp.post(tx, {
         kind: 'goods-receipt',
         businessKey: `${input.plant}/${input.receiptNumber}`,
@@ -174,27 +248,14 @@ export class GoodsReceiptService {
         plant: input.plant,
         poNumber: first.poNumber,
         correlationId: first.correlationId,
-        causationId: event.id,
-        body: {
-          receiptNumber: input.receiptNumber,
-          plant: input.plant,
-          receivedAt: input.receivedAt,
-          items: items.map((r) => ({
-            poNumber: r.order.poNumber,
-            lineNumber: r.line.lineNumber,
-            material: r.line.material,
-            quantity: r.quantity,
-            unit: r.line.unit,
-            ...(r.input.storageLocation ? { storageLocation: r.input.storageLocation } : {}),
-            ...(r.input.lot ? { lot: r.input.lot } : {}),
-          })),
-        },
+        causationId: eventId,
+        body,
       });
+      return [];
+    } catch (error) {
+      if (!(error instanceof ErpPostingError)) throw error;
+      return [error.message];
     }
-    for (const order of new Map(resolved.map((r) => [r.order.id, r.order])).values()) {
-      await this.advance(tx, order, input, event.id);
-    }
-    return { outcome: 'received', eventId: event.id, problems };
   }
 
   private async raise(

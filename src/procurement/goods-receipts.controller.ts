@@ -57,15 +57,29 @@ export class GoodsReceiptsController {
   @Allow({ system: ['plant-events:write'], roles: ['admin'] })
   @ApiOperation({
     summary: 'Report a goods receipt against order lines and a ship notice',
-    description: 'Applied once per plant and receipt number; a repeat answers `duplicate`.',
+    description:
+      'Applied once per plant and receipt number; a repeat answers `duplicate`. Each order line is compared once with what the ship notice announced for it, however many lots or storage locations the receipt splits it into. A quantity in another unit than the order line is converted and rounded half-up to the 6 decimals the ERP carries. A receipt the ERP cannot take (a converted quantity beyond 15 integer digits) is recorded but not posted: `outcome: held`, with a `goods-receipt.not-postable` case.',
   })
   @ApiOkResponse({
+    description:
+      '`received` (posted to the ERP), `held` (recorded, not posted: see `problems`) or `duplicate`; `problems` lists the cases raised.',
     content: {
       'application/json': {
-        example: {
-          outcome: 'received',
-          eventId: '5b0a2f7c-3c1d-4e8a-9f10-6d2b7a9c1e44',
-          problems: ['goods-receipt.short'],
+        examples: {
+          received: {
+            value: {
+              outcome: 'received',
+              eventId: '5b0a2f7c-3c1d-4e8a-9f10-6d2b7a9c1e44',
+              problems: ['goods-receipt.short'],
+            },
+          },
+          held: {
+            value: {
+              outcome: 'held',
+              eventId: '0c6f5a52-8f4e-4d7b-a3a1-2f9b1e7d4c10',
+              problems: ['goods-receipt.not-postable'],
+            },
+          },
         },
       },
     },

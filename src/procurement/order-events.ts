@@ -84,7 +84,11 @@ export function cancelledEvent(
   });
 }
 
-/** The changed event, or null when the new revision changes nothing the supplier sees. */
+/**
+ * The changed event, or null when the new revision changes nothing the supplier sees. The header
+ * carries the currency and ship-to when they changed; a new currency is a price change on every
+ * open line.
+ */
 export function changedEvent(
   snapshot: ErpOrderSnapshot,
   before: PurchaseOrder,
@@ -92,6 +96,8 @@ export function changedEvent(
   envelope: Envelope,
 ): EventOf<'purchase-order.changed.v1'> | null {
   const previous = new Map(beforeLines.map((line) => [line.lineNumber, line]));
+  // A price is an amount in the order currency: a new currency changes every line's price.
+  const currencyChanged = before.currency !== snapshot.currency;
   const lines: unknown[] = [];
   for (const line of snapshot.lines) {
     const old = previous.get(line.lineNumber);
@@ -105,7 +111,7 @@ export function changedEvent(
     }
     const changedFields = [
       ...(equals(old.quantity, line.quantity as DecimalString) && old.unit === line.unit ? [] : ['quantity']),
-      ...(samePrice(old.unitPrice, line.netPrice ?? null) ? [] : ['price']),
+      ...(samePrice(old.unitPrice, line.netPrice ?? null) && !currencyChanged ? [] : ['price']),
       ...(old.deliveryDate === line.deliveryDate ? [] : ['date']),
       ...(old.material === line.material ? [] : ['material']),
     ];
@@ -119,10 +125,11 @@ export function changedEvent(
     }
   }
   const header = {
-    ...(before.currency === snapshot.currency ? {} : { currency: snapshot.currency }),
+    ...(currencyChanged ? { currency: snapshot.currency } : {}),
     ...(before.shipTo === shipToOf(snapshot) ? {} : { shipTo: shipToOf(snapshot) }),
   };
-  if (lines.length === 0) return null;
+  // A header change alone (a new ship-to) is a change the supplier must see, with no line changed.
+  if (lines.length === 0 && Object.keys(header).length === 0) return null;
   return parseEventOf('purchase-order.changed.v1', {
     ...base(snapshot, envelope),
     type: 'purchase-order.changed',

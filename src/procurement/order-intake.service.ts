@@ -143,6 +143,8 @@ export class OrderIntakeService {
   ): Promise<OrderIntakeResult> {
     if (snapshot.status === 'cancelled') {
       const event = cancelledEvent(snapshot, envelope);
+      // Every line goes with the order: documents matched by line must find none open.
+      await this.orders.cancelLinesOtherThan(tx, order.id, []);
       await this.transition(
         tx,
         order,
@@ -164,7 +166,12 @@ export class OrderIntakeService {
     const event = changedEvent(snapshot, order, await this.orders.lines(tx, order.id), envelope);
     await this.saveLines(tx, order, snapshot);
     if (!event) {
-      await this.orders.update(tx, order.id, { revision: snapshot.revision });
+      // The stored header follows every ERP revision, whether or not the supplier is sent one.
+      await this.orders.update(tx, order.id, {
+        revision: snapshot.revision,
+        currency: snapshot.currency,
+        shipTo: shipToOf(snapshot),
+      });
       await this.orders.addHistory(tx, order, {
         what: 'purchase-order.revised',
         documentNumber: snapshot.poNumber,
@@ -194,7 +201,7 @@ export class OrderIntakeService {
       'purchase-order.changed',
       snapshot,
       event.id,
-      `changed by the ERP: ${event.payload.lines.length} line(s)`,
+      `changed by the ERP: ${changeSummary(event)}`,
     );
     await this.events.append(tx, event);
     await this.queueIntent(tx, order, event.type, snapshot.revision, event);
@@ -245,6 +252,12 @@ export class OrderIntakeService {
         cancelled: line.status === 'cancelled',
       });
     }
+    // A line the ERP left out is cancelled for the supplier (changedEvent) and so here.
+    await this.orders.cancelLinesOtherThan(
+      tx,
+      order.id,
+      snapshot.lines.map((l) => l.lineNumber),
+    );
   }
 
   private async applyParked(tx: EntityManager, poNumber: string): Promise<void> {
@@ -252,6 +265,14 @@ export class OrderIntakeService {
       await this.acknowledgments.applyParked(tx, parked.event);
     }
   }
+}
+
+function changeSummary(event: { payload: { header?: object; lines: readonly unknown[] } }): string {
+  const header = Object.keys(event.payload.header ?? {});
+  return [
+    ...(header.length > 0 ? [`header ${header.join(', ')}`] : []),
+    `${event.payload.lines.length} line(s)`,
+  ].join(' and ');
 }
 
 /** ERPs write `38.50` and `4800.000`; the gateway compares and sends canonical decimals. */

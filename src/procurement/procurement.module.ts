@@ -12,6 +12,7 @@ import { ChangeRefusalHooks } from './change-refusal.hooks.js';
 import { ErpOrdersController } from './erp-orders.controller.js';
 import { GoodsReceiptService } from './goods-receipt.service.js';
 import { GoodsReceiptsController } from './goods-receipts.controller.js';
+import { ShipNoticeMatcher } from './ship-notice-matcher.js';
 import { ShipNoticeService } from './ship-notice.service.js';
 import { ShipmentRepository } from './shipment.repository.js';
 import { OrderIntakeService } from './order-intake.service.js';
@@ -35,6 +36,7 @@ import { SimulatorOutputRelay } from './simulator-output-relay.js';
     ShipmentRepository,
     OrderIntakeService,
     AcknowledgmentService,
+    ShipNoticeMatcher,
     ShipNoticeService,
     GoodsReceiptService,
     SimulatorOutputRelay,

@@ -208,6 +208,37 @@ export class PurchaseOrderRepository {
     );
   }
 
+  /**
+   * Lines the snapshot no longer holds: the ERP dropped them, and the supplier is told they are
+   * cancelled (order-events.ts), so they stop being open supply here too. No list cancels them all.
+   */
+  async cancelLinesOtherThan(tx: EntityManager, poId: string, kept: readonly string[]): Promise<void> {
+    await tx.query(
+      `UPDATE purchase_order_line SET cancelled = true WHERE po_id = $1 AND NOT cancelled AND NOT (line_number = ANY($2::text[]))`,
+      [poId, kept],
+    );
+  }
+
+  /** The shipped totals buyers accepted, by line number (lines with an accepted over-shipment only). */
+  async acceptedShipped(db: Queryable, poId: string): Promise<Map<string, DecimalString>> {
+    const rows = await queryRows<{ line_number: string; quantity: string }>(
+      db,
+      `SELECT line_number, accepted_shipped_quantity::text AS quantity FROM purchase_order_line
+        WHERE po_id = $1 AND accepted_shipped_quantity IS NOT NULL`,
+      [poId],
+    );
+    return new Map(rows.map((r) => [r.line_number, decimal(r.quantity)]));
+  }
+
+  /** A buyer accepted this much shipped on the line; a later notice within it is not held again. */
+  async acceptShipped(tx: EntityManager, poId: string, lineNumber: string, quantity: DecimalString) {
+    await tx.query(
+      `UPDATE purchase_order_line SET accepted_shipped_quantity = GREATEST(COALESCE(accepted_shipped_quantity, 0), $3)
+        WHERE po_id = $1 AND line_number = $2`,
+      [poId, lineNumber, quantity],
+    );
+  }
+
   async recordAnswer(
     tx: EntityManager,
     poId: string,

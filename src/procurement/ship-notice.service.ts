@@ -2,42 +2,16 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { queryRows } from '../platform/database/sql.js';
 import { GATEWAY_ACTOR } from '../audit/actor.js';
-import {
-  compare,
-  decimalFromConfigNumber,
-  withinTolerance,
-  type DecimalString,
-} from '../canonical/decimal.js';
-import type { EventOf } from '../canonical/events/catalogue.js';
-import { convertQuantity } from '../canonical/units.js';
+import { compare, type DecimalString } from '../canonical/decimal.js';
+import { ErpPostingError } from '../erp/posting/erp-posting.exception.js';
 import { ErpPostingService } from '../erp/posting/erp-posting.service.js';
 import { ExceptionService } from '../exceptions/exception.service.js';
-import type { Differences } from '../exceptions/exception.types.js';
-import { PartnerRegistry } from '../partners/partner-registry.js';
 import { IdempotencyService } from '../platform/jobs/idempotency.service.js';
+import { erpBodyProblems, itemIndexOf } from './line-quantity.js';
 import { PurchaseOrderRepository } from './purchase-order.repository.js';
-import type { OrderState, PurchaseOrder, PurchaseOrderLine } from './purchase-order.types.js';
+import type { OrderState, PurchaseOrder } from './purchase-order.types.js';
+import { ShipNoticeMatcher, type Notice, type Problem, type ShippedLine } from './ship-notice-matcher.js';
 import { ShipmentRepository, type ShipNotice } from './shipment.repository.js';
-
-type Notice = EventOf<'ship-notice.received.v1'>;
-
-interface Problem {
-  readonly type: 'ship-notice.unknown-order' | 'ship-notice.over-shipment' | 'ship-notice.item-mismatch';
-  readonly poNumber: string;
-  readonly order?: PurchaseOrder;
-  readonly lineNumber?: string;
-  readonly material?: string;
-  readonly summary: string;
-  readonly differences: Differences;
-}
-
-interface ShippedLine {
-  readonly order: PurchaseOrder;
-  readonly line: PurchaseOrderLine;
-  readonly quantity: DecimalString;
-  readonly sscc?: string;
-  readonly lots?: string[];
-}
 
 export interface ShipNoticeResult {
   readonly outcome: 'posted' | 'amended' | 'reversed' | 'held' | 'cancelled' | 'duplicate';
@@ -46,18 +20,21 @@ export interface ShipNoticeResult {
 
 /**
  * A supplier's ship notice, whatever its channel: matched against the orders and lines it ships
- * (unknown order or line, another material, a unit that does not convert, more than ordered beyond
- * tolerance). A clean notice is posted to the ERP as an inbound delivery; its replacement amends
- * that delivery and its cancellation reverses it, never a second posting. A notice with problems is
- * held for a buyer (nothing posted) and each problem raised. Lines' shipped quantities and the
- * orders' states follow every revision. Applied once per document revision.
+ * (unknown order or line, an order the ERP ended, another material, a unit that does not convert,
+ * more than ordered beyond tolerance). A clean notice is posted to the ERP as an inbound delivery;
+ * its replacement amends that delivery and its cancellation reverses it. A notice sent again after
+ * its cancellation is a new inbound delivery (the reversed one cannot change). A notice with
+ * problems is held for a buyer (nothing posted) and each problem raised; so is one the ERP posting
+ * refuses or whose values the ERP cannot carry: a refusal never fails the translation that brought
+ * the notice. Lines' shipped quantities and the orders' states follow every revision. Applied once
+ * per document revision.
  */
 @Injectable()
 export class ShipNoticeService {
   constructor(
     private readonly orders: PurchaseOrderRepository,
     private readonly shipments: ShipmentRepository,
-    private readonly partners: PartnerRegistry,
+    private readonly matcher: ShipNoticeMatcher,
     private readonly exceptions: ExceptionService,
     private readonly erp: ErpPostingService,
     private readonly idempotency: IdempotencyService,
@@ -76,12 +53,13 @@ export class ShipNoticeService {
    * A buyer accepted a held ship notice's problem: the latest revision of the notice is posted to the
    * ERP as the supplier sent it (the items that match an order line; an item naming no line of ours
    * cannot be received against one). Once per shipment: a second accepted case finds it released.
+   * A notice the ERP cannot take stays held, with that problem raised.
    */
   async release(
     tx: EntityManager,
     partnerId: string,
     shipmentNumber: string,
-  ): Promise<'posted' | 'amended' | 'not-held'> {
+  ): Promise<'posted' | 'amended' | 'not-held' | 'not-postable'> {
     const record = await this.shipments.byShipment(tx, partnerId, shipmentNumber);
     if (!record || record.status !== 'held') return 'not-held';
     const locked = await this.shipments.lockOrCreate(tx, partnerId, shipmentNumber, record.correlationId);
@@ -95,33 +73,19 @@ export class ShipNoticeService {
     );
     if (!latest || latest.payload.document.kind === 'cancellation') return 'not-held';
     const notice = latest.payload;
-    const shipped = await this.matchItems(tx, notice, []);
+    const shipped = await this.matcher.matchItems(tx, notice, []);
     if (shipped.length === 0) return 'not-held';
-    const orders = uniqueOrders(shipped);
-    const businessKey = `${partnerId}/${shipmentNumber}`;
-    const body = deliveryBody(notice, shipped);
-    const common = {
-      kind: 'inbound-delivery' as const,
-      businessKey,
-      revision: locked.revisions,
-      plant: orders[0]!.plant,
-      body,
-    };
-    if (locked.posted)
-      await this.erp.amend(tx, { ...common, correlationId: locked.correlationId, causationId: notice.id });
-    else
-      await this.erp.post(tx, {
-        ...common,
-        poNumber: orders[0]!.poNumber,
-        correlationId: locked.correlationId,
-        causationId: notice.id,
-      });
+    const delivered = await this.deliver(tx, notice, locked, shipped);
+    if (Array.isArray(delivered)) {
+      for (const problem of delivered) await this.raise(tx, notice, locked, problem);
+      return 'not-postable';
+    }
     await this.shipments.update(tx, locked.id, {
       revisions: locked.revisions + 1,
       status: 'active',
       posted: true,
     });
-    for (const order of orders)
+    for (const order of uniqueOrders(shipped))
       await this.orders.addHistory(tx, order, {
         what: 'buyer.accepted-ship-notice',
         documentNumber: shipmentNumber,
@@ -131,7 +95,7 @@ export class ShipNoticeService {
         summary: `ship notice ${shipmentNumber} accepted by a buyer and posted to the ERP`,
         eventId: notice.id,
       });
-    return locked.posted ? 'amended' : 'posted';
+    return delivered;
   }
 
   private async applyOnce(tx: EntityManager, notice: Notice): Promise<ShipNoticeResult> {
@@ -146,11 +110,10 @@ export class ShipNoticeService {
       notice.payload.shipmentNumber,
       firstPo?.correlationId ?? notice.correlationId,
     );
-    const businessKey = `${notice.partnerId}/${notice.payload.shipmentNumber}`;
-    if (notice.document.kind === 'cancellation') return this.cancel(tx, notice, record, businessKey);
+    if (notice.document.kind === 'cancellation') return this.cancel(tx, notice, record);
 
     const problems: Problem[] = [];
-    const shipped = await this.matchItems(tx, notice, problems);
+    const shipped = await this.matcher.matchItems(tx, notice, problems);
     await this.shipments.replaceLines(
       tx,
       record.id,
@@ -159,68 +122,92 @@ export class ShipNoticeService {
     const orders = uniqueOrders(shipped);
     for (const order of orders) {
       await this.shipments.refreshShipped(tx, order.id);
-      problems.push(...(await this.overShipments(tx, order)));
+      const lineNumbers = new Set(
+        shipped.filter((s) => s.order.id === order.id).map((s) => s.line.lineNumber),
+      );
+      problems.push(...(await this.matcher.overShipments(tx, order, lineNumbers)));
+    }
+    let outcome: ShipNoticeResult['outcome'] = 'held';
+    if (problems.length === 0) {
+      const delivered = await this.deliver(tx, notice, record, shipped);
+      if (Array.isArray(delivered)) problems.push(...delivered);
+      else outcome = delivered;
     }
     for (const problem of problems) await this.raise(tx, notice, record, problem);
 
     const held = problems.length > 0;
-    let outcome: ShipNoticeResult['outcome'] = 'held';
-    if (!held) {
-      const body = deliveryBody(notice, shipped);
-      if (record.posted) {
-        await this.erp.amend(tx, {
-          kind: 'inbound-delivery',
-          businessKey,
-          revision: record.revisions,
-          plant: firstPo?.plant,
-          body,
-          correlationId: record.correlationId,
-          causationId: notice.id,
-        });
-        outcome = 'amended';
-      } else {
-        await this.erp.post(tx, {
-          kind: 'inbound-delivery',
-          businessKey,
-          revision: record.revisions,
-          plant: firstPo?.plant,
-          poNumber: orders[0]!.poNumber,
-          body,
-          correlationId: record.correlationId,
-          causationId: notice.id,
-        });
-        outcome = 'posted';
-      }
-    }
     await this.shipments.update(tx, record.id, {
       revisions: record.revisions + 1,
       status: held ? 'held' : 'active',
-      posted: record.posted || !held,
+      posted: isLive(record) || !held,
     });
     for (const order of orders) await this.advance(tx, order, notice, held);
     return { outcome, problems: problems.map((p) => p.type) };
   }
 
-  private async cancel(
+  /**
+   * Posts the notice's delivery, or amends the one posted for an earlier revision; each revision is
+   * its own effect (`inbound-delivery:<partner>/<shipment>:rev-<n>`). What the ERP contract cannot
+   * carry, or the posting service refuses, comes back as problems: nothing is requested then.
+   */
+  private async deliver(
     tx: EntityManager,
     notice: Notice,
     record: ShipNotice,
-    businessKey: string,
-  ): Promise<ShipNoticeResult> {
-    if (record.posted) {
-      await this.erp.reverse(tx, {
-        kind: 'inbound-delivery',
-        businessKey,
-        revision: record.revisions,
-        reason: `ship notice ${notice.payload.shipmentNumber} cancelled by ${notice.partnerId}`,
-        correlationId: record.correlationId,
-        causationId: notice.id,
-      });
+    shipped: readonly ShippedLine[],
+  ): Promise<'posted' | 'amended' | Problem[]> {
+    const body = deliveryBody(notice, shipped);
+    const invalid = erpBodyProblems('inbound-delivery', body);
+    if (invalid.length > 0) return invalid.map((why) => notPostable(notice, shipped, why));
+    const first = shipped[0]!.order;
+    const request = {
+      kind: 'inbound-delivery' as const,
+      businessKey: `${notice.partnerId}/${notice.payload.shipmentNumber}`,
+      revision: record.revisions,
+      plant: first.plant,
+      body,
+      correlationId: record.correlationId,
+      causationId: notice.id,
+    };
+    try {
+      if (isLive(record)) {
+        await this.erp.amend(tx, request);
+        return 'amended';
+      }
+      await this.erp.post(tx, { ...request, poNumber: first.poNumber });
+      return 'posted';
+    } catch (error) {
+      if (!(error instanceof ErpPostingError)) throw error;
+      return [notPostable(notice, shipped, error.message)];
     }
+  }
+
+  private async cancel(tx: EntityManager, notice: Notice, record: ShipNotice): Promise<ShipNoticeResult> {
+    let outcome: ShipNoticeResult['outcome'] = 'cancelled';
+    const problems: Problem[] = [];
+    if (isLive(record)) {
+      try {
+        await this.erp.reverse(tx, {
+          kind: 'inbound-delivery',
+          businessKey: `${notice.partnerId}/${notice.payload.shipmentNumber}`,
+          revision: record.revisions,
+          reason: `ship notice ${notice.payload.shipmentNumber} cancelled by ${notice.partnerId}`,
+          correlationId: record.correlationId,
+          causationId: notice.id,
+        });
+        outcome = 'reversed';
+      } catch (error) {
+        if (!(error instanceof ErpPostingError)) throw error;
+        problems.push(notPostable(notice, [], error.message));
+        outcome = 'held';
+      }
+    }
+    for (const problem of problems) await this.raise(tx, notice, record, problem);
     await this.shipments.update(tx, record.id, {
       revisions: record.revisions + 1,
       status: 'cancelled',
-      posted: record.posted,
+      // Reversed: the delivery is gone, and a notice sent again later is a new one.
+      posted: outcome === 'held',
     });
     for (const order of notice.payload.orders) {
       const po = await this.orders.lockByNumber(tx, order.purchaseOrder.number);
@@ -228,93 +215,7 @@ export class ShipNoticeService {
       await this.shipments.refreshShipped(tx, po.id);
       await this.advance(tx, po, notice, false);
     }
-    return { outcome: record.posted ? 'reversed' : 'cancelled', problems: [] };
-  }
-
-  /** Each shipped item against its order line, in the line's unit; mismatches become problems. */
-  private async matchItems(tx: EntityManager, notice: Notice, problems: Problem[]): Promise<ShippedLine[]> {
-    const shipped: ShippedLine[] = [];
-    for (const shippedOrder of notice.payload.orders) {
-      const poNumber = shippedOrder.purchaseOrder.number;
-      const order = await this.orders.lockByNumber(tx, poNumber);
-      if (!order || order.partnerId !== notice.partnerId) {
-        problems.push({
-          type: 'ship-notice.unknown-order',
-          poNumber,
-          summary: `ship notice ${notice.payload.shipmentNumber} names purchase order ${poNumber}, which ${notice.partnerId} does not have`,
-          differences: { purchaseOrder: { expected: null, actual: poNumber } },
-        });
-        continue;
-      }
-      const lines = await this.orders.lines(tx, order.id);
-      for (const pack of shippedOrder.packs) {
-        for (const item of pack.items) {
-          const line = lines.find((l) => l.lineNumber === item.lineNumber && !l.cancelled);
-          const base = { poNumber, order, lineNumber: item.lineNumber, material: item.material };
-          if (!line) {
-            problems.push({
-              ...base,
-              type: 'ship-notice.unknown-order',
-              summary: `PO ${poNumber} has no open line ${item.lineNumber}`,
-              differences: { line: { expected: null, actual: item.lineNumber } },
-            });
-            continue;
-          }
-          const ourMaterial =
-            this.partners.ourMaterial(order.partnerId, item.supplierPartNumber ?? '') ?? item.material;
-          if (ourMaterial !== line.material) {
-            problems.push({
-              ...base,
-              type: 'ship-notice.item-mismatch',
-              summary: `PO ${poNumber} line ${line.lineNumber} orders ${line.material}; the notice ships ${ourMaterial}`,
-              differences: { material: { expected: line.material, actual: ourMaterial } },
-            });
-            continue;
-          }
-          let quantity: DecimalString;
-          try {
-            quantity = convertQuantity(item.quantity.value, item.quantity.unit, line.unit);
-          } catch {
-            problems.push({
-              ...base,
-              type: 'ship-notice.item-mismatch',
-              summary: `PO ${poNumber} line ${line.lineNumber} is in ${line.unit}; ${item.quantity.unit} does not convert`,
-              differences: { unit: { expected: line.unit, actual: item.quantity.unit } },
-            });
-            continue;
-          }
-          shipped.push({ order, line, quantity, sscc: pack.sscc, lots: item.lots?.map((l) => l.lot) });
-        }
-      }
-    }
-    return shipped;
-  }
-
-  /** Lines shipped (over all notices) beyond the confirmed or ordered quantity and its tolerance. */
-  private async overShipments(tx: EntityManager, order: PurchaseOrder): Promise<Problem[]> {
-    const percent = decimalFromConfigNumber(
-      this.partners.require(order.partnerId).tolerances.quantityPercent,
-    );
-    const problems: Problem[] = [];
-    for (const line of await this.orders.lines(tx, order.id)) {
-      const reference = line.confirmedQuantity ?? line.quantity;
-      // Over the reference and outside the tolerance: shipping less is the receipt's concern.
-      if (
-        compare(line.shippedQuantity, reference) > 0 &&
-        !withinTolerance(line.shippedQuantity, reference, percent)
-      ) {
-        problems.push({
-          type: 'ship-notice.over-shipment',
-          poNumber: order.poNumber,
-          order,
-          lineNumber: line.lineNumber,
-          material: line.material,
-          summary: `PO ${order.poNumber} line ${line.lineNumber}: ${line.shippedQuantity} ${line.unit} shipped against ${reference}`,
-          differences: { shippedQuantity: { expected: reference, actual: line.shippedQuantity } },
-        });
-      }
-    }
-    return problems;
+    return { outcome, problems: problems.map((p) => p.type) };
   }
 
   private async raise(
@@ -375,6 +276,30 @@ export class ShipNoticeService {
       eventId: notice.id,
     });
   }
+}
+
+/**
+ * A delivery stands in the ERP for this notice. A cancelled notice's delivery was reversed (rows
+ * written before reversals reset `posted` may still say posted), so it cannot be amended.
+ */
+function isLive(record: ShipNotice): boolean {
+  return record.posted && record.status !== 'cancelled';
+}
+
+/** The ERP cannot take the notice: the problem names the line an invalid item is on, if one is. */
+function notPostable(notice: Notice, shipped: readonly ShippedLine[], why: string): Problem {
+  const index = itemIndexOf(why);
+  const item = index === undefined ? undefined : shipped[index];
+  const order = item?.order ?? shipped[0]?.order;
+  return {
+    type: 'ship-notice.not-postable',
+    poNumber: order?.poNumber ?? notice.payload.orders[0]!.purchaseOrder.number,
+    order,
+    lineNumber: item?.line.lineNumber,
+    material: item?.line.material,
+    summary: `ship notice ${notice.payload.shipmentNumber} cannot be posted to the ERP: ${why}`,
+    differences: { erpPosting: { expected: 'accepted', actual: why } },
+  };
 }
 
 function uniqueOrders(shipped: readonly ShippedLine[]): PurchaseOrder[] {

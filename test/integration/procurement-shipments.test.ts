@@ -10,47 +10,11 @@ import { CanonicalEventStore } from '../../src/translation/canonical-event.store
 import { ShipNoticeService } from '../../src/procurement/ship-notice.service.js';
 import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-relay.js';
 import { simulatorGatewayEnv, waitForPostings } from '../support/erp.js';
+import { shipNotice } from '../support/procurement.js';
 import { startTestGateway } from '../support/gateway.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
 
 const ADMIN_TOKEN = 'shipments-admin-token-0123456789abcdefgh';
-
-function shipNotice(
-  shipmentNumber: string,
-  kind: 'original' | 'replacement' | 'cancellation',
-  revision: string,
-  orders: { po: string; items: { line: string; material: string; quantity: string }[] }[],
-) {
-  return parseEventOf('ship-notice.received.v1', {
-    id: randomUUID(),
-    type: 'ship-notice.received',
-    schemaVersion: 'v1',
-    partnerId: 'acme-fasteners',
-    occurredAt: '2026-11-28T07:00:00Z',
-    receivedAt: '2026-11-28T07:00:03Z',
-    correlationId: 'asn-chain',
-    causationId: null,
-    document: { kind, number: shipmentNumber, revision },
-    payload: {
-      shipmentNumber,
-      shippedAt: '2026-11-28T06:30:00Z',
-      carrier: { scac: 'ABFS' },
-      shipTo: '1000',
-      orders: orders.map((o) => ({
-        purchaseOrder: { number: o.po },
-        packs: [
-          {
-            items: o.items.map((i) => ({
-              lineNumber: i.line,
-              material: i.material,
-              quantity: { value: i.quantity, unit: 'H87' },
-            })),
-          },
-        ],
-      })),
-    },
-  });
-}
 
 describe('ship notices and goods receipts against purchase orders', () => {
   let db: TestDatabase;

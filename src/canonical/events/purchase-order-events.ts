@@ -136,11 +136,21 @@ export const purchaseOrderChangedV1 = defineEvent('purchase-order.changed', 'v1'
       /** Header fields that changed, with their new values; absent fields did not change. */
       header: z.strictObject(orderHeader).partial().optional(),
       reason: reason.optional(),
-      lines: z.array(lineChange).min(1, { error: 'expected at least one changed line' }),
+      /**
+       * The lines that changed. Empty only when the header changed alone (a new ship-to): every
+       * event valid before stays valid, and a consumer that reads lines finds none to apply.
+       */
+      lines: z.array(lineChange),
     })
-    .superRefine((order, ctx) =>
-      reportDuplicates(ctx, order.lines, (l) => l.lineNumber, ['lines'], 'line number'),
-    ),
+    .superRefine((order, ctx) => {
+      if (order.lines.length === 0 && Object.keys(order.header ?? {}).length === 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lines'],
+          message: 'expected at least one changed line, or a changed header',
+        });
+      reportDuplicates(ctx, order.lines, (l) => l.lineNumber, ['lines'], 'line number');
+    }),
 });
 
 export const purchaseOrderCancelledV1 = defineEvent('purchase-order.cancelled', 'v1', {

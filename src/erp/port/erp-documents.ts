@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Rounding } from '../../canonical/decimal.js';
 
 /**
  * The documents the gateway posts to an ERP, in the ERP's terms (not the canonical events': the PO
@@ -7,7 +8,19 @@ import { z } from 'zod';
  * same shapes. Quantities and prices are exact decimal strings, units UN/ECE Rec 20 codes.
  */
 
-const decimal = z.string().regex(/^-?\d{1,15}(\.\d{1,6})?$/, { error: 'expected an exact decimal string' });
+/** Fraction digits a decimal of an ERP document carries (with at most 15 integer digits). */
+export const ERP_DECIMAL_SCALE = 6;
+
+/**
+ * How the gateway brings a quantity it computed (a unit conversion) to the ERP's scale: half-up,
+ * the commercial rounding ERPs apply to quantities themselves. A value a partner or plant wrote is
+ * never rounded: one the contract cannot carry is held for a person.
+ */
+export const ERP_QUANTITY_ROUNDING: Rounding = { scale: ERP_DECIMAL_SCALE, mode: 'half-up' };
+
+const decimal = z.string().regex(new RegExp(`^-?\\d{1,15}(\\.\\d{1,${ERP_DECIMAL_SCALE}})?$`), {
+  error: 'expected an exact decimal string',
+});
 const positiveDecimal = decimal.refine((v) => !v.startsWith('-') && !/^0+(\.0+)?$/.test(v), {
   error: 'expected a quantity above zero',
 });
