@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import { currentCorrelationId } from '../platform/logging/correlation.js';
+import { redactUrl } from '../platform/logging/redact-url.js';
 import { PortalError, PortalErrorCode } from './portal.exception.js';
 import { pageLocals } from './portal-view.js';
 
@@ -52,7 +53,7 @@ export class PortalErrorFilter implements ExceptionFilter {
       message = error.message;
     }
     if (status >= 500 && !(error instanceof PortalError))
-      this.logger.error({ err: error, path: request.originalUrl }, 'portal request failed');
+      this.logger.error({ err: error, path: redactUrl(request.originalUrl) }, 'portal request failed');
     if (status >= 500 && !(error instanceof PortalError))
       message =
         'Something went wrong on our side. Please try again; if it keeps happening, quote the reference below.';

@@ -27,18 +27,22 @@ export interface PortalWorld {
 export async function startPortalWorld(
   label: string,
   env: Record<string, string> = {},
+  options: Parameters<typeof startTestGateway>[1] = {},
 ): Promise<PortalWorld> {
   const db = await createTestDatabase(label);
   const smtp = await new LocalSmtpServer().start();
-  const gateway = await startTestGateway({
-    ...simulatorGatewayEnv(db.url),
-    PARTNERS_DIR: partnersDir(),
-    BOOTSTRAP_ADMIN_TOKEN: PORTAL_ADMIN_TOKEN,
-    NOTIFY_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
-    NOTIFY_SMTP_STARTTLS: 'off',
-    NOTIFY_FROM: 'Supplier Gateway <gateway@gw.example.com>',
-    ...env,
-  });
+  const gateway = await startTestGateway(
+    {
+      ...simulatorGatewayEnv(db.url),
+      PARTNERS_DIR: partnersDir(),
+      BOOTSTRAP_ADMIN_TOKEN: PORTAL_ADMIN_TOKEN,
+      NOTIFY_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+      NOTIFY_SMTP_STARTTLS: 'off',
+      NOTIFY_FROM: 'Supplier Gateway <gateway@gw.example.com>',
+      ...env,
+    },
+    options,
+  );
   return {
     db,
     smtp,

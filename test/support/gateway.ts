@@ -2,22 +2,24 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
 import { createRootLogger } from '../../src/platform/logging/logger.js';
 import { loadConfig } from '../../src/config/config.js';
 import { startGateway, type RunningGateway } from '../../src/platform/bootstrap/start-gateway.js';
 
 /**
- * Starts a gateway inside the test process on a random port with a temporary DATA_DIR. With `logs`,
- * the gateway's log lines (JSON, at LOG_LEVEL) are collected there instead of printed.
+ * Starts a gateway inside the test process on a random port with a temporary DATA_DIR. With `logs`, the
+ * gateway's log lines (JSON, at LOG_LEVEL) are collected there instead of printed; `logTo` receives them
+ * as a stream instead.
  */
 export async function startTestGateway(
   env: Record<string, string>,
-  options: { logs?: string[] } = {},
+  options: { logs?: string[]; logTo?: DestinationStream } = {},
 ): Promise<RunningGateway & { dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sg-test-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env });
   const logs = options.logs;
-  const destination = logs ? { write: (line: string) => void logs.push(line) } : undefined;
+  const destination = logs ? { write: (line: string) => void logs.push(line) } : options.logTo;
   const gateway = await startGateway(config, createRootLogger(config, destination));
   return {
     ...gateway,

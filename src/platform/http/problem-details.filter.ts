@@ -2,6 +2,7 @@ import { Catch, HttpException, HttpStatus, type ArgumentsHost, type ExceptionFil
 import type { Request, Response } from 'express';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { currentCorrelationId } from '../logging/correlation.js';
+import { redactUrl } from '../logging/redact-url.js';
 
 /** RFC 9457 problem details, the one error shape of every HTTP answer. */
 export interface ProblemDetails {
@@ -55,7 +56,7 @@ export function sendProblem(request: Request, response: Response, status: number
     title: titleOf(status),
     status,
     detail,
-    instance: request.originalUrl ?? request.url,
+    instance: redactUrl(request.originalUrl ?? request.url),
     correlationId: currentCorrelationId(),
   };
   response.status(status).type('application/problem+json').send(JSON.stringify(problem));
@@ -75,13 +76,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const problem = this.toProblem(error, request);
-    if (problem.status >= 500) this.logger.error({ err: error, url: request.url }, 'request failed');
+    if (problem.status >= 500)
+      this.logger.error({ err: error, url: redactUrl(request.originalUrl ?? request.url) }, 'request failed');
     if (response.headersSent) return;
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 
   private toProblem(error: unknown, request: Request): ProblemDetails {
-    const base = { instance: request.originalUrl ?? request.url, correlationId: currentCorrelationId() };
+    const base = {
+      instance: redactUrl(request.originalUrl ?? request.url),
+      correlationId: currentCorrelationId(),
+    };
     if (error instanceof HttpException) {
       const status = error.getStatus();
       const body = error.getResponse();

@@ -30,5 +30,6 @@ export function createRootLogger(
       censor: '[redacted]',
     },
   };
+  // Standard output unless told otherwise (tests read what was logged).
   return destination ? pino(options, destination) : pino(options);
 }

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { currentCorrelationId } from './correlation.js';
+import { redactUrl } from './redact-url.js';
 
 /**
  * Request logging on the root logger. The correlation id is set by the correlation middleware
@@ -23,7 +24,11 @@ export class LoggingModule {
             customLogLevel: (_req, res, error) =>
               error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
             serializers: {
-              req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+              // Link tokens and OAuth2 codes in URLs never reach the log (redact-url.ts).
+              req: (req: { method: string; url: string }) => ({
+                method: req.method,
+                url: redactUrl(req.url),
+              }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
           },
