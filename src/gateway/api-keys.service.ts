@@ -29,8 +29,8 @@ export interface ApiKeyRecord {
 /**
  * Partner API keys (`sgp_<lookup>_<secret><crc32>`, GitHub-token style): shown once, stored as a
  * SHA-256, found by their lookup, revocable, rotatable with an overlap during which both keys work.
- * A revocation takes effect on the process that made it at once and on every other process within
- * CREDENTIAL_CACHE_SECONDS (≤ 60).
+ * A revocation, or a rotation that ends the old key sooner, takes effect on the process that made it
+ * at once and on every other process within CREDENTIAL_CACHE_SECONDS (≤ 60).
  */
 @Injectable()
 export class ApiKeyService {
@@ -101,6 +101,8 @@ export class ApiKeyService {
       });
       return issued;
     });
+    // The old key may be cached as valid until the cache's own expiry; its new expiry applies at once.
+    this.identity.forget(lookup);
     return { ...issued, key: await this.get(partnerId, issued.lookup) };
   }
 

@@ -175,7 +175,9 @@ export class CredentialsAdminController {
   @ApiOperation({
     summary: 'Rotate an API key: a new key now, the old one valid for overlapSeconds (default a day)',
     description:
-      'Issues a replacement key, shown once; the old key keeps working for the overlap, then stops. Audited.',
+      'Issues a replacement key, shown once; the old key keeps working for the overlap, then stops. ' +
+      '`overlapSeconds: 0` stops the old key at once on this process and on every other within ' +
+      'CREDENTIAL_CACHE_SECONDS (a leaked key). Audited.',
   })
   @ApiCreatedResponse({
     content: { 'application/json': { example: { token: 'sgp_m8w2…(shown once)', key: KEY_EXAMPLE } } },

@@ -222,7 +222,7 @@ export class IdentityService {
   }
 
   async revokeToken(lookup: string, actor: Actor): Promise<boolean> {
-    return this.dataSource.transaction(async (tx) => {
+    const revoked = await this.dataSource.transaction(async (tx) => {
       const [row] = await queryRows<{ id: string; subject_kind: string; partner_id: string | null }>(
         tx,
         `UPDATE access_token SET revoked_at = now() WHERE lookup = $1 AND revoked_at IS NULL
@@ -230,7 +230,6 @@ export class IdentityService {
         [lookup],
       );
       if (!row) return false;
-      this.checked.delete(lookup);
       await this.audit.record(tx, {
         actor,
         action: 'access-token.revoked',
@@ -240,6 +239,18 @@ export class IdentityService {
       });
       return true;
     });
+    if (revoked) this.forget(lookup);
+    return revoked;
+  }
+
+  /**
+   * Drops what this process remembers of a token whose validity just changed (revoked, or rotated to
+   * expire sooner), so it is looked up again at its next use here; other processes notice within
+   * CREDENTIAL_CACHE_SECONDS. Called after the change commits: evicted earlier, a request in between
+   * could cache the old state again.
+   */
+  forget(lookup: string): void {
+    this.checked.delete(lookup);
   }
 
   /** The principal a token stands for, or undefined when it is unknown, revoked, expired or inactive. */

@@ -350,6 +350,21 @@ describe('OAuth2 client credentials, API keys and rate limits, across two api pr
       expect(Date.now() - started).toBeLessThan(60_000);
     });
 
+    it('a rotation with no overlap stops the old key at once where it was made, though the key was cached', async () => {
+      const created = await admin(one)
+        .post('/admin/partners/nordic-castings/api-keys', { scopes: ['profile:read'] })
+        .expect(201);
+      const key = created.body.token as string;
+      await me(one, key).expect(200); // now cached on process one
+      const rotated = await admin(one)
+        .post(`/admin/partners/nordic-castings/api-keys/${created.body.key.lookup}/rotate`, {
+          overlapSeconds: 0,
+        })
+        .expect(201);
+      await me(one, key).expect(401);
+      await me(one, rotated.body.token).expect(200);
+    });
+
     it('refuses a mistyped key before any lookup, and one of a partner no longer configured', async () => {
       const created = await admin(one)
         .post('/admin/partners/nordic-castings/api-keys', { scopes: ['profile:read'] })
