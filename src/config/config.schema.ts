@@ -338,6 +338,13 @@ export const CONFIG_VARIABLES = [
     schema: z.string().min(1).default('openid email profile'),
   },
   {
+    name: 'PORTAL_SSO_REQUIRE_EMAIL_VERIFIED',
+    group: 'access',
+    description:
+      "Single sign-on trusts only an e-mail the provider's UserInfo marks `email_verified: true` (OIDC Core §5.1). Set false only for a provider that vouches for every address it issues but sends no `email_verified` claim; `email_verified: false` is refused either way.",
+    schema: boolean.default(true),
+  },
+  {
     name: 'GATEWAY_X12_QUALIFIER',
     group: 'outbound',
     description: 'ISA05 of the interchanges the gateway sends (our ISA qualifier).',

@@ -143,8 +143,12 @@ export class PortalSso {
     });
     if (!answer.ok) throw new Error(`the identity provider's userinfo answered ${answer.status}`);
     const info = (await answer.json()) as { email?: unknown; email_verified?: unknown };
-    // OIDC Core §5.1: an e-mail is trusted only when the provider says it verified it.
-    if (typeof info.email !== 'string' || info.email_verified === false) return undefined;
+    // OIDC Core §5.1: an e-mail is trusted only when the provider says it verified it; a missing claim
+    // is no such statement, unless the operator vouches for the provider (and `false` never is).
+    const verified =
+      info.email_verified === true ||
+      (info.email_verified === undefined && !this.config.PORTAL_SSO_REQUIRE_EMAIL_VERIFIED);
+    if (typeof info.email !== 'string' || !verified) return undefined;
     const [row] = await queryRows<SsoUser>(
       this.dataSource,
       `SELECT id::text AS id, email FROM app_user

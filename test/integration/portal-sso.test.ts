@@ -14,14 +14,15 @@ import { FormClient, startPortalWorld, type PortalWorld } from './portal-support
  */
 class LocalIdentityProvider {
   nextEmail = '';
-  verified = true;
+  /** The UserInfo's `email_verified`; undefined leaves the claim out, as some providers do. */
+  verified: boolean | undefined = true;
   readonly url: string = '';
   private server?: Server;
   private readonly codes = new Map<
     string,
-    { email: string; verified: boolean; challenge: string; redirect: string }
+    { email: string; verified: boolean | undefined; challenge: string; redirect: string }
   >();
-  private readonly tokens = new Map<string, { email: string; verified: boolean }>();
+  private readonly tokens = new Map<string, { email: string; verified: boolean | undefined }>();
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
@@ -70,6 +71,7 @@ class LocalIdentityProvider {
         res
           .writeHead(200, { 'content-type': 'application/json' })
           .end(JSON.stringify({ sub: who.email, email: who.email, email_verified: who.verified }));
+        // JSON.stringify leaves out a claim whose value is undefined.
         return;
       }
       res.writeHead(404).end();
@@ -84,24 +86,45 @@ class LocalIdentityProvider {
   }
 }
 
+/** The browser's round trip: portal → provider → portal callback. */
+async function ssoRoundTrip(
+  idp: LocalIdentityProvider,
+  client: FormClient,
+  tamper?: (callback: URL) => void,
+) {
+  const start = await client.get('/portal/sso');
+  expect(start.status).toBe(302);
+  const authorize = new URL(start.headers.location!);
+  expect(authorize.origin).toBe(idp.url);
+  expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+  expect(authorize.searchParams.get('state')).toBeTruthy();
+  const provider = await fetch(authorize, { redirect: 'manual' });
+  const callback = new URL(provider.headers.get('location')!);
+  tamper?.(callback);
+  return client.get(`${callback.pathname}${callback.search}`);
+}
+
+function ssoEnv(idp: LocalIdentityProvider): Record<string, string> {
+  return {
+    PORTAL_SSO_AUTHORIZATION_URL: `${idp.url}/authorize`,
+    PORTAL_SSO_TOKEN_URL: `${idp.url}/token`,
+    PORTAL_SSO_USERINFO_URL: `${idp.url}/userinfo`,
+    PORTAL_SSO_CLIENT_ID: 'supplier-portal',
+  };
+}
+
+const BUYER = { email: 'bea.buyer@mfg.example.com', displayName: 'Bea Buyer', role: 'buyer' } as const;
+
 describe('buyers’ single sign-on with passport-oauth2 (optional, configured)', () => {
   let world: PortalWorld;
   let idp: LocalIdentityProvider;
 
   beforeAll(async () => {
     idp = await new LocalIdentityProvider().start();
-    world = await startPortalWorld('portal_sso', {
-      PORTAL_SSO_AUTHORIZATION_URL: `${idp.url}/authorize`,
-      PORTAL_SSO_TOKEN_URL: `${idp.url}/token`,
-      PORTAL_SSO_USERINFO_URL: `${idp.url}/userinfo`,
-      PORTAL_SSO_CLIENT_ID: 'supplier-portal',
-    });
+    world = await startPortalWorld('portal_sso', ssoEnv(idp));
     const identity = world.gateway.app.get(IdentityService);
     const setup = { kind: 'cli', name: 'portal-sso' } as const;
-    await identity.addUser(
-      { email: 'bea.buyer@mfg.example.com', displayName: 'Bea Buyer', role: 'buyer' },
-      setup,
-    );
+    await identity.addUser(BUYER, setup);
     await identity.addUser(
       { email: 'sup@alpha.example.com', displayName: 'Sup', role: 'supplier-user', partnerId: ALPHA.id },
       setup,
@@ -112,19 +135,8 @@ describe('buyers’ single sign-on with passport-oauth2 (optional, configured)',
     await idp?.stop();
   });
 
-  /** The browser's round trip: portal → provider → portal callback. */
-  async function roundTrip(client: FormClient, tamper?: (callback: URL) => void) {
-    const start = await client.get('/portal/sso');
-    expect(start.status).toBe(302);
-    const authorize = new URL(start.headers.location!);
-    expect(authorize.origin).toBe(idp.url);
-    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
-    expect(authorize.searchParams.get('state')).toBeTruthy();
-    const provider = await fetch(authorize, { redirect: 'manual' });
-    const callback = new URL(provider.headers.get('location')!);
-    tamper?.(callback);
-    return client.get(`${callback.pathname}${callback.search}`);
-  }
+  const roundTrip = (client: FormClient, tamper?: (callback: URL) => void) =>
+    ssoRoundTrip(idp, client, tamper);
 
   it('signs in a buyer the provider verified, with a new session id, and audits it', async () => {
     const client = new FormClient(world.gateway.url);
@@ -151,11 +163,12 @@ describe('buyers’ single sign-on with passport-oauth2 (optional, configured)',
     expect(audit?.after.method).toBe('sso');
   });
 
-  it('refuses a supplier, an unknown person, an unverified e-mail and a forged state', async () => {
+  it('refuses a supplier, an unknown person, an unverified e-mail, one not said to be verified, and a forged state', async () => {
     for (const [email, verified] of [
       ['sup@alpha.example.com', true],
       ['stranger@mfg.example.com', true],
       ['bea.buyer@mfg.example.com', false],
+      ['bea.buyer@mfg.example.com', undefined],
     ] as const) {
       idp.nextEmail = email;
       idp.verified = verified;
@@ -170,5 +183,35 @@ describe('buyers’ single sign-on with passport-oauth2 (optional, configured)',
     const forged = await roundTrip(client, (callback) => callback.searchParams.set('state', 'forged'));
     expect(forged.status).toBe(403);
     expect((await client.get('/portal/account')).status).toBe(303);
+  });
+});
+
+describe('single sign-on with a provider that sends no email_verified (PORTAL_SSO_REQUIRE_EMAIL_VERIFIED=false)', () => {
+  let world: PortalWorld;
+  let idp: LocalIdentityProvider;
+
+  beforeAll(async () => {
+    idp = await new LocalIdentityProvider().start();
+    world = await startPortalWorld('portal_sso_unverified', {
+      ...ssoEnv(idp),
+      PORTAL_SSO_REQUIRE_EMAIL_VERIFIED: 'false',
+    });
+    await world.gateway.app.get(IdentityService).addUser(BUYER, { kind: 'cli', name: 'portal-sso' });
+  }, 120_000);
+  afterAll(async () => {
+    await world?.stop();
+    await idp?.stop();
+  });
+
+  it('signs in a buyer whose e-mail the provider does not mark, and still refuses one marked unverified', async () => {
+    idp.nextEmail = BUYER.email;
+    idp.verified = undefined;
+    const trusted = new FormClient(world.gateway.url);
+    expect((await ssoRoundTrip(idp, trusted)).status).toBe(303);
+    expect((await trusted.get('/portal/account')).status).toBe(200);
+    idp.verified = false;
+    const refused = new FormClient(world.gateway.url);
+    expect((await ssoRoundTrip(idp, refused)).status).toBe(403);
+    expect((await refused.get('/portal/account')).status).toBe(303);
   });
 });
