@@ -287,6 +287,20 @@ export const CONFIG_VARIABLES = [
     schema: positiveInt.max(24 * 60).default(15),
   },
   {
+    name: 'PORTAL_THROTTLE_PER_EMAIL',
+    group: 'access',
+    description:
+      'Portal sign-in and password-reset requests allowed per e-mail address within 15 minutes (at once, then refilled evenly); more are asked to wait (429). 0 turns this limit off.',
+    schema: z.coerce.number({ message: 'expected a number' }).int().min(0).max(10_000).default(20),
+  },
+  {
+    name: 'PORTAL_THROTTLE_PER_IP',
+    group: 'access',
+    description:
+      "The same per client address (the connection's, never a header). Behind a reverse proxy every user shares the proxy's address: raise it or set 0 (off).",
+    schema: z.coerce.number({ message: 'expected a number' }).int().min(0).max(100_000).default(200),
+  },
+  {
     name: 'PORTAL_INVITATION_HOURS',
     group: 'access',
     description: 'How long a portal invitation link is valid (single use).',

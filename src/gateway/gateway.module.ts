@@ -11,6 +11,7 @@ import { OAuthClientService } from './oauth/oauth-clients.service.js';
 import { TokenController } from './oauth/token.controller.js';
 import { RateLimitPolicy } from './rate-limit/rate-limit.policy.js';
 import { rateLimiterProvider, RateLimiterShutdown } from './rate-limit/rate-limit.providers.js';
+import { RateLimiter } from './rate-limit/rate-limiter.js';
 import { RouteRulesCheck } from './route-rules.check.js';
 
 /**
@@ -31,6 +32,7 @@ import { RouteRulesCheck } from './route-rules.check.js';
     RouteRulesCheck,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [IdentityService, ApiKeyService, OAuthClientService, JwtAccessTokens],
+  // RateLimiter: the portal throttles its sign-in on the same limiter (one Redis script, or memory).
+  exports: [IdentityService, ApiKeyService, OAuthClientService, JwtAccessTokens, RateLimiter],
 })
 export class GatewayModule {}

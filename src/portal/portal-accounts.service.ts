@@ -56,6 +56,9 @@ const USER_SELECT = `SELECT u.id::text AS id, u.email, u.display_name, u.role, u
 
 const SUPPLIER_ROLES: readonly UserRole[] = ['supplier-user', 'supplier-admin'];
 
+/** A further reset mail is sent only once the last one is used, expired, or this many minutes old. */
+export const RESET_MAIL_INTERVAL_MINUTES = 5;
+
 /**
  * Portal accounts: password logins with lockout, invitations and password resets by single-use
  * expiring links sent by e-mail, a supplier admin's management of its own partner's users, and the
@@ -105,49 +108,72 @@ export class PortalAccountsService {
       return { ok: false, reason: 'invalid' };
     }
     const actor = actorOf(row);
-    if (row.locked) {
-      await this.auditAs(actor, 'portal.login-refused', row, {
-        reason: 'locked',
-        lockedUntil: row.locked_until,
-      });
-      return { ok: false, reason: 'locked' };
-    }
+    const attempt = await this.reserveAttempt(row.id);
+    if (!attempt) return this.refuseLocked(actor, row);
     if (!(await passwordMatches(row.password_hash, password))) {
-      return this.dataSource.transaction(async (tx) => {
-        const [counted] = await queryRows<{ failed_attempts: number; locked: boolean }>(
-          tx,
-          `UPDATE portal_credential
-              SET failed_attempts = CASE WHEN failed_attempts + 1 >= $2 THEN 0 ELSE failed_attempts + 1 END,
-                  locked_until = CASE WHEN failed_attempts + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
-            WHERE user_id = $1
-          RETURNING failed_attempts, (locked_until IS NOT NULL AND locked_until > now()) AS locked`,
-          [row.id, this.config.PORTAL_LOCKOUT_ATTEMPTS, this.config.PORTAL_LOCKOUT_MINUTES],
-        );
-        await this.audit.record(tx, {
-          actor,
-          action: counted?.locked ? 'portal.account-locked' : 'portal.login-failed',
-          target: { type: 'user', id: row.id },
-          partnerId: row.partner_id,
-          after: counted?.locked
-            ? { lockedForMinutes: this.config.PORTAL_LOCKOUT_MINUTES }
-            : { reason: 'wrong-password', failedAttempts: counted?.failed_attempts ?? null },
-        });
-        return { ok: false, reason: counted?.locked ? 'locked' : 'invalid' } as const;
-      });
-    }
-    await this.dataSource.transaction(async (tx) => {
-      await tx.query(
-        `UPDATE portal_credential SET failed_attempts = 0, locked_until = NULL, last_login_at = now() WHERE user_id = $1`,
-        [row.id],
+      await this.auditAs(
+        actor,
+        attempt.lock ? 'portal.account-locked' : 'portal.login-failed',
+        row,
+        attempt.lock
+          ? { lockedForMinutes: this.config.PORTAL_LOCKOUT_MINUTES }
+          : { reason: 'wrong-password', failedAttempts: attempt.number },
       );
+      return { ok: false, reason: attempt.lock ? 'locked' : 'invalid' };
+    }
+    const signedIn = await this.dataSource.transaction(async (tx) => {
+      // Lifts only the lock this attempt set itself: one set by a concurrent failure stands.
+      const [cleared] = await queryRows<{ user_id: string }>(
+        tx,
+        `UPDATE portal_credential SET failed_attempts = 0, locked_until = NULL, last_login_at = now()
+          WHERE user_id = $1 AND (locked_until IS NULL OR locked_until <= now() OR locked_until = $2::timestamptz)
+        RETURNING user_id::text AS user_id`,
+        [row.id, attempt.lock],
+      );
+      if (!cleared) return false;
       await this.audit.record(tx, {
         actor,
         action: 'portal.signed-in',
         target: { type: 'user', id: row.id },
         partnerId: row.partner_id,
       });
+      return true;
     });
+    if (!signedIn) return this.refuseLocked(actor, row);
     return { ok: true, user: (await this.user(row.id))! };
+  }
+
+  /**
+   * Counts a password attempt before the slow check runs, in one statement, so attempts arriving at
+   * once cannot all pass a lock check made on a snapshot: at most PORTAL_LOCKOUT_ATTEMPTS checks run
+   * per lockout window. The last allowed attempt locks the account in advance (`lock`, lifted again
+   * by a right password); none is reserved while the account is locked.
+   */
+  private async reserveAttempt(userId: string): Promise<{ number: number; lock: string | null } | undefined> {
+    const [attempt] = await queryRows<{ number: number; lock: string | null }>(
+      this.dataSource,
+      `UPDATE portal_credential
+          SET failed_attempts = CASE WHEN failed_attempts + 1 >= $2 THEN 0 ELSE failed_attempts + 1 END,
+              locked_until = CASE WHEN failed_attempts + 1 >= $2 THEN now() + make_interval(mins => $3) END
+        WHERE user_id = $1 AND (locked_until IS NULL OR locked_until <= now())
+      RETURNING CASE WHEN locked_until IS NULL THEN failed_attempts ELSE $2::int END AS number,
+                locked_until::text AS lock`,
+      [userId, this.config.PORTAL_LOCKOUT_ATTEMPTS, this.config.PORTAL_LOCKOUT_MINUTES],
+    );
+    return attempt;
+  }
+
+  private async refuseLocked(actor: Actor, row: UserRow): Promise<LoginResult> {
+    const [lock] = await queryRows<{ locked_until: string | null }>(
+      this.dataSource,
+      `SELECT ${isoTimestamp('locked_until')} AS locked_until FROM portal_credential WHERE user_id = $1`,
+      [row.id],
+    );
+    await this.auditAs(actor, 'portal.login-refused', row, {
+      reason: 'locked',
+      lockedUntil: lock?.locked_until ?? null,
+    });
+    return { ok: false, reason: 'locked' };
   }
 
   async recordLogout(user: PortalUser, everywhere: boolean): Promise<number> {
@@ -236,7 +262,7 @@ export class PortalAccountsService {
       return;
     }
     const user = toUser(row);
-    await this.sendLink('password-reset', user, actorOf(user));
+    await this.sendLink('password-reset', user, actorOf(user), RESET_MAIL_INTERVAL_MINUTES);
   }
 
   /** The user a link is for, when it is valid (unused, unexpired), without using it. */
@@ -396,8 +422,17 @@ export class PortalAccountsService {
     );
   }
 
-  /** Creates a link (voiding the user's earlier ones of that kind), mails it, audits it; the token is never stored. */
-  private async sendLink(kind: LinkKind, user: PortalUser, actor: Actor): Promise<void> {
+  /**
+   * Creates a link (voiding the user's earlier ones of that kind), mails it, audits it; the token is
+   * never stored. With `unlessSentWithinMinutes`, nothing is sent while a link of that kind mailed
+   * within those minutes is still open, so nobody can flood a mailbox through the reset page.
+   */
+  private async sendLink(
+    kind: LinkKind,
+    user: PortalUser,
+    actor: Actor,
+    unlessSentWithinMinutes?: number,
+  ): Promise<void> {
     if (!this.mailSettings.email)
       throw new PortalError(
         PortalErrorCode.MailUnavailable,
@@ -407,6 +442,27 @@ export class PortalAccountsService {
     const minutes =
       kind === 'invitation' ? this.config.PORTAL_INVITATION_HOURS * 60 : this.config.PORTAL_RESET_MINUTES;
     const linkId = await this.dataSource.transaction(async (tx) => {
+      if (unlessSentWithinMinutes !== undefined) {
+        // One request per user at a time, so two at once cannot both find no recent link.
+        await tx.query(`SELECT 1 FROM app_user WHERE id = $1 FOR UPDATE`, [user.id]);
+        const [recent] = await queryRows<{ id: string }>(
+          tx,
+          `SELECT id::text AS id FROM portal_link
+            WHERE user_id = $1 AND kind = $2 AND used_at IS NULL AND expires_at > now()
+              AND created_at > now() - make_interval(mins => $3)`,
+          [user.id, kind, unlessSentWithinMinutes],
+        );
+        if (recent) {
+          await this.audit.record(tx, {
+            actor: { kind: 'gateway' },
+            action: 'portal.password-reset-refused',
+            target: { type: 'user', id: user.id },
+            partnerId: user.partnerId,
+            after: { reason: 'sent-recently', linkId: recent.id, withinMinutes: unlessSentWithinMinutes },
+          });
+          return undefined;
+        }
+      }
       await tx.query(
         `UPDATE portal_link SET used_at = now() WHERE user_id = $1 AND kind = $2 AND used_at IS NULL`,
         [user.id, kind],
@@ -426,6 +482,7 @@ export class PortalAccountsService {
       });
       return row!.id;
     });
+    if (linkId === undefined) return;
     const url = `${this.baseUrl()}/portal/${kind === 'invitation' ? 'invitations' : 'password-reset'}/${token}`;
     const partner = user.partnerId ? (this.partners.get(user.partnerId)?.name ?? user.partnerId) : null;
     const validity =
@@ -468,6 +525,8 @@ export class PortalAccountsService {
         messageId: `<portal-${linkId}@${domain}>`,
       });
     } catch (error) {
+      // A link nobody received is void, and does not hold back the next request.
+      await this.dataSource.query(`UPDATE portal_link SET used_at = now() WHERE id = $1`, [linkId]);
       throw new PortalError(
         PortalErrorCode.MailUnavailable,
         `The e-mail to ${user.email} could not be sent (${(error as Error).message}); try again later.`,

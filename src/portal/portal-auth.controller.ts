@@ -18,6 +18,7 @@ import { PartnerRegistry } from '../partners/partner-registry.js';
 import { PortalAnonymous, PortalGuard, portalUser, type PortalRequest } from './portal-access.js';
 import { PortalAccountsService, type LinkKind } from './portal-accounts.service.js';
 import { PortalSso } from './portal-sso.js';
+import { PortalThrottle, waitMessage } from './portal-throttle.js';
 import { PortalErrorFilter } from './portal-error.filter.js';
 import { PortalError, PortalErrorCode } from './portal.exception.js';
 import { PASSWORD_MIN_LENGTH } from './portal-passwords.js';
@@ -58,6 +59,7 @@ export class PortalAuthController {
     private readonly accounts: PortalAccountsService,
     private readonly partners: PartnerRegistry,
     private readonly sso: PortalSso,
+    private readonly throttle: PortalThrottle,
   ) {}
 
   @Get()
@@ -84,23 +86,31 @@ export class PortalAuthController {
   @PortalAnonymous()
   async login(@Req() request: Request, @Res() response: Response, @Body() form: Form): Promise<void> {
     const email = text(form, 'email');
+    const refused = (status: number, error: string) =>
+      response
+        .status(status)
+        .render(
+          'login',
+          pageLocals(
+            request,
+            this.partners,
+            { title: 'Sign in' },
+            { next: safeNext(form.next, ''), email, error },
+          ),
+        );
+    const wait = await this.throttle.wait(request, email);
+    if (wait !== undefined) {
+      response.setHeader('Retry-After', String(wait));
+      refused(429, waitMessage(wait));
+      return;
+    }
     const result = await this.accounts.login(email, text(form, 'password'));
     if (!result.ok) {
-      response.status(401).render(
-        'login',
-        pageLocals(
-          request,
-          this.partners,
-          { title: 'Sign in' },
-          {
-            next: safeNext(form.next, ''),
-            email,
-            error:
-              result.reason === 'locked'
-                ? 'This account is locked after too many failed attempts. Try again later, or reset your password.'
-                : 'The e-mail address or the password is wrong.',
-          },
-        ),
+      refused(
+        401,
+        result.reason === 'locked'
+          ? 'This account is locked after too many failed attempts. Try again later, or reset your password.'
+          : 'The e-mail address or the password is wrong.',
       );
       return;
     }
@@ -147,6 +157,22 @@ export class PortalAuthController {
   @PortalAnonymous()
   async requestReset(@Req() request: Request, @Res() response: Response, @Body() form: Form): Promise<void> {
     const email = text(form, 'email').slice(0, 254);
+    const wait = await this.throttle.wait(request, email);
+    if (wait !== undefined) {
+      response.setHeader('Retry-After', String(wait));
+      response
+        .status(429)
+        .render(
+          'password-reset-request',
+          pageLocals(
+            request,
+            this.partners,
+            { title: 'Reset your password' },
+            { flash: [{ kind: 'error', text: waitMessage(wait) }] },
+          ),
+        );
+      return;
+    }
     try {
       await this.accounts.requestReset(email);
     } catch (error) {

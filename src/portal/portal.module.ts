@@ -22,6 +22,7 @@ import { PortalDocumentsController } from './portal-documents.controller.js';
 import { PortalOrdersController } from './portal-orders.controller.js';
 import { PortalOrdersRepository } from './portal-orders.repository.js';
 import { PortalSso } from './portal-sso.js';
+import { PortalThrottle } from './portal-throttle.js';
 import { PortalSubmissions } from './portal-submissions.js';
 import { PortalShipmentsController } from './portal-shipments.controller.js';
 import { PortalShipmentsRepository } from './portal-shipments.repository.js';
@@ -85,6 +86,7 @@ import { ReplenishmentModule } from '../replenishment/replenishment.module.js';
     PartnerScorecardsService,
     ScorecardRepository,
     PortalSso,
+    PortalThrottle,
     WorkbenchQueueRepository,
     WorkbenchExceptionService,
     PortalShipmentsRepository,

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALPHA } from '../../src/transports/api/testing/partner-api.test-helper.js';
 import { eventually } from '../support/notification-peers.js';
+import { queryOnce } from '../support/postgres.js';
 import {
   FormClient,
   linkMailedTo,
@@ -18,7 +19,7 @@ class LogCapture {
   }
 }
 
-describe('secrets in URLs stay out of logs and problem bodies', () => {
+describe('secrets in URLs stay out of logs and problem bodies; reset mails do not flood', () => {
   let world: PortalWorld;
   const log = new LogCapture();
 
@@ -76,5 +77,89 @@ describe('secrets in URLs stay out of logs and problem bodies', () => {
         url,
       ).toBe(true);
     expect(problem.body.instance).toBe('/me?access_token=[redacted]&page=2');
+  });
+
+  it('mails one reset link while it is fresh and open, however often it is asked for, and answers alike', async () => {
+    const email = 'flood@alpha.example.com';
+    const id = await seedPortalUser(world, { email, role: 'supplier-user', partnerId: ALPHA.id });
+    const before = world.smtp.to(email).length;
+    const ask = async (address: string) => {
+      const client = new FormClient(world.gateway.url);
+      const res = await client.submit('/portal/password-reset', { email: address });
+      return {
+        status: res.status,
+        location: res.headers.location,
+        page: (await client.get('/portal/login')).text,
+      };
+    };
+    const answers = [await ask(email), await ask(email), await ask(email)];
+    const { path } = await linkMailedTo(world.smtp, email, 'password-reset', before);
+    // An unknown address, a first request and a held-back one read the same.
+    const unknown = await ask('nobody-here@alpha.example.com');
+    for (const answer of answers) {
+      expect(answer.status).toBe(303);
+      expect(answer.location).toBe(unknown.location);
+      expect(answer.page).toContain('If an account exists for that address');
+    }
+    const refused = await queryOnce<{ reason: string }>(
+      world.db.url,
+      `SELECT after->>'reason' AS reason FROM audit_log WHERE action = 'portal.password-reset-refused' AND target_id = $1`,
+      [id],
+    );
+    expect(world.smtp.to(email).length - before).toBe(1);
+    expect(refused.map((r) => r.reason)).toEqual(['sent-recently', 'sent-recently']);
+
+    // Once the link is older than the interval, a new request mails a new link and voids the old one.
+    await queryOnce(
+      world.db.url,
+      `UPDATE portal_link SET created_at = created_at - interval '6 minutes' WHERE user_id = $1 AND used_at IS NULL`,
+      [id],
+    );
+    await ask(email);
+    const next = await linkMailedTo(world.smtp, email, 'password-reset', before + 1);
+    expect(next.path).not.toBe(path);
+    expect((await new FormClient(world.gateway.url).get(path)).status).toBe(410);
+  });
+});
+
+describe('the portal’s sign-in and reset pages are throttled per e-mail address and per client address', () => {
+  let world: PortalWorld;
+
+  beforeAll(async () => {
+    world = await startPortalWorld('portal_throttle', {
+      PORTAL_THROTTLE_PER_EMAIL: '3',
+      PORTAL_THROTTLE_PER_IP: '5',
+    });
+  });
+  afterAll(async () => {
+    await world?.stop();
+  });
+
+  const attempt = (email: string) => new FormClient(world.gateway.url).login(email, 'some guessed password');
+
+  it('asks politely to wait past the limits, checks no password then, and counts resets with sign-ins', async () => {
+    const target = 'target@alpha.example.com';
+    for (let i = 0; i < 3; i++) expect((await attempt(target)).status).toBe(401);
+    const held = await attempt(target);
+    expect(held.status).toBe(429);
+    expect(Number(held.headers['retry-after'])).toBeGreaterThan(0);
+    expect(held.text).toContain('Too many attempts for this address or from your network. Please wait');
+    // The same address asking for a reset is held back too, before any mail or lookup.
+    const reset = await new FormClient(world.gateway.url).submit('/portal/password-reset', { email: target });
+    expect(reset.status).toBe(429);
+    expect(reset.text).toContain('Please wait');
+    const checked = await queryOnce<{ n: number }>(
+      world.db.url,
+      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'portal.login-failed' AND after->>'email' = $1`,
+      [target],
+    );
+    expect(checked[0]?.n).toBe(3);
+
+    // Other addresses from the same client: the two held back counted against neither limit, so this
+    // client has 2 of its 5 left, and the attempt after them is held back by its address.
+    expect((await attempt('other@alpha.example.com')).status).toBe(401);
+    expect((await attempt('other@alpha.example.com')).status).toBe(401);
+    const byAddress = await attempt('third@alpha.example.com');
+    expect(byAddress.status).toBe(429);
   });
 });

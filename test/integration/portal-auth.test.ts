@@ -124,6 +124,40 @@ describe('portal sign-in: sessions, CSRF, lockout, resets, invitations, users', 
     expect(unknown.text).toContain('The e-mail address or the password is wrong.');
   });
 
+  it('runs at most PORTAL_LOCKOUT_ATTEMPTS password checks for wrong guesses sent at once, then refuses even the right one', async () => {
+    const email = 'race@alpha.example.com';
+    const id = await seedPortalUser(world, { email, role: 'supplier-user', partnerId: ALPHA.id });
+    const guessers = await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const client = new FormClient(world.gateway.url);
+        return { client, csrf: csrfOf((await client.get('/portal/login')).text) };
+      }),
+    );
+    const answers = await Promise.all(
+      guessers.map(({ client, csrf }, i) =>
+        client.agent
+          .post('/portal/login')
+          .redirects(0)
+          .type('form')
+          .send({ _csrf: csrf, email, password: `wrong guess number ${i}` }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(401));
+    const right = await new FormClient(world.gateway.url).login(email);
+    expect(right.status).toBe(401);
+    expect(right.text).toContain('This account is locked');
+    // Every password check leaves one of these two rows; a refusal before any check leaves the third.
+    const audit = await queryOnce<{ action: string; n: number }>(
+      world.db.url,
+      `SELECT action, count(*)::int AS n FROM audit_log WHERE target_id = $1 GROUP BY action`,
+      [id],
+    );
+    const count = (action: string) => audit.find((a) => a.action === action)?.n ?? 0;
+    expect(count('portal.login-failed') + count('portal.account-locked')).toBe(3);
+    expect(count('portal.account-locked')).toBe(1);
+    expect(count('portal.login-refused')).toBe(8);
+  });
+
   it('a reset link works once, ends every session of the user, and a new password signs in', async () => {
     const email = 'reset@alpha.example.com';
     await seedPortalUser(world, { email, role: 'supplier-user', partnerId: ALPHA.id });
