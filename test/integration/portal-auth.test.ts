@@ -158,6 +158,20 @@ describe('portal sign-in: sessions, CSRF, lockout, resets, invitations, users', 
     expect(count('portal.login-refused')).toBe(8);
   });
 
+  it('the last allowed attempt still signs in with the right password, lifting the lock it set in advance', async () => {
+    const email = 'last-try@alpha.example.com';
+    await seedPortalUser(world, { email, role: 'supplier-user', partnerId: ALPHA.id });
+    const client = new FormClient(world.gateway.url);
+    for (let i = 0; i < 2; i++) expect((await client.login(email, `wrong password ${i}`)).status).toBe(401);
+    expect((await client.login(email)).status).toBe(303);
+    const [row] = await queryOnce<{ failed_attempts: number; locked_until: string | null }>(
+      world.db.url,
+      `SELECT c.failed_attempts, c.locked_until FROM portal_credential c JOIN app_user u ON u.id = c.user_id WHERE u.email = $1`,
+      [email],
+    );
+    expect(row).toEqual({ failed_attempts: 0, locked_until: null });
+  });
+
   it('a reset link works once, ends every session of the user, and a new password signs in', async () => {
     const email = 'reset@alpha.example.com';
     await seedPortalUser(world, { email, role: 'supplier-user', partnerId: ALPHA.id });
