@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import {
   CANONICAL_DECIMAL_PATTERN,
   isCanonicalDecimal,
+  isStorableText,
   NON_NEGATIVE_DECIMAL_PATTERN,
 } from '../canonical/index.js';
 import {
@@ -70,6 +71,7 @@ const HELPERS = {
   isCanonicalDecimal,
   isZodUuid,
   isZodDateTime,
+  storableText: isStorableText,
 };
 
 /** The functions of one generated check (one per schema node, shared by repeated nodes) and its values. */
@@ -144,7 +146,10 @@ class CheckSource {
     const tests: Check[] = [];
     for (const c of rest) {
       const pattern = patternOf(c);
-      if (pattern === undefined) tests.push(testOf(c));
+      // The catalogue's storable-text refinement (every text()), called by name like a scan.
+      if (pattern === undefined && isRefinementBy(c, isStorableText))
+        lines.push(`if (!storableText(v)) return false;`);
+      else if (pattern === undefined) tests.push(testOf(c));
       else if (isTextPattern(pattern))
         lines.push(`if (!graphicEnds(v) && !matches(${this.value(pattern)}, v)) return false;`);
       else lines.push(this.pattern(pattern));
@@ -365,6 +370,11 @@ function numberTestOf(check: ZodCheck): Check | undefined {
   }
   if (traits.has('$ZodCheckNumberFormat') && def.format === 'safeint') return (v) => Number.isSafeInteger(v);
   return undefined;
+}
+
+/** Whether a check is a `.refine(fn)` of exactly this function (zod calls it with the value alone). */
+function isRefinementBy(check: ZodCheck, fn: (value: string) => boolean): boolean {
+  return check.traits.has('$ZodCustom') && check.def.check === 'custom' && check.def.fn === fn;
 }
 
 /**

@@ -259,6 +259,21 @@ describe('compiled check kinds, held to zod', () => {
     expectSameVerdicts(text(1024), values);
   });
 
+  it('free text refuses U+0000 and lone surrogates, as zod does (storable text, called by name)', () => {
+    const values = [
+      'a\u0000b',
+      `x${LONE_HIGH}`,
+      `${LONE_HIGH}x`,
+      '\uDE00x',
+      `a${SMILE}b`,
+      'ab',
+      `!${LONE_HIGH}~`,
+    ];
+    expect(verdicts(text(48), values)).toEqual(
+      values.map((v) => ({ fast: v === 'ab' || v === `a${SMILE}b`, zod: v === 'ab' || v === `a${SMILE}b` })),
+    );
+  });
+
   it('a stateful (global) pattern answers the same on every call', () => {
     const schema = z.string().regex(/^[a-z]+$/g);
     expectSameVerdicts(schema, ['abc', 'abc', 'ABC', 'abc', 'a1', 'xyz', 'xyz']);

@@ -18,4 +18,5 @@ export { REPLENISHMENT_ACTIONS } from './replenishment-events.js';
 export { EXCEPTION_SEVERITIES, EXCEPTION_STATES } from './exception-events.js';
 export { renderEventSchema, renderEventSchemas, eventSchemaFileName } from './json-schemas.js';
 export { SAMPLE_EVENTS } from './sample-events.js';
+export { isStorableText, UNSTORABLE_TEXT_MESSAGE } from './values.js';
 export * from './correlation.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasValidGs1CheckDigit } from './values.js';
+import { hasValidGs1CheckDigit, text, UNSTORABLE_TEXT_MESSAGE } from './values.js';
 
 /** The check as first written, reading each character with `Number` (zod refines refused strings too). */
 function byNumber(digits: string): boolean {
@@ -20,5 +20,26 @@ describe('hasValidGs1CheckDigit', () => {
     for (const v of values) expect(hasValidGs1CheckDigit(v), JSON.stringify(v)).toBe(byNumber(v));
     expect(values.some((v) => byNumber(v))).toBe(true);
     expect(hasValidGs1CheckDigit('0001234567890123 3')).toBe(byNumber('0001234567890123 3'));
+  });
+});
+
+describe('text()', () => {
+  it('refuses what PostgreSQL cannot store: U+0000 and unpaired surrogates, with one clear message', () => {
+    const schema = text(48);
+    for (const bad of [
+      'NC-SO\u00007781',
+      '\u0000x',
+      'broken \ud83d!',
+      'x\ud83d',
+      '\ude00x',
+      'a\ude00\ud83db',
+    ]) {
+      const parsed = schema.safeParse(bad);
+      expect(parsed.success, JSON.stringify(bad)).toBe(false);
+      expect(parsed.error?.issues.map((i) => i.message)).toEqual([UNSTORABLE_TEXT_MESSAGE]);
+    }
+    // A surrogate pair is one well-formed character; other control characters are storable.
+    for (const good of ['\u{1F600}', 'a\ud83d\ude00b', 'a\u0001b', 'a\nb'])
+      expect(schema.safeParse(good).success, JSON.stringify(good)).toBe(true);
   });
 });

@@ -13,13 +13,28 @@ import { UNIT_CODES } from '../unit-tables.js';
  * gateway writes is a bug to catch at the producer, not data to drop silently.
  */
 
-/** Free text from a document: non-empty, no leading or trailing whitespace, bounded. */
+/**
+ * Whether PostgreSQL can store the text, in a text column or inside jsonb: no U+0000 (refused by
+ * both, SQLSTATE 22021 / 22P05) and well-formed UTF-16, since a lone surrogate has no UTF-8 form
+ * (jsonb refuses its `\udXXX` escape, 22P02; a text parameter would silently become U+FFFD). Text
+ * a partner or a plant controls is refused here, at the edge, rather than failing the transaction
+ * that stores it (and with it a whole batch, a job or an archived receipt).
+ */
+export function isStorableText(s: string): boolean {
+  return s.isWellFormed() && !s.includes('\0');
+}
+
+export const UNSTORABLE_TEXT_MESSAGE =
+  'expected text without U+0000 (NUL) or unpaired surrogates (\\ud800-\\udfff alone), which cannot be stored';
+
+/** Free text from a document: non-empty, no leading or trailing whitespace, storable, bounded. */
 export function text(max: number) {
   return z
     .string()
     .min(1, { error: 'expected non-empty text' })
     .max(max, { error: `expected at most ${max} characters` })
-    .regex(/^\S(?:[\s\S]*\S)?$/, { error: 'expected text without leading or trailing whitespace' });
+    .regex(/^\S(?:[\s\S]*\S)?$/, { error: 'expected text without leading or trailing whitespace' })
+    .refine(isStorableText, { error: UNSTORABLE_TEXT_MESSAGE });
 }
 
 /**

@@ -120,6 +120,10 @@ const BAD_VALUES: unknown[] = [
   '',
   ' x',
   'x ',
+  // Text PostgreSQL cannot store: refused by text() (U+0000, a lone surrogate either way round).
+  'a\u0000b',
+  'broken \ud83d!',
+  '\ude00x',
   'x'.repeat(129),
   '-0',
   '1.50',

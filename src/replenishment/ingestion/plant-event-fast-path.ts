@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { isZero, type DecimalString } from '../../canonical/decimal.js';
+import { isStorableText } from '../../canonical/events/values.js';
 import {
   inventoryAdjustedV1,
   materialConsumedV1,
@@ -61,6 +62,7 @@ const PATTERN_FORMATS = new Set(['uuid', 'datetime', 'date']);
 
 interface ZodCheckDef {
   readonly check: string;
+  readonly fn?: unknown;
   readonly format?: string;
   readonly pattern?: RegExp;
   readonly minimum?: number;
@@ -97,26 +99,32 @@ function leafTest(schema: z.ZodType): (value: unknown) => boolean {
       let min = 0;
       let max = Infinity;
       const patterns: RegExp[] = def.pattern ? [def.pattern] : [];
+      let storable = false;
       for (const check of def.checks ?? []) {
         const c = check._zod.def;
         if (c.check === 'min_length' && c.minimum !== undefined) min = Math.max(min, c.minimum);
         else if (c.check === 'max_length' && c.maximum !== undefined) max = Math.min(max, c.maximum);
         else if (c.check === 'string_format' && c.format === 'regex' && c.pattern) patterns.push(c.pattern);
+        // text()'s refinement: no U+0000, no lone surrogate (the one refinement read by its function).
+        else if (c.check === 'custom' && c.fn === isStorableText) storable = true;
         else return asked;
       }
       // Stateful (global or sticky) patterns would answer differently from call to call.
       if (patterns.some((p) => p.global || p.sticky)) return asked;
       const [first, ...others] = patterns;
-      if (first === undefined)
-        return (value) => typeof value === 'string' && value.length >= min && value.length <= max;
-      if (others.length === 0)
-        return (value) =>
-          typeof value === 'string' && value.length >= min && value.length <= max && first.test(value);
-      return (value) =>
-        typeof value === 'string' &&
-        value.length >= min &&
-        value.length <= max &&
-        patterns.every((p) => p.test(value));
+      const shaped: (value: unknown) => value is string =
+        first === undefined
+          ? (value): value is string =>
+              typeof value === 'string' && value.length >= min && value.length <= max
+          : others.length === 0
+            ? (value): value is string =>
+                typeof value === 'string' && value.length >= min && value.length <= max && first.test(value)
+            : (value): value is string =>
+                typeof value === 'string' &&
+                value.length >= min &&
+                value.length <= max &&
+                patterns.every((p) => p.test(value));
+      return storable ? (value) => shaped(value) && isStorableText(value) : shaped;
     }
     case 'enum': {
       if (checksOf(schema) > 0 || !def.entries) return asked;
