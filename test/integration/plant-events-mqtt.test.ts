@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatorGatewayEnv } from '../support/erp.js';
 import { startTestGateway } from '../support/gateway.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
-import { consumed, publisher, until } from './plant-events.support.js';
+import { adjusted, consumed, publisher, until } from './plant-events.support.js';
 
 const MQTT_URL = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 
@@ -153,5 +153,47 @@ describe('plant events over MQTT: QoS 1, batched commits, acknowledgments after 
       `SELECT times, details FROM plant_event_rejected WHERE producer_key = '1000/POISON/1'`,
     );
     expect(kept).toEqual({ times: 1, details: [expect.stringContaining('poison row')] });
+  });
+
+  /** Publishes `poison`, then a valid event, and waits until the valid one is applied. */
+  const poisonThenValid = async (topic: string, poison: string, number: string) => {
+    await pub.publishAsync(topic, poison, { qos: 1 });
+    const valid = consumed({ number }, 'CMP-BOLT-M8', '1');
+    await pub.publishAsync(topic, JSON.stringify(valid), { qos: 1 });
+    const applied = `SELECT count(*)::int AS n FROM plant_event WHERE producer_key = '1000/${number}/1'`;
+    await until(`the event after the poison on ${topic}`, async () => (await count(applied)) === 1);
+  };
+
+  it('refuses an event with a lone surrogate and keeps ingesting: the next event of any plant is applied', async () => {
+    const topic = `${prefix}/plants/1000/mes/adjustment`;
+    const poison = adjusted({ number: 'SURROGATE' }, 'CMP-BOLT-M8', '-1') as { payload: { note?: string } };
+    poison.payload.note = 'broken \ud83d';
+    // As a producer writes it: JSON.stringify escapes the lone surrogate as \ud83d.
+    await poisonThenValid(topic, JSON.stringify(poison), 'AFTER-SURROGATE');
+    const [kept] = await queryOnce<{ reason: string; topic: string; note: string }>(
+      db.url,
+      `SELECT reason, topic, body #>> '{payload,note}' AS note
+         FROM plant_event_rejected WHERE producer_key = '1000/SURROGATE/1'`,
+    );
+    expect(kept).toEqual({ reason: 'invalid-event', topic, note: 'broken \ufffd' });
+  });
+
+  it('keeps a message whose body cannot be stored even as a refusal with only its start, and acknowledges it', async () => {
+    const topic = `${prefix}/plants/1000/mes/deep`;
+    // Valid JSON, nested deeper than PostgreSQL's JSON parser (and JSON.stringify) can follow.
+    await poisonThenValid(topic, `${'['.repeat(200_000)}${']'.repeat(200_000)}`, 'AFTER-DEEP');
+    const kept = await queryOnce<{ reason: string; body: unknown; details: string[]; times: number }>(
+      db.url,
+      `SELECT reason, body, details, times FROM plant_event_rejected WHERE topic = $1`,
+      [topic],
+    );
+    expect(kept).toEqual([
+      {
+        reason: 'not-storable',
+        body: `${'['.repeat(4096)}…`,
+        details: [expect.any(String), expect.stringContaining('the body is not kept, only its start')],
+        times: 1,
+      },
+    ]);
   });
 });

@@ -293,4 +293,34 @@ describe('plant events over REST: master data, ingestion, balances, ERP confirma
     );
     expect(again[0]!.n).toBe(cases.length);
   });
+
+  it('refuses an event with a lone surrogate on its own (invalid-event, kept), and applies the rest of the batch', async () => {
+    const bad = adjusted({ number: 'MES-SURROGATE' }, 'CMP-BOLT-M8', '-1') as { payload: { note?: string } };
+    bad.payload.note = 'broken \ud83d';
+    const res = await send([bad, consumed({ number: 'MES-AFTER-SURROGATE' }, 'CMP-BOLT-M8', '1')]).expect(
+      200,
+    );
+    expect(res.body).toMatchObject({
+      received: 2,
+      accepted: 1,
+      rejected: [
+        {
+          index: 0,
+          producerKey: '1000/MES-SURROGATE/1',
+          reason: 'invalid-event',
+          details: expect.arrayContaining([expect.stringContaining('unpaired surrogates')]),
+        },
+      ],
+    });
+    const [kept] = await queryOnce<{ body: { payload: { note: string } } }>(
+      db.url,
+      `SELECT body FROM plant_event_rejected WHERE producer_key = '1000/MES-SURROGATE/1'`,
+    );
+    expect(kept!.body.payload.note).toBe('broken \ufffd');
+    const applied = await queryOnce(
+      db.url,
+      `SELECT 1 FROM plant_event WHERE producer_key = '1000/MES-AFTER-SURROGATE/1'`,
+    );
+    expect(applied).toHaveLength(1);
+  });
 });

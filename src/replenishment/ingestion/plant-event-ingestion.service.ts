@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { GatewayConfig } from '../../config/config.js';
 import { InjectConfig } from '../../config/config.module.js';
+import { hasUnstorableEscape } from '../../platform/database/storable-json.js';
 import { parseErpDocumentBody, type ErpDocumentBody } from '../../erp/port/erp-documents.js';
 import { ErpPostingService } from '../../erp/posting/erp-posting.service.js';
 import type { MasterDataView } from '../master-data/master-data.model.js';
@@ -112,18 +113,33 @@ export class PlantEventIngestion {
           ok: false,
           producerKey: normalizedKey(item),
           reason: 'not-storable',
-          details: [(error as Error).message.slice(0, 1000)],
+          details: [messageOf(error)],
         };
-        await this.dataSource.transaction((tx) =>
-          this.events.insertRejected(
-            tx,
-            [{ event: refused, body: item.body, topic: item.topic ?? null }],
-            channel,
-          ),
-        );
+        const topic = item.topic ?? null;
+        try {
+          await this.keepRefused(refused, item.body, topic, channel);
+        } catch (again) {
+          await this.dataSource.query('SELECT 1');
+          // Not even the refusal can be stored with its body (nested deeper than PostgreSQL's JSON
+          // parser or JSON.stringify follow): kept with the start of its text instead, so that the
+          // message is acknowledged all the same.
+          const details = [...refused.details, `the body is not kept, only its start: ${messageOf(again)}`];
+          await this.keepRefused({ ...refused, details }, startOf(item), topic, channel);
+        }
       }
     }
     return results;
+  }
+
+  private keepRefused(
+    refused: RejectedEvent,
+    body: unknown,
+    topic: string | null,
+    channel: IngestChannel,
+  ): Promise<void> {
+    return this.dataSource.transaction((tx) =>
+      this.events.insertRejected(tx, [{ event: refused, body, topic }], channel),
+    );
   }
 
   /** The same, inside the caller's transaction (goods receipts from the PO lifecycle). */
@@ -245,6 +261,16 @@ function sortOut(items: readonly IngestItem[], master: MasterDataView | undefine
   return { accepted, duplicates, rejected };
 }
 
+/** The first 4,096 characters of the item's text, as received. */
+function startOf(item: IngestItem): string {
+  const text = item.raw ?? (typeof item.body === 'string' ? item.body : '');
+  return text.length > 4096 ? `${text.slice(0, 4096)}…` : text;
+}
+
+function messageOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).slice(0, 1000);
+}
+
 function normalizedKey(item: IngestItem): string | null {
   const n = normalizePlantEvent(item.body, undefined);
   return n.producerKey;
@@ -263,17 +289,20 @@ function checkChannel(n: NormalizedEvent, item: IngestItem): NormalizedEvent {
 }
 
 /**
- * PostgreSQL's jsonb cannot hold U+0000; one such event would fail its whole batch (and an MQTT
- * batch would come back forever), so it is refused on its own.
+ * PostgreSQL's jsonb cannot hold U+0000 or an unpaired surrogate; one such event would fail its
+ * whole batch (and an MQTT batch would come back forever), so it is refused on its own. The
+ * catalogue's text() refuses them in every value it accepts; an event kept as received (`raw`)
+ * can still hold one where the parsed event does not (a key given twice: JSON.parse keeps the last).
  */
 function checkStorable(n: NormalizedEvent, item: IngestItem): NormalizedEvent {
-  if (!n.ok) return n;
-  if (!(item.raw ?? JSON.stringify(item.body)).includes('\\u0000')) return n;
+  if (!n.ok || item.raw === undefined || !hasUnstorableEscape(item.raw)) return n;
   return {
     ok: false,
     producerKey: n.producerKey,
     reason: 'invalid-event',
-    details: ['the event contains a NUL character (\\u0000), which cannot be stored'],
+    details: [
+      'the event text holds \\u0000 (NUL) or an unpaired surrogate escape, which PostgreSQL cannot store',
+    ],
   };
 }
 

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { isoTimestamp, queryRows, type Queryable } from '../../platform/database/sql.js';
+import { storableJson } from '../../platform/database/storable-json.js';
 import type { AcceptedEvent, RejectedEvent } from './plant-event-normalizer.js';
 
 export type IngestChannel = 'api' | 'mqtt' | 'procurement';
@@ -96,7 +97,7 @@ export class PlantEventRepository {
       t: r.topic,
       r: r.event.reason,
       d: r.event.details,
-      b: storable(r.body),
+      b: r.body,
     }));
     await tx.query(
       `INSERT INTO plant_event_rejected (producer_key, channel, topic, reason, details, body)
@@ -104,7 +105,9 @@ export class PlantEventRepository {
        ON CONFLICT (producer_key) WHERE producer_key IS NOT NULL DO UPDATE
           SET times = plant_event_rejected.times + 1, last_seen_at = now(), reason = EXCLUDED.reason,
               details = EXCLUDED.details, body = EXCLUDED.body, topic = EXCLUDED.topic`,
-      [JSON.stringify(rows), channel],
+      // As jsonb can hold it: a refused body (and a key guessed from it) may carry U+0000 or a lone
+      // surrogate, which become U+FFFD here rather than failing the refusal itself.
+      [storableJson(rows), channel],
     );
   }
 
@@ -155,10 +158,4 @@ function jsonString(text: string): string {
     if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(text);
   }
   return `"${text}"`;
-}
-
-/** The body as jsonb can hold it: U+0000 (refused by PostgreSQL) becomes U+FFFD. */
-function storable(body: unknown): unknown {
-  const text = JSON.stringify(body) ?? 'null';
-  return text.includes('\\u0000') ? (JSON.parse(text.replaceAll('\\u0000', '\\ufffd')) as unknown) : body;
 }
