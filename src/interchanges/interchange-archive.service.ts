@@ -6,6 +6,7 @@ import type { GatewayConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { BLOB_STORE, type BlobStore } from '../platform/blobs/blob-store.js';
 import { isRowId, queryRows } from '../platform/database/sql.js';
+import { storableJson, storableText } from '../platform/database/storable-json.js';
 import { currentCorrelationId } from '../platform/logging/correlation.js';
 import {
   ACCEPTED_STATUSES,
@@ -112,7 +113,7 @@ export class InterchangeArchive {
           receipt.contentType ?? null,
           receipt.filename ?? null,
           receipt.callerKey ?? null,
-          JSON.stringify(receipt.metadata ?? {}),
+          storableJson(receipt.metadata ?? {}),
           status,
           detail,
           original?.id ?? null,
@@ -164,7 +165,7 @@ export class InterchangeArchive {
         blob ?? null,
         receipt.contentType ?? null,
         receipt.filename ?? null,
-        JSON.stringify(receipt.metadata ?? {}),
+        storableJson(receipt.metadata ?? {}),
         receipt.status ?? 'processing',
         receipt.correlationId ?? currentCorrelationId(),
       ],
@@ -195,14 +196,15 @@ export class InterchangeArchive {
   async recordAnswer(id: string, answer: unknown, tx?: EntityManager): Promise<void> {
     await (tx ?? this.dataSource).query(
       `UPDATE interchange SET answer = $2, updated_at = now() WHERE id = $1`,
-      [toId(id), JSON.stringify(answer)],
+      // An answer may quote what the sender sent (a reference, a sender id): never a reason to fail.
+      [toId(id), storableJson(answer)],
     );
   }
 
   async setStatus(id: string, status: InterchangeStatus, detail?: string, tx?: EntityManager): Promise<void> {
     await (tx ?? this.dataSource).query(
       `UPDATE interchange SET status = $2, status_detail = $3, updated_at = now() WHERE id = $1 AND duplicate_of IS NULL`,
-      [toId(id), status, detail ?? null],
+      [toId(id), status, detail === undefined ? null : storableText(detail)],
     );
   }
 

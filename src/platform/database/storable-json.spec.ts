@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { hasUnstorableEscape, storableJson, storableJsonText } from './storable-json.js';
+import {
+  hasUnstorableEscape,
+  isDataException,
+  storableJson,
+  storableJsonText,
+  storableText,
+} from './storable-json.js';
 
 describe('storable JSON', () => {
   it('replaces NUL and unpaired surrogates, in keys and values, and keeps everything else', () => {
@@ -25,5 +31,16 @@ describe('storable JSON', () => {
       '{"a":"\\ufffd","b":"\\ufffd","c":"\\ufffd\\uD83D\\uDE00"}',
     );
     expect(storableJsonText('{"note":"bad\\u0000","note":"ok"}')).toBe('{"note":"bad\\ufffd","note":"ok"}');
+  });
+
+  it('makes diagnostic text storable, and tells data exceptions (class 22) from other errors', () => {
+    expect(storableText('UNB sender A\u0000B \ud83d')).toBe('UNB sender A\ufffdB \ufffd');
+    const plain = 'UNB sender 5790000000001:14';
+    expect(storableText(plain)).toBe(plain);
+    expect(isDataException({ code: '22P05' })).toBe(true);
+    expect(isDataException({ code: '22021' })).toBe(true);
+    expect(isDataException({ code: '23505' })).toBe(false);
+    expect(isDataException(new Error('22'))).toBe(false);
+    expect(isDataException(null)).toBe(false);
   });
 });

@@ -37,3 +37,22 @@ export function hasUnstorableEscape(json: string): boolean {
 export function storableJson(value: unknown): string {
   return storableJsonText(JSON.stringify(value) ?? 'null');
 }
+
+/**
+ * Text as a text column can hold it: U+0000 (refused, SQLSTATE 22021) and unpaired surrogates
+ * (which the driver's UTF-8 encoding would turn into U+FFFD anyway) become U+FFFD. For diagnostic
+ * text that quotes what a sender sent (a status detail naming a sender id).
+ */
+export function storableText(text: string): string {
+  return text.includes('\0') || !text.isWellFormed() ? text.toWellFormed().replaceAll('\0', '\ufffd') : text;
+}
+
+/**
+ * Whether an error is PostgreSQL's "data exception" (SQLSTATE class 22: a value the database refuses,
+ * such as U+0000 in text or jsonb, an unpaired surrogate in jsonb, a number out of range): a fault
+ * of the data, never of the database, so the data is refused rather than retried.
+ */
+export function isDataException(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.length === 5 && code.startsWith('22');
+}

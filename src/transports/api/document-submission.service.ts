@@ -7,6 +7,7 @@ import { InterchangeArchive } from '../../interchanges/interchange-archive.servi
 import type { StoredReceipt } from '../../interchanges/interchange.types.js';
 import type { PartnerPrincipal } from '../../gateway/principal.js';
 import { PartnerRegistry } from '../../partners/partner-registry.js';
+import { isDataException, storableText } from '../../platform/database/storable-json.js';
 import { OutboxService } from '../../platform/jobs/outbox.service.js';
 import { currentCorrelationId } from '../../platform/logging/correlation.js';
 import { CanonicalEventStore } from '../../translation/canonical-event.store.js';
@@ -182,7 +183,20 @@ export class DocumentSubmissionService {
       if (!(error instanceof PartnerApiError)) throw error;
       return this.reject(tx, receipt.id, partnerId, { kind: 'rejected', error }, correlationId);
     }
-    const stored = await this.events.append(tx, event);
+    let stored;
+    try {
+      // A savepoint: a value the database refuses (SQLSTATE class 22) rejects the document, and the
+      // receipt stays archived as rejected instead of the whole transaction failing with a 500.
+      stored = await tx.transaction((inner) => this.events.append(inner, event));
+    } catch (error) {
+      if (!isDataException(error)) throw error;
+      const refused = new PartnerApiError(
+        PartnerApiErrorCode.InvalidDocument,
+        `the ${verdict.document.type} document holds a value the database cannot store`,
+        [storableText((error as Error).message)],
+      );
+      return this.reject(tx, receipt.id, partnerId, { kind: 'rejected', error: refused }, correlationId);
+    }
     await this.archive.setStatus(receipt.id, 'processed', undefined, tx);
     return accepted(201, receipt.id, 'processed', format, verdict.document.type, [
       { id: stored.id, type: event.type, stored: stored.stored },

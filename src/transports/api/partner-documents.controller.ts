@@ -62,7 +62,9 @@ export class PartnerDocumentsController {
     description:
       'The body is stored in the archive before anything answers. EDI is queued for the intake (202; the ' +
       'acknowledgment follows at …/acknowledgment); a JSON document is validated and becomes its canonical ' +
-      'event at once (201). The sender (ISA06/GS02, UNB sender, JSON `sender`) must be an identity of the ' +
+      'event at once (201). Text PostgreSQL cannot store — U+0000 (NUL) or an unpaired surrogate such as ' +
+      '`"ACK\\u00001"` or `"\\ud83d"` — makes the document invalid: 422 `partner-api.invalid-document`, kept ' +
+      'as a rejected interchange. The sender (ISA06/GS02, UNB sender, JSON `sender`) must be an identity of the ' +
       "caller's partner, else 422 `partner-api.sender-not-bound`. `Idempotency-Key`: the same key and body " +
       'get the original answer again; the same key with another body gets 422 `partner-api.idempotency-key-reused`.',
   })

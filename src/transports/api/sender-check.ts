@@ -1,6 +1,7 @@
 import { readEdifact } from '../../edi/edifact/index.js';
 import { readX12 } from '../../edi/x12/index.js';
 import type { PartnerProfile } from '../../partners/partner-profile.schema.js';
+import { storableText } from '../../platform/database/storable-json.js';
 import type { PartnerRegistry } from '../../partners/partner-registry.js';
 import { checkSenderBinding } from '../../translation/sender-binding.js';
 import type { PartnerSender } from './schemas/partner-documents.v1.js';
@@ -38,12 +39,13 @@ export function x12SenderMismatch(
         byGs: (id) => partners.byX12Group(id)?.id,
       },
     );
+    // What was found is quoted from the bytes: kept as text PostgreSQL can store (no NUL).
     if (!binding.bound)
       return {
-        detail: binding.detail,
+        detail: storableText(binding.detail),
         field: binding.reason === 'gs-sender-not-bound' ? 'gsSender' : 'isaSender',
         expected: binding.expected,
-        found: binding.found,
+        found: storableText(binding.found),
       };
   }
   return undefined;
@@ -59,7 +61,7 @@ export function edifactSenderMismatch(
   for (const ic of result.interchanges) {
     const { id, qualifier } = ic.header.sender;
     if (partners.byEdifact(id, qualifier)?.id === profile.id) continue;
-    const found = qualifier ? `${id.trim()}:${qualifier.trim()}` : id.trim();
+    const found = storableText(qualifier ? `${id.trim()}:${qualifier.trim()}` : id.trim());
     return {
       detail: `UNB sender ${found} is not an identity of partner ${profile.id}`,
       field: 'unbSender',

@@ -6,7 +6,12 @@ import {
   purchaseOrderChangedV1,
   purchaseOrderIssuedV1,
 } from '../../../canonical/events/purchase-order-events.js';
-import { identifier, timestamp } from '../../../canonical/events/values.js';
+import {
+  identifier,
+  isStorableText,
+  timestamp,
+  UNSTORABLE_TEXT_MESSAGE,
+} from '../../../canonical/events/values.js';
 
 /**
  * The partner REST API's own document schemas, version 1. A partner document is an envelope (type,
@@ -24,8 +29,8 @@ export const PARTNER_DOCUMENT_VERSION = 'v1';
  */
 export const partnerSender = z.strictObject({
   scheme: z.enum(['partner', 'x12', 'gs', 'edifact']).default('partner'),
-  qualifier: z.string().min(1).max(4).optional(),
-  id: z.string().min(1).max(64),
+  qualifier: z.string().min(1).max(4).refine(isStorableText, { error: UNSTORABLE_TEXT_MESSAGE }).optional(),
+  id: z.string().min(1).max(64).refine(isStorableText, { error: UNSTORABLE_TEXT_MESSAGE }),
 });
 export type PartnerSender = z.output<typeof partnerSender>;
 
