@@ -101,6 +101,32 @@ describe('the EDIFACT translation job and the outbound generator on PostgreSQL',
     ]);
   });
 
+  it('rejects a message with a NUL in its data in the CONTRL (21) and translates the sound one', async () => {
+    // Message 1 carries BGM+231+NC-SO<NUL>7781 (UNOC); message 2 is the same answer, sound.
+    const id = await receive(fixture('ORDRSP-D96A-nul.edi'));
+    const checked = await intake.check(id);
+    expect(checked.interchanges[0]).toMatchObject({
+      outcome: 'partially-accepted',
+      acceptedMessages: ['2'],
+      rejectedMessages: ['1'],
+    });
+    const contrl = checked.interchanges[0]!.contrl!.text;
+    expect(contrl).toContain("UCM+1+ORDRSP:D:96A:UN:EAN009+4'UCS+2+21'");
+    expect(contrl).not.toContain('UCM+2+');
+    const record = await translation.translate(id);
+    expect(record.messages.map((m) => [m.reference, m.outcome])).toEqual([['2', 'translated']]);
+    expect((await archive.get(id)).status).toBe('processed');
+    expect((await store.listByDocument(dataSource, 'NC-SO-7782')).map((e) => e.type)).toEqual([
+      'purchase-order.acknowledged',
+    ]);
+    const events = await queryOnce<{ document_number: string }>(
+      db.url,
+      `SELECT document_number FROM canonical_event WHERE interchange_id = $1`,
+      [id],
+    );
+    expect(events).toEqual([{ document_number: 'NC-SO-7782' }]);
+  });
+
   it('writes outbound EDIFACT with references taken in the same transaction (no gaps)', async () => {
     const issued = parseEvent({ ...SAMPLE_EVENTS['purchase-order.issued.v1'], partnerId: NORDIC });
     const before = await counters();

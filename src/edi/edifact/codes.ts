@@ -138,4 +138,5 @@ export const EDIFACT_ISSUE_CODES: Readonly<Record<EdifactIssueKind, string | und
   'character-outside-repertoire': '21',
   'character-set-mismatch': '21',
   'invalid-utf8': '21',
+  'control-character': '21',
 };

@@ -17,7 +17,9 @@ export type EdifactTokenIssueKind =
   /** Valid UTF-8 in an interchange that declared a single-byte set (UNOC…UNOL): read as UTF-8, noted. */
   | 'character-set-mismatch'
   /** Bytes that are not UTF-8 in an interchange that declared UNOW / UNOY. */
-  | 'invalid-utf8';
+  | 'invalid-utf8'
+  /** A C0 control character (CR and LF aside) or DEL as data, at any syntax level: always an error. */
+  | 'control-character';
 
 /** A tokenizer finding: the shared `EdiIssue` (syntax error codes, list 0085) plus the bytes concerned. */
 export interface EdifactTokenIssue extends EdiIssue<EdifactTokenIssueKind> {
@@ -72,4 +74,6 @@ export const TOKEN_ISSUE_META: Record<
   'character-outside-repertoire': { level: 'segment', severity: 'warning', code: '21' },
   'character-set-mismatch': { level: 'segment', severity: 'warning', code: '21' },
   'invalid-utf8': { level: 'segment', severity: 'error', code: '21' },
+  // 21: invalid character(s). Not a warning even where the repertoire is: no syntax level has them.
+  'control-character': { level: 'segment', severity: 'error', code: '21' },
 };

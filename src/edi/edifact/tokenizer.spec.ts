@@ -318,6 +318,29 @@ describe('EdifactTokenizer', () => {
     expect(tokenize("UNB+UNOA:3+S+R+240131:1200+R1'UNZ+0+R1'FTX+abc'").issues).toEqual([]);
   });
 
+  it('reports control characters in data as errors (21) at every syntax level, released or not', () => {
+    for (const level of ['UNOA', 'UNOB', 'UNOC', 'UNOY']) {
+      const text = `UNB+${level}:3+S+R+240131:1200+R1'BGM+220+NC-SO\u00007781'FTX+A?\u0001B'FTX+A?\nB'UNZ+1+R1'`;
+      const { issues } = tokenize(text);
+      expect(
+        issues.map((i) => [i.kind, i.code, i.severity, i.segmentIndex, i.badValue]),
+        level,
+      ).toEqual([
+        ['control-character', '21', 'error', 1, undefined],
+        ['control-character', '21', 'error', 2, undefined],
+      ]);
+      expect(issues[0]!.message).toBe('a control character in data (byte 0x00)');
+    }
+    // DEL and a tab too; control characters advised as service characters in the UNA are separators.
+    expect(tokenize("FTX+A\u007fB'FTX+A\tB'").issues.map((i) => i.kind)).toEqual([
+      'control-character',
+      'control-character',
+    ]);
+    const advised = tokenize('UNA\u001f\u001d.? \u001cUNB\u001dUNOA\u001f3\u001dS\u001dR\u001c');
+    expect(advised.issues).toEqual([]);
+    expect(advised.segments[1]!.elements[1]).toEqual([['UNOA', '3']]);
+  });
+
   it('decodes values by the UNB character set', () => {
     const latin1 = (text: string) => Buffer.from(text, 'latin1');
     const unoc = tokenize(latin1("UNB+UNOC:3+S+R+240131:1200+R1'NAD+M\xfcnchen'UNZ+1+R1'"));

@@ -40,6 +40,15 @@ const C_IGNORE = 6;
 const C_SUSPECT = 7;
 /** A data byte >= 0x80 (not checked against a repertoire): kept, and marks the segment for decoding. */
 const C_HIGH = 8;
+/**
+ * A C0 control character or DEL as data, at any syntax level: kept, and reported per segment as an
+ * error (0085 code 21). No level's repertoire has them (ISO 9735-1 annex C: A and B list their
+ * graphic characters; C to L are ISO 8859 graphic sets, W and Y ISO 10646 graphic characters); they
+ * appear only as service characters a UNA advises (IS1, IS3, IS4) and as the line wraps (CR, LF)
+ * that are dropped. A NUL in data cannot be stored by PostgreSQL, so such a message must never be
+ * acknowledged as accepted.
+ */
+const C_CONTROL = 9;
 
 // Byte kinds for the validate-only skip (`bodyRun`): what a plain body segment may contain.
 /** Data, separators and CR/LF: nothing to record when only the segment count matters. */
@@ -127,6 +136,8 @@ export class EdifactTokenizer {
   private segOffset = 0;
   /** First byte outside the repertoire in the current segment, -1 when none. */
   private suspect = -1;
+  /** First control character (C0 or DEL, released or not, CR and LF aside) in the current segment, -1 when none. */
+  private control = -1;
 
   // The chunk being written, decoded to Latin-1 text at most once, on demand (see `EdifactSegmentView.eachValue`).
   private chunk: Buffer = EMPTY;
@@ -237,6 +248,8 @@ export class EdifactTokenizer {
     } else {
       for (let b = 0x80; b < 256; b++) cls[b] = C_HIGH;
     }
+    for (let b = 0; b < 0x20; b++) cls[b] = C_CONTROL;
+    cls[0x7f] = C_CONTROL;
     cls[CR] = C_IGNORE;
     cls[LF] = C_IGNORE;
     cls[d.element.charCodeAt(0)] = C_ELEMENT;
@@ -253,7 +266,7 @@ export class EdifactTokenizer {
           ? K_TERM
           : c === C_RELEASE
             ? K_RELEASE
-            : c === C_SUSPECT || c === C_HIGH
+            : c === C_SUSPECT || c === C_HIGH || c === C_CONTROL
               ? K_OTHER
               : K_PLAIN;
     }
@@ -315,6 +328,7 @@ export class EdifactTokenizer {
     this.released = false;
     this.overflow = false;
     this.suspect = -1;
+    this.control = -1;
   }
 
   /**
@@ -518,7 +532,7 @@ export class EdifactTokenizer {
         if (i >= limit) break;
         k = kinds[buf[i]!]!;
         if (k === K_PLAIN) i++;
-        else if (k === K_RELEASE && i + 1 < limit && buf[i + 1]! < 0x80) i += 2;
+        else if (k === K_RELEASE && i + 1 < limit && isPlainReleased(buf[i + 1]!)) i += 2;
         else break;
       }
       if (i >= limit || k !== K_TERM) {
@@ -576,6 +590,8 @@ export class EdifactTokenizer {
     if (++this.rawLen > this.maxSegmentBytes) this.overflow = true;
     if (this.released) {
       this.released = false;
+      // A released byte is data: a control character stays one (a released CR or LF is tolerated text).
+      if (this.control < 0 && isControl(b) && b !== CR && b !== LF) this.control = b;
       this.store(b);
       return false;
     }
@@ -597,6 +613,10 @@ export class EdifactTokenizer {
         this.boundary(c, b);
         return false;
       case C_IGNORE:
+        return false;
+      case C_CONTROL:
+        if (this.control < 0) this.control = b;
+        this.store(b);
         return false;
       default:
         if (this.suspect < 0) this.suspect = b;
@@ -699,13 +719,24 @@ export class EdifactTokenizer {
     const index = this.segmentCount;
     this.emit();
     // Most segments have nothing to check and are no service segment: two tests, no calls.
-    if (this.suspect >= 0 || this.high) this.checkCharacters(index);
+    if (this.suspect >= 0 || this.high || this.control >= 0) this.checkCharacters(index);
     if (this.view.bytes[this.view.start] === U) this.afterSegment();
     else this.previousWasUna = false;
   }
 
   /** Character-set findings for the segment just delivered (after it, so they can be placed in it). */
   private checkCharacters(index: number): void {
+    if (this.control >= 0) {
+      // No bad value: the character itself is what a CONTRL, a log or the database cannot carry.
+      this.report(
+        'control-character',
+        this.segOffset,
+        this.rawLen,
+        `a control character in data (byte 0x${this.control.toString(16).padStart(2, '0')})`,
+        undefined,
+        index,
+      );
+    }
     if (this.suspect >= 0) {
       const kind = 'character-outside-repertoire';
       const b = this.suspect;
@@ -870,6 +901,16 @@ export class EdifactTokenizer {
       ...(badValue === undefined ? {} : { badValue }),
     });
   }
+}
+
+/** C0 control characters and DEL. */
+function isControl(b: number): boolean {
+  return b < 0x20 || b === 0x7f;
+}
+
+/** A released byte the validate-only skip may pass over: ASCII and no control character (CR and LF are). */
+function isPlainReleased(b: number): boolean {
+  return b < 0x80 && (!isControl(b) || b === CR || b === LF);
 }
 
 /** Tokenizes a whole input at once; for tests and small documents. */
