@@ -116,7 +116,12 @@ export function changedEvent(
       ...(old.material === line.material ? [] : ['material']),
     ];
     if (changedFields.length > 0) {
-      lines.push({ change: 'changed', ...orderLine(snapshot, line, envelope), changedFields });
+      lines.push({
+        change: 'changed',
+        ...orderLine(snapshot, line, envelope),
+        changedFields,
+        previousQuantity: { value: old.quantity, unit: old.unit },
+      });
     }
   }
   for (const old of beforeLines) {
@@ -136,6 +141,7 @@ export function changedEvent(
     document: { kind: 'replacement', number: snapshot.poNumber, revision: String(snapshot.revision) },
     payload: {
       ...(Object.keys(header).length > 0 ? { header } : {}),
+      orderDate: snapshot.orderDate,
       ...(snapshot.reason ? { reason: { text: snapshot.reason } } : {}),
       lines,
     },

@@ -120,6 +120,8 @@ const lineChange = z.discriminatedUnion('change', [
       ...orderLine.shape,
       /** What changed on this line, so the supplier and the matcher need not diff revisions. */
       changedFields: z.array(z.enum(CHANGED_FIELDS)).min(1, { error: 'expected what changed on the line' }),
+      /** The quantity before this change (X12 POC02 QI / QD says which way it went). */
+      previousQuantity: quantity.optional(),
     })
     .superRefine((line, ctx) => checkSchedule(ctx, line.quantity, line.schedule, [])),
   z.strictObject({ change: z.literal('cancelled'), lineNumber: identifier, reason: reason.optional() }),
@@ -135,6 +137,8 @@ export const purchaseOrderChangedV1 = defineEvent('purchase-order.changed', 'v1'
     .strictObject({
       /** Header fields that changed, with their new values; absent fields did not change. */
       header: z.strictObject(orderHeader).partial().optional(),
+      /** The order's own date, unchanged (X12 BCH06 is the purchase order date, not the change's). */
+      orderDate: calendarDate.optional(),
       reason: reason.optional(),
       /**
        * The lines that changed. Empty only when the header changed alone (a new ship-to): every

@@ -205,6 +205,7 @@ export const SAMPLE_EVENTS: { readonly [N in EventName]: EventInput<N> } = {
     document: { kind: 'replacement', number: '4500012345', revision: '1' },
     source: { channel: 'erp' },
     payload: {
+      orderDate: '2025-03-03',
       reason: { code: 'PULL-IN', text: 'replenishment: consumption above standard' },
       lines: [
         {

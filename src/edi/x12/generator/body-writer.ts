@@ -7,6 +7,7 @@ import {
   type X12OutboundNode,
   type X12PathRef,
 } from '../maps/map.types.js';
+import { changeTypeCode } from './change-type.js';
 import { X12GenerationError } from './generation-error.js';
 
 /** Conversions an outbound map needs and src/edi does not own (canonical units, partner cross-references). */
@@ -115,6 +116,9 @@ export function writeBody(
           break;
         case 'decimal':
           v = scalar(v);
+          break;
+        case 'changeType':
+          v = changeTypeCode(v);
           break;
       }
     }

@@ -63,6 +63,7 @@ const FILTERS = new Set([
   'location',
   'count',
   'decimal',
+  'changeType',
 ]);
 
 class Problems {

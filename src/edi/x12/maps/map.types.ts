@@ -65,6 +65,8 @@ export type X12Filter =
   | 'location'
   | 'count'
   | 'decimal'
+  /** POC02 of a changed 860 line, applied to the line itself (`{.|changeType}`); see change-type.ts. */
+  | 'changeType'
   | { readonly code: string }
   | { readonly default: string };
 
