@@ -317,3 +317,35 @@ describe('a partner override by YAML only', () => {
     );
   });
 });
+
+describe('ORDCHG of a header change alone', () => {
+  it('writes a new ship-to with no line changed and reads it back', () => {
+    const raw = structuredClone(SAMPLE_EVENTS['purchase-order.changed.v1']) as Record<string, any>;
+    raw.partnerId = 'nordic-castings';
+    raw.payload.header = { shipTo: 'SH200' };
+    raw.payload.lines = [];
+    const written = generateEdifactForPartner(parseEvent(raw), maps, nordic, {
+      sender: { id: '5790000000005', qualifier: '14' },
+      now: RECEIVED,
+      references: { interchange: '46', messages: ['11'] },
+    });
+    const result = translator.translate({ bytes: written.text, partner: nordic, receivedAt: RECEIVED });
+    expect(result.messages.map((m) => [m.outcome, m.problems])).toEqual([['translated', []]]);
+    expect((result.events[0]!.payload as any).lines).toEqual([]);
+  });
+
+  it("does not take a line's ship-to for the order's", () => {
+    const raw = structuredClone(SAMPLE_EVENTS['purchase-order.changed.v1']) as Record<string, any>;
+    raw.partnerId = 'nordic-castings';
+    raw.payload.lines[0].shipTo = 'SH300';
+    const written = generateEdifactForPartner(parseEvent(raw), maps, nordic, {
+      sender: { id: '5790000000005', qualifier: '14' },
+      now: RECEIVED,
+      references: { interchange: '47', messages: ['12'] },
+    });
+    const back = translator.translate({ bytes: written.text, partner: nordic, receivedAt: RECEIVED })
+      .events[0]!.payload as any;
+    expect(back.lines[0].shipTo).toBe('SH300');
+    expect(back.header).toBeUndefined();
+  });
+});

@@ -93,4 +93,18 @@ describe('X12 860 header', () => {
     expect((back.payload as any).orderDate).toBe('2025-03-03');
     expect((back.payload as any).header).toEqual({ shipTo: 'SH200' });
   });
+
+  it('writes a change of the ship-to alone (no line changed) and reads it back', () => {
+    const text = write(
+      changed((p) => {
+        p.header = { shipTo: 'SH200' };
+        p.lines = [];
+      }),
+    );
+    expect(text.split('~').filter((s) => s.startsWith('POC*'))).toEqual([]);
+    const result = translator.translate({ bytes: text, partner: acme, receivedAt: NOW });
+    expect(result.sets.map((s) => [s.outcome, s.problems])).toEqual([['translated', []]]);
+    expect((result.events[0]!.payload as any).header).toEqual({ shipTo: 'SH200' });
+    expect((result.events[0]!.payload as any).lines).toEqual([]);
+  });
 });
