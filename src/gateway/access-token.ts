@@ -63,6 +63,11 @@ export function isClientSecret(secret: string): boolean {
 
 export const CLIENT_ID_FORMAT = /^sgc_[a-z2-7]{12}$/;
 
+/** Could these be a client id and secret of ours at all (shape and checksum, no database work)? */
+export function wellFormedClientCredentials(clientId: string, secret: string): boolean {
+  return CLIENT_ID_FORMAT.test(clientId) && isClientSecret(secret);
+}
+
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }

@@ -18,9 +18,8 @@ import { IdentityService } from './identity.service.js';
 import { AccessTokenRejected, JwtAccessTokens } from './oauth/jwt-access-tokens.js';
 import { OAuthClientService } from './oauth/oauth-clients.service.js';
 import type { Principal } from './principal.js';
-import type { Verdict } from './rate-limit/gcra.js';
 import { RateLimitPolicy } from './rate-limit/rate-limit.policy.js';
-import { RateLimiter } from './rate-limit/rate-limiter.js';
+import { RateLimiter, unlessLimiterDown } from './rate-limit/rate-limiter.js';
 
 export interface AuthenticatedRequest extends Request {
   principal?: Principal;
@@ -90,14 +89,8 @@ export class AccessGuard implements CanActivate {
   private async countRequest(principal: Principal, response: Response): Promise<void> {
     const limits = this.limits.limitsFor(principal);
     if (limits.length === 0) return;
-    let verdict: Verdict;
-    try {
-      verdict = await this.limiter.consume(limits);
-    } catch (error) {
-      // A limiter that cannot answer must not take the API down with it: let the request through, loudly.
-      this.logger.warn({ err: error }, 'rate limiter unavailable; request not counted');
-      return;
-    }
+    const verdict = await unlessLimiterDown(this.limiter.consume(limits), this.logger);
+    if (!verdict) return;
     const window = Math.ceil(verdict.limit.burst / verdict.limit.ratePerSecond);
     response.setHeader('RateLimit-Policy', `${verdict.limit.burst};w=${window}`);
     response.setHeader('RateLimit-Limit', String(verdict.limit.burst));

@@ -8,18 +8,23 @@ import { loadConfig } from '../../src/config/config.js';
 import { startGateway, type RunningGateway } from '../../src/platform/bootstrap/start-gateway.js';
 
 /**
- * Starts a gateway inside the test process on a random port with a temporary DATA_DIR. With `logs`, the
- * gateway's log lines (JSON, at LOG_LEVEL) are collected there instead of printed; `logTo` receives them
- * as a stream instead.
+ * Starts a gateway inside the test process on a random port with a temporary DATA_DIR. Its log lines
+ * (JSON, at LOG_LEVEL) go, instead of stdout: into `logs`, to the `log` callback, or to the `logTo`
+ * stream. nestjs-pino keeps one logger per process (the first one's), so only the first gateway a test
+ * file starts logs request-time lines there.
  */
 export async function startTestGateway(
   env: Record<string, string>,
-  options: { logs?: string[]; logTo?: DestinationStream } = {},
+  options: { logs?: string[]; log?: (line: string) => void; logTo?: DestinationStream } = {},
 ): Promise<RunningGateway & { dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sg-test-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env });
-  const logs = options.logs;
-  const destination = logs ? { write: (line: string) => void logs.push(line) } : options.logTo;
+  const { logs, log } = options;
+  const destination = logs
+    ? { write: (line: string) => void logs.push(line) }
+    : log
+      ? { write: (line: string) => log(line) }
+      : options.logTo;
   const gateway = await startGateway(config, createRootLogger(config, destination));
   return {
     ...gateway,

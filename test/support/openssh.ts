@@ -185,6 +185,8 @@ export interface CuttingProxy {
   readonly port: number;
   /** Cut the next connection once this many server-to-client bytes passed. */
   cutNextAfter(bytes: number): void;
+  /** Cut every connection, now and from now on (the server behind is down for the client). */
+  cutAll(): void;
   readonly cuts: () => number;
   close(): Promise<void>;
 }
@@ -192,8 +194,10 @@ export interface CuttingProxy {
 export async function startCuttingProxy(targetPort: number): Promise<CuttingProxy> {
   let cutAfter: number | undefined;
   let cuts = 0;
+  let down = false;
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
+    if (down) return void client.destroy();
     const limit = cutAfter;
     cutAfter = undefined;
     const upstream = createConnection({ host: '127.0.0.1', port: targetPort });
@@ -222,6 +226,10 @@ export async function startCuttingProxy(targetPort: number): Promise<CuttingProx
   return {
     port: (server.address() as { port: number }).port,
     cutNextAfter: (bytes) => (cutAfter = bytes),
+    cutAll: () => {
+      down = true;
+      for (const socket of sockets) socket.destroy();
+    },
     cuts: () => cuts,
     close: async () => {
       for (const socket of sockets) socket.destroy();

@@ -7,11 +7,10 @@ import { InjectConfig } from '../../config/config.module.js';
 import { isoTimestamp, queryRows, type Queryable } from '../../platform/database/sql.js';
 import { PartnerRegistry } from '../../partners/partner-registry.js';
 import {
-  CLIENT_ID_FORMAT,
-  isClientSecret,
   mintClientId,
   mintClientSecret,
   secretMatches,
+  wellFormedClientCredentials,
 } from '../access-token.js';
 import { ExpiringCache } from '../expiring-cache.js';
 import { GatewayError, GatewayErrorCode } from '../gateway.exception.js';
@@ -188,7 +187,7 @@ export class OAuthClientService {
    * Undefined for any failure, so the caller cannot tell an unknown client from a wrong secret.
    */
   async authenticateClient(clientId: string, secret: string): Promise<ClientGrant | undefined> {
-    if (!CLIENT_ID_FORMAT.test(clientId) || !isClientSecret(secret)) return undefined;
+    if (!wellFormedClientCredentials(clientId, secret)) return undefined;
     const [row] = await queryRows<ClientRow & { hashes: string[] }>(
       this.dataSource,
       `SELECT ${CLIENT_COLUMNS},

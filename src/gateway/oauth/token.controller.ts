@@ -6,13 +6,16 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { GatewayConfig } from '../../config/config.js';
 import { InjectConfig } from '../../config/config.module.js';
 import { Public } from '../access-rules.js';
-import { RateLimiter } from '../rate-limit/rate-limiter.js';
+import { wellFormedClientCredentials } from '../access-token.js';
+import { RateLimiter, unlessLimiterDown } from '../rate-limit/rate-limiter.js';
 import { issuerOf, JwtAccessTokens } from './jwt-access-tokens.js';
 import { OAuthClientService } from './oauth-clients.service.js';
 
@@ -46,6 +49,7 @@ export class TokenController {
     private readonly tokens: JwtAccessTokens,
     private readonly limiter: RateLimiter,
     @InjectConfig() private readonly config: GatewayConfig,
+    @InjectPinoLogger(TokenController.name) private readonly logger: PinoLogger,
   ) {}
 
   @Post('oauth/token')
@@ -86,6 +90,18 @@ export class TokenController {
     description: 'Unknown client, wrong or expired secret, or a revoked client',
     content: { 'application/json': { example: { error: 'invalid_client' } } },
   })
+  @ApiTooManyRequestsResponse({
+    description:
+      'Too many failed authentications for this client id from this source address; the source waits ' +
+      '`Retry-After` seconds before its next attempt is even checked. Requests with the right secret never count, ' +
+      'and other sources are not affected. If the limiter cannot answer, requests pass (and a warning is logged).',
+    headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer', example: 3 } } },
+    content: {
+      'application/json': {
+        example: { error: 'slow_down', error_description: 'too many failed token requests for this client' },
+      },
+    },
+  })
   async token(@Req() request: Request, @Body() body: TokenRequest, @Res() response: Response): Promise<void> {
     response.setHeader('Cache-Control', 'no-store');
     response.setHeader('Pragma', 'no-cache');
@@ -100,20 +116,31 @@ export class TokenController {
     if (body?.grant_type !== 'client_credentials')
       return fail(400, 'unsupported_grant_type', 'only grant_type=client_credentials is supported');
 
-    // Guessing secrets is limited per client id, the one thing the caller cannot vary freely for a target.
-    const verdict = await this.limiter.consume([
-      { key: `oauth-client:${credentials.clientId}`, ...this.defaults() },
-    ]);
-    if (!verdict.allowed) {
+    // A malformed id or secret is no guess worth counting: refused before any limiter key or query.
+    if (!wellFormedClientCredentials(credentials.clientId, credentials.secret))
+      return fail(401, 'invalid_client');
+
+    // Failed authentications are limited per client id and source address: a source that guessed
+    // wrong too often waits, before its secret is even checked, while the client's own deployment
+    // (elsewhere) still gets tokens. Counting every request per client id instead let anyone who
+    // knew an id keep its partner at 429.
+    const guesses = [
+      { key: `oauth-failures:${credentials.clientId}:${request.ip ?? 'unknown'}`, ...this.defaults() },
+    ];
+    const verdict = await unlessLimiterDown(this.limiter.peek(guesses), this.logger);
+    if (verdict && !verdict.allowed) {
       response.setHeader('Retry-After', String(verdict.retryAfterSeconds));
       response
         .status(429)
-        .json({ error: 'slow_down', error_description: 'too many token requests for this client' });
+        .json({ error: 'slow_down', error_description: 'too many failed token requests for this client' });
       return;
     }
 
     const grant = await this.clients.authenticateClient(credentials.clientId, credentials.secret);
-    if (!grant) return fail(401, 'invalid_client');
+    if (!grant) {
+      await unlessLimiterDown(this.limiter.charge(guesses), this.logger);
+      return fail(401, 'invalid_client');
+    }
 
     let scopes = grant.scopes;
     if (body.scope !== undefined) {

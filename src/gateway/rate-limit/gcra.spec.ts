@@ -54,4 +54,19 @@ describe('the GCRA rate limiter', () => {
     const refused = await limiter.consume([slow]);
     expect(refused).toMatchObject({ allowed: false, retryAfterSeconds: 20 });
   });
+
+  it('peeks without counting, and charges every failure even over the limit', async () => {
+    const { limiter, advance } = limiterAt();
+    const guesses = { key: 'oauth-failures:c:1', ratePerSecond: 1, burst: 2 };
+    for (let i = 0; i < 3; i++) expect((await limiter.peek([guesses])).allowed).toBe(true);
+    // Four failures charged at once (concurrent guesses): all count, the last two over the limit.
+    const charged = [];
+    for (let i = 0; i < 4; i++) charged.push((await limiter.charge([guesses])).allowed);
+    expect(charged).toEqual([true, true, false, false]);
+    expect(await limiter.peek([guesses])).toMatchObject({ allowed: false, retryAfterSeconds: 3 });
+    advance(2_000); // still paying for the two over the limit
+    expect((await limiter.peek([guesses])).allowed).toBe(false);
+    advance(1_000);
+    expect((await limiter.peek([guesses])).allowed).toBe(true);
+  });
 });

@@ -1,5 +1,5 @@
 import { step, verdictOf, type Limit, type Verdict } from './gcra.js';
-import { RateLimiter } from './rate-limiter.js';
+import { RateLimiter, type LimitMode } from './rate-limiter.js';
 
 /** The limiter of the single-process embedded mode. */
 export class MemoryRateLimiter extends RateLimiter {
@@ -10,7 +10,7 @@ export class MemoryRateLimiter extends RateLimiter {
     super();
   }
 
-  consume(limits: readonly Limit[]): Promise<Verdict> {
+  protected apply(limits: readonly Limit[], mode: LimitMode): Promise<Verdict> {
     const now = this.now();
     const steps = limits.map((limit) => step(limit, this.tats.get(limit.key), now));
     const verdict = verdictOf(
@@ -19,7 +19,8 @@ export class MemoryRateLimiter extends RateLimiter {
       steps.map((s) => s.waitMs),
       now,
     );
-    if (verdict.allowed) limits.forEach((limit, i) => this.tats.set(limit.key, steps[i]!.tat));
+    if (mode === 'charge' || (mode === 'consume' && verdict.allowed))
+      limits.forEach((limit, i) => this.tats.set(limit.key, steps[i]!.tat));
     if (++this.sweeps % 10_000 === 0) this.sweep(now);
     return Promise.resolve(verdict);
   }

@@ -19,7 +19,10 @@ export const rateLimiterProvider: Provider = {
             lazyConnect: true,
             maxRetriesPerRequest: 1,
             commandTimeout: 2_000,
-          }),
+          })
+            // An outage surfaces on the command that fails (logged there); without a listener ioredis
+            // would also print every failed reconnect to stderr.
+            .on('error', () => undefined),
           config.REDIS_PREFIX,
         )
       : new MemoryRateLimiter(),
