@@ -11,7 +11,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { GatewayConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
-import { sameSecret } from './access-token.js';
+import { parseToken, sameSecret } from './access-token.js';
 import { ACCESS_RULE, admits, type AccessRule } from './access-rules.js';
 import { GatewayError, GatewayErrorCode } from './gateway.exception.js';
 import { IdentityService } from './identity.service.js';
@@ -33,6 +33,33 @@ export const BOOTSTRAP_ADMIN: Principal = {
   role: 'admin',
   partnerId: null,
 };
+
+/** What a request without a usable bearer credential is told (the guard's 401, and the partner API's before its body is read). */
+export const BEARER_REQUIRED = 'a valid bearer token is required (Authorization: Bearer <token>)';
+
+/** RFC 6750 §3: say which scheme is expected, and whether the credential given was refused. */
+export function bearerChallenge(credentialSent: boolean): string {
+  return credentialSent
+    ? 'Bearer realm="supplier-gateway", error="invalid_token"'
+    : 'Bearer realm="supplier-gateway"';
+}
+
+/** The token of an `Authorization: Bearer <token>` header; undefined for any other header. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
+}
+
+/**
+ * Could this token authenticate anybody: one of our access tokens (shape and checksum), a JWT, or the
+ * configured bootstrap token? No database work, so it can refuse a request before its body is read.
+ */
+export function wellFormedCredential(token: string, bootstrapToken: string | undefined): boolean {
+  return (
+    JwtAccessTokens.looksLikeJwt(token) ||
+    parseToken(token) !== undefined ||
+    (bootstrapToken !== undefined && sameSecret(token, bootstrapToken))
+  );
+}
 
 /**
  * One guard for every route: authenticates the bearer credential (an OAuth2 access token, an API key
@@ -66,19 +93,19 @@ export class AccessGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const principal = await this.authenticate(request);
     if (!principal) {
-      // RFC 6750 §3: say which scheme is expected, and whether the credential given was refused.
       context
         .switchToHttp()
         .getResponse<Response>()
-        .setHeader(
-          'WWW-Authenticate',
-          request.header('authorization')
-            ? 'Bearer realm="supplier-gateway", error="invalid_token"'
-            : 'Bearer realm="supplier-gateway"',
-        );
-      throw new UnauthorizedException('a valid bearer token is required (Authorization: Bearer <token>)');
+        .setHeader('WWW-Authenticate', bearerChallenge(Boolean(request.header('authorization'))));
+      throw new UnauthorizedException(BEARER_REQUIRED);
     }
     request.principal = principal;
+    const partnerId = principal.kind === 'system' ? null : principal.partnerId;
+    if (partnerId && !this.partners.channelOn(partnerId, 'api'))
+      throw new GatewayError(
+        GatewayErrorCode.ChannelDisabled,
+        `the API channel of partner ${partnerId} is switched off (channels.api.enabled: false in its profile)`,
+      );
     if (!admits(rule, principal)) {
       throw new ForbiddenException(`this route does not admit ${describeKind(principal)}`);
     }
@@ -106,10 +133,8 @@ export class AccessGuard implements CanActivate {
   }
 
   private async authenticate(request: Request): Promise<Principal | undefined> {
-    const header = request.header('authorization');
-    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) return undefined;
-    const token = match[1]!;
+    const token = bearerToken(request.header('authorization'));
+    if (!token) return undefined;
     if (this.config.BOOTSTRAP_ADMIN_TOKEN && sameSecret(token, this.config.BOOTSTRAP_ADMIN_TOKEN))
       return BOOTSTRAP_ADMIN;
     const principal = JwtAccessTokens.looksLikeJwt(token)

@@ -2,6 +2,8 @@
 export enum GatewayErrorCode {
   Unauthenticated = 'unauthenticated',
   Forbidden = 'forbidden',
+  /** The partner's API channel is switched off in its profile. */
+  ChannelDisabled = 'channel-disabled',
   InvalidInput = 'invalid-input',
   NotFound = 'not-found',
   Conflict = 'conflict',
@@ -12,6 +14,7 @@ export enum GatewayErrorCode {
 const STATUS: Record<GatewayErrorCode, number> = {
   [GatewayErrorCode.Unauthenticated]: 401,
   [GatewayErrorCode.Forbidden]: 403,
+  [GatewayErrorCode.ChannelDisabled]: 403,
   [GatewayErrorCode.InvalidInput]: 400,
   [GatewayErrorCode.NotFound]: 404,
   [GatewayErrorCode.Conflict]: 409,

@@ -12,6 +12,7 @@ import { OutboundDocumentRepository } from './outbound-document.repository.js';
 import { OutboundDeliveryService, OutboundNotFoundError } from './outbound-delivery.service.js';
 import { OUTBOUND_STATUSES, type OutboundDocument } from './outbound.types.js';
 import { CONTENT_TYPES } from './transports/platform.transport.js';
+import { ApiPartnerAccessResponses } from '../gateway/access-openapi.js';
 
 const listQuery = z.strictObject({
   partnerId: z.string().min(1).optional(),
@@ -177,6 +178,7 @@ export class OutboundAdminController {
  */
 @ApiTags('partner API')
 @ApiBearerAuth()
+@ApiPartnerAccessResponses()
 @Controller('partner/v1/outbound-documents')
 export class PartnerOutboundController {
   constructor(

@@ -5,6 +5,7 @@ import { CurrentPrincipal } from '../gateway/current-principal.decorator.js';
 import { actingPartner, type Principal } from '../gateway/principal.js';
 import { PartnerRegistry } from './partner-registry.js';
 import type { PartnerProfile } from './partner-profile.schema.js';
+import { ApiPartnerAccessResponses } from '../gateway/access-openapi.js';
 
 /** What a partner sees of its own profile: what it exchanges with us and what we expect of it. */
 export interface PartnerProfileView {
@@ -20,6 +21,7 @@ export interface PartnerProfileView {
 
 @ApiTags('partner API')
 @ApiBearerAuth()
+@ApiPartnerAccessResponses()
 @Controller('partner/v1/profile')
 export class PartnerProfileController {
   constructor(private readonly partners: PartnerRegistry) {}

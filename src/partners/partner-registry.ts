@@ -73,6 +73,16 @@ export class PartnerRegistry {
     return profile;
   }
 
+  /**
+   * Whether the partner's API or portal channel is on. Unlike SFTP and AS2, which need settings and are
+   * off unless enabled, these two need credentials or user accounts that an operator issues, so a
+   * profile that does not name them leaves them on (the shipped examples do); `enabled: false`
+   * switches one off (docs/partners.md).
+   */
+  channelOn(partnerId: string, channel: 'api' | 'portal'): boolean {
+    return this.byId.get(partnerId)?.channels[channel]?.enabled !== false;
+  }
+
   /** Every partner, sorted by id. */
   all(): readonly PartnerProfile[] {
     return [...this.byId.values()];

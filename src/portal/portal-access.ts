@@ -15,6 +15,10 @@ export const PortalRoles = (...roles: UserRole[]) => SetMetadata(PORTAL_ROLES, r
 /** A page for people who are not signed in (login, reset, invitation): no session user needed. */
 export const PortalAnonymous = () => SetMetadata(PORTAL_ANONYMOUS, true);
 
+/** What a supplier user of a partner whose portal channel is off (`channels.portal.enabled: false`) is told. */
+export const PORTAL_OFF =
+  'The supplier portal is switched off for your company. Ask your buyer to switch it on, or use the channels agreed with them (EDI, API).';
+
 export const SUPPLIER = ['supplier-user', 'supplier-admin'] as const satisfies readonly UserRole[];
 
 export interface PortalRequest extends Request {
@@ -73,6 +77,11 @@ export class PortalGuard implements CanActivate {
     if (!user || !user.active || (user.partnerId && !this.partners.get(user.partnerId))) {
       if (userId) delete request.session.userId;
       throw new PortalError(PortalErrorCode.SignInRequired, 'Please sign in.');
+    }
+    if (user.partnerId && !this.partners.channelOn(user.partnerId, 'portal')) {
+      // Signed out as well: switching the channel back on needs a new sign-in, as after a removal.
+      delete request.session.userId;
+      throw new PortalError(PortalErrorCode.Forbidden, PORTAL_OFF);
     }
     request.portalUser = user;
     const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(PORTAL_ROLES, targets);

@@ -33,7 +33,8 @@ export interface PortalUser {
 
 export type LoginResult =
   | { readonly ok: true; readonly user: PortalUser }
-  | { readonly ok: false; readonly reason: 'invalid' | 'locked' };
+  /** `portal-off`: the password was right, but the user's partner has its portal channel switched off. */
+  | { readonly ok: false; readonly reason: 'invalid' | 'locked' | 'portal-off' };
 
 interface UserRow {
   id: string;
@@ -120,6 +121,11 @@ export class PortalAccountsService {
           : { reason: 'wrong-password', failedAttempts: attempt.number },
       );
       return { ok: false, reason: attempt.lock ? 'locked' : 'invalid' };
+    }
+    // Told only after the password proved who asks, so the answer reveals nothing to a guesser.
+    if (row.partner_id && !this.partners.channelOn(row.partner_id, 'portal')) {
+      await this.auditAs(actor, 'portal.login-refused', row, { reason: 'portal-channel-disabled' });
+      return { ok: false, reason: 'portal-off' };
     }
     const signedIn = await this.dataSource.transaction(async (tx) => {
       // Lifts only the lock this attempt set itself: one set by a concurrent failure stands.

@@ -15,7 +15,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../gateway/access-rules.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
-import { PortalAnonymous, PortalGuard, portalUser, type PortalRequest } from './portal-access.js';
+import { PORTAL_OFF, PortalAnonymous, PortalGuard, portalUser, type PortalRequest } from './portal-access.js';
 import { PortalAccountsService, type LinkKind } from './portal-accounts.service.js';
 import { PortalSso } from './portal-sso.js';
 import { PortalThrottle, waitMessage } from './portal-throttle.js';
@@ -27,6 +27,12 @@ import { flash, landingPage, pageLocals, redirectAfterSave, safeNext } from './p
 type Form = Record<string, unknown>;
 const text = (form: Form, name: string): string =>
   typeof form[name] === 'string' ? (form[name] as string) : '';
+
+const LOGIN_REFUSED = {
+  invalid: 'The e-mail address or the password is wrong.',
+  locked: 'This account is locked after too many failed attempts. Try again later, or reset your password.',
+  'portal-off': PORTAL_OFF,
+} as const;
 
 /** Regenerates the session id (no session fixation) and signs the user in on the new session. */
 function signIn(request: Request, userId: string): Promise<void> {
@@ -106,12 +112,7 @@ export class PortalAuthController {
     }
     const result = await this.accounts.login(email, text(form, 'password'));
     if (!result.ok) {
-      refused(
-        401,
-        result.reason === 'locked'
-          ? 'This account is locked after too many failed attempts. Try again later, or reset your password.'
-          : 'The e-mail address or the password is wrong.',
-      );
+      refused(result.reason === 'portal-off' ? 403 : 401, LOGIN_REFUSED[result.reason]);
       return;
     }
     await signIn(request, result.user.id);

@@ -10,6 +10,7 @@ import { ZodBody } from '../platform/http/zod-body.pipe.js';
 import { AsnBuilderService } from './asn-builder.service.js';
 import { DRAFT_STATUSES, type ShipNoticeDraft } from './asn-draft.js';
 import { labelSheet } from './labels.js';
+import { ApiPartnerAccessResponses } from '../gateway/access-openapi.js';
 
 const createBody = z.looseObject({
   shipmentNumber: z
@@ -110,6 +111,7 @@ const DRAFT_EXAMPLE: ShipNoticeDraft = {
  */
 @ApiTags('partner ship notices')
 @ApiBearerAuth()
+@ApiPartnerAccessResponses()
 @Controller('partner/v1/ship-notice-drafts')
 export class ShipNoticeDraftsController {
   constructor(

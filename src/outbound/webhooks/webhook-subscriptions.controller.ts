@@ -23,6 +23,7 @@ import {
   type WebhookDelivery,
   type WebhookSubscription,
 } from './webhook-subscriptions.service.js';
+import { ApiPartnerAccessResponses } from '../../gateway/access-openapi.js';
 
 const eventTypes = z
   .array(
@@ -94,6 +95,7 @@ const page = (items: WebhookDelivery[], limit: number) => ({
  */
 @ApiTags('partner webhooks')
 @ApiBearerAuth()
+@ApiPartnerAccessResponses()
 @Controller('partner/v1/webhooks')
 export class PartnerWebhooksController {
   constructor(private readonly subscriptions: WebhookSubscriptionService) {}

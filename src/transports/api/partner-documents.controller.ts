@@ -21,6 +21,7 @@ import { parsePartnerDocument } from './partner-document.mapper.js';
 import { acknowledgmentOf, PartnerDocumentsRepository } from './partner-documents.repository.js';
 import { answerOrThrow, bodyOf, PROBLEM_RESPONSES, SUBMISSION_EXAMPLE } from './partner-http.js';
 import { PARTNER_DOCUMENT_OPENAPI } from './schemas/openapi-schemas.js';
+import { ApiPartnerAccessResponses } from '../../gateway/access-openapi.js';
 
 const X12_EXAMPLE =
   'ISA*00*          *00*          *ZZ*ACMEFAST       *ZZ*MFGCO          *261127*0900*U*00401*000000101*0*P*>~' +
@@ -47,6 +48,7 @@ const STATUS_EXAMPLE = {
  */
 @ApiTags('partner documents')
 @ApiBearerAuth()
+@ApiPartnerAccessResponses()
 @Controller('partner/v1/documents')
 export class PartnerDocumentsController {
   constructor(

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { GatewayConfig } from '../../config/config.js';
+import { InjectConfig } from '../../config/config.module.js';
+import {
+  BEARER_REQUIRED,
+  bearerChallenge,
+  bearerToken,
+  wellFormedCredential,
+} from '../../gateway/access.guard.js';
 import { sendProblem } from '../../platform/http/problem-details.filter.js';
 import { PartnerApiError, PartnerApiErrorCode } from './partner-api.exception.js';
 import type { RecordedAnswer, SubmissionResult } from './submission.types.js';
@@ -12,20 +20,38 @@ export const MAX_SUBMISSION_BYTES = 20 * 1024 * 1024;
  * Submissions are archived as the exact bytes received (DESIGN.md: store first, never re-encode), so
  * POST bodies under /partner/v1 are read raw, whatever their type, before Nest's JSON parser (which
  * skips a body already read). Installed while the application is created, ahead of the parsers Nest
- * registers at init.
+ * registers at init — so ahead of the access guard too, which is why this middleware guards the read:
+ * - a request without a credential that could authenticate anybody is answered 401 (as the guard
+ *   would) before a byte of its body is read, and its connection closed rather than drained;
+ * - bodies are not inflated: a Content-Encoding other than identity is 415 before anything is read,
+ *   so the 20 MB limit counts the bytes sent (a small gzip body cannot grow into 20 MB of buffers),
+ *   and the archive keeps what the partner sent, not what we decoded.
  */
 @Injectable()
 export class PartnerRawBodyCapture {
-  constructor(adapterHost: HttpAdapterHost) {
+  constructor(adapterHost: HttpAdapterHost, @InjectConfig() config: GatewayConfig) {
     const app = adapterHost.httpAdapter?.getInstance<express.Express>();
     if (!app || typeof app.use !== 'function') return;
-    const raw = express.raw({ type: () => true, limit: MAX_SUBMISSION_BYTES });
+    const raw = express.raw({ type: () => true, limit: MAX_SUBMISSION_BYTES, inflate: false });
     app.use('/partner/v1', (request: Request, response: Response, next: NextFunction) => {
       if (request.method !== 'POST') return next();
+      const header = request.header('authorization');
+      const token = bearerToken(header);
+      if (!token || !wellFormedCredential(token, config.BOOTSTRAP_ADMIN_TOKEN)) {
+        response.setHeader('WWW-Authenticate', bearerChallenge(Boolean(header)));
+        return refuseUnread(request, response, 401, BEARER_REQUIRED);
+      }
       raw(request, response, (error?: unknown) => {
         if (!error) return next();
         // Body-parser errors happen outside Nest's filters: answer them in the same problem+json form.
-        const status = (error as { status?: number }).status ?? 400;
+        const { status = 400, type } = error as { status?: number; type?: string };
+        if (type === 'encoding.unsupported')
+          return refuseUnread(
+            request,
+            response,
+            415,
+            `Content-Encoding ${request.header('content-encoding')} is not accepted; send the body uncompressed`,
+          );
         sendProblem(
           request,
           response,
@@ -37,6 +63,12 @@ export class PartnerRawBodyCapture {
       });
     });
   }
+}
+
+/** A refusal before the body was read: the connection closes after it instead of reading the body off. */
+function refuseUnread(request: Request, response: Response, status: number, detail: string): void {
+  response.setHeader('Connection', 'close');
+  sendProblem(request, response, status, detail);
 }
 
 /** The request body as bytes (an empty buffer when there was none). */

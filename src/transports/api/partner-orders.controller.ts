@@ -39,6 +39,7 @@ import {
   PURCHASE_ORDER_CHANGE_EXAMPLE,
   PURCHASE_ORDER_EXAMPLE,
 } from './schemas/partner-document.examples.js';
+import { ApiPartnerAccessResponses } from '../../gateway/access-openapi.js';
 
 const ORDER_TYPES = ['purchase-order.issued', 'purchase-order.changed', 'purchase-order.cancelled'];
 const CHANGE_TYPES = ['purchase-order.changed', 'purchase-order.cancelled'];
@@ -75,6 +76,7 @@ function asPartnerDocument(event: CanonicalEvent) {
  */
 @ApiTags('partner orders')
 @ApiBearerAuth()
+@ApiPartnerAccessResponses()
 @Controller('partner/v1')
 export class PartnerOrdersController {
   constructor(

@@ -12,6 +12,8 @@ export interface TestPartner {
   readonly isa: string;
   readonly gs: string;
   readonly unb: string;
+  /** The profile's `channels` (default: the API enabled). */
+  readonly channels?: Record<string, { enabled: boolean }>;
 }
 
 export const ALPHA: TestPartner = {
@@ -51,7 +53,7 @@ function profile(p: TestPartner) {
         { standard: 'x12', version: '004010', type: '860', format: X12_FORMAT },
       ],
     },
-    channels: { api: { enabled: true } },
+    channels: p.channels ?? { api: { enabled: true } },
     // Orders and changes are offered for pickup at /partner/v1/outbound-documents (src/outbound).
     delivery: { channel: 'api' },
     acknowledgments: { functional: '997', functionalSlaHours: 24, businessSlaHours: 48 },
