@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { isoTimestamp, isRowId, queryRows } from '../platform/database/sql.js';
 import type { OrderState } from '../procurement/purchase-order.types.js';
+import { supplierCaseText } from './supplier-case-text.js';
 
 /** The inbox's tabs and the order states each shows. "new" is issued and not yet opened by the partner. */
 export const INBOX_TABS = {
@@ -62,10 +63,12 @@ export interface TimelineEntry {
   readonly problem: boolean;
 }
 
+/** A case on the order as its supplier sees it: never the buyer's summary or differences. */
 export interface PortalException {
   readonly id: string;
   readonly type: string;
-  readonly summary: string | null;
+  /** supplier-case-text.ts: from the type alone. */
+  readonly text: string;
   readonly line: string | null;
   readonly state: string;
   readonly raisedAt: string;
@@ -297,7 +300,7 @@ export class PortalOrdersRepository {
         at: i.raisedAt,
         kind: 'issue' as const,
         title: `Raised to the buyer: ${i.type}${i.line ? ` (line ${i.line})` : ''}`,
-        detail: i.summary,
+        detail: i.text,
         state: i.state,
         documentId: null,
         problem: true,
@@ -306,28 +309,26 @@ export class PortalOrdersRepository {
     return entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   }
 
+  /** The order's cases a supplier may see, each with its supplier text; internal cases are left out. */
   async exceptions(partnerId: string, poNumber: string): Promise<PortalException[]> {
     const rows = await queryRows<{
       id: string;
       type: string;
-      summary: string | null;
       po_line: string | null;
       state: string;
       created_at: string;
     }>(
       this.dataSource,
-      `SELECT id::text AS id, type, summary, po_line, state, ${isoTimestamp('created_at')} AS created_at
+      `SELECT id::text AS id, type, po_line, state, ${isoTimestamp('created_at')} AS created_at
          FROM exception_case WHERE partner_id = $1 AND po_number = $2 ORDER BY created_at, id`,
       [partnerId, poNumber],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      type: r.type,
-      summary: r.summary,
-      line: r.po_line,
-      state: r.state,
-      raisedAt: r.created_at,
-    }));
+    return rows.flatMap((r) => {
+      const text = supplierCaseText(r.type);
+      return text === undefined
+        ? []
+        : [{ id: r.id, type: r.type, text, line: r.po_line, state: r.state, raisedAt: r.created_at }];
+    });
   }
 
   /** One of the partner's archived documents (inbound or sent to it), with its content. */

@@ -12,7 +12,9 @@ import { simulatorGatewayEnv, waitForPostings } from '../support/erp.js';
 import { signingKeyFile, startTestGateway } from '../support/gateway.js';
 import { eventually, LocalSmtpServer } from '../support/notification-peers.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
+import { PortalAccountsService } from '../../src/portal/portal-accounts.service.js';
 import { MQTT_URL, publisher } from './plant-events.support.js';
+import { FormClient, linkMailedTo, PASSWORD, seedPortalUser } from './portal-support.js';
 
 /**
  * The reference scenario of DESIGN.md on real PostgreSQL and Mosquitto, with the embedded ERP
@@ -390,6 +392,26 @@ describe('the replenishment loop, end to end', () => {
     expect(mail!.headers['subject']).toContain(PO);
     const after = await api().get(`/replenishment/v1/recommendations/${rec.id}`).set(as(admin)).expect(200);
     expect(after.body).toMatchObject({ state: 'refused', changeRevision: 1, exceptionId: found.id });
+
+    // 7. The supplier's order page tells the refusal in the supplier's terms, never the buyer's
+    //    shortage analysis (the plant's shortage date, its production orders); the buyer's workbench has it.
+    const world = { db, smtp, gateway, stop: () => Promise.resolve() };
+    const planner = 'planner.replenishment@acme.example';
+    await seedPortalUser(world, { email: planner, role: 'supplier-user', partnerId: 'acme-fasteners' });
+    const supplier = new FormClient(gateway.url);
+    expect((await supplier.login(planner)).status).toBe(303);
+    const page = await supplier.get(`/portal/orders/${PO}`).expect(200);
+    for (const internal of ['PRD-7001', 'runs short', 'production orders', addDays(today, 5)])
+      expect(page.text).not.toContain(internal);
+    expect(page.text).toContain('You answered that you cannot meet the change to this order.');
+    const mailed = smtp.to(buyerEmail).length;
+    await gateway.app.get(PortalAccountsService).requestReset(buyerEmail);
+    const { path } = await linkMailedTo(smtp, buyerEmail, 'password-reset', mailed);
+    const buyer = new FormClient(gateway.url);
+    expect((await buyer.submit(path, { password: PASSWORD, confirm: PASSWORD })).status).toBe(303);
+    const workbench = await buyer.get(`/portal/workbench/${found.id}`).expect(200);
+    expect(workbench.text).toContain('PRD-7001');
+    expect(workbench.text).toContain(`runs short on ${addDays(today, 5)}`);
     expect(after.body.tracking.erpPosting).toMatchObject({ kind: 'po-change', status: 'posted' });
     expect(after.body.tracking.supplierDocuments).toHaveLength(1);
 
