@@ -135,7 +135,12 @@ export const PROBLEM_RESPONSES = {
   ),
   403: problem(403, 'partner-api.scope-missing', 'ship-notice documents need the scope ship-notices:write'),
   404: problem(404, 'partner-api.document-not-found', 'no document 4711'),
-  415: problem(415, 'partner-api.unsupported-media-type', 'Content-Type text/plain is not accepted'),
+  415: {
+    ...problem(415, 'partner-api.unsupported-media-type', 'Content-Type text/plain is not accepted'),
+    description:
+      'A Content-Type other than the three accepted, or any Content-Encoding (gzip, deflate, br: problem type ' +
+      '`unsupported-media-type`, answered before the body is read): send the body uncompressed.',
+  },
   422: problem(
     422,
     'partner-api.invalid-document',
