@@ -28,6 +28,7 @@ import { PartnerScorecards1764230400027 } from './1764230400027-partner-scorecar
 import { PortalPages1764230400029 } from './1764230400029-portal-pages.js';
 import { AsnBuilderSending1764230400030 } from './1764230400030-asn-builder-sending.js';
 import { ErpPostingChanges1764230400031 } from './1764230400031-erp-posting-changes.js';
+import { CaseRevisionAndOccurrence1764230400033 } from './1764230400033-case-revision-and-occurrence.js';
 import { SftpPollClaims1764230400034 } from './1764230400034-sftp-poll-claims.js';
 import { AcceptedOverShipment1764230400039 } from './1764230400039-accepted-over-shipment.js';
 
@@ -63,6 +64,7 @@ export const MIGRATIONS = [
   PortalPages1764230400029,
   AsnBuilderSending1764230400030,
   ErpPostingChanges1764230400031,
+  CaseRevisionAndOccurrence1764230400033,
   SftpPollClaims1764230400034,
   AcceptedOverShipment1764230400039,
 ];

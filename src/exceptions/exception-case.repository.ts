@@ -25,11 +25,13 @@ interface CaseRow {
   plant: string | null;
   interchange_id: string | null;
   posting_ref: string | null;
+  po_revision: number | null;
   differences: Differences;
   value_at_risk: string | null;
   currency: string | null;
   days_late: number | null;
   owner_user_id: string | null;
+  occurrence: string | null;
   state: ExceptionState;
   state_changed_by: string;
   state_changed_at: string;
@@ -42,8 +44,9 @@ const iso = isoTimestamp;
 
 // value_at_risk as text: numeric keeps the digits it was given, and text keeps them out of floats.
 const CASE_COLUMNS = `id::text AS id, type, severity, dedupe_key, summary, partner_id, po_number, po_line, material,
-  plant, interchange_id::text AS interchange_id, posting_ref, differences, value_at_risk::text AS value_at_risk,
-  currency, days_late, owner_user_id::text AS owner_user_id, state, state_changed_by,
+  plant, interchange_id::text AS interchange_id, posting_ref, po_revision, differences,
+  value_at_risk::text AS value_at_risk, currency, days_late, owner_user_id::text AS owner_user_id, occurrence, state,
+  state_changed_by,
   ${iso('state_changed_at')} AS state_changed_at, correlation_id, ${iso('created_at')} AS created_at,
   ${iso('updated_at')} AS updated_at`;
 
@@ -60,10 +63,13 @@ export interface CaseFacts {
   readonly plant: string | null;
   readonly interchangeId: string | null;
   readonly postingRef: string | null;
+  readonly poRevision: number | null;
   readonly differences: Differences;
   readonly valueAtRisk: string | null;
   readonly currency: string | null;
   readonly daysLate: number | null;
+  /** The occurrence the raise named (RaiseExceptionInput.occurrence), or the case's own when it named none. */
+  readonly occurrence: string | null;
 }
 
 export interface NewCase extends CaseFacts {
@@ -91,8 +97,8 @@ export class ExceptionCaseRepository {
       tx,
       `INSERT INTO exception_case (type, severity, dedupe_key, summary, partner_id, po_number, po_line, material,
                                    plant, interchange_id, posting_ref, differences, value_at_risk, currency,
-                                   days_late, owner_user_id, state_changed_by, correlation_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::numeric, $14, $15, $16, $17, $18)
+                                   days_late, owner_user_id, state_changed_by, correlation_id, po_revision, occurrence)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::numeric, $14, $15, $16, $17, $18, $19, $20)
        ON CONFLICT ON CONSTRAINT uq_exception_case_dedupe DO NOTHING
        RETURNING ${CASE_COLUMNS}`,
       [
@@ -114,6 +120,8 @@ export class ExceptionCaseRepository {
         c.ownerUserId,
         c.stateChangedBy,
         c.correlationId,
+        c.poRevision,
+        c.occurrence,
       ],
     );
     return row ? toCase(row) : undefined;
@@ -154,7 +162,7 @@ export class ExceptionCaseRepository {
       `UPDATE exception_case
           SET severity = $2, summary = $3, po_number = $4, po_line = $5, material = $6, plant = $7,
               interchange_id = $8, posting_ref = $9, differences = $10, value_at_risk = $11::numeric,
-              currency = $12, days_late = $13, updated_at = now()
+              currency = $12, days_late = $13, po_revision = $14, occurrence = $15, updated_at = now()
         WHERE id = $1
         RETURNING ${CASE_COLUMNS}`,
       [
@@ -171,6 +179,8 @@ export class ExceptionCaseRepository {
         f.valueAtRisk,
         f.currency,
         f.daysLate,
+        f.poRevision,
+        f.occurrence,
       ],
     );
     return toCase(row!);
@@ -246,9 +256,10 @@ export class ExceptionCaseRepository {
       correlation_id: string;
     }>(
       db,
+      // Ordered by the bigint: `ORDER BY id` would sort the text alias, putting event 10 before 9.
       `SELECT id::text AS id, case_id::text AS case_id, ${iso('at')} AS at, actor_kind, actor_id, actor_display,
               action, from_state, to_state, note, changes, correlation_id
-         FROM exception_event WHERE case_id = $1 ORDER BY id`,
+         FROM exception_event e WHERE case_id = $1 ORDER BY e.id`,
       [caseId],
     );
     return rows.map((r) => ({
@@ -351,10 +362,12 @@ function toCase(row: CaseRow): ExceptionCase {
       plant: row.plant,
       interchangeId: row.interchange_id,
       postingRef: row.posting_ref,
+      poRevision: row.po_revision,
     },
     differences: row.differences,
     impact: { valueAtRisk: row.value_at_risk, currency: row.currency, daysLate: row.days_late },
     ownerUserId: row.owner_user_id,
+    occurrence: row.occurrence,
     state: row.state,
     stateChangedBy: row.state_changed_by,
     stateChangedAt: row.state_changed_at,

@@ -53,6 +53,13 @@ export function validateRaise(input: RaiseExceptionInput): ValidRaise {
   }
   const dedupeKey = text(input.dedupeKey, 'dedupeKey');
   if (dedupeKey === null) invalid('dedupeKey is required');
+  const poRevision = refs.poRevision ?? null;
+  if (
+    poRevision !== null &&
+    (!Number.isSafeInteger(poRevision) || poRevision < 0 || poRevision > 2 ** 31 - 1)
+  ) {
+    invalid(`references.poRevision must be a whole number ≥ 0, not ${show(poRevision)}`);
+  }
   return {
     type: definition.type,
     dedupeKey,
@@ -66,10 +73,12 @@ export function validateRaise(input: RaiseExceptionInput): ValidRaise {
       plant: text(refs.plant, 'references.plant'),
       interchangeId,
       postingRef: text(refs.postingRef, 'references.postingRef'),
+      poRevision,
       differences: validateDifferences(input.differences ?? {}),
       valueAtRisk,
       currency,
       daysLate,
+      occurrence: text(input.occurrence, 'occurrence'),
     },
   };
 }
@@ -129,10 +138,12 @@ export function factsOf(c: ExceptionCase): CaseFacts {
     plant: c.references.plant,
     interchangeId: c.references.interchangeId,
     postingRef: c.references.postingRef,
+    poRevision: c.references.poRevision,
     differences: c.differences,
     valueAtRisk: c.impact.valueAtRisk,
     currency: c.impact.currency,
     daysLate: c.impact.daysLate,
+    occurrence: c.occurrence,
   };
 }
 

@@ -79,8 +79,11 @@ export class ExceptionService {
 
   /**
    * Raises a case in the caller's transaction (the one that noticed the problem). The same type and
-   * dedupe key finds the existing case: if it is not resolved, its facts are brought up to date; a
-   * resolved case stays as the person left it. A new case gets its owner from the routing rules.
+   * dedupe key finds the existing case. Another occurrence of its problem (`occurrence`: a resend, a
+   * replay) reopens a decided case, since the decision was about the earlier one; otherwise a case
+   * still in play gets the new facts and a resolved one stays as the person left it (a retried job
+   * raising the same occurrence again changes nothing). A new case gets its owner from the routing
+   * rules; a reopened one keeps its owner.
    */
   async raise(tx: EntityManager, input: RaiseExceptionInput, actor: Actor): Promise<RaiseResult> {
     if (!tx.queryRunner?.isTransactionActive) {
@@ -132,7 +135,7 @@ export class ExceptionService {
         correlationId,
       });
       await this.changed(tx, { case: inserted, eventId, action: 'raised', changes: {}, actor });
-      return { case: inserted, created: true };
+      return { case: inserted, created: true, reopened: false };
     }
 
     const existing = await this.cases.lockByDedupe(tx, valid.type, valid.dedupeKey);
@@ -146,31 +149,67 @@ export class ExceptionService {
         `dedupe key ${valid.dedupeKey} of ${valid.type} already names a case of another partner`,
       );
     }
-    if (existing.state === 'resolved') return { case: existing, created: false };
-    const changes = changedFacts(factsOf(existing), valid.facts);
-    if (Object.keys(changes).length === 0) return { case: existing, created: false };
-    const updated = await this.cases.updateFacts(tx, existing.id, valid.facts);
+    // A raise naming no occurrence keeps the case's own: its key alone names the problem.
+    const facts = { ...valid.facts, occurrence: valid.facts.occurrence ?? existing.occurrence };
+    const changes = changedFacts(factsOf(existing), facts);
+    if (facts.occurrence !== existing.occurrence) {
+      const note = `the problem came back (${facts.occurrence}) after the case was ${existing.state}`;
+      const reopen = checkTransition(existing.state, 'reopen', note);
+      if (reopen.ok) {
+        await this.cases.updateFacts(tx, existing.id, facts);
+        const reopened = await this.cases.setState(tx, existing.id, reopen.to, describeActor(actor));
+        const change = { before: existing, after: reopened, action: reopen.past, changes, note };
+        await this.recordRaise(tx, change, actor, correlationId);
+        return { case: reopened, created: false, reopened: true };
+      }
+    }
+    const unchanged = { case: existing, created: false, reopened: false };
+    if (existing.state === 'resolved' || Object.keys(changes).length === 0) return unchanged;
+    const updated = await this.cases.updateFacts(tx, existing.id, facts);
+    const change = { before: existing, after: updated, action: 'updated', changes, note: null };
+    await this.recordRaise(tx, change, actor, correlationId);
+    return { case: updated, created: false, reopened: false };
+  }
+
+  /** History, audit entry and listeners of a raise that changed an existing case (updated or reopened). */
+  private async recordRaise(
+    tx: EntityManager,
+    change: {
+      readonly before: ExceptionCase;
+      readonly after: ExceptionCase;
+      readonly action: string;
+      readonly changes: Record<string, { from: unknown; to: unknown }>;
+      readonly note: string | null;
+    },
+    actor: Actor,
+    correlationId: string,
+  ): Promise<void> {
+    const { before, after, action, note } = change;
+    const changes =
+      before.state === after.state
+        ? change.changes
+        : { ...change.changes, state: { from: before.state, to: after.state } };
     const eventId = await this.cases.addEvent(tx, {
-      caseId: updated.id,
+      caseId: after.id,
       actor,
-      action: 'updated',
-      fromState: existing.state,
-      toState: updated.state,
-      note: null,
+      action,
+      fromState: before.state,
+      toState: after.state,
+      note,
       changes,
       correlationId,
     });
     await this.audit.record(tx, {
       actor,
-      action: 'exception.updated',
-      target: { type: CASE_TARGET, id: updated.id },
-      partnerId: updated.references.partnerId,
+      action: `exception.${action}`,
+      target: { type: CASE_TARGET, id: after.id },
+      partnerId: after.references.partnerId,
       before: Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.from])),
       after: Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.to])),
+      ...(note ? { note } : {}),
       correlationId,
     });
-    await this.changed(tx, { case: updated, eventId, action: 'updated', changes, actor });
-    return { case: updated, created: false };
+    await this.changed(tx, { case: after, eventId, action, changes, actor });
   }
 
   /**

@@ -18,6 +18,12 @@ export interface ExceptionReferences {
   readonly interchangeId?: string | null;
   /** The ERP posting's reference. */
   readonly postingRef?: string | null;
+  /**
+   * The order revision a supplier's answer was matched against (cases raised from an answer): a
+   * buyer's accept is refused once the order has moved on to a revision the supplier has not
+   * answered (BuyerDecisionService).
+   */
+  readonly poRevision?: number | null;
 }
 
 export interface ExceptionImpact {
@@ -48,6 +54,15 @@ export interface RaiseExceptionInput {
   readonly impact?: ExceptionImpact;
   /** Defaults to the correlation id of the work in progress (the purchase order's chain). */
   readonly correlationId?: string;
+  /**
+   * Which occurrence of the problem this raise is, where the dedupe key names the subject and the
+   * problem can come back under it (a delivery round of one document, a replay of one posting, one
+   * message of a failing subscription). Deterministic, so a retried job names the same one. A raise
+   * naming another occurrence than the case's latest reopens a decided (accepted or resolved) case;
+   * the same occurrence, or none, leaves it as the person left it. Omit it where the key names the
+   * occurrence itself (a document revision, an hour) or a standing condition a sweep finds again.
+   */
+  readonly occurrence?: string;
 }
 
 export interface ExceptionCase {
@@ -64,6 +79,7 @@ export interface ExceptionCase {
     readonly plant: string | null;
     readonly interchangeId: string | null;
     readonly postingRef: string | null;
+    readonly poRevision: number | null;
   };
   readonly differences: Differences;
   readonly impact: {
@@ -72,6 +88,8 @@ export interface ExceptionCase {
     readonly daysLate: number | null;
   };
   readonly ownerUserId: string | null;
+  /** The occurrence of the latest raise that named one (RaiseExceptionInput.occurrence). */
+  readonly occurrence: string | null;
   readonly state: ExceptionState;
   readonly stateChangedBy: string;
   readonly stateChangedAt: string;
@@ -131,6 +149,8 @@ export interface RaiseResult {
   readonly case: ExceptionCase;
   /** False when the dedupe key found an existing case (updated if it was not resolved). */
   readonly created: boolean;
+  /** True when the raise named a new occurrence of a decided case's problem, and the case is open again. */
+  readonly reopened: boolean;
 }
 
 export interface NewRoutingRule {

@@ -18,6 +18,7 @@ function aCase(overrides: Partial<ExceptionCase> = {}): ExceptionCase {
       plant: 'P1',
       interchangeId: null,
       postingRef: null,
+      poRevision: null,
     },
     differences: {
       quantity: { expected: '100', actual: '80' },
@@ -25,6 +26,7 @@ function aCase(overrides: Partial<ExceptionCase> = {}): ExceptionCase {
     },
     impact: { valueAtRisk: '1250.00', currency: 'EUR', daysLate: 3 },
     ownerUserId: null,
+    occurrence: null,
     state: 'open',
     stateChangedBy: 'gateway',
     stateChangedAt: '2026-11-27T10:00:00.000000Z',

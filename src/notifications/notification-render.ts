@@ -18,6 +18,7 @@ export const DIGEST_MAX_LISTED = 200;
 
 const HEADLINE: Record<NotificationReason, string> = {
   raised: 'A new exception needs a decision.',
+  reopened: 'A decided exception came back and needs a decision again.',
   assigned: 'An exception was assigned to you.',
   escalated: 'An exception was escalated.',
   'severity-raised': 'An exception became more severe.',
@@ -25,6 +26,7 @@ const HEADLINE: Record<NotificationReason, string> = {
 
 const SUBJECT_PREFIX: Record<NotificationReason, string> = {
   raised: 'New',
+  reopened: 'Reopened',
   assigned: 'Assigned to you',
   escalated: 'Escalated',
   'severity-raised': 'Severity raised',

@@ -61,8 +61,18 @@ describe('which changes notify', () => {
   });
 
   it("the owner's own decisions do not notify", () => {
-    for (const action of ['accepted', 'countered', 'resolved', 'reopened']) {
+    for (const action of ['accepted', 'countered', 'resolved']) {
       expect(notificationPlan(change(action))).toBeNull();
     }
+    const byPerson = { actor: { kind: 'user', userId: other, email: 'x@example.com' } } as const;
+    expect(notificationPlan(change('reopened', byPerson))).toBeNull();
+  });
+
+  it('a decided case reopened because its problem came back: its owner and the webhook', () => {
+    expect(notificationPlan(change('reopened'))).toEqual({
+      reason: 'reopened',
+      emailUserId: owner,
+      webhook: true,
+    });
   });
 });

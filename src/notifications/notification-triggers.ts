@@ -11,9 +11,10 @@ export interface NotificationPlan {
 }
 
 /**
- * Which changes notify: a new case, an escalation, a severity raised by a later raise of the same
- * problem, and an assignment (to the new owner only). Everything else (accept, counter, resolve, other
- * updates) is the owner's own work or not urgent, and stays in the workbench.
+ * Which changes notify: a new case, a decided case reopened because its problem came back (a raise
+ * of another occurrence), an escalation, a severity raised by a later raise of the same problem, and
+ * an assignment (to the new owner only). Everything else (accept, counter, resolve, a person's own
+ * reopen, other updates) is the owner's own work or not urgent, and stays in the workbench.
  */
 export function notificationPlan(change: ExceptionCaseChange): NotificationPlan | null {
   const reason = reasonOf(change);
@@ -31,6 +32,8 @@ function reasonOf(change: ExceptionCaseChange): NotificationReason | null {
   switch (change.action) {
     case 'raised':
       return 'raised';
+    case 'reopened':
+      return change.actor.kind === 'user' ? null : 'reopened';
     case 'escalated':
       return 'escalated';
     case 'assigned':

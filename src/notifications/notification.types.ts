@@ -1,5 +1,11 @@
 /** Why a case change notifies someone. */
-export const NOTIFICATION_REASONS = ['raised', 'assigned', 'escalated', 'severity-raised'] as const;
+export const NOTIFICATION_REASONS = [
+  'raised',
+  'reopened',
+  'assigned',
+  'escalated',
+  'severity-raised',
+] as const;
 export type NotificationReason = (typeof NOTIFICATION_REASONS)[number];
 
 export const NOTIFICATION_CHANNELS = ['email', 'webhook'] as const;

@@ -4,6 +4,7 @@ import type { NotificationReason } from './notification.types.js';
 
 const TEXT_PREFIX: Record<NotificationReason, string> = {
   raised: 'New exception',
+  reopened: 'Exception reopened',
   assigned: 'Exception assigned',
   escalated: 'Exception escalated',
   'severity-raised': 'Exception severity raised',

@@ -10,6 +10,7 @@ import type { PartnerProfile } from '../partners/partner-profile.schema.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import { queryRows } from '../platform/database/sql.js';
 import { lockJobSubject, unfinishedState, type UnfinishedJob } from '../platform/jobs/job-subject.js';
+import { jobRun } from '../platform/jobs/outbox.repository.js';
 import { OutboxService } from '../platform/jobs/outbox.service.js';
 import { OutboundDocumentRepository } from './outbound-document.repository.js';
 import { KIND_OF_EVENT, OutboundRenderer, partnerJson, partnerJsonType } from './outbound-renderer.js';
@@ -266,8 +267,14 @@ export class OutboundDeliveryService {
   /**
    * Marks a document as finally failed, with an exception for a person to resend or cancel it. False
    * when an operator cancelled it while the try was under way: its failure does not undo that.
+   * `job` is the delivery job that gives up (the first delivery, a resend): a document that fails
+   * again after a resend reopens its case if someone had resolved it.
    */
-  async fail(document: OutboundDocument, reason: string): Promise<boolean> {
+  async fail(
+    document: OutboundDocument,
+    reason: string,
+    job: { readonly outboxId: string; readonly jobKey: string },
+  ): Promise<boolean> {
     return this.dataSource.transaction(async (tx) => {
       // Only a pending document is this try's to fail: cancelled, or concluded by another try meanwhile.
       if ((await this.documents.lock(tx, document.id))?.status !== 'pending') return false;
@@ -283,6 +290,7 @@ export class OutboundDeliveryService {
         {
           type: 'outbound.delivery-failed',
           dedupeKey: `outbound-document:${document.id}`,
+          occurrence: await jobRun(tx, job),
           summary:
             `${document.messageType} ${document.poNumber ? `for PO ${document.poNumber} ` : ''}to ${document.partnerId} over ${document.channel}: ${reason}`.slice(
               0,

@@ -70,7 +70,7 @@ export class OutboundDeliverJobHandler implements JobHandler<OutboundDeliverPayl
     if (!document || document.status !== 'pending') return; // delivered or failed meanwhile
     const partner = this.partners.get(document.partnerId);
     if (!partner) {
-      if (!(await this.outbound.fail(document, 'the partner is no longer configured'))) return;
+      if (!(await this.outbound.fail(document, 'the partner is no longer configured', context))) return;
       throw new PermanentJobError(`partner ${document.partnerId} is gone`);
     }
     const bytes = await this.outbound.payload(document);
@@ -93,7 +93,7 @@ export class OutboundDeliverJobHandler implements JobHandler<OutboundDeliverPayl
       if (permanent || context.attempt >= context.maxAttempts) {
         const reason = permanent ? message : `${message} (after ${context.attempt} tries)`;
         // Cancelled while the try was under way: nothing to raise, nothing for the dead letters.
-        if (!(await this.outbound.fail(document, reason))) return;
+        if (!(await this.outbound.fail(document, reason, context))) return;
         throw new PermanentJobError(message, { cause: error });
       }
       this.logger.warn(

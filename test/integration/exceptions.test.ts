@@ -162,6 +162,97 @@ describe('the exception store', () => {
       ]);
     });
 
+    it('reopens a decided case when its problem comes back as another occurrence, never for the same one', async () => {
+      const first = await raise(ack('acme', 'recur-1', { occurrence: 'job deliver-7 run 1' }));
+      await exceptions.transition(first.case.id, 'resolve', users['buyer-a']!.actor, 'resent by hand');
+      // A retried job raising the same occurrence again: the case stays as the buyer left it.
+      const retried = await raise(
+        ack('acme', 'recur-1', { occurrence: 'job deliver-7 run 1', impact: { daysLate: 3 } }),
+      );
+      expect(retried).toMatchObject({ created: false, reopened: false, case: { state: 'resolved' } });
+
+      // The resend fails too: the same case is open again, with what came back and why.
+      const again = await raise(
+        ack('acme', 'recur-1', { occurrence: 'job deliver-7:resend run 1', impact: { daysLate: 3 } }),
+      );
+      expect(again).toMatchObject({
+        created: false,
+        reopened: true,
+        case: { id: first.case.id, state: 'open', occurrence: 'job deliver-7:resend run 1' },
+      });
+      expect(again.case.impact.daysLate).toBe(3);
+      const history = await exceptions.history(first.case.id, ALL_PARTNERS);
+      expect(history.map((e) => [e.action, e.fromState, e.toState, e.actor.display])).toEqual([
+        ['raised', null, 'open', 'gateway'],
+        ['resolved', 'open', 'resolved', 'user buyer-a@example.com'],
+        ['reopened', 'resolved', 'open', 'gateway'],
+      ]);
+      expect(history[2]!.note).toBe(
+        'the problem came back (job deliver-7:resend run 1) after the case was resolved',
+      );
+      expect(history[2]!.changes).toMatchObject({
+        state: { from: 'resolved', to: 'open' },
+        occurrence: { from: 'job deliver-7 run 1', to: 'job deliver-7:resend run 1' },
+      });
+      const entries = await audit.query({
+        target: { type: 'exception-case', id: first.case.id },
+        action: 'exception.reopened',
+      });
+      expect(entries.items).toHaveLength(1);
+      expect(entries.items[0]).toMatchObject({
+        before: { state: 'resolved' },
+        after: { state: 'open' },
+      });
+      // Repeating the reopening raise (its job retried) writes nothing more.
+      expect(
+        await raise(
+          ack('acme', 'recur-1', { occurrence: 'job deliver-7:resend run 1', impact: { daysLate: 3 } }),
+        ),
+      ).toMatchObject({ reopened: false, case: { state: 'open' } });
+      expect(await exceptions.history(first.case.id, ALL_PARTNERS)).toHaveLength(3);
+    });
+
+    it('reopens an accepted case on another occurrence; a case in play only records it', async () => {
+      const accepted = await raise(ack('acme', 'recur-2', { occurrence: 'answer A' }));
+      await exceptions.transition(accepted.case.id, 'accept', users['buyer-a']!.actor);
+      expect(await raise(ack('acme', 'recur-2', { occurrence: 'answer B' }))).toMatchObject({
+        reopened: true,
+        case: { state: 'open' },
+      });
+
+      const escalated = await raise(ack('acme', 'recur-3', { occurrence: 'answer A' }));
+      await exceptions.transition(escalated.case.id, 'escalate', users['buyer-a']!.actor, 'call them');
+      const recorded = await raise(ack('acme', 'recur-3', { occurrence: 'answer B' }));
+      expect(recorded).toMatchObject({
+        reopened: false,
+        case: { state: 'escalated', occurrence: 'answer B' },
+      });
+      const history = await exceptions.history(escalated.case.id, ALL_PARTNERS);
+      expect(history.map((e) => e.action)).toEqual(['raised', 'escalated', 'updated']);
+      expect(history[2]!.changes).toEqual({ occurrence: { from: 'answer A', to: 'answer B' } });
+      // A raise that names no occurrence keeps the case's own.
+      await raise(ack('acme', 'recur-3'));
+      expect((await exceptions.get(escalated.case.id, ALL_PARTNERS)).occurrence).toBe('answer B');
+    });
+
+    it('keeps a history in the order it happened however many events it has', async () => {
+      // The events' ids cross a power of ten (…98, 99, 100, …), where text order and number order part.
+      const [{ max }] = (await queryOnce<{ max: string | null }>(
+        db.url,
+        `SELECT max(id)::text AS max FROM exception_event`,
+      )) as [{ max: string | null }];
+      const power = 10 ** String(Number(max ?? 0) + 10).length;
+      await queryOnce(db.url, `SELECT setval(pg_get_serial_sequence('exception_event', 'id'), $1)`, [
+        power - 6,
+      ]);
+      const { case: c } = await raise(ack('acme', 'long-history-1'));
+      for (let n = 1; n <= 11; n++) await raise(ack('acme', 'long-history-1', { impact: { daysLate: n } }));
+      const history = await exceptions.history(c.id, ALL_PARTNERS);
+      expect(history.map((e) => (e.changes.daysLate as { to?: number } | undefined)?.to ?? 0)).toEqual([
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+      ]);
+    });
+
     it("refuses a dedupe key that names another partner's case", async () => {
       await raise(ack('acme', 'conflict-1'));
       expect(await codeOf(raise(ack('nordic', 'conflict-1')))).toBe(ExceptionCaseErrorCode.DedupeConflict);

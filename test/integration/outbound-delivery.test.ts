@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GATEWAY_ACTOR } from '../../src/audit/actor.js';
+import { ExceptionService } from '../../src/exceptions/exception.service.js';
+import { ALL_PARTNERS } from '../../src/exceptions/exception.types.js';
 import { IdentityService } from '../../src/gateway/identity.service.js';
 import { InterchangeArchive } from '../../src/interchanges/interchange-archive.service.js';
 import { FunctionalAckTimers } from '../../src/outbound/functional-ack-timers.js';
@@ -12,7 +15,7 @@ import { X12IntakeJob } from '../../src/translation/x12-intake.job.js';
 import { OutboxService } from '../../src/platform/jobs/outbox.service.js';
 import { issueSimulatorOrder, simulatorGatewayEnv } from '../support/erp.js';
 import { startTestGateway } from '../support/gateway.js';
-import { eventually, json, ScriptedHttpPeer } from '../support/outbound-peers.js';
+import { eventually, json, ScriptedHttpPeer, webhookPartnerYaml } from '../support/outbound-peers.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
 
 const ADMIN = 'bootstrap-admin-token-for-the-outbound-test-0123456789';
@@ -47,6 +50,9 @@ describe('outbound delivery: POs rendered per partner, delivered per channel, ac
     json(res, 200, { ok: true });
   });
 
+  // A partner's webhook receiver that is down: every delivery to it fails.
+  const deadHook = new ScriptedHttpPeer((req, res) => json(res, 503, { error: 'down for maintenance' }));
+
   // A supplier platform: OAuth2 client credentials; answers 429 twice before taking the document; the
   // acknowledgment only shows on the second status poll.
   let platformPosts = 0;
@@ -79,13 +85,14 @@ describe('outbound delivery: POs rendered per partner, delivered per channel, ac
   beforeAll(async () => {
     webhookUrl = await webhook.start();
     platformUrl = await platform.start();
+    const deadHookUrl = await deadHook.start();
     writeFileSync(join(secrets, 'webhook'), WEBHOOK_SECRET);
     writeFileSync(join(secrets, 'platform'), PLATFORM_SECRET);
     db = await createTestDatabase('outbound');
     gateway = await startTestGateway({
       ...simulatorGatewayEnv(db.url),
       BOOTSTRAP_ADMIN_TOKEN: ADMIN,
-      PARTNERS_DIR: partnersDir(webhookUrl, platformUrl, secrets),
+      PARTNERS_DIR: partnersDir(webhookUrl, platformUrl, secrets, deadHookUrl),
       OUTBOUND_ALLOW_PRIVATE_TARGETS: 'true',
     });
   });
@@ -94,6 +101,7 @@ describe('outbound delivery: POs rendered per partner, delivered per channel, ac
     await db?.drop();
     await webhook.stop();
     await platform.stop();
+    await deadHook.stop();
   });
 
   const issue = async (poNumber: string, supplier: string) => {
@@ -389,6 +397,48 @@ describe('outbound delivery: POs rendered per partner, delivered per channel, ac
     await settled('4500070004', ['awaiting-pickup']);
   });
 
+  it('reopens the case of a failed delivery someone resolved when the document fails again after a resend', async () => {
+    await issue('4500070009', 'dead-hook');
+    await settled('4500070009', ['failed'], 30_000);
+    const exceptions = gateway.app.get(ExceptionService);
+    const [failed] = await queryOnce<{ id: string }>(
+      db.url,
+      `SELECT id::text AS id FROM exception_case WHERE type = 'outbound.delivery-failed' AND po_number = $1`,
+      ['4500070009'],
+    );
+    await exceptions.transition(
+      failed!.id,
+      'resolve',
+      GATEWAY_ACTOR,
+      'the partner says its endpoint is back',
+    );
+    const document = (await documentOf('4500070009'))!;
+    await request(gateway.url)
+      .post(`/admin/outbound-documents/${document.id}/resend`)
+      .set({ authorization: `Bearer ${ADMIN}` })
+      .expect(200);
+    await eventually(
+      async () => {
+        const now = await documentOf('4500070009');
+        return now?.status === 'failed' && now.attempts === 2;
+      },
+      'the resent document failed again',
+      30_000,
+    );
+    // The same case, open again, saying why; not a second case, and not left resolved.
+    const cases = await queryOnce<{ id: string; state: string }>(
+      db.url,
+      `SELECT id::text AS id, state FROM exception_case WHERE type = 'outbound.delivery-failed' AND po_number = $1`,
+      ['4500070009'],
+    );
+    expect(cases).toEqual([{ id: failed!.id, state: 'open' }]);
+    const history = await exceptions.history(failed!.id, ALL_PARTNERS);
+    expect(history.map((e) => e.action)).toEqual(['raised', 'resolved', 'reopened']);
+    expect(history[2]!.note).toMatch(
+      /^the problem came back \(job outbound\.deliver:\d+:resend-\d+ run 1\) after the case was resolved$/,
+    );
+  });
+
   async function interchangeOf(documentId: string): Promise<string> {
     const [row] = await queryOnce<{ interchange_id: string }>(
       db.url,
@@ -417,27 +467,20 @@ describe('outbound delivery: POs rendered per partner, delivered per channel, ac
   }
 });
 
-/** The test's partners: the repository's two, delivering over the API, and three of its own. */
-function partnersDir(webhookUrl: string, platformUrl: string, secrets: string): string {
+/** The test's partners: the repository's two, delivering over the API, and four of its own. */
+function partnersDir(webhookUrl: string, platformUrl: string, secrets: string, deadHookUrl: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'sg-outbound-partners-'));
   for (const file of readdirSync('partners').filter((f) => f.endsWith('.yaml'))) {
     copyFileSync(join('partners', file), join(dir, file));
     writeFileSync(join(dir, file), `${readFileSync(join(dir, file), 'utf8')}\ndelivery: { channel: api }\n`);
   }
+  const secretFile = join(secrets, 'webhook');
   writeFileSync(
     join(dir, 'hook-supplies.yaml'),
-    `id: hook-supplies
-name: Hook Supplies
-status: test
-documents:
-  inbound: [{ standard: json, version: v1, type: purchase-order-acknowledgment }]
-  outbound: [{ standard: json, version: v1, type: purchase-order }]
-channels: { api: { enabled: true } }
-acknowledgments: { functional: none }
-delivery:
-  channel: webhook
-  webhook: { url: '${webhookUrl}/hooks/orders', secretFile: '${join(secrets, 'webhook')}' }
-`,
+    webhookPartnerYaml(
+      { id: 'hook-supplies', name: 'Hook Supplies' },
+      { url: `${webhookUrl}/hooks/orders`, secretFile },
+    ),
   );
   writeFileSync(
     join(dir, 'platform-parts.yaml'),
@@ -461,6 +504,14 @@ delivery:
     pollSeconds: 5
     auth: { kind: oauth2, tokenUrl: '${platformUrl}/oauth/token', clientId: platform-parts-client, clientSecretFile: '${join(secrets, 'platform')}' }
 `,
+  );
+  writeFileSync(
+    join(dir, 'dead-hook.yaml'),
+    webhookPartnerYaml(
+      { id: 'dead-hook', name: 'Dead Hook' },
+      { url: `${deadHookUrl}/hooks/orders`, secretFile },
+      { maxAttempts: 1 },
+    ),
   );
   writeFileSync(
     join(dir, 'no-format-co.yaml'),

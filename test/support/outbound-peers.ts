@@ -71,15 +71,17 @@ export async function eventually(
 }
 
 /**
- * A partners folder with one partner, hold-co, that takes JSON POs by webhook at `webhookUrl` with one
- * try only (a try that fails fails the document), and has the API channel (tokens, webhook subscriptions).
+/**
+ * The profile (YAML) of a test partner that receives JSON purchase orders at a webhook and answers
+ * over the API; `delivery` adds to its delivery settings (`maxAttempts`) and webhook (`timeoutSeconds`).
  */
-export function holdCoPartnersDir(webhookUrl: string, secretFile: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sg-hold-co-partners-'));
-  writeFileSync(
-    join(dir, 'hold-co.yaml'),
-    `id: hold-co
-name: Hold Co
+export function webhookPartnerYaml(
+  partner: { readonly id: string; readonly name: string },
+  webhook: { readonly url: string; readonly secretFile: string; readonly timeoutSeconds?: number },
+  delivery: { readonly maxAttempts?: number } = {},
+): string {
+  return `id: ${partner.id}
+name: ${partner.name}
 status: test
 documents:
   inbound: [{ standard: json, version: v1, type: purchase-order-acknowledgment }]
@@ -88,9 +90,23 @@ channels: { api: { enabled: true } }
 acknowledgments: { functional: none }
 delivery:
   channel: webhook
-  maxAttempts: 1
-  webhook: { url: '${webhookUrl}', secretFile: '${secretFile}', timeoutSeconds: 60 }
-`,
+${delivery.maxAttempts === undefined ? '' : `  maxAttempts: ${delivery.maxAttempts}\n`}  webhook: { url: '${webhook.url}', secretFile: '${webhook.secretFile}'${webhook.timeoutSeconds === undefined ? '' : `, timeoutSeconds: ${webhook.timeoutSeconds}`} }
+`;
+}
+
+/**
+ * A partners folder with one partner, hold-co, that takes JSON POs by webhook at `webhookUrl` with one
+ * try only (a try that fails fails the document), and has the API channel (tokens, webhook subscriptions).
+ */
+export function holdCoPartnersDir(webhookUrl: string, secretFile: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sg-hold-co-partners-'));
+  writeFileSync(
+    join(dir, 'hold-co.yaml'),
+    webhookPartnerYaml(
+      { id: 'hold-co', name: 'Hold Co' },
+      { url: webhookUrl, secretFile, timeoutSeconds: 60 },
+      { maxAttempts: 1 },
+    ),
   );
   return dir;
 }

@@ -14,6 +14,7 @@ import {
   type JobHandler,
 } from '../../platform/jobs/job-definition.js';
 import { HandlesJob } from '../../platform/jobs/job-handler.decorator.js';
+import { jobRun } from '../../platform/jobs/outbox.repository.js';
 import { ErpConnections } from '../connections/erp-connections.js';
 import type { ErpInstanceConfig } from '../connections/erp-instances.schema.js';
 import type { ErpDocumentBody } from '../port/erp-documents.js';
@@ -214,6 +215,8 @@ export class ErpPostJobHandler implements JobHandler<ErpPostPayload> {
           {
             type: terminal ? 'erp.posting-rejected' : 'erp.posting-failed',
             dedupeKey: `${posting.erpInstance}:${posting.idempotencyKey}`,
+            // A replay from the dead letters that fails again reopens a case someone resolved.
+            occurrence: await jobRun(tx, context),
             summary: `${posting.operation} ${posting.kind} ${posting.businessKey} rev ${posting.revision} to ERP ${posting.erpInstance}: ${failure.message}`,
             references: { poNumber: posting.poNumber, postingRef: posting.externalReference },
             differences:

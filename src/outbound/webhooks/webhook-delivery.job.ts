@@ -160,6 +160,9 @@ export class WebhookDeliverJobHandler implements JobHandler<WebhookDeliverPayloa
         {
           type: 'webhook.delivery-failed',
           dedupeKey: `webhook-subscription:${row.subscription_id}`,
+          // Each message fails once (settled only while pending): one failing after someone resolved
+          // the case says the subscription is failing again.
+          occurrence: `webhook message ${row.id}`,
           summary:
             `${row.event_type} message ${row.id} to ${new URL(row.url).origin} (subscription ${row.subscription_id} of ${row.partner_id}): ${result.error ?? 'failed'}`.slice(
               0,

@@ -38,6 +38,24 @@ export interface NewOutboxRow {
 const COLUMNS = `id::text AS id, job_key, job_name, payload, correlation_id, causation_id, status, attempts,
   max_attempts, attempt_log, last_error`;
 
+/**
+ * Which run of a job this is, as a deterministic name: its key and how often it was replayed from
+ * the dead letters (a replay keeps the key). Every try of one run names the same; a new job (a
+ * resend) or a replay names another. What a job gives as the occurrence of the exception it raises,
+ * so a problem coming back after a resend or a replay reopens its case and a retried try does not.
+ */
+export async function jobRun(
+  db: Queryable,
+  job: { readonly outboxId: string; readonly jobKey: string },
+): Promise<string> {
+  const [row] = await queryRows<{ replays: number }>(
+    db,
+    `SELECT count(*)::int AS replays FROM dead_letter WHERE outbox_id = $1 AND replayed_at IS NOT NULL`,
+    [job.outboxId],
+  );
+  return `job ${job.jobKey} run ${1 + (row?.replays ?? 0)}`;
+}
+
 /** The outbox table: the record of every job, whichever driver delivers it. */
 @Injectable()
 export class OutboxRepository {

@@ -109,6 +109,7 @@ export class As2MdnReceiptService {
             receipt.id,
             record.partnerId,
             `AS2 MDN for ${record.messageId} refused (it decides nothing; the message still waits): ${detail}`,
+            `MDN interchange ${receipt.id}`,
           );
           return;
         }
@@ -132,6 +133,7 @@ export class As2MdnReceiptService {
             record.partnerId,
             `AS2 MDN for ${record.messageId} came after the message was decided (${record.mdnStatus}` +
               `${record.concludedAt ? `, concluded ${record.concludedAt}` : ''}): ${detail}`,
+            `MDN interchange ${receipt.id}`,
           );
           return;
         }
@@ -189,6 +191,8 @@ export class As2MdnReceiptService {
     interchangeId: string,
     partnerId: string | null,
     summary: string,
+    /** Which MDN this is, where each MDN for the message is another occurrence of the problem. */
+    occurrence?: string,
   ): Promise<void> {
     // `interchange.rejected`: an inbound interchange (here an MDN) that was not taken; the summary says why.
     await this.exceptions.raise(
@@ -196,6 +200,7 @@ export class As2MdnReceiptService {
       {
         type: 'interchange.rejected',
         dedupeKey: dedupeKey.slice(0, 300),
+        ...(occurrence ? { occurrence } : {}),
         summary: summary.length <= 500 ? summary : `${summary.slice(0, 499)}…`,
         references: { partnerId, interchangeId },
         correlationId: currentCorrelationId(),
