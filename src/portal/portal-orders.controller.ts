@@ -18,10 +18,11 @@ import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { Public } from '../gateway/access-rules.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
+import { revisionConflict } from '../procurement/answer-revision.js';
 import { PurchaseOrderRepository } from '../procurement/purchase-order.repository.js';
 import { ANSWERABLE_STATES, type PurchaseOrder } from '../procurement/purchase-order.types.js';
-import { orderAnswerDocument } from '../transports/api/order-answer.js';
-import { PartnerApiError } from '../transports/api/partner-api.exception.js';
+import { answersRevision, namedRevision, orderAnswerDocument } from '../transports/api/order-answer.js';
+import { PartnerApiError, PartnerApiErrorCode } from '../transports/api/partner-api.exception.js';
 import { answerFromForm, formLines } from './order-answer-form.js';
 import {
   partnerOf,
@@ -226,13 +227,24 @@ export class PortalOrdersController {
     const back = `/portal/orders/${encodeURIComponent(order.poNumber)}`;
     const formKey =
       typeof form.formKey === 'string' && /^[0-9a-f]{24}$/.test(form.formKey) ? form.formKey : undefined;
-    if (!formKey)
+    // The revision the page showed: the answer is to the values the supplier saw, never to a later
+    // revision the ERP made while the page was open. A form without one (a page from before it was
+    // a field) answers the order as it stands, as the API does without `revision`.
+    const viewed = namedRevision(form.revision);
+    if (!formKey || viewed === null)
       throw new PortalError(PortalErrorCode.InvalidInput, 'The form is incomplete; reload the page.');
+    if (
+      viewed !== undefined &&
+      revisionConflict(viewed, order, await this.purchaseOrders.revisionToAnswer(this.dataSource, order))
+    ) {
+      await this.changedSince(request, response, order, viewed);
+      return;
+    }
     const lines = await this.purchaseOrders.lines(this.dataSource, order.id);
     const built = answerFromForm(form, lines, {
       currency: order.currency,
       documentNumber: `WEB-${formKey.slice(0, 16).toUpperCase()}`,
-      revision: kind === 'change-answer' ? order.revision : undefined,
+      revision: viewed,
     });
     if ('problems' in built) {
       for (const problem of built.problems) flash(request, 'error', problem);
@@ -241,7 +253,12 @@ export class PortalOrdersController {
     }
     let document;
     try {
-      document = orderAnswerDocument(kind, Buffer.from(JSON.stringify(built.body)), order, order.partnerId);
+      ({ document } = orderAnswerDocument(
+        kind,
+        Buffer.from(JSON.stringify(built.body)),
+        order,
+        order.partnerId,
+      ));
     } catch (error) {
       if (!(error instanceof PartnerApiError)) throw error;
       for (const line of [error.message, ...error.details]) flash(request, 'error', line);
@@ -255,15 +272,27 @@ export class PortalOrdersController {
         contentType: 'application/json',
         idempotencyKey: `portal-${formKey}`,
         document,
+        // Checked again with the order locked: the ERP may change it between the check above and now.
+        ...(viewed === undefined
+          ? {}
+          : { precondition: answersRevision(this.purchaseOrders, order.poNumber, viewed) }),
         route: `portal ${kind}`,
         metadata: { poNumber: order.poNumber },
       },
       {
         action: kind === 'acknowledgment' ? 'portal.order-acknowledged' : 'portal.change-answered',
         target: { type: 'purchase-order', id: order.id },
-        after: { poNumber: order.poNumber, revision: order.revision, answer: built.body.status },
+        after: { poNumber: order.poNumber, revision: viewed ?? order.revision, answer: built.body.status },
       },
     );
+    if (
+      viewed !== undefined &&
+      'problem' in answer &&
+      answer.problem.code === String(PartnerApiErrorCode.RevisionConflict)
+    ) {
+      await this.changedSince(request, response, order, viewed);
+      return;
+    }
     if ('problem' in answer) {
       flash(request, 'error', answer.problem.message);
       for (const detail of answer.problem.details) flash(request, 'error', detail);
@@ -275,6 +304,23 @@ export class PortalOrdersController {
       );
     }
     await redirectAfterSave(request, response, back);
+  }
+
+  /** An answer to a revision the order has moved on from: nothing is sent; the page shows the order as it is. */
+  private async changedSince(
+    request: PortalRequest,
+    response: Response,
+    order: PurchaseOrder,
+    viewed: number,
+  ): Promise<void> {
+    const now = await this.orderOf(order.partnerId, order.poNumber);
+    flash(
+      request,
+      'error',
+      `The order changed while you were answering it: your answer was to revision ${viewed}, and the order ` +
+        `is now at revision ${now.revision}. Nothing was sent to the buyer. Check the order below and answer again.`,
+    );
+    await redirectAfterSave(request, response, `/portal/orders/${encodeURIComponent(order.poNumber)}`);
   }
 
   private async orderOf(partnerId: string, poNumber: string): Promise<PurchaseOrder> {

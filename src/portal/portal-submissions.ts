@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { PartnerPrincipal } from '../gateway/principal.js';
-import { DocumentSubmissionService } from '../transports/api/document-submission.service.js';
+import { DocumentSubmissionService, type Submission } from '../transports/api/document-submission.service.js';
 import type { InboundPartnerDocument } from '../transports/api/schemas/partner-documents.v1.js';
 import type { RecordedAnswer } from '../transports/api/submission.types.js';
 import { actorOf, type PortalUser } from './portal-accounts.service.js';
@@ -32,6 +32,7 @@ export class PortalSubmissions {
       readonly document?: InboundPartnerDocument;
       readonly metadata?: Record<string, unknown>;
       readonly filename?: string;
+      readonly precondition?: Submission['precondition'];
     },
     audit: { action: string; target: { type: string; id: string | null }; after?: Record<string, unknown> },
   ): Promise<RecordedAnswer> {
@@ -53,6 +54,7 @@ export class PortalSubmissions {
         return input.document;
       },
       route: input.route,
+      precondition: input.precondition,
       metadata: {
         portalUser: { id: user.id, email: user.email },
         ...(input.filename ? { filename: input.filename } : {}),

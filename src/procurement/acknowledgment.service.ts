@@ -7,6 +7,7 @@ import { ExceptionService } from '../exceptions/exception.service.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import { IdempotencyService } from '../platform/jobs/idempotency.service.js';
 import { matchAcknowledgment, type LineVerdict } from './acknowledgment-matcher.js';
+import { revisionConflict, revisionOf } from './answer-revision.js';
 import { ChangeRefusalHooks } from './change-refusal.hooks.js';
 import { PurchaseOrderRepository } from './purchase-order.repository.js';
 import {
@@ -69,8 +70,9 @@ export class AcknowledgmentService {
       // it is compared with is the latest sent, not the order's: an ERP revision without changes
       // the supplier sees sends nothing, and the supplier rightly answers the one it holds. One that
       // names no revision (an 855 without REF*PP), or none the gateway sent, is matched against the
-      // order as it stands, as before. (The portal and the API's order routes name the order's
-      // current revision.)
+      // order as it stands, as before. (The portal and the API's order routes refuse an answer to an
+      // older revision before it gets here, answer-revision.ts; one without a revision names the
+      // order's.)
       const answered = ack.payload.purchaseOrder.revision;
       const named = answered === undefined ? undefined : revisionOf(answered);
       const sent = await this.orders.latestSentRevision(tx, order.id);
@@ -99,10 +101,12 @@ export class AcknowledgmentService {
     const key = `${answer.partnerId}:${poNumber}:${answer.document.number}:${answer.document.revision}`;
     await this.idempotency.once(tx, 'procurement.change-answer', key, async () => {
       // Required by the change answer's schema (its type, shared with acknowledgments, says optional).
-      // It must name the latest change sent (the order's revision when the gateway sent none).
+      // It must name the latest change sent (the order's revision when the gateway sent none), or a
+      // later revision that changed nothing the supplier sees (the one the portal shows).
       const answered = answer.payload.purchaseOrder.revision ?? '';
-      const sent = (await this.orders.latestSentRevision(tx, order.id)) ?? order.revision;
-      if (revisionOf(answered) !== sent) {
+      const named = revisionOf(answered);
+      const toAnswer = await this.orders.revisionToAnswer(tx, order);
+      if (named === undefined || revisionConflict(named, order, toAnswer)) {
         result = await this.recordStale(tx, order, answer, answered);
         return;
       }
@@ -114,11 +118,14 @@ export class AcknowledgmentService {
           {
             type: 'po-change.rejected',
             dedupeKey: `${order.poNumber}:rev-${order.revision}:change-rejected`,
+            // Another rejecting answer to the same change reopens a case the buyer had closed.
+            occurrence: `answer ${answer.document.number} revision ${answer.document.revision}`,
             summary: `${order.partnerId} cannot meet the change to PO ${order.poNumber} (revision ${order.revision})${answer.payload.reason?.text ? `: ${answer.payload.reason.text}` : ''}${facts.summary ? `; ${facts.summary}` : ''}`,
             references: {
               partnerId: order.partnerId,
               poNumber: order.poNumber,
               plant: order.plant,
+              poRevision: order.revision,
               ...(facts.poLine ? { poLine: facts.poLine } : {}),
               ...(facts.material ? { material: facts.material } : {}),
             },
@@ -227,6 +234,9 @@ export class AcknowledgmentService {
               poLine: verdict.lineNumber,
               material: line?.material ?? null,
               plant: order.plant,
+              // The revision whose lines the answer was matched against: a buyer's accept of the
+              // deviation is refused once the order moved on (BuyerDecisionService).
+              poRevision: order.revision,
             },
             differences: verdict.differences,
             impact: {
@@ -317,12 +327,4 @@ export class AcknowledgmentService {
     await this.orders.update(tx, order.id, { confirmations: order.confirmations + 1 });
     return posting.id;
   }
-}
-
-/**
- * A revision named in a document (text, as the supplier echoed our REF*PP / RFF+PP) as the number it
- * is: '1' and '01' are revision 1, as the scorecard reads them; undefined for text that is no number.
- */
-function revisionOf(named: string): number | undefined {
-  return /^\d{1,9}$/.test(named) ? Number(named) : undefined;
 }

@@ -5,6 +5,7 @@ import { decimal } from '../canonical/decimal.js';
 import { ErpPostingService } from '../erp/posting/erp-posting.service.js';
 import { ExceptionService } from '../exceptions/exception.service.js';
 import { ALL_PARTNERS, type ExceptionCase } from '../exceptions/exception.types.js';
+import { revisionConflict } from './answer-revision.js';
 import { ProcurementError, ProcurementErrorCode } from './procurement.exception.js';
 import { ShipNoticeService } from './ship-notice.service.js';
 import { PurchaseOrderRepository } from './purchase-order.repository.js';
@@ -30,7 +31,8 @@ export const BULK_ACCEPT_LIMIT = 50;
  * What a buyer decides on an exception, with its effect on the order and the ERP in the same
  * transaction as the case's transition:
  * - **accept** a held acknowledgment line: the supplier's confirmed values are posted to the ERP
- *   as a confirmation (once per line, however many cases the line has);
+ *   as a confirmation (once per line, however many cases the line has); refused while the order has
+ *   moved on from the revision the supplier answered;
  * - **counter**: the buyer's proposal is requested from the ERP as a PO change (the ERP is the only
  *   source of PO changes; it reaches the supplier by the ERP instance's `poChangeDelivery`);
  * - **accept** a held ship notice's problem (over-shipment, item mismatch): the notice is posted to
@@ -50,6 +52,7 @@ export class BuyerDecisionService {
   accept(caseId: string, actor: Actor, note?: string | null): Promise<ExceptionCase> {
     return this.dataSource.transaction(async (tx) => {
       const found = await this.exceptions.get(caseId, ALL_PARTNERS, tx);
+      await this.refuseSuperseded(tx, found);
       const target = await this.heldLine(tx, found);
       if (target && target.line.decision === 'held')
         await this.confirmLine(tx, target.order, target.line, found);
@@ -145,6 +148,28 @@ export class BuyerDecisionService {
     if (!poNumber || !poLine || typeof accepted !== 'string') return;
     const order = await this.orders.lockByNumber(tx, poNumber);
     if (order) await this.orders.acceptShipped(tx, order.id, poLine, decimal(accepted));
+  }
+
+  /**
+   * A case raised from an answer to a revision the order has since moved on from (the ERP changed
+   * what the supplier sees, and sent it): the deviation is about values the order no longer has, and
+   * accepting it would confirm them under the new revision. Refused; the buyer resolves the case, or
+   * waits for the supplier's answer to the new revision, which raises its own. A case that names no
+   * revision (raised before cases recorded one) is accepted as it always was.
+   */
+  private async refuseSuperseded(tx: EntityManager, found: ExceptionCase): Promise<void> {
+    const { poNumber, poRevision } = found.references;
+    if (!poNumber || poRevision === null) return;
+    const order = await this.orders.lockByNumber(tx, poNumber);
+    if (!order) return;
+    const conflict = revisionConflict(poRevision, order, await this.orders.revisionToAnswer(tx, order));
+    if (conflict)
+      throw new ProcurementError(
+        ProcurementErrorCode.CaseSuperseded,
+        `This case answers revision ${poRevision} of PO ${poNumber}, and the order has changed since (the ` +
+          `supplier now answers revision ${conflict.toAnswer}): accepting it would confirm values of the older ` +
+          `revision. Resolve the case, or wait for the supplier's answer to revision ${conflict.toAnswer}.`,
+      );
   }
 
   /** The order line an acknowledgment case is about, locked; undefined for other cases. */

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { EXCEPTION_STATES } from '../exceptions/exception-state.js';
 import { ExceptionService } from '../exceptions/exception.service.js';
@@ -46,6 +46,7 @@ const CASE_EXAMPLE = {
     poLine: '20',
     material: 'CMP-HOUSING-C1',
     plant: '1000',
+    poRevision: 0,
   },
   differences: { deliveryDate: { expected: '2026-12-10', actual: '2026-12-15' } },
   impact: { valueAtRisk: '5390', currency: 'EUR', daysLate: 5 },
@@ -121,9 +122,32 @@ export class BuyerExceptionsController {
   @ApiOperation({
     summary: "Accept the supplier's deviation; a held line is confirmed to the ERP",
     description:
-      'The buyer accepts what the supplier answered: the held line is confirmed to the ERP once and the case resolves.',
+      'The buyer accepts what the supplier answered: the held line is confirmed to the ERP once and the case ' +
+      'becomes accepted. A case raised from an answer to an order revision the order has moved on from (the ' +
+      'ERP changed what the supplier sees since; `references.poRevision` against the revision sent last) is ' +
+      'refused with 409 `procurement.case-superseded` and nothing changes: resolve it, or wait for the ' +
+      "supplier's answer to the new revision.",
   })
   @ApiOkResponse({ content: { 'application/json': { example: CASE_EXAMPLE } } })
+  @ApiConflictResponse({
+    description:
+      'The case answers a revision the order has moved on from (`procurement.case-superseded`), or its state ' +
+      'does not allow accepting (`exception-invalid-transition`).',
+    content: {
+      'application/problem+json': {
+        example: {
+          type: 'urn:supplier-gateway:problem:procurement.case-superseded',
+          title: 'Conflict',
+          status: 409,
+          detail:
+            'This case answers revision 0 of PO 4500000101, and the order has changed since (the supplier now ' +
+            'answers revision 1): accepting it would confirm values of the older revision. Resolve the case, ' +
+            "or wait for the supplier's answer to revision 1.",
+          instance: '/buyer/v1/exceptions/8a3f2c1e-5b7d-4e9a-8c2f-1d3e5f7a9b0c/accept',
+        },
+      },
+    },
+  })
   accept(
     @Param('id') id: string,
     @Body(new ZodBody(noteBody)) body: z.output<typeof noteBody>,

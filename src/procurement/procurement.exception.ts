@@ -3,6 +3,8 @@ export enum ProcurementErrorCode {
   UnknownOrder = 'unknown-order',
   NotYourOrder = 'not-your-order',
   InvalidOrder = 'invalid-order',
+  /** A case raised from an answer to a revision the order has moved on from: not accepted. */
+  CaseSuperseded = 'case-superseded',
 }
 
 const HTTP_STATUS: Record<ProcurementErrorCode, number> = {
@@ -11,6 +13,7 @@ const HTTP_STATUS: Record<ProcurementErrorCode, number> = {
   // Another partner's order is answered as if it did not exist.
   [ProcurementErrorCode.NotYourOrder]: 404,
   [ProcurementErrorCode.InvalidOrder]: 422,
+  [ProcurementErrorCode.CaseSuperseded]: 409,
 };
 
 export class ProcurementError extends Error {

@@ -286,13 +286,21 @@ export class PurchaseOrderRepository {
    * undefined when the gateway sent it none. An ERP revision without changes the supplier sees sends
    * nothing, so this may be below the order's revision.
    */
-  async latestSentRevision(tx: EntityManager, orderId: string): Promise<number | undefined> {
+  async latestSentRevision(db: Queryable, orderId: string): Promise<number | undefined> {
     const [row] = await queryRows<{ revision: number | null }>(
-      tx,
+      db,
       `SELECT max(revision) AS revision FROM outbound_intent WHERE po_id = $1`,
       [orderId],
     );
     return row?.revision ?? undefined;
+  }
+
+  /**
+   * The revision the supplier answers now: the latest one it was sent (an ERP revision without
+   * changes it sees sends nothing), or the order's when none was sent (answer-revision.ts).
+   */
+  async revisionToAnswer(db: Queryable, order: Pick<PurchaseOrder, 'id' | 'revision'>): Promise<number> {
+    return (await this.latestSentRevision(db, order.id)) ?? order.revision;
   }
 
   async addHistory(

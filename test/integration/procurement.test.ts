@@ -239,7 +239,7 @@ describe('the purchase-order lifecycle', () => {
     expect(refused).toEqual({ type: 'acknowledgment.unknown-order', partner_id: 'nordic-castings' });
   });
 
-  it('lets a buyer counter through the ERP, refuses an escalation without a note, and bulk-accepts', async () => {
+  it('lets a buyer counter through the ERP, refuses an escalation without a note, and bulk-accepts what still answers the order', async () => {
     const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
     await issue('4500000103', 1);
     await relay.relay();
@@ -295,19 +295,49 @@ describe('the purchase-order lifecycle', () => {
         (o) => o.poNumber === '4500000103',
       ),
     ).toEqual([]);
+    // The counter reached the supplier as revision 1: the supplier's 4000 answered revision 0, and
+    // accepting it now would take values the order no longer has. Each case is decided on its own.
     const bulk = await request(gateway.url)
       .post('/buyer/v1/exceptions/accept')
       .set(buyerAuth)
       .send({ ids: [id, '00000000-0000-4000-8000-000000000000'] })
       .expect(200);
     expect(bulk.body).toEqual([
-      { id, ok: true, state: 'accepted' },
+      { id, ok: false, problem: expect.stringMatching(/^This case answers revision 0 of PO 4500000103/) },
       {
         id: '00000000-0000-4000-8000-000000000000',
         ok: false,
         problem: expect.stringMatching(/does not exist/),
       },
     ]);
+    // The supplier answers the counter (revision 1) with its 4000 again: that case is accepted.
+    await apply(
+      acknowledgment(
+        '4500000103',
+        [
+          {
+            lineNumber: '10',
+            status: 'changed',
+            changes: ['quantity'],
+            quantity: { value: '4000', unit: 'H87' },
+          },
+        ],
+        '2',
+      ),
+    );
+    const current = await request(gateway.url)
+      .get('/buyer/v1/exceptions?poNumber=4500000103&state=open')
+      .set(auth)
+      .expect(200);
+    expect(current.body.items).toEqual([
+      expect.objectContaining({ references: expect.objectContaining({ poRevision: 1 }) }),
+    ]);
+    const accepted = await request(gateway.url)
+      .post('/buyer/v1/exceptions/accept')
+      .set(buyerAuth)
+      .send({ ids: [current.body.items[0].id] })
+      .expect(200);
+    expect(accepted.body).toEqual([{ id: current.body.items[0].id, ok: true, state: 'accepted' }]);
   });
 
   it('raises a late acknowledgment once per order revision past the partner SLA, and none once answered', async () => {

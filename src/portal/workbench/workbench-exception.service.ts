@@ -5,6 +5,7 @@ import { AuditService } from '../../audit/audit.service.js';
 import type { AuditRecord } from '../../audit/audit.types.js';
 import { ExceptionService } from '../../exceptions/exception.service.js';
 import { ALL_PARTNERS, type ExceptionCase, type ExceptionEvent } from '../../exceptions/exception.types.js';
+import { revisionConflict, type RevisionConflict } from '../../procurement/answer-revision.js';
 import { PurchaseOrderRepository } from '../../procurement/purchase-order.repository.js';
 import type {
   HistoryEntry,
@@ -27,6 +28,8 @@ export interface ExceptionView {
   readonly impact: ChangeImpact | null;
   /** Why there is no projection (no material, no balance, a unit without a conversion). */
   readonly impactMissing: string | null;
+  /** The case answers a revision the order has moved on from: accepting it is refused. */
+  readonly superseded: RevisionConflict | null;
 }
 
 /**
@@ -60,6 +63,11 @@ export class WorkbenchExceptionService {
     const orderHistory = order ? await this.orders.history(this.dataSource, order.id) : [];
     const asked = line ? askedChange(found, line) : null;
     const projected = order && line && asked ? await this.project(order, line, asked) : null;
+    const answered = found.references.poRevision;
+    const superseded =
+      order && answered !== null
+        ? revisionConflict(answered, order, await this.orders.revisionToAnswer(this.dataSource, order))
+        : undefined;
     return {
       found,
       events,
@@ -74,6 +82,7 @@ export class WorkbenchExceptionService {
           ? projected.missing
           : null
         : 'The case is not about an order line: there is no change to project.',
+      superseded: superseded ?? null,
     };
   }
 

@@ -163,7 +163,9 @@ export class WorkbenchController {
             ? (this.partners.get(found.references.partnerId)?.name ?? found.references.partnerId)
             : null,
           owner: buyers.find((b) => b.id === found.ownerUserId)?.displayName ?? null,
+          answersRevision: found.references.poRevision !== null,
         },
+        superseded: view.superseded,
         order: view.order,
         line: view.line,
         asked: view.asked && {
@@ -191,7 +193,7 @@ export class WorkbenchController {
         orderHistory: view.orderHistory,
         owners: buyers.map((b) => ({ value: b.id, label: `${b.displayName} (${b.email})` })),
         can: {
-          accept: ['open', 'countered', 'escalated'].includes(state),
+          accept: ['open', 'countered', 'escalated'].includes(state) && !view.superseded,
           counter: (state === 'open' || state === 'escalated') && view.line !== null,
           escalate: state === 'open' || state === 'countered',
           resolve: state !== 'resolved',

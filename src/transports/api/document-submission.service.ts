@@ -44,6 +44,12 @@ export interface Submission {
   readonly route: string;
   /** More facts for the archive row's metadata (what the path said, the request body as sent). */
   readonly metadata?: Record<string, unknown>;
+  /**
+   * Checked in the transaction that stores a JSON document, before its event is stored and applied
+   * (what it checks is locked until then): a refusal is the answer, and the receipt is kept as
+   * rejected with the reason. The order routes refuse an answer to a revision no longer to answer.
+   */
+  readonly precondition?: (tx: EntityManager) => Promise<PartnerApiError | undefined>;
 }
 
 type Verdict =
@@ -172,6 +178,9 @@ export class DocumentSubmissionService {
       await this.outbox.enqueue(tx, job, { interchangeId: receipt.id }, { key: receipt.id, correlationId });
       return accepted(202, receipt.id, 'received', format, undefined, []);
     }
+    const refusal = await submission.precondition?.(tx);
+    if (refusal)
+      return this.reject(tx, receipt.id, partnerId, { kind: 'rejected', error: refusal }, correlationId);
     let event: CanonicalEvent;
     try {
       event = toCanonicalEvent(verdict.document, {

@@ -1,3 +1,6 @@
+import type { EntityManager } from 'typeorm';
+import { revisionConflict, revisionOf } from '../../procurement/answer-revision.js';
+import type { PurchaseOrderRepository } from '../../procurement/purchase-order.repository.js';
 import type { PurchaseOrder } from '../../procurement/purchase-order.types.js';
 import { PartnerApiError, PartnerApiErrorCode } from './partner-api.exception.js';
 import { issueLines } from './partner-document.mapper.js';
@@ -8,17 +11,24 @@ import {
   type InboundPartnerDocument,
 } from './schemas/partner-documents.v1.js';
 
+/** An answer completed from the path, and the order revision its body named (none: the latest). */
+export interface OrderAnswer {
+  readonly document: InboundPartnerDocument;
+  readonly revision: number | undefined;
+}
+
 /**
  * The partner document of an answer posted to /orders/{poNumber}/acknowledgment or …/change-answer:
- * the body is the answer's payload without the order (the path names it) plus `document` and an
- * optional `sender` (the caller's partner by default). Problems are reported at the body's own paths.
+ * the body is the answer's payload without the order (the path names it) plus `document`, an
+ * optional `sender` (the caller's partner by default) and an optional `revision`, the order revision
+ * answered (the one the gateway holds by default). Problems are reported at the body's own paths.
  */
 export function orderAnswerDocument(
   kind: 'acknowledgment' | 'change-answer',
   bytes: Buffer,
   order: Pick<PurchaseOrder, 'poNumber' | 'revision'>,
   partnerId: string,
-): InboundPartnerDocument {
+): OrderAnswer {
   let body: unknown;
   try {
     body = JSON.parse(bytes.toString('utf8'));
@@ -31,32 +41,52 @@ export function orderAnswerDocument(
   if (!body || typeof body !== 'object' || Array.isArray(body))
     throw new PartnerApiError(PartnerApiErrorCode.MalformedDocument, 'the body must be a JSON object');
   const { sender, document, revision, ...payload } = body as Record<string, unknown>;
+  const named = namedRevision(revision);
   const schema = kind === 'acknowledgment' ? acknowledgmentDocumentV1 : changeAnswerDocumentV1;
-  const purchaseOrder =
-    kind === 'acknowledgment'
-      ? { number: order.poNumber, revision: String(order.revision) }
-      : {
-          number: order.poNumber,
-          revision: typeof revision === 'string' ? revision : String(order.revision),
-        };
   const parsed = schema.safeParse({
     type: kind === 'acknowledgment' ? 'purchase-order-acknowledgment' : 'purchase-order-change-answer',
     version: PARTNER_DOCUMENT_VERSION,
     sender: sender ?? { scheme: 'partner', id: partnerId },
     document,
-    payload: { ...payload, purchaseOrder },
+    payload: {
+      ...payload,
+      purchaseOrder: { number: order.poNumber, revision: String(named ?? order.revision) },
+    },
   });
-  if (!parsed.success) {
-    const lines = issueLines(parsed.error).map((l) => l.replace(/^payload\./, ''));
-    if (kind === 'acknowledgment' && revision !== undefined)
-      lines.push(
-        'revision: not expected in an acknowledgment (the order revision is the one the gateway holds)',
-      );
-    throw new PartnerApiError(PartnerApiErrorCode.InvalidDocument, `the ${kind} is invalid`, lines);
-  }
-  if (kind === 'acknowledgment' && revision !== undefined)
-    throw new PartnerApiError(PartnerApiErrorCode.InvalidDocument, `the ${kind} is invalid`, [
-      'revision: not expected in an acknowledgment (the order revision is the one the gateway holds)',
-    ]);
-  return parsed.data;
+  const problems = parsed.success ? [] : issueLines(parsed.error).map((l) => l.replace(/^payload\./, ''));
+  if (named === null)
+    problems.push(
+      'revision: the order revision answered, a whole number such as "1" (omit it for the latest)',
+    );
+  if (!parsed.success || named === null)
+    throw new PartnerApiError(PartnerApiErrorCode.InvalidDocument, `the ${kind} is invalid`, problems);
+  return { document: parsed.data, revision: named };
+}
+
+/** A body's (or the portal form's) `revision`: undefined when absent, null when it is no revision number. */
+export function namedRevision(revision: unknown): number | undefined | null {
+  if (revision === undefined) return undefined;
+  if (typeof revision === 'number') return Number.isSafeInteger(revision) && revision >= 0 ? revision : null;
+  return typeof revision === 'string' ? (revisionOf(revision) ?? null) : null;
+}
+
+/**
+ * The check of an answer naming revision `named`, run in the transaction that stores it with the
+ * order locked, so a change the ERP records meanwhile comes wholly before or after it: an answer to
+ * a revision that is no longer the one to answer (answer-revision.ts) is refused (409), not recorded
+ * as a stale answer the supplier would never hear of.
+ */
+export function answersRevision(orders: PurchaseOrderRepository, poNumber: string, named: number) {
+  return async (tx: EntityManager): Promise<PartnerApiError | undefined> => {
+    const order = await orders.lockByNumber(tx, poNumber);
+    if (!order) return undefined;
+    const conflict = revisionConflict(named, order, await orders.revisionToAnswer(tx, order));
+    return (
+      conflict &&
+      new PartnerApiError(PartnerApiErrorCode.RevisionConflict, conflict.message, [
+        `revision: ${named} is not the revision to answer; answer revision ${conflict.toAnswer} ` +
+          `(GET /partner/v1/orders/${poNumber} shows the order as it stands)`,
+      ])
+    );
+  };
 }

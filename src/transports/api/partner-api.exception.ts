@@ -17,6 +17,11 @@ export enum PartnerApiErrorCode {
   /** Unknown, or another partner's (answered the same, so ids do not leak). */
   DocumentNotFound = 'document-not-found',
   OrderNotFound = 'order-not-found',
+  /**
+   * An answer names a revision of the order that is no longer the one to answer (the order changed
+   * since the supplier looked at it), or one the order does not have.
+   */
+  RevisionConflict = 'revision-conflict',
   /** The interchange exists but has no functional acknowledgment (yet, or never: JSON documents). */
   NoAcknowledgment = 'no-acknowledgment',
   InvalidQuery = 'invalid-query',
@@ -33,6 +38,7 @@ const HTTP_STATUS: Record<PartnerApiErrorCode, number> = {
   [PartnerApiErrorCode.ScopeMissing]: 403,
   [PartnerApiErrorCode.DocumentNotFound]: 404,
   [PartnerApiErrorCode.OrderNotFound]: 404,
+  [PartnerApiErrorCode.RevisionConflict]: 409,
   [PartnerApiErrorCode.NoAcknowledgment]: 404,
   [PartnerApiErrorCode.InvalidQuery]: 400,
 };

@@ -112,6 +112,7 @@ function problem(status: number, code: string, detail: string, errors?: string[]
             400: 'Bad request',
             403: 'Forbidden',
             404: 'Not found',
+            409: 'Conflict',
             415: 'Unsupported media type',
             422: 'Unprocessable entity',
           }[status],
@@ -135,6 +136,14 @@ export const PROBLEM_RESPONSES = {
   ),
   403: problem(403, 'partner-api.scope-missing', 'ship-notice documents need the scope ship-notices:write'),
   404: problem(404, 'partner-api.document-not-found', 'no document 4711'),
+  409: problem(
+    409,
+    'partner-api.revision-conflict',
+    'purchase order 4500000001 changed after revision 0: the revision to answer is 1 (kept as interchange 4713, rejected)',
+    [
+      'revision: 0 is not the revision to answer; answer revision 1 (GET /partner/v1/orders/4500000001 shows the order as it stands)',
+    ],
+  ),
   415: {
     ...problem(415, 'partner-api.unsupported-media-type', 'Content-Type text/plain is not accepted'),
     description:

@@ -18,7 +18,7 @@ import { CurrentPrincipal } from '../../gateway/current-principal.decorator.js';
 import { actingPartner, type PartnerPrincipal, type Principal } from '../../gateway/principal.js';
 import { PurchaseOrderRepository } from '../../procurement/purchase-order.repository.js';
 import { DocumentSubmissionService } from './document-submission.service.js';
-import { orderAnswerDocument } from './order-answer.js';
+import { answersRevision, orderAnswerDocument, type OrderAnswer } from './order-answer.js';
 import {
   changeListQuery,
   decodeCursor,
@@ -32,7 +32,6 @@ import { PartnerApiError, PartnerApiErrorCode } from './partner-api.exception.js
 import { answerOrThrow, bodyOf, PROBLEM_RESPONSES, SUBMISSION_EXAMPLE } from './partner-http.js';
 import { PartnerOrdersRepository } from './partner-orders.repository.js';
 import { orderAnswerBodySchema } from './schemas/openapi-schemas.js';
-import type { InboundPartnerDocument } from './schemas/partner-documents.v1.js';
 import {
   ACKNOWLEDGMENT_EXAMPLE,
   CHANGE_ANSWER_EXAMPLE,
@@ -43,6 +42,9 @@ import { ApiPartnerAccessResponses } from '../../gateway/access-openapi.js';
 
 const ORDER_TYPES = ['purchase-order.issued', 'purchase-order.changed', 'purchase-order.cancelled'];
 const CHANGE_TYPES = ['purchase-order.changed', 'purchase-order.cancelled'];
+const REVISION_CONFLICT =
+  'The answer names a revision that is no longer the one to answer (the order changed since), or one the ' +
+  'order does not have: nothing is applied; the receipt is kept as rejected. Read the order again and answer it.';
 /** The buyer's side, as src/outbound's partner JSON names it. */
 const GATEWAY_SENDER = { scheme: 'partner', id: 'buyer' } as const;
 
@@ -231,11 +233,18 @@ export class PartnerOrdersController {
     summary: 'Answer one of your orders line by line (as an 855 would)',
     description:
       'Stored in the archive and turned into a purchase-order.acknowledged event, matched by the PO lifecycle ' +
-      'with your tolerances. Honours `Idempotency-Key` like POST /partner/v1/documents.',
+      'with your tolerances. Honours `Idempotency-Key` like POST /partner/v1/documents. Name the order ' +
+      '`revision` you answer: if the order changed since (a later revision was sent to you), the answer is ' +
+      'refused with 409 and nothing is applied. Without `revision` it answers the latest revision.',
   })
   @ApiParam({ name: 'poNumber', example: '4500000001' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, example: '0f6b1c0e-9d47-4a0e-8c43-6f1c2a9f7b21' })
-  @ApiBody({ schema: orderAnswerBodySchema('acknowledgment', withoutOrder(ACKNOWLEDGMENT_EXAMPLE)) })
+  @ApiBody({
+    schema: orderAnswerBodySchema('acknowledgment', {
+      ...withoutOrder(ACKNOWLEDGMENT_EXAMPLE),
+      revision: '0',
+    }),
+  })
   @ApiResponse({
     status: 201,
     description: 'Stored and applied',
@@ -244,6 +253,7 @@ export class PartnerOrdersController {
     },
   })
   @ApiResponse({ ...PROBLEM_RESPONSES[404], description: 'No such order of yours' })
+  @ApiResponse({ ...PROBLEM_RESPONSES[409], description: REVISION_CONFLICT })
   @ApiResponse(PROBLEM_RESPONSES[422])
   async acknowledge(
     @CurrentPrincipal() principal: Principal,
@@ -263,11 +273,14 @@ export class PartnerOrdersController {
     summary: 'Answer a change of one of your orders line by line (as an 865 would)',
     description:
       'Becomes a purchase-order.change-answered event; a rejected change is raised to the buyer. ' +
-      '`revision` defaults to the order revision the gateway holds.',
+      '`revision` names the change answered: one that is no longer the one to answer (the order changed ' +
+      'again since) is refused with 409 and nothing is applied. Without it the answer is to the latest revision.',
   })
   @ApiParam({ name: 'poNumber', example: '4500000001' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, example: '3c2f7b8a-1e5d-4c9f-a0b6-7d8e9f0a1b2c' })
-  @ApiBody({ schema: orderAnswerBodySchema('change-answer', withoutOrder(CHANGE_ANSWER_EXAMPLE)) })
+  @ApiBody({
+    schema: orderAnswerBodySchema('change-answer', { ...withoutOrder(CHANGE_ANSWER_EXAMPLE), revision: '1' }),
+  })
   @ApiResponse({
     status: 201,
     description: 'Stored and applied',
@@ -276,6 +289,7 @@ export class PartnerOrdersController {
     },
   })
   @ApiResponse({ ...PROBLEM_RESPONSES[404], description: 'No such order of yours' })
+  @ApiResponse({ ...PROBLEM_RESPONSES[409], description: REVISION_CONFLICT })
   @ApiResponse(PROBLEM_RESPONSES[422])
   async answerChange(
     @CurrentPrincipal() principal: Principal,
@@ -303,14 +317,15 @@ export class PartnerOrdersController {
     // The body names no order (the path does), so the archive keeps the completed document: the same
     // answer posted to two orders is two receipts, not a duplicate, and a repeat names the same order.
     // What was sent is kept beside it. A body that cannot be completed is archived as sent (rejected).
-    let completed: InboundPartnerDocument | PartnerApiError;
+    let completed: OrderAnswer | PartnerApiError;
     try {
       completed = orderAnswerDocument(kind, raw, order, partner.partnerId);
     } catch (error) {
       if (!(error instanceof PartnerApiError)) throw error;
       completed = error;
     }
-    const document = completed instanceof PartnerApiError ? undefined : completed;
+    const document = completed instanceof PartnerApiError ? undefined : completed.document;
+    const named = completed instanceof PartnerApiError ? undefined : completed.revision;
     const answer = await this.submissions.submit({
       principal: partner,
       body: document ? Buffer.from(JSON.stringify(document)) : raw,
@@ -318,8 +333,12 @@ export class PartnerOrdersController {
       idempotencyKey,
       parseJson: () => {
         if (completed instanceof PartnerApiError) throw completed;
-        return completed;
+        return completed.document;
       },
+      // Without a revision the answer is to the order as it stands, as it always was.
+      ...(named === undefined
+        ? {}
+        : { precondition: answersRevision(this.purchaseOrders, order.poNumber, named) }),
       route: `POST /partner/v1/orders/{poNumber}/${kind}`,
       metadata: { poNumber, ...(document ? { requestBody: raw.toString('utf8').slice(0, 65536) } : {}) },
     });

@@ -67,15 +67,24 @@ export function orderAnswerBodySchema(
     additionalProperties: false,
     description:
       kind === 'acknowledgment'
-        ? 'The answer to the order the path names, line by line; `sender` defaults to the caller.'
+        ? 'The answer to the order the path names, line by line; `sender` defaults to the caller, `revision` to the order revision the gateway holds.'
         : 'The answer to the change the path names; `revision` defaults to the order revision the gateway holds.',
     required: ['document', ...(payload.required as string[]).filter((r) => r !== 'purchaseOrder')],
     properties: {
       sender: full.properties.sender,
       document: full.properties.document,
-      ...(kind === 'change-answer'
-        ? { revision: { type: 'string', description: 'The change revision answered.' } }
-        : {}),
+      revision: {
+        type: 'string',
+        pattern: '^\\d{1,9}$',
+        description:
+          'The order revision answered: the one the order or its latest change showed (`order.revision` of ' +
+          'GET /partner/v1/orders/{poNumber}). Omitted, the answer is to the order as the gateway holds it ' +
+          'now (its latest revision). The revision to answer is the latest one sent to you; an answer to an ' +
+          'older one (the order changed since) or to one the order does not have is refused with 409 ' +
+          '`partner-api.revision-conflict` and applies nothing. A later revision that changed nothing you ' +
+          'see was not sent, and naming it answers the same.',
+        example: kind === 'acknowledgment' ? '0' : '1',
+      },
       ...properties,
     },
     example,
