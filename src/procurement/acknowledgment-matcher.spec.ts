@@ -37,6 +37,7 @@ const ordered: OrderedLine[] = [
     cancelled: true,
   },
 ];
+const CURRENCY = 'EUR';
 const tolerances: Tolerances = { quantityPercent: 2, pricePercent: 0, dateDaysEarly: 2, dateDaysLate: 0 };
 const q = (value: string, unit = 'H87') => ({ value, unit }) as never;
 
@@ -46,12 +47,14 @@ describe('matchAcknowledgment', () => {
       ordered,
       [{ lineNumber: '10', status: 'changed', changes: ['quantity'], quantity: q('4704') }],
       tolerances,
+      CURRENCY,
     );
     expect(atEdge).toMatchObject({ decision: 'accept', problems: [] });
     const [beyond] = matchAcknowledgment(
       ordered,
       [{ lineNumber: '10', status: 'changed', changes: ['quantity'], quantity: q('4703') }],
       tolerances,
+      CURRENCY,
     );
     expect(beyond).toMatchObject({
       decision: 'hold',
@@ -66,6 +69,7 @@ describe('matchAcknowledgment', () => {
       ordered,
       [{ lineNumber: '20', status: 'accepted', quantity: q('11.6666', 'DZN') }],
       { ...tolerances, quantityPercent: 0.1 },
+      CURRENCY,
     );
     expect(line!.confirmed.quantity).toBe('139.9992');
     expect(line!.decision).toBe('accept');
@@ -83,6 +87,7 @@ describe('matchAcknowledgment', () => {
         },
       ],
       tolerances,
+      CURRENCY,
     );
     expect(early[0]!.decision).toBe('accept');
     const late = matchAcknowledgment(
@@ -96,6 +101,7 @@ describe('matchAcknowledgment', () => {
         },
       ],
       tolerances,
+      CURRENCY,
     );
     expect(late[0]).toMatchObject({
       decision: 'hold',
@@ -113,6 +119,7 @@ describe('matchAcknowledgment', () => {
         },
       ],
       tolerances,
+      CURRENCY,
     );
     expect(tooEarly[0]).toMatchObject({ decision: 'hold', daysLate: 0 });
   });
@@ -128,6 +135,7 @@ describe('matchAcknowledgment', () => {
         },
       ],
       tolerances,
+      CURRENCY,
     );
     expect(same).toMatchObject({ decision: 'accept', confirmed: { unitPrice: '0.042' } });
     const [dearer] = matchAcknowledgment(
@@ -141,6 +149,7 @@ describe('matchAcknowledgment', () => {
         },
       ],
       tolerances,
+      CURRENCY,
     );
     expect(dearer).toMatchObject({ decision: 'hold', problems: ['acknowledgment.price-changed'] });
   });
@@ -155,6 +164,7 @@ describe('matchAcknowledgment', () => {
         { lineNumber: '99', status: 'accepted' },
       ],
       tolerances,
+      CURRENCY,
     );
     expect(verdicts.map((v) => [v.lineNumber, v.decision, v.problems])).toEqual([
       ['10', 'hold', ['acknowledgment.rejected']],
@@ -166,10 +176,93 @@ describe('matchAcknowledgment', () => {
   });
 
   it('confirms the ordered quantity and date when a line is accepted without them', () => {
-    const [line] = matchAcknowledgment(ordered, [{ lineNumber: '10', status: 'accepted' }], tolerances);
+    const [line] = matchAcknowledgment(
+      ordered,
+      [{ lineNumber: '10', status: 'accepted' }],
+      tolerances,
+      CURRENCY,
+    );
     expect(line).toMatchObject({
       decision: 'accept',
       confirmed: { quantity: '4800', deliveryDate: '2026-12-04' },
+    });
+  });
+
+  it('compares a price of more than six decimals exactly and confirms it at the ERP scale', () => {
+    const [line] = matchAcknowledgment(
+      ordered,
+      [
+        {
+          lineNumber: '10',
+          status: 'accepted',
+          unitPrice: { amount: '0.0421875', currency: 'EUR' } as never,
+        },
+      ],
+      { ...tolerances, pricePercent: 1 },
+      CURRENCY,
+    );
+    // Half-even at six decimals: 0.0421875 is a tie, the even neighbour is 0.042188.
+    expect(line).toMatchObject({ decision: 'accept', confirmed: { unitPrice: '0.042188' } });
+  });
+
+  it('holds, never throws, a price the ERP contract cannot carry', () => {
+    const [line] = matchAcknowledgment(
+      ordered,
+      [
+        {
+          lineNumber: '10',
+          status: 'accepted',
+          unitPrice: { amount: '1234567890123456', currency: 'EUR' } as never,
+        },
+      ],
+      { ...tolerances, pricePercent: 100 },
+      CURRENCY,
+    );
+    expect(line).toMatchObject({ decision: 'hold', problems: ['acknowledgment.price-changed'] });
+  });
+
+  it('compares a quantity in another unit without dividing (4790 EA against 400 DZN)', () => {
+    const dozens: OrderedLine = { ...ordered[0]!, quantity: d('400'), unit: 'DZN', unitPrice: d('0.5') };
+    const [line] = matchAcknowledgment(
+      [dozens],
+      [
+        {
+          lineNumber: '10',
+          status: 'changed',
+          changes: ['quantity'],
+          quantity: q('4790', 'EA'),
+          unitPrice: { amount: '4.2', currency: 'EUR', per: q('100', 'EA') } as never,
+        },
+      ],
+      { ...tolerances, pricePercent: 1 },
+      CURRENCY,
+    );
+    // 4.20 per 100 each is 0.504 per dozen: within 1 % of 0.50.
+    expect(line).toMatchObject({
+      decision: 'accept',
+      confirmed: { quantity: '399.166667', unitPrice: '0.504' },
+    });
+    const pounds: OrderedLine = { ...ordered[0]!, quantity: d('220'), unit: 'LBR', unitPrice: null };
+    const [weighed] = matchAcknowledgment(
+      [pounds],
+      [{ lineNumber: '10', status: 'changed', changes: ['quantity'], quantity: q('100', 'KGM') }],
+      tolerances,
+      CURRENCY,
+    );
+    expect(weighed).toMatchObject({ decision: 'accept', confirmed: { quantity: '220.462262' } });
+  });
+
+  it('holds a price in another currency, however close its amount', () => {
+    const [line] = matchAcknowledgment(
+      ordered,
+      [{ lineNumber: '10', status: 'accepted', unitPrice: { amount: '0.042', currency: 'USD' } as never }],
+      tolerances,
+      CURRENCY,
+    );
+    expect(line).toMatchObject({
+      decision: 'hold',
+      problems: ['acknowledgment.price-changed'],
+      differences: { currency: { expected: 'EUR', actual: 'USD' } },
     });
   });
 

@@ -1,12 +1,14 @@
 import {
+  compare,
   decimalFromConfigNumber,
-  divide,
   multiply,
+  round,
+  scaleByRatio,
   withinTolerance,
   type DecimalString,
   type Rounding,
 } from '../canonical/decimal.js';
-import { convertQuantity } from '../canonical/units.js';
+import { isUnitCode, unitDefinition } from '../canonical/units.js';
 import type { EventOf } from '../canonical/events/catalogue.js';
 import type { Differences } from '../exceptions/exception.types.js';
 
@@ -30,8 +32,14 @@ export interface OrderedLine {
   readonly cancelled: boolean;
 }
 
-/** Unit prices are compared at six decimals (a price per 1,000 pieces divides finely). */
-const PRICE_ROUNDING: Rounding = { scale: 6, mode: 'half-even' };
+/**
+ * Quantities and prices are compared exactly, then posted at the ERP contract's scale
+ * (`src/erp/port/erp-documents.ts`: at most 15 integer and 6 fraction digits), rounded half-even so
+ * that many roundings do not drift one way: 0.0421875 per piece is posted as 0.042188, 4790 EA
+ * against a dozen-unit line as 399.166667 DZN.
+ */
+const ERP_ROUNDING: Rounding = { scale: 6, mode: 'half-even' };
+const ERP_MAXIMUM = '999999999999999.999999' as DecimalString;
 
 type AcknowledgedLine = EventOf<'purchase-order.acknowledged.v1'>['payload']['lines'][number];
 
@@ -72,6 +80,8 @@ export function matchAcknowledgment(
   ordered: readonly OrderedLine[],
   answer: readonly AcknowledgedLine[],
   tolerances: Tolerances,
+  /** The order's currency: a price in another one is a price change, whatever its amount. */
+  currency: string,
 ): LineVerdict[] {
   const byNumber = new Map(ordered.map((line) => [line.lineNumber, line]));
   return answer.map((line) => {
@@ -89,28 +99,37 @@ export function matchAcknowledgment(
     }
     const problems: LineProblem[] = [];
     const differences: Differences = {};
-    const confirmedQuantity = confirmedQuantityOf(line, order);
+    const quantity = confirmedQuantityOf(line, order);
     const confirmedDate = confirmedDateOf(line) ?? order.deliveryDate;
-    const confirmedPrice = confirmedPriceOf(line, order);
+    const price = confirmedPriceOf(line, order);
 
     if (line.status === 'rejected') problems.push('acknowledgment.rejected');
     if (line.status === 'backordered') problems.push('acknowledgment.backordered');
     if (line.status !== 'rejected') {
       const quantityPercent = decimalFromConfigNumber(tolerances.quantityPercent);
-      if (!withinTolerance(confirmedQuantity, order.quantity, quantityPercent)) {
+      if (
+        quantity.posted === null ||
+        !withinTolerance(quantity.compared, quantity.reference, quantityPercent)
+      ) {
         problems.push('acknowledgment.quantity-changed');
-        differences.quantity = { expected: order.quantity, actual: confirmedQuantity };
+        differences.quantity = { expected: order.quantity, actual: quantity.posted ?? quantity.shown };
       }
       const shift = daysBetween(order.deliveryDate, confirmedDate);
       if (shift > tolerances.dateDaysLate || -shift > tolerances.dateDaysEarly) {
         problems.push('acknowledgment.date-changed');
         differences.deliveryDate = { expected: order.deliveryDate, actual: confirmedDate };
       }
-      if (order.unitPrice !== null && confirmedPrice !== null) {
+      if (price !== null) {
         const pricePercent = decimalFromConfigNumber(tolerances.pricePercent);
-        if (!withinTolerance(confirmedPrice, order.unitPrice, pricePercent)) {
+        if (
+          price.posted === null ||
+          price.currency !== currency ||
+          (order.unitPrice !== null && !withinTolerance(price.compared, price.reference, pricePercent))
+        ) {
           problems.push('acknowledgment.price-changed');
-          differences.unitPrice = { expected: order.unitPrice, actual: confirmedPrice };
+          differences.unitPrice = { expected: order.unitPrice, actual: price.posted ?? price.shown };
+          if (price.currency !== currency)
+            differences.currency = { expected: currency, actual: price.currency };
         }
       }
     }
@@ -123,9 +142,9 @@ export function matchAcknowledgment(
       problems,
       differences,
       confirmed: {
-        quantity: line.status === 'rejected' ? ('0' as DecimalString) : confirmedQuantity,
+        quantity: line.status === 'rejected' ? ('0' as DecimalString) : (quantity.posted ?? order.quantity),
         deliveryDate: line.status === 'rejected' ? null : confirmedDate,
-        unitPrice: confirmedPrice,
+        unitPrice: price === null ? order.unitPrice : price.posted,
       },
       valueAtRisk: order.unitPrice === null ? null : multiply(order.quantity, order.unitPrice),
       daysLate,
@@ -133,12 +152,42 @@ export function matchAcknowledgment(
   });
 }
 
-function confirmedQuantityOf(line: AcknowledgedLine, order: OrderedLine): DecimalString {
-  if (line.status === 'rejected') return '0' as DecimalString;
-  if (!line.quantity) return order.quantity;
-  return convertQuantity(line.quantity.value, line.quantity.unit, order.unit);
+/**
+ * A confirmed value against the ordered one, both scaled into one common measure so the tolerance
+ * is decided exactly (no division: 4790 EA against 400 DZN is 4790 against 4800), and the value in
+ * the order's terms at the ERP contract's scale — null when it has none there (a unit the line's
+ * cannot be converted to, or too large a number): such a line is held for a buyer, never posted.
+ */
+interface Confirmed {
+  readonly compared: DecimalString;
+  readonly reference: DecimalString;
+  readonly posted: DecimalString | null;
+  /** What the supplier said, for the case (`4790 EA`). */
+  readonly shown: string;
 }
 
+function confirmedQuantityOf(line: AcknowledgedLine, order: OrderedLine): Confirmed {
+  const same = {
+    compared: order.quantity,
+    reference: order.quantity,
+    posted: order.quantity,
+    shown: order.quantity,
+  };
+  if (line.status === 'rejected' || !line.quantity) return same;
+  const { value, unit } = line.quantity;
+  if (unit === order.unit) return fitted(value, order.quantity, value, value);
+  const factors = factorsBetween(unit, order.unit);
+  const shown = `${value} ${unit}`;
+  if (factors === null) return { compared: value, reference: order.quantity, posted: null, shown };
+  return fitted(
+    multiply(value, factors.from),
+    multiply(order.quantity, factors.to),
+    scaleByRatio(value, [factors.from], [factors.to], ERP_ROUNDING),
+    shown,
+  );
+}
+
+/** The last confirmed delivery (or ship) date: when the whole line will be there. */
 /** The last confirmed delivery (or ship) date: when the whole line will be there. */
 function confirmedDateOf(line: AcknowledgedLine): string | null {
   const dates = (line.schedule ?? [])
@@ -148,13 +197,60 @@ function confirmedDateOf(line: AcknowledgedLine): string | null {
   return dates.length > 0 ? dates[dates.length - 1]! : null;
 }
 
-/** The confirmed price of one order-line unit, in the order's terms (prices per 100 are common). */
-function confirmedPriceOf(line: AcknowledgedLine, order: OrderedLine): DecimalString | null {
+/**
+ * The confirmed price of one order-line unit, in the order's terms (prices per 100 are common),
+ * compared by cross-multiplying: amount × (one line unit) against ordered price × `per`.
+ */
+function confirmedPriceOf(
+  line: AcknowledgedLine,
+  order: OrderedLine,
+): (Confirmed & { readonly currency: string }) | null {
   const price = line.unitPrice;
-  if (!price) return order.unitPrice;
-  if (!price.per) return price.amount as DecimalString;
-  const perInLineUnit = convertQuantity(price.per.value, price.per.unit, order.unit);
-  return divide(price.amount as DecimalString, perInLineUnit, PRICE_ROUNDING);
+  if (!price) return null;
+  const amount = price.amount as DecimalString;
+  const shown = price.per ? `${amount} ${price.currency} per ${price.per.value} ${price.per.unit}` : amount;
+  const per = price.per ?? { value: '1' as DecimalString, unit: order.unit };
+  const factors =
+    per.unit === order.unit
+      ? { from: '1' as DecimalString, to: '1' as DecimalString }
+      : factorsBetween(per.unit, order.unit);
+  if (factors === null)
+    return { compared: amount, reference: amount, posted: null, shown, currency: price.currency };
+  const perInLineUnits = multiply(per.value as DecimalString, factors.from);
+  return {
+    ...fitted(
+      multiply(amount, factors.to),
+      multiply(order.unitPrice ?? amount, perInLineUnits),
+      scaleByRatio(amount, [factors.to], [perInLineUnits], ERP_ROUNDING),
+      shown,
+    ),
+    currency: price.currency,
+  };
+}
+
+/**
+ * The exact factors of two units of one dimension (1 DZN = 12 EA: from 12, to 1), or null when the
+ * unit table has no fixed size for one of them (a box, whose content is the material's master data).
+ */
+function factorsBetween(from: string, to: string): { from: DecimalString; to: DecimalString } | null {
+  if (!isUnitCode(from) || !isUnitCode(to)) return null;
+  const source = unitDefinition(from);
+  const target = unitDefinition(to);
+  if (source.factor === undefined || target.factor === undefined || source.dimension !== target.dimension)
+    return null;
+  return { from: source.factor as DecimalString, to: target.factor as DecimalString };
+}
+
+function fitted(
+  compared: DecimalString,
+  reference: DecimalString,
+  value: DecimalString,
+  shown: string,
+): Confirmed {
+  const posted = round(value, ERP_ROUNDING);
+  const fits =
+    compare(posted, ERP_MAXIMUM) <= 0 && compare(posted, ('-' + ERP_MAXIMUM) as DecimalString) >= 0;
+  return { compared, reference, posted: fits ? posted : null, shown };
 }
 
 /** Whole days from `from` to `to` (calendar dates), positive when `to` is later. */

@@ -208,7 +208,7 @@ export class AcknowledgmentService {
     const lines = await this.orders.lines(tx, order.id);
     const answered = this.answeredLines(ack, lines);
     const profile = this.partners.require(order.partnerId);
-    const verdicts = matchAcknowledgment(lines, answered, profile.tolerances);
+    const verdicts = matchAcknowledgment(lines, answered, profile.tolerances, order.currency);
 
     for (const verdict of verdicts) {
       const line = lines.find((l) => l.lineNumber === verdict.lineNumber);

@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseEventOf } from '../../src/canonical/events/catalogue.js';
+import { ErpConnections } from '../../src/erp/connections/erp-connections.js';
+import type { SimulatedErp } from '../../src/erp/simulator/simulated-erp.js';
+import { AcknowledgmentService } from '../../src/procurement/acknowledgment.service.js';
+import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-relay.js';
+import { BOLT_LINE, simulatorGatewayEnv, waitForPostings } from '../support/erp.js';
+import { startTestGateway } from '../support/gateway.js';
+import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
+
+/** Nordic Castings allows 1.5 % on price, Acme Fasteners 2 % on quantity (partners/*.yaml). */
+const PARTNER = 'nordic-castings';
+const ACME = 'acme-fasteners';
+
+function answer(poNumber: string, line: Record<string, unknown>, partnerId = PARTNER) {
+  return parseEventOf('purchase-order.acknowledged.v1', {
+    id: randomUUID(),
+    type: 'purchase-order.acknowledged',
+    schemaVersion: 'v1',
+    partnerId,
+    occurredAt: '2026-11-27T09:00:00Z',
+    receivedAt: '2026-11-27T09:00:05Z',
+    correlationId: 'ack-arithmetic',
+    causationId: null,
+    document: { kind: 'original', number: `SO-${poNumber}`, revision: '1' },
+    payload: {
+      purchaseOrder: { number: poNumber },
+      status: line['status'] === 'accepted' ? 'accepted' : 'accepted-with-changes',
+      lines: [{ lineNumber: '10', ...line }],
+    },
+  });
+}
+
+describe('acknowledgment arithmetic against the ERP contract', () => {
+  let db: TestDatabase;
+  let gateway: Awaited<ReturnType<typeof startTestGateway>>;
+  let dataSource: DataSource;
+  let simulator: SimulatedErp;
+  let acks: AcknowledgmentService;
+
+  const issue = async (
+    poNumber: string,
+    line: Partial<Record<keyof typeof BOLT_LINE, string>> = {},
+    supplier = PARTNER,
+  ) => {
+    await simulator.purchaseOrders.issue({
+      poNumber,
+      supplier,
+      plant: '1000',
+      currency: 'EUR',
+      orderDate: '2026-11-27',
+      lines: [{ ...BOLT_LINE, ...line }],
+    });
+    await gateway.app.get(SimulatorOutputRelay).relay();
+  };
+  const confirmations = (poNumber: string) =>
+    queryOnce<{ body: { lines: { quantity: string; netPrice?: string }[] } }>(
+      db.url,
+      `SELECT body FROM erp_posting WHERE kind = 'po-confirmation' AND po_number = $1`,
+      [poNumber],
+    );
+  const cases = (poNumber: string) =>
+    queryOnce<{ type: string; differences: unknown }>(
+      db.url,
+      `SELECT type, differences FROM exception_case WHERE po_number = $1`,
+      [poNumber],
+    );
+
+  beforeAll(async () => {
+    db = await createTestDatabase('acknowledgment_arithmetic');
+    gateway = await startTestGateway(simulatorGatewayEnv(db.url));
+    dataSource = gateway.app.get(DataSource);
+    simulator = gateway.app.get(ErpConnections).embeddedSimulator()!;
+    acks = gateway.app.get(AcknowledgmentService);
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await db?.drop();
+  });
+
+  it('confirms a price of seven decimals within tolerance, rounded to the ERP scale', async () => {
+    await issue('4500007001');
+    const result = await dataSource.transaction((tx) =>
+      acks.apply(
+        tx,
+        answer('4500007001', { status: 'accepted', unitPrice: { amount: '0.0421875', currency: 'EUR' } }),
+      ),
+    );
+    expect(result).toMatchObject({ outcome: 'applied', state: 'acknowledged' });
+    await waitForPostings(db.url, 10_000);
+    const postings = await confirmations('4500007001');
+    expect(postings).toHaveLength(1);
+    expect(postings[0]!.body.lines).toEqual([
+      expect.objectContaining({ quantity: '4800', netPrice: '0.042188' }),
+    ]);
+  });
+
+  it('confirms pieces against a line in dozens without a conversion error', async () => {
+    await issue('4500007002', { quantity: '400', unit: 'DZN', netPrice: '0.504' }, ACME);
+    const result = await dataSource.transaction((tx) =>
+      acks.apply(
+        tx,
+        answer(
+          '4500007002',
+          {
+            status: 'changed',
+            changes: ['quantity'],
+            quantity: { value: '4790', unit: 'EA' },
+          },
+          ACME,
+        ),
+      ),
+    );
+    expect(result).toMatchObject({ outcome: 'applied', verdicts: [{ decision: 'accept' }] });
+    await waitForPostings(db.url, 10_000);
+    const postings = await confirmations('4500007002');
+    expect(postings.map((p) => p.body.lines[0]!.quantity)).toEqual(['399.166667']);
+  });
+
+  it('holds a price in another currency as a case and confirms nothing', async () => {
+    await issue('4500007003');
+    const result = await dataSource.transaction((tx) =>
+      acks.apply(
+        tx,
+        answer('4500007003', { status: 'accepted', unitPrice: { amount: '0.042', currency: 'USD' } }),
+      ),
+    );
+    expect(result).toMatchObject({ outcome: 'applied', verdicts: [{ decision: 'hold' }] });
+    await expect(cases('4500007003')).resolves.toEqual([
+      expect.objectContaining({
+        type: 'acknowledgment.price-changed',
+        differences: expect.objectContaining({ currency: { expected: 'EUR', actual: 'USD' } }),
+      }),
+    ]);
+    await expect(confirmations('4500007003')).resolves.toEqual([]);
+  });
+});
