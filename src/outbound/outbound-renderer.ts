@@ -103,7 +103,7 @@ export class OutboundRenderer {
         return {
           standard: 'edifact',
           messageType: written.type,
-          payload: Buffer.from(written.text, 'utf8'),
+          payload: written.bytes,
           contentType: 'application/edifact',
           extension: 'edi',
           controlReference: written.interchangeReference,

@@ -15,6 +15,8 @@ export interface EdifactOutboundDocument {
   readonly type: string;
   readonly directory: string;
   readonly text: string;
+  /** `text` in the character set of its UNB S001 (ISO 8859-1 for UNOC, UTF-8 for UNOW …): the payload. */
+  readonly bytes: Buffer;
   readonly interchangeReference: string;
   readonly messageReference: string;
 }
@@ -23,8 +25,8 @@ export interface EdifactOutboundDocument {
  * Writes a canonical event as an EDIFACT interchange to its partner and records it, in the caller's
  * transaction: UNB 0020 and UNH 0062 come from the partner's counters (shared with its CONTRLs,
  * migration 1764230400008), so a rollback returns them and committed documents have no gaps. A value
- * that cannot be written (no release character for a service character in it, a code the map does not
- * know) is refused with `EdifactGenerationError` before any reference is taken.
+ * that cannot be written (no release character for a service character in it, a character outside
+ * the declared character set, a code the map does not know) is refused with `EdifactGenerationError` before any reference is taken.
  */
 @Injectable()
 export class EdifactOutboundService {
@@ -76,6 +78,7 @@ export class EdifactOutboundService {
       type: written.type,
       directory: written.directory,
       text: written.text,
+      bytes: written.bytes,
       interchangeReference: written.interchangeReference,
       messageReference: written.messageReferences[0]!,
     };

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
 import { parseEvent, SAMPLE_EVENTS } from '../../src/canonical/index.js';
 import { EdifactGenerationError } from '../../src/edi/edifact/generator/index.js';
+import { OutboundRenderer } from '../../src/outbound/outbound-renderer.js';
+import { PartnerRegistry } from '../../src/partners/partner-registry.js';
 import { InterchangeArchive } from '../../src/interchanges/interchange-archive.service.js';
 import { CanonicalEventStore } from '../../src/translation/canonical-event.store.js';
 import { EdifactIntakeService } from '../../src/translation/edifact-intake.service.js';
@@ -134,7 +136,7 @@ describe('the EDIFACT translation job and the outbound generator on PostgreSQL',
     // nordic-castings: UNOC syntax 3 with a UNA; UNB to its GLN; a test partner (UNB 0035 1).
     expect(first.text.startsWith("UNA:+.? 'UNB+UNOC:3+5790000000005:14+7350000123457:14+")).toBe(true);
     expect(first.interchangeReference).toBe(String(before.interchange ?? 1));
-    expect(first.text).toContain(`+${first.interchangeReference}++++++1'`);
+    expect(first.text).toContain(`+${first.interchangeReference}++++1++1'`);
 
     // A rollback after generating gives the references back.
     await expect(
@@ -167,5 +169,27 @@ describe('the EDIFACT translation job and the outbound generator on PostgreSQL',
       [NORDIC],
     );
     expect(rows[0]!.n).toBe('3');
+  });
+
+  it('sends UNOC output as ISO 8859-1 bytes and refuses a name it cannot carry before taking a reference', async () => {
+    const renderer = gateway.app.get(OutboundRenderer);
+    const nordic = gateway.app.get(PartnerRegistry).require(NORDIC);
+    const sample = SAMPLE_EVENTS['purchase-order.issued.v1'];
+    const named = (name: string) =>
+      parseEvent({
+        ...sample,
+        partnerId: NORDIC,
+        payload: { ...sample.payload, buyer: { name } },
+      });
+    const rendered = await dataSource.transaction((tx) => renderer.render(tx, nordic, named('Jörg Müller')));
+    // ISO 8859-1: ö is 0xF6, ü 0xFC (UTF-8 would be C3 B6, C3 BC).
+    expect(rendered.payload.includes(Buffer.from([0x4a, 0xf6, 0x72, 0x67, 0x20, 0x4d, 0xfc]))).toBe(true);
+    expect(rendered.payload.includes(Buffer.from([0xc3, 0xb6]))).toBe(false);
+
+    const before = await counters();
+    await expect(
+      dataSource.transaction((tx) => renderer.render(tx, nordic, named('Łukasz Nowak'))),
+    ).rejects.toMatchObject({ code: 'VALUE_INVALID', message: expect.stringMatching(/U\+0141 .*UNOC/) });
+    expect(await counters()).toEqual(before);
   });
 });

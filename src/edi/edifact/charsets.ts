@@ -82,3 +82,74 @@ export function decodeEdifact(bytes: Uint8Array, charset: EdifactCharset, isUtf8
   }
   return decoder.decode(bytes);
 }
+
+/** The code point a single-byte table maps each character to, built once per label from its decoder. */
+const encoders = new Map<string, ReadonlyMap<number, number>>();
+
+function singleByteTable(label: string): ReadonlyMap<number, number> {
+  let table = encoders.get(label);
+  if (!table) {
+    const all = new Uint8Array(256).map((_, b) => b);
+    const chars = [...new TextDecoder(label).decode(all)];
+    const map = new Map<number, number>();
+    chars.forEach((ch, b) => {
+      // C1 controls (0x80–0x9F) and unassigned positions (U+FFFD) are in no graphic repertoire.
+      if ((b < 0x80 || b > 0x9f) && ch !== '\ufffd') map.set(ch.codePointAt(0)!, b);
+    });
+    table = map;
+    encoders.set(label, table);
+  }
+  return table;
+}
+
+/** TAB, LF and CR pass (a line break after each terminator); other C0 controls are in no repertoire. */
+function isControl(c: number): boolean {
+  return (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f;
+}
+
+/**
+ * The first character of `text` that the charset cannot carry, or undefined: outside level A / B
+ * (ISO 9735-1 annex C.1), outside the ISO 8859 part's graphic characters, a control character, or a
+ * lone surrogate (UNOW / UNOY carry every other ISO 10646 character).
+ */
+export function unencodableCharacter(text: string, charset: EdifactCharset): string | undefined {
+  const d = charset.decoding;
+  const level = charset.repertoire && REPERTOIRE_TABLES[charset.repertoire];
+  const table = typeof d === 'object' ? singleByteTable(d.label) : undefined;
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    if (isControl(c) || (c >= 0xd800 && c <= 0xdfff)) return ch;
+    if (c === 0x09 || c === 0x0a || c === 0x0d) continue;
+    if (
+      level
+        ? c > 0xff || level[c] !== 1
+        : table
+          ? !table.has(c)
+          : d === 'latin1' && (c > 0xff || (c >= 0x80 && c <= 0x9f))
+    )
+      return ch;
+  }
+  return undefined;
+}
+
+/**
+ * `text` as the bytes the charset names (the writer's side of `decodeEdifact`): ISO 8859-1 for levels
+ * A and B (ASCII) and UNOC, the ISO 8859 part of UNOD…UNOL, UTF-8 for UNOW and UNOY. Values are checked
+ * with `unencodableCharacter` first; this only throws (RangeError) for a character with no byte at all,
+ * which then can only be a service character.
+ */
+export function encodeEdifact(text: string, charset: EdifactCharset): Buffer {
+  const d = charset.decoding;
+  if (d === 'utf8') return Buffer.from(text, 'utf8');
+  const table = typeof d === 'object' ? singleByteTable(d.label) : undefined;
+  const bytes = Buffer.alloc(text.length);
+  let n = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    const b = table ? (c < 0x20 ? c : table.get(c)) : c <= 0xff ? c : undefined;
+    if (b === undefined)
+      throw new RangeError(`U+${c.toString(16).toUpperCase().padStart(4, '0')} has no byte in ${charset.id}`);
+    bytes[n++] = b;
+  }
+  return bytes.subarray(0, n);
+}

@@ -59,6 +59,47 @@ describe('writeEdifactInterchange', () => {
   });
 });
 
+describe('writeEdifactInterchange: the character set of UNB S001', () => {
+  const named = (syntax: string, name: string) =>
+    writeEdifactInterchange([message([['CTA', 'PD', `${COMPONENT_MARK}${name}`]])], { ...base, syntax });
+
+  it('writes UNOC as ISO 8859-1 bytes, one byte a character, and reads back the same name', () => {
+    const written = named('UNOC', 'Müller');
+    const at = written.bytes.indexOf('CTA+PD+:M');
+    expect(at).toBeGreaterThan(0);
+    expect([...written.bytes.subarray(at + 9, at + 12)]).toEqual([0xfc, 0x6c, 0x6c]);
+    expect(written.bytes.includes(Buffer.from([0xc3, 0xbc]))).toBe(false);
+    const read = readEdifact(written.bytes);
+    expect(read.interchanges[0]!.status).toBe('accepted');
+    expect(read.interchanges[0]!.charset.id).toBe('UNOC');
+  });
+
+  it('writes the ISO 8859 part of UNOD and UTF-8 for UNOW', () => {
+    // ISO 8859-2: Ł is 0xA3, ó 0xF3; UTF-8: ł is C5 82.
+    expect(named('UNOD', 'Łódź').bytes.includes(Buffer.from([0xa3, 0xf3, 0x64, 0xbc]))).toBe(true);
+    expect(named('UNOW', 'Łódź').bytes.includes(Buffer.from('Łódź', 'utf8'))).toBe(true);
+  });
+
+  it('refuses a character outside the declared repertoire, naming the segment and the character', () => {
+    // Level A has no lower case and no "@"; level B has lower case but still no "@".
+    expect(() => named('UNOA', 'a@b')).toThrow(
+      expect.objectContaining({
+        code: 'VALUE_INVALID',
+        message: expect.stringMatching(/CTA "a@b": U\+0061 .*UNOA/),
+      }),
+    );
+    expect(() => named('UNOB', 'a@b')).toThrow(
+      expect.objectContaining({ message: expect.stringMatching(/U\+0040/) }),
+    );
+    expect(() => named('UNOA', 'A(B)')).not.toThrow();
+    expect(() => named('UNOC', 'Łukasz')).toThrow(
+      expect.objectContaining({ code: 'VALUE_INVALID', message: expect.stringMatching(/U\+0141 .*UNOC/) }),
+    );
+    expect(() => named('UNOC', 'A\u0007B')).toThrow(expect.objectContaining({ code: 'VALUE_INVALID' }));
+    expect(() => named('UNOX', 'A')).toThrow(expect.objectContaining({ code: 'ENVELOPE_INVALID' }));
+  });
+});
+
 describe('generateEdifactContrl', () => {
   it('writes UCI 7 with a UCM 4 and its UCS / UCD for a rejected message', () => {
     const written = generateEdifactContrl(

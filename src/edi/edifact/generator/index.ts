@@ -26,23 +26,6 @@ export {
   type EdifactParty,
 } from './interchange-writer.js';
 
-/** C0 controls other than TAB, LF and CR: no EDIFACT repertoire has them as data. */
-function hasControlCharacter(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return true;
-  }
-  return false;
-}
-
-/** A value holding the component mark would be split: refused (no EDIFACT character set allows it). */
-function checkValues(rows: readonly (readonly string[])[], map: X12OutboundMap): void {
-  for (const row of rows)
-    for (const v of row)
-      if (v.split(COMPONENT_MARK).some(hasControlCharacter))
-        throw new EdifactGenerationError('VALUE_INVALID', `${map.name}: ${row[0]} holds a control character`);
-}
-
 /**
  * Numbers are canonical (`12.5`); a partner whose UNA3 is "," gets `12,5` in every numeric (`n`)
  * element or component of the message's directory (ISO 9735-1 §11.3); other values keep their ".".
@@ -79,7 +62,6 @@ export function generateEdifact(
   } catch (error) {
     throw new EdifactGenerationError('VALUE_INVALID', (error as Error).message);
   }
-  checkValues(rows, map);
   const mark = delimitersFor(envelope.serviceCharacters, envelope.syntaxVersion ?? 3).decimalMark;
   if (mark === ',') rows = withDecimalComma(rows, map);
   const version = map.version.slice(0, 1);

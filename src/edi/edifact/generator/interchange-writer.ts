@@ -1,3 +1,4 @@
+import { EDIFACT_CHARSETS, encodeEdifact, unencodableCharacter, type EdifactCharset } from '../charsets.js';
 import {
   DEFAULT_EDIFACT_DELIMITERS,
   DEFAULT_EDIFACT_DELIMITERS_V4,
@@ -48,6 +49,8 @@ export interface EdifactOutboundMessage {
 
 export interface EdifactInterchange {
   readonly text: string;
+  /** `text` in the character set UNB S001 declares: what goes to the partner. */
+  readonly bytes: Buffer;
   readonly interchangeReference: string;
   readonly messageReferences: readonly string[];
   readonly delimiters: EdifactDelimiters;
@@ -83,6 +86,38 @@ export function delimitersFor(
   return d;
 }
 
+/** The character set UNB S001 names, or ENVELOPE_INVALID for one we cannot write. */
+function charsetOf(syntax: string): EdifactCharset {
+  const charset = EDIFACT_CHARSETS.get(syntax);
+  if (!charset)
+    throw new EdifactGenerationError(
+      'ENVELOPE_INVALID',
+      `UNB S001 "${syntax}" is not a character set the gateway writes (${[...EDIFACT_CHARSETS.keys()].join(', ')})`,
+    );
+  return charset;
+}
+
+/**
+ * Refuses a value with a character the declared set cannot carry (ISO 9735-1 §4: UNOA has no lower
+ * case, UNOC is ISO 8859-1 …) rather than sending bytes the partner would read as something else.
+ */
+function checkCharacters(
+  tag: string,
+  values: readonly string[],
+  charset: EdifactCharset,
+  code: 'VALUE_INVALID' | 'ENVELOPE_INVALID',
+): void {
+  for (const value of values) {
+    const bad = unencodableCharacter(value, charset);
+    if (bad === undefined) continue;
+    const point = `U+${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    throw new EdifactGenerationError(
+      code,
+      `${tag} "${value}": ${point} is not in the ${charset.id} character set`,
+    );
+  }
+}
+
 function reference(value: string, what: string): string {
   if (!/^[A-Za-z0-9]{1,14}$/.test(value))
     throw new EdifactGenerationError('ENVELOPE_INVALID', `${what} "${value}" is not 1-14 letters or digits`);
@@ -103,6 +138,13 @@ export function writeEdifactInterchange(
   const version = options.syntaxVersion ?? 3;
   const syntax = options.syntax ?? 'UNOC';
   const delimiters = delimitersFor(options.serviceCharacters, version);
+  const charset = charsetOf(syntax);
+  for (const p of [options.sender, options.recipient])
+    checkCharacters('UNB', [p.id, p.qualifier ?? ''], charset, 'ENVELOPE_INVALID');
+  for (const message of messages)
+    for (const row of message.rows)
+      for (const value of row.slice(1))
+        checkCharacters(row[0]!, value.split(COMPONENT_MARK), charset, 'VALUE_INVALID');
   if (messages.length !== options.references.messages.length)
     throw new EdifactGenerationError('ENVELOPE_INVALID', 'one message reference per message');
   const w = new EdifactSegmentWriter(delimiters, options.lineBreak ?? '');
@@ -154,8 +196,17 @@ export function writeEdifactInterchange(
       'DELIMITER_IN_VALUE',
       `"${w.conflict}" holds a service character and the interchange has no release character`,
     );
+  const text = w.text();
+  let bytes: Buffer;
+  try {
+    bytes = encodeEdifact(text, charset);
+  } catch (error) {
+    // Values were checked above: only a service character (UNA) can be left without a byte.
+    throw new EdifactGenerationError('ENVELOPE_INVALID', `service characters: ${(error as Error).message}`);
+  }
   return {
-    text: w.text(),
+    text,
+    bytes,
     interchangeReference: icRef,
     messageReferences: options.references.messages,
     delimiters,
