@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
 import { parseEvent, SAMPLE_EVENTS } from '../../src/canonical/index.js';
+import { readEdifactWithDirectories } from '../../src/edi/edifact/directories/index.js';
 import { EdifactGenerationError } from '../../src/edi/edifact/generator/index.js';
 import { OutboundRenderer } from '../../src/outbound/outbound-renderer.js';
 import { PartnerRegistry } from '../../src/partners/partner-registry.js';
@@ -190,6 +191,45 @@ describe('the EDIFACT translation job and the outbound generator on PostgreSQL',
     await expect(
       dataSource.transaction((tx) => renderer.render(tx, nordic, named('Łukasz Nowak'))),
     ).rejects.toMatchObject({ code: 'VALUE_INVALID', message: expect.stringMatching(/U\+0141 .*UNOC/) });
+    expect(await counters()).toEqual(before);
+  });
+
+  it('splits long free text over C108, refuses values longer than the directory allows', async () => {
+    const sample = SAMPLE_EVENTS['purchase-order.issued.v1'];
+    const po = (payload: Record<string, unknown>) =>
+      parseEvent({ ...sample, partnerId: NORDIC, payload: { ...sample.payload, ...payload } });
+    const note = 'Deliver to dock 4 between 6 and 14 hours only. '.repeat(4).trim(); // 187 characters
+    const written = await dataSource.transaction((tx) =>
+      outbound.generate(tx, po({ notes: [note] }), { sender: US }),
+    );
+    // C108 is five 4440 (an..70): 70 + 70 + 47 characters, as the standard allows.
+    expect(written.text).toContain(
+      `FTX+PUR+++${note.slice(0, 70)}:${note.slice(70, 140)}:${note.slice(140)}'`,
+    );
+    const read = readEdifactWithDirectories(written.bytes).interchanges[0]!;
+    expect(read.status).toBe('accepted');
+    expect(read.messages.map((m) => m.status)).toEqual(['accepted']);
+
+    const before = await counters();
+    const lines = (sample.payload as { lines: Record<string, unknown>[] }).lines;
+    const refusals = [
+      [
+        po({ buyer: { name: 'Procurement Department Plant 100 Cleveland' } }),
+        /CTA 3412 component 2: longer than 35/,
+      ],
+      [
+        po({ lines: [{ ...lines[0], lineNumber: '0000100010' }] }),
+        /LIN 1082: more than 6 digits \("0000100010"\)/,
+      ],
+      [po({ notes: ['x'.repeat(351)] }), /FTX 4440 component 5: longer than 70/],
+    ] as const;
+    for (const [event, message] of refusals)
+      await expect(
+        dataSource.transaction((tx) => outbound.generate(tx, event, { sender: US })),
+      ).rejects.toMatchObject({
+        code: 'VALUE_INVALID',
+        message: expect.stringMatching(message),
+      });
     expect(await counters()).toEqual(before);
   });
 });

@@ -7,6 +7,7 @@
 import { COMPONENT_MARK, writeBody, type X12OutboundConverters, type X12OutboundMap } from '../x12-shared.js';
 import { defaultEdifactDirectories } from '../directories/directories.js';
 import { contrlRows, type EdifactContrlContent } from './contrl-writer.js';
+import { checkAgainstDirectory } from './directory-values.js';
 import { EdifactGenerationError } from './generation-error.js';
 import {
   delimitersFor,
@@ -64,6 +65,8 @@ export function generateEdifact(
   }
   const mark = delimitersFor(envelope.serviceCharacters, envelope.syntaxVersion ?? 3).decimalMark;
   if (mark === ',') rows = withDecimalComma(rows, map);
+  const structure = defaultEdifactDirectories().find(map.set, map.version, envelope.association);
+  if (structure) rows = checkAgainstDirectory(rows, structure, mark, map.name);
   const version = map.version.slice(0, 1);
   const release = map.version.slice(1);
   return writeEdifactInterchange(
