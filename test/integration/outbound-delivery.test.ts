@@ -224,9 +224,10 @@ describe('outbound delivery: POs rendered per partner, delivered per channel, ac
       'utf8',
     );
     expect(text.startsWith("UNA:+.? '")).toBe(true);
+    // UNB 0031 = 1 (nordic answers with CONTRL), and 0035 = 1 while the partner is not live.
     expect(text).toMatch(
       new RegExp(
-        `UNB\\+UNOC:3\\+SUPPLIERGW:ZZZ\\+7350000123457:14\\+\\d{6}:\\d{4}\\+${doc.control_reference}(\\+{6}1)?'`,
+        `UNB\\+UNOC:3\\+SUPPLIERGW:ZZZ\\+7350000123457:14\\+\\d{6}:\\d{4}\\+${doc.control_reference}\\+{4}1(\\+{2}1)?'`,
       ),
     );
     expect(text).toContain(`UNH+${doc.set_references[0]}+ORDERS:D:96A:UN`);
