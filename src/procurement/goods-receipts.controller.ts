@@ -65,21 +65,11 @@ export class GoodsReceiptsController {
       '`received` (posted to the ERP), `held` (recorded, not posted: see `problems`) or `duplicate`; `problems` lists the cases raised.',
     content: {
       'application/json': {
-        examples: {
-          received: {
-            value: {
-              outcome: 'received',
-              eventId: '5b0a2f7c-3c1d-4e8a-9f10-6d2b7a9c1e44',
-              problems: ['goods-receipt.short'],
-            },
-          },
-          held: {
-            value: {
-              outcome: 'held',
-              eventId: '0c6f5a52-8f4e-4d7b-a3a1-2f9b1e7d4c10',
-              problems: ['goods-receipt.not-postable'],
-            },
-          },
+        // A held receipt answers the same shape: { outcome: 'held', eventId, problems: ['goods-receipt.not-postable'] }.
+        example: {
+          outcome: 'received',
+          eventId: '5b0a2f7c-3c1d-4e8a-9f10-6d2b7a9c1e44',
+          problems: ['goods-receipt.short'],
         },
       },
     },
