@@ -40,7 +40,12 @@ export interface OrderLineDetail {
  * lifecycle's and plant events' tables, read only).
  */
 export class ReorderInputsRepository {
-  /** Consumption per day in the plant's time zone, `days` days up to `today` (zeros included), oldest first. */
+  /**
+   * Consumption per day in the plant's time zone up to `today` (zeros for days without any), oldest
+   * first, from the material's first consumption or the window's first day (`days` days back),
+   * whichever is later: days before an item was ever consumed are no usage of zero, and padding
+   * them would drag a new item's average down. `from` is the series' first day (null: no consumption).
+   */
   async dailyUsage(
     db: Queryable,
     plant: string,
@@ -48,7 +53,7 @@ export class ReorderInputsRepository {
     timezone: string,
     today: string,
     days: number,
-  ): Promise<{ series: string[]; firstDay: string | null }> {
+  ): Promise<{ series: string[]; firstDay: string | null; from: string | null }> {
     const rows = await queryRows<{ day: string; used: string }>(
       db,
       `SELECT to_char((s.occurred_at AT TIME ZONE $3)::date, 'YYYY-MM-DD') AS day, (-sum(s.quantity))::text AS used
@@ -65,10 +70,14 @@ export class ReorderInputsRepository {
          FROM stock_movement WHERE plant = $1 AND material = $2 AND kind = 'consumed'`,
       [plant, material, timezone],
     );
+    const firstDay = first?.day ?? null;
+    if (firstDay === null || firstDay > today) return { series: [], firstDay, from: null };
+    const windowStart = shift(today, -(days - 1));
+    const from = firstDay > windowStart ? firstDay : windowStart;
     const byDay = new Map(rows.map((r) => [r.day, r.used]));
     const series: string[] = [];
-    for (let i = days - 1; i >= 0; i--) series.push(byDay.get(shift(today, -i)) ?? '0');
-    return { series, firstDay: first?.day ?? null };
+    for (let day = from; day <= today; day = shift(day, 1)) series.push(byDay.get(day) ?? '0');
+    return { series, firstDay, from };
   }
 
   /** Valid source list entries for today, shortest lead time first. */

@@ -123,7 +123,8 @@ export class ReplenishmentEvaluator {
       timezone,
       policy: settingsOf(policy),
       usage: {
-        from: addDays(today, -(policy.historyDays - 1)),
+        // The series starts at the first consumption when that is later than the window's start.
+        from: usage.from ?? today,
         to: today,
         daily: usage.series,
         daysOfHistory,

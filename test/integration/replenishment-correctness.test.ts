@@ -1,0 +1,150 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { todayIn } from '../../src/replenishment/balances/balances.service.js';
+import { addDays } from '../../src/replenishment/balances/projection.js';
+import { MasterDataService } from '../../src/replenishment/master-data/master-data.service.js';
+import { simulatorGatewayEnv } from '../support/erp.js';
+import { startTestGateway } from '../support/gateway.js';
+import { eventually } from '../support/notification-peers.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { consumed } from './plant-events.support.js';
+
+const ADMIN_TOKEN = 'replenishment-correctness-admin-token-0123';
+const SUPPLIER = 'acme-fasteners';
+
+/**
+ * Replenishment rules on real PostgreSQL with the embedded ERP simulator, one material per rule,
+ * each with figures computed by hand. The sweep is off: every evaluation is the test's own.
+ *
+ * The usual set-up (`steady`): 100 pieces a day for 14 days, the policy's lead time 5 days, so
+ * D = 100, σ = 0, safety stock 0 and the reorder point 500; 1500 pieces opening stock leave 100
+ * on hand. Stock less usage falls below the safety stock tomorrow: the needed-by date is day 1.
+ */
+describe('replenishment correctness', () => {
+  const today = todayIn('Europe/Berlin');
+  const day = (n: number) => addDays(today, n);
+  const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+  let db: TestDatabase;
+  let gateway: Awaited<ReturnType<typeof startTestGateway>>;
+  const api = () => request(gateway.url);
+
+  const MATERIALS = ['T-NEW', 'T-LEAD', 'T-EA', 'T-DZN', 'T-CROSS', 'T-QTY', 'T-DATE'];
+
+  beforeAll(async () => {
+    db = await createTestDatabase('replenishment_correctness');
+    gateway = await startTestGateway({
+      ...simulatorGatewayEnv(db.url),
+      BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN,
+      STOCK_RECONCILE_EVERY_MINUTES: '0',
+      REPLENISHMENT_EVALUATE_EVERY_SECONDS: '0',
+    });
+    const masterData = gateway.app.get(MasterDataService);
+    const dataSource = gateway.app.get(DataSource);
+    await eventually('master data from the ERP', async () => (await masterData.view()) !== undefined);
+    const current = await masterData.repository.current(dataSource);
+    await masterData.importSet(
+      {
+        ...current,
+        materials: [
+          ...current.materials,
+          ...MATERIALS.map((material) => ({
+            material,
+            description: `test material ${material}`,
+            baseUnit: 'H87',
+            kind: 'component',
+          })),
+        ],
+        sourceList: [
+          ...current.sourceList,
+          ...MATERIALS.map((material) => ({
+            plant: '1000',
+            material,
+            supplier: SUPPLIER,
+            leadTimeDays: 5,
+            validFrom: '2026-01-01',
+            validTo: null,
+          })),
+        ],
+      },
+      'replenishment-correctness test',
+      'test',
+    );
+  }, 120_000);
+  afterAll(async () => {
+    await gateway?.stop();
+    await db?.drop();
+  });
+
+  async function policy(material: string, settings: Record<string, unknown>): Promise<void> {
+    await api()
+      .put(`/replenishment/v1/policies/1000/${material}`)
+      .set(auth)
+      .send({
+        method: 'dynamic',
+        serviceLevel: '0.95',
+        smoothing: '0.3',
+        historyDays: 14,
+        minHistoryDays: 7,
+        leadTimeSource: 'policy',
+        leadTimeDays: 5,
+        roundingQuantity: '1',
+        ...settings,
+      })
+      .expect(200);
+  }
+
+  async function opening(material: string, quantity: string): Promise<void> {
+    await api()
+      .post('/plant-events/v1/opening-balances')
+      .set(auth)
+      .send({
+        asOf: new Date(Date.now() - 40 * 86_400_000).toISOString(),
+        items: [{ plant: '1000', material, quantity: { value: quantity, unit: 'H87' } }],
+      })
+      .expect(200);
+  }
+
+  /** `perDay` pieces on each of the days `from`…0 (today's a minute ago). */
+  async function consume(material: string, perDay: string, from: number): Promise<void> {
+    const events = [];
+    for (let n = from; n <= 0; n++)
+      events.push(
+        consumed(
+          {
+            number: `USE-${material}-${n}`,
+            occurredAt: n === 0 ? new Date(Date.now() - 60_000).toISOString() : `${day(n)}T10:00:00+01:00`,
+          },
+          material,
+          perDay,
+        ),
+      );
+    await api()
+      .post('/plant-events/v1/events')
+      .set(auth)
+      .send({ events })
+      .expect(200)
+      .expect(({ body }) => expect(body).toMatchObject({ accepted: events.length, rejected: [] }));
+  }
+
+  async function evaluate(material: string) {
+    const res = await api().post(`/replenishment/v1/evaluations/1000/${material}`).set(auth).expect(200);
+    return res.body as { decision: Record<string, any>; recommendation: Record<string, any> | null };
+  }
+
+  it('starts the usage series at the first consumption, not at the window start with zeros', async () => {
+    // 100 a day for the last 8 days of a 28-day window: D = 100. Padded with 20 zeros before the
+    // first consumption, D would be 100 × (1 − 0.7⁸) = 94.2352.
+    await policy('T-NEW', { historyDays: 28 });
+    await opening('T-NEW', '100000');
+    await consume('T-NEW', '100', -7);
+    const { decision } = await evaluate('T-NEW');
+    expect(decision.inputs.usage).toEqual({
+      from: day(-7),
+      to: today,
+      daily: Array(8).fill('100'),
+      daysOfHistory: 8,
+    });
+    expect(decision).toMatchObject({ basis: 'dynamic', averageDailyUsage: '100', reorderPoint: '500' });
+  });
+});
