@@ -1,13 +1,15 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ErpConnections } from '../../src/erp/connections/erp-connections.js';
+import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-relay.js';
 import { todayIn } from '../../src/replenishment/balances/balances.service.js';
 import { addDays } from '../../src/replenishment/balances/projection.js';
 import { MasterDataService } from '../../src/replenishment/master-data/master-data.service.js';
 import { simulatorGatewayEnv } from '../support/erp.js';
 import { startTestGateway } from '../support/gateway.js';
 import { eventually } from '../support/notification-peers.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
 import { consumed } from './plant-events.support.js';
 
 const ADMIN_TOKEN = 'replenishment-correctness-admin-token-0123';
@@ -127,6 +129,49 @@ describe('replenishment correctness', () => {
       .expect(({ body }) => expect(body).toMatchObject({ accepted: events.length, rejected: [] }));
   }
 
+  /** Issues an order in the ERP simulator and waits until the gateway has it. */
+  async function issue(
+    poNumber: string,
+    material: string,
+    line: { quantity: string; unit: string; due: number },
+    orderDate = day(-3),
+  ): Promise<void> {
+    await gateway.app
+      .get(ErpConnections)
+      .embeddedSimulator()!
+      .purchaseOrders.issue({
+        poNumber,
+        supplier: SUPPLIER,
+        plant: '1000',
+        currency: 'EUR',
+        orderDate,
+        lines: [
+          {
+            lineNumber: '10',
+            material,
+            quantity: line.quantity,
+            unit: line.unit,
+            deliveryDate: day(line.due),
+            netPrice: '0.5',
+          },
+        ],
+      });
+    await recorded(poNumber, 0, 'issued');
+  }
+
+  async function recorded(poNumber: string, revision: number, state?: string): Promise<void> {
+    const relay = gateway.app.get(SimulatorOutputRelay);
+    await eventually(`PO ${poNumber} at revision ${revision} in the gateway`, async () => {
+      await relay.relay();
+      const [row] = await queryOnce<{ revision: number; state: string }>(
+        db.url,
+        `SELECT revision, state FROM purchase_order WHERE po_number = $1`,
+        [poNumber],
+      );
+      return row !== undefined && row.revision >= revision && (state === undefined || row.state === state);
+    });
+  }
+
   async function evaluate(material: string) {
     const res = await api().post(`/replenishment/v1/evaluations/1000/${material}`).set(auth).expect(200);
     return res.body as { decision: Record<string, any>; recommendation: Record<string, any> | null };
@@ -146,5 +191,34 @@ describe('replenishment correctness', () => {
       daysOfHistory: 8,
     });
     expect(decision).toMatchObject({ basis: 'dynamic', averageDailyUsage: '100', reorderPoint: '500' });
+  });
+
+  it('measures lead time from the order date to the day the plant received the goods', async () => {
+    // Three orders of day −40, received (business time) on day −28: 12 days each. The receipts
+    // reach the gateway today; from their insert time the lead time would read 40 days.
+    await policy('T-LEAD', { leadTimeSource: 'measured' });
+    for (const n of [1, 2, 3]) {
+      const po = `45000094${n}0`;
+      await issue(po, 'T-LEAD', { quantity: '100', unit: 'H87', due: -30 }, day(-40));
+      await api()
+        .post('/wms/v1/goods-receipts')
+        .set(auth)
+        .send({
+          receiptNumber: `GR-LEAD-${n}`,
+          plant: '1000',
+          receivedAt: `${day(-28)}T09:00:00+01:00`,
+          lines: [
+            { poNumber: po, lineNumber: '10', material: 'T-LEAD', quantity: { value: '100', unit: 'H87' } },
+          ],
+        })
+        .expect(200);
+    }
+    const { decision } = await evaluate('T-LEAD');
+    expect(decision.inputs.leadTime).toEqual({
+      days: 12,
+      source: 'measured',
+      deviationDays: '0',
+      samples: 3,
+    });
   });
 });

@@ -91,23 +91,29 @@ export class ReorderInputsRepository {
     );
   }
 
-  /** Days from order date to goods receipt, per received line of the material from the supplier (newest 20). */
+  /**
+   * Days from order date to goods receipt, per received line of the material from the supplier
+   * (newest 20), both business dates: the order's date and the receipt's occurred-at (when the
+   * plant received the goods, as a day in its time zone). The gateway's own insert time is when a
+   * document reached it, which a late or replayed receipt moves by days.
+   */
   async measuredLeadTimes(
     db: Queryable,
     plant: string,
     material: string,
     supplier: string,
+    timezone: string,
   ): Promise<number[]> {
     const rows = await queryRows<{ days: number }>(
       db,
-      `SELECT ((g.received_at AT TIME ZONE 'UTC')::date - po.order_date)::int AS days
+      `SELECT (((g.event->>'occurredAt')::timestamptz AT TIME ZONE $4)::date - po.order_date)::int AS days
          FROM goods_receipt g
          CROSS JOIN LATERAL jsonb_array_elements(g.event->'payload'->'lines') AS l(line)
          JOIN purchase_order po ON po.po_number = l.line->'purchaseOrder'->>'number'
         WHERE g.plant = $1 AND l.line->>'material' = $2 AND po.partner_id = $3
-        ORDER BY g.received_at DESC
+        ORDER BY (g.event->>'occurredAt')::timestamptz DESC, g.id DESC
         LIMIT 20`,
-      [plant, material, supplier],
+      [plant, material, supplier, timezone],
     );
     return rows.map((r) => Number(r.days)).filter((d) => d >= 0);
   }

@@ -103,7 +103,7 @@ export class ReplenishmentEvaluator {
     const daysOfHistory = usage.firstDay === null ? 0 : daysBetween(usage.firstDay, today) + 1;
     const sources = await this.inputs.sourceList(tx, plant, material, today);
     const preferred = sources[0] ?? null;
-    const leadTime = await this.leadTime(tx, policy, plant, material, preferred);
+    const leadTime = await this.leadTime(tx, policy, plant, material, preferred, timezone);
     const threshold = computeReorderPoint({
       method: policy.method,
       dailyUsage: usage.series.map(decimal),
@@ -319,11 +319,12 @@ export class ReplenishmentEvaluator {
     plant: string,
     material: string,
     preferred: { supplier: string; leadTimeDays: number } | null,
+    timezone: string,
   ): Promise<LeadTime | null> {
     if (policy.leadTimeSource === 'policy' && policy.leadTimeDays !== null)
       return { days: policy.leadTimeDays, source: 'policy', deviationDays: decimal('0') };
     if (policy.leadTimeSource === 'measured' && preferred) {
-      const samples = await this.inputs.measuredLeadTimes(tx, plant, material, preferred.supplier);
+      const samples = await this.inputs.measuredLeadTimes(tx, plant, material, preferred.supplier, timezone);
       if (samples.length >= MIN_LEAD_TIME_SAMPLES) {
         const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
         const variance = samples.reduce((a, b) => a + (b - mean) ** 2, 0) / samples.length;
