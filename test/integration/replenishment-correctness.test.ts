@@ -129,6 +129,12 @@ describe('replenishment correctness', () => {
       .expect(({ body }) => expect(body).toMatchObject({ accepted: events.length, rejected: [] }));
   }
 
+  async function steady(material: string, settings: Record<string, unknown> = {}): Promise<void> {
+    await policy(material, { standardQuantity: '600', ...settings });
+    await opening(material, '1500');
+    await consume(material, '100', -13);
+  }
+
   /** Issues an order in the ERP simulator and waits until the gateway has it. */
   async function issue(
     poNumber: string,
@@ -220,5 +226,44 @@ describe('replenishment correctness', () => {
       deviationDays: '0',
       samples: 3,
     });
+  });
+
+  it('counts an open line in EA against an H87 base unit as supply: it is expedited, not reordered', async () => {
+    // Position at day 5: 100 on hand (the EA line is due day 10) < 500. Pulled in to day 1, its
+    // 600 count within the lead time (700 ≥ 500): a pure expedite of the EA line.
+    await steady('T-EA');
+    await issue('4500009501', 'T-EA', { quantity: '600', unit: 'EA', due: 10 });
+    const { decision, recommendation } = await evaluate('T-EA');
+    expect(decision).toMatchObject({ reorderPoint: '500', position: '100', below: true });
+    expect(recommendation).toMatchObject({
+      action: 'expedite',
+      poNumber: '4500009501',
+      lineNumber: '10',
+      newDeliveryDate: day(1),
+      newQuantity: null,
+      value: '300',
+    });
+    expect(decision.inputs.balance.orders).toEqual([
+      expect.objectContaining({ poNumber: '4500009501', open: '600', unit: 'EA', baseQuantityPerUnit: '1' }),
+    ]);
+  });
+
+  it('raises a DZN line by whole dozens for a shortfall counted in pieces', async () => {
+    // 20 DZN = 240 pieces due day 3: position 100 + 240 = 340 < 500. Due after the needed-by day 1:
+    // pulled in, and raised by (500 − 340) + 600 = 760 pieces = 63⅓ DZN → 64 DZN, to 84 DZN.
+    await steady('T-DZN');
+    await issue('4500009502', 'T-DZN', { quantity: '20', unit: 'DZN', due: 3 });
+    const { decision, recommendation } = await evaluate('T-DZN');
+    expect(decision).toMatchObject({ position: '340', below: true });
+    expect(recommendation).toMatchObject({
+      action: 'expedite',
+      poNumber: '4500009502',
+      unit: 'DZN',
+      newDeliveryDate: day(1),
+      newQuantity: '84',
+      addedQuantity: '64',
+      value: '32',
+    });
+    expect(recommendation!.explanation).toContain('raised by 64 DZN to 84 DZN');
   });
 });

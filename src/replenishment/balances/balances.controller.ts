@@ -105,6 +105,8 @@ export class BalancesController {
               due: '2026-12-03',
               open: '2000',
               inTransit: '500',
+              unit: 'XBX',
+              baseQuantityPerUnit: '100',
             },
           ],
           horizon: { from: '2026-11-27', days: 2 },

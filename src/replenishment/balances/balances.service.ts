@@ -15,6 +15,10 @@ export interface OrderSupply {
   /** Open quantity in the material's base unit. */
   readonly open: DecimalString;
   readonly inTransit: DecimalString;
+  /** The line's own unit (a change of the line names its quantity in it). */
+  readonly unit: string;
+  /** How many base units one of the line's unit holds (12 for DZN against H87); null when not exact. */
+  readonly baseQuantityPerUnit: DecimalString | null;
 }
 
 export interface BalanceView extends BalanceRow {
@@ -28,6 +32,7 @@ export interface BalanceView extends BalanceRow {
 }
 
 const ZERO = '0' as DecimalString;
+const ONE = '1' as DecimalString;
 
 /** Balances per plant and material with what is on order, in transit and projected available. */
 @Injectable()
@@ -77,11 +82,19 @@ export class BalancesService {
       const ordered = line.ackStatus === 'rejected' ? ZERO : decimal(line.confirmedQuantity ?? line.quantity);
       const { open, inTransit } = openQuantity(ordered, decimal(line.shipped), decimal(line.received));
       try {
+        // Through the canonical unit tables (EA and H87 are one size, a DZN is 12) and the
+        // material's own factors (a box of 100): exact, or the line is left out with a warning.
         const toBase = (q: DecimalString) =>
           !known || line.unit === known.baseUnit
             ? q
             : convertMaterialQuantity(q, line.unit, known.baseUnit, known.conversions);
-        orders.push({ ...pick(line), open: toBase(open), inTransit: toBase(inTransit) });
+        orders.push({
+          ...pick(line),
+          open: toBase(open),
+          inTransit: toBase(inTransit),
+          unit: line.unit,
+          baseQuantityPerUnit: known ? perUnit(toBase) : null,
+        });
       } catch (error) {
         warnings.push(`${line.poNumber}/${line.lineNumber}: ${(error as Error).message}`);
       }
@@ -118,6 +131,14 @@ export class BalancesService {
     limit: number,
   ): Promise<HistoryRow[]> {
     return this.balances.history(this.dataSource, plant, material, from, to, limit);
+  }
+}
+
+function perUnit(toBase: (q: DecimalString) => DecimalString): DecimalString | null {
+  try {
+    return toBase(ONE);
+  } catch {
+    return null;
   }
 }
 

@@ -1,20 +1,26 @@
 import { Decimal } from 'decimal.js';
-import { decimal, type DecimalString } from '../../canonical/decimal.js';
+import { CanonicalError, CanonicalErrorCode } from '../../canonical/canonical.exception.js';
+import { decimal, divide, multiply, type DecimalString } from '../../canonical/decimal.js';
 import { addDays, type ProjectedDay } from '../balances/projection.js';
 import { roundUp } from '../policy/reorder-point.js';
 
-/** An open purchase-order line that could cover the need, in the material's base unit. */
+/** An open purchase-order line that could cover the need. */
 export interface CandidateLine {
   readonly poNumber: string;
   readonly lineNumber: string;
   readonly supplier: string;
   readonly due: string;
-  /** Still to come (ordered or confirmed, less shipped or received). */
+  /** Still to come (ordered or confirmed, less shipped or received), in the material's base unit. */
   readonly open: DecimalString;
-  /** The line's ordered quantity; a change of quantity names the new one. */
+  /** The line's ordered quantity in its own unit; a change of quantity names the new one. */
   readonly quantity: DecimalString;
+  /** Price per the line's unit. */
   readonly netPrice: DecimalString | null;
   readonly currency: string | null;
+  /** The line's unit when it is not the base unit (DZN, EA against H87). */
+  readonly unit?: string;
+  /** Base units one of the line's unit holds (12 for a DZN line against H87); 1 when absent. */
+  readonly baseQuantityPerUnit?: DecimalString;
 }
 
 export interface RecommendInput {
@@ -54,8 +60,12 @@ export interface Recommendation {
   readonly newDeliveryDate: string | null;
   /** The line's new ordered quantity (increase, or expedite with more), or the quantity to order. */
   readonly newQuantity: DecimalString | null;
-  /** How much more is ordered (0 for a pure expedite). */
+  /** The unit of `newQuantity` and `addedQuantity`: the line's for a line change, else null (base). */
+  readonly unit: string | null;
+  /** How much more is ordered (0 for a pure expedite), in `unit`. */
   readonly addedQuantity: DecimalString;
+  /** The added quantity in the base unit, or for a pure expedite the open quantity pulled in. */
+  readonly movedBaseQuantity: DecimalString;
   /** Value the change moves: added quantity (or, for a pure expedite, the quantity pulled in) × price. */
   readonly value: DecimalString | null;
   readonly currency: string | null;
@@ -124,20 +134,36 @@ export function recommend(input: RecommendInput, assessment: Assessment): Recomm
       line: null,
       newDeliveryDate: null,
       newQuantity: quantity,
+      unit: null,
       addedQuantity: quantity,
+      movedBaseQuantity: quantity,
       value: null,
       currency: null,
       explanation: `${why}; no open order line: a new order of ${quantity} is requested from the ERP`,
     };
   }
+  // The need is in the base unit, a line's change in the line's unit (and its price per that unit):
+  // exact where the base quantity is a whole number of line units, else rounded up to the next one,
+  // so the change never asks for less than needed (100 pieces against a DZN line are 9 DZN).
+  const per = line.baseQuantityPerUnit ?? decimal('1');
+  const inLineUnit = (base: DecimalString) => {
+    try {
+      return divide(base, per);
+    } catch (error) {
+      if (!(error instanceof CanonicalError) || error.code !== CanonicalErrorCode.DecimalInexact) throw error;
+      return divide(base, per, { scale: 0, mode: 'ceiling' });
+    }
+  };
+  const unit = line.unit ?? null;
+  const named = (q: DecimalString) => (unit === null ? q : `${q} ${unit}`);
   const value = (q: DecimalString) =>
     line.netPrice === null ? null : decimal(new P(q).times(new P(line.netPrice)).toFixed());
   if (line.due > neededBy) {
     // Pulled in, the line counts within the lead time if it did not already.
     const gained = line.due > leadEnd ? line.open : decimal('0');
     const after = decimal(new P(assessment.position).plus(new P(gained)).toFixed());
-    const added = shortfall(after);
-    const more = new P(added).gt(0);
+    const more = new P(shortfall(after)).gt(0);
+    const added = more ? inLineUnit(shortfall(after)) : decimal('0');
     const newQuantity = more ? decimal(new P(line.quantity).plus(new P(added)).toFixed()) : null;
     return {
       action: 'expedite',
@@ -146,13 +172,15 @@ export function recommend(input: RecommendInput, assessment: Assessment): Recomm
       line,
       newDeliveryDate: neededBy,
       newQuantity,
+      unit,
       addedQuantity: added,
-      value: value(more ? added : line.open),
+      movedBaseQuantity: more ? multiply(added, per) : line.open,
+      value: value(more ? added : inLineUnit(line.open)),
       currency: line.currency,
-      explanation: `${why}; PO ${line.poNumber} line ${line.lineNumber} due ${line.due} is pulled in to ${neededBy}${more ? ` and raised by ${added} to ${newQuantity}` : ''}`,
+      explanation: `${why}; PO ${line.poNumber} line ${line.lineNumber} due ${line.due} is pulled in to ${neededBy}${more ? ` and raised by ${named(added)} to ${named(newQuantity!)}` : ''}`,
     };
   }
-  const added = shortfall(assessment.position);
+  const added = inLineUnit(shortfall(assessment.position));
   const newQuantity = decimal(new P(line.quantity).plus(new P(added)).toFixed());
   return {
     action: 'increase-quantity',
@@ -161,10 +189,12 @@ export function recommend(input: RecommendInput, assessment: Assessment): Recomm
     line,
     newDeliveryDate: null,
     newQuantity,
+    unit,
     addedQuantity: added,
+    movedBaseQuantity: multiply(added, per),
     value: value(added),
     currency: line.currency,
-    explanation: `${why}; PO ${line.poNumber} line ${line.lineNumber} due ${line.due} is raised by ${added} to ${newQuantity}`,
+    explanation: `${why}; PO ${line.poNumber} line ${line.lineNumber} due ${line.due} is raised by ${named(added)} to ${named(newQuantity)}`,
   };
 }
 

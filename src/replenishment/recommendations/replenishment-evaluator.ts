@@ -223,8 +223,12 @@ export class ReplenishmentEvaluator {
     const lines: CandidateLine[] = [];
     for (const order of balance.orders) {
       const detail = details.find((d) => d.poNumber === order.poNumber && d.lineNumber === order.lineNumber);
-      // A change names the line's quantity in its own unit: lines in another unit are left to a buyer.
-      if (!detail || detail.unit !== balance.unit) continue;
+      if (!detail) continue;
+      // A line in another unit is open supply all the same (EA is H87, a DZN is 12 of them); its
+      // change names the quantity in the line's own unit. Only a line whose unit does not convert
+      // exactly into the base unit is left to a buyer.
+      const sameUnit = detail.unit === balance.unit;
+      if (!sameUnit && (balance.unit === null || order.baseQuantityPerUnit === null)) continue;
       lines.push({
         poNumber: order.poNumber,
         lineNumber: order.lineNumber,
@@ -234,6 +238,7 @@ export class ReplenishmentEvaluator {
         quantity: decimal(detail.quantity),
         netPrice: detail.netPrice === null ? null : decimal(detail.netPrice),
         currency: detail.currency,
+        ...(sameUnit ? {} : { unit: detail.unit, baseQuantityPerUnit: order.baseQuantityPerUnit! }),
       });
     }
     const cycle =
@@ -271,7 +276,7 @@ export class ReplenishmentEvaluator {
       crossingKey,
       plant,
       material,
-      unit: balance.unit ?? 'H87',
+      unit: proposal.unit ?? balance.unit ?? 'H87',
       action: proposal.action,
       state: 'proposed',
       automatic: auto.apply,
@@ -296,7 +301,14 @@ export class ReplenishmentEvaluator {
       causationId: trigger?.eventId ?? null,
     });
     if (!created) return { plant, material, decision, recommendation: null };
-    await this.recommended(tx, created, threshold, decimal(balance.onHand), assessment.position);
+    await this.recommended(
+      tx,
+      created,
+      threshold,
+      balance.unit ?? 'H87',
+      decimal(balance.onHand),
+      assessment.position,
+    );
     if (auto.apply) {
       try {
         await this.applier.apply(tx, created, POLICY_ACTOR, auto.reason);
@@ -348,6 +360,7 @@ export class ReplenishmentEvaluator {
     tx: EntityManager,
     rec: RecommendationRow,
     threshold: ReorderPoint,
+    baseUnit: string,
     onHand: DecimalString,
     position: DecimalString,
   ): Promise<void> {
@@ -382,13 +395,13 @@ export class ReplenishmentEvaluator {
         ...(nonNegative(onHand)
           ? {
               basis: {
-                onHand: { value: onHand, unit: rec.unit },
-                projectedBalance: { value: position, unit: rec.unit },
-                reorderPoint: { value: threshold.reorderPoint!, unit: rec.unit },
+                onHand: { value: onHand, unit: baseUnit },
+                projectedBalance: { value: position, unit: baseUnit },
+                reorderPoint: { value: threshold.reorderPoint!, unit: baseUnit },
                 ...(threshold.safetyStock
-                  ? { safetyStock: { value: threshold.safetyStock, unit: rec.unit } }
+                  ? { safetyStock: { value: threshold.safetyStock, unit: baseUnit } }
                   : {}),
-                averageDailyConsumption: { value: threshold.averageDailyUsage, unit: rec.unit },
+                averageDailyConsumption: { value: threshold.averageDailyUsage, unit: baseUnit },
               },
             }
           : {}),
@@ -405,9 +418,8 @@ export function automatic(
 ): { apply: boolean; reason: string } {
   if (!policy.autoApply)
     return { apply: false, reason: 'waits for a buyer: automatic application is off for this material' };
-  const moved = new P(proposal.addedQuantity).gt(0)
-    ? proposal.addedQuantity
-    : (proposal.line?.open ?? proposal.addedQuantity);
+  // The limit is in the base unit, whatever unit the line's change names.
+  const moved = proposal.movedBaseQuantity;
   if (policy.autoMaxQuantity !== null && new P(moved).gt(new P(policy.autoMaxQuantity)))
     return {
       apply: false,
