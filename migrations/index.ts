@@ -31,6 +31,7 @@ import { ErpPostingChanges1764230400031 } from './1764230400031-erp-posting-chan
 import { CaseRevisionAndOccurrence1764230400033 } from './1764230400033-case-revision-and-occurrence.js';
 import { SftpPollClaims1764230400034 } from './1764230400034-sftp-poll-claims.js';
 import { AcceptedOverShipment1764230400039 } from './1764230400039-accepted-over-shipment.js';
+import { ReplenishmentCrossingSequence1764230400040 } from './1764230400040-replenishment-crossing-sequence.js';
 
 /** Every migration, in order. Listed explicitly so that the app and the CLI run the same set. */
 export const MIGRATIONS = [
@@ -67,4 +68,5 @@ export const MIGRATIONS = [
   CaseRevisionAndOccurrence1764230400033,
   SftpPollClaims1764230400034,
   AcceptedOverShipment1764230400039,
+  ReplenishmentCrossingSequence1764230400040,
 ];

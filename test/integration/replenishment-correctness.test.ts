@@ -6,6 +6,7 @@ import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-rel
 import { todayIn } from '../../src/replenishment/balances/balances.service.js';
 import { addDays } from '../../src/replenishment/balances/projection.js';
 import { MasterDataService } from '../../src/replenishment/master-data/master-data.service.js';
+import { ReplenishmentEvaluator } from '../../src/replenishment/recommendations/replenishment-evaluator.js';
 import { simulatorGatewayEnv } from '../support/erp.js';
 import { startTestGateway } from '../support/gateway.js';
 import { eventually } from '../support/notification-peers.js';
@@ -265,5 +266,45 @@ describe('replenishment correctness', () => {
       value: '32',
     });
     expect(recommendation!.explanation).toContain('raised by 64 DZN to 84 DZN');
+  });
+
+  it('raises a second crossing on the same last movement, and a retried evaluation only one', async () => {
+    const evaluator = gateway.app.get(ReplenishmentEvaluator);
+    const dataSource = gateway.app.get(DataSource);
+    await steady('T-CROSS');
+    const first = await evaluate('T-CROSS');
+    expect(first.recommendation).toMatchObject({ action: 'order', state: 'proposed' });
+    expect((await evaluate('T-CROSS')).recommendation).toBeNull();
+
+    // Back above without a stock movement (a new order within the lead time) …
+    await issue('4500009503', 'T-CROSS', { quantity: '1000', unit: 'H87', due: 2 });
+    expect((await evaluate('T-CROSS')).decision).toMatchObject({ below: false, position: '1100' });
+    // … and below again when the ERP cancels it: the same last movement, a new crossing.
+    await gateway.app.get(ErpConnections).embeddedSimulator()!.purchaseOrders.change('4500009503', {
+      cancel: true,
+    });
+    await recorded('4500009503', 0, 'cancelled');
+
+    // The first try of the evaluation dies before it commits: nothing of it stays.
+    await expect(
+      dataSource.transaction(async (tx) => {
+        await evaluator.evaluateIn(tx, '1000', 'T-CROSS');
+        throw new Error('worker lost');
+      }),
+    ).rejects.toThrow('worker lost');
+    const second = await evaluate('T-CROSS');
+    expect(second.decision).toMatchObject({ below: true, position: '100' });
+    expect(second.recommendation).toMatchObject({ action: 'order', state: 'proposed' });
+    expect(second.recommendation!.crossingKey).not.toBe(first.recommendation!.crossingKey);
+    expect(second.decision.triggerProducerKey).toBe(first.decision.triggerProducerKey);
+    // Retried after it committed: still the same crossing.
+    expect((await evaluate('T-CROSS')).recommendation).toBeNull();
+    const listed = await api()
+      .get('/replenishment/v1/recommendations?material=T-CROSS')
+      .set(auth)
+      .expect(200);
+    expect(listed.body.map((r: { id: string }) => r.id).sort()).toEqual(
+      [first.recommendation!.id, second.recommendation!.id].sort(),
+    );
   });
 });

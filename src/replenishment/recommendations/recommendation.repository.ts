@@ -151,15 +151,16 @@ export class RecommendationRepository {
     db: Queryable,
     plant: string,
     material: string,
-  ): Promise<{ below: boolean; crossingKey: string | null }> {
+  ): Promise<{ below: boolean; crossingKey: string | null; crossings: number }> {
     await db.query(
       `INSERT INTO replenishment_watch (plant, material, evaluated_at) VALUES ($1, $2, now())
        ON CONFLICT ON CONSTRAINT pk_replenishment_watch DO NOTHING`,
       [plant, material],
     );
-    const [row] = await queryRows<{ below: boolean; crossingKey: string | null }>(
+    const [row] = await queryRows<{ below: boolean; crossingKey: string | null; crossings: number }>(
       db,
-      `SELECT below, crossing_key AS "crossingKey" FROM replenishment_watch WHERE plant = $1 AND material = $2 FOR UPDATE`,
+      `SELECT below, crossing_key AS "crossingKey", crossings FROM replenishment_watch
+        WHERE plant = $1 AND material = $2 FOR UPDATE`,
       [plant, material],
     );
     return row!;
@@ -169,13 +170,14 @@ export class RecommendationRepository {
     db: Queryable,
     plant: string,
     material: string,
-    w: { below: boolean; crossingKey: string | null; decisionId: string },
+    w: { below: boolean; crossingKey: string | null; decisionId: string; crossings?: number },
   ): Promise<void> {
     await db.query(
       `UPDATE replenishment_watch w SET evaluated_at = now(), below = $3, crossing_key = $4, decision_id = $5,
+              crossings = COALESCE($6, w.crossings),
               balance_updated_at = (SELECT b.updated_at FROM stock_balance b WHERE b.plant = $1 AND b.material = $2)
         WHERE w.plant = $1 AND w.material = $2`,
-      [plant, material, w.below, w.crossingKey, w.decisionId],
+      [plant, material, w.below, w.crossingKey, w.decisionId, w.crossings ?? null],
     );
   }
 

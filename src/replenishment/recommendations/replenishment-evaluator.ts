@@ -213,11 +213,16 @@ export class ReplenishmentEvaluator {
       return { plant, material, decision, recommendation: null };
     }
 
-    const crossingKey = `${plant}/${material}/${trigger?.producerKey ?? `decision-${decision.id}`}`;
+    // The crossing's number makes a later crossing on the same last movement (back above through a
+    // new order, below again when it is cancelled) a new one. It is counted in the locked watch row
+    // in this transaction, so a retried evaluation whose first try rolled back gets the same key.
+    const crossings = watch.crossings + 1;
+    const crossingKey = `${plant}/${material}/${trigger?.producerKey ?? `decision-${decision.id}`}#${crossings}`;
     await this.recommendations.updateWatch(tx, plant, material, {
       below: true,
       crossingKey,
       decisionId: decision.id,
+      crossings,
     });
     const details = await this.inputs.lineDetails(tx, plant, material);
     const lines: CandidateLine[] = [];

@@ -135,7 +135,7 @@ const DECISION_EXAMPLE = {
 
 const RECOMMENDATION_EXAMPLE = {
   id: '0f6d3a52-7c1e-4b2a-9e3d-5a7b9c1d2e3f',
-  crossingKey: '1000/CMP-BOLT-M8/1000/MES-4711/0',
+  crossingKey: '1000/CMP-BOLT-M8/1000/MES-4711/0#1',
   plant: '1000',
   material: 'CMP-BOLT-M8',
   unit: 'H87',
