@@ -1,13 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CanonicalEvent } from '../../src/canonical/events/catalogue.js';
 import { ErpConnections } from '../../src/erp/connections/erp-connections.js';
 import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-relay.js';
 import { todayIn } from '../../src/replenishment/balances/balances.service.js';
 import { addDays } from '../../src/replenishment/balances/projection.js';
 import { MasterDataService } from '../../src/replenishment/master-data/master-data.service.js';
 import { ReplenishmentEvaluator } from '../../src/replenishment/recommendations/replenishment-evaluator.js';
-import { simulatorGatewayEnv } from '../support/erp.js';
+import { CanonicalEventStore } from '../../src/translation/canonical-event.store.js';
+import { simulatorGatewayEnv, waitForPostings } from '../support/erp.js';
 import { startTestGateway } from '../support/gateway.js';
 import { eventually } from '../support/notification-peers.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
@@ -306,5 +309,79 @@ describe('replenishment correctness', () => {
     expect(listed.body.map((r: { id: string }) => r.id).sort()).toEqual(
       [first.recommendation!.id, second.recommendation!.id].sort(),
     );
+  });
+
+  /** A crossing applied automatically: the H87 line of 200 due day 3 pulled in to day 1 and raised to 1000. */
+  async function appliedChange(material: string, poNumber: string) {
+    await steady(material, { autoApply: true });
+    await issue(poNumber, material, { quantity: '200', unit: 'H87', due: 3 });
+    const { recommendation } = await evaluate(material);
+    expect(recommendation).toMatchObject({
+      action: 'expedite',
+      state: 'applied',
+      newDeliveryDate: day(1),
+      newQuantity: '1000',
+    });
+    await waitForPostings(db.url, 30_000);
+    await recorded(poNumber, 1);
+    return recommendation!;
+  }
+
+  async function answer(poNumber: string, line: Record<string, unknown>): Promise<void> {
+    const dataSource = gateway.app.get(DataSource);
+    const now = new Date().toISOString();
+    await dataSource.transaction((tx) =>
+      gateway.app.get(CanonicalEventStore).append(tx, {
+        id: randomUUID(),
+        type: 'purchase-order.change-answered',
+        schemaVersion: 'v1',
+        partnerId: SUPPLIER,
+        occurredAt: now,
+        receivedAt: now,
+        correlationId: `answer:${poNumber}`,
+        causationId: null,
+        document: { kind: 'original', number: `SO-${poNumber}`, revision: '1' },
+        source: { channel: 'api' },
+        payload: {
+          purchaseOrder: { number: poNumber, revision: '1' },
+          status: 'accepted-with-changes',
+          lines: [{ lineNumber: '10', status: 'changed', ...line }],
+        },
+      } as unknown as CanonicalEvent),
+    );
+  }
+
+  async function stateOf(id: string) {
+    return (await api().get(`/replenishment/v1/recommendations/${id}`).set(auth).expect(200)).body;
+  }
+
+  it('takes a partial quantity answer for what it is: not a confirmation', async () => {
+    const rec = await appliedChange('T-QTY', '4500009601');
+    await answer('4500009601', {
+      changes: ['quantity'],
+      quantity: { value: '600', unit: 'H87' },
+      schedule: [{ quantity: { value: '600', unit: 'H87' }, deliveryDate: day(1) }],
+    });
+    expect(await stateOf(rec.id)).toMatchObject({
+      state: 'refused',
+      changeRevision: 1,
+      answer: 'the supplier confirmed 600 H87 of the 1000 asked',
+    });
+  });
+
+  it('checks the latest confirmed delivery date of the schedule, not its last entry', async () => {
+    const rec = await appliedChange('T-DATE', '4500009602');
+    await answer('4500009602', {
+      changes: ['date'],
+      quantity: { value: '1000', unit: 'H87' },
+      schedule: [
+        { quantity: { value: '500', unit: 'H87' }, deliveryDate: day(4) },
+        { quantity: { value: '500', unit: 'H87' }, deliveryDate: day(1) },
+      ],
+    });
+    expect(await stateOf(rec.id)).toMatchObject({
+      state: 'refused',
+      answer: `the supplier confirmed ${day(4)} instead of ${day(1)}`,
+    });
   });
 });

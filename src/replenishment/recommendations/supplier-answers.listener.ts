@@ -1,7 +1,9 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { GATEWAY_ACTOR } from '../../audit/actor.js';
+import { add, compare, decimal } from '../../canonical/decimal.js';
 import type { CanonicalEvent } from '../../canonical/events/catalogue.js';
+import { convertQuantity } from '../../canonical/units.js';
 import { ErpPostingEvents, type ErpPostingListener } from '../../erp/posting/erp-posting.events.js';
 import type { ErpPosting } from '../../erp/posting/erp-posting.types.js';
 import { ExceptionCaseError } from '../../exceptions/exception-case.exception.js';
@@ -111,17 +113,15 @@ export class SupplierAnswersListener
     const rec = await this.answered(tx, event.payload.purchaseOrder.number, revision);
     if (!rec || event.partnerId !== rec.supplier) return;
     const line = event.payload.lines.find((l) => l.lineNumber === rec.lineNumber);
-    const confirmedDate = line?.schedule?.at(-1)?.deliveryDate;
-    const refused =
-      line?.status === 'rejected' ||
-      (rec.newDeliveryDate !== null && confirmedDate !== undefined && confirmedDate > rec.newDeliveryDate);
+    const shortfalls = line ? answerShortfalls(rec, line) : [];
+    const refused = line?.status === 'rejected' || shortfalls.length > 0;
     await this.recommendations.update(tx, rec.id, {
       state: refused ? 'refused' : 'confirmed',
       changeRevision: revision,
       answer: refused
         ? line?.status === 'rejected'
           ? 'the supplier rejected the line'
-          : `the supplier confirmed ${confirmedDate} instead of ${rec.newDeliveryDate}`
+          : `the supplier confirmed ${shortfalls.join(' and ')}`
         : `the supplier accepted the change (${event.payload.status})`,
     });
   }
@@ -177,6 +177,43 @@ export class SupplierAnswersListener
     if (!rec || rec.poRevision === null || revision <= rec.poRevision) return undefined;
     return rec;
   }
+}
+
+type AnsweredLine = Extract<
+  CanonicalEvent,
+  { type: 'purchase-order.change-answered' }
+>['payload']['lines'][number];
+
+/**
+ * What an answered line gives less of than the change asked, in words (none: it meets the change).
+ * The date is the latest confirmed delivery of its schedule (the line is complete only then), not the
+ * schedule's last entry; the quantity is the line's confirmed total (else its schedule's sum), in the
+ * change's unit: 2,400 of the 3,000 asked is a partial answer and the shortage is still there.
+ */
+export function answerShortfalls(
+  rec: Pick<RecommendationRow, 'newDeliveryDate' | 'newQuantity' | 'unit'>,
+  line: AnsweredLine,
+): string[] {
+  const out: string[] = [];
+  const dates = (line.schedule ?? []).flatMap((s) => (s.deliveryDate ? [s.deliveryDate] : []));
+  const latest = dates.reduce<string | undefined>((a, b) => (a === undefined || b > a ? b : a), undefined);
+  if (rec.newDeliveryDate !== null && latest !== undefined && latest > rec.newDeliveryDate)
+    out.push(`${latest} instead of ${rec.newDeliveryDate}`);
+  if (rec.newQuantity === null) return out;
+  const parts = line.quantity ? [line.quantity] : (line.schedule ?? []).map((s) => s.quantity);
+  if (parts.length === 0) return out;
+  let confirmed = decimal('0');
+  try {
+    for (const part of parts)
+      confirmed = add(confirmed, convertQuantity(decimal(part.value), part.unit, rec.unit));
+  } catch {
+    const named = parts.map((p) => `${p.value} ${p.unit}`).join(' + ');
+    out.push(`${named}, which does not convert into the ${rec.newQuantity} ${rec.unit} asked`);
+    return out;
+  }
+  if (compare(confirmed, decimal(rec.newQuantity)) < 0)
+    out.push(`${confirmed} ${rec.unit} of the ${rec.newQuantity} asked`);
+  return out;
 }
 
 function days(from: string, to: string): number {
