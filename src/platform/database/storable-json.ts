@@ -1,3 +1,5 @@
+import { isStorableText } from '../../canonical/events/values.js';
+
 /**
  * JSON text PostgreSQL's json/jsonb input accepts. It refuses two escapes JavaScript strings can
  * hold: `\u0000` (22P05, "unsupported Unicode escape sequence") and an unpaired surrogate (22P02:
@@ -44,7 +46,7 @@ export function storableJson(value: unknown): string {
  * text that quotes what a sender sent (a status detail naming a sender id).
  */
 export function storableText(text: string): string {
-  return text.includes('\0') || !text.isWellFormed() ? text.toWellFormed().replaceAll('\0', '\ufffd') : text;
+  return isStorableText(text) ? text : text.toWellFormed().replaceAll('\0', '\ufffd');
 }
 
 /**
