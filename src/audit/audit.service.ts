@@ -106,7 +106,7 @@ export class AuditService {
       this.dataSource,
       `SELECT ${COLUMNS} FROM audit_log
         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY id DESC LIMIT ${param(limit + 1)}`,
+        ORDER BY audit_log.id DESC LIMIT ${param(limit + 1)}`,
       params,
     );
     const items = rows.slice(0, limit).map(toRecord);

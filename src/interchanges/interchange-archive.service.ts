@@ -212,7 +212,7 @@ export class InterchangeArchive {
   async receiptsOf(id: string): Promise<ArchivedInterchange[]> {
     const rows = await queryRows<Row>(
       this.dataSource,
-      `SELECT ${COLUMNS} FROM interchange WHERE id = $1 OR duplicate_of = $1 ORDER BY id`,
+      `SELECT ${COLUMNS} FROM interchange WHERE id = $1 OR duplicate_of = $1 ORDER BY interchange.id`,
       [toId(id)],
     );
     return rows.map(toArchived);
@@ -250,7 +250,7 @@ export class InterchangeArchive {
         WHERE partner_id IS NOT DISTINCT FROM $1 AND direction = $2 AND duplicate_of IS NULL
           AND status = ANY($3::text[])
           AND (($4::text IS NOT NULL AND caller_key = $4) OR sha256 = $5)
-        ORDER BY ($4::text IS NOT NULL AND caller_key = $4) DESC, id
+        ORDER BY ($4::text IS NOT NULL AND caller_key = $4) DESC, interchange.id
         LIMIT 1`,
       [
         receipt.partnerId ?? null,

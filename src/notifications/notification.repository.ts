@@ -145,7 +145,7 @@ export class NotificationRepository {
       tx,
       `SELECT id::text AS id, recipient_user_id::text AS recipient_user_id FROM notification
         WHERE status = 'held' AND hold_until <= now() AND channel = $1 AND recipient = $2
-        ORDER BY id FOR UPDATE SKIP LOCKED`,
+        ORDER BY notification.id FOR UPDATE SKIP LOCKED`,
       [channel, recipient],
     );
     if (held.length === 0) return undefined;

@@ -228,7 +228,7 @@ export class OutboundDocumentRepository {
           AND kind <> 'functional-ack' AND NOT EXISTS (
             SELECT 1 FROM interchange i WHERE i.partner_id = $1 AND i.direction = 'inbound' AND i.channel = 'platform'
               AND i.caller_key = 'platform-answer:' || outbound_document.platform_ref)
-        ORDER BY id LIMIT 100`,
+        ORDER BY outbound_document.id LIMIT 100`,
       [partnerId],
     );
   }

@@ -170,7 +170,7 @@ export class PortalCredentialsController {
         this.dataSource,
         `SELECT id::text AS id, ${isoTimestamp('received_at')} AS at, metadata->>'route' AS route, status
            FROM interchange WHERE partner_id = $1 AND direction = 'inbound' AND channel = 'api'
-          ORDER BY id DESC LIMIT 10`,
+          ORDER BY interchange.id DESC LIMIT 10`,
         [partnerId],
       ),
     ]);

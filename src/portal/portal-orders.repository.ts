@@ -259,7 +259,7 @@ export class PortalOrdersRepository {
                      UNION
                      SELECT interchange_id FROM canonical_event
                       WHERE partner_id = $1 AND correlation_id = $3 AND interchange_id IS NOT NULL)
-        ORDER BY id`,
+        ORDER BY interchange.id`,
       [partnerId, po.poNumber, `po:${po.poNumber}`],
     );
     const issues = await this.exceptions(partnerId, po.poNumber);
@@ -388,7 +388,7 @@ export class PortalOrdersRepository {
       `SELECT id::text AS id, ${isoTimestamp('received_at')} AS at, COALESCE(filename, metadata->>'filename') AS filename, status, status_detail AS detail
          FROM interchange
         WHERE partner_id = $1 AND direction = 'inbound' AND metadata->>'route' = 'portal upload'
-        ORDER BY id DESC LIMIT $2`,
+        ORDER BY interchange.id DESC LIMIT $2`,
       [partnerId, limit],
     );
   }

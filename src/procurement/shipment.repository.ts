@@ -61,7 +61,7 @@ export class ShipmentRepository {
     const [row] = await queryRows<Row>(
       db,
       `SELECT ${COLUMNS} FROM ship_notice WHERE shipment_number = $1 AND ($2::text IS NULL OR partner_id = $2)
-        ORDER BY id LIMIT 1`,
+        ORDER BY ship_notice.id LIMIT 1`,
       [shipmentNumber, partnerId],
     );
     return row && toNotice(row);

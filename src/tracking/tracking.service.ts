@@ -247,6 +247,7 @@ export class TrackingService {
     );
     for (const { correlation_id } of linked) ids.add(correlation_id);
     const all = [...ids];
+    // Ids are text here (bigint and uuid keys mixed): shorter first, so step 9 comes before step 10.
     const steps = await queryRows<ChainStep>(
       this.dataSource,
       `SELECT * FROM (
@@ -287,7 +288,7 @@ export class TrackingService {
                 CASE WHEN w.outbound_document_id IS NOT NULL THEN 'outbound-document ' || w.outbound_document_id END,
                 NULL, w.created_at
            FROM webhook_delivery w WHERE w.correlation_id = ANY($1::text[])
-       ) steps ORDER BY t, kind, id LIMIT 1000`,
+       ) steps ORDER BY t, kind, length(id), id LIMIT 1000`,
       [all],
     );
     return {

@@ -256,6 +256,28 @@ describe('the audit log on PostgreSQL', () => {
       }
     });
   });
+
+  it('lists newest first by the number of the id, not its text (100 after 99)', async () => {
+    // Ids are bigints read as text: ordering on the text would put 99 before 104.
+    await queryOnce(db.url, 'ALTER TABLE audit_log ALTER COLUMN id RESTART WITH 95');
+    const written: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      written.push(
+        (
+          await record({
+            actor: ops,
+            action: 'order.checked',
+            target: { type: 'order-check', id: String(i) },
+          })
+        ).id,
+      );
+    }
+    expect(written).toEqual(['95', '96', '97', '98', '99', '100', '101', '102', '103', '104']);
+    const page = await audit.query({ target: { type: 'order-check' } });
+    expect(page.items.map((r) => r.id)).toEqual([...written].reverse());
+    const first = await audit.query({ target: { type: 'order-check' }, limit: 4 });
+    expect(first.items.map((r) => r.id)).toEqual(['104', '103', '102', '101']);
+  });
 });
 
 describe('the audit log on the embedded database', () => {

@@ -145,7 +145,7 @@ export class ErpPostingRepository {
     const [row] = await queryRows<Row>(
       db,
       `SELECT ${COLUMNS} FROM erp_posting WHERE erp_instance = $1 AND kind = $2 AND business_key = $3
-        ORDER BY revision DESC, id DESC LIMIT 1`,
+        ORDER BY revision DESC, erp_posting.id DESC LIMIT 1`,
       [erpInstance, kind, businessKey],
     );
     return row && toPosting(row);
@@ -160,7 +160,7 @@ export class ErpPostingRepository {
       db,
       `SELECT EXISTS (SELECT 1 FROM erp_posting WHERE target_posting_id = $1 AND status = 'pending') AS pending,
               (SELECT id::text FROM erp_posting WHERE target_posting_id = $1 AND status = 'posted'
-                ORDER BY revision DESC, id DESC LIMIT 1) AS latest_posted`,
+                ORDER BY revision DESC, erp_posting.id DESC LIMIT 1) AS latest_posted`,
       [postId],
     );
     return { pending: row?.pending === true, latestPosted: row?.latest_posted ?? null };
@@ -173,7 +173,7 @@ export class ErpPostingRepository {
       db,
       `SELECT ${COLUMNS} FROM erp_posting
         WHERE erp_instance = $1 AND ordering_key = $2 AND id < $3 AND status <> 'posted'
-        ORDER BY id LIMIT 1`,
+        ORDER BY erp_posting.id LIMIT 1`,
       [posting.erpInstance, posting.orderingKey, posting.id],
     );
     return row && toPosting(row);
@@ -225,7 +225,7 @@ export class ErpPostingRepository {
       db,
       `SELECT ${COLUMNS} FROM erp_posting p WHERE erp_instance = $1 AND status = 'posted'
           AND NOT EXISTS (SELECT 1 FROM erp_posting c WHERE c.target_posting_id = p.id AND c.status = 'pending')
-        ORDER BY reconciled_at NULLS FIRST, id LIMIT $2`,
+        ORDER BY reconciled_at NULLS FIRST, p.id LIMIT $2`,
       [erpInstance, limit],
     );
     return rows.map(toPosting);
@@ -239,7 +239,7 @@ export class ErpPostingRepository {
         WHERE ($1::text IS NULL OR erp_instance = $1) AND ($2::text IS NULL OR status = $2)
           AND ($3::text IS NULL OR kind = $3) AND ($4::text IS NULL OR po_number = $4)
           AND ($5::text IS NULL OR business_key = $5) AND ($6::bigint IS NULL OR id < $6::bigint)
-        ORDER BY id DESC LIMIT $7`,
+        ORDER BY erp_posting.id DESC LIMIT $7`,
       [
         filter.erpInstance ?? null,
         filter.status ?? null,

@@ -117,7 +117,7 @@ export class SimulatorLedger {
         await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, [request.idempotencyKey]);
         const [first] = await queryRows<EntryRow>(
           tx,
-          `SELECT ${ENTRY_COLUMNS} FROM erp_sim_entry WHERE idempotency_key = $1 ORDER BY id LIMIT 1`,
+          `SELECT ${ENTRY_COLUMNS} FROM erp_sim_entry WHERE idempotency_key = $1 ORDER BY erp_sim_entry.id LIMIT 1`,
           [request.idempotencyKey],
         );
         if (first) {

@@ -163,7 +163,7 @@ export class SimulatorPurchaseOrders {
       `SELECT id::text AS id, po_number, revision, message, body, ${isoTimestamp('created_at')} AS created_at,
               ${isoTimestamp('delivered_at')} AS delivered_at
          FROM erp_sim_output ${options.undeliveredOnly ? 'WHERE delivered_at IS NULL' : ''}
-        ORDER BY id LIMIT $1`,
+        ORDER BY erp_sim_output.id LIMIT $1`,
       [options.limit ?? 100],
     );
     return rows.map((r) => ({

@@ -24,7 +24,7 @@ export class SimulatorReads {
   async findEntry(externalReference: string): Promise<ErpEntry | null> {
     const [row] = await queryRows<EntryRow>(
       this.db,
-      `SELECT ${ENTRY_COLUMNS} FROM erp_sim_entry WHERE external_reference = $1 ORDER BY id LIMIT 1`,
+      `SELECT ${ENTRY_COLUMNS} FROM erp_sim_entry WHERE external_reference = $1 ORDER BY erp_sim_entry.id LIMIT 1`,
       [externalReference],
     );
     return row ? toEntry(row, false) : null;
@@ -68,7 +68,7 @@ export class SimulatorReads {
       this.db,
       `SELECT ${ENTRY_COLUMNS} FROM erp_sim_entry
         WHERE ($1::text IS NULL OR external_reference = $1) AND ($2::bigint IS NULL OR id > $2::bigint)
-        ORDER BY id LIMIT $3`,
+        ORDER BY erp_sim_entry.id LIMIT $3`,
       [filter.externalReference ?? null, filter.after ?? null, limit + 1],
     );
     return page(

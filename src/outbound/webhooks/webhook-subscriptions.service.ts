@@ -349,7 +349,7 @@ export class WebhookSubscriptionService {
     const subscriptions = await queryRows<{ id: string; format: WebhookFormat }>(
       tx,
       `SELECT id::text AS id, format FROM webhook_subscription
-        WHERE partner_id = $1 AND enabled AND $2 = ANY (event_types) ORDER BY id`,
+        WHERE partner_id = $1 AND enabled AND $2 = ANY (event_types) ORDER BY webhook_subscription.id`,
       [document.partnerId, eventType],
     );
     const timestamp = new Date().toISOString();

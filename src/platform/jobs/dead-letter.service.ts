@@ -65,7 +65,7 @@ export class DeadLetterService {
       this.dataSource,
       `SELECT ${COLUMNS} FROM dead_letter
         WHERE $1::boolean OR replayed_at IS NULL
-        ORDER BY dead_at DESC, id DESC LIMIT $2`,
+        ORDER BY dead_at DESC, dead_letter.id DESC LIMIT $2`,
       [options.includeReplayed ?? false, options.limit ?? 100],
     );
   }

@@ -44,7 +44,7 @@ export async function lockJobSubject(
        FROM outbox
       WHERE job_name = $1 AND payload = $2::jsonb AND id <> COALESCE($3::bigint, -1)
         AND status IN ('pending', 'dispatched', 'running')
-      ORDER BY id
+      ORDER BY outbox.id
       LIMIT 1`,
     [jobName, subject, options.except ?? null],
   );

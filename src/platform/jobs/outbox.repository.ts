@@ -209,7 +209,7 @@ export class OutboxRepository {
         `SELECT id::text AS id, job_name, attempts FROM outbox
           WHERE (status = 'pending' AND available_at <= now())
              OR (status IN ('dispatched', 'running') AND locked_until < now())
-          ORDER BY available_at, id
+          ORDER BY available_at, outbox.id
           LIMIT $1
           FOR UPDATE SKIP LOCKED`,
         [limit],

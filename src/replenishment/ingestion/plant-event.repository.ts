@@ -116,7 +116,7 @@ export class PlantEventRepository {
       db,
       `SELECT id::text AS id, producer_key AS "producerKey", channel, topic, reason, details, body, times,
               ${isoTimestamp('first_seen_at')} AS "firstSeenAt", ${isoTimestamp('last_seen_at')} AS "lastSeenAt"
-         FROM plant_event_rejected ORDER BY last_seen_at DESC, id DESC LIMIT $1`,
+         FROM plant_event_rejected ORDER BY last_seen_at DESC, plant_event_rejected.id DESC LIMIT $1`,
       [limit],
     );
   }

@@ -114,7 +114,7 @@ export class MasterDataRepository {
       db,
       `SELECT id::text AS id, source, origin, content_sha256 AS "contentSha256", counts,
               imported_by AS "importedBy", ${isoTimestamp('imported_at')} AS "importedAt"
-         FROM master_data_version ORDER BY id DESC LIMIT $1`,
+         FROM master_data_version ORDER BY master_data_version.id DESC LIMIT $1`,
       [limit],
     );
   }

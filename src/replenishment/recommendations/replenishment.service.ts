@@ -138,7 +138,7 @@ export class ReplenishmentService {
                     to_char(delivered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "deliveredAt"
                FROM outbound_document
               WHERE po_number = $1 AND po_revision > $2 AND partner_id = $3
-              ORDER BY id`,
+              ORDER BY outbound_document.id`,
             [rec.poNumber, rec.poRevision, rec.supplier],
           );
     return {

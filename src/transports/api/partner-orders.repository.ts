@@ -67,7 +67,7 @@ export class PartnerOrdersRepository {
           AND ($4::date IS NULL OR order_date <= $4::date)
           AND ($5::timestamptz IS NULL OR updated_at >= $5::timestamptz)
           AND ($6::bigint IS NULL OR id < $6::bigint)
-        ORDER BY id DESC
+        ORDER BY purchase_order.id DESC
         LIMIT $7`,
       [
         partnerId,
