@@ -74,7 +74,7 @@ describe('the token endpoint limits failed authentications, not clients', () => 
     redisLink = await startCuttingProxy(Number(new URL(TEST_REDIS_URL).port || 6379));
     limiterDown = await startTestGateway(
       { ...env, REDIS_URL: `redis://127.0.0.1:${redisLink.port}`, REDIS_PREFIX: redis.prefix },
-      { log: (line) => logs.push(line) },
+      { onLog: (line) => logs.push(line) },
     );
     redisLink.cutAll();
     // Three failures at once, then one every 20 s: a guesser is visibly throttled.

@@ -11,20 +11,17 @@ import {
   type PortalWorld,
 } from './portal-support.js';
 
-/** What the gateway logged, line by line, instead of standard output. */
-class LogCapture {
-  readonly lines: string[] = [];
-  write(line: string): void {
-    this.lines.push(line);
-  }
-}
-
 describe('secrets in URLs stay out of logs and problem bodies; reset mails do not flood', () => {
   let world: PortalWorld;
-  const log = new LogCapture();
+  /** What the gateway logged, line by line, instead of standard output. */
+  const logged: string[] = [];
 
   beforeAll(async () => {
-    world = await startPortalWorld('portal_log_redaction', { LOG_LEVEL: 'info' }, { logTo: log });
+    world = await startPortalWorld(
+      'portal_log_redaction',
+      { LOG_LEVEL: 'info' },
+      { onLog: (line) => logged.push(line) },
+    );
   });
   afterAll(async () => {
     await world?.stop();
@@ -56,11 +53,11 @@ describe('secrets in URLs stay out of logs and problem bodies; reset mails do no
     expect(problem.status).toBe(401);
 
     // The last request is logged once its answer is finished; the earlier ones were before it.
-    await eventually('the last request line', () => log.lines.some((line) => line.includes('"url":"/me?')));
+    await eventually('the last request line', () => logged.some((line) => line.includes('"url":"/me?')));
     // No line, nor the problem body, carries a secret ...
     for (const secret of [token, invitation, code, state, apiToken]) {
       expect(
-        log.lines.filter((line) => line.includes(secret)),
+        logged.filter((line) => line.includes(secret)),
         secret,
       ).toEqual([]);
       expect(JSON.stringify(problem.body), secret).not.toContain(secret);
@@ -73,7 +70,7 @@ describe('secrets in URLs stay out of logs and problem bodies; reset mails do no
       '/me?access_token=[redacted]&page=2',
     ])
       expect(
-        log.lines.some((line) => line.includes(`"url":"${url}"`)),
+        logged.some((line) => line.includes(`"url":"${url}"`)),
         url,
       ).toBe(true);
     expect(problem.body.instance).toBe('/me?access_token=[redacted]&page=2');

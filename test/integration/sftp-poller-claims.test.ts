@@ -87,7 +87,7 @@ describe('SFTP poller claims', () => {
         GATEWAY_ROLE: 'api',
         LOG_LEVEL: 'info',
       },
-      { logs },
+      { onLog: (line) => logs.push(line) },
     );
     poller = gateway.app.get(SftpPoller);
   }, 60_000);

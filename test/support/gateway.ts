@@ -2,29 +2,24 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DestinationStream } from 'pino';
 import { createRootLogger } from '../../src/platform/logging/logger.js';
 import { loadConfig } from '../../src/config/config.js';
 import { startGateway, type RunningGateway } from '../../src/platform/bootstrap/start-gateway.js';
 
 /**
  * Starts a gateway inside the test process on a random port with a temporary DATA_DIR. Its log lines
- * (JSON, at LOG_LEVEL) go, instead of stdout: into `logs`, to the `log` callback, or to the `logTo`
- * stream. nestjs-pino keeps one logger per process (the first one's), so only the first gateway a test
- * file starts logs request-time lines there.
+ * (JSON, at LOG_LEVEL) go to `onLog`, one call per line, instead of stdout. nestjs-pino keeps one
+ * logger per process (the first one's), so only the first gateway a test file starts logs
+ * request-time lines there.
  */
 export async function startTestGateway(
   env: Record<string, string>,
-  options: { logs?: string[]; log?: (line: string) => void; logTo?: DestinationStream } = {},
+  options: { onLog?: (line: string) => void } = {},
 ): Promise<RunningGateway & { dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sg-test-'));
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env });
-  const { logs, log } = options;
-  const destination = logs
-    ? { write: (line: string) => void logs.push(line) }
-    : log
-      ? { write: (line: string) => log(line) }
-      : options.logTo;
+  const { onLog } = options;
+  const destination = onLog ? { write: (line: string) => onLog(line) } : undefined;
   const gateway = await startGateway(config, createRootLogger(config, destination));
   return {
     ...gateway,
