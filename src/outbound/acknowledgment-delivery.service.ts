@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { EDIFACT_CHARSETS, encodeEdifact, type EdifactCharset } from '../edi/edifact/index.js';
+import { encodeX12 } from '../edi/x12/index.js';
 import { InterchangeArchive } from '../interchanges/interchange-archive.service.js';
 import type { ArchivedInterchange } from '../interchanges/interchange.types.js';
 import type { DeliveryChannel } from '../partners/delivery.schema.js';
@@ -22,6 +24,11 @@ export interface BuiltAcknowledgment {
   /** TA1, 997, 999, CONTRL. */
   readonly messageType: string;
   readonly text: string;
+  /**
+   * The text as sent: in the encoding the answered X12 interchange was read in (its ISA's delimiters
+   * and terminator come back as the same bytes), or the charset of the CONTRL's UNB syntax identifier.
+   */
+  readonly payload: Buffer;
   /** ISA13 / UNB 0020 of the acknowledgment interchange. */
   readonly controlReference: string;
 }
@@ -92,7 +99,7 @@ export class AcknowledgmentDeliveryService {
         const archived = await this.archive.recordOutbound(tx, {
           partnerId: partner.id,
           channel,
-          payload: Buffer.from(ack.text, 'latin1'),
+          payload: ack.payload,
           contentType: ack.standard === 'x12' ? 'application/edi-x12' : 'application/edifact',
           filename,
           metadata: {
@@ -126,7 +133,7 @@ export class AcknowledgmentDeliveryService {
             messageType: ack.messageType,
             filename,
           },
-          payload: Buffer.from(ack.text, 'latin1'),
+          payload: ack.payload,
           correlationId: row.correlationId,
         });
         return id;
@@ -154,6 +161,11 @@ export class AcknowledgmentDeliveryService {
 
 const REPEAT_WAIT_MS = 60 * 60_000;
 
+/** A CONTRL recorded before its syntax identifier was: written as ISO 8859-1 then (UNOC). */
+function contrlCharset(syntaxId: string | undefined): EdifactCharset {
+  return EDIFACT_CHARSETS.get(syntaxId ?? 'UNOC') ?? EDIFACT_CHARSETS.get('UNOC')!;
+}
+
 /** The acknowledgments an intake recorded on a receipt's answer (X12 TA1/997/999, EDIFACT CONTRL). */
 export function builtAcknowledgments(answer: unknown): BuiltAcknowledgment[] {
   const recorded = (answer ?? {}) as Record<string, unknown>;
@@ -168,6 +180,7 @@ export function builtAcknowledgments(answer: unknown): BuiltAcknowledgment[] {
               standard: 'x12' as const,
               messageType: ic.ack.functional ?? 'TA1',
               text: ic.ack.text,
+              payload: encodeX12(ic.ack.text, ic.ack.encoding ?? 'latin1'),
               controlReference: ic.ack.controlNumber,
             },
           ]
@@ -181,6 +194,7 @@ export function builtAcknowledgments(answer: unknown): BuiltAcknowledgment[] {
               standard: 'edifact' as const,
               messageType: 'CONTRL',
               text: ic.contrl.text,
+              payload: encodeEdifact(ic.contrl.text, contrlCharset(ic.contrl.syntaxId)),
               controlReference: ic.contrl.reference,
             },
           ]

@@ -205,6 +205,7 @@ export class EdifactIntakeService {
             action: built.action,
             reference: built.reference,
             messageReference: built.messageReference,
+            syntaxId: built.syntaxId,
           }
         : null;
     const messages = messagesOf(ic);

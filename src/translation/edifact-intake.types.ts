@@ -23,6 +23,8 @@ export interface EdifactIntakeContrl {
   /** UNB 0020 and UNH 0062 of the CONTRL (from the partner's counters). */
   readonly reference: string;
   readonly messageReference: string;
+  /** UNB S001 0001 the CONTRL declares, the charset of its bytes (absent before: UNOC, ISO 8859-1). */
+  readonly syntaxId?: string;
 }
 
 export interface EdifactIntakeInterchange {

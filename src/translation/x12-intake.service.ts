@@ -229,6 +229,7 @@ export class X12IntakeService {
             ta1: built.ta1 ?? null,
             functional: built.acknowledgedGroups.length > 0 ? (functional ?? null) : null,
             acknowledgedGroups: built.acknowledgedGroups,
+            encoding: ic.encoding,
           }
         : null;
     const sender = senderOf(ic);

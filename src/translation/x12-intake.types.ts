@@ -1,4 +1,4 @@
-import type { X12Ta1 } from '../edi/x12/index.js';
+import type { X12Encoding, X12Ta1 } from '../edi/x12/index.js';
 import type { InterchangeStatus } from '../interchanges/interchange.types.js';
 import type { X12Sender } from './sender-binding.js';
 
@@ -23,6 +23,8 @@ export interface X12IntakeAck {
   readonly functional: '997' | '999' | null;
   /** GS06 of every inbound group the 997/999 answers. */
   readonly acknowledgedGroups: readonly string[];
+  /** How the inbound interchange was read, so the acknowledgment's bytes are (absent before: Latin-1). */
+  readonly encoding?: X12Encoding;
 }
 
 export interface X12IntakeInterchange {

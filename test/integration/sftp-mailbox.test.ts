@@ -324,6 +324,49 @@ describe('the hosted SFTP mailbox, driven by OpenSSH sftp', () => {
     ]);
   }, 60_000);
 
+  it('writes the 997 in the encoding the interchange was read in: a UTF-8 terminator comes back as its bytes', async () => {
+    // Segments ended by U+2026 (E2 80 A6): written as Latin-1, the answer's terminator would be one byte 0x26.
+    writeFileSync(join(work, 'utf8.edi'), Buffer.from(x12('000000304').replaceAll('~', '\u2026'), 'utf8'));
+    const put = await sftpBatch(client, ['put utf8.edi /inbound/utf8.edi']);
+    expect(put.code, put.output).toBe(0);
+    await waitFor(
+      async () => (await archiveRows('utf8.edi.997'))[0]?.status === 'sent',
+      30_000,
+      () => 'no 997 placed and recorded as sent',
+    );
+    const fetched = await sftpBatch(client, ['get /outbound/utf8.edi.997 utf8.997']);
+    expect(fetched.code, fetched.output).toBe(0);
+    const bytes = readFileSync(join(work, 'utf8.997'));
+    expect([...bytes.subarray(105, 108)]).toEqual([0xe2, 0x80, 0xa6]);
+    const ack = bytes.toString('utf8');
+    expect(ack).toContain('\u2026GS*FA*BUYERCO*ACMEFAST*');
+    expect(ack).toContain('AK1*PR*304\u2026');
+    expect(ack.endsWith('\u2026')).toBe(true);
+    expect(await archiveRows('utf8.edi.997')).toMatchObject([{ sha256: sha256(bytes) }]);
+  }, 60_000);
+
+  it('writes the CONTRL in the charset its UNB declares: UNOW is UTF-8', async () => {
+    // A sender id the partner's profile does not hold: answered CONTRL 23, naming it in the UNB.
+    const unb = "UNB+UNOW:4+M\u00d6LNDAL:ZZZ+BUYERCO:ZZZ+20261127:0800+W1++++1'";
+    const body = "UNH+1+DESADV:D:96A:UN'BGM+351+ASN-1+9'UNT+3+1'UNZ+1+W1'";
+    writeFileSync(join(work, 'unow.edi'), Buffer.from(unb + body, 'utf8'));
+    const put = await sftpBatch(client, ['put unow.edi /inbound/unow.edi']);
+    expect(put.code, put.output).toBe(0);
+    await waitFor(
+      async () => (await archiveRows('unow.edi.contrl'))[0]?.status === 'sent',
+      30_000,
+      () => 'no CONTRL placed and recorded as sent',
+    );
+    const fetched = await sftpBatch(client, ['get /outbound/unow.edi.contrl unow.contrl']);
+    expect(fetched.code, fetched.output).toBe(0);
+    const bytes = readFileSync(join(work, 'unow.contrl'));
+    // Ö as UTF-8 (C3 96), where ISO 8859-1 would have written the one byte D6.
+    expect(bytes.includes(Buffer.from('+M\u00d6LNDAL:ZZZ+', 'utf8'))).toBe(true);
+    expect(bytes.includes(0xd6)).toBe(false);
+    expect(bytes.toString('utf8')).toMatch(/^UNB\+UNOW:4\+BUYERCO:ZZZ\+M\u00d6LNDAL:ZZZ\+/);
+    expect(await archiveRows('unow.edi.contrl')).toMatchObject([{ sha256: sha256(bytes) }]);
+  }, 60_000);
+
   it('answers the same file uploaded again under another name with the 997 again, not processing it again', async () => {
     writeFileSync(join(work, 'po-1.edi'), x12('000000303'));
     // Right after the first: the repeat's answer waits for the first one's intake if need be.

@@ -17,6 +17,18 @@ export const CP037_TO_LATIN1: Uint8Array = Uint8Array.from({ length: 256 }, (_, 
   parseInt(CP037_HEX.slice(i * 2, i * 2 + 2), 16),
 );
 
+/** The inverse permutation: a Latin-1 byte to its cp037 byte. */
+const LATIN1_TO_CP037: Uint8Array = (() => {
+  const table = new Uint8Array(256);
+  CP037_TO_LATIN1.forEach((latin1, ebcdic) => (table[latin1] = ebcdic));
+  return table;
+})();
+
+/** Latin-1 bytes as cp037 (the writer's side of `ebcdicToLatin1`), in a new buffer. */
+export function latin1ToEbcdic(src: Uint8Array): Uint8Array {
+  return src.map((b) => LATIN1_TO_CP037[b]!);
+}
+
 /** Translates `src[from..to)` into a new buffer of Latin-1 bytes. */
 export function ebcdicToLatin1(src: Uint8Array, from = 0, to = src.length): Uint8Array {
   const out = new Uint8Array(to - from);

@@ -46,6 +46,8 @@ export type ContrlResult =
       /** UNB 0020 and UNH 0062 of the CONTRL. */
       readonly reference: string;
       readonly messageReference: string;
+      /** UNB S001 0001 of the CONTRL (the inbound's, or UNOA): its bytes are written in that charset. */
+      readonly syntaxId: string;
     }
   | { readonly kind: 'none'; readonly reason: string }
   | { readonly kind: 'unanswerable'; readonly reason: string };
@@ -95,9 +97,10 @@ export function buildContrl(ic: EdifactInterchangeResult, options: ContrlOptions
     throw new EdiError('INVALID_ACK_INPUT', 'CONTRL references must be 1–14 letters or digits');
   }
   if (ic.una) w.una();
+  const syntaxId = EDIFACT_CHARSETS.has(h.syntaxId) ? h.syntaxId : 'UNOA';
   w.write(
     'UNB',
-    [EDIFACT_CHARSETS.has(h.syntaxId) ? h.syntaxId : 'UNOA', String(version)],
+    [syntaxId, String(version)],
     party(h.recipient),
     party(h.sender),
     [date(options.now, version), time(options.now)],
@@ -129,7 +132,15 @@ export function buildContrl(ic: EdifactInterchangeResult, options: ContrlOptions
   if (w.conflict !== undefined) {
     throw new EdiError('INVALID_ACK_INPUT', `"${w.conflict}" cannot be written without a release character`);
   }
-  return { kind: 'contrl', text: w.text(), segments: w.segments(), action, reference, messageReference };
+  return {
+    kind: 'contrl',
+    text: w.text(),
+    segments: w.segments(),
+    action,
+    reference,
+    messageReference,
+    syntaxId,
+  };
 }
 
 function writeGroup(w: EdifactSegmentWriter, g: EdifactGroupResult): void {

@@ -89,6 +89,7 @@ export function onIsa(v: X12EnvelopeValidator, view: X12SegmentView): void {
   const ic: X12InterchangeResult = {
     header,
     delimiters: view.delimiters,
+    encoding: view.encoding,
     controlNumber: header.controlNumber.trim(),
     offset: view.offset,
     segmentIndex: view.segmentIndex,

@@ -1,6 +1,7 @@
 import type { EdiIssue } from '../core/issue.js';
 import type { X12IssueKind } from './code-tables.js';
 import type { X12Delimiters } from './delimiters.js';
+import type { X12Encoding } from './encoding.js';
 import type { X12CodeVersion } from './versions.js';
 
 /** A finding of the X12 engine; `code` is in the code list of the interchange's / group's own version. */
@@ -73,6 +74,8 @@ export interface X12InterchangeHeader {
 export interface X12InterchangeResult {
   readonly header: X12InterchangeHeader;
   readonly delimiters: X12Delimiters;
+  /** How the interchange was read: its acknowledgment is written the same way. */
+  readonly encoding: X12Encoding;
   /** ISA13 trimmed. */
   readonly controlNumber: string;
   readonly offset: number;

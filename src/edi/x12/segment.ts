@@ -1,5 +1,6 @@
 import { shortLatin1Value } from '../core/short-value.js';
 import type { X12Delimiters } from './delimiters.js';
+import type { X12Encoding } from './encoding.js';
 
 /**
  * A detached, fully decoded segment: what `X12SegmentView.toSegment()` returns and what tests and
@@ -206,6 +207,8 @@ export class X12SegmentView {
   /** Integer form of the id for 2–3 byte ids, -1 when the id is empty or longer than 3 bytes. */
   idKey = -1;
   delimiters!: X12Delimiters;
+  /** How the interchange this segment belongs to was read (set at its ISA). */
+  encoding: X12Encoding = 'latin1';
 
   /** @internal */ source!: ByteSource;
   /** @internal */ start = 0;

@@ -517,6 +517,7 @@ export class X12Tokenizer {
     view.utf8 = false;
     view.plain = false;
     view.delimiters = this.delimiters;
+    view.encoding = this.ebcdic ? 'ebcdic' : term.length > 1 ? 'utf8' : 'latin1';
     view.offset = this.isaOffset;
     view.idKey = idKeyOf(BYTE_I, BYTE_S, BYTE_A);
     view.segmentIndex = this.segmentCount++;
