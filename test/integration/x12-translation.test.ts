@@ -151,6 +151,12 @@ describe('the X12 translation job and the outbound generator on PostgreSQL', () 
       X12GenerationError,
     );
     expect(await counters()).toEqual(mid);
+    // So is a value that does not fit its element (BEG03, DE 324 AN 1/22): never truncated.
+    const long = { ...issued, document: { ...issued.document, number: '4500012345-0123456789AB' } };
+    await expect(dataSource.transaction((tx) => outbound.generate(tx, long, { sender: US }))).rejects.toThrow(
+      'BEG03 (data element 324, AN 1/22): "4500012345-0123456789AB" is longer than 22',
+    );
+    expect(await counters()).toEqual(mid);
 
     // ISA13 999999999 is followed by 000000001.
     await queryOnce(

@@ -50,12 +50,20 @@ export class X12SegmentWriter {
     const d = this.delimiters;
     if (
       value.includes(d.element) ||
-      value.includes(d.segment) ||
+      value.includes(firstCharacter(d.segment)) ||
       (d.repetition !== undefined && value.includes(d.repetition))
     ) {
       this.conflict = value;
     }
   }
+}
+
+/**
+ * The character a segment terminator starts with: a terminator of two characters ("~\n", "~\r\n")
+ * ends the segment for a reader at its first one, so a value must not hold that alone either.
+ */
+export function firstCharacter(s: string): string {
+  return String.fromCodePoint(s.codePointAt(0)!);
 }
 
 /** Drops delimiters and control characters from a copy of bad data (AK404) and keeps it within 1–99 chars. */
@@ -67,7 +75,7 @@ export function sanitizeCopy(value: string, d: X12Delimiters): string {
       code < 0x20 ||
       code === 0x7f ||
       ch === d.element ||
-      ch === d.segment ||
+      ch === firstCharacter(d.segment) ||
       ch === d.component ||
       ch === d.repetition
     )

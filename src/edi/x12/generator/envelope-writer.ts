@@ -1,5 +1,5 @@
 import { isDelimiterCandidate, type X12Delimiters } from '../delimiters.js';
-import { X12SegmentWriter } from '../segment-writer.js';
+import { firstCharacter, X12SegmentWriter } from '../segment-writer.js';
 import { X12GenerationError } from './generation-error.js';
 
 export interface X12Party {
@@ -78,9 +78,11 @@ function checkDelimiters(d: X12Delimiters): void {
 
 /** Refuses a value that holds a delimiter: X12 cannot escape it, and the partner would misread the file. */
 function checkValue(value: string, d: X12Delimiters, where: string): void {
+  // A terminator of two characters ("~\n", "~\r\n") ends a segment at its first: a reader that
+  // splits on it, or a partner who trims the line break, would cut the value there.
   const names: [string | undefined, string][] = [
     [d.element, 'element separator'],
-    [d.segment, 'segment terminator'],
+    [firstCharacter(d.segment), 'segment terminator'],
     [d.component, 'component separator'],
     [d.repetition, 'repetition separator'],
   ];
@@ -121,7 +123,10 @@ export function writeInterchange(
     throw new X12GenerationError('ENVELOPE_INVALID', `ISA12 ${isa12} needs a repetition separator`);
   if (options.controlNumbers.sets.length !== sets.length)
     throw new X12GenerationError('ENVELOPE_INVALID', 'one set control number per set is needed');
-  const writer = new X12SegmentWriter({ ...d, repetition }, options.lineBreak ?? '');
+  // Before 00402 ISA11 is the standards identifier U, not a separator (X12.5): a `^` or any other
+  // would-be repetition separator is then ordinary data, and only the effective delimiters are checked.
+  const effective: X12Delimiters = { ...d, repetition };
+  const writer = new X12SegmentWriter(effective, options.lineBreak ?? '');
   const { yymmdd, ccyymmdd, hhmm } = stamp(options.now);
   const isa13 = control(options.controlNumbers.interchange, 9, 'interchange');
   const gs06 = control(options.controlNumbers.group, 1, 'group');
@@ -145,7 +150,9 @@ export function writeInterchange(
     d.component,
   ];
   // ISA11 carries the repetition separator on purpose (00402+).
-  isa.slice(1, 16).forEach((v, i) => i !== 10 && checkValue(v, d, `ISA${String(i + 1).padStart(2, '0')}`));
+  isa
+    .slice(1, 16)
+    .forEach((v, i) => i !== 10 && checkValue(v, effective, `ISA${String(i + 1).padStart(2, '0')}`));
   writer.write(isa, [11, 16]);
   const gs = [
     'GS',
@@ -158,7 +165,7 @@ export function writeInterchange(
     'X',
     options.version,
   ];
-  gs.forEach((v, i) => checkValue(v, d, i === 0 ? 'GS' : `GS${String(i).padStart(2, '0')}`));
+  gs.forEach((v, i) => checkValue(v, effective, i === 0 ? 'GS' : `GS${String(i).padStart(2, '0')}`));
   writer.write(gs);
   const setControls: string[] = [];
   sets.forEach((set, k) => {
@@ -166,7 +173,7 @@ export function writeInterchange(
     setControls.push(st02);
     writer.write(['ST', set.setId, st02]);
     for (const row of set.rows) {
-      row.slice(1).forEach((v, i) => checkValue(v, d, `${row[0]}${String(i + 1).padStart(2, '0')}`));
+      row.slice(1).forEach((v, i) => checkValue(v, effective, `${row[0]}${String(i + 1).padStart(2, '0')}`));
       writer.write(row);
     }
     writer.write(['SE', String(set.rows.length + 2), st02]);

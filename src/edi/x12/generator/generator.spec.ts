@@ -117,6 +117,66 @@ describe('the X12 generator', () => {
     expect(run).toThrow(message);
   });
 
+  it('refuses a value holding the first character of a two-character segment terminator', () => {
+    for (const segment of ['~\n', '~\r\n']) {
+      const run = () =>
+        generateX12(
+          event({ shipName: 'DOCK~2' }),
+          map,
+          converters,
+          envelope({ delimiters: { ...envelope().delimiters, segment } }),
+        );
+      expect(run).toThrow(X12GenerationError);
+      expect(run).toThrow('N102 "DOCK~2" contains the segment terminator "~"');
+    }
+  });
+
+  it('writes ^ as data in 004010, where ISA11 is the standards identifier U and not a separator', () => {
+    const out = generateX12(event({ shipName: 'A^B' }), map, converters, envelope());
+    expect(out.text).toContain('*U*00401*');
+    expect(out.text).toContain('~N1*ST*A^B~');
+    expect(readX12(out.text, {}, x12ReadOptions()).interchanges[0]!.groups[0]!.sets[0]!.status).toBe(
+      'accepted',
+    );
+  });
+
+  it('refuses a value longer than its element before any control number is written', () => {
+    const number = 'PO-4500012345-123456789'; // 23 characters; BEG03 (DE 324) is AN 1/22
+    const long = () =>
+      generateX12({ ...event(), document: { kind: 'original', number } }, map, converters, envelope());
+    expect(long).toThrow(X12GenerationError);
+    expect(long).toThrow(`BEG03 (data element 324, AN 1/22): "${number}" is longer than 22`);
+    const name = 'N'.repeat(61); // N102 (DE 93) is AN 1/60
+    expect(() => generateX12(event({ shipName: name }), map, converters, envelope())).toThrow(
+      `N102 (data element 93, AN 1/60): "${name}" is longer than 60`,
+    );
+    // A quantity is written as an R value: no leading zeros, no trailing fraction zeros.
+    const out = generateX12(
+      event({ lines: [{ qty: '0010.500', unit: 'H87', material: 'M-1' }] }),
+      map,
+      converters,
+      envelope(),
+    );
+    expect(out.text).toContain('~PO1*1*10.5*PC***BP*M-1~');
+  });
+
+  it('turns CR, LF and TAB in free text into spaces and refuses other control characters', () => {
+    const out = generateX12(event({ shipName: 'DOCK 2\r\nGATE\tB' }), map, converters, envelope());
+    expect(out.text).toContain('~N1*ST*DOCK 2 GATE B~');
+    expect(() => generateX12(event({ shipName: 'DOCK\u00072' }), map, converters, envelope())).toThrow(
+      'N102 (data element 93, AN 1/60): control character in data',
+    );
+    // An identifier is never rewritten: a line break in it is refused.
+    expect(() =>
+      generateX12(
+        { ...event(), document: { kind: 'original', number: '45\n00' } },
+        map,
+        converters,
+        envelope(),
+      ),
+    ).toThrow('BEG03 (data element 324, AN 1/22): control character in data');
+  });
+
   it('refuses a code the map has no code for, and ids that do not fit the ISA', () => {
     expect(() =>
       generateX12(

@@ -6,11 +6,13 @@
 import { expectedFunctionalId } from '../functional-groups.js';
 import type { X12OutboundMap } from '../maps/map.types.js';
 import { writeBody, type X12OutboundConverters } from './body-writer.js';
+import { checkAgainstGrammar } from './element-values.js';
 import { writeInterchange, type X12EnvelopeOptions, type X12Interchange } from './envelope-writer.js';
 import { functionalAckRows, type X12FunctionalAckContent } from './functional-ack-writer.js';
 import { X12GenerationError } from './generation-error.js';
 
 export { writeBody, type X12OutboundConverters } from './body-writer.js';
+export { checkAgainstGrammar } from './element-values.js';
 export {
   writeInterchange,
   type X12EnvelopeOptions,
@@ -28,7 +30,8 @@ export function generateX12(
   converters: X12OutboundConverters,
   envelope: X12EnvelopeOptions,
 ): X12Interchange {
-  const rows = writeBody(map, event, converters);
+  // Checked against the grammar here, before the envelope (and with it any control number) is written.
+  const rows = checkAgainstGrammar(writeBody(map, event, converters), map.grammar);
   const functionalId = map.grammar.functionalId;
   return writeInterchange(functionalId, [{ setId: map.set, rows }], envelope);
 }

@@ -1,0 +1,96 @@
+import { checkValue } from '../grammar/element-findings.js';
+import type { X12ElementDef, X12SetGrammar } from '../grammar/grammar.types.js';
+import { COMPONENT_MARK } from '../maps/map.types.js';
+import type { X12CodeVersion } from '../versions.js';
+import { X12GenerationError } from './generation-error.js';
+
+/**
+ * Free-text data elements (names, descriptions, addresses, message text): a line break or a tab in
+ * them is layout, not data, and X12 has no way to carry it (X12.6 §3.3.1: control characters are not
+ * in the basic or extended character set). Each CR, LF, CR LF or TAB becomes one space. Identifiers
+ * and codes are never rewritten: a control character there is refused.
+ */
+const FREE_TEXT = new Set(['93', '166', '352', '369', '933']);
+
+const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
+
+function pad2(k: number): string {
+  return k < 10 ? `0${k}` : String(k);
+}
+
+function refuse(where: string, e: X12ElementDef, message: string): never {
+  throw new X12GenerationError(
+    'VALUE_INVALID',
+    `${where} (data element ${e.ref}, ${e.type} ${e.min}/${e.max}): ${message}`,
+  );
+}
+
+/**
+ * A value in the form its type prescribes (X12.6 §3.3.5): R as a plain decimal without leading zeros
+ * or trailing fraction zeros (`012.500` → `12.5`); Nn as the digits of value × 10^n with the decimal
+ * point implied (N2 `12.5` → `1250`), refused when it has more than n decimals rather than rounded.
+ */
+function numeric(value: string, e: X12ElementDef, where: string): string {
+  const m = DECIMAL.exec(value);
+  if (!m) refuse(where, e, `"${value}" is not a decimal number`);
+  const [, sign, int, frac = ''] = m;
+  if (e.type === 'R') {
+    const whole = int!.replace(/^0+(?=\d)/, '');
+    const fraction = frac.replace(/0+$/, '');
+    const out = fraction ? `${whole}.${fraction}` : whole;
+    return out === '0' ? out : `${sign}${out}`;
+  }
+  const implied = Number(e.type.slice(1));
+  if (frac.replace(/0+$/, '').length > implied)
+    refuse(where, e, `"${value}" has more decimals than the ${implied} the type implies`);
+  const digits = `${int}${frac.padEnd(implied, '0').slice(0, implied)}`.replace(/^0+(?=\d)/, '');
+  return digits === '0' ? digits : `${sign}${digits}`;
+}
+
+function formatSimple(value: string, e: X12ElementDef, where: string, version: X12CodeVersion): string {
+  let out = value;
+  if (e.type === 'R' || e.type[0] === 'N') out = numeric(value, e, where);
+  else if (e.type === 'AN' && FREE_TEXT.has(e.ref)) out = value.replace(/\r\n|[\r\n\t]/g, ' ');
+  const problem = checkValue(out, e, version);
+  // A code outside a list the gateway keeps only in part is the partner's to judge (a warning inbound).
+  if (problem && problem.severity === 'error') refuse(where, e, problem.message);
+  return out;
+}
+
+/**
+ * Checks and formats every body value against the set's grammar before anything is written: length,
+ * type, character set and complete code lists, as the partner's translator will (997 AK403 / 999
+ * IK403). A value that does not fit is refused as `VALUE_INVALID` naming the segment, the element
+ * position, the value and the limit; ids are never truncated. Rows are returned with numbers in the
+ * form their type prescribes and free text made writable (see `FREE_TEXT`).
+ */
+export function checkAgainstGrammar(
+  rows: readonly (readonly string[])[],
+  grammar: X12SetGrammar,
+): string[][] {
+  const version: X12CodeVersion = grammar.version >= '005010' ? '005010' : '004010';
+  return rows.map((row) => {
+    const id = row[0]!;
+    const def = grammar.dictionary.get(id);
+    if (!def) throw new X12GenerationError('VALUE_INVALID', `${id} is not a segment of ${grammar.version}`);
+    return row.map((value, k) => {
+      if (k === 0 || value === '') return value;
+      const where = `${id}${pad2(k)}`;
+      const e = def.elements[k - 1];
+      if (!e)
+        throw new X12GenerationError(
+          'VALUE_INVALID',
+          `${where} "${value}": ${id} has only ${def.elements.length} elements`,
+        );
+      if (!e.components) return formatSimple(value, e, where, version);
+      return value
+        .split(COMPONENT_MARK)
+        .map((part, j) => {
+          const c = e.components![j];
+          if (part === '' || !c) return part;
+          return formatSimple(part, c, `${where}-${pad2(j + 1)}`, version);
+        })
+        .join(COMPONENT_MARK);
+    });
+  });
+}
