@@ -9,6 +9,7 @@ import {
 } from '../maps/map.types.js';
 import { changeTypeCode } from './change-type.js';
 import { X12GenerationError } from './generation-error.js';
+import { orderCurrency, perUnitPrice } from './order-values.js';
 
 /** Conversions an outbound map needs and src/edi does not own (canonical units, partner cross-references). */
 export interface X12OutboundConverters {
@@ -119,6 +120,12 @@ export function writeBody(
           break;
         case 'changeType':
           v = changeTypeCode(v);
+          break;
+        case 'unitPrice':
+          v = perUnitPrice(v, where);
+          break;
+        case 'orderCurrency':
+          v = orderCurrency(v, where);
           break;
       }
     }

@@ -64,6 +64,8 @@ const FILTERS = new Set([
   'count',
   'decimal',
   'changeType',
+  'unitPrice',
+  'orderCurrency',
 ]);
 
 class Problems {

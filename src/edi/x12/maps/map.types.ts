@@ -67,6 +67,10 @@ export type X12Filter =
   | 'decimal'
   /** POC02 of a changed 860 line, applied to the line itself (`{.|changeType}`); see change-type.ts. */
   | 'changeType'
+  /** PO104 / POC06: the line's price of one unit, applied to the line (`{.|unitPrice}`); see order-values.ts. */
+  | 'unitPrice'
+  /** CUR02: the order's one currency, applied to the payload (`{^payload|orderCurrency}`); see order-values.ts. */
+  | 'orderCurrency'
   | { readonly code: string }
   | { readonly default: string };
 
