@@ -108,3 +108,87 @@ describe('X12 860 header', () => {
     expect((result.events[0]!.payload as any).lines).toEqual([]);
   });
 });
+
+describe('X12 860 POC03/POC04: quantity ordered and quantity left to receive', () => {
+  const poc = (text: string) => segment(text, 'POC')!.split('*');
+
+  it('writes what is left to receive when the event says, never a copy of POC03', () => {
+    const text = write(
+      changed((p) => {
+        p.lines[0].changedFields = ['quantity'];
+        p.lines[0].previousQuantity = { value: '8000', unit: 'H87' };
+        p.lines[0].quantityLeftToReceive = { value: '6000', unit: 'H87' };
+      }),
+    );
+    expect(poc(text).slice(1, 6)).toEqual(['10', 'QI', '10000', '6000', 'PC']);
+    const result = translator.translate({ bytes: text, partner: acme, receivedAt: NOW });
+    expect(result.sets.map((s) => [s.outcome, s.problems])).toEqual([['translated', []]]);
+  });
+
+  it('leaves POC03 and POC04 out when it is not known (C030405), the quantity read back from SCH', () => {
+    const text = write(changed((p) => (p.lines[0].changedFields = ['quantity'])));
+    expect(poc(text).slice(1, 6)).toEqual(['10', 'CA', '', '', 'PC']);
+    const result = translator.translate({ bytes: text, partner: acme, receivedAt: NOW });
+    expect(result.sets.map((s) => [s.outcome, s.problems])).toEqual([['translated', []]]);
+    expect((result.events[0]!.payload as any).lines[0].quantity).toEqual({ value: '10000', unit: 'H87' });
+  });
+
+  it('writes all of an added line as left to receive: nothing was received on it yet', () => {
+    const text = write(
+      changed((p) => {
+        const { changedFields: _c, ...line } = p.lines[0];
+        p.lines = [{ ...line, change: 'added', lineNumber: '20' }];
+      }),
+    );
+    expect(poc(text).slice(1, 6)).toEqual(['20', 'AI', '10000', '10000', 'PC']);
+  });
+});
+
+describe('X12 860 prices and currency', () => {
+  it('writes POC06 as the price of one unit (4.25 per 100 → 0.0425), the quote in CTP', () => {
+    const text = write(changed(() => {}));
+    expect(segment(text, 'POC')!.split('*')[6]).toBe('0.0425');
+    expect(segment(text, 'CTP')).toBe('CTP**UCP*4.25*100*PC');
+  });
+
+  it("writes the changed header's currency in CUR, and refuses lines priced in another", () => {
+    const text = write(
+      changed((p) => {
+        p.header = { currency: 'EUR' };
+        p.lines[0].unitPrice.currency = 'EUR';
+        p.lines[0].changedFields = ['price'];
+      }),
+    );
+    expect(segment(text, 'CUR')).toBe('CUR*BY*EUR');
+    const line = structuredClone(SAMPLE_EVENTS['purchase-order.changed.v1'].payload.lines[0]);
+    expect(() =>
+      write(
+        changed((p) => {
+          p.header = { currency: 'EUR' };
+          p.lines[0].changedFields = ['price'];
+        }),
+      ),
+    ).toThrow('CUR02: line 10 is priced in USD, the order in EUR; one CUR covers every price');
+    expect(() =>
+      write(
+        changed((p) => {
+          p.lines.push({ ...line, lineNumber: '20', unitPrice: { amount: '1', currency: 'EUR' } });
+        }),
+      ),
+    ).toThrow('CUR02: line 20 is priced in EUR, the order in USD');
+  });
+});
+
+describe('X12 860 free text', () => {
+  it('writes a reason with line breaks and tabs with spaces instead, and refuses other control characters', () => {
+    const text = write(
+      changed(
+        (p) => (p.reason = { code: 'PULL-IN', text: 'consumption above standard\r\nline 4:\tpull in' }),
+      ),
+    );
+    expect(segment(text, 'MSG')).toBe('MSG*consumption above standard line 4: pull in');
+    expect(() => write(changed((p) => (p.reason = { code: 'PULL-IN', text: 'bell\u0007here' })))).toThrow(
+      'MSG01 (data element 933, AN 1/264): control character in data',
+    );
+  });
+});

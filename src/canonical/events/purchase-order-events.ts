@@ -122,8 +122,22 @@ const lineChange = z.discriminatedUnion('change', [
       changedFields: z.array(z.enum(CHANGED_FIELDS)).min(1, { error: 'expected what changed on the line' }),
       /** The quantity before this change (X12 POC02 QI / QD says which way it went). */
       previousQuantity: quantity.optional(),
+      /**
+       * What is still to be received on the line after this change, in the line's unit, when the
+       * sender knows it (X12 POC04, Quantity Left to Receive): less than the quantity once part of
+       * it has been delivered.
+       */
+      quantityLeftToReceive: quantity.optional(),
     })
-    .superRefine((line, ctx) => checkSchedule(ctx, line.quantity, line.schedule, [])),
+    .superRefine((line, ctx) => {
+      checkSchedule(ctx, line.quantity, line.schedule, []);
+      if (line.quantityLeftToReceive && line.quantityLeftToReceive.unit !== line.quantity.unit)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['quantityLeftToReceive', 'unit'],
+          message: `quantity left to receive in ${line.quantityLeftToReceive.unit}, line quantity in ${line.quantity.unit}: use the line's unit`,
+        });
+    }),
   z.strictObject({ change: z.literal('cancelled'), lineNumber: identifier, reason: reason.optional() }),
 ]);
 
