@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { decimal, equals, type DecimalString } from '../canonical/decimal.js';
+import { decimal, equals, isNegative, subtract, type DecimalString } from '../canonical/decimal.js';
 import { parseEventOf, type EventOf } from '../canonical/events/catalogue.js';
 import type { ErpPurchaseOrder } from '../erp/port/erp-port.js';
 import type {
@@ -121,6 +121,7 @@ export function changedEvent(
         ...orderLine(snapshot, line, envelope),
         changedFields,
         previousQuantity: { value: old.quantity, unit: old.unit },
+        ...leftToReceive(old, line),
       });
     }
   }
@@ -146,6 +147,17 @@ export function changedEvent(
       lines,
     },
   });
+}
+
+/**
+ * What is still to come on a changed line (X12 POC04): its new quantity less what the plant has
+ * received, never below zero. Only in the line's unit: after a change of unit the receipts are
+ * counted in the old one, and the field is left out.
+ */
+function leftToReceive(old: PurchaseOrderLine, line: ErpOrderLine) {
+  if (old.unit !== line.unit) return {};
+  const left = subtract(decimal(line.quantity), old.receivedQuantity);
+  return { quantityLeftToReceive: { value: isNegative(left) ? decimal('0') : left, unit: line.unit } };
 }
 
 export function shipToOf(snapshot: ErpOrderSnapshot): string {

@@ -104,6 +104,48 @@ describe('order revisions and goods receipts', () => {
     expect(intent!.event.payload.lines.map((l) => l.changedFields)).toEqual([['price'], ['price']]);
   });
 
+  it('tells the supplier what is left to receive on a changed line (X12 POC04), never a copy of the quantity', async () => {
+    await receive(snapshot('4500000509', 0));
+    await dataSource.transaction((tx) =>
+      gateway.app
+        .get(ShipNoticeService)
+        .apply(
+          tx,
+          shipNotice('SHP-L1', 'original', '1', [
+            { po: '4500000509', items: [{ line: '10', material: 'CMP-BOLT-M8', quantity: '1500' }] },
+          ]),
+        ),
+    );
+    expect(
+      await receipt({
+        receiptNumber: 'GR-LEFT',
+        plant: '1000',
+        receivedAt: '2026-11-29T10:00:00Z',
+        shipmentNumber: 'SHP-L1',
+        lines: [
+          {
+            poNumber: '4500000509',
+            lineNumber: '10',
+            material: 'CMP-BOLT-M8',
+            quantity: { value: '1500', unit: 'H87' },
+          },
+        ],
+      }),
+    ).toMatchObject({ outcome: 'received', problems: [] });
+    const lines = [
+      { ...BOLT_LINE, quantity: '6000', status: 'open' as const },
+      { ...HOUSING_LINE, quantity: '50', unit: 'DZN', status: 'open' as const },
+    ];
+    expect((await receive(snapshot('4500000509', 1, { lines }))).outcome).toBe('changed');
+    const [, intent] = await intents('4500000509');
+    // 6000 ordered, 1500 received: 4500 to come. The housing line changed its unit, so its receipts
+    // (none here, but counted in the old unit) cannot be subtracted: the field is left out.
+    expect(intent!.event.payload.lines).toEqual([
+      expect.objectContaining({ lineNumber: '10', quantityLeftToReceive: { value: '4500', unit: 'H87' } }),
+      expect.not.objectContaining({ quantityLeftToReceive: expect.anything() }),
+    ]);
+  });
+
   it('compares a receipt split over lots with the notice per line, once', async () => {
     await receive(snapshot('4500000504', 0));
     await dataSource.transaction((tx) =>
