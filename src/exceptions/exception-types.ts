@@ -58,6 +58,12 @@ export const EXCEPTION_TYPES: readonly ExceptionTypeDefinition[] = [
     description: 'No acknowledgment arrived within the time agreed with the partner.',
   },
   {
+    type: 'acknowledgment.not-postable',
+    severity: 'high',
+    description:
+      'A supplier acknowledgment accepted lines the ERP confirmation could not be requested for (the posting was refused); the lines are held for a buyer.',
+  },
+  {
     type: 'ship-notice.unknown-order',
     severity: 'high',
     description: 'A ship notice names a purchase order or line the gateway does not hold for that supplier.',

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { GATEWAY_ACTOR } from '../audit/actor.js';
 import { parseEventOf, type EventOf } from '../canonical/events/catalogue.js';
+import { ErpPostingError } from '../erp/posting/erp-posting.exception.js';
 import { ErpPostingService } from '../erp/posting/erp-posting.service.js';
 import { ExceptionService } from '../exceptions/exception.service.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
@@ -9,6 +10,7 @@ import { IdempotencyService } from '../platform/jobs/idempotency.service.js';
 import { matchAcknowledgment, type LineVerdict } from './acknowledgment-matcher.js';
 import { revisionConflict, revisionOf } from './answer-revision.js';
 import { ChangeRefusalHooks } from './change-refusal.hooks.js';
+import { erpBodyProblems } from './line-quantity.js';
 import { PurchaseOrderRepository } from './purchase-order.repository.js';
 import {
   ANSWERABLE_STATES,
@@ -28,7 +30,15 @@ export interface AcknowledgmentResult {
   readonly verdicts?: readonly LineVerdict[];
   /** The confirmation posted to the ERP for the lines accepted without a buyer, if any. */
   readonly confirmationPostingId?: string;
+  /**
+   * `acknowledgment.not-postable` when the confirmation of the accepted lines was refused before it
+   * reached the ERP: those lines are held for a buyer, with a case each, and the answer still applies.
+   */
+  readonly problems?: readonly string[];
 }
+
+/** What became of the confirmation of the lines accepted without a buyer. */
+type Confirmation = { readonly postingId?: string; readonly refused?: string };
 
 /**
  * A supplier's acknowledgment, whatever its channel: matched line by line against the order with
@@ -209,18 +219,23 @@ export class AcknowledgmentService {
     const answered = this.answeredLines(ack, lines);
     const profile = this.partners.require(order.partnerId);
     const verdicts = matchAcknowledgment(lines, answered, profile.tolerances, order.currency);
+    // Requested first: a confirmation the posting service refuses leaves its lines held, not accepted.
+    const confirmation = await this.confirmAccepted(tx, order, ack, verdicts, lines);
 
     for (const verdict of verdicts) {
       const line = lines.find((l) => l.lineNumber === verdict.lineNumber);
+      const accepted = verdict.decision === 'accept' && confirmation.refused === undefined;
       if (line) {
         await this.orders.recordAnswer(tx, order.id, verdict.lineNumber, {
           ackStatus: answered.find((a) => a.lineNumber === verdict.lineNumber)!.status,
           confirmedQuantity: verdict.confirmed.quantity,
           confirmedDate: verdict.confirmed.deliveryDate,
           confirmedPrice: verdict.confirmed.unitPrice,
-          decision: verdict.decision === 'accept' ? 'accepted' : 'held',
+          decision: accepted ? 'accepted' : 'held',
         });
       }
+      if (verdict.decision === 'accept' && confirmation.refused !== undefined)
+        await this.raiseNotPostable(tx, order, ack, verdict, line, confirmation.refused);
       for (const problem of verdict.problems) {
         await this.exceptions.raise(
           tx,
@@ -253,8 +268,7 @@ export class AcknowledgmentService {
 
     const state = this.stateAfter(order.state, ack, verdicts);
     await this.orders.update(tx, order.id, { state });
-    const confirmationPostingId = await this.confirmAccepted(tx, order, ack, verdicts, lines);
-    const held = verdicts.filter((v) => v.decision === 'hold').length;
+    const held = verdicts.filter((v) => v.decision === 'hold' || confirmation.refused !== undefined).length;
     await this.orders.addHistory(tx, order, {
       what: ack.type,
       documentNumber: ack.document.number,
@@ -264,7 +278,43 @@ export class AcknowledgmentService {
       summary: `${ack.payload.status}: ${verdicts.length - held} line(s) accepted${held > 0 ? `, ${held} held for a buyer` : ''}`,
       eventId: ack.id,
     });
-    return { outcome: 'applied', state, verdicts, confirmationPostingId };
+    if (confirmation.refused !== undefined)
+      return { outcome: 'applied', state, verdicts, problems: ['acknowledgment.not-postable'] };
+    return { outcome: 'applied', state, verdicts, confirmationPostingId: confirmation.postingId };
+  }
+
+  /**
+   * A line accepted within tolerance whose confirmation the ERP posting refused (a body the contract
+   * cannot carry, a key already taken by another request): a buyer sees why, and accepting the case
+   * requests the line's confirmation again (BuyerDecisionService).
+   */
+  private async raiseNotPostable(
+    tx: EntityManager,
+    order: PurchaseOrder,
+    ack: Answer,
+    verdict: LineVerdict,
+    line: PurchaseOrderLine | undefined,
+    why: string,
+  ): Promise<void> {
+    await this.exceptions.raise(
+      tx,
+      {
+        type: 'acknowledgment.not-postable',
+        dedupeKey: `${order.poNumber}:${verdict.lineNumber}:ack-${ack.document.number}-${ack.document.revision}:not-postable`,
+        summary: `PO ${order.poNumber} line ${verdict.lineNumber}: the confirmation of ${order.partnerId}'s acknowledgment cannot be posted to the ERP: ${why}`,
+        references: {
+          partnerId: order.partnerId,
+          poNumber: order.poNumber,
+          poLine: verdict.lineNumber,
+          material: line?.material ?? null,
+          plant: order.plant,
+          poRevision: order.revision,
+        },
+        differences: { erpPosting: { expected: 'accepted', actual: why } },
+        correlationId: order.correlationId,
+      },
+      GATEWAY_ACTOR,
+    );
   }
 
   /** Answers without line detail cover every open line with the order's status. */
@@ -294,37 +344,46 @@ export class AcknowledgmentService {
     ack: Answer,
     verdicts: readonly LineVerdict[],
     lines: readonly PurchaseOrderLine[],
-  ): Promise<string | undefined> {
+  ): Promise<Confirmation> {
     const accepted = verdicts.filter((v) => v.decision === 'accept');
-    if (accepted.length === 0) return undefined;
+    if (accepted.length === 0) return {};
     const answers = new Map(ack.payload.lines.map((l) => [l.lineNumber, l.status]));
-    const { posting } = await this.erp.post(tx, {
-      kind: 'po-confirmation',
-      businessKey: order.poNumber,
-      revision: order.confirmations,
+    const body = {
       poNumber: order.poNumber,
-      plant: order.plant,
-      correlationId: order.correlationId,
-      causationId: ack.id,
-      body: {
+      poRevision: order.revision,
+      supplier: order.partnerId,
+      acknowledgedAt: ack.occurredAt,
+      lines: accepted.map((v) => {
+        const line = lines.find((l) => l.lineNumber === v.lineNumber)!;
+        return {
+          lineNumber: v.lineNumber,
+          status: answers.get(v.lineNumber) === 'changed' ? ('changed' as const) : ('accepted' as const),
+          quantity: v.confirmed.quantity,
+          unit: line.unit,
+          ...(v.confirmed.deliveryDate ? { deliveryDate: v.confirmed.deliveryDate } : {}),
+          ...(v.confirmed.unitPrice ? { netPrice: v.confirmed.unitPrice } : {}),
+        };
+      }),
+    };
+    // Checked first, as ship notices and receipts do: an invalid body is a case, not a failed translation.
+    const invalid = erpBodyProblems('po-confirmation', body);
+    if (invalid.length > 0) return { refused: invalid.join('; ') };
+    try {
+      const { posting } = await this.erp.post(tx, {
+        kind: 'po-confirmation',
+        businessKey: order.poNumber,
+        revision: order.confirmations,
         poNumber: order.poNumber,
-        poRevision: order.revision,
-        supplier: order.partnerId,
-        acknowledgedAt: ack.occurredAt,
-        lines: accepted.map((v) => {
-          const line = lines.find((l) => l.lineNumber === v.lineNumber)!;
-          return {
-            lineNumber: v.lineNumber,
-            status: answers.get(v.lineNumber) === 'changed' ? ('changed' as const) : ('accepted' as const),
-            quantity: v.confirmed.quantity,
-            unit: line.unit,
-            ...(v.confirmed.deliveryDate ? { deliveryDate: v.confirmed.deliveryDate } : {}),
-            ...(v.confirmed.unitPrice ? { netPrice: v.confirmed.unitPrice } : {}),
-          };
-        }),
-      },
-    });
-    await this.orders.update(tx, order.id, { confirmations: order.confirmations + 1 });
-    return posting.id;
+        plant: order.plant,
+        correlationId: order.correlationId,
+        causationId: ack.id,
+        body,
+      });
+      await this.orders.update(tx, order.id, { confirmations: order.confirmations + 1 });
+      return { postingId: posting.id };
+    } catch (error) {
+      if (!(error instanceof ErpPostingError)) throw error;
+      return { refused: error.message };
+    }
   }
 }

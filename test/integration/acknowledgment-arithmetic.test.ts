@@ -3,9 +3,11 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEventOf } from '../../src/canonical/events/catalogue.js';
 import { ErpConnections } from '../../src/erp/connections/erp-connections.js';
+import { ErpPostingService } from '../../src/erp/posting/erp-posting.service.js';
 import type { SimulatedErp } from '../../src/erp/simulator/simulated-erp.js';
 import { AcknowledgmentService } from '../../src/procurement/acknowledgment.service.js';
 import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-relay.js';
+import { CanonicalEventStore } from '../../src/translation/canonical-event.store.js';
 import { BOLT_LINE, simulatorGatewayEnv, waitForPostings } from '../support/erp.js';
 import { startTestGateway } from '../support/gateway.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
@@ -135,5 +137,58 @@ describe('acknowledgment arithmetic against the ERP contract', () => {
       }),
     ]);
     await expect(confirmations('4500007003')).resolves.toEqual([]);
+  });
+
+  it('holds the accepted lines with a case when the ERP posting refuses their confirmation', async () => {
+    await issue('4500007004');
+    // The key the confirmation would take already names another request (revision 0 of this order).
+    await dataSource.transaction((tx) =>
+      gateway.app.get(ErpPostingService).post(tx, {
+        kind: 'po-confirmation',
+        businessKey: '4500007004',
+        revision: 0,
+        poNumber: '4500007004',
+        body: {
+          poNumber: '4500007004',
+          poRevision: 0,
+          supplier: PARTNER,
+          acknowledgedAt: '2026-11-27T08:00:00Z',
+          lines: [{ lineNumber: '10', status: 'accepted', quantity: '1', unit: 'H87' }],
+        },
+      }),
+    );
+    const result = await dataSource.transaction((tx) =>
+      acks.apply(tx, answer('4500007004', { status: 'accepted' })),
+    );
+    expect(result).toMatchObject({
+      outcome: 'applied',
+      problems: ['acknowledgment.not-postable'],
+      verdicts: [{ decision: 'accept' }],
+    });
+    expect(result.confirmationPostingId).toBeUndefined();
+    await expect(cases('4500007004')).resolves.toEqual([
+      expect.objectContaining({
+        type: 'acknowledgment.not-postable',
+        differences: { erpPosting: { expected: 'accepted', actual: expect.stringContaining('revision') } },
+      }),
+    ]);
+    const [line] = await queryOnce<{ decision: string; ack_status: string }>(
+      db.url,
+      `SELECT l.decision, l.ack_status FROM purchase_order_line l JOIN purchase_order o ON o.id = l.po_id
+        WHERE o.po_number = '4500007004'`,
+    );
+    expect(line).toEqual({ decision: 'held', ack_status: 'accepted' });
+    // Only the request that held the key: nothing was confirmed for the supplier's answer.
+    await expect(confirmations('4500007004')).resolves.toHaveLength(1);
+
+    // Through the event store, as a translation applies it: the refusal may not roll the answer back.
+    const again = {
+      ...answer('4500007004', { status: 'accepted' }),
+      document: { kind: 'original', number: 'SO-4500007004', revision: '2' },
+    };
+    await dataSource.transaction((tx) =>
+      gateway.app.get(CanonicalEventStore).append(tx, parseEventOf('purchase-order.acknowledged.v1', again)),
+    );
+    await expect(cases('4500007004')).resolves.toHaveLength(2);
   });
 });
