@@ -19,7 +19,10 @@ export const erpOrderSnapshot = z.strictObject({
   currency: z.string().regex(/^[A-Z]{3}$/, { error: 'expected an ISO 4217 code' }),
   orderDate: z.iso.date(),
   shipTo: z.string().min(1).max(35).nullable().optional(),
-  status: z.enum(['open', 'cancelled', 'closed']),
+  // `completed` is how some ERPs name a closed order (nothing more is expected against it).
+  status: z
+    .enum(['open', 'cancelled', 'closed', 'completed'])
+    .transform((s) => (s === 'completed' ? 'closed' : s)),
   buyer: z
     .strictObject({ name: z.string().max(128).optional(), email: z.email().optional() })
     .nullable()
@@ -81,9 +84,9 @@ export class ErpOrdersController {
   @HttpCode(200)
   @Allow({ system: ['purchase-orders:write'], roles: ['admin'] })
   @ApiOperation({
-    summary: 'Send a purchase order at a revision (issue, change or cancel)',
+    summary: 'Send a purchase order at a revision (issue, change, cancel or close)',
     description:
-      'The whole order at one revision; the gateway works out what changed. A repeated or older revision changes nothing (outcome `stale`).',
+      'The whole order at one revision; the gateway works out what changed. A repeated or older revision changes nothing (outcome `stale`). A `closed` (or `completed`) order is closed: nothing more is sent to the supplier, its lines are not cancelled, and a ship notice against it is held (outcome `closed`).',
   })
   @ApiOkResponse({
     content: {

@@ -14,7 +14,7 @@ import { PurchaseOrderRepository } from './purchase-order.repository.js';
 import type { ErpOrderSnapshot, OrderState, PurchaseOrder } from './purchase-order.types.js';
 
 export interface OrderIntakeResult {
-  readonly outcome: 'issued' | 'changed' | 'cancelled' | 'unchanged' | 'stale';
+  readonly outcome: 'issued' | 'changed' | 'cancelled' | 'closed' | 'unchanged' | 'stale';
   readonly order: PurchaseOrder;
   /** The canonical event recorded (and intended for the supplier), if any. */
   readonly eventId: string | null;
@@ -141,6 +141,7 @@ export class OrderIntakeService {
     snapshot: ErpOrderSnapshot,
     envelope: Parameters<typeof issuedEvent>[1],
   ): Promise<OrderIntakeResult> {
+    if (order.state === 'closed' || snapshot.status === 'closed') return this.close(tx, order, snapshot);
     if (snapshot.status === 'cancelled') {
       const event = cancelledEvent(snapshot, envelope);
       // Every line goes with the order: documents matched by line must find none open.
@@ -208,6 +209,39 @@ export class OrderIntakeService {
     return { outcome: 'changed', order: { ...order, state, revision: snapshot.revision }, eventId: event.id };
   }
 
+  /**
+   * A closed (completed) order: the ERP expects nothing more against it. Nothing is sent to the
+   * supplier: not a change, and not a cancellation of its lines, which stay as they were (delivered
+   * or not, they were not cancelled). A ship notice against it raises `ship-notice.order-closed` as
+   * for a cancelled one; an answer is recorded without moving it. Closed is final: a later revision
+   * (a reopened order is a new one in the ERP) is recorded in the history and sends nothing.
+   */
+  private async close(
+    tx: EntityManager,
+    order: PurchaseOrder,
+    snapshot: ErpOrderSnapshot,
+  ): Promise<OrderIntakeResult> {
+    const already = order.state === 'closed';
+    const summary = already
+      ? `revision ${snapshot.revision} (${snapshot.status}) of a closed order: recorded, nothing sent`
+      : `closed by the ERP${snapshot.reason ? `: ${snapshot.reason}` : ''}; nothing more is sent to the supplier`;
+    await this.transition(
+      tx,
+      order,
+      snapshot.revision,
+      'closed',
+      already ? 'purchase-order.revised' : 'purchase-order.closed',
+      snapshot,
+      null,
+      summary,
+    );
+    return {
+      outcome: already ? 'unchanged' : 'closed',
+      order: { ...order, state: 'closed', revision: snapshot.revision },
+      eventId: null,
+    };
+  }
+
   private async transition(
     tx: EntityManager,
     order: PurchaseOrder,
@@ -215,7 +249,7 @@ export class OrderIntakeService {
     state: OrderState,
     what: string,
     snapshot: ErpOrderSnapshot,
-    eventId: string,
+    eventId: string | null,
     summary: string,
   ): Promise<void> {
     await this.orders.update(tx, order.id, {

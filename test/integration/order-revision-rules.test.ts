@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { erpOrderSnapshot } from '../../src/procurement/erp-orders.controller.js';
 import { GoodsReceiptService, type GoodsReceiptInput } from '../../src/procurement/goods-receipt.service.js';
 import { OrderIntakeService } from '../../src/procurement/order-intake.service.js';
 import type { ErpOrderSnapshot } from '../../src/procurement/purchase-order.types.js';
@@ -222,5 +223,47 @@ describe('order revisions and goods receipts', () => {
       `SELECT po_line FROM exception_case WHERE type = 'goods-receipt.not-postable' AND dedupe_key LIKE '1000/GR-TNE:%'`,
     );
     expect(held).toEqual({ po_line: '10' });
+  });
+
+  it('closes an order the ERP completed: nothing more is sent, no line is cancelled, notices are held', async () => {
+    await receive(snapshot('4500000510', 0));
+    // The ERP's closed order may leave out lines it considers done: they are not cancelled.
+    const closed = await receive(
+      snapshot('4500000510', 1, { status: 'closed', lines: [{ ...BOLT_LINE, status: 'delivered' }] }),
+    );
+    expect(closed).toMatchObject({ outcome: 'closed', eventId: null, order: { state: 'closed' } });
+    expect(await lineCancellations(db.url, '4500000510')).toEqual([
+      { line_number: '10', cancelled: false },
+      { line_number: '20', cancelled: false },
+    ]);
+    // A later revision of a closed order is recorded, and sends nothing.
+    const later = await receive(
+      snapshot('4500000510', 2, { lines: [{ ...BOLT_LINE, quantity: '9000', status: 'open' }] }),
+    );
+    expect(later).toMatchObject({ outcome: 'unchanged', eventId: null, order: { state: 'closed' } });
+    expect((await intents('4500000510')).map((i) => i.revision)).toEqual([0]);
+    expect((await order('4500000510')).revision).toBe(2);
+
+    const notice = await dataSource.transaction((tx) =>
+      gateway.app
+        .get(ShipNoticeService)
+        .apply(
+          tx,
+          shipNotice('SHP-CL1', 'original', '1', [
+            { po: '4500000510', items: [{ line: '10', material: BOLT_LINE.material, quantity: '10' }] },
+          ]),
+        ),
+    );
+    expect(notice).toEqual({ outcome: 'held', problems: ['ship-notice.order-closed'] });
+    const [history] = await queryOnce<{ what: string; to_state: string }>(
+      db.url,
+      `SELECT h.what, h.to_state FROM purchase_order_history h JOIN purchase_order o ON o.id = h.po_id
+        WHERE o.po_number = '4500000510' AND h.what = 'purchase-order.closed'`,
+    );
+    expect(history).toEqual({ what: 'purchase-order.closed', to_state: 'closed' });
+    // `completed`, as some ERPs name it, is read as closed at the ERP's endpoint.
+    expect(erpOrderSnapshot.parse({ ...snapshot('4500000511', 0), status: 'completed' }).status).toBe(
+      'closed',
+    );
   });
 });

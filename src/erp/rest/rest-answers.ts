@@ -63,7 +63,10 @@ export const purchaseOrderAnswer = z.object({
   plant: text(10),
   currency: z.string().regex(/^[A-Z]{3}$/),
   orderDate: date,
-  status: z.enum(['open', 'cancelled', 'closed']),
+  // `completed` is how some ERPs name a closed order: read as closed.
+  status: z
+    .enum(['open', 'cancelled', 'closed', 'completed'])
+    .transform((s) => (s === 'completed' ? 'closed' : s)),
   lines: z.array(
     z.object({
       lineNumber: text(10),
