@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trustProxy } from './trust-proxy.js';
 
 /**
  * Every setting the gateway reads, in one schema. Each variable carries metadata (group, description,
@@ -61,6 +62,13 @@ export const CONFIG_VARIABLES = [
     group: 'server',
     description: 'Interface the HTTP server binds to.',
     schema: z.string().min(1).default('0.0.0.0'),
+  },
+  {
+    name: 'TRUST_PROXY',
+    group: 'server',
+    description:
+      "Reverse proxies whose X-Forwarded-For is believed (Express 'trust proxy'): off (the connection's address is the client's; the header is ignored, so no client can choose its address), a hop count (1 = the nearest proxy), or the proxies' addresses and CIDR ranges, comma-separated (10.0.0.0/8,loopback). Every per-address limit (portal throttle, OAuth failures) counts the client address this yields.",
+    schema: trustProxy,
   },
   {
     name: 'PUBLIC_URL',
@@ -297,7 +305,7 @@ export const CONFIG_VARIABLES = [
     name: 'PORTAL_THROTTLE_PER_IP',
     group: 'access',
     description:
-      "The same per client address (the connection's, never a header). Behind a reverse proxy every user shares the proxy's address: raise it or set 0 (off).",
+      "The same per client address: the connection's, or behind a reverse proxy the one TRUST_PROXY yields (without it every user shares the proxy's address).",
     schema: z.coerce.number({ message: 'expected a number' }).int().min(0).max(100_000).default(200),
   },
   {

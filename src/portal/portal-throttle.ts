@@ -14,9 +14,9 @@ const WINDOW_SECONDS = 15 * 60;
  * Throttles the portal's anonymous doors, sign-in and password-reset requests, per e-mail address and
  * per client address on the gateway's rate limiter (in Redis across processes, else in memory): the
  * lockout stops guessing one account's password, this stops spraying many accounts from one place
- * and flooding one address with attempts and mails. The address is the connection's, never a header a
- * caller could vary; the e-mail is counted whether or not it has an account, so a refusal tells
- * nothing about accounts.
+ * and flooding one address with attempts and mails. The address is `req.ip`: the connection's, or the
+ * client's as a proxy TRUST_PROXY trusts reports it, never a header any caller could vary; the
+ * e-mail is counted whether or not it has an account, so a refusal tells nothing about accounts.
  */
 @Injectable()
 export class PortalThrottle {
@@ -41,7 +41,8 @@ export class PortalThrottle {
       });
     }
     if (perIp > 0) {
-      const address = request.socket.remoteAddress ?? 'unknown';
+      // req.ip: the connection's address, or the client's behind a proxy TRUST_PROXY names.
+      const address = request.ip ?? 'unknown';
       limits.push({ key: `portal-auth:ip:${address}`, ratePerSecond: perIp / WINDOW_SECONDS, burst: perIp });
     }
     if (limits.length === 0) return undefined;

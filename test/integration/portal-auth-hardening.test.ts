@@ -158,5 +158,9 @@ describe('the portal’s sign-in and reset pages are throttled per e-mail addres
     expect((await attempt('other@alpha.example.com')).status).toBe(401);
     const byAddress = await attempt('third@alpha.example.com');
     expect(byAddress.status).toBe(429);
+    // Without TRUST_PROXY, X-Forwarded-For is the caller's own text: naming another address escapes nothing.
+    const spoofing = new FormClient(world.gateway.url);
+    spoofing.agent.set('x-forwarded-for', '203.0.113.99');
+    expect((await spoofing.login('fourth@alpha.example.com', 'some guessed password')).status).toBe(429);
   });
 });

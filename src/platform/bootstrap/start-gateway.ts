@@ -45,6 +45,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     });
     app.use(correlationMiddleware);
     app.disable('x-powered-by');
+    // Before any route: req.ip, which every per-address limit counts, is the client's only behind a trusted proxy.
+    app.set('trust proxy', config.TRUST_PROXY);
     setupPortal(app, config);
     app.enableShutdownHooks = () => app!; // signals are handled by main, which knows the order
     setupOpenApi(app);
