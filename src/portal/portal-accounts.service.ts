@@ -110,7 +110,12 @@ export class PortalAccountsService {
     }
     const actor = actorOf(row);
     const attempt = await this.reserveAttempt(row.id);
-    if (!attempt) return this.refuseLocked(actor, row);
+    if (!attempt) {
+      // No password is checked while locked, but as long as one is, so the answer's timing does not
+      // set a locked account apart from an unknown address (the page says the same for both).
+      await passwordMatches(await decoyHash(), password);
+      return this.refuseLocked(actor, row);
+    }
     if (!(await passwordMatches(row.password_hash, password))) {
       await this.auditAs(
         actor,
@@ -120,6 +125,7 @@ export class PortalAccountsService {
           ? { lockedForMinutes: this.config.PORTAL_LOCKOUT_MINUTES }
           : { reason: 'wrong-password', failedAttempts: attempt.number },
       );
+      if (attempt.lock) this.noticeLock(toUser(row));
       return { ok: false, reason: attempt.lock ? 'locked' : 'invalid' };
     }
     // Told only after the password proved who asks, so the answer reveals nothing to a guesser.
@@ -167,6 +173,20 @@ export class PortalAccountsService {
       [userId, this.config.PORTAL_LOCKOUT_ATTEMPTS, this.config.PORTAL_LOCKOUT_MINUTES],
     );
     return attempt;
+  }
+
+  /**
+   * The locked user learns it by mail (the page tells everyone the same), with a reset link: the
+   * reset path's mail, its audit and its one-mail-per-interval limit. Not awaited, so the answer that
+   * locks takes no longer than any other wrong password; a failure is audited.
+   */
+  private noticeLock(user: PortalUser): void {
+    this.sendLink('password-reset', user, { kind: 'gateway' }, RESET_MAIL_INTERVAL_MINUTES, 'locked').catch(
+      (error: unknown) =>
+        this.auditAnonymous('portal.lock-notice-failed', user.id, user.partnerId, {
+          reason: (error as Error).message,
+        }).catch(() => undefined),
+    );
   }
 
   private async refuseLocked(actor: Actor, row: UserRow): Promise<LoginResult> {
@@ -438,6 +458,7 @@ export class PortalAccountsService {
     user: PortalUser,
     actor: Actor,
     unlessSentWithinMinutes?: number,
+    because?: 'locked',
   ): Promise<void> {
     if (!this.mailSettings.email)
       throw new PortalError(
@@ -508,12 +529,16 @@ export class PortalAccountsService {
         : [
             `Hello ${user.displayName},`,
             '',
-            'someone (hopefully you) asked to reset your supplier portal password.',
+            because === 'locked'
+              ? `your supplier portal account is locked for ${this.config.PORTAL_LOCKOUT_MINUTES} minutes after ${this.config.PORTAL_LOCKOUT_ATTEMPTS} failed sign-in attempts. You can sign in again once it lapses. If the attempts were not yours, choose a new password.`
+              : 'someone (hopefully you) asked to reset your supplier portal password.',
             'Open this link to choose a new one (it works once):',
             '',
             url,
             '',
-            `The link is valid for ${validity}. If you did not ask for it, ignore this mail; your password stays as it is.`,
+            because === 'locked'
+              ? `The link is valid for ${validity}. Your password stays as it is unless you choose a new one.`
+              : `The link is valid for ${validity}. If you did not ask for it, ignore this mail; your password stays as it is.`,
           ];
     const domain = this.mailSettings.email.from.match(/@([^>\s]+)/)?.[1] ?? 'supplier-gateway.invalid';
     try {
@@ -522,7 +547,9 @@ export class PortalAccountsService {
         subject:
           kind === 'invitation'
             ? 'Your invitation to the supplier portal'
-            : 'Reset your supplier portal password',
+            : because === 'locked'
+              ? 'Your supplier portal account is locked'
+              : 'Reset your supplier portal password',
         text: lines.join('\n'),
         html: `<p>${lines.map(escapeHtml).join('<br>')}</p>`.replace(
           escapeHtml(url),

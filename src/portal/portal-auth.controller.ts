@@ -28,9 +28,14 @@ type Form = Record<string, unknown>;
 const text = (form: Form, name: string): string =>
   typeof form[name] === 'string' ? (form[name] as string) : '';
 
+const WRONG = 'The e-mail address or the password is wrong.';
+/**
+ * A locked account is told what an unknown address is: saying "locked" would confirm the account
+ * exists. Its owner learns of the lock by mail (PortalAccountsService).
+ */
 const LOGIN_REFUSED = {
-  invalid: 'The e-mail address or the password is wrong.',
-  locked: 'This account is locked after too many failed attempts. Try again later, or reset your password.',
+  invalid: WRONG,
+  locked: WRONG,
   'portal-off': PORTAL_OFF,
 } as const;
 

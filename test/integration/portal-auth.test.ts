@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PortalAccountsService } from '../../src/portal/portal-accounts.service.js';
 import { ALPHA, BRAVO } from '../../src/transports/api/testing/partner-api.test-helper.js';
 import { queryOnce } from '../support/postgres.js';
 import {
@@ -11,6 +12,8 @@ import {
   startPortalWorld,
   type PortalWorld,
 } from './portal-support.js';
+
+const WRONG = 'The e-mail address or the password is wrong.';
 
 const cookieOf = (res: request.Response) =>
   ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('sg_portal='));
@@ -101,7 +104,12 @@ describe('portal sign-in: sessions, CSRF, lockout, resets, invitations, users', 
     }
     const refused = await client.login(email);
     expect(refused.status).toBe(401);
-    expect(refused.text).toContain('locked');
+    // The page tells a locked account what it tells anyone; its owner is told by mail, with a reset link.
+    expect(refused.text).toContain(WRONG);
+    expect(refused.text).not.toContain('is locked');
+    const { mail } = await linkMailedTo(world.smtp, email, 'password-reset');
+    expect(mail.headers['subject']).toBe('Your supplier portal account is locked');
+    expect(mail.text).toContain('locked for 15 minutes after 3 failed sign-in attempts');
     const audit = await queryOnce<{ action: string }>(
       world.db.url,
       `SELECT a.action FROM audit_log a JOIN app_user u ON u.id::text = a.target_id WHERE u.email = $1 ORDER BY a.id`,
@@ -145,7 +153,7 @@ describe('portal sign-in: sessions, CSRF, lockout, resets, invitations, users', 
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(401));
     const right = await new FormClient(world.gateway.url).login(email);
     expect(right.status).toBe(401);
-    expect(right.text).toContain('This account is locked');
+    expect(right.text).toContain(WRONG);
     // Every password check leaves one of these two rows; a refusal before any check leaves the third.
     const audit = await queryOnce<{ action: string; n: number }>(
       world.db.url,
@@ -156,6 +164,37 @@ describe('portal sign-in: sessions, CSRF, lockout, resets, invitations, users', 
     expect(count('portal.login-failed') + count('portal.account-locked')).toBe(3);
     expect(count('portal.account-locked')).toBe(1);
     expect(count('portal.login-refused')).toBe(8);
+  });
+
+  it('answers a locked account and an unknown address alike, in the same time class', async () => {
+    const email = 'locked-alike@alpha.example.com';
+    await seedPortalUser(world, { email, role: 'supplier-user', partnerId: ALPHA.id });
+    for (let i = 0; i < 3; i++)
+      expect((await new FormClient(world.gateway.url).login(email, `wrong ${i}`)).status).toBe(401);
+    const locked = await new FormClient(world.gateway.url).login(email);
+    const unknown = await new FormClient(world.gateway.url).login('nobody-alike@alpha.example.com');
+    expect([locked.status, unknown.status]).toEqual([401, 401]);
+    // The same page, but for the address typed in and the CSRF token.
+    const page = (html: string, typed: string) =>
+      html.replaceAll(typed, '<email>').replace(/name="_csrf" value="[^"]+"/, '');
+    expect(page(locked.text, email)).toBe(page(unknown.text, 'nobody-alike@alpha.example.com'));
+
+    // Refusing a locked account runs a password check as an unknown address does: without it the
+    // refusal took a few milliseconds against a hash verification's tens, telling accounts apart.
+    const accounts = world.gateway.app.get(PortalAccountsService);
+    const median = async (address: string) => {
+      const times: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const start = performance.now();
+        const result = await accounts.login(address, 'a guessed password');
+        times.push(performance.now() - start);
+        expect(result.ok).toBe(false);
+      }
+      return times.sort((a, b) => a - b)[3]!;
+    };
+    const unknownMs = await median('nobody-timed@alpha.example.com');
+    const lockedMs = await median(email);
+    expect(lockedMs).toBeGreaterThan(unknownMs * 0.6);
   });
 
   it('the last allowed attempt still signs in with the right password, lifting the lock it set in advance', async () => {
