@@ -158,6 +158,7 @@ export class MailboxServer implements OnApplicationBootstrap, BeforeApplicationS
             files: this.files,
             store: this.store,
             logger: this.logger,
+            ready: this.recover(session.partnerId),
           });
         });
         for (const refused of ['pty', 'shell', 'exec', 'env', 'x11', 'subsystem', 'auth-agent'] as const)
@@ -167,6 +168,20 @@ export class MailboxServer implements OnApplicationBootstrap, BeforeApplicationS
       client.on('openssh.streamlocal', (_accept, reject) => reject());
       client.on('request', (_accept, reject) => reject?.());
     });
+  }
+
+  /**
+   * Archives what an earlier failure left complete in the partner's `/inbound` before its session
+   * starts, so the partner sees it in `/archive` and can never be refused its retry as "exists".
+   */
+  private async recover(partnerId: string): Promise<void> {
+    try {
+      const taken = await this.store.recover(partnerId);
+      if (taken.length > 0)
+        this.logger.warn({ partnerId, taken }, 'sftp mailbox: archived complete files left in /inbound');
+    } catch (error) {
+      this.logger.error({ err: error, partnerId }, 'sftp mailbox: could not archive files left in /inbound');
+    }
   }
 
   /** The account a login proves, or undefined. Unknown users are refused like wrong passwords. */

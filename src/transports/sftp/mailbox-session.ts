@@ -39,6 +39,12 @@ export interface MailboxSessionContext {
   readonly files: MailboxFilesRepository;
   readonly store: MailboxStore;
   readonly logger: PinoLogger;
+  /**
+   * Requests wait for this (the archiving of files left in `/inbound`). The subsystem itself is
+   * accepted at once: OpenSSH sends its INIT without waiting for the answer, and ssh2 drops data
+   * that arrives before it.
+   */
+  readonly ready?: Promise<void>;
 }
 
 /**
@@ -58,7 +64,7 @@ export class MailboxSession {
     private readonly ctx: MailboxSessionContext,
   ) {
     const run = (reqId: number, op: string, work: () => Promise<void>) =>
-      void work().catch((error: unknown) => {
+      void (ctx.ready ?? Promise.resolve()).then(work).catch((error: unknown) => {
         ctx.logger.error({ err: error, partnerId: ctx.partnerId, op }, 'sftp mailbox request failed');
         this.reply(reqId, STATUS_CODE.FAILURE, 'internal error');
       });

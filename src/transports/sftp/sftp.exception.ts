@@ -11,6 +11,8 @@ export enum SftpErrorCode {
   SecretUnreadable = 'SFTP_SECRET_UNREADABLE',
   /** The hosted mailbox configuration is unusable (two partners with one user name, a bad host key). */
   MailboxConfig = 'SFTP_MAILBOX_CONFIG',
+  /** A mailbox file changed under a request (taken or renamed by another session): nothing was done. */
+  MailboxConflict = 'SFTP_MAILBOX_CONFLICT',
 }
 
 /** The SFTP transport's one exception: a code to branch on and a message an operator can act on. */
