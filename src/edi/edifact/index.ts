@@ -73,3 +73,4 @@ export {
   type ContrlVerdict,
 } from './ack-reader.js';
 export { EdifactSegmentWriter, type EdifactValue } from './segment-writer.js';
+export { declaredEdifactCharset, decodeEdifactInterchange, decodeUtf8OrLatin1 } from './interchange-text.js';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Injectable } from '@nestjs/common';
 import type { GatewayConfig } from '../../config/config.js';
 import { InjectConfig } from '../../config/config.module.js';
+import { decodeEdifactInterchange, decodeUtf8OrLatin1 } from '../../edi/edifact/index.js';
 import type { PartnerProfile } from '../../partners/partner-profile.schema.js';
 import { PermanentDeliveryError, type DeliveryResult, type OutboundDocument } from '../outbound.types.js';
 import { postSignedWebhook } from '../webhooks/signed-post.js';
@@ -61,6 +62,18 @@ export function ediDocumentData(
     standard: document.standard,
     messageType: document.messageType,
     filename: document.filename,
-    content: payload.toString('utf8'),
+    content: documentText(document.standard, payload),
+    /** The exact bytes sent over the channel, for a receiver that checks or stores them. */
+    contentBase64: payload.toString('base64'),
   };
+}
+
+/**
+ * The EDI document as text: EDIFACT by the character set its UNB declares (UNOC is ISO 8859-1, not
+ * UTF-8); X12 declares none, so UTF-8 when valid (what the generator writes), else Latin-1.
+ */
+function documentText(standard: OutboundDocument['standard'], payload: Buffer): string {
+  if (standard === 'edifact') return decodeEdifactInterchange(payload);
+  if (standard === 'x12') return decodeUtf8OrLatin1(payload);
+  return payload.toString('utf8');
 }

@@ -37,7 +37,7 @@ export const EVENT_TYPE_OF_KIND: Readonly<Record<OutboundKind, WebhookEventType>
 /**
  * `json`: `data` is the partner JSON document (schema v1, docs/partner-api.md) whatever the partner's
  * EDI format; `native`: `data` carries the document exactly as the partner's channel gets it (the X12 or
- * EDIFACT text). Functional acknowledgments have no JSON schema and always go native.
+ * EDIFACT text, and its exact bytes in base64). Functional acknowledgments have no JSON schema and always go native.
  */
 export const WEBHOOK_FORMATS = ['json', 'native'] as const;
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];

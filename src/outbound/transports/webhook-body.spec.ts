@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { OutboundDocument } from '../outbound.types.js';
+import { webhookBody } from './webhook.transport.js';
+
+const document = (standard: 'x12' | 'edifact') =>
+  ({
+    id: '812',
+    kind: 'purchase-order',
+    standard,
+    messageType: standard === 'x12' ? '850' : 'ORDERS',
+    filename: `PO-4711.${standard}`,
+  }) as unknown as OutboundDocument;
+
+const data = (body: string) =>
+  (JSON.parse(body) as { data: { content: string; contentBase64: string } }).data;
+
+describe('the EDI document a webhook carries', () => {
+  it('decodes a UNOC interchange as ISO 8859-1 and carries its exact bytes', () => {
+    const text = "UNA:+.? 'UNB+UNOC:3+SENDER+ACME+261127:0800+42'UNH+1+ORDERS:D:96A:UN'NAD+SU+++Müller GmbH'";
+    const bytes = Buffer.from(text, 'latin1');
+    expect(bytes.includes(0xfc)).toBe(true);
+    const sent = data(webhookBody(document('edifact'), bytes));
+    expect(sent.content).toBe(text);
+    expect(Buffer.from(sent.contentBase64, 'base64').equals(bytes)).toBe(true);
+  });
+
+  it('decodes by the declared set with other separators (UNA) and for other ISO 8859 parts', () => {
+    const unow = "UNA|*.? 'UNB*UNOW|3*S*R*261127|0800*1'NAD*SU***Łódź'";
+    expect(data(webhookBody(document('edifact'), Buffer.from(unow, 'utf8'))).content).toBe(unow);
+    // UNOD is ISO 8859-2: 0xA3 is Ł, not the pound sign Latin-1 would make of it.
+    const unod = Buffer.concat([
+      Buffer.from("UNB+UNOD:3+S+R+261127:0800+1'NAD+SU+++"),
+      Buffer.from([0xa3]),
+      Buffer.from("'"),
+    ]);
+    expect(data(webhookBody(document('edifact'), unod)).content).toContain('NAD+SU+++Ł');
+  });
+
+  it('keeps X12 written as UTF-8 and reads X12 in Latin-1 without replacement characters', () => {
+    const utf8 = 'ISA*00*~N1*SU*Müller~';
+    expect(data(webhookBody(document('x12'), Buffer.from(utf8, 'utf8'))).content).toBe(utf8);
+    expect(data(webhookBody(document('x12'), Buffer.from(utf8, 'latin1'))).content).toBe(utf8);
+  });
+});
