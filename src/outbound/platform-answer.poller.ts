@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { GatewayConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
-import { detectEdiStandard } from '../edi/core/detect.js';
+import { detectEdiStandard, ediSniffHead } from '../edi/core/detect.js';
 import { InterchangeArchive } from '../interchanges/interchange-archive.service.js';
 import type { PartnerProfile } from '../partners/partner-profile.schema.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
@@ -88,7 +88,7 @@ export class PlatformAnswerPoller extends LeasedSweep {
       const content = answer.acknowledgment?.content;
       if (answer.status !== 'acknowledged' || typeof content !== 'string') continue;
       const payload = Buffer.from(content, 'utf8');
-      const standard = detectEdiStandard(payload.subarray(0, 512)).standard;
+      const standard = detectEdiStandard(ediSniffHead(payload)).standard;
       await this.archive.receive(
         {
           partnerId: partner.id,

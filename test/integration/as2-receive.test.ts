@@ -428,6 +428,18 @@ describe('AS2 receive over HTTP', () => {
     matrix.push("856 with another sender's ISA over acme's AS2 → MDN processed, intake rejects it");
   });
 
+  it('recognises an interchange after blank lines as far into the payload as the SFTP channels do', async () => {
+    // One sniff length for every channel (EDI_SNIFF_BYTES): 100 bytes of line breaks before the ISA
+    // were "neither X12 nor EDIFACT" over AS2 (64 bytes) and X12 over SFTP (512).
+    const payload = '\r\n'.repeat(50) + asn856('000000660', 'SHP-660');
+    const messageId = `<${randomUUID()}@acme>`;
+    const answer = await post(await signedEncrypted(payload), messageId);
+    const mdn = await verifyMdn(answer);
+    expect(mdn).toContain('; processed\r\n');
+    expect(mdn).not.toContain('unexpected-processing-error');
+    matrix.push('856 after 100 bytes of line breaks → MDN processed');
+  });
+
   it('answers a duplicate with the same MDN without reprocessing, and quarantines a reused Message-ID', async () => {
     const payload = asn856('000000701', 'SHP-701');
     const messageId = `<${randomUUID()}@acme>`;

@@ -12,6 +12,17 @@ export interface EdiDetection {
 const BOM = [0xef, 0xbb, 0xbf];
 
 /**
+ * How many first bytes every channel hands to `detectEdiStandard`: one length for all, so a payload
+ * with a BOM and blank lines before its first segment is recognised alike over AS2, SFTP and the rest.
+ */
+export const EDI_SNIFF_BYTES = 512;
+
+/** The first EDI_SNIFF_BYTES of a payload, what `detectEdiStandard` is given. */
+export function ediSniffHead(payload: Uint8Array): Uint8Array {
+  return payload.subarray(0, EDI_SNIFF_BYTES);
+}
+
+/**
  * Looks at the start of a payload: "ISA" is X12; "UNA", "UNB" or a bare "UNH" is EDIFACT (ISO 9735
  * allows UNA, requires UNB; a bare UNH is read but reported as missing its interchange). A UTF-8 BOM
  * and CR, LF, space or tab before the first segment are skipped. EBCDIC X12 ("ÉâÁ") is detected too.

@@ -4,4 +4,10 @@ export { isError, type EdiIssue, type EdiIssueContext, type EdiLevel, type EdiSe
 export { defineCodeTable, describeCode, extendCodeTable, hasCode, type CodeTable } from './code-table.js';
 export { EdiError, type EdiErrorCode } from './edi-error.js';
 export { CP037_TO_LATIN1, ebcdicToLatin1 } from './ebcdic.js';
-export { detectEdiStandard, type EdiDetection, type EdiStandard } from './detect.js';
+export {
+  detectEdiStandard,
+  EDI_SNIFF_BYTES,
+  ediSniffHead,
+  type EdiDetection,
+  type EdiStandard,
+} from './detect.js';

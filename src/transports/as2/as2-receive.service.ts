@@ -5,7 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { GATEWAY_ACTOR } from '../../audit/actor.js';
 import type { GatewayConfig } from '../../config/config.js';
 import { InjectConfig } from '../../config/config.module.js';
-import { detectEdiStandard } from '../../edi/core/detect.js';
+import { detectEdiStandard, EDI_SNIFF_BYTES, ediSniffHead } from '../../edi/core/detect.js';
 import { ExceptionService } from '../../exceptions/exception.service.js';
 import { InterchangeArchive } from '../../interchanges/interchange-archive.service.js';
 import type { StoredReceipt } from '../../interchanges/interchange.types.js';
@@ -127,7 +127,7 @@ export class As2ReceiveService {
     if (!spooled || spooled.size <= AS2_STREAMING_THRESHOLD_BYTES) {
       const result = await receiveAs2Message({ headers: request.headers, body: request.body }, policy);
       return this.conclude(request, facts, partnership, result, {
-        head: async (ok) => ok.payload.subarray(0, 64),
+        head: async (ok) => Buffer.from(ediSniffHead(ok.payload)),
         body: (ok) => ok.payload,
       });
     }
@@ -140,7 +140,7 @@ export class As2ReceiveService {
         workspace,
       );
       return await this.conclude(request, facts, partnership, result, {
-        head: (ok) => firstBytes(ok.payload, 64),
+        head: (ok) => firstBytes(ok.payload, EDI_SNIFF_BYTES),
         body: (ok) => Readable.from(workspace.chunks(ok.payload)),
       });
     } finally {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
+import { ediSniffHead } from '../../edi/core/detect.js';
 import type { EntityManager } from 'typeorm';
 import { BLOB_STORE, type BlobStore } from '../../platform/blobs/blob-store.js';
 import { SftpReceiptService } from './sftp-receipt.service.js';
@@ -147,7 +148,7 @@ export class MailboxStore {
   private async head(blobKey: string): Promise<Buffer> {
     const stream = this.blobs.open(blobKey);
     try {
-      for await (const chunk of stream as Readable) return Buffer.from(chunk as Buffer).subarray(0, 512);
+      for await (const chunk of stream as Readable) return Buffer.from(ediSniffHead(chunk as Buffer));
       return Buffer.alloc(0);
     } finally {
       stream.destroy();

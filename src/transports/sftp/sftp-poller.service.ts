@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Writable } from 'node:stream';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { ediSniffHead } from '../../edi/core/detect.js';
 import type { GatewayConfig } from '../../config/config.js';
 import { InjectConfig } from '../../config/config.module.js';
 import { PartnerRegistry } from '../../partners/partner-registry.js';
@@ -219,7 +220,7 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
           partnerId,
           channel: 'sftp',
           payload,
-          head: payload.subarray(0, 512),
+          head: Buffer.from(ediSniffHead(payload)),
           filename: name,
           callerKey,
           metadata: {
