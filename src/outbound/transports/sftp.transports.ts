@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { MailboxPlacement } from '../../transports/sftp/mailbox-placement.service.js';
 import { SftpUploader } from '../../transports/sftp/sftp-upload.service.js';
-import type { DeliveryResult, OutboundDocument } from '../outbound.types.js';
+import { SftpError, SftpErrorCode } from '../../transports/sftp/sftp.exception.js';
+import { PermanentDeliveryError, type DeliveryResult, type OutboundDocument } from '../outbound.types.js';
 import type { DeliveryTransport } from './delivery-transport.js';
 
 /** Into the partner's hosted mailbox `/outbound` (placement keyed by the document, so a retry places it once). */
@@ -24,7 +25,14 @@ export class SftpUploadTransport implements DeliveryTransport {
   constructor(private readonly uploader: SftpUploader) {}
 
   async deliver(document: OutboundDocument, payload: Buffer): Promise<DeliveryResult> {
-    const uploaded = await this.uploader.upload(document.partnerId, document.filename, payload);
+    const uploaded = await this.uploader
+      .upload(document.partnerId, document.filename, payload)
+      .catch((error: unknown) => {
+        // Retrying cannot help until a person clears the target: fail the document, not the tries.
+        if (error instanceof SftpError && error.code === SftpErrorCode.TargetExists)
+          throw new PermanentDeliveryError(error.message, { cause: error });
+        throw error;
+      });
     return { outcome: 'delivered', detail: `uploaded to ${uploaded.remotePath} (${uploaded.size} bytes)` };
   }
 }

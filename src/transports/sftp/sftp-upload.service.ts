@@ -15,7 +15,8 @@ export interface SftpUploadResult {
 /**
  * Uploads a document to a partner's own SFTP server (channels.sftp.poll.uploadDir), for the outbound
  * delivery service: written under a temporary name, its size checked with stat, then renamed into
- * place (posix-rename where offered), so the partner's reader never sees half a file.
+ * place (posix-rename where offered), so the partner's reader never sees half a file. A target that
+ * is already there is never replaced (see `upload`).
  */
 @Injectable()
 export class SftpUploader {
@@ -32,7 +33,22 @@ export class SftpUploader {
     const target = remoteJoin(poll.uploadDir, filename);
     const temporary = `${target}.part`;
     const remote = await connectRemote(partnerId, poll);
+    const sha256 = createHash('sha256').update(payload).digest('hex');
+    const result = { remotePath: target, size: payload.length, sha256 };
     try {
+      // A retry after a rename whose success was not recorded finds the target there: the same bytes
+      // are that delivery (uploading again would have the partner read it twice); other bytes are a
+      // file the partner has not fetched yet, which is never overwritten.
+      if (await remote.client.exists(target)) {
+        const held = (await remote.client.get(target)) as Buffer;
+        if (held.equals(payload)) return result;
+        throw new SftpError(
+          SftpErrorCode.TargetExists,
+          `${target} already exists on the partner's server with other content (${held.length} bytes, ` +
+            `we would write ${payload.length}): the partner has not fetched it yet. Ask the partner to ` +
+            `fetch or remove it, then resend the document`,
+        );
+      }
       await remote.client.put(Readable.from([payload]), temporary);
       const written = await remote.client.stat(temporary);
       if (written.size !== payload.length) {
@@ -44,11 +60,7 @@ export class SftpUploader {
         );
       }
       await renameRemote(remote, temporary, target);
-      return {
-        remotePath: target,
-        size: payload.length,
-        sha256: createHash('sha256').update(payload).digest('hex'),
-      };
+      return result;
     } finally {
       await remote.end();
     }

@@ -11,6 +11,8 @@ export enum SftpErrorCode {
   SecretUnreadable = 'SFTP_SECRET_UNREADABLE',
   /** The hosted mailbox configuration is unusable (two partners with one user name, a bad host key). */
   MailboxConfig = 'SFTP_MAILBOX_CONFIG',
+  /** An outbound upload's target already holds other content (a file the partner has not fetched). */
+  TargetExists = 'SFTP_TARGET_EXISTS',
   /** A mailbox file changed under a request (taken or renamed by another session): nothing was done. */
   MailboxConflict = 'SFTP_MAILBOX_CONFLICT',
 }
