@@ -179,6 +179,22 @@ describe('AS2 asynchronous MDNs: late, resend, cancel, forged, wrong sender', ()
     expect(await post(receiptUrl, mdn.headers, mdn.body)).toBe(200);
     await statusIs(poNumber, 'delivered');
     expect((await documentOf(poNumber)).status_detail).toMatch(/signed MDN: .*processed/);
+    const decidingId = await latestMdnId();
+
+    // The partner did not get our 200 and posts the same MDN again: answered 200, kept as a
+    // duplicate of the one that decided, and no false "came after the message was decided" case.
+    expect(await post(receiptUrl, mdn.headers, mdn.body)).toBe(200);
+    const repeatId = await latestMdnId();
+    expect(repeatId).not.toBe(decidingId);
+    expect((await mdnRow(repeatId)).status).toBe('duplicate');
+    const lateCases = await queryOnce<{ interchange_id: string }>(
+      db.url,
+      `SELECT interchange_id::text AS interchange_id FROM exception_case WHERE dedupe_key = $1`,
+      [`as2-mdn-late:${messageId}`],
+    );
+    // Only the first round's late MDN raised one.
+    expect(lateCases).toEqual([{ interchange_id: lateId }]);
+    expect((await documentOf(poNumber)).status).toBe('delivered');
   });
 
   it('a cancelled document stops resending; its resend continues under the same Message-ID', async () => {

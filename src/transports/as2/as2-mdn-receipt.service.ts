@@ -118,6 +118,14 @@ export class As2MdnReceiptService {
           detail,
           mdnInterchangeId: receipt.id,
         });
+        if (
+          !taken &&
+          receipt.disposition === 'duplicate' &&
+          receipt.original?.id === record.mdnInterchangeId
+        ) {
+          // The deciding MDN posted again (the partner missed our 200): answered 200, nothing to report.
+          return;
+        }
         if (!taken) {
           outcome = 'late';
           await this.evidence.note(
