@@ -8,8 +8,39 @@ export interface ContrlSource {
   readonly payload: Buffer;
   readonly receivedAt: Date;
   readonly channel: 'sftp' | 'as2' | 'api' | 'portal' | 'gateway';
-  /** References (UNB 0020) of the interchanges the intake accepted: CONTRLs in others are not believed. */
-  readonly accepted: ReadonlySet<string>;
+  /**
+   * `UNB 0020/UNH 0062` of the CONTRL messages that passed validation in interchanges the intake
+   * accepted (see `believedContrls`). A CONTRL the validator rejected (UNT count, UNH/UNT reference,
+   * a segment out of place) was answered as rejected and is not believed: it never becomes an event.
+   */
+  readonly believed: ReadonlySet<string>;
+}
+
+/** The key `believed` holds for one CONTRL message. */
+export function contrlKey(interchange: string, message: string): string {
+  return `${interchange}/${message}`;
+}
+
+/**
+ * The CONTRL messages of a translation that may become events: not rejected by validation. A key seen
+ * both rejected and not (a reference repeated in one file) is not believed either.
+ */
+export function believedContrls(
+  messages: readonly {
+    readonly interchangeReference: string;
+    readonly reference: string;
+    readonly type: string;
+    readonly outcome: string;
+  }[],
+): Set<string> {
+  const believed = new Set<string>();
+  const doubted = new Set<string>();
+  for (const m of messages) {
+    if (m.type !== 'CONTRL') continue;
+    (m.outcome === 'rejected' ? doubted : believed).add(contrlKey(m.interchangeReference, m.reference));
+  }
+  for (const key of doubted) believed.delete(key);
+  return believed;
 }
 
 /**
@@ -19,7 +50,7 @@ export interface ContrlSource {
  */
 export function contrlEvents(source: ContrlSource): CanonicalEvent[] {
   return readAcknowledgments(source.payload)
-    .contrls.filter((c) => source.accepted.has(c.contrl.interchange))
+    .contrls.filter((c) => source.believed.has(contrlKey(c.contrl.interchange, c.contrl.reference)))
     .map((contrl) => toEvent(contrl, source));
 }
 

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { InterchangeArchive } from '../interchanges/interchange-archive.service.js';
 import type { InterchangeStatus } from '../interchanges/interchange.types.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
-import { contrlEvents } from './edifact-functional-acks.js';
+import { believedContrls, contrlEvents } from './edifact-functional-acks.js';
 import { queryRows } from '../platform/database/sql.js';
 import { CanonicalEventStore } from './canonical-event.store.js';
 import { EDIFACT_ANSWER_KEY } from './edifact-intake.service.js';
@@ -119,9 +119,8 @@ export class EdifactTranslationService {
           payload,
           receivedAt: row.receivedAt,
           channel: channelOf(row.channel),
-          accepted: new Set(
-            intake.interchanges.filter((i) => i.outcome !== 'rejected').map((i) => i.reference),
-          ),
+          // Only CONTRLs among the messages the intake accepted, and not rejected by validation.
+          believed: believedContrls(messages),
         })) {
           const stored = await this.store.append(tx, ack);
           events.push({ id: stored.id, type: ack.type, stored: stored.stored });

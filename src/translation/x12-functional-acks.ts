@@ -10,8 +10,41 @@ export interface FunctionalAckSource {
   readonly payload: Buffer;
   readonly receivedAt: Date;
   readonly channel: 'sftp' | 'as2' | 'api' | 'portal' | 'gateway';
-  /** ISA13 of the interchanges the intake accepted: acknowledgments in others are not believed. */
-  readonly accepted: ReadonlySet<string>;
+  /**
+   * `ISA13/GS06/ST02` of the 997 / 999 sets that passed validation in interchanges the intake
+   * accepted (see `believedAckSets`). A set the validator rejected (its group's GE02, its SE01, an
+   * AK segment out of place) was answered as rejected and is not believed: it never becomes an event.
+   */
+  readonly believed: ReadonlySet<string>;
+}
+
+/** The key `believed` holds for one acknowledgment set. */
+export function ackSetKey(interchange: string, group: string, set: string): string {
+  return `${interchange}/${group}/${set}`;
+}
+
+/**
+ * The 997 / 999 sets of a translation that may become events: not rejected by validation. A key seen
+ * both rejected and not (a control number repeated in one file) is not believed either.
+ */
+export function believedAckSets(
+  sets: readonly {
+    readonly interchangeControlNumber: string;
+    readonly groupControlNumber: string;
+    readonly controlNumber: string;
+    readonly setId: string;
+    readonly outcome: string;
+  }[],
+): Set<string> {
+  const believed = new Set<string>();
+  const doubted = new Set<string>();
+  for (const s of sets) {
+    if (s.setId !== '997' && s.setId !== '999') continue;
+    const key = ackSetKey(s.interchangeControlNumber, s.groupControlNumber, s.controlNumber);
+    (s.outcome === 'rejected' ? doubted : believed).add(key);
+  }
+  for (const key of doubted) believed.delete(key);
+  return believed;
 }
 
 /**
@@ -25,7 +58,7 @@ export async function functionalAckEvents(
   source: FunctionalAckSource,
 ): Promise<CanonicalEvent[]> {
   const acks = readX12FunctionalAcks(source.payload).filter((a) =>
-    source.accepted.has(a.interchangeControlNumber),
+    source.believed.has(ackSetKey(a.interchangeControlNumber, a.groupControlNumber, a.setControlNumber)),
   );
   const events: CanonicalEvent[] = [];
   for (const ack of acks) {

@@ -8,7 +8,7 @@ import { CanonicalEventStore } from './canonical-event.store.js';
 import { X12MapRegistry } from './x12-map-registry.js';
 import { ANSWER_KEY as INTAKE_KEY } from './x12-intake.service.js';
 import type { X12IntakeResult } from './x12-intake.types.js';
-import { functionalAckEvents } from './x12-functional-acks.js';
+import { believedAckSets, functionalAckEvents } from './x12-functional-acks.js';
 import { X12Translator, type X12TranslatedSet } from './x12-translator.js';
 
 /** Key of the translation's record inside the archive row's `answer`, beside the intake's. */
@@ -118,7 +118,7 @@ export class X12TranslationService {
           payload,
           receivedAt: row.receivedAt,
           channel: channelOf(row.channel),
-          accepted: new Set(sets.map((s) => s.interchangeControlNumber)),
+          believed: believedAckSets(sets),
         });
         for (const ack of acks) {
           const stored = await this.store.append(tx, ack);

@@ -130,6 +130,35 @@ describe('the EDIFACT translation job and the outbound generator on PostgreSQL',
     expect(events).toEqual([{ document_number: 'NC-SO-7782' }]);
   });
 
+  it("makes no acknowledgment event of a partner's CONTRL the validator rejected", async () => {
+    // Two CONTRLs (UCI 0083 = 4: each rejects an interchange we sent). The first's UNT 0074 says 4
+    // segments where it has 3, so the validator rejects it (0085 29); the second is sound.
+    const id = await receive(
+      Buffer.from(
+        [
+          "UNA:+.? '",
+          "UNB+UNOC:3+7350000123457:14+SUPPLIERGW:ZZZ+261127:1200+C901'",
+          "UNH+1+CONTRL:D:3:UN'",
+          "UCI+OURS1+SUPPLIERGW:ZZZ+7350000123457:14+4'",
+          "UNT+4+1'",
+          "UNH+2+CONTRL:D:3:UN'",
+          "UCI+OURS2+SUPPLIERGW:ZZZ+7350000123457:14+4'",
+          "UNT+3+2'",
+          "UNZ+2+C901'",
+        ].join(''),
+      ),
+    );
+    const checked = await intake.check(id);
+    expect(checked.interchanges[0]).toMatchObject({ acceptedMessages: ['2'], rejectedMessages: ['1'] });
+    await translation.translate(id);
+    const acks = (await store.listByInterchange(dataSource, id)).filter(
+      (e) => e.type === 'functional-acknowledgment.received',
+    );
+    expect(acks.map((e) => e.payload)).toEqual([
+      expect.objectContaining({ acknowledged: { interchangeControlNumber: 'OURS2' } }),
+    ]);
+  });
+
   it('writes outbound EDIFACT with references taken in the same transaction (no gaps)', async () => {
     const issued = parseEvent({ ...SAMPLE_EVENTS['purchase-order.issued.v1'], partnerId: NORDIC });
     const before = await counters();

@@ -125,6 +125,46 @@ describe('the X12 translation job and the outbound generator on PostgreSQL', () 
     expect((await archive.get(id)).statusDetail).toContain('accepted-with-errors');
   });
 
+  it("makes no acknowledgment event of a partner's 997 / 999 the validator rejected", async () => {
+    const ackEvents = async (id: string) =>
+      (await store.listByInterchange(dataSource, id)).filter(
+        (e) => e.type === 'functional-acknowledgment.received',
+      );
+    // AK9 R against our group 7001: believed, it would mark our document rejected and raise a case.
+    const ack997 = 'ST*997*0001~AK1*PO*7001~AK2*850*0001~AK5*R*5~AK9*R*1*1*0~SE*6*0001~';
+    const isa = (control: string, version: string) =>
+      `ISA*00*          *00*          *ZZ*ACMEFAST       *ZZ*BUYERCO        *250304*1412*U*${version}*${control}*0*T*>~`;
+
+    // GE02 does not match GS06: the group is rejected (AK905 4), and so is the 997 inside it.
+    const badGroup = await receive(
+      `${isa('000000311', '00401')}GS*FA*ACMEFAST*BUYERCO*20250304*1412*311*X*004010~${ack997}GE*1*312~IEA*1*000000311~`,
+    );
+    expect((await intake.check(badGroup)).status).toBe('processing');
+    const first = await translation.translate(badGroup);
+    expect(first.sets.map((s) => [s.setId, s.outcome])).toEqual([['997', 'rejected']]);
+    expect(first.events).toEqual([]);
+    expect(await ackEvents(badGroup)).toEqual([]);
+
+    // A 999 whose SE01 says 7 segments where it has 8: the set is rejected (IK502 4).
+    const ack999 = 'ST*999*0001*005010X231A1~AK1*PO*7001*005010~AK2*850*0001~IK5*R*5~AK9*R*1*1*0~SE*7*0001~';
+    const badCount = await receive(
+      `${isa('000000312', '00501')}GS*FA*ACMEFAST*BUYERCO*20250304*1412*312*X*005010X231A1~${ack999}GE*1*312~IEA*1*000000312~`,
+    );
+    expect((await intake.check(badCount)).status).toBe('processing');
+    const second = await translation.translate(badCount);
+    expect(second.sets.map((s) => [s.setId, s.outcome])).toEqual([['999', 'rejected']]);
+    expect(second.events).toEqual([]);
+    expect(await ackEvents(badCount)).toEqual([]);
+
+    // The same 997 in a sound group is the partner's word: one event.
+    const sound = await receive(
+      `${isa('000000313', '00401')}GS*FA*ACMEFAST*BUYERCO*20250304*1412*313*X*004010~${ack997}GE*1*313~IEA*1*000000313~`,
+    );
+    await intake.check(sound);
+    await translation.translate(sound);
+    expect((await ackEvents(sound)).map((e) => e.document.number)).toEqual(['000000313-313-0001-7001']);
+  });
+
   it('writes outbound X12 with control numbers taken in the same transaction (no gaps, ISA13 wraps)', async () => {
     const issued = parseEvent(SAMPLE_EVENTS['purchase-order.issued.v1']);
     const before = await counters();
