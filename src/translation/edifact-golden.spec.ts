@@ -246,7 +246,7 @@ describe('CONTRL from a canonical functional acknowledgment', () => {
     expect(written.type).toBe('CONTRL');
     expect(written.text).toBe(
       "UNA:+.? 'UNB+UNOC:3+5790000000005:14+7350000123457:14+250319:2021+44++++++1'UNH+9+CONTRL:D:3:UN'" +
-        "UCI+NC0005+7350000123457:14+5790000000005:14+7'UCM+1+DESADV:D:96A:UN+4'UCS+4'UCD+39+1:2'" +
+        "UCI+NC0005+7350000123457:14+5790000000005:14+7'UCM+1+DESADV:D:96A:UN+4'UCS+4'UCD+39+2:2'" +
         "UNT+6+9'UNZ+1+44'",
     );
   });

@@ -99,7 +99,7 @@ describe('gateway edi on EDIFACT', () => {
       "UNB+UNOC:3+GATEWAY:14+NORDIC:14+DATE:TIME+42'",
       "UNH+42+CONTRL:D:3:UN'",
       "UCI+IC2+NORDIC:14+GATEWAY:14+7'",
-      "UCM+M2+DESADV:D:96A:UN+4+29+UNT+1'",
+      "UCM+M2+DESADV:D:96A:UN+4+29+UNT+2'",
       "UNT+4+42'",
       "UNZ+1+42'",
     ]);

@@ -121,7 +121,7 @@ describe('the EDIFACT intake', () => {
     });
     expect(lines(ic!.contrl!.text).filter((s) => s.startsWith('UC'))).toEqual([
       'UCI+R103+7350000123457:14+5790000000005:14+7',
-      'UCM+2+DESADV:D:96A:UN+4+29+UNT+1',
+      'UCM+2+DESADV:D:96A:UN+4+29+UNT+2',
     ]);
   });
 
@@ -132,7 +132,7 @@ describe('the EDIFACT intake', () => {
     expect(result.status).toBe('rejected');
     expect(ic).toMatchObject({ outcome: 'rejected', reason: 'unb-sender-not-bound', acceptedMessages: [] });
     expect(lines(ic!.contrl!.text).filter((s) => s.startsWith('UC'))).toEqual([
-      'UCI+R201+4000000000009:14+5790000000005:14+4+23+UNB+2',
+      'UCI+R201+4000000000009:14+5790000000005:14+4+23+UNB+3',
     ]);
     expect((await archive.get(id)).statusDetail).toContain('4000000000009:14');
     const raised = await exceptions.get(ic!.exceptionId!, ALL_PARTNERS);
@@ -149,7 +149,7 @@ describe('the EDIFACT intake', () => {
     const id = await receive(edifact({ reference: 'R203' }), null);
     const nobody = await intake.check(id);
     expect(nobody.interchanges[0]).toMatchObject({ outcome: 'rejected', reason: 'unidentified-partner' });
-    expect(nobody.interchanges[0]!.contrl!.text).toContain("+4+23+UNB+2'");
+    expect(nobody.interchanges[0]!.contrl!.text).toContain("+4+23+UNB+3'");
     const raised = await exceptions.get(nobody.interchanges[0]!.exceptionId!, ALL_PARTNERS);
     expect(raised.references).toMatchObject({ partnerId: null, interchangeId: id });
   });
@@ -171,7 +171,7 @@ describe('the EDIFACT intake', () => {
       rejectedMessages: ['1', '2'],
     });
     expect(lines(ic!.contrl!.text).filter((s) => s.startsWith('UC'))).toEqual([
-      'UCI+R301+7350000123457:14+5790000000005:14+4+26+UNB+5',
+      'UCI+R301+7350000123457:14+5790000000005:14+4+26+UNB+6',
     ]);
     expect((await archive.get(copy)).statusDetail).toContain(`duplicate of interchange ${original}`);
     expect(await counters()).toEqual({ interchange: before.interchange! + 1, message: before.message! + 1 });
@@ -221,7 +221,7 @@ describe('the EDIFACT intake', () => {
     const result = await intake.check(await receive(broken));
     expect(result.interchanges[0]).toMatchObject({ outcome: 'rejected', reason: 'envelope' });
     expect(result.interchanges[0]!.contrl!.text).toContain(
-      "UCI+R801+7350000123457:14+5790000000005:14+4+28+UNZ+2'",
+      "UCI+R801+7350000123457:14+5790000000005:14+4+28+UNZ+3'",
     );
     const bare = await receive("UNH+1+DESADV:D:96A:UN'BGM+351+X+9'UNT+3+1'");
     const none = await intake.check(bare);

@@ -90,7 +90,7 @@ describe('the EDIFACT translation job and the outbound generator on PostgreSQL',
     const checked = await intake.check(id);
     const contrl = checked.interchanges[0]!.contrl!.text;
     expect(contrl).toContain("UCM+1+DESADV:D:96A:UN+4'");
-    expect(contrl).toContain("UCS+4'UCD+39+1:2'");
+    expect(contrl).toContain("UCS+4'UCD+39+2:2'");
     expect(checked.interchanges[0]).toMatchObject({
       outcome: 'partially-accepted',
       acceptedMessages: ['2'],

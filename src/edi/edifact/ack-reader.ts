@@ -11,6 +11,7 @@ export interface ContrlSegmentError {
   readonly code: string | undefined;
   readonly elements: readonly {
     readonly code: string;
+    /** UCD S011 0098 as sent: the segment tag is position 1, its first data element 2. */
     readonly element: number;
     readonly component?: number;
   }[];
@@ -23,6 +24,7 @@ export interface ContrlVerdict {
   readonly code: string | undefined;
   /** 0135: the service segment in error (UNB, UNH, …). */
   readonly segmentTag: string | undefined;
+  /** S011 0098 as sent: the segment tag is position 1, its first data element 2. */
   readonly element: number | undefined;
   readonly component: number | undefined;
 }

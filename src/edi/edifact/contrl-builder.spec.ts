@@ -82,19 +82,19 @@ describe('CONTRL builder', () => {
       reference: '101',
       messageReference: '102',
     });
-    expect(report(text)).toEqual(["UCI+IC1+NORDIC:14+GATEWAY:14+4+28+UNZ+2'"]);
+    expect(report(text)).toEqual(["UCI+IC1+NORDIC:14+GATEWAY:14+4+28+UNZ+3'"]);
   });
 
   it.each([
-    ['2 syntax identifier', interchange({ unb: { syntax: 'IATB', version: '1' } }), "+4+2+UNB+1:1'"],
-    ['2 syntax version', interchange({ unb: { version: '7' } }), "+4+2+UNB+1:2'"],
-    ['12 invalid date', interchange({ unb: { date: '240230' } }), "+4+12+UNB+4:1'"],
-    ['12 ack request', interchange({ unb: { ack: '3' } }), "+4+12+UNB+9'"],
+    ['2 syntax identifier', interchange({ unb: { syntax: 'IATB', version: '1' } }), "+4+2+UNB+2:1'"],
+    ['2 syntax version', interchange({ unb: { version: '7' } }), "+4+2+UNB+2:2'"],
+    ['12 invalid date', interchange({ unb: { date: '240230' } }), "+4+12+UNB+5:1'"],
+    ['12 ack request', interchange({ unb: { ack: '3' } }), "+4+12+UNB+10'"],
     ['13 missing recipient id', interchange({ unb: { recipient: ':14' } }), undefined],
     ['13 missing UNZ', interchange({ unz: '' }), "+4+13+UNZ'"],
-    ['16 too many constituents', interchange().replace("IC1'", "IC1++++++++x'"), "+4+16+UNB+12'"],
+    ['16 too many constituents', interchange().replace("IC1'", "IC1++++++++x'"), "+4+16+UNB+13'"],
     ['20 invalid UNA', "UNA:+.?:'" + interchange(), "+4+20+UNA'"],
-    ['29 UNZ count', interchange({ unz: "UNZ+2+IC1'" }), "+4+29+UNZ+1'"],
+    ['29 UNZ count', interchange({ unz: "UNZ+2+IC1'" }), "+4+29+UNZ+2'"],
     [
       '30 groups and messages mixed',
       interchange({ messages: [message('M1', DESADV_BODY), group('G1', [message('M2', DESADV_BODY)])] }),
@@ -106,9 +106,9 @@ describe('CONTRL builder', () => {
       interchange({ messages: [message('M1', DESADV_BODY), "FTX+AAI'"] }).replace('UNZ+2', 'UNZ+1'),
       "+4+33'",
     ],
-    ['37 non-numeric time', interchange({ unb: { time: '12h0' } }), "+4+37+UNB+4:2'"],
-    ['39 reference too long', interchange({ unb: { reference: 'X'.repeat(15) } }), "+4+39+UNB+5'"],
-    ['40 date too short', interchange({ unb: { date: '2401' } }), "+4+40+UNB+4:1'"],
+    ['37 non-numeric time', interchange({ unb: { time: '12h0' } }), "+4+37+UNB+5:2'"],
+    ['39 reference too long', interchange({ unb: { reference: 'X'.repeat(15) } }), "+4+39+UNB+6'"],
+    ['40 date too short', interchange({ unb: { date: '2401' } }), "+4+40+UNB+5:1'"],
   ])('UCI code %s', (_name, text, tail) => {
     if (tail === undefined) {
       // No recipient to send it from: the UNB cannot be answered.
@@ -134,11 +134,11 @@ describe('CONTRL builder', () => {
     });
     expect(report(text)).toEqual([
       "UCI+IC1+NORDIC:14+GATEWAY:14+7'",
-      "UCM+M2+DESADV:D:96A:UN+4+29+UNT+1'",
-      "UCM+M3+DESADV:D:96A:UN+4+28+UNT+2'",
-      "UCM+M1+DESADV:D:96A:UN+4+26+UNH+1'",
-      "UCM+M5+DESADV:D::UN+4+13+UNH+2:3'",
-      "UCM+M6+DESADV:D:96A:UN:EAN0055+4+39+UNH+2:5'",
+      "UCM+M2+DESADV:D:96A:UN+4+29+UNT+2'",
+      "UCM+M3+DESADV:D:96A:UN+4+28+UNT+3'",
+      "UCM+M1+DESADV:D:96A:UN+4+26+UNH+2'",
+      "UCM+M5+DESADV:D::UN+4+13+UNH+3:3'",
+      "UCM+M6+DESADV:D:96A:UN:EAN0055+4+39+UNH+3:5'",
     ]);
   });
 
@@ -184,10 +184,10 @@ describe('CONTRL builder', () => {
     expect(text.kind === 'contrl' && text.text.split('\n').filter((s) => /^UC[MSD]/.test(s))).toEqual([
       "UCM+M1+DESADV:D:96A:UN+4'",
       "UCS+2'",
-      "UCD+37+2'",
+      "UCD+37+3'",
       "UCS+4'",
-      "UCD+39+3:1'",
-      "UCD+12+1'",
+      "UCD+39+4:1'",
+      "UCD+12+2'",
     ]);
   });
 
@@ -204,10 +204,10 @@ describe('CONTRL builder', () => {
     expect(report(text)).toEqual([
       "UCI+IC1+NORDIC:14+GATEWAY:14+7'",
       "UCF+G1+NORDIC:14+GATEWAY:14+7'",
-      "UCM+M2+DESADV:D:96A:UN+4+29+UNT+1'",
-      "UCF+G2+NORDIC:14+GATEWAY:14+4+31+UNH+2:1'",
+      "UCM+M2+DESADV:D:96A:UN+4+29+UNT+2'",
+      "UCF+G2+NORDIC:14+GATEWAY:14+4+31+UNH+3:1'",
       "UCF+G3+NORDIC:14+GATEWAY:14+4+32+UNG'",
-      "UCF+G4+NORDIC:14+GATEWAY:14+4+28+UNE+2'",
+      "UCF+G4+NORDIC:14+GATEWAY:14+4+28+UNE+3'",
     ]);
   });
 
@@ -234,7 +234,8 @@ describe('CONTRL builder', () => {
       ic.status = 'rejected';
       const result = buildContrl(ic, options());
       expect(result.kind === 'contrl' && result.text.split('\n')[2]).toBe(
-        `UCI+IC1+NORDIC:14+GATEWAY:14+4+${code}+UNB+${kind === 'duplicate-interchange' ? 5 : kind === 'unknown-sender' ? 2 : 3}'`,
+        // S011 0098 counts the tag: S002 (sender) is 3, S003 (recipient) 4, 0020 (reference) 6.
+        `UCI+IC1+NORDIC:14+GATEWAY:14+4+${code}+UNB+${kind === 'duplicate-interchange' ? 6 : kind === 'unknown-sender' ? 3 : 4}'`,
       );
     }
   });

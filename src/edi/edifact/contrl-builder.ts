@@ -180,7 +180,7 @@ function writeMessage(w: EdifactSegmentWriter, m: EdifactMessageResult): void {
     let ucd = 0;
     for (const i of issues) {
       if (i.level !== 'element' || i.elementPosition === undefined || ++ucd > MAX_UCD) continue;
-      w.write('UCD', i.code ?? '18', [String(i.elementPosition), i.componentPosition?.toString()]);
+      w.write('UCD', i.code ?? '18', [s011Position(i.elementPosition), i.componentPosition?.toString()]);
     }
   }
 }
@@ -193,9 +193,18 @@ function errorFields(issues: readonly EdifactIssue[]): EdifactValue[] {
     first.segmentId !== undefined && /^UN[ABEGHTZ]$/.test(first.segmentId) ? first.segmentId : undefined;
   const position =
     tag !== undefined && first.elementPosition !== undefined
-      ? [String(first.elementPosition), first.componentPosition?.toString()]
+      ? [s011Position(first.elementPosition), first.componentPosition?.toString()]
       : undefined;
   return [first.code, tag, position];
+}
+
+/**
+ * S011 0098 (UCD, UCI7 / UCF7 / UCM6) counts the segment tag as position 1 (ISO 9735: "The segment tag
+ * has position number 1"), so the first data element after the tag is 2. Issues count data elements
+ * from 1 after the tag, as X12's AK4 does; the CONTRL adds the tag.
+ */
+export function s011Position(elementPosition: number): string {
+  return String(elementPosition + 1);
 }
 
 function party(p: EdifactParty): EdifactValue {

@@ -1,3 +1,4 @@
+import { s011Position } from '../contrl-builder.js';
 import { COMPONENT_MARK } from '../x12-shared.js';
 import { EdifactGenerationError } from './generation-error.js';
 
@@ -78,7 +79,11 @@ export function contrlRows(ack: EdifactContrlContent): string[][] {
       for (const i of list
         .filter((x) => x.level === 'element' && x.elementPosition !== undefined)
         .slice(0, 99))
-        rows.push(['UCD', i.code ?? '12', c(String(i.elementPosition), i.componentPosition?.toString())]);
+        rows.push([
+          'UCD',
+          i.code ?? '12',
+          c(s011Position(i.elementPosition!), i.componentPosition?.toString()),
+        ]);
     }
   }
   return rows;

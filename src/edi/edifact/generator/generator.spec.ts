@@ -125,7 +125,7 @@ describe('generateEdifactContrl', () => {
     );
     expect(written.text).toBe(
       "UNB+UNOC:3+GATEWAY:14+NORDIC:14+250319:2021+43'UNH+C1+CONTRL:D:3:UN'UCI+NC0005+NORDIC:14+GATEWAY:14+7'" +
-        "UCM+1+DESADV:D:96A:UN+4'UCS+3+15'UCS+4'UCD+39+1:2'UNT+7+C1'UNZ+1+43'",
+        "UCM+1+DESADV:D:96A:UN+4'UCS+3+15'UCS+4'UCD+39+2:2'UNT+7+C1'UNZ+1+43'",
     );
   });
 
