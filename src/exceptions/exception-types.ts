@@ -129,6 +129,13 @@ export const EXCEPTION_TYPES: readonly ExceptionTypeDefinition[] = [
     description: 'An inbound interchange failed validation and was rejected.',
   },
   {
+    type: 'interchange.translation-failed',
+    severity: 'high',
+    description:
+      'An inbound document passed validation and was acknowledged as accepted, but its map could not make a valid event of it (a wrong SSCC check digit, say); it was neither processed nor refused.',
+  },
+
+  {
     type: 'as2.message-id-reused',
     severity: 'high',
     description:

@@ -24,6 +24,8 @@ const SUPPLIER_TEXT: Readonly<Record<string, string>> = {
   'goods-receipt.over': 'We received more than your ship notice announced.',
   'goods-receipt.damaged': 'Goods were received damaged, wrong or held for inspection.',
   'interchange.rejected': 'A document you sent about this order was rejected (see the timeline).',
+  'interchange.translation-failed':
+    'A document you sent about this order was accepted but could not be processed (see the timeline).',
   'interchange.unacknowledged':
     'Your functional acknowledgment of a document we sent did not arrive in time.',
   'interchange.ack-rejected': 'Your functional acknowledgment rejected a document we sent.',

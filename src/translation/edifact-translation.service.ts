@@ -2,10 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InterchangeArchive } from '../interchanges/interchange-archive.service.js';
 import type { InterchangeStatus } from '../interchanges/interchange.types.js';
+import { ExceptionService } from '../exceptions/exception.service.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import { believedContrls, contrlEvents } from './edifact-functional-acks.js';
 import { queryRows } from '../platform/database/sql.js';
 import { CanonicalEventStore } from './canonical-event.store.js';
+import { raiseTranslationFailures } from './translation-failures.js';
 import { EDIFACT_ANSWER_KEY } from './edifact-intake.service.js';
 import type { EdifactIntakeResult } from './edifact-intake.types.js';
 import { EdifactMapRegistry } from './edifact-map-registry.js';
@@ -61,6 +63,7 @@ export class EdifactTranslationService {
     private readonly archive: InterchangeArchive,
     private readonly partners: PartnerRegistry,
     private readonly store: CanonicalEventStore,
+    private readonly exceptions: ExceptionService,
     maps: EdifactMapRegistry,
   ) {
     this.translator = new EdifactTranslator(maps);
@@ -131,6 +134,24 @@ export class EdifactTranslationService {
       const errors = failed.map(
         (m) =>
           `${m.interchangeReference}/${m.reference} ${m.type} ${m.outcome}: ${m.problems.slice(0, 5).join('; ')}`,
+      );
+      // Acknowledged by the CONTRL (the syntax is sound) yet no event: a person must act on each of them.
+      await raiseTranslationFailures(
+        this.exceptions,
+        tx,
+        {
+          standard: 'EDIFACT',
+          interchangeId: row.id,
+          partnerId: row.partnerId,
+          correlationId: row.correlationId,
+        },
+        failed
+          .filter((m) => m.outcome === 'failed')
+          .map((m) => ({
+            controlNumbers: `${m.interchangeReference}/${m.reference}`,
+            type: m.type,
+            problems: m.problems,
+          })),
       );
       const status: EdifactTranslationStatus =
         failed.length === 0

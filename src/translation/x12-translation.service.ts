@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InterchangeArchive } from '../interchanges/interchange-archive.service.js';
 import type { InterchangeStatus } from '../interchanges/interchange.types.js';
+import { ExceptionService } from '../exceptions/exception.service.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import { queryRows } from '../platform/database/sql.js';
 import { CanonicalEventStore } from './canonical-event.store.js';
+import { raiseTranslationFailures } from './translation-failures.js';
 import { X12MapRegistry } from './x12-map-registry.js';
 import { ANSWER_KEY as INTAKE_KEY } from './x12-intake.service.js';
 import type { X12IntakeResult } from './x12-intake.types.js';
@@ -63,6 +65,7 @@ export class X12TranslationService {
     private readonly archive: InterchangeArchive,
     private readonly partners: PartnerRegistry,
     private readonly store: CanonicalEventStore,
+    private readonly exceptions: ExceptionService,
     maps: X12MapRegistry,
   ) {
     this.translator = new X12Translator(maps);
@@ -130,6 +133,24 @@ export class X12TranslationService {
       const errors = failed.map(
         (s) =>
           `${s.interchangeControlNumber}/${s.groupControlNumber}/${s.controlNumber} ${s.setId} ${s.outcome}: ${s.problems.slice(0, 5).join('; ')}`,
+      );
+      // Acknowledged AK5 A (the syntax is sound) yet no event: a person must act on each of them.
+      await raiseTranslationFailures(
+        this.exceptions,
+        tx,
+        {
+          standard: 'X12',
+          interchangeId: row.id,
+          partnerId: row.partnerId,
+          correlationId: row.correlationId,
+        },
+        failed
+          .filter((s) => s.outcome === 'failed')
+          .map((s) => ({
+            controlNumbers: `${s.interchangeControlNumber}/${s.groupControlNumber}/${s.controlNumber}`,
+            type: s.setId,
+            problems: s.problems,
+          })),
       );
       const status: X12TranslationStatus =
         failed.length === 0

@@ -159,6 +159,34 @@ describe('the EDIFACT translation job and the outbound generator on PostgreSQL',
     ]);
   });
 
+  it('raises a case for a message the CONTRL accepts whose map cannot make a valid event', async () => {
+    // The DESADV fixture under a new reference, its first SSCC's check digit wrong (…895 → …896).
+    const text = fixture('DESADV-D96A.edi')
+      .toString('latin1')
+      .replaceAll('NC0003', 'NC0331')
+      .replace('DES-2025-0319', 'DES-2025-0331')
+      .replace('GIN+BJ+373500001234567895', 'GIN+BJ+373500001234567896');
+    const id = await receive(Buffer.from(text, 'latin1'));
+    const checked = await intake.check(id);
+    expect(checked.interchanges[0]).toMatchObject({ outcome: 'accepted', acceptedMessages: ['3'] });
+    const record = await translation.translate(id);
+    expect(record.messages.map((m) => [m.reference, m.outcome])).toEqual([['3', 'failed']]);
+    expect(record.events).toEqual([]);
+    const raised = await queryOnce<{ type: string; summary: string; dedupe_key: string; partner_id: string }>(
+      db.url,
+      `SELECT type, summary, dedupe_key, partner_id FROM exception_case WHERE interchange_id = $1`,
+      [id],
+    );
+    expect(raised).toEqual([
+      {
+        type: 'interchange.translation-failed',
+        summary: expect.stringMatching(/^EDIFACT DESADV NC0331\/3 from nordic-castings .*SSCC/),
+        dedupe_key: `interchange:${id}:set:NC0331/3`,
+        partner_id: NORDIC,
+      },
+    ]);
+  });
+
   it('writes outbound EDIFACT with references taken in the same transaction (no gaps)', async () => {
     const issued = parseEvent({ ...SAMPLE_EVENTS['purchase-order.issued.v1'], partnerId: NORDIC });
     const before = await counters();

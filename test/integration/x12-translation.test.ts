@@ -165,6 +165,36 @@ describe('the X12 translation job and the outbound generator on PostgreSQL', () 
     expect((await ackEvents(sound)).map((e) => e.document.number)).toEqual(['000000313-313-0001-7001']);
   });
 
+  it('raises a case for a set acknowledged as accepted whose map cannot make a valid event', async () => {
+    // The 856 of the first test under new control numbers, its first SSCC's check digit wrong (…343 → …344).
+    const text = fixture('856-004010.edi')
+      .replaceAll('000000104', '000000331')
+      .replace('*104*X*004010', '*331*X*004010')
+      .replace('GE*1*104', 'GE*1*331')
+      .replace('ASN-20250319-07', 'ASN-20250319-31')
+      .replace('MAN*GM*000123456789012343', 'MAN*GM*000123456789012344');
+    const id = await receive(text);
+    const checked = await intake.check(id);
+    // The syntax is sound: the partner is told AK5 A, so only a person can act on what follows.
+    expect(checked.interchanges[0]!.ack!.text).toContain('AK5*A');
+    const record = await translation.translate(id);
+    expect(record.sets.map((s) => [s.controlNumber, s.outcome])).toEqual([['0001', 'failed']]);
+    expect(record.events).toEqual([]);
+    const raised = await queryOnce<{ type: string; summary: string; dedupe_key: string; partner_id: string }>(
+      db.url,
+      `SELECT type, summary, dedupe_key, partner_id FROM exception_case WHERE interchange_id = $1`,
+      [id],
+    );
+    expect(raised).toEqual([
+      {
+        type: 'interchange.translation-failed',
+        summary: expect.stringMatching(/^X12 856 000000331\/331\/0001 from acme-fasteners .*SSCC/),
+        dedupe_key: `interchange:${id}:set:000000331/331/0001`,
+        partner_id: ACME,
+      },
+    ]);
+  });
+
   it('writes outbound X12 with control numbers taken in the same transaction (no gaps, ISA13 wraps)', async () => {
     const issued = parseEvent(SAMPLE_EVENTS['purchase-order.issued.v1']);
     const before = await counters();
