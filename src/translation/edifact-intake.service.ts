@@ -30,6 +30,7 @@ import type {
   EdifactIntakeResult,
 } from './edifact-intake.types.js';
 import { EdifactReferencesRepository, type EdifactSender } from './edifact-references.repository.js';
+import { outsideInterchange } from './stream-issues.js';
 import { UNIDENTIFIED_COUNTER } from './x12-control-numbers.repository.js';
 
 /** Key of the intake's record inside the archive row's `answer` (other channels keep theirs beside it). */
@@ -117,11 +118,25 @@ export class EdifactIntakeService {
       }
       const accepted = results.filter((r) => r.outcome !== 'rejected').length;
       const problems = results.filter((r) => r.outcome !== 'accepted');
-      const detail =
-        problems.length === 0
-          ? null
-          : `edifact intake: ${accepted} of ${results.length} interchanges accepted; ` +
-            problems.map((r) => `UNB ${r.reference}: ${r.detail}`).join('; ');
+      const outside = outsideInterchange('EDIFACT', validation.streamIssues);
+      if (outside)
+        await this.raise(
+          tx,
+          row,
+          `interchange:${row.id}:stream`,
+          `EDIFACT receipt ${row.id}: ${outside.detail}`,
+          outside.differences,
+        );
+      const lines = [
+        ...(problems.length === 0
+          ? []
+          : [
+              `${accepted} of ${results.length} interchanges accepted; ` +
+                problems.map((r) => `UNB ${r.reference}: ${r.detail}`).join('; '),
+            ]),
+        ...(outside ? [outside.detail] : []),
+      ];
+      const detail = lines.length === 0 ? null : `edifact intake: ${lines.join('; ')}`;
       return this.finish(tx, row, locked.answer, results, accepted > 0 ? 'processing' : 'rejected', detail);
     });
   }

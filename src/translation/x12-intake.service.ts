@@ -29,6 +29,7 @@ import {
   type X12Sender,
 } from './sender-binding.js';
 import { UNIDENTIFIED_COUNTER, X12ControlNumbersRepository } from './x12-control-numbers.repository.js';
+import { outsideInterchange } from './stream-issues.js';
 import { X12TranslationJob } from './x12-translation.job-definition.js';
 import { OutboundAcknowledgeJob } from '../outbound/outbound.jobs.js';
 import type {
@@ -131,11 +132,30 @@ export class X12IntakeService {
       }
       const accepted = results.filter((r) => r.outcome === 'accepted').length;
       const rejected = results.filter((r) => r.outcome === 'rejected');
-      const detail =
-        rejected.length === 0
-          ? null
-          : `x12 intake: ${accepted} of ${results.length} interchanges accepted; ` +
-            rejected.map((r) => `ISA13 ${r.controlNumber}: ${r.detail}`).join('; ');
+      const outside = outsideInterchange('X12', validation.streamIssues);
+      if (outside)
+        await this.exceptions.raise(
+          tx,
+          {
+            type: 'interchange.rejected',
+            dedupeKey: `interchange:${row.id}:stream`,
+            summary: clip(`X12 receipt ${row.id}: ${outside.detail}`),
+            references: { partnerId: row.partnerId, interchangeId: row.id },
+            differences: outside.differences,
+            correlationId: row.correlationId,
+          },
+          GATEWAY_ACTOR,
+        );
+      const lines = [
+        ...(rejected.length === 0
+          ? []
+          : [
+              `${accepted} of ${results.length} interchanges accepted; ` +
+                rejected.map((r) => `ISA13 ${r.controlNumber}: ${r.detail}`).join('; '),
+            ]),
+        ...(outside ? [outside.detail] : []),
+      ];
+      const detail = lines.length === 0 ? null : `x12 intake: ${lines.join('; ')}`;
       return this.finish(tx, row, locked.answer, results, accepted > 0 ? 'processing' : 'rejected', detail);
     });
   }

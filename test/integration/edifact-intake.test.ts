@@ -100,6 +100,30 @@ describe('the EDIFACT intake', () => {
     expect(await counters()).toEqual({ interchange: 2, message: 2 });
   });
 
+  it('raises a case for a message after UNZ, which no CONTRL can answer', async () => {
+    const stray = "UNH+9+DESADV:D:96A:UN'BGM+351+ASN-9+9'DTM+137:20261127:102'UNT+4+9'";
+    const id = await receive(edifact({ reference: 'R121', ack: '1' }) + stray);
+    const result = await intake.check(id);
+    // The interchange before it is sound and its CONTRL answers it alone (UCI 7, nothing about UNH 9).
+    expect(result.status).toBe('processing');
+    const contrl = lines(result.interchanges[0]!.contrl!.text);
+    expect(contrl.filter((l) => /^UC[IM]/.test(l))).toEqual(['UCI+R121+7350000123457:14+5790000000005:14+7']);
+    const row = await archive.get(id);
+    expect(row.statusDetail).toContain('outside any interchange, not processed and not acknowledged');
+    const cases = await queryOnce<{ type: string; dedupe_key: string; summary: string }>(
+      db.url,
+      `SELECT type, dedupe_key, summary FROM exception_case WHERE interchange_id = $1`,
+      [id],
+    );
+    expect(cases).toEqual([
+      {
+        type: 'interchange.rejected',
+        dedupe_key: `interchange:${id}:stream`,
+        summary: expect.stringContaining('(no UNB/UNZ to answer)'),
+      },
+    ]);
+  });
+
   it('sends no CONTRL for an accepted interchange that did not ask for one', async () => {
     const result = await intake.check(await receive(edifact({ reference: 'R102' })));
     expect(result.interchanges[0]).toMatchObject({

@@ -121,6 +121,33 @@ describe('the X12 intake', () => {
     });
   });
 
+  it('raises a case for a group after IEA with no ISA, which no TA1 or 997 can answer', async () => {
+    const stray =
+      'GS*PR*ACMEFAST*BUYERCO*20261127*0800*212*X*004010~ST*855*0001~BAK*00*AC*4500012399*20261127~SE*3*0001~GE*1*212~';
+    const id = await receive(x12({ isa13: '000000211' }) + stray);
+    const result = await intake.check(id);
+    // The interchange before it is sound and answered as such; its 997 names only its own group 211.
+    expect(result.status).toBe('processing');
+    const ack = result.interchanges[0]!.ack!;
+    expect(segments(ack.text).filter((s) => s[0] === 'AK1')).toEqual([['AK1', 'PR', '211']]);
+    expect(ack.ta1).toBeNull();
+    const row = await archive.get(id);
+    expect(row.statusDetail).toContain('outside any interchange, not processed and not acknowledged');
+    expect(row.statusDetail).toContain('GS outside any interchange');
+    const cases = await queryOnce<{ type: string; dedupe_key: string; summary: string }>(
+      db.url,
+      `SELECT type, dedupe_key, summary FROM exception_case WHERE interchange_id = $1`,
+      [id],
+    );
+    expect(cases).toEqual([
+      {
+        type: 'interchange.rejected',
+        dedupe_key: `interchange:${id}:stream`,
+        summary: expect.stringContaining('(no ISA/IEA to answer): 024 GS outside any interchange'),
+      },
+    ]);
+  });
+
   it("answers the partner's id under the wrong qualifier with TA1 005", async () => {
     const result = await intake.check(await receive(x12({ isa13: '000000202', qualifier: '01' })));
     expect(result.interchanges[0]!.ack!.ta1).toMatchObject({ status: 'R', noteCode: '005' });
