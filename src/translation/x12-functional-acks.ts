@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { parseEvent, type CanonicalEvent } from '../canonical/index.js';
-import { readX12FunctionalAcks, type X12FunctionalAck } from '../edi/x12/functional-ack-reader.js';
+import { party, readX12FunctionalAcks, type X12FunctionalAck } from '../edi/x12/functional-ack-reader.js';
 import { queryRows } from '../platform/database/sql.js';
 import { stableUuid } from './x12-translator.js';
 
@@ -62,19 +62,48 @@ export async function functionalAckEvents(
   );
   const events: CanonicalEvent[] = [];
   for (const ack of acks) {
-    const [ours] = await queryRows<{ interchange_control_number: string; correlation_id: string | null }>(
+    // GS06 repeats (counters wrap, several sender ids share one partner's counters): the group is ours
+    // only when the 997 comes back the way it went, ISA and GS sender / receiver swapped, and AK101
+    // names its functional id. The latest such document wins.
+    const candidates = await queryRows<{
+      interchange_control_number: string;
+      content: string;
+      correlation_id: string | null;
+    }>(
       tx,
-      `SELECT x.interchange_control_number, d.correlation_id
+      `SELECT x.interchange_control_number, x.content, d.correlation_id
          FROM x12_outbound_document x
          LEFT JOIN outbound_document d ON d.partner_id = x.partner_id AND d.standard = 'x12'
               AND d.group_reference = x.group_control_number AND d.control_reference = x.interchange_control_number
         WHERE x.partner_id = $1 AND ltrim(x.group_control_number, '0') = ltrim($2, '0')
-        ORDER BY x.id DESC LIMIT 1`,
+        ORDER BY x.id DESC LIMIT 50`,
       [source.partnerId, ack.acknowledgedGroup],
     );
+    const ours = candidates.find((c) => answers(ack, c.content));
     events.push(toEvent(ack, source, ours?.interchange_control_number, ours?.correlation_id ?? undefined));
   }
   return events;
+}
+
+/** Whether the acknowledgment's envelope mirrors that of our interchange `content` (as we wrote it). */
+function answers(ack: X12FunctionalAck, content: string): boolean {
+  const element = content[3];
+  const terminator = content[105];
+  if (!content.startsWith('ISA') || element === undefined || terminator === undefined) return false;
+  const segments = content.split(terminator).map((s) => s.replace(/^[\r\n]+/, '').split(element));
+  const isa = segments[0]!;
+  const gs = segments.find((s) => s[0] === 'GS');
+  if (!gs) return false;
+  const same = (a: string, b: string | undefined) =>
+    a.trim().toUpperCase() === (b ?? '').trim().toUpperCase();
+  const e = ack.envelope;
+  return (
+    same(e.isaSender, party(isa[7], isa[8])) &&
+    same(e.isaReceiver, party(isa[5], isa[6])) &&
+    same(e.gsSender, gs[3]) &&
+    same(e.gsReceiver, gs[2]) &&
+    same(ack.functionalId, gs[1])
+  );
 }
 
 function toEvent(

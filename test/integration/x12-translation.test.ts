@@ -247,4 +247,38 @@ describe('the X12 translation job and the outbound generator on PostgreSQL', () 
     );
     expect(rows[0]!.n).toBe('4');
   });
+  it("joins a partner's 997 to our group only when it comes back the way the group went", async () => {
+    const issued = parseEvent(SAMPLE_EVENTS['purchase-order.issued.v1']);
+    const ours = await dataSource.transaction((tx) => outbound.generate(tx, issued, { sender: US }));
+    // A later document for the same partner under the same GS06, sent from another of our ids (as
+    // after an id change, or a counter that wrapped): newest, so matching GS06 alone would pick it.
+    const other = ours.text
+      .replace('*ZZ*BUYERCO        *ZZ*ACMEFAST', '*ZZ*OTHERUS        *ZZ*ACMEFAST')
+      .replaceAll(ours.interchangeControlNumber, '999999998')
+      .replace('*BUYERCO*ACMEFAST*', '*OTHERUS*ACMEFAST*');
+    await queryOnce(
+      db.url,
+      `INSERT INTO x12_outbound_document (partner_id, set_id, interchange_control_number, group_control_number,
+              set_control_number, content)
+       VALUES ($1, '850', '999999998', $2, $3, $4)`,
+      [ACME, ours.groupControlNumber, ours.setControlNumber, other],
+    );
+    const id = await receive(
+      'ISA*00*          *00*          *ZZ*ACMEFAST       *ZZ*BUYERCO        *250304*1412*U*00401*000000341*0*T*>~' +
+        'GS*FA*ACMEFAST*BUYERCO*20250304*1412*341*X*004010~' +
+        `ST*997*0001~AK1*PO*${ours.groupControlNumber}~AK2*850*${ours.setControlNumber}~AK5*A~AK9*A*1*1*1~SE*6*0001~` +
+        'GE*1*341~IEA*1*000000341~',
+    );
+    await intake.check(id);
+    await translation.translate(id);
+    const [ack] = (await store.listByInterchange(dataSource, id)).filter(
+      (e) => e.type === 'functional-acknowledgment.received',
+    );
+    expect(ack?.payload).toMatchObject({
+      acknowledged: {
+        interchangeControlNumber: ours.interchangeControlNumber,
+        groupControlNumber: ours.groupControlNumber,
+      },
+    });
+  });
 });

@@ -29,6 +29,12 @@ describe('readX12FunctionalAcks', () => {
         interchangeControlNumber: '000000042',
         groupControlNumber: '42',
         setControlNumber: '0001',
+        envelope: {
+          isaSender: 'ZZ/ACMEFAST',
+          isaReceiver: 'ZZ/SUPPLIERGW',
+          gsSender: 'ACMEFAST',
+          gsReceiver: 'SUPPLIERGW',
+        },
         functionalId: 'PO',
         acknowledgedGroup: '17',
         status: 'partially-accepted',

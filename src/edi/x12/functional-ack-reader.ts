@@ -20,6 +20,11 @@ export interface X12FunctionalAck {
   readonly interchangeControlNumber: string;
   readonly groupControlNumber: string;
   readonly setControlNumber: string;
+  /**
+   * Who sent the acknowledgment to whom: ISA05/ISA06, ISA07/ISA08 (`qualifier/id`, id trimmed) and
+   * GS02, GS03. The acknowledged group is ours only when these mirror our envelope.
+   */
+  readonly envelope: X12AckEnvelope;
   /** AK101: the functional id of the group acknowledged (PO, PC, …). */
   readonly functionalId: string;
   /** AK102: GS06 of the group acknowledged. */
@@ -27,6 +32,13 @@ export interface X12FunctionalAck {
   /** AK901. */
   readonly status: X12AckStatus;
   readonly sets: readonly X12AcknowledgedSet[];
+}
+
+export interface X12AckEnvelope {
+  readonly isaSender: string;
+  readonly isaReceiver: string;
+  readonly gsSender: string;
+  readonly gsReceiver: string;
 }
 
 const GROUP_STATUS: Readonly<Record<string, X12AckStatus>> = {
@@ -59,6 +71,7 @@ export function readX12FunctionalAcks(bytes: Uint8Array | string): X12Functional
     | {
         ackType: '997' | '999';
         ids: { interchange: string; group: string; set: string };
+        envelope: X12AckEnvelope;
         functionalId?: string;
         group?: string;
         status?: X12AckStatus;
@@ -83,6 +96,18 @@ export function readX12FunctionalAcks(bytes: Uint8Array | string): X12Functional
                   interchange: context.interchange?.controlNumber ?? '',
                   group: context.group?.controlNumber ?? '',
                   set: view.element(2),
+                },
+                envelope: {
+                  isaSender: party(
+                    context.interchange?.header.senderQualifier,
+                    context.interchange?.header.senderId,
+                  ),
+                  isaReceiver: party(
+                    context.interchange?.header.receiverQualifier,
+                    context.interchange?.header.receiverId,
+                  ),
+                  gsSender: context.group?.senderCode ?? '',
+                  gsReceiver: context.group?.receiverCode ?? '',
                 },
                 sets: [],
               }
@@ -121,6 +146,7 @@ export function readX12FunctionalAcks(bytes: Uint8Array | string): X12Functional
               interchangeControlNumber: current.ids.interchange,
               groupControlNumber: current.ids.group,
               setControlNumber: current.ids.set,
+              envelope: current.envelope,
               functionalId: current.functionalId ?? '',
               acknowledgedGroup: current.group,
               status: current.status,
@@ -137,4 +163,9 @@ export function readX12FunctionalAcks(bytes: Uint8Array | string): X12Functional
     },
   });
   return acks;
+}
+
+/** `qualifier/id` of an ISA party, the id without its padding. */
+export function party(qualifier: string | undefined, id: string | undefined): string {
+  return `${(qualifier ?? '').trim()}/${(id ?? '').trim()}`;
 }
