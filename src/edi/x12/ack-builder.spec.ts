@@ -223,12 +223,12 @@ describe('997 / 999 / TA1 builders', () => {
     expect(codeLines(buildX12Acknowledgment(ic, options()))).toEqual(['TA1*000000101*240131*1230*R*003~']);
   });
 
-  it('answers control number 018 with the control number as received', () => {
+  it('answers control number 018 with TA101 000000000, not the invalid ISA13 (TA101 is N0 9/9)', () => {
     const ic = first(
       validPo({ isa: { control: '00000A101' } }).replace('IEA*1*000000101', 'IEA*1*00000A101'),
     );
     expect(buildTa1(ic)).toEqual({
-      controlNumber: '00000A101',
+      controlNumber: '000000000',
       date: '240131',
       time: '1230',
       status: 'R',

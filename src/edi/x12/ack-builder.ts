@@ -76,12 +76,22 @@ export function buildTa1(interchange: X12InterchangeResult): X12Ta1 {
   const note = errors.find((i) => interchange.status === 'rejected' && !NOTED.has(i.kind)) ?? errors[0];
   const h = interchange.header;
   return {
-    controlNumber: h.controlNumber,
+    controlNumber: ta101(h.controlNumber),
     date: h.date,
     time: h.time,
     status: TA104[interchange.status],
     noteCode: note?.code ?? '000',
   };
+}
+
+/**
+ * TA101 is ISA13's data type, N0 9/9. An ISA13 that does not fit (letters, more than nine digits) is
+ * not echoed: a TA1 carrying it would itself be invalid and refused by the partner's translator. X12.5
+ * gives no substitute value; we write nine zeros, the convention for "no usable control number", and the
+ * TA105 (018 invalid control number) says why. Fewer than nine digits are echoed zero-padded.
+ */
+function ta101(received: string): string {
+  return /^\d{1,9}$/.test(received) ? received.padStart(9, '0') : '000000000';
 }
 
 const NOTED: ReadonlySet<string> = new Set(['iea-group-count', 'isa-date', 'isa-time']);
