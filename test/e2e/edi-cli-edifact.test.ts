@@ -105,7 +105,7 @@ describe('gateway edi on EDIFACT', () => {
     ]);
     const no = gateway(['ack', rejected]);
     expect(no.code).toBe(2);
-    expect(no.stdout).toMatch(/\nUCI\+IC3\+NORDIC:14\+GATEWAY:14\+4\+28\+UNZ\+2'\n/);
+    expect(no.stdout).toMatch(/\nUCI\+IC3\+NORDIC:14\+GATEWAY:14\+4\+28\+UNZ\+3'\n/);
     // Accepted and 0031 = 1: a CONTRL with UCI 7; accepted without a request: none, exit 0.
     expect(gateway(['ack', accepted]).stdout).toMatch(/\nUCI\+IC1\+NORDIC:14\+GATEWAY:14\+7'\n/);
     const quiet = gateway(['ack', file('quiet.edi', UNB('IC4') + DESADV('M1') + "UNZ+1+IC4'")]);
