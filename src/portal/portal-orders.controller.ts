@@ -275,7 +275,7 @@ export class PortalOrdersController {
         // Checked again with the order locked: the ERP may change it between the check above and now.
         ...(viewed === undefined
           ? {}
-          : { precondition: answersRevision(this.purchaseOrders, order.poNumber, viewed) }),
+          : { precondition: answersRevision(this.purchaseOrders, order.poNumber, viewed, kind) }),
         route: `portal ${kind}`,
         metadata: { poNumber: order.poNumber },
       },

@@ -8,7 +8,7 @@ import { ExceptionService } from '../exceptions/exception.service.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import { IdempotencyService } from '../platform/jobs/idempotency.service.js';
 import { matchAcknowledgment, type LineVerdict } from './acknowledgment-matcher.js';
-import { revisionConflict, revisionOf } from './answer-revision.js';
+import { noChangeToAnswer, revisionConflict, revisionOf } from './answer-revision.js';
 import { ChangeRefusalHooks } from './change-refusal.hooks.js';
 import { erpBodyProblems } from './line-quantity.js';
 import { PurchaseOrderRepository } from './purchase-order.repository.js';
@@ -98,7 +98,7 @@ export class AcknowledgmentService {
   /**
    * The supplier's answer to a PO change (865 / ORDRSP to ORDCHG): an answer to the revision the
    * order is at is matched like an acknowledgment; a rejected change raises `po-change.rejected`;
-   * an answer to an older revision is recorded and changes nothing.
+   * an answer to an older revision, or to an order never changed, is recorded and changes nothing.
    */
   async applyChangeAnswer(tx: EntityManager, answer: ChangeAnswer): Promise<AcknowledgmentResult> {
     const poNumber = answer.payload.purchaseOrder.number;
@@ -114,6 +114,12 @@ export class AcknowledgmentService {
       // It must name the latest change sent (the order's revision when the gateway sent none), or a
       // later revision that changed nothing the supplier sees (the one the portal shows).
       const answered = answer.payload.purchaseOrder.revision ?? '';
+      if (!(await this.orders.changeSent(tx, order.id))) {
+        // Rejecting a change nobody sent would raise a case about nothing: kept in the history only.
+        await this.recordAnswer(tx, order, answer, `${noChangeToAnswer(order.poNumber)}: recorded only`);
+        result = { outcome: 'stale' };
+        return;
+      }
       const named = revisionOf(answered);
       const toAnswer = await this.orders.revisionToAnswer(tx, order);
       if (named === undefined || revisionConflict(named, order, toAnswer)) {

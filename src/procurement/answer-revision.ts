@@ -42,3 +42,11 @@ export function revisionConflict(
     };
   return undefined;
 }
+
+/**
+ * Why a change answer (865 / ORDRSP to ORDCHG / the API's change-answer) to an order the supplier was
+ * never sent a change of answers nothing: there is no change to accept or reject.
+ */
+export function noChangeToAnswer(poNumber: string): string {
+  return `purchase order ${poNumber} has no change to answer: it was never changed (answer the order with an acknowledgment)`;
+}

@@ -296,6 +296,19 @@ export class PurchaseOrderRepository {
   }
 
   /**
+   * Whether the supplier was ever sent a change of the order (860 / ORDCHG / the API's change feed):
+   * without one, a change answer answers nothing.
+   */
+  async changeSent(db: Queryable, orderId: string): Promise<boolean> {
+    const [row] = await queryRows<{ sent: boolean }>(
+      db,
+      `SELECT EXISTS (SELECT 1 FROM outbound_intent WHERE po_id = $1 AND event_type = 'purchase-order.changed') AS sent`,
+      [orderId],
+    );
+    return row?.sent === true;
+  }
+
+  /**
    * The revision the supplier answers now: the latest one it was sent (an ERP revision without
    * changes it sees sends nothing), or the order's when none was sent (answer-revision.ts).
    */

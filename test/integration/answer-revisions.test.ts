@@ -4,6 +4,7 @@ import { GATEWAY_ACTOR } from '../../src/audit/actor.js';
 import { IdentityService } from '../../src/gateway/identity.service.js';
 import { ALPHA } from '../../src/transports/api/testing/partner-api.test-helper.js';
 import { ACKNOWLEDGMENT_EXAMPLE } from '../../src/transports/api/schemas/partner-document.examples.js';
+import { eventually } from '../support/notification-peers.js';
 import { queryOnce } from '../support/postgres.js';
 import {
   changeThroughErp,
@@ -139,6 +140,66 @@ describe('answers and decisions bound to the revision they were made on', () => 
     await changeThroughErp(world, po(2), [{ lineNumber: '20', quantity: '150' }]);
     expect((await answer(po(2), 'change-answer', accepted('SO-2-C1'))).status).toBe(201);
     expect(await order(po(2))).toEqual({ state: 'acknowledged', revision: 1 });
+  });
+
+  it('refuses an API change answer to an order never changed (409) and records an 865 to one without a case', async () => {
+    await issueThroughErp(world, { poNumber: po(6), partnerId: ALPHA.id });
+    const rejectChange = {
+      document: { number: 'CA-99', revision: '1' },
+      revision: '0',
+      status: 'rejected',
+      lines: [{ lineNumber: '10', status: 'rejected' }],
+    };
+    for (const body of [rejectChange, { ...rejectChange, revision: undefined }]) {
+      const refused = await answer(po(6), 'change-answer', body);
+      expect(refused.status).toBe(409);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(refused.body).toMatchObject({
+        type: 'urn:supplier-gateway:problem:partner-api.no-change-to-answer',
+        detail: expect.stringMatching(
+          new RegExp(`^purchase order ${po(6)} has no change to answer: it was never changed `),
+        ),
+        errors: [`answer the order with POST /partner/v1/orders/${po(6)}/acknowledgment`],
+      });
+    }
+    expect(await answersApplied(po(6))).toBe(0);
+
+    // The same rejection as an X12 865 (BCA02 RJ, naming revision 0) is translated and kept in the history.
+    const isa13 = '000006601';
+    const x12 = [
+      `ISA*00*          *00*          *ZZ*${ALPHA.isa.padEnd(15)}*ZZ*${'MFGCO'.padEnd(15)}*261128*0900*U*00401*${isa13}*0*T*>`,
+      `GS*CA*${ALPHA.gs}*MFGCO*20261128*0900*6601*X*004010`,
+      'ST*865*0001',
+      `BCA*00*RJ*${po(6)}**0*20261127***SO-6601*20261128`,
+      'CTT*0',
+      'SE*4*0001',
+      'GE*1*6601',
+      `IEA*1*${isa13}`,
+    ].join('~\n');
+    await request(world.gateway.url)
+      .post('/partner/v1/documents')
+      .set({ authorization: `Bearer ${alpha}`, 'content-type': 'application/edi-x12' })
+      .send(`${x12}~\n`)
+      .expect(202);
+    const recorded = await eventually('the 865 in the order history', async () => {
+      const rows = await queryOnce<{ summary: string; from_state: string; to_state: string }>(
+        world.db.url,
+        `SELECT h.summary, h.from_state, h.to_state FROM purchase_order_history h
+           JOIN purchase_order o ON o.id = h.po_id
+          WHERE o.po_number = $1 AND h.what = 'purchase-order.change-answered'`,
+        [po(6)],
+      );
+      return rows.length > 0 && rows;
+    });
+    expect(recorded).toEqual([
+      {
+        summary: `purchase order ${po(6)} has no change to answer: it was never changed (answer the order with an acknowledgment): recorded only`,
+        from_state: 'issued',
+        to_state: 'issued',
+      },
+    ]);
+    expect(await casesOf(po(6), 'po-change.rejected')).toEqual([]);
+    expect(await order(po(6))).toEqual({ state: 'issued', revision: 0 });
   });
 
   it('tells a portal supplier the order changed while the page was open, shows the new revision, and sends nothing', async () => {

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { revisionConflict, revisionOf } from '../../procurement/answer-revision.js';
+import { noChangeToAnswer, revisionConflict, revisionOf } from '../../procurement/answer-revision.js';
 import type { PurchaseOrderRepository } from '../../procurement/purchase-order.repository.js';
 import type { PurchaseOrder } from '../../procurement/purchase-order.types.js';
 import { PartnerApiError, PartnerApiErrorCode } from './partner-api.exception.js';
@@ -74,12 +74,23 @@ export function namedRevision(revision: unknown): number | undefined | null {
  * The check of an answer naming revision `named`, run in the transaction that stores it with the
  * order locked, so a change the ERP records meanwhile comes wholly before or after it: an answer to
  * a revision that is no longer the one to answer (answer-revision.ts) is refused (409), not recorded
- * as a stale answer the supplier would never hear of.
+ * as a stale answer the supplier would never hear of. A change answer to an order never changed is
+ * refused (409) whatever revision it names.
  */
-export function answersRevision(orders: PurchaseOrderRepository, poNumber: string, named: number) {
+export function answersRevision(
+  orders: PurchaseOrderRepository,
+  poNumber: string,
+  named: number | undefined,
+  kind: 'acknowledgment' | 'change-answer',
+) {
   return async (tx: EntityManager): Promise<PartnerApiError | undefined> => {
     const order = await orders.lockByNumber(tx, poNumber);
     if (!order) return undefined;
+    if (kind === 'change-answer' && !(await orders.changeSent(tx, order.id)))
+      return new PartnerApiError(PartnerApiErrorCode.NoChangeToAnswer, noChangeToAnswer(poNumber), [
+        `answer the order with POST /partner/v1/orders/${poNumber}/acknowledgment`,
+      ]);
+    if (named === undefined) return undefined;
     const conflict = revisionConflict(named, order, await orders.revisionToAnswer(tx, order));
     return (
       conflict &&

@@ -22,6 +22,8 @@ export enum PartnerApiErrorCode {
    * since the supplier looked at it), or one the order does not have.
    */
   RevisionConflict = 'revision-conflict',
+  /** A change answer to an order the supplier was never sent a change of. */
+  NoChangeToAnswer = 'no-change-to-answer',
   /** The interchange exists but has no functional acknowledgment (yet, or never: JSON documents). */
   NoAcknowledgment = 'no-acknowledgment',
   InvalidQuery = 'invalid-query',
@@ -39,6 +41,7 @@ const HTTP_STATUS: Record<PartnerApiErrorCode, number> = {
   [PartnerApiErrorCode.DocumentNotFound]: 404,
   [PartnerApiErrorCode.OrderNotFound]: 404,
   [PartnerApiErrorCode.RevisionConflict]: 409,
+  [PartnerApiErrorCode.NoChangeToAnswer]: 409,
   [PartnerApiErrorCode.NoAcknowledgment]: 404,
   [PartnerApiErrorCode.InvalidQuery]: 400,
 };

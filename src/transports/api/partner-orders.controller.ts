@@ -44,7 +44,8 @@ const ORDER_TYPES = ['purchase-order.issued', 'purchase-order.changed', 'purchas
 const CHANGE_TYPES = ['purchase-order.changed', 'purchase-order.cancelled'];
 const REVISION_CONFLICT =
   'The answer names a revision that is no longer the one to answer (the order changed since), or one the ' +
-  'order does not have: nothing is applied; the receipt is kept as rejected. Read the order again and answer it.';
+  'order does not have, or (a change answer) the order was never changed: nothing is applied; the receipt is kept ' +
+  'as rejected. Read the order again and answer it.';
 /** The buyer's side, as src/outbound's partner JSON names it. */
 const GATEWAY_SENDER = { scheme: 'partner', id: 'buyer' } as const;
 
@@ -335,10 +336,11 @@ export class PartnerOrdersController {
         if (completed instanceof PartnerApiError) throw completed;
         return completed.document;
       },
-      // Without a revision the answer is to the order as it stands, as it always was.
-      ...(named === undefined
+      // Without a revision the answer is to the order as it stands, as it always was; a change answer
+      // is checked either way (the order must have a change to answer).
+      ...(named === undefined && kind === 'acknowledgment'
         ? {}
-        : { precondition: answersRevision(this.purchaseOrders, order.poNumber, named) }),
+        : { precondition: answersRevision(this.purchaseOrders, order.poNumber, named, kind) }),
       route: `POST /partner/v1/orders/{poNumber}/${kind}`,
       metadata: { poNumber, ...(document ? { requestBody: raw.toString('utf8').slice(0, 65536) } : {}) },
     });
