@@ -17,6 +17,7 @@ COPY package.json ./
 COPY bin ./bin
 COPY partners ./partners
 COPY edi-maps ./edi-maps
+COPY erp ./erp
 COPY portal ./portal
 # Named volumes mounted here take this ownership on first use.
 RUN mkdir -p /run/gateway-secrets /app/data/blobs && chown -R node:node /run/gateway-secrets /app/data
