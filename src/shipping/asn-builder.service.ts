@@ -262,6 +262,7 @@ export class AsnBuilderService {
       ),
       ssccsInUse: new Set(inUse.map((r) => r.sscc)),
       lotManaged: new Set(lotManaged.map((r) => r.material)),
+      assignsSsccs: profile.shipping !== undefined,
     };
   }
 

@@ -33,6 +33,7 @@ const context = (over: Partial<ValidationContext> = {}): ValidationContext => ({
   shippedByThisNotice: new Map(),
   ssccsInUse: new Set(),
   lotManaged: new Set(['CMP-LOTTED']),
+  assignsSsccs: true,
   ...over,
 });
 

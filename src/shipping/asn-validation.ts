@@ -49,6 +49,8 @@ export interface ValidationContext {
   readonly ssccsInUse: ReadonlySet<string>;
   /** Materials that must ship with lots (master data `lotManaged`). */
   readonly lotManaged: ReadonlySet<string>;
+  /** Whether the gateway labels packs itself: the partner profile has `shipping.gs1CompanyPrefix`. */
+  readonly assignsSsccs: boolean;
 }
 
 /** Orders a supplier can no longer ship against. */
@@ -81,8 +83,12 @@ export function validateDraft(body: DraftBody, context: ValidationContext): Draf
     ...body.pallets.map((pallet, p) => ({ sscc: pallet.sscc, path: `pallets.${p}` })),
     ...cartons.map(({ carton, path }) => ({ sscc: carton.sscc, path })),
   ];
+  // Packs are labelled on save from the profile's GS1 Company Prefix; without one only the supplier can.
+  const noSscc = context.assignsSsccs
+    ? 'the pack has no SSCC yet: save the draft again to label it'
+    : 'the pack has no SSCC: type the SSCCs yourself, or ask the buyer to set shipping.gs1CompanyPrefix in your partner profile so the gateway assigns them';
   for (const { sscc, path } of packs) {
-    if (sscc === undefined) problem(`${path}.sscc`, 'sscc', 'the pack has no SSCC yet');
+    if (sscc === undefined) problem(`${path}.sscc`, 'sscc', noSscc);
     else if (!isValidSscc(sscc)) problem(`${path}.sscc`, 'sscc', `SSCC ${sscc} has a wrong check digit`);
     else if (seen.has(sscc))
       problem(

@@ -142,7 +142,7 @@ export class ShipNoticeDraftsController {
   @ApiOperation({
     summary: 'Start a ship notice: pallets, cartons and order lines; packs without an SSCC get one',
     description:
-      'The draft is saved as it is, complete or not (POST …/validate says what is missing). `shipmentNumber` is yours to give (your packing slip) or made up (ASN-<date>-<id>). SSCCs come from the GS1 Company Prefix in your partner profile (`shipping.gs1CompanyPrefix`).',
+      'The draft is saved as it is, complete or not (POST …/validate says what is missing). `shipmentNumber` is yours to give (your packing slip) or made up (ASN-<date>-<id>). SSCCs come from the GS1 Company Prefix in your partner profile (`shipping.gs1CompanyPrefix`); without one, type the SSCCs of your labels yourself (or ask the buyer to set the prefix), else validate and submit answer `sscc` problems.',
   })
   @ApiCreatedResponse({ content: { 'application/json': { example: DRAFT_EXAMPLE } } })
   async create(

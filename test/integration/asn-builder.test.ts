@@ -249,6 +249,24 @@ describe('ASN builder: ship notices with SSCCs and GS1-128 labels, submitted, re
     );
   });
 
+  it('tells a partner without a GS1 Company Prefix how its packs get SSCCs', async () => {
+    const draft = await api(bravo).post('/partner/v1/ship-notice-drafts', {
+      shippedAt: '2026-12-04T08:00:00Z',
+      cartons: [{ items: [item(PO_B, '10', '1')] }],
+    });
+    expect(draft.status, draft.text).toBe(201);
+    expect(draft.body.body.cartons[0].sscc).toBeUndefined();
+    const check = await api(bravo)
+      .post(`/partner/v1/ship-notice-drafts/${draft.body.id}/validate`)
+      .expect(200);
+    expect(check.body.problems).toContainEqual({
+      path: 'cartons.0.sscc',
+      code: 'sscc',
+      message:
+        'the pack has no SSCC: type the SSCCs yourself, or ask the buyer to set shipping.gs1CompanyPrefix in your partner profile so the gateway assigns them',
+    });
+  });
+
   it('prints labels whose barcodes, screenshotted in Chromium, decode with zbar to the SSCCs', async () => {
     const sheet = await api(alpha).get(`/partner/v1/ship-notice-drafts/${draftId}/labels`).expect(200);
     expect(sheet.headers['content-type']).toContain('text/html');
