@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatProblem, loadPartnerProfiles, type PartnerProblem } from './partner-loader.js';
+import { partnerProfileSchema } from './partner-profile.schema.js';
 
 const repoPartners = fileURLToPath(new URL('../../partners', import.meta.url));
 
@@ -84,6 +85,13 @@ describe('docs/partners.md', () => {
     const { profiles, problems } = loadPartnerProfiles(dir);
     expect(problems.map(formatProblem)).toEqual([]);
     expect(profiles[0]!.crossReferences.units).toEqual({ EA: 'C62', PC: 'H87' });
+  });
+
+  it('describes every top-level field the profile schema accepts under "Every field"', () => {
+    const doc = readFileSync(fileURLToPath(new URL('../../docs/partners.md', import.meta.url)), 'utf8');
+    const section = /^## Every field\n([\s\S]*?)^## /m.exec(doc)?.[1] ?? '';
+    const described = [...section.matchAll(/^### `([a-zA-Z]+)`/gm)].map((m) => m[1]);
+    expect(described.sort()).toEqual(Object.keys(partnerProfileSchema.shape).sort());
   });
 });
 
