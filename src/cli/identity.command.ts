@@ -16,7 +16,10 @@ import {
   type UserRole,
 } from '../gateway/principal.js';
 import { loadPartnerProfiles } from '../partners/partner-loader.js';
+import { setPasswordAsOperator } from '../portal/operator-password.js';
+import { PortalError } from '../portal/portal.exception.js';
 import { CliFailure, cliConfig, EXIT, print, withDatabase } from './cli-context.js';
+import { readPassword } from './password-input.js';
 
 const list = (value: string): string[] =>
   value
@@ -87,6 +90,30 @@ export function registerIdentityCommands(program: Command): void {
         identity.issueUserToken((await identity.user(email)).id, operator, options.label),
       );
       print(shownOnce(token.token));
+    });
+  users
+    .command('set-password')
+    .description(
+      'set a portal password (read from standard input, or asked for at a terminal; never an argument): ' +
+        'the way in when the gateway cannot send invitation or reset mails',
+    )
+    .argument('<email>')
+    .allowExcessArguments(false)
+    .action(async (email: string) => {
+      const password = await readPassword();
+      const result = await withDatabase(cliConfig(), async (db) => {
+        try {
+          return await setPasswordAsOperator(db, new AuditService(db), { email, password }, operator);
+        } catch (error) {
+          if (error instanceof PortalError) throw new CliFailure(error.message, EXIT.findings);
+          throw error;
+        }
+      });
+      print(
+        `password set for ${email.trim().toLowerCase()}` +
+          (result.sessionsEnded > 0 ? `; ${result.sessionsEnded} session(s) ended` : '') +
+          (result.active ? '' : '; the user is deactivated and cannot sign in until reactivated'),
+      );
     });
   users
     .command('list')

@@ -13,7 +13,13 @@ import { NOTIFICATION_SETTINGS, type NotificationSettings } from '../notificatio
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import { isoTimestamp, queryRows, type Queryable } from '../platform/database/sql.js';
 import { PortalError, PortalErrorCode } from './portal.exception.js';
-import { decoyHash, hashPassword, passwordMatches, passwordProblem } from './portal-passwords.js';
+import {
+  decoyHash,
+  hashPassword,
+  passwordMatches,
+  passwordProblem,
+  storePasswordHash,
+} from './portal-passwords.js';
 
 export type LinkKind = 'invitation' | 'password-reset';
 
@@ -277,6 +283,8 @@ export class PortalAccountsService {
 
   /** Mails a reset link to an active user with that address; says nothing about unknown addresses. */
   async requestReset(email: string): Promise<void> {
+    // Said to everyone alike, before the address is looked up, so it tells nothing about accounts.
+    if (!this.mailSettings.email) throw mailNotConfigured();
     const [row] = await queryRows<UserRow>(this.dataSource, `${USER_SELECT} WHERE u.email = $1`, [
       email.trim().toLowerCase(),
     ]);
@@ -440,12 +448,7 @@ export class PortalAccountsService {
   }
 
   private async storePassword(tx: EntityManager, userId: string, passwordHash: string): Promise<void> {
-    await tx.query(
-      `INSERT INTO portal_credential (user_id, password_hash) VALUES ($1, $2)
-       ON CONFLICT ON CONSTRAINT pk_portal_credential DO UPDATE
-         SET password_hash = EXCLUDED.password_hash, failed_attempts = 0, locked_until = NULL, password_changed_at = now()`,
-      [userId, passwordHash],
-    );
+    await storePasswordHash(tx, userId, passwordHash);
   }
 
   /**
@@ -460,11 +463,7 @@ export class PortalAccountsService {
     unlessSentWithinMinutes?: number,
     because?: 'locked',
   ): Promise<void> {
-    if (!this.mailSettings.email)
-      throw new PortalError(
-        PortalErrorCode.MailUnavailable,
-        'E-mail is not configured on this gateway (NOTIFY_SMTP_URL), so no link can be sent.',
-      );
+    if (!this.mailSettings.email) throw mailNotConfigured();
     const token = randomBytes(32).toString('base64url');
     const minutes =
       kind === 'invitation' ? this.config.PORTAL_INVITATION_HOURS * 60 : this.config.PORTAL_RESET_MINUTES;
@@ -626,4 +625,11 @@ function tokenHash(token: string): string {
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function mailNotConfigured(): PortalError {
+  return new PortalError(
+    PortalErrorCode.MailNotConfigured,
+    'E-mail is not configured on this gateway (NOTIFY_SMTP_URL), so no link can be sent: an operator sets the password with `gateway users set-password EMAIL`.',
+  );
 }

@@ -11,6 +11,7 @@ import {
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../gateway/access-rules.js';
@@ -71,6 +72,7 @@ export class PortalAuthController {
     private readonly partners: PartnerRegistry,
     private readonly sso: PortalSso,
     private readonly throttle: PortalThrottle,
+    @InjectPinoLogger(PortalAuthController.name) private readonly logger: PinoLogger,
   ) {}
 
   @Get()
@@ -183,6 +185,20 @@ export class PortalAuthController {
       await this.accounts.requestReset(email);
     } catch (error) {
       // Whether the address is known stays unsaid; only a mail outage is reported, as it is everyone's.
+      if (error instanceof PortalError && error.code === PortalErrorCode.MailNotConfigured) {
+        // Trying again will not help: the operator has to act, so the operator is told.
+        this.logger.warn(
+          { email },
+          'a portal password reset was asked for, but e-mail is not configured (NOTIFY_SMTP_URL): set the password with `gateway users set-password EMAIL`',
+        );
+        flash(
+          request,
+          'error',
+          'This gateway cannot send e-mail, so no reset link was sent. Ask the gateway administrator to set your password.',
+        );
+        await redirectAfterSave(request, response, '/portal/password-reset');
+        return;
+      }
       if (!(error instanceof PortalError && error.code === PortalErrorCode.MailUnavailable)) throw error;
       flash(request, 'error', 'The reset e-mail could not be sent right now. Please try again later.');
       await redirectAfterSave(request, response, '/portal/password-reset');

@@ -1,4 +1,5 @@
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
+import type { EntityManager } from 'typeorm';
 
 /** Argon2id (RFC 9106), the library's defaults: 19 MiB, 2 passes, 1 lane (OWASP's minimum profile). */
 const ARGON2ID = 2 as Algorithm;
@@ -39,4 +40,18 @@ export function passwordProblem(password: string, email: string): string | null 
     return 'The password must not be your e-mail address.';
   if (new Set(password).size < 4) return 'The password repeats too few characters; choose another.';
   return null;
+}
+
+/** Stores a user's new password hash; clears a lockout and the count of failed attempts. */
+export async function storePasswordHash(
+  tx: EntityManager,
+  userId: string,
+  passwordHash: string,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO portal_credential (user_id, password_hash) VALUES ($1, $2)
+     ON CONFLICT ON CONSTRAINT pk_portal_credential DO UPDATE
+       SET password_hash = EXCLUDED.password_hash, failed_attempts = 0, locked_until = NULL, password_changed_at = now()`,
+    [userId, passwordHash],
+  );
 }

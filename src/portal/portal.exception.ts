@@ -10,8 +10,10 @@ export enum PortalErrorCode {
   InvalidInput = 'invalid-input',
   /** An invitation or reset link that is unknown, used or expired. */
   LinkInvalid = 'link-invalid',
-  /** E-mail is not configured, or the server refused the mail. */
+  /** The mail server refused or could not take the mail. */
   MailUnavailable = 'mail-unavailable',
+  /** E-mail is not configured (NOTIFY_SMTP_URL), so no link can be sent. */
+  MailNotConfigured = 'mail-not-configured',
 }
 
 const STATUS: Record<PortalErrorCode, number> = {
@@ -22,6 +24,7 @@ const STATUS: Record<PortalErrorCode, number> = {
   [PortalErrorCode.InvalidInput]: 400,
   [PortalErrorCode.LinkInvalid]: 410,
   [PortalErrorCode.MailUnavailable]: 503,
+  [PortalErrorCode.MailNotConfigured]: 503,
 };
 
 export class PortalError extends Error {
