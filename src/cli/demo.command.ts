@@ -143,8 +143,21 @@ class Demo {
       `dynamic, service level ${policy.serviceLevel}, α ${policy.smoothing}, applied without a buyer up to ${policy.autoMaxQuantity} pieces / ${policy.autoMaxValue} in the order's currency`,
     );
 
-    // Earlier demo orders still open would cover the need: the ERP's buyer cancels them.
+    // Earlier demo orders still open would cover the need: the ERP's buyer cancels them. Any other
+    // open order of the material would take the expedite (the earliest line of the preferred
+    // supplier is pulled in), and the demo changes no order it did not make: it stops here instead.
     const before = await this.call('GET', `/plant-events/v1/balances/${PLANT}/${MATERIAL}`);
+    const others = [
+      ...new Set<string>(
+        before.orders
+          .filter((o: Json) => !String(o.poNumber).startsWith('DEMO-') && Number(o.open) > 0)
+          .map((o: Json) => o.poNumber as string),
+      ),
+    ];
+    if (others.length > 0)
+      throw new StepMissing(
+        `open orders: ${MATERIAL} at plant ${PLANT} is on order in ${others.join(', ')}, not made by the demo; the replenishment step would change them, so the demo stops before it changes anything (close them in the ERP, or run the demo on a fresh install)`,
+      );
     for (const po of new Set<string>(before.orders.map((o: Json) => o.poNumber as string))) {
       if (!po.startsWith('DEMO-')) continue;
       await this.call('POST', `/admin/erp-simulator/purchase-orders/${po}/changes`, { cancel: true }).catch(
@@ -271,6 +284,11 @@ class Demo {
       );
       return list.find((r: Json) => r.causationId === completion.id);
     });
+    // The crossing must be answered on the demo's own order, or every later step is about another.
+    if (rec.poNumber !== poNumber)
+      throw new StepMissing(
+        `recommendation: it concerns ${rec.poNumber ? `PO ${rec.poNumber}` : `a new order (${rec.action})`}, not the demo's ${poNumber}`,
+      );
     const explained = await this.call('GET', `/replenishment/v1/recommendations/${rec.id}`);
     const d = explained.decision;
     this.show(
@@ -300,6 +318,15 @@ class Demo {
       return r.tracking.supplierDocuments.find((doc: Json) => doc.status !== 'pending');
     });
     const changed = (await this.call('GET', `/buyer/v1/purchase-orders/${poNumber}`)).order;
+    // An 865 answers a change: without one sent for a later revision of the demo's order it would answer nothing.
+    if (
+      !(Number(changed.revision) > Number(order.revision)) ||
+      Number(document.poRevision) !== Number(changed.revision) ||
+      document.status === 'failed'
+    )
+      throw new StepMissing(
+        `sent to the supplier: no change of ${poNumber} was sent (order at revision ${changed.revision}, ${document.messageType} for revision ${document.poRevision}: ${document.status})`,
+      );
     this.show(
       'sent to the supplier',
       `${document.messageType} for revision ${document.poRevision} to ${SUPPLIER}, once (channel ${document.channel}: ${document.status}); the order is ${changed.state}`,
@@ -318,6 +345,8 @@ class Demo {
         x865(control, poNumber, String(changed.revision), addDays(today, -3), today),
         { token: key.token, contentType: 'application/edi-x12' },
       );
+      if (answer.status === 'rejected')
+        throw new StepMissing(`supplier answer: the 865 was rejected (interchange ${answer.interchangeId})`);
       this.show(
         'supplier answer',
         `${SUPPLIER} sends an 865 rejecting the change to revision ${changed.revision} (interchange ${answer.interchangeId})`,
@@ -328,7 +357,7 @@ class Demo {
           'GET',
           `/buyer/v1/exceptions?poNumber=${encodeURIComponent(poNumber)}&type=po-change.rejected`,
         );
-        return page.items?.[0];
+        return page.items?.find((c: Json) => Number(c.references?.poRevision) === Number(changed.revision));
       });
       this.show('exception', `${found.type} (${found.severity}): ${found.summary}`);
       this.show(

@@ -94,6 +94,46 @@ describe('gateway demo against an embedded npm start', () => {
     expect(run.output).toContain('Every step was seen.');
   }, 180_000);
 
+  it('changes no order it did not make: another open order of the material stops it, naming the step', async () => {
+    const api = (method: string, path: string, body?: unknown) =>
+      fetch(`http://127.0.0.1:${port}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    const other = '4599000001';
+    const issued = await api('POST', '/admin/erp-simulator/purchase-orders', {
+      poNumber: other,
+      supplier: 'acme-fasteners',
+      plant: '1000',
+      currency: 'EUR',
+      orderDate: new Date().toISOString().slice(0, 10),
+      lines: [
+        {
+          lineNumber: '10',
+          material: 'CMP-BOLT-M8',
+          quantity: '1000',
+          unit: 'H87',
+          deliveryDate: new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10),
+          netPrice: '0.042',
+        },
+      ],
+    });
+    expect(issued.status, await issued.text()).toBeLessThan(300);
+    const recorded = async () => (await api('GET', `/buyer/v1/purchase-orders/${other}`)).status === 200;
+    for (let i = 0; i < 100 && !(await recorded()); i++) await new Promise((r) => setTimeout(r, 200));
+    expect(await recorded()).toBe(true);
+
+    const run = await demo(env, '--timeout', '30', '--transport', 'rest');
+    expect(run.code, run.output).toBe(1);
+    expect(run.output).toContain(
+      `demo incomplete: open orders: CMP-BOLT-M8 at plant 1000 is on order in ${other}, not made by the demo`,
+    );
+    expect(run.output).not.toMatch(/^\s*\d+\. (purchase order|recommendation) /m);
+    const order = await (await api('GET', `/buyer/v1/purchase-orders/${other}`)).json();
+    expect(order.order).toMatchObject({ state: 'issued', revision: 0 });
+  }, 180_000);
+
   it('exits non-zero naming what it misses: a wrong token, no gateway', async () => {
     const wrong = await demo({ ...env, BOOTSTRAP_ADMIN_TOKEN: 'x'.repeat(40) }, '--timeout', '5');
     expect(wrong.code).toBe(3);
