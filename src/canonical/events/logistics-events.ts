@@ -80,7 +80,12 @@ export const shipNoticeReceivedV1 = defineEvent('ship-notice.received', 'v1', {
       billOfLading: identifier.optional(),
       /** The supplier's ship-from location as it names it. */
       shipFrom: text(128).optional(),
-      shipTo: locationCode,
+      /**
+       * Where the shipment goes, when the notice says (X12 N1*ST and EDIFACT NAD+ST are optional);
+       * absent, it goes where its orders go: nothing downstream reads it from the notice (the ERP's
+       * inbound delivery is keyed by the order lines, and the ASN builder fills in the orders' ship-to).
+       */
+      shipTo: locationCode.optional(),
       grossWeight: massQuantity.optional(),
       orders: z.array(shippedOrder).min(1, { error: 'expected at least one order' }),
     })
