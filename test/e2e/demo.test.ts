@@ -130,7 +130,9 @@ describe('gateway demo against an embedded npm start', () => {
       `demo incomplete: open orders: CMP-BOLT-M8 at plant 1000 is on order in ${other}, not made by the demo`,
     );
     expect(run.output).not.toMatch(/^\s*\d+\. (purchase order|recommendation) /m);
-    const order = await (await api('GET', `/buyer/v1/purchase-orders/${other}`)).json();
+    const order = (await (await api('GET', `/buyer/v1/purchase-orders/${other}`)).json()) as {
+      order: unknown;
+    };
     expect(order.order).toMatchObject({ state: 'issued', revision: 0 });
   }, 180_000);
 
