@@ -89,7 +89,7 @@ describe('gateway users set-password', () => {
     const logs: string[] = [];
     const running = await startTestGateway(
       { DATABASE_URL: db.url, TOKEN_SIGNING_KEY_FILE: signingKeyFile(), LOG_LEVEL: 'warn' },
-      { logs },
+      { onLog: (line) => logs.push(line) },
     );
     try {
       const wrong = await new FormClient(running.url).login(EMAIL, 'not the password at all');
