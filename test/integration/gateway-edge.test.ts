@@ -87,11 +87,20 @@ describe('the gateway edge: unread bodies, encodings and channel switches', () =
   let alpha: string;
   let apiOff: string;
   let portalOff: string;
+  const logs: string[] = [];
+
+  /** The request log's line for the request with this correlation id. */
+  const requestLogged = (correlationId: unknown) =>
+    logs
+      .map((line) => JSON.parse(line) as { correlationId?: string; res?: { statusCode: number } })
+      .find((line) => line.correlationId === correlationId && line.res !== undefined);
 
   beforeAll(async () => {
-    world = await startPortalWorld('gateway_edge', {
-      PARTNERS_DIR: partnersDir([ALPHA, API_OFF, PORTAL_OFF_PARTNER]),
-    });
+    world = await startPortalWorld(
+      'gateway_edge',
+      { PARTNERS_DIR: partnersDir([ALPHA, API_OFF, PORTAL_OFF_PARTNER]), LOG_LEVEL: 'warn' },
+      { logs },
+    );
     url = world.gateway.url;
     const identity = world.gateway.app.get(IdentityService);
     const scopes = ['documents:write', 'documents:read', 'profile:read', 'orders:read'] as const;
@@ -114,6 +123,10 @@ describe('the gateway edge: unread bodies, encodings and channel switches', () =
         status: 401,
         detail: 'a valid bearer token is required (Authorization: Bearer <token>)',
       });
+      // The request's own correlation id (not the process's), the one a partner quotes, and logged.
+      expect(none.body.correlationId).toBe(none.headers['x-correlation-id']);
+      expect(none.body.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(requestLogged(none.body.correlationId)?.res).toEqual({ statusCode: 401 });
       const malformed = await postNeverEnding(url, { authorization: 'Bearer not-one-of-our-tokens' });
       expect(malformed.status).toBe(401);
       expect(malformed.headers['www-authenticate']).toMatch(/error="invalid_token"/);
@@ -133,6 +146,9 @@ describe('the gateway edge: unread bodies, encodings and channel switches', () =
       expect(res.status).toBe(415);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(res.body.detail).toBe('Content-Encoding gzip is not accepted; send the body uncompressed');
+      expect(res.body.correlationId).toBe(res.headers['x-correlation-id']);
+      expect(res.body.correlationId).not.toMatch(/^process-/);
+      expect(requestLogged(res.body.correlationId)?.res).toEqual({ statusCode: 415 });
       expect(await interchanges(world)).toBe(before);
 
       // The same partner, uncompressed: accepted as always.

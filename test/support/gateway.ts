@@ -8,9 +8,9 @@ import { startGateway, type RunningGateway } from '../../src/platform/bootstrap/
 
 /**
  * Starts a gateway inside the test process on a random port with a temporary DATA_DIR. Its log lines
- * (JSON, at LOG_LEVEL) go to `onLog`, one call per line, instead of stdout. nestjs-pino keeps one
- * logger per process (the first one's), so only the first gateway a test file starts logs
- * request-time lines there.
+ * (JSON, at LOG_LEVEL) go to `onLog`, one call per line, instead of stdout. Request lines, and what is
+ * logged while a request runs, go to each gateway's own; nestjs-pino keeps one root logger per process
+ * (the first one's), so lines logged outside a request (jobs) go to the first gateway's `onLog` only.
  */
 export async function startTestGateway(
   env: Record<string, string>,

@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express from 'express';
 import type { Logger } from 'pino';
 import { AppModule } from '../../app.module.js';
 import type { GatewayConfig } from '../../config/config.js';
@@ -9,6 +10,7 @@ import { openDatabaseEndpoint, type DatabaseEndpoint } from '../database/databas
 import { runMigrations } from '../database/data-source.js';
 import { SingleProcessGuard } from '../database/single-process-guard.js';
 import { correlationMiddleware } from '../logging/correlation.middleware.js';
+import { requestLogMiddleware } from '../logging/logging.module.js';
 import { NestPinoLogger } from '../logging/nest-logger.js';
 import { SecretFiles } from '../secrets/secret-files.js';
 import { setupPortal } from '../../portal/portal-setup.js';
@@ -39,11 +41,16 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     }
     SecretFiles.for(config).tokenSigningKey(config);
 
-    app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, endpoint, logger }), {
-      logger: new NestPinoLogger(logger),
-      abortOnError: false,
-    });
-    app.use(correlationMiddleware);
+    // The correlation id and the request log come first, ahead of the middleware modules install while
+    // the application is created (the partner API's raw-body reader answers 401, 413 and 415 there):
+    // every answer carries the request's own id and is logged.
+    const server = express();
+    server.use(correlationMiddleware, requestLogMiddleware(logger));
+    app = await NestFactory.create<NestExpressApplication>(
+      AppModule.forRoot({ config, endpoint, logger }),
+      new ExpressAdapter(server),
+      { logger: new NestPinoLogger(logger), abortOnError: false },
+    );
     app.disable('x-powered-by');
     // Before any route: req.ip, which every per-address limit counts, is the client's only behind a trusted proxy.
     app.set('trust proxy', config.TRUST_PROXY);
