@@ -212,6 +212,21 @@ describe('the partner REST API', () => {
     const res = await submit(alphaNoShipNotices, 'application/json', JSON.stringify(notice));
     expect(res.status).toBe(403);
     expect(res.body.type).toBe('urn:supplier-gateway:problem:partner-api.scope-missing');
+
+    // Bytes another credential of the partner submitted before: still the scope first, not their answer.
+    const earlier = JSON.stringify({
+      ...notice,
+      document: { number: 'ASN-2', revision: '1' },
+      payload: { ...notice.payload, shipmentNumber: 'ASN-2' },
+    });
+    const first = await submit(alpha, 'application/json', earlier);
+    expect(first.status).toBe(201);
+    const repeat = await submit(alphaNoShipNotices, 'application/json', earlier);
+    expect(repeat.status).toBe(403);
+    expect(repeat.body).toMatchObject({
+      type: 'urn:supplier-gateway:problem:partner-api.scope-missing',
+      detail: 'ship-notice documents need the scope ship-notices:write',
+    });
   });
 
   it('rejects JSON, X12 and EDIFACT sent in another partner’s name: 422, an exception, the payload kept', async () => {

@@ -117,7 +117,13 @@ export class DocumentSubmissionService {
         await this.archive.recordAnswer(receipt.id, { [API_ANSWER_KEY]: answer }, tx);
       },
     );
-    if (stored.disposition === 'duplicate') return this.repeat(stored);
+    if (stored.disposition === 'duplicate') {
+      // The original answer is for a credential allowed to send it: one without the document type's
+      // scope is refused, as it would be for new bytes, rather than told another credential's outcome.
+      if (verdict.kind === 'rejected' && verdict.error.code === PartnerApiErrorCode.ScopeMissing)
+        throw verdict.error;
+      return this.repeat(stored);
+    }
     if (stored.disposition === 'quarantined')
       throw new PartnerApiError(
         PartnerApiErrorCode.IdempotencyKeyReused,
