@@ -16,7 +16,16 @@ export interface PartnerProfileView {
   readonly documents: PartnerProfile['documents'];
   readonly acknowledgments: PartnerProfile['acknowledgments'];
   readonly tolerances: PartnerProfile['tolerances'];
+  /** The channels that are on: `sftp` and `as2` when enabled, `api` and `portal` unless switched off. */
   readonly channels: string[];
+}
+
+/** The channels of a profile that are on (docs/partners.md, `channels`). */
+function effectiveChannels(profile: PartnerProfile, registry: PartnerRegistry): string[] {
+  return [
+    ...(['sftp', 'as2'] as const).filter((name) => profile.channels[name]?.enabled === true),
+    ...(['api', 'portal'] as const).filter((name) => registry.channelOn(profile.id, name)),
+  ];
 }
 
 @ApiTags('partner API')
@@ -41,10 +50,20 @@ export class PartnerProfileController {
           name: 'Acme Fasteners Inc.',
           status: 'test',
           identities: { x12: [{ qualifier: 'ZZ', id: 'ACMEFAST' }], gs: ['ACMEFAST'], edifact: [], as2: [] },
-          documents: { inbound: [{ standard: 'x12', version: '004010', type: '855' }], outbound: [] },
+          documents: {
+            inbound: [{ standard: 'x12', version: '004010', type: '855' }],
+            outbound: [
+              {
+                standard: 'x12',
+                version: '004010',
+                type: '850',
+                format: { elementSeparator: '*', componentSeparator: '>', segmentTerminator: '~' },
+              },
+            ],
+          },
           acknowledgments: { functional: '997', functionalSlaHours: 24, businessSlaHours: 48 },
-          tolerances: { quantityPercent: '0', priceRelativePercent: '0', dateDaysEarly: 0, dateDaysLate: 0 },
-          channels: ['sftp'],
+          tolerances: { quantityPercent: 0, pricePercent: 0, dateDaysEarly: 0, dateDaysLate: 0 },
+          channels: ['sftp', 'api', 'portal'],
         },
       },
     },
@@ -62,9 +81,7 @@ export class PartnerProfileController {
       documents: profile.documents,
       acknowledgments: profile.acknowledgments,
       tolerances: profile.tolerances,
-      channels: Object.entries(profile.channels)
-        .filter(([, channel]) => (channel as { enabled?: boolean } | undefined)?.enabled)
-        .map(([name]) => name),
+      channels: effectiveChannels(profile, this.partners),
     };
   }
 }

@@ -81,6 +81,24 @@ function postNeverEnding(
   });
 }
 
+/**
+ * Where two JSON values differ in shape (object keys, leaf types; arrays by their first element, an
+ * empty array matching any array): the paths, empty when one could stand for the other.
+ */
+function shapeDifferences(actual: unknown, expected: unknown, path = '$'): string[] {
+  if (Array.isArray(actual) && Array.isArray(expected))
+    return actual.length && expected.length ? shapeDifferences(actual[0], expected[0], `${path}[0]`) : [];
+  const kind = (v: unknown) => (Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v);
+  if (kind(actual) !== kind(expected)) return [`${path}: ${kind(actual)}, example ${kind(expected)}`];
+  if (kind(actual) !== 'object') return [];
+  const [a, e] = [actual as Record<string, unknown>, expected as Record<string, unknown>];
+  return [...new Set([...Object.keys(a), ...Object.keys(e)])].flatMap((key) =>
+    key in a && key in e
+      ? shapeDifferences(a[key], e[key], `${path}.${key}`)
+      : [`${path}.${key}: only in the ${key in a ? 'answer' : 'example'}`],
+  );
+}
+
 describe('the gateway edge: unread bodies, encodings and channel switches', () => {
   let world: PortalWorld;
   let url: string;
@@ -191,9 +209,20 @@ describe('the gateway edge: unread bodies, encodings and channel switches', () =
       expect(asUser.status).toBe(403);
       expect(asUser.body.type).toBe('urn:supplier-gateway:problem:channel-disabled');
 
-      // A profile that does not name the API leaves it on; one that enables it, too.
-      for (const token of [portalOff, alpha])
-        await request(url).get('/partner/v1/profile').set('authorization', `Bearer ${token}`).expect(200);
+      // A profile that does not name the API leaves it on; one that enables it, too. The profile lists
+      // the channels that are on (the portal unless switched off), in the shape its OpenAPI example shows.
+      const example = (await request(url).get('/docs/openapi.json').expect(200)).body.paths[
+        '/partner/v1/profile'
+      ].get.responses['200'].content['application/json'].example;
+      for (const [token, channels] of [
+        [portalOff, ['api']],
+        [alpha, ['api', 'portal']],
+      ] as const) {
+        const profile = await request(url).get('/partner/v1/profile').set('authorization', `Bearer ${token}`);
+        expect(profile.status).toBe(200);
+        expect(profile.body.channels).toEqual(channels);
+        expect(shapeDifferences(profile.body, example)).toEqual([]);
+      }
     });
 
     it('refuses the portal to supplier users of a partner whose portal is switched off, at sign-in and on every page', async () => {
