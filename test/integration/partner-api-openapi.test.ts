@@ -33,6 +33,26 @@ describe('the OpenAPI document', () => {
         'ship-notice',
       ]),
     );
+    // EDI is a string of the interchange, not one of the JSON documents.
+    for (const type of ['application/edi-x12', 'application/edifact']) {
+      expect(submit.requestBody.content[type].schema.type, type).toBe('string');
+      expect(submit.requestBody.content[type].example, type).toMatch(/^(ISA|UNA|UNB)/);
+    }
+    // Every partner route can be rate limited; every POST can be too large.
+    for (const [path, item] of Object.entries(document.paths as Record<string, Record<string, any>>)) {
+      if (!path.startsWith('/partner/v1/')) continue;
+      for (const [method, op] of Object.entries(item)) {
+        expect(
+          op.responses['429']?.content['application/problem+json'].example.type,
+          `${method} ${path}`,
+        ).toBe('urn:supplier-gateway:problem:rate-limited');
+        if (method === 'post')
+          expect(
+            op.responses['413']?.content['application/problem+json'].example.type,
+            `${method} ${path}`,
+          ).toBe('urn:supplier-gateway:problem:payload-too-large');
+      }
+    }
     for (const path of [
       '/partner/v1/orders',
       '/partner/v1/orders/{poNumber}',

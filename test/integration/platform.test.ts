@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiagnosticsService } from '../../src/platform/diagnostics/diagnostics.service.js';
+import { bodyHandlers } from '../../src/platform/http/openapi-bodies.js';
 import { JOB_DRIVER, type JobDriver } from '../../src/platform/jobs/job-driver.js';
 import { SecondProcessError } from '../../src/platform/database/single-process-guard.js';
 import { signingKeyFile, startTestGateway } from '../support/gateway.js';
@@ -47,6 +48,26 @@ describe('the gateway on PostgreSQL with in-process jobs', () => {
       ).toBe(true);
     }
     await request(gateway.url).get('/docs').expect(200).expect('content-type', /html/);
+  });
+
+  it('declares the request body, with an example, of every operation whose handler reads one', async () => {
+    const document = (await request(gateway.url).get('/docs/openapi.json').expect(200)).body;
+    const operations = new Map(
+      Object.values(document.paths as Record<string, Record<string, any>>)
+        .flatMap((p) => Object.values(p))
+        .map((op) => [op.operationId, op]),
+    );
+    const handlers = bodyHandlers(gateway.app).filter((h) => operations.has(h.operationId));
+    expect(handlers.length).toBeGreaterThanOrEqual(25);
+    for (const { operationId } of handlers) {
+      const content = operations.get(operationId).requestBody?.content as Record<string, any> | undefined;
+      expect(content, `${operationId} declares its request body`).toBeDefined();
+      for (const [type, media] of Object.entries(content!))
+        expect(
+          media.example ?? media.schema?.example,
+          `${operationId} has a ${type} request example`,
+        ).toBeDefined();
+    }
   });
 
   it('exposes Prometheus metrics, including its own request timings', async () => {

@@ -9,6 +9,8 @@ import type { GatewayConfig } from '../../config/config.js';
 import { openDatabaseEndpoint, type DatabaseEndpoint } from '../database/database-endpoint.js';
 import { runMigrations } from '../database/data-source.js';
 import { SingleProcessGuard } from '../database/single-process-guard.js';
+import { declareZodBodies } from '../http/openapi-bodies.js';
+import { declarePartnerLimits } from '../http/openapi-partner-limits.js';
 import { correlationMiddleware } from '../logging/correlation.middleware.js';
 import { requestLogMiddleware } from '../logging/logging.module.js';
 import { NestPinoLogger } from '../logging/nest-logger.js';
@@ -116,6 +118,8 @@ function setupOpenApi(app: INestApplication): void {
       .addTag('operations', 'Health, metrics, dead letters')
       .build(),
   );
+  declareZodBodies(app, document);
+  declarePartnerLimits(document);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs/openapi.json',
     yamlDocumentUrl: 'docs/openapi.yaml',

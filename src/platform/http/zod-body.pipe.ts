@@ -17,7 +17,7 @@ export class RequestValidationError extends Error {
  * as bytes (POSTs under /partner/v1 are, see src/transports/api/partner-http.ts) is parsed as JSON first.
  */
 export class ZodBody<S extends z.ZodType> implements PipeTransform<unknown, z.output<S>> {
-  constructor(private readonly schema: S) {}
+  constructor(readonly schema: S) {}
 
   transform(value: unknown): z.output<S> {
     const result = this.schema.safeParse(Buffer.isBuffer(value) ? jsonOf(value) : value);
