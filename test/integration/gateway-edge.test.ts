@@ -117,7 +117,7 @@ describe('the gateway edge: unread bodies, encodings and channel switches', () =
     world = await startPortalWorld(
       'gateway_edge',
       { PARTNERS_DIR: partnersDir([ALPHA, API_OFF, PORTAL_OFF_PARTNER]), LOG_LEVEL: 'warn' },
-      { logs },
+      { onLog: (line) => logs.push(line) },
     );
     url = world.gateway.url;
     const identity = world.gateway.app.get(IdentityService);
