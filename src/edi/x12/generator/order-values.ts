@@ -82,10 +82,11 @@ interface OrderPayload {
 }
 
 /**
- * CUR02 of an order (850) or order change (860): the header's currency (`payload.currency`, or the
- * changed header's); a change that names none takes its lines'. Every line price must be in it:
- * one CUR qualifies every price of the set (X12 850/860 CUR at the heading), so a line in another
- * currency would be read in the wrong one.
+ * CUR02 of an order (850), order change (860) or answer (855): the header's currency
+ * (`payload.currency`, or the changed header's); a change that names none, and an answer (which has
+ * no header currency), takes its lines'. Every line price must be in it: one CUR qualifies every
+ * price of the set (X12 850/855/860 CUR at the heading), so a line in another currency would be read
+ * in the wrong one.
  */
 export function orderCurrency(payload: unknown, where: string): string | undefined {
   if (payload === null || typeof payload !== 'object') return undefined;
