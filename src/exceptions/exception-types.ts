@@ -142,6 +142,12 @@ export const EXCEPTION_TYPES: readonly ExceptionTypeDefinition[] = [
       'An AS2 partner sent a Message-ID it used before with different content; the new message is quarantined.',
   },
   {
+    type: 'sftp.file-reused',
+    severity: 'high',
+    description:
+      "A file read in place on a partner's SFTP server came back with the same name, size and mtime second but different content; it is quarantined, not processed.",
+  },
+  {
     type: 'sftp.file-too-large',
     severity: 'medium',
     description:

@@ -220,4 +220,42 @@ describe('SFTP poller claims', () => {
     expect(await sftpReasons('claims-fixed')).toEqual([]);
     expect(logged('sftp server accepts renames again', from)).toHaveLength(1);
   });
+  it('quarantines a file read in place that comes back under its name, size and mtime second with other content, and raises a case', async () => {
+    const first = payloadOf(48);
+    const second = payloadOf(48);
+    const reused = join(drop('claims-locked'), 'reused.edi');
+    writeFileSync(reused, first);
+    utimesSync(reused, 1_700_000_300, 1_700_000_300);
+    expect(await poller.poll('claims-locked')).toMatchObject({ archived: 1, duplicates: 0, quarantined: 0 });
+    // No claim tag in the key on a server that refuses renames: the same key, other bytes.
+    writeFileSync(reused, second);
+    utimesSync(reused, 1_700_000_300, 1_700_000_300);
+    expect(await poller.poll('claims-locked')).toMatchObject({ archived: 0, duplicates: 0, quarantined: 1 });
+    const rows = (await archived('claims-locked')).filter((r) => r.filename === 'reused.edi');
+    expect(rows.map((r) => [r.sha256, r.status])).toEqual([
+      [sha256(first), 'received'],
+      [sha256(second), 'quarantined'],
+    ]);
+    // The archive holds it, so it leaves the partner's server; a person is told why it was not processed.
+    expect(readdirSync(drop('claims-locked'))).toEqual([]);
+    const ids = await queryOnce<{ id: string }>(
+      db.url,
+      `SELECT id::text AS id FROM interchange WHERE partner_id = 'claims-locked' AND filename = 'reused.edi' ORDER BY id`,
+    );
+    const cases = await queryOnce<{ severity: string; summary: string; interchange_id: string }>(
+      db.url,
+      `SELECT severity, summary, interchange_id::text AS interchange_id FROM exception_case
+        WHERE type = 'sftp.file-reused' AND partner_id = 'claims-locked'`,
+    );
+    expect(cases).toEqual([
+      {
+        severity: 'high',
+        summary:
+          `reused.edi on claims-locked's SFTP server came back with the same name, size and mtime second ` +
+          `but other content (first: interchange ${ids[0]!.id}, this one: ${ids[1]!.id}, quarantined): ` +
+          `${reused}`,
+        interchange_id: ids[1]!.id,
+      },
+    ]);
+  });
 });

@@ -61,6 +61,7 @@ export class SftpFileLimit {
   }
 }
 
-function clip(text: string): string {
+/** Case texts are at most 500 characters. */
+export function clip(text: string): string {
   return text.length <= 500 ? text : `${text.slice(0, 499)}…`;
 }

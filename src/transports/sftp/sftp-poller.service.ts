@@ -5,6 +5,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { ediSniffHead } from '../../edi/core/detect.js';
 import type { GatewayConfig } from '../../config/config.js';
 import { InjectConfig } from '../../config/config.module.js';
+import type { StoredReceipt } from '../../interchanges/interchange.types.js';
 import { PartnerRegistry } from '../../partners/partner-registry.js';
 import { LeaseService } from '../../platform/jobs/lease.service.js';
 import { startLeasedTask, type LeasedTaskHandle } from '../../platform/jobs/leased-task.js';
@@ -28,6 +29,11 @@ export interface PollReport {
   readonly archived: number;
   /** Files that repeated an earlier receipt (a re-read after a crash): archived as duplicates, moved. */
   readonly duplicates: number;
+  /**
+   * Files read in place that came back under an earlier one's name, size and mtime second with other
+   * content: archived as quarantined (raised as `sftp.file-reused`), not processed, moved.
+   */
+  readonly quarantined: number;
   /** Complete-looking files left for a later pass (still growing, or failed). */
   readonly deferred: number;
   /** Files over the SFTP size limit, left on the server (raised once each as `sftp.file-too-large`). */
@@ -111,6 +117,7 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
     const remote = await connectRemote(partnerId, poll);
     let archived = 0;
     let duplicates = 0;
+    let quarantined = 0;
     let deferred = 0;
     let tooLarge = 0;
     const maxBytes = this.limit.maxBytes(partnerId);
@@ -137,14 +144,18 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
         const outcome = await this.take(remote, partnerId, poll, file, pass);
         if (outcome === 'new') archived += 1;
         else if (outcome === 'duplicate') duplicates += 1;
+        else if (outcome === 'quarantined') quarantined += 1;
         else deferred += 1;
       }
     } finally {
       await remote.end();
     }
-    if (archived + duplicates > 0)
-      this.logger.info({ partnerId, archived, duplicates, deferred, tooLarge }, 'sftp poll pass');
-    return { partnerId, archived, duplicates, deferred, tooLarge };
+    if (archived + duplicates + quarantined > 0)
+      this.logger.info(
+        { partnerId, archived, duplicates, quarantined, deferred, tooLarge },
+        'sftp poll pass',
+      );
+    return { partnerId, archived, duplicates, quarantined, deferred, tooLarge };
   }
 
   /** Files the partner removed before they were taken are not observed any longer. */
@@ -173,7 +184,7 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
     poll: SftpPollSettings,
     listed: Listed,
     pass: Pass,
-  ): Promise<'new' | 'duplicate' | 'deferred'> {
+  ): Promise<StoredReceipt['disposition'] | 'deferred'> {
     const listedPath = remoteJoin(poll.inboundDir, listed.name);
     let claim = parseClaim(listed.name);
     // The partner's name: the receipt's filename, its caller key and its name in the archive folder.
@@ -213,7 +224,7 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
     // Read again after a crash between archiving and moving: move it, without a second receipt. A
     // claim archived before claims were part of the key was recorded under the file's own key.
     const keys = claim ? [callerKey, fileKey] : [callerKey];
-    let disposition: 'new' | 'duplicate' = 'duplicate';
+    let disposition: StoredReceipt['disposition'] = 'duplicate';
     if (!(await this.pickups.pickedUp(partnerId, keys, sha256))) {
       const stored = await this.receipts.receive(
         {
@@ -229,10 +240,17 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
             modifyTime: new Date(file.modifyTime).toISOString(),
           },
         },
+        // These bytes: the original's row for a duplicate, else this receipt's own (new or quarantined).
         (tx, receipt) =>
-          this.pickups.record(tx, partnerId, callerKey, sha256, receipt.original?.id ?? receipt.id),
+          this.pickups.record(
+            tx,
+            partnerId,
+            callerKey,
+            sha256,
+            receipt.disposition === 'duplicate' ? receipt.original!.id : receipt.id,
+          ),
       );
-      disposition = stored.disposition === 'new' ? 'new' : 'duplicate';
+      disposition = stored.disposition;
     }
     // Read in place: the partner may have replaced the file meanwhile, and a changed one is not ours
     // to move. (Between this stat and the move a window remains; only a claim closes it.)
