@@ -481,4 +481,52 @@ describe('the partner REST API', () => {
       detail: 'ship-notice documents need the scope ship-notices:write',
     });
   });
+  // After the one above: this ship notice also moves order 4510000003 on.
+  it('processes bytes a credential without the scope sent first when a credential with it sends them', async () => {
+    const notice = JSON.stringify({
+      type: 'ship-notice',
+      version: 'v1',
+      sender: { id: ALPHA.id },
+      document: { number: 'ASN-3', revision: '1' },
+      payload: {
+        shipmentNumber: 'ASN-3',
+        shippedAt: '2026-12-04T09:00:00Z',
+        shipTo: '1000',
+        orders: [
+          {
+            purchaseOrder: { number: '4510000003' },
+            packs: [
+              {
+                items: [{ lineNumber: '10', material: 'CMP-BOLT-M8', quantity: { value: '5', unit: 'H87' } }],
+              },
+            ],
+          },
+        ],
+      },
+    });
+    const refused = await submit(alphaNoShipNotices, 'application/json', notice);
+    expect(refused.status).toBe(403);
+    expect(refused.body.type).toBe('urn:supplier-gateway:problem:partner-api.scope-missing');
+    // The refusal answered that credential, not the bytes: a credential that may send them is processed.
+    const taken = await submit(alpha, 'application/json', notice);
+    expect(taken.status).toBe(201);
+    expect(taken.body).toMatchObject({ status: 'processed', documentType: 'ship-notice' });
+    expect(taken.body.events).toEqual([
+      expect.objectContaining({ type: 'ship-notice.received', stored: true }),
+    ]);
+    expect(await row(taken.body.interchangeId)).toMatchObject({ status: 'processed', caller_key: null });
+
+    // The same under one Idempotency-Key: the key's refusal is not the answer for the scoped credential.
+    const keyed = notice.replace(/ASN-3/g, 'ASN-4');
+    const keyRefused = await submit(alphaNoShipNotices, 'application/json', keyed, 'asn-4');
+    expect(keyRefused.status).toBe(403);
+    expect(keyRefused.body.type).toBe('urn:supplier-gateway:problem:partner-api.scope-missing');
+    const keyTaken = await submit(alpha, 'application/json', keyed, 'asn-4');
+    expect(keyTaken.status).toBe(201);
+    expect(keyTaken.body).toMatchObject({ status: 'processed', documentType: 'ship-notice' });
+    expect(await row(keyTaken.body.interchangeId)).toMatchObject({
+      status: 'processed',
+      caller_key: 'idempotency:asn-4',
+    });
+  });
 });
