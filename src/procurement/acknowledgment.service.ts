@@ -249,16 +249,7 @@ export class AcknowledgmentService {
             type: problem,
             dedupeKey: `${order.poNumber}:${verdict.lineNumber}:ack-${ack.document.number}-${ack.document.revision}`,
             summary: `PO ${order.poNumber} line ${verdict.lineNumber}: ${problem.replace('acknowledgment.', '').replace('-', ' ')} by ${order.partnerId}`,
-            references: {
-              partnerId: order.partnerId,
-              poNumber: order.poNumber,
-              poLine: verdict.lineNumber,
-              material: line?.material ?? null,
-              plant: order.plant,
-              // The revision whose lines the answer was matched against: a buyer's accept of the
-              // deviation is refused once the order moved on (BuyerDecisionService).
-              poRevision: order.revision,
-            },
+            references: lineCaseReferences(order, verdict, line),
             differences: verdict.differences,
             impact: {
               valueAtRisk: verdict.valueAtRisk,
@@ -308,14 +299,7 @@ export class AcknowledgmentService {
         type: 'acknowledgment.not-postable',
         dedupeKey: `${order.poNumber}:${verdict.lineNumber}:ack-${ack.document.number}-${ack.document.revision}:not-postable`,
         summary: `PO ${order.poNumber} line ${verdict.lineNumber}: the confirmation of ${order.partnerId}'s acknowledgment cannot be posted to the ERP: ${why}`,
-        references: {
-          partnerId: order.partnerId,
-          poNumber: order.poNumber,
-          poLine: verdict.lineNumber,
-          material: line?.material ?? null,
-          plant: order.plant,
-          poRevision: order.revision,
-        },
+        references: lineCaseReferences(order, verdict, line),
         differences: { erpPosting: { expected: 'accepted', actual: why } },
         correlationId: order.correlationId,
       },
@@ -392,4 +376,19 @@ export class AcknowledgmentService {
       return { refused: error.message };
     }
   }
+}
+
+/**
+ * What a case about one answered line refers to. `poRevision` is the revision whose lines the answer
+ * was matched against: a buyer's accept is refused once the order moved on (BuyerDecisionService).
+ */
+function lineCaseReferences(order: PurchaseOrder, verdict: LineVerdict, line: PurchaseOrderLine | undefined) {
+  return {
+    partnerId: order.partnerId,
+    poNumber: order.poNumber,
+    poLine: verdict.lineNumber,
+    material: line?.material ?? null,
+    plant: order.plant,
+    poRevision: order.revision,
+  };
 }
