@@ -97,6 +97,9 @@ describe('portal sign-in: sessions, CSRF, lockout, resets, invitations, users', 
   it('locks an account after repeated failures, refuses even the right password while locked, and audits it', async () => {
     const email = 'locked@alpha.example.com';
     await seedPortalUser(world, { email, role: 'supplier-user', partnerId: ALPHA.id });
+    // The seed set the password through a reset mail; the lock notice (sent without being awaited)
+    // is looked for among the mails after it.
+    const seeded = world.smtp.to(email).length;
     const client = new FormClient(world.gateway.url);
     for (let i = 0; i < 3; i++) {
       const res = await client.login(email, 'wrong password number ' + i);
@@ -107,7 +110,7 @@ describe('portal sign-in: sessions, CSRF, lockout, resets, invitations, users', 
     // The page tells a locked account what it tells anyone; its owner is told by mail, with a reset link.
     expect(refused.text).toContain(WRONG);
     expect(refused.text).not.toContain('is locked');
-    const { mail } = await linkMailedTo(world.smtp, email, 'password-reset');
+    const { mail } = await linkMailedTo(world.smtp, email, 'password-reset', seeded);
     expect(mail.headers['subject']).toBe('Your supplier portal account is locked');
     expect(mail.text).toContain('locked for 15 minutes after 3 failed sign-in attempts');
     const audit = await queryOnce<{ action: string }>(
