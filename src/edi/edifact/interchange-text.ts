@@ -1,4 +1,5 @@
-import { AUTO_CHARSET, EDIFACT_CHARSETS, type EdifactCharset } from './charsets.js';
+import { isUtf8 } from 'node:buffer';
+import { AUTO_CHARSET, decodeEdifact, EDIFACT_CHARSETS, type EdifactCharset } from './charsets.js';
 import { detectEdiStandard } from '../core/detect.js';
 
 /**
@@ -26,29 +27,21 @@ export function declaredEdifactCharset(bytes: Uint8Array): EdifactCharset {
   return EDIFACT_CHARSETS.get(id) ?? AUTO_CHARSET;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 /**
- * The text of a whole interchange, decoded strictly by the character set its UNB declares (a UNOC
- * interchange is ISO 8859-1 bytes: "Müller" is 0x4D 0xFC ...). Without a usable declaration: UTF-8
- * when valid, Latin-1 otherwise.
+ * The text of a whole interchange, read by the EDIFACT reader's own rule (`decodeEdifact`): valid UTF-8
+ * is UTF-8 whatever the UNB declares, otherwise the declared character set decides (a UNOC interchange is
+ * ISO 8859-1 bytes: "Müller" is 0x4D 0xFC ...). Without a usable declaration: UTF-8 when valid, Latin-1
+ * otherwise. One rule for the same bytes wherever the gateway shows them as text. (The reader asks
+ * "valid UTF-8?" per segment, this once for the interchange: the same answer for any interchange
+ * written in one encoding throughout, as the generator writes them.)
  */
 export function decodeEdifactInterchange(bytes: Uint8Array): string {
-  const { decoding } = declaredEdifactCharset(bytes);
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  if (decoding === 'utf8') return buffer.toString('utf8');
-  if (decoding === 'latin1') return buffer.toString('latin1');
-  if (decoding === 'auto') return decodeUtf8OrLatin1(buffer);
-  return new TextDecoder(decoding.label).decode(bytes);
+  return decodeEdifact(bytes, declaredEdifactCharset(bytes), isUtf8(bytes));
 }
 
 /** UTF-8 when the bytes are valid UTF-8, else ISO 8859-1 (which decodes any byte). */
 export function decodeUtf8OrLatin1(bytes: Uint8Array): string {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
-  }
+  return decodeEdifact(bytes, AUTO_CHARSET, isUtf8(bytes));
 }
 
 function classChar(ch: string): string {

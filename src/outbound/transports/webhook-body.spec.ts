@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseEdifact } from '../../edi/edifact/index.js';
 import type { OutboundDocument } from '../outbound.types.js';
 import { webhookBody } from './webhook.transport.js';
 
@@ -34,6 +35,18 @@ describe('the EDI document a webhook carries', () => {
       Buffer.from("'"),
     ]);
     expect(data(webhookBody(document('edifact'), unod)).content).toContain('NAD+SU+++Ł');
+  });
+
+  it('reads a UNOC interchange whose bytes are valid UTF-8 as the EDIFACT reader does: as UTF-8', () => {
+    // Before the generator wrote UNOC as ISO 8859-1 (a6fb5b9), it wrote UTF-8 under UNOC: Müller is C3 BC.
+    // By the declared set alone that is "MÃ¼ller"; the reader takes valid UTF-8 as UTF-8 (charsets.ts).
+    const text = "UNB+UNOC:3+SENDER+ACME+261127:0800+42'UNH+1+ORDERS:D:96A:UN'NAD+SU+++Müller GmbH'";
+    const bytes = Buffer.from(text, 'utf8');
+    const nad = parseEdifact(bytes).segments.find((s) => s.id === 'NAD')!;
+    expect(nad.elements[4]![0]![0]).toBe('Müller GmbH');
+    const sent = data(webhookBody(document('edifact'), bytes));
+    expect(sent.content).toBe(text);
+    expect(Buffer.from(sent.contentBase64, 'base64').equals(bytes)).toBe(true);
   });
 
   it('keeps X12 written as UTF-8 and reads X12 in Latin-1 without replacement characters', () => {

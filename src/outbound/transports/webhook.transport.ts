@@ -69,8 +69,8 @@ export function ediDocumentData(
 }
 
 /**
- * The EDI document as text: EDIFACT by the character set its UNB declares (UNOC is ISO 8859-1, not
- * UTF-8); X12 declares none, so UTF-8 when valid (what the generator writes), else Latin-1.
+ * The EDI document as text, by the EDIFACT reader's rule: valid UTF-8 as UTF-8, else EDIFACT by the
+ * character set its UNB declares (UNOC is ISO 8859-1) and X12, which declares none, as Latin-1.
  */
 function documentText(standard: OutboundDocument['standard'], payload: Buffer): string {
   if (standard === 'edifact') return decodeEdifactInterchange(payload);
