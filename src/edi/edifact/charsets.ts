@@ -1,3 +1,5 @@
+import { latin1Bytes, noByteError } from '../core/latin1-bytes.js';
+
 /**
  * Character sets named by the UNB syntax identifier (S001/0001, ISO 9735-1 §4 and annex C). Levels A and
  * B are restricted ASCII repertoires, checked byte by byte while tokenizing; the other identifiers name
@@ -141,14 +143,14 @@ export function unencodableCharacter(text: string, charset: EdifactCharset): str
 export function encodeEdifact(text: string, charset: EdifactCharset): Buffer {
   const d = charset.decoding;
   if (d === 'utf8') return Buffer.from(text, 'utf8');
-  const table = typeof d === 'object' ? singleByteTable(d.label) : undefined;
+  if (typeof d !== 'object') return latin1Bytes(text, charset.id);
+  const table = singleByteTable(d.label);
   const bytes = Buffer.alloc(text.length);
   let n = 0;
   for (const ch of text) {
     const c = ch.codePointAt(0)!;
-    const b = table ? (c < 0x20 ? c : table.get(c)) : c <= 0xff ? c : undefined;
-    if (b === undefined)
-      throw new RangeError(`U+${c.toString(16).toUpperCase().padStart(4, '0')} has no byte in ${charset.id}`);
+    const b = c < 0x20 ? c : table.get(c);
+    if (b === undefined) throw noByteError(c, charset.id);
     bytes[n++] = b;
   }
   return bytes.subarray(0, n);

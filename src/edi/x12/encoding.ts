@@ -1,4 +1,5 @@
 import { latin1ToEbcdic } from '../core/ebcdic.js';
+import { latin1Bytes } from '../core/latin1-bytes.js';
 
 /**
  * How an interchange's characters were read from its bytes, so that an answer can be written the same
@@ -11,13 +12,6 @@ export type X12Encoding = 'latin1' | 'utf8' | 'ebcdic';
 /** `text` as the bytes of `encoding`; a character the encoding has no byte for throws a RangeError. */
 export function encodeX12(text: string, encoding: X12Encoding): Buffer {
   if (encoding === 'utf8') return Buffer.from(text, 'utf8');
-  for (const ch of text) {
-    if (ch.codePointAt(0)! > 0xff) {
-      throw new RangeError(
-        `${JSON.stringify(ch)} has no byte in ${encoding === 'ebcdic' ? 'EBCDIC' : 'Latin-1'}`,
-      );
-    }
-  }
-  const latin1 = Buffer.from(text, 'latin1');
+  const latin1 = latin1Bytes(text, encoding === 'ebcdic' ? 'EBCDIC' : 'Latin-1');
   return encoding === 'ebcdic' ? Buffer.from(latin1ToEbcdic(latin1)) : latin1;
 }
