@@ -200,8 +200,9 @@ describe('997 / 999 / TA1 builders', () => {
       'TA1*000000101*240131*1230*R*011~',
     ],
     ['security qualifier', validPo({ isa: { securityQualifier: '07' } }), 'TA1*000000101*240131*1230*R*012~'],
-    ['date', validPo({ isa: { date: '241301' } }), 'TA1*000000101*241301*1230*E*014~'],
-    ['time', validPo({ isa: { time: '9999' } }), 'TA1*000000101*240131*9999*E*015~'],
+    // An invalid ISA09 / ISA10 is not echoed (TA102 is DT, TA103 TM): the TA1's own date / time instead.
+    ['date', validPo({ isa: { date: '241301' } }), 'TA1*000000101*240202*1230*E*014~'],
+    ['time', validPo({ isa: { time: '9999' } }), 'TA1*000000101*240131*0905*E*015~'],
     ['standards id', validPo({ isa: { version: '00401', isa11: 'X' } }), 'TA1*000000101*240131*1230*R*016~'],
     ['version', validPo({ isa: { version: 'ABCDE' } }), 'TA1*000000101*240131*1230*R*017~'],
     ['ack requested', validPo({ isa: { ackRequested: 'Y' } }), 'TA1*000000101*240131*1230*R*019~'],
@@ -227,13 +228,23 @@ describe('997 / 999 / TA1 builders', () => {
     const ic = first(
       validPo({ isa: { control: '00000A101' } }).replace('IEA*1*000000101', 'IEA*1*00000A101'),
     );
-    expect(buildTa1(ic)).toEqual({
+    expect(buildTa1(ic, options().now)).toEqual({
       controlNumber: '000000000',
       date: '240131',
       time: '1230',
       status: 'R',
       noteCode: '018',
     });
+  });
+
+  it.each([
+    ['a date that is no YYMMDD', { date: '26-11-' }, { date: '240202', time: '1230' }],
+    ['month 00 (zeros are no date)', { date: '000000' }, { date: '240202', time: '1230' }],
+    ['a time that is no HHMM', { time: '2460' }, { date: '240131', time: '0905' }],
+    ['both', { date: '241301', time: '12.3' }, { date: '240202', time: '0905' }],
+  ] as const)('writes TA102 / TA103 of its own for %s, never an invalid echo', (_name, fields, expected) => {
+    const ic = first(validPo({ isa: fields }));
+    expect(buildTa1(ic, options().now)).toMatchObject(expected);
   });
 
   it.each([

@@ -1,5 +1,6 @@
 import { EdiError } from '../core/edi-error.js';
 import type { EdiIssueContext } from '../core/issue.js';
+import { isValidTime, isValidYymmdd } from './date-time.js';
 import { DEFAULT_X12_DELIMITERS, isDelimiterCandidate, type X12Delimiters } from './delimiters.js';
 import { isAcknowledgmentSet } from './functional-groups.js';
 import type { X12GroupResult, X12InterchangeResult, X12Issue, X12SetResult, X12Status } from './result.js';
@@ -69,16 +70,26 @@ const AK501: Record<X12Status, string> = {
   rejected: 'R',
 };
 
-/** The TA1 answering an interchange (X12.5 §3.4): its ISA13/09/10, status and first note code. */
-export function buildTa1(interchange: X12InterchangeResult): X12Ta1 {
+/**
+ * The TA1 answering an interchange (X12.5 §3.4), written at `now`: its ISA13/09/10, status and first
+ * note code.
+ */
+export function buildTa1(interchange: X12InterchangeResult, now: Date): X12Ta1 {
   const errors = interchange.issues.filter((i) => i.severity === 'error' && i.code !== undefined);
   // A rejecting finding explains a rejection best; otherwise the first noted one.
   const note = errors.find((i) => interchange.status === 'rejected' && !NOTED.has(i.kind)) ?? errors[0];
   const h = interchange.header;
+  // TA102 (DT 6/6, YYMMDD) and TA103 (TM 4/4, HHMM) are mandatory and, like TA101, echo ISA09 / ISA10
+  // only when the value is one of their type: an invalid one echoed makes the TA1 itself invalid
+  // (TA1*000000101*241301*…), which the partner's translator refuses. TA101's zeros are no answer here:
+  // 000000 is no date (month 00). We write the TA1's own date or time, the acknowledgment's ISA09 /
+  // ISA10: valid, and not made up; TA105 014 / 015 says why, unless a rejecting error takes its place.
+  // Each element is decided alone, so a valid ISA09 is still echoed when only ISA10 is not.
+  const own = stamp(now);
   return {
     controlNumber: ta101(h.controlNumber),
-    date: h.date,
-    time: h.time,
+    date: isValidYymmdd(h.date) ? h.date : own.yymmdd,
+    time: isValidTime(h.time, false) ? h.time : own.hhmm,
     status: TA104[interchange.status],
     noteCode: note?.code ?? '000',
   };
@@ -172,7 +183,7 @@ export function buildX12Acknowledgment(
   );
   let ta1: X12Ta1 | undefined;
   if (wantsTa1) {
-    ta1 = buildTa1(interchange);
+    ta1 = buildTa1(interchange, options.now);
     writer.write(['TA1', ta1.controlNumber, ta1.date, ta1.time, ta1.status, ta1.noteCode]);
   }
   for (const group of groups) {
