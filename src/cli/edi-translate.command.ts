@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { detectEdiStandard } from '../edi/core/detect.js';
+import { detectEdiStandard, ediSniffHead } from '../edi/core/detect.js';
 import { loadPartnerProfiles } from '../partners/partner-loader.js';
 import type { PartnerProfile } from '../partners/partner-profile.schema.js';
 import { X12MapRegistry } from '../translation/x12-map-registry.js';
@@ -43,7 +43,7 @@ export function registerEdiTranslateCommand(program: Command): void {
             EDI_EXIT.failure,
           );
       }
-      if (detectEdiStandard(bytes.subarray(0, 64)).standard === 'edifact') {
+      if (detectEdiStandard(ediSniffHead(bytes)).standard === 'edifact') {
         translateEdifactFile(file, bytes, partner, profiles);
         return;
       }

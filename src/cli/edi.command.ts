@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open, readFile as readWholeFile } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { detectEdiStandard } from '../edi/core/detect.js';
+import { detectEdiStandard, EDI_SNIFF_BYTES } from '../edi/core/detect.js';
 import { readEdifactWithDirectories } from '../edi/edifact/directories/index.js';
 import {
   buildContrl,
@@ -136,7 +136,8 @@ function parseControlNumber(value: string): number {
 
 async function readFile(file: string, directories = false): Promise<Read> {
   try {
-    const head = Buffer.alloc(64);
+    // The channels' first look (EDI_SNIFF_BYTES), so a file is recognised here as it is when received.
+    const head = Buffer.alloc(EDI_SNIFF_BYTES);
     const handle = await open(file, 'r');
     let bytes: number;
     try {

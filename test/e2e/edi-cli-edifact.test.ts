@@ -113,6 +113,25 @@ describe('gateway edi on EDIFACT', () => {
     expect(quiet.stderr).toMatch(/interchange IC4: no CONTRL \(accepted, and UNB 0031 does not ask/);
   });
 
+  it('detects EDIFACT after more than 64 bytes of BOM and blank lines, as every channel does (512)', () => {
+    // 3 + 2 × 40 = 83 bytes before UNA: within EDI_SNIFF_BYTES, the first look of the AS2, SFTP and API intakes.
+    const padded = file(
+      'padded.edi',
+      Buffer.concat([
+        Buffer.from([0xef, 0xbb, 0xbf]),
+        Buffer.from('\r\n'.repeat(40) + UNB('IC5', '1') + DESADV('M1') + "UNZ+1+IC5'"),
+      ]),
+    );
+    const inspect = gateway(['inspect', padded]);
+    expect({ code: inspect.code, stderr: inspect.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(inspect.stdout)).toMatchObject({
+      standard: 'edifact',
+      outcome: 'accepted',
+      interchanges: [{ reference: 'IC5', status: 'accepted' }],
+    });
+    expect(gateway(['ack', padded]).stdout).toMatch(/\nUCI\+IC5\+NORDIC:14\+GATEWAY:14\+7'\n/);
+  });
+
   it('reads a bare message: reported as missing its interchange, rejected, never acknowledged', () => {
     const bare = file('bare.edi', DESADV('M1'));
     const inspect = gateway(['inspect', bare]);

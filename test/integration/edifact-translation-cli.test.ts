@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -62,6 +65,26 @@ describe('gateway edi translate on EDIFACT', () => {
     const strangers = translate(fixture('ORDERS-D01B.edi'));
     expect(strangers.code).toBe(2);
     expect(JSON.parse(strangers.stdout)).toMatchObject({ partner: null, outcome: 'rejected' });
+  });
+
+  it('detects EDIFACT after more than 64 bytes of blank lines, as every channel does (512)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sg-translate-padded-'));
+    try {
+      const padded = join(dir, 'ORDRSP-D96A-padded.edi');
+      writeFileSync(
+        padded,
+        Buffer.concat([Buffer.from('\r\n'.repeat(40)), readFileSync(fixture('ORDRSP-D96A.edi'))]),
+      );
+      const { code, stdout, stderr } = translate(padded);
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      expect(JSON.parse(stdout)).toMatchObject({
+        standard: 'edifact',
+        partner: 'nordic-castings',
+        outcome: 'accepted',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('inspect and ack check the directories when asked (--directories), as the intake does', () => {
