@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EDIFACT_CHARSETS, encodeEdifact, type EdifactCharset } from '../edi/edifact/index.js';
-import { encodeX12 } from '../edi/x12/index.js';
+import {
+  EDIFACT_CHARSETS,
+  edifactMimeCharset,
+  encodeEdifact,
+  type EdifactCharset,
+} from '../edi/edifact/index.js';
+import { encodeX12, X12_MIME_CHARSETS } from '../edi/x12/index.js';
 import { InterchangeArchive } from '../interchanges/interchange-archive.service.js';
 import type { ArchivedInterchange } from '../interchanges/interchange.types.js';
 import type { DeliveryChannel } from '../partners/delivery.schema.js';
@@ -29,6 +34,10 @@ export interface BuiltAcknowledgment {
    * and terminator come back as the same bytes), or the charset of the CONTRL's UNB syntax identifier.
    */
   readonly payload: Buffer;
+  /** The IANA name of the payload's charset (ISO-8859-1, UTF-8, IBM037, ISO-8859-2 …). */
+  readonly charset: string;
+  /** What the interchange holds: TA1 and / or 997 / 999, or CONTRL. */
+  readonly kinds: readonly string[];
   /** ISA13 / UNB 0020 of the acknowledgment interchange. */
   readonly controlReference: string;
 }
@@ -172,33 +181,37 @@ export function builtAcknowledgments(answer: unknown): BuiltAcknowledgment[] {
   const x12 = recorded[X12_INTAKE] as Omit<X12IntakeResult, 'replayed'> | undefined;
   const edifact = recorded[EDIFACT_INTAKE] as Omit<EdifactIntakeResult, 'replayed'> | undefined;
   return [
-    ...(x12?.interchanges ?? []).flatMap((ic) =>
-      ic.ack
-        ? [
-            {
-              position: ic.position,
-              standard: 'x12' as const,
-              messageType: ic.ack.functional ?? 'TA1',
-              text: ic.ack.text,
-              payload: encodeX12(ic.ack.text, ic.ack.encoding ?? 'latin1'),
-              controlReference: ic.ack.controlNumber,
-            },
-          ]
-        : [],
-    ),
-    ...(edifact?.interchanges ?? []).flatMap((ic) =>
-      ic.contrl
-        ? [
-            {
-              position: ic.position,
-              standard: 'edifact' as const,
-              messageType: 'CONTRL',
-              text: ic.contrl.text,
-              payload: encodeEdifact(ic.contrl.text, contrlCharset(ic.contrl.syntaxId)),
-              controlReference: ic.contrl.reference,
-            },
-          ]
-        : [],
-    ),
+    ...(x12?.interchanges ?? []).flatMap(({ position, ack }) => {
+      if (!ack) return [];
+      const encoding = ack.encoding ?? 'latin1';
+      return [
+        {
+          position,
+          standard: 'x12' as const,
+          messageType: ack.functional ?? 'TA1',
+          text: ack.text,
+          payload: encodeX12(ack.text, encoding),
+          charset: X12_MIME_CHARSETS[encoding],
+          kinds: [...(ack.ta1 ? ['TA1'] : []), ...(ack.functional ? [ack.functional] : [])],
+          controlReference: ack.controlNumber,
+        },
+      ];
+    }),
+    ...(edifact?.interchanges ?? []).flatMap(({ position, contrl }) => {
+      if (!contrl) return [];
+      const charset = contrlCharset(contrl.syntaxId);
+      return [
+        {
+          position,
+          standard: 'edifact' as const,
+          messageType: 'CONTRL',
+          text: contrl.text,
+          payload: encodeEdifact(contrl.text, charset),
+          charset: edifactMimeCharset(charset),
+          kinds: ['CONTRL'],
+          controlReference: contrl.reference,
+        },
+      ];
+    }),
   ];
 }

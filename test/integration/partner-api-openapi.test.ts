@@ -53,6 +53,11 @@ describe('the OpenAPI document', () => {
           ).toBe('urn:supplier-gateway:problem:payload-too-large');
       }
     }
+    // The acknowledgment is bytes in the answered interchange's encoding, named by the Content-Type charset.
+    const ack = document.paths['/partner/v1/documents/{id}/acknowledgment'].get;
+    for (const type of ['application/edi-x12', 'application/edifact'])
+      expect(ack.responses['200'].content[type].schema, type).toEqual({ type: 'string', format: 'binary' });
+    expect(ack.description).toMatch(/Content-Type names their charset/);
     for (const path of [
       '/partner/v1/orders',
       '/partner/v1/orders/{poNumber}',

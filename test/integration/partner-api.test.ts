@@ -40,7 +40,7 @@ describe('the partner REST API', () => {
       .send(orderSnapshot(poNumber, partnerId, orderDate));
     expect(res.status).toBe(200);
   };
-  const submit = (token: string, contentType: string, body: string, key?: string) => {
+  const submit = (token: string, contentType: string, body: string | Buffer, key?: string) => {
     const req = request(gateway.url)
       .post('/partner/v1/documents')
       .set('authorization', `Bearer ${token}`)
@@ -49,6 +49,15 @@ describe('the partner REST API', () => {
   };
   const get = (token: string, path: string) =>
     request(gateway.url).get(path).set('authorization', `Bearer ${token}`);
+  /** The body as the bytes sent, whatever the content type. */
+  const getBytes = (token: string, path: string) =>
+    get(token, path)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
   const row = async (id: string) =>
     (
       await queryOnce<{ status: string; channel: string; partner_id: string; caller_key: string | null }>(
@@ -323,6 +332,44 @@ describe('the partner REST API', () => {
     const none = await get(alpha, `/partner/v1/documents/${json.body.interchangeId}/acknowledgment`);
     expect(none.status).toBe(404);
     expect(none.body.type).toBe('urn:supplier-gateway:problem:partner-api.no-acknowledgment');
+  });
+
+  it('serves the acknowledgment as the bytes the other channels send, in the encoding of the interchange', async () => {
+    // Latin-1 bytes ending every segment with § (A7): the 997 ends its own with the same byte, not C2 A7.
+    const latin1 = x12Acknowledgment({
+      isaSender: ALPHA.isa,
+      gsSender: ALPHA.gs,
+      poNumber: '4510000071',
+      control: 371,
+      lines: [{ lineNumber: '10', quantity: '1' }],
+    }).replace(/~/g, '\u00a7');
+    const res = await submit(alpha, 'application/edi-x12', Buffer.from(latin1, 'latin1'));
+    expect(res.status).toBe(202);
+    const id = res.body.interchangeId as string;
+    await eventually('the 997', async () => {
+      const s = await get(alpha, `/partner/v1/documents/${id}`);
+      return s.body.acknowledgment?.available === true ? s : undefined;
+    });
+    const ack = await getBytes(alpha, `/partner/v1/documents/${id}/acknowledgment`);
+    expect(ack.status).toBe(200);
+    expect(ack.headers['content-type']).toBe('application/edi-x12; charset=ISO-8859-1');
+    const bytes = ack.body as Buffer;
+    expect(bytes.subarray(0, 4).toString('latin1')).toBe('ISA*');
+    expect(bytes[105]).toBe(0xa7); // the ISA's terminator, as the partner wrote it
+    expect(bytes.toString('latin1')).toContain('AK1*PR*371\u00a7');
+    expect(bytes.includes(Buffer.from('\u00a7', 'utf8'))).toBe(false);
+    // The same bytes the partner picks up as the functional-ack document (its delivery channel is the API).
+    const sent = await eventually('the 997 offered for pickup', async () => {
+      const [doc] = await queryOnce<{ id: string }>(
+        db.url,
+        `SELECT id::text AS id FROM outbound_document WHERE source_key = $1`,
+        [`ack:${id}:0`],
+      );
+      return doc;
+    });
+    const pickup = await getBytes(alpha, `/partner/v1/outbound-documents/${sent.id}/content`);
+    expect(pickup.status).toBe(200);
+    expect((pickup.body as Buffer).equals(bytes)).toBe(true);
   });
 
   it('lists and fetches only the caller’s orders, with filters and cursor pages', async () => {

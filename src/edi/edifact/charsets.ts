@@ -135,6 +135,16 @@ export function unencodableCharacter(text: string, charset: EdifactCharset): str
 }
 
 /**
+ * The IANA charset name of the bytes `encodeEdifact` writes for the charset: UTF-8 for UNOW / UNOY, the
+ * ISO 8859 part for UNOC…UNOL, ISO-8859-1 for levels A and B (written byte for byte, ASCII when valid).
+ */
+export function edifactMimeCharset(charset: EdifactCharset): string {
+  const d = charset.decoding;
+  if (d === 'utf8') return 'UTF-8';
+  return typeof d === 'object' ? d.label.toUpperCase() : 'ISO-8859-1';
+}
+
+/**
  * `text` as the bytes the charset names (the writer's side of `decodeEdifact`): ISO 8859-1 for levels
  * A and B (ASCII) and UNOC, the ISO 8859 part of UNOD…UNOL, UTF-8 for UNOW and UNOY. Values are checked
  * with `unencodableCharacter` first; this only throws (RangeError) for a character with no byte at all,

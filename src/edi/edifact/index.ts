@@ -32,7 +32,13 @@ export {
   parseServiceStringAdvice,
   type EdifactDelimiters,
 } from './delimiters.js';
-export { EDIFACT_CHARSETS, encodeEdifact, type EdifactCharset, type EdifactRepertoire } from './charsets.js';
+export {
+  EDIFACT_CHARSETS,
+  edifactMimeCharset,
+  encodeEdifact,
+  type EdifactCharset,
+  type EdifactRepertoire,
+} from './charsets.js';
 export { readEdifactNumber, type EdifactNumber, type EdifactNumberOptions } from './numbers.js';
 export {
   EDIFACT_0083,

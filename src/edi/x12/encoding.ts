@@ -9,6 +9,13 @@ import { latin1Bytes } from '../core/latin1-bytes.js';
  */
 export type X12Encoding = 'latin1' | 'utf8' | 'ebcdic';
 
+/** The IANA charset name of each encoding, for a Content-Type that says how the bytes are written. */
+export const X12_MIME_CHARSETS: Readonly<Record<X12Encoding, string>> = {
+  latin1: 'ISO-8859-1',
+  utf8: 'UTF-8',
+  ebcdic: 'IBM037',
+};
+
 /** `text` as the bytes of `encoding`; a character the encoding has no byte for throws a RangeError. */
 export function encodeX12(text: string, encoding: X12Encoding): Buffer {
   if (encoding === 'utf8') return Buffer.from(text, 'utf8');

@@ -181,21 +181,27 @@ export class PartnerDocumentsController {
     operationId: 'getPartnerDocumentAcknowledgment',
     summary: 'The functional acknowledgment of a receipt (TA1 / 997 / 999 or CONTRL), as raw EDI',
     description:
-      'What the intake answered the interchange, exactly as it would be sent over SFTP or AS2. 404 ' +
-      '`partner-api.no-acknowledgment` while the intake has not run, and for JSON documents (the HTTP answer is their acknowledgment).',
+      'What the intake answered the interchange: the bytes sent over SFTP, AS2 or pickup, in the encoding ' +
+      'of the interchange it answers (not converted to UTF-8). The Content-Type names their charset: for X12 ' +
+      'ISO-8859-1 (read byte for byte), UTF-8 (an ISA ended in a multi-byte UTF-8 terminator) or IBM037 ' +
+      '(EBCDIC); for a CONTRL the one its UNB syntax identifier declares (UNOC ISO-8859-1, UNOD… ISO-8859-2 …, ' +
+      'UNOW/UNOY UTF-8; UNOA/UNOB ISO-8859-1). Acknowledgments of one file written in different encodings ' +
+      'come without a charset. 404 `partner-api.no-acknowledgment` while the intake has not run, and for JSON ' +
+      'documents (the HTTP answer is their acknowledgment).',
   })
   @ApiParam({ name: 'id', description: 'The interchange id a submission answered', example: '4711' })
   @ApiProduces('application/edi-x12', 'application/edifact')
   @ApiOkResponse({
-    description: 'The acknowledgment interchange(s)',
+    description:
+      'The acknowledgment interchange(s), e.g. `Content-Type: application/edi-x12; charset=ISO-8859-1`',
     content: {
       'application/edi-x12': {
-        schema: { type: 'string' },
+        schema: { type: 'string', format: 'binary' },
         example:
           'ISA*00*          *00*          *ZZ*MFGCO          *ZZ*ACMEFAST       *261127*0901*U*00401*000000001*0*P*>~GS*FA*MFGCO*ACMEFAST*20261127*0901*1*X*004010~ST*997*0001~AK1*PR*101~AK9*A*1*1*1~SE*4*0001~GE*1*1~IEA*1*000000001~',
       },
       'application/edifact': {
-        schema: { type: 'string' },
+        schema: { type: 'string', format: 'binary' },
         example:
           "UNB+UNOC:3+MFGCO+7350000123457:14+261127:0901+1'UNH+1+CONTRL:D:3:UN'UCI+77+7350000123457:14+MFGCO+7'UNT+3+1'UNZ+1+1'",
       },
@@ -205,8 +211,8 @@ export class PartnerDocumentsController {
   async acknowledgment(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
-    @Res({ passthrough: true }) response: Response,
-  ) {
+    @Res() response: Response,
+  ): Promise<void> {
     const found = await this.find(principal, id);
     const ack = acknowledgmentOf(found.answer);
     if (!ack)
@@ -216,8 +222,8 @@ export class PartnerDocumentsController {
           ? `interchange ${id} is queued; its acknowledgment follows once the intake has run`
           : `interchange ${id} has no functional acknowledgment`,
       );
-    response.type(ack.contentType);
-    return ack.text;
+    // Bytes, not a string: Express would send a string as UTF-8 (charset=utf-8) whatever it was written in.
+    response.type(ack.contentType).send(ack.payload);
   }
 
   private async find(principal: Principal, id: string) {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { builtAcknowledgments } from '../../outbound/acknowledgment-delivery.service.js';
 import { isoTimestamp, isRowId, queryRows } from '../../platform/database/sql.js';
 
 export interface PartnerInterchange {
@@ -80,28 +81,34 @@ export class PartnerDocumentsRepository {
   }
 }
 
-/** The functional acknowledgment the intake recorded for a receipt: every TA1/997/999 or CONTRL it built. */
-export function acknowledgmentOf(
-  answer: Record<string, unknown>,
-): { readonly contentType: string; readonly text: string; readonly kinds: string[] } | undefined {
-  const x12 = answer.x12Intake as
-    | { interchanges?: { ack?: { text: string; functional: string | null; ta1: unknown } | null }[] }
-    | undefined;
-  const x12Acks = (x12?.interchanges ?? []).flatMap((i) => (i.ack ? [i.ack] : []));
-  if (x12Acks.length > 0)
-    return {
-      contentType: 'application/edi-x12',
-      text: x12Acks.map((a) => a.text).join(''),
-      kinds: x12Acks.flatMap((a) => [...(a.ta1 ? ['TA1'] : []), ...(a.functional ? [a.functional] : [])]),
-    };
-  const edifact = answer.edifactIntake as
-    { interchanges?: { contrl?: { text: string } | null }[] } | undefined;
-  const contrls = (edifact?.interchanges ?? []).flatMap((i) => (i.contrl ? [i.contrl] : []));
-  if (contrls.length > 0)
-    return {
-      contentType: 'application/edifact',
-      text: contrls.map((c) => c.text).join(''),
-      kinds: contrls.map(() => 'CONTRL'),
-    };
-  return undefined;
+/** The functional acknowledgment of a receipt, as the partner API serves it. */
+export interface PartnerAcknowledgment {
+  /** The media type, with the charset of the bytes when they share one (see `acknowledgmentOf`). */
+  readonly contentType: string;
+  /** Every acknowledgment interchange built for the receipt, one after another. */
+  readonly payload: Buffer;
+  readonly kinds: string[];
+}
+
+const ACK_MEDIA_TYPES = { x12: 'application/edi-x12', edifact: 'application/edifact' } as const;
+
+/**
+ * The functional acknowledgment the intake recorded for a receipt: every TA1/997/999 or CONTRL it built,
+ * as the bytes the other channels send (`builtAcknowledgments`: in the encoding of the interchange each
+ * answers, not UTF-8). The charset is named when all of them share one; acknowledgments of one file's
+ * interchanges written in different encodings (one in EBCDIC, one in Latin-1) have no single true one.
+ */
+export function acknowledgmentOf(answer: Record<string, unknown>): PartnerAcknowledgment | undefined {
+  const built = builtAcknowledgments(answer);
+  // A receipt went through one intake; X12 first, as the intake answers are kept.
+  const standard = built[0]?.standard;
+  if (!standard) return undefined;
+  const acks = built.filter((a) => a.standard === standard);
+  const charsets = new Set(acks.map((a) => a.charset));
+  const [charset] = charsets;
+  return {
+    contentType: `${ACK_MEDIA_TYPES[standard]}${charsets.size === 1 ? `; charset=${charset}` : ''}`,
+    payload: Buffer.concat(acks.map((a) => a.payload)),
+    kinds: acks.flatMap((a) => a.kinds),
+  };
 }
