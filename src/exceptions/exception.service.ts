@@ -269,6 +269,27 @@ export class ExceptionService {
     });
   }
 
+  /**
+   * Resolves, in the caller's transaction, the case of each type raised under `dedupeKey` that is
+   * still in play, once its problem is gone (a replayed posting reached the ERP); the note says how.
+   * A resolved case, or none, changes nothing. Returns the cases resolved.
+   */
+  async resolveRaised(
+    tx: EntityManager,
+    types: readonly string[],
+    dedupeKey: string,
+    actor: Actor,
+    note: string,
+  ): Promise<ExceptionCase[]> {
+    const resolved: ExceptionCase[] = [];
+    for (const type of types) {
+      const found = await this.cases.lockByDedupe(tx, type, dedupeKey);
+      if (found && checkTransition(found.state, 'resolve', note).ok)
+        resolved.push(await this.transition(found.id, 'resolve', actor, note, tx));
+    }
+    return resolved;
+  }
+
   /** Gives a case an owner (or none, with null). A supplier user may own only their partner's cases. */
   async assign(
     caseId: string,

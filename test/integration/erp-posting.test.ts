@@ -49,6 +49,21 @@ async function count(db: TestDatabase, sql: string, params: unknown[] = []): Pro
   return (await queryOnce<{ n: number }>(db.url, sql, params))[0]!.n;
 }
 
+/** A dead posting's case (by its dedupe key) and the history rows that moved it, oldest first. */
+async function deadPostingCase(db: TestDatabase, dedupeKey: string) {
+  const [found] = await queryOnce<{ id: string; type: string; state: string }>(
+    db.url,
+    `SELECT id::text AS id, type, state FROM exception_case WHERE dedupe_key = $1`,
+    [dedupeKey],
+  );
+  const events = await queryOnce<{ action: string; actor_kind: string; note: string | null }>(
+    db.url,
+    `SELECT action, actor_kind, note FROM exception_event WHERE case_id = $1 ORDER BY id`,
+    [found!.id],
+  );
+  return { type: found!.type, state: found!.state, events };
+}
+
 async function issuePo(simulator: SimulatedErp, poNumber: string) {
   return simulator.purchaseOrders.issue({
     poNumber,
@@ -259,6 +274,23 @@ describe('ERP posting through the embedded simulator', () => {
         `SELECT count(*)::int AS n FROM erp_sim_entry WHERE external_reference = 'SG-CF-4599999999-0'`,
       ),
     ).toBe(1);
+    // The ERP took it: the case is resolved by the gateway, saying how, in the posting's transaction.
+    const [posted] = await queryOnce<{ document_number: string }>(
+      ctx.db.url,
+      `SELECT document_number FROM erp_posting WHERE business_key = '4599999999'`,
+    );
+    expect(await deadPostingCase(ctx.db, 'main:po-confirmation:4599999999:rev-0')).toEqual({
+      type: 'erp.posting-rejected',
+      state: 'resolved',
+      events: [
+        { action: 'raised', actor_kind: 'gateway', note: null },
+        {
+          action: 'resolved',
+          actor_kind: 'gateway',
+          note: `posted to ERP main as document ${posted!.document_number} on a replay from the dead letters`,
+        },
+      ],
+    });
   });
 
   it('finds a document deleted and one changed behind the gateway when reconciling', async () => {
@@ -612,6 +644,13 @@ describe('a posting that runs out of tries', () => {
           `SELECT count(*)::int AS n FROM erp_sim_entry WHERE external_reference = 'SG-ID-SHP-X-0'`,
         ),
       ).toBe(1);
+      const resolved = await deadPostingCase(ctx.db, 'main:inbound-delivery:SHP-X:rev-0');
+      expect(resolved).toMatchObject({ type: 'erp.posting-failed', state: 'resolved' });
+      expect(resolved.events.at(-1)).toEqual({
+        action: 'resolved',
+        actor_kind: 'gateway',
+        note: expect.stringMatching(/^posted to ERP main as document \S+ on a replay from the dead letters$/),
+      });
     } finally {
       await ctx.gateway.stop();
       await ctx.db.drop();

@@ -32,6 +32,14 @@ export interface ErpPostPayload {
 /** Sends one `erp_posting` row to its ERP. Keyed by ERP instance and idempotency key. */
 export const ErpPostJob = defineJob<ErpPostPayload>('erp.post', { maxAttempts: 12 });
 
+/** The cases a dead posting raises: refused by the ERP, or out of tries. */
+const DEAD_POSTING_CASES = ['erp.posting-rejected', 'erp.posting-failed'] as const;
+
+/** One case per posting (and ERP), whichever of the two it is. */
+function deadPostingCaseKey(posting: ErpPosting): string {
+  return `${posting.erpInstance}:${posting.idempotencyKey}`;
+}
+
 /** How long a posting waits before looking again at the posting it must not overtake. */
 const ORDER_WAIT_MS = 250;
 const BLOCKED_WAIT_MS = 30_000;
@@ -121,6 +129,16 @@ export class ErpPostJobHandler implements JobHandler<ErpPostPayload> {
     await this.dataSource.transaction(async (tx) => {
       await this.postings.markPosted(tx, posting.id, entry, sent);
       await this.events.posted(tx, posting, entry.documentNumber);
+      // Only a dead posting has a case, and only a replay from the dead letters runs it again: once
+      // it reaches the ERP, the case's problem is gone.
+      await this.exceptions.resolveRaised(
+        tx,
+        DEAD_POSTING_CASES,
+        deadPostingCaseKey(posting),
+        GATEWAY_ACTOR,
+        `${sent ? 'posted to' : 'found in'} ERP ${posting.erpInstance} as document ${entry.documentNumber} ` +
+          `on a replay from the dead letters`,
+      );
     });
   }
 
@@ -214,7 +232,7 @@ export class ErpPostJobHandler implements JobHandler<ErpPostPayload> {
           tx,
           {
             type: terminal ? 'erp.posting-rejected' : 'erp.posting-failed',
-            dedupeKey: `${posting.erpInstance}:${posting.idempotencyKey}`,
+            dedupeKey: deadPostingCaseKey(posting),
             // A replay from the dead letters that fails again reopens a case someone resolved.
             occurrence: await jobRun(tx, context),
             summary: `${posting.operation} ${posting.kind} ${posting.businessKey} rev ${posting.revision} to ERP ${posting.erpInstance}: ${failure.message}`,
