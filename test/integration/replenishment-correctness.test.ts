@@ -35,7 +35,7 @@ describe('replenishment correctness', () => {
   let gateway: Awaited<ReturnType<typeof startTestGateway>>;
   const api = () => request(gateway.url);
 
-  const MATERIALS = ['T-NEW', 'T-LEAD', 'T-EA', 'T-DZN', 'T-CROSS', 'T-QTY', 'T-DATE'];
+  const MATERIALS = ['T-NEW', 'T-LEAD', 'T-EA', 'T-DZN', 'T-CROSS', 'T-QTY', 'T-DATE', 'T-SHIP'];
 
   beforeAll(async () => {
     db = await createTestDatabase('replenishment_correctness');
@@ -382,6 +382,21 @@ describe('replenishment correctness', () => {
     expect(await stateOf(rec.id)).toMatchObject({
       state: 'refused',
       answer: `the supplier confirmed ${day(4)} instead of ${day(1)}`,
+    });
+  });
+
+  it('checks a schedule entry that confirms only a ship date against the delivery date asked', async () => {
+    // 865 DTM*068 / ORDRSP DTM+10 without a delivery date: shipped on day 3, it cannot be there by day 1.
+    const rec = await appliedChange('T-SHIP', '4500009603');
+    await answer('4500009603', {
+      changes: ['date'],
+      quantity: { value: '1000', unit: 'H87' },
+      schedule: [{ quantity: { value: '1000', unit: 'H87' }, shipDate: day(3) }],
+    });
+    expect(await stateOf(rec.id)).toMatchObject({
+      state: 'refused',
+      changeRevision: 1,
+      answer: `the supplier confirmed shipping on ${day(3)}, after the ${day(1)} asked for delivery`,
     });
   });
 });

@@ -187,18 +187,25 @@ type AnsweredLine = Extract<
 /**
  * What an answered line gives less of than the change asked, in words (none: it meets the change).
  * The date is the latest confirmed delivery of its schedule (the line is complete only then), not the
- * schedule's last entry; the quantity is the line's confirmed total (else its schedule's sum), in the
- * change's unit: 2,400 of the 3,000 asked is a partial answer and the shortage is still there.
+ * schedule's last entry; an entry that confirms only a ship date (865 DTM 068, ORDRSP DTM+10) is
+ * late when it ships after the date asked for delivery. The master data knows no transit time, so that
+ * is the only certain conclusion: goods shipped on that day cannot be there any earlier. The quantity
+ * is the line's confirmed total (else its schedule's sum), in the change's unit: 2,400 of the 3,000
+ * asked is a partial answer and the shortage is still there.
  */
 export function answerShortfalls(
   rec: Pick<RecommendationRow, 'newDeliveryDate' | 'newQuantity' | 'unit'>,
   line: AnsweredLine,
 ): string[] {
   const out: string[] = [];
-  const dates = (line.schedule ?? []).flatMap((s) => (s.deliveryDate ? [s.deliveryDate] : []));
-  const latest = dates.reduce<string | undefined>((a, b) => (a === undefined || b > a ? b : a), undefined);
-  if (rec.newDeliveryDate !== null && latest !== undefined && latest > rec.newDeliveryDate)
-    out.push(`${latest} instead of ${rec.newDeliveryDate}`);
+  const schedule = line.schedule ?? [];
+  const asked = rec.newDeliveryDate;
+  const delivered = latestOf(schedule.map((s) => s.deliveryDate));
+  if (asked !== null && delivered !== undefined && delivered > asked)
+    out.push(`${delivered} instead of ${asked}`);
+  const shipped = latestOf(schedule.filter((s) => s.deliveryDate === undefined).map((s) => s.shipDate));
+  if (asked !== null && shipped !== undefined && shipped > asked)
+    out.push(`shipping on ${shipped}, after the ${asked} asked for delivery`);
   if (rec.newQuantity === null) return out;
   const parts = line.quantity ? [line.quantity] : (line.schedule ?? []).map((s) => s.quantity);
   if (parts.length === 0) return out;
@@ -214,6 +221,14 @@ export function answerShortfalls(
   if (compare(confirmed, decimal(rec.newQuantity)) < 0)
     out.push(`${confirmed} ${rec.unit} of the ${rec.newQuantity} asked`);
   return out;
+}
+
+/** The latest of some calendar dates (ISO strings sort as dates), undefined when there is none. */
+function latestOf(dates: readonly (string | undefined)[]): string | undefined {
+  return dates.reduce<string | undefined>(
+    (a, b) => (b !== undefined && (a === undefined || b > a) ? b : a),
+    undefined,
+  );
 }
 
 function days(from: string, to: string): number {
