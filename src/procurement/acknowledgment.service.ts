@@ -10,6 +10,7 @@ import { IdempotencyService } from '../platform/jobs/idempotency.service.js';
 import { matchAcknowledgment, type LineVerdict } from './acknowledgment-matcher.js';
 import { noChangeToAnswer, revisionConflict, revisionOf } from './answer-revision.js';
 import { ChangeRefusalHooks } from './change-refusal.hooks.js';
+import { confirmationLineStatus } from './confirmation-status.js';
 import { erpBodyProblems } from './line-quantity.js';
 import { PurchaseOrderRepository } from './purchase-order.repository.js';
 import {
@@ -347,7 +348,7 @@ export class AcknowledgmentService {
         const line = lines.find((l) => l.lineNumber === v.lineNumber)!;
         return {
           lineNumber: v.lineNumber,
-          status: answers.get(v.lineNumber) === 'changed' ? ('changed' as const) : ('accepted' as const),
+          status: confirmationLineStatus(answers.get(v.lineNumber), line, v.confirmed),
           quantity: v.confirmed.quantity,
           unit: line.unit,
           ...(v.confirmed.deliveryDate ? { deliveryDate: v.confirmed.deliveryDate } : {}),

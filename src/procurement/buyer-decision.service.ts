@@ -6,6 +6,7 @@ import { ErpPostingService } from '../erp/posting/erp-posting.service.js';
 import { ExceptionService } from '../exceptions/exception.service.js';
 import { ALL_PARTNERS, type ExceptionCase } from '../exceptions/exception.types.js';
 import { revisionConflict } from './answer-revision.js';
+import { confirmationLineStatus } from './confirmation-status.js';
 import { ProcurementError, ProcurementErrorCode } from './procurement.exception.js';
 import { ShipNoticeService } from './ship-notice.service.js';
 import { PurchaseOrderRepository } from './purchase-order.repository.js';
@@ -190,7 +191,11 @@ export class BuyerDecisionService {
     line: PurchaseOrderLine,
     found: ExceptionCase,
   ): Promise<void> {
-    const rejected = line.ackStatus === 'rejected';
+    const confirmed = {
+      quantity: line.confirmedQuantity ?? line.quantity,
+      deliveryDate: line.confirmedDate,
+      unitPrice: line.confirmedPrice,
+    };
     await this.erp.post(tx, {
       kind: 'po-confirmation',
       businessKey: order.poNumber,
@@ -206,11 +211,11 @@ export class BuyerDecisionService {
         lines: [
           {
             lineNumber: line.lineNumber,
-            status: rejected ? 'rejected' : line.ackStatus === 'backordered' ? 'backordered' : 'changed',
-            quantity: line.confirmedQuantity ?? line.quantity,
+            status: confirmationLineStatus(line.ackStatus, line, confirmed),
+            quantity: confirmed.quantity,
             unit: line.unit,
-            ...(line.confirmedDate ? { deliveryDate: line.confirmedDate } : {}),
-            ...(line.confirmedPrice ? { netPrice: line.confirmedPrice } : {}),
+            ...(confirmed.deliveryDate ? { deliveryDate: confirmed.deliveryDate } : {}),
+            ...(confirmed.unitPrice ? { netPrice: confirmed.unitPrice } : {}),
           },
         ],
       },

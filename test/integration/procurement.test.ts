@@ -393,6 +393,94 @@ describe('the purchase-order lifecycle', () => {
     ]);
   });
 
+  /** The lines of the order's confirmations posted to the ERP, in the order they were requested. */
+  const confirmedLines = async (poNumber: string) =>
+    (
+      await queryOnce<{ body: { lines: Record<string, string>[] } }>(
+        db.url,
+        `SELECT body FROM erp_posting WHERE kind = 'po-confirmation' AND po_number = $1 ORDER BY id`,
+        [poNumber],
+      )
+    ).flatMap((p) => p.body.lines);
+
+  it('tells the ERP a line a buyer accepts is changed only when its confirmation differs from the order', async () => {
+    await issue('4500000106');
+    await relay.relay();
+    await apply(
+      acknowledgment('4500000106', [
+        // Accepted in boxes, whose size the gateway does not know: held, confirming the ordered 4800.
+        { lineNumber: '10', status: 'accepted', quantity: { value: '400', unit: 'XBX' } },
+        // Five days late: held.
+        {
+          lineNumber: '20',
+          status: 'changed',
+          changes: ['date'],
+          schedule: [{ quantity: { value: '140', unit: 'H87' }, deliveryDate: '2026-12-15' }],
+        },
+      ]),
+    );
+    const identity = gateway.app.get(IdentityService);
+    const buyer = await identity.addUser(
+      { email: 'accept@buyers.example.com', displayName: 'Accept', role: 'buyer' },
+      GATEWAY_ACTOR,
+    );
+    const buyerAuth = {
+      Authorization: `Bearer ${(await identity.issueUserToken(buyer.id, GATEWAY_ACTOR)).token}`,
+    };
+    const held = await request(gateway.url)
+      .get('/buyer/v1/exceptions?poNumber=4500000106&state=open')
+      .set(buyerAuth)
+      .expect(200);
+    const items = held.body.items as { id: string; type: string; references: { poLine: string } }[];
+    expect(items.map((c) => [c.references.poLine, c.type]).sort()).toEqual([
+      ['10', 'acknowledgment.quantity-changed'],
+      ['20', 'acknowledgment.date-changed'],
+    ]);
+    await request(gateway.url)
+      .post('/buyer/v1/exceptions/accept')
+      .set(buyerAuth)
+      .send({ ids: items.map((c) => c.id) })
+      .expect(200)
+      .expect(({ body }) => expect(body.map((r: { ok: boolean }) => r.ok)).toEqual([true, true]));
+    await waitForPostings(db.url, 10_000);
+    expect(
+      (await confirmedLines('4500000106')).sort((a, b) => a.lineNumber!.localeCompare(b.lineNumber!)),
+    ).toEqual([
+      // As ordered: not a change, though a buyer decided it.
+      {
+        lineNumber: '10',
+        status: 'accepted',
+        quantity: '4800',
+        unit: 'H87',
+        deliveryDate: '2026-12-04',
+        netPrice: '0.042',
+      },
+      {
+        lineNumber: '20',
+        status: 'changed',
+        quantity: '140',
+        unit: 'H87',
+        deliveryDate: '2026-12-15',
+        netPrice: '38.5',
+      },
+    ]);
+  });
+
+  it('tells the ERP a line accepted within tolerance at another quantity is changed, as the supplier answered it', async () => {
+    await issue('4500000107', 1);
+    await relay.relay();
+    // 1 % under, within acme's 2 %, though the supplier calls the line accepted.
+    await apply(
+      acknowledgment('4500000107', [
+        { lineNumber: '10', status: 'accepted', quantity: { value: '4752', unit: 'H87' } },
+      ]),
+    );
+    await waitForPostings(db.url, 10_000);
+    expect(await confirmedLines('4500000107')).toEqual([
+      expect.objectContaining({ lineNumber: '10', status: 'changed', quantity: '4752' }),
+    ]);
+  });
+
   it('takes orders from an ERP over HTTP, answering repeats and bad input precisely', async () => {
     const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
     const order = {
