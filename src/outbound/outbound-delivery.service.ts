@@ -111,6 +111,9 @@ export class OutboundDeliveryService {
         [`intent:${intent.id}`],
       );
       if (existing) return existing.id;
+      // Not rendered and no longer waiting: withdrawn because its order ended (OutboundWithdrawalService),
+      // or refused before; either way nothing is to be rendered.
+      if (intent.status !== 'waiting') return undefined;
       const partner = this.partners.get(intent.partner_id);
       const kind = KIND_OF_EVENT[intent.event_type];
       if (!partner || !kind) {
@@ -209,6 +212,12 @@ export class OutboundDeliveryService {
       if (!['failed', 'waiting-transport', 'cancelled', 'awaiting-pickup'].includes(document.status))
         throw new OutboundStateError(
           `document ${id} is ${document.status}; only failed, waiting or cancelled documents are resent`,
+        );
+      const ended = await this.endedOrder(tx, document);
+      if (ended)
+        throw new OutboundStateError(
+          `document ${id} is not sent again: PO ${document.poNumber} is ${ended}, and nothing more goes to ` +
+            `${document.partnerId} for it`,
         );
       // Any unfinished delivery job would run next to the resend once the document is pending again
       // (a try of a cancelled round, a replayed dead letter): two rounds, the one concluding first
@@ -349,6 +358,25 @@ export class OutboundDeliveryService {
         );
       }
     });
+  }
+
+  /**
+   * The state of the document's order when it ended before this document may go: closed (nothing
+   * more is sent), or cancelled (only its cancellation is). Undefined for a document still wanted.
+   */
+  private async endedOrder(
+    tx: EntityManager,
+    document: OutboundDocument,
+  ): Promise<'closed' | 'cancelled' | undefined> {
+    if (document.poNumber === null) return undefined;
+    const [order] = await queryRows<{ state: string }>(
+      tx,
+      `SELECT state FROM purchase_order WHERE po_number = $1 AND partner_id = $2`,
+      [document.poNumber, document.partnerId],
+    );
+    if (order?.state === 'closed') return 'closed';
+    if (order?.state === 'cancelled' && document.kind !== 'po-cancellation') return 'cancelled';
+    return undefined;
   }
 
   private async failIntent(tx: EntityManager, intent: IntentRow, reason: string): Promise<void> {

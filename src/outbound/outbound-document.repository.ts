@@ -46,6 +46,14 @@ export interface OutboundListFilter {
   readonly limit: number;
 }
 
+/** A document of an order taken back before it reached the partner, with the status it had. */
+export interface WithdrawnDocument {
+  readonly id: string;
+  readonly kind: Exclude<OutboundKind, 'functional-ack'>;
+  readonly poRevision: number;
+  readonly before: OutboundStatus;
+}
+
 /** The `outbound_document` table: one row per document sent (or to be sent) to a partner. */
 @Injectable()
 export class OutboundDocumentRepository {
@@ -168,6 +176,35 @@ export class OutboundDocumentRepository {
                                THEN now() + make_interval(hours => $6) ELSE fa_due_at END
         WHERE id = $1`,
       [id, status, detail, delivered, extra.platformRef ?? null, extra.functionalAckHours ?? 24],
+    );
+  }
+
+  /**
+   * Cancels the order's documents that have not reached the partner (pending, waiting for their
+   * transport, failed, offered for pickup and not fetched), saying why; returns them with the status
+   * each had. An offer withdrawn stops its acknowledgment clock: nothing is due for a document taken
+   * back.
+   */
+  async withdrawUnsent(
+    tx: EntityManager,
+    partnerId: string,
+    poNumber: string,
+    detail: string,
+  ): Promise<WithdrawnDocument[]> {
+    return queryRows<WithdrawnDocument>(
+      tx,
+      `WITH unsent AS (
+         SELECT id, status FROM outbound_document
+          WHERE partner_id = $1 AND po_number = $2 AND kind <> 'functional-ack'
+            AND status IN ('pending', 'waiting-transport', 'failed', 'awaiting-pickup')
+          ORDER BY id FOR UPDATE)
+       UPDATE outbound_document d
+          SET status = 'cancelled', status_detail = $3, updated_at = now(),
+              fa_status = CASE WHEN d.fa_status = 'waiting' THEN NULL ELSE d.fa_status END,
+              fa_due_at = CASE WHEN d.fa_status = 'waiting' THEN NULL ELSE d.fa_due_at END
+         FROM unsent WHERE d.id = unsent.id
+       RETURNING d.id::text AS id, d.kind, d.po_revision AS "poRevision", unsent.status AS before`,
+      [partnerId, poNumber, detail.slice(0, 1000)],
     );
   }
 

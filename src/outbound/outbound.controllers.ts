@@ -134,7 +134,8 @@ export class OutboundAdminController {
     summary: 'Deliver a failed, waiting or cancelled document again (same bytes, same control numbers)',
     description:
       'Queues the same payload again; the partner sees the same control numbers, so a repeat is recognised as one. Audited. ' +
-      'A document in another state answers 409 (problem+json `outbound-state`). So does one with a delivery job still ' +
+      'A document in another state answers 409 (problem+json `outbound-state`), and so does one whose order the ERP has ' +
+      'closed, or cancelled (all but the cancellation itself): nothing more goes to the supplier for it. So does one with a delivery job still ' +
       'unfinished (problem+json `outbound-busy`): a try of a cancelled round under way or queued for a retry, a replayed dead ' +
       "letter, an AS2 MDN's wake-up — it would run next to the resend, and the round concluding first would decide the " +
       'document; the detail says whether the job is under way or queued, and until when. Resend once it has finished.',

@@ -10,6 +10,7 @@ import { FunctionalAckTimers } from './functional-ack-timers.js';
 import { OutboundAdminController, PartnerOutboundController } from './outbound.controllers.js';
 import { OutboundDeliveryService } from './outbound-delivery.service.js';
 import { OutboundDocumentRepository } from './outbound-document.repository.js';
+import { OutboundWithdrawalService } from './outbound-withdrawal.service.js';
 import { AcknowledgmentDeliveryService } from './acknowledgment-delivery.service.js';
 import {
   OutboundAcknowledgeJobHandler,
@@ -54,6 +55,7 @@ import { WebhookSubscriptionService } from './webhooks/webhook-subscriptions.ser
     OutboundDocumentRepository,
     OutboundRenderer,
     OutboundDeliveryService,
+    OutboundWithdrawalService,
     OutboundRenderJobHandler,
     OutboundDeliverJobHandler,
     OutboundAcknowledgeJobHandler,
@@ -70,6 +72,6 @@ import { WebhookSubscriptionService } from './webhooks/webhook-subscriptions.ser
     WebhookSubscriptionService,
     WebhookDeliverJobHandler,
   ],
-  exports: [OutboundDeliveryService],
+  exports: [OutboundDeliveryService, OutboundWithdrawalService],
 })
 export class OutboundModule {}

@@ -7,7 +7,8 @@ export type OutboundKind = (typeof OUTBOUND_KINDS)[number];
  * pending: waiting for (another) delivery try. delivered: the channel took it (uploaded, placed,
  * POSTed with 2xx). awaiting-pickup / picked-up: the partner pulls it through the API.
  * waiting-transport: its channel cannot send yet (an AS2 partner without a URL). failed: every try
- * failed (resend or cancel). cancelled: an operator withdrew it.
+ * failed (resend or cancel). cancelled: an operator withdrew it, or its order ended (closed, or
+ * cancelled for all but its cancellation) before it reached the partner.
  */
 export const OUTBOUND_STATUSES = [
   'pending',

@@ -4,6 +4,7 @@ import { decimal, type DecimalString } from '../canonical/decimal.js';
 import { CanonicalError } from '../canonical/canonical.exception.js';
 import { orderCorrelationId } from '../canonical/events/correlation.js';
 import { OutboundRenderJob } from '../outbound/outbound.jobs.js';
+import { OutboundWithdrawalService, type Withdrawn } from '../outbound/outbound-withdrawal.service.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import { OutboxService } from '../platform/jobs/outbox.service.js';
 import { CanonicalEventStore } from '../translation/canonical-event.store.js';
@@ -34,6 +35,7 @@ export class OrderIntakeService {
     private readonly events: CanonicalEventStore,
     @Inject(forwardRef(() => AcknowledgmentService)) private readonly acknowledgments: AcknowledgmentService,
     private readonly outbox: OutboxService,
+    private readonly withdrawals: OutboundWithdrawalService,
   ) {}
 
   /** Records what the partner must be sent, and the job that renders and delivers it (outbound delivery). */
@@ -146,6 +148,8 @@ export class OrderIntakeService {
       const event = cancelledEvent(snapshot, envelope);
       // Every line goes with the order: documents matched by line must find none open.
       await this.orders.cancelLinesOtherThan(tx, order.id, []);
+      // Only the cancellation goes now: what was intended before it and has not gone, does not.
+      const withdrawn = await this.withdrawUnsent(tx, order, snapshot);
       await this.transition(
         tx,
         order,
@@ -154,7 +158,7 @@ export class OrderIntakeService {
         'purchase-order.cancelled',
         snapshot,
         event.id,
-        'cancelled by the ERP',
+        `cancelled by the ERP${withdrawnSummary(withdrawn)}`,
       );
       await this.events.append(tx, event);
       await this.queueIntent(tx, order, event.type, snapshot.revision, event);
@@ -212,9 +216,10 @@ export class OrderIntakeService {
   /**
    * A closed (completed) order: the ERP expects nothing more against it. Nothing is sent to the
    * supplier: not a change, and not a cancellation of its lines, which stay as they were (delivered
-   * or not, they were not cancelled). A ship notice against it raises `ship-notice.order-closed` as
-   * for a cancelled one; an answer is recorded without moving it. Closed is final: a later revision
-   * (a reopened order is a new one in the ERP) is recorded in the history and sends nothing.
+   * or not, they were not cancelled); what was intended for it and has not gone yet is withdrawn. A
+   * ship notice against it raises `ship-notice.order-closed` as for a cancelled one; an answer is
+   * recorded without moving it. Closed is final: a later revision (a reopened order is a new one in
+   * the ERP) is recorded in the history and sends nothing.
    */
   private async close(
     tx: EntityManager,
@@ -222,9 +227,11 @@ export class OrderIntakeService {
     snapshot: ErpOrderSnapshot,
   ): Promise<OrderIntakeResult> {
     const already = order.state === 'closed';
+    const withdrawn = already ? [] : await this.withdrawUnsent(tx, order, snapshot);
     const summary = already
       ? `revision ${snapshot.revision} (${snapshot.status}) of a closed order: recorded, nothing sent`
-      : `closed by the ERP${snapshot.reason ? `: ${snapshot.reason}` : ''}; nothing more is sent to the supplier`;
+      : `closed by the ERP${snapshot.reason ? `: ${snapshot.reason}` : ''}; nothing more is sent to the supplier` +
+        withdrawnSummary(withdrawn);
     await this.transition(
       tx,
       order,
@@ -240,6 +247,20 @@ export class OrderIntakeService {
       order: { ...order, state: 'closed', revision: snapshot.revision },
       eventId: null,
     };
+  }
+
+  /** Takes back what the order's supplier was to be sent and has not been, now that the order ends. */
+  private withdrawUnsent(
+    tx: EntityManager,
+    order: PurchaseOrder,
+    snapshot: ErpOrderSnapshot,
+  ): Promise<Withdrawn[]> {
+    return this.withdrawals.withdrawUnsent(
+      tx,
+      order,
+      `withdrawn: PO ${order.poNumber} was ${snapshot.status} by the ERP (revision ${snapshot.revision}) ` +
+        `before this reached ${order.partnerId}`,
+    );
   }
 
   private async transition(
@@ -299,6 +320,19 @@ export class OrderIntakeService {
       await this.acknowledgments.applyParked(tx, parked.event);
     }
   }
+}
+
+const WITHDRAWN_NAMES: Readonly<Record<Withdrawn['kind'], string>> = {
+  'purchase-order': 'the order',
+  'po-change': 'the change',
+  'po-cancellation': 'the cancellation',
+};
+
+/** `; withdrawn before it reached the supplier: the change of revision 2`, or nothing. */
+function withdrawnSummary(withdrawn: readonly Withdrawn[]): string {
+  if (withdrawn.length === 0) return '';
+  const named = withdrawn.map((w) => `${WITHDRAWN_NAMES[w.kind]} of revision ${w.revision}`);
+  return `; withdrawn before it reached the supplier: ${named.join(', ')}`;
 }
 
 function changeSummary(event: { payload: { header?: object; lines: readonly unknown[] } }): string {

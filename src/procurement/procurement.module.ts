@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ErpModule } from '../erp/erp.module.js';
 import { JobsModule } from '../platform/jobs/jobs.module.js';
 import { ExceptionsModule } from '../exceptions/exceptions.module.js';
+import { OutboundModule } from '../outbound/outbound.module.js';
 import { PartnersModule } from '../partners/partners.module.js';
 import { TranslationModule } from '../translation/translation.module.js';
 import { AcknowledgmentSla } from './acknowledgment-sla.js';
@@ -27,6 +28,7 @@ import { SimulatorOutputRelay } from './simulator-output-relay.js';
     JobsModule.forFeature([OrderRefreshJob]),
     ErpModule,
     ExceptionsModule,
+    OutboundModule,
     PartnersModule,
     TranslationModule,
   ],

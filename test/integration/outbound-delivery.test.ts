@@ -3,17 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { Webhook } from 'standardwebhooks';
+import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GATEWAY_ACTOR } from '../../src/audit/actor.js';
 import { ExceptionService } from '../../src/exceptions/exception.service.js';
 import { ALL_PARTNERS } from '../../src/exceptions/exception.types.js';
 import { IdentityService } from '../../src/gateway/identity.service.js';
 import { InterchangeArchive } from '../../src/interchanges/interchange-archive.service.js';
+import { ErpConnections } from '../../src/erp/connections/erp-connections.js';
 import { FunctionalAckTimers } from '../../src/outbound/functional-ack-timers.js';
+import { OutboundDeliveryService } from '../../src/outbound/outbound-delivery.service.js';
+import { OrderIntakeService } from '../../src/procurement/order-intake.service.js';
+import type { ErpOrderSnapshot } from '../../src/procurement/purchase-order.types.js';
+import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-relay.js';
 import { EdifactIntakeJob } from '../../src/translation/edifact-intake.job.js';
 import { X12IntakeJob } from '../../src/translation/x12-intake.job.js';
 import { OutboxService } from '../../src/platform/jobs/outbox.service.js';
-import { issueSimulatorOrder, simulatorGatewayEnv } from '../support/erp.js';
+import { BOLT_LINE, issueSimulatorOrder, simulatorGatewayEnv } from '../support/erp.js';
 import { startTestGateway } from '../support/gateway.js';
 import { eventually, json, ScriptedHttpPeer, webhookPartnerYaml } from '../support/outbound-peers.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
@@ -438,6 +444,195 @@ describe('outbound delivery: POs rendered per partner, delivered per channel, ac
     expect(history[2]!.note).toMatch(
       /^the problem came back \(job outbound\.deliver:\d+:resend-\d+ run 1\) after the case was resolved$/,
     );
+  });
+
+  describe('an order the ERP ends sends nothing more', () => {
+    const ORDER = {
+      partnerId: 'acme-fasteners',
+      plant: '1000',
+      currency: 'EUR',
+      orderDate: '2026-11-27',
+    } as const;
+    const snapshot = (
+      poNumber: string,
+      revision: number,
+      status: ErpOrderSnapshot['status'],
+      quantity: string,
+    ) => ({
+      ...ORDER,
+      poNumber,
+      revision,
+      status,
+      lines: [{ ...BOLT_LINE, quantity, status: 'open' as const }],
+    });
+    const documentsOf = (poNumber: string) =>
+      queryOnce<{
+        id: string;
+        kind: string;
+        po_revision: number;
+        status: string;
+        status_detail: string | null;
+      }>(
+        db.url,
+        `SELECT id::text AS id, kind, po_revision, status, status_detail FROM outbound_document
+          WHERE po_number = $1 ORDER BY id`,
+        [poNumber],
+      );
+    const historyOf = (poNumber: string, what: string) =>
+      queryOnce<{ summary: string }>(
+        db.url,
+        `SELECT h.summary FROM purchase_order_history h JOIN purchase_order o ON o.id = h.po_id
+          WHERE o.po_number = $1 AND h.what = $2`,
+        [poNumber, what],
+      );
+
+    it('withdraws a change offered and not fetched and one not rendered yet; what the supplier fetched stays', async () => {
+      const po = '4500070011';
+      await issue(po, 'acme-fasteners');
+      await settled(po, ['awaiting-pickup']);
+      const [order] = await documentsOf(po);
+      await gateway.app.get(OutboundDeliveryService).confirmPickup('acme-fasteners', order!.id);
+      const intake = gateway.app.get(OrderIntakeService);
+      const dataSource = gateway.app.get(DataSource);
+      await dataSource.transaction((tx) => intake.receive(tx, snapshot(po, 1, 'open', '4000')));
+      await eventually(
+        async () =>
+          (await documentsOf(po)).some((d) => d.po_revision === 1 && d.status === 'awaiting-pickup'),
+        'the change of revision 1 offered for pickup',
+      );
+      // Revision 2 changes the order again and revision 3 closes it, in one transaction: the change's
+      // rendering job only runs once the order is closed.
+      const closed = await dataSource.transaction(async (tx) => {
+        await intake.receive(tx, snapshot(po, 2, 'open', '3000'));
+        return intake.receive(tx, snapshot(po, 3, 'closed', '3000'));
+      });
+      expect(closed.outcome).toBe('closed');
+      await eventually(async () => {
+        const [render] = await queryOnce<{ status: string }>(
+          db.url,
+          `SELECT o.status FROM outbox o JOIN outbound_intent i ON o.payload->>'intentId' = i.id::text
+             JOIN purchase_order p ON p.id = i.po_id
+            WHERE o.job_name = 'outbound.render' AND p.po_number = $1 AND i.revision = 2`,
+          [po],
+        );
+        return render?.status === 'done';
+      }, 'the rendering job of revision 2 done');
+
+      const why = `withdrawn: PO ${po} was closed by the ERP (revision 3) before this reached acme-fasteners`;
+      expect(await documentsOf(po)).toEqual([
+        {
+          id: order!.id,
+          kind: 'purchase-order',
+          po_revision: 0,
+          status: 'picked-up',
+          status_detail: 'fetched by the partner',
+        },
+        {
+          id: expect.any(String),
+          kind: 'po-change',
+          po_revision: 1,
+          status: 'cancelled',
+          status_detail: why,
+        },
+      ]);
+      const [intent] = await queryOnce<{ status: string }>(
+        db.url,
+        `SELECT i.status FROM outbound_intent i JOIN purchase_order p ON p.id = i.po_id
+          WHERE p.po_number = $1 AND i.revision = 2`,
+        [po],
+      );
+      expect(intent).toEqual({ status: 'failed' });
+      expect(await historyOf(po, 'purchase-order.closed')).toEqual([
+        {
+          summary:
+            'closed by the ERP; nothing more is sent to the supplier; withdrawn before it reached the supplier: ' +
+            'the change of revision 1, the change of revision 2',
+        },
+      ]);
+      const change = (await documentsOf(po))[1]!;
+      const audited = await queryOnce<{ actor_kind: string; before: unknown; note: string }>(
+        db.url,
+        `SELECT actor_kind, before, note FROM audit_log WHERE action = 'outbound-document.withdrawn' AND target_id = $1`,
+        [change.id],
+      );
+      expect(audited).toEqual([{ actor_kind: 'gateway', before: { status: 'awaiting-pickup' }, note: why }]);
+      // Its acknowledgment clock stopped with it: nothing is due for a document taken back.
+      const [clock] = await queryOnce<{ fa_status: string | null; fa_due_at: string | null }>(
+        db.url,
+        `SELECT fa_status, fa_due_at::text AS fa_due_at FROM outbound_document WHERE id = $1`,
+        [change.id],
+      );
+      expect(clock).toEqual({ fa_status: null, fa_due_at: null });
+      // An operator cannot send it after all.
+      const resend = await request(gateway.url)
+        .post(`/admin/outbound-documents/${change.id}/resend`)
+        .set({ authorization: `Bearer ${ADMIN}` })
+        .expect(409);
+      expect(resend.body.detail).toBe(
+        `document ${change.id} is not sent again: PO ${po} is closed, and nothing more goes to acme-fasteners for it`,
+      );
+    });
+
+    it('sends the cancellation of a cancelled order, and withdraws the order offered and not fetched', async () => {
+      const po = '4500070012';
+      await issue(po, 'acme-fasteners');
+      await settled(po, ['awaiting-pickup']);
+      const [order] = await documentsOf(po);
+      await gateway.app.get(ErpConnections).embeddedSimulator()!.purchaseOrders.change(po, { cancel: true });
+      await gateway.app.get(SimulatorOutputRelay).relay();
+      await eventually(
+        async () =>
+          (await documentsOf(po)).some((d) => d.kind === 'po-cancellation' && d.status === 'awaiting-pickup'),
+        'the cancellation offered for pickup',
+      );
+      expect(await documentsOf(po)).toEqual([
+        {
+          id: order!.id,
+          kind: 'purchase-order',
+          po_revision: 0,
+          status: 'cancelled',
+          status_detail: `withdrawn: PO ${po} was cancelled by the ERP (revision 1) before this reached acme-fasteners`,
+        },
+        {
+          id: expect.any(String),
+          kind: 'po-cancellation',
+          po_revision: 1,
+          status: 'awaiting-pickup',
+          status_detail: 'waiting for the partner to fetch it through the API',
+        },
+      ]);
+      expect(await historyOf(po, 'purchase-order.cancelled')).toEqual([
+        {
+          summary: 'cancelled by the ERP; withdrawn before it reached the supplier: the order of revision 0',
+        },
+      ]);
+    });
+
+    it('resolves the case of a failed document that an order closing withdraws', async () => {
+      const po = '4500070013';
+      await issue(po, 'dead-hook');
+      await settled(po, ['failed'], 30_000);
+      const [failed] = await documentsOf(po);
+      await gateway.app
+        .get(DataSource)
+        .transaction((tx) =>
+          gateway.app
+            .get(OrderIntakeService)
+            .receive(tx, { ...snapshot(po, 1, 'closed', '4800'), partnerId: 'dead-hook' }),
+        );
+      const why = `withdrawn: PO ${po} was closed by the ERP (revision 1) before this reached dead-hook`;
+      expect(await documentsOf(po)).toEqual([
+        { id: failed!.id, kind: 'purchase-order', po_revision: 0, status: 'cancelled', status_detail: why },
+      ]);
+      const [withdrawnCase] = await queryOnce<{ id: string; state: string }>(
+        db.url,
+        `SELECT id::text AS id, state FROM exception_case WHERE type = 'outbound.delivery-failed' AND dedupe_key = $1`,
+        [`outbound-document:${failed!.id}`],
+      );
+      expect(withdrawnCase!.state).toBe('resolved');
+      const history = await gateway.app.get(ExceptionService).history(withdrawnCase!.id, ALL_PARTNERS);
+      expect(history.at(-1)).toMatchObject({ action: 'resolved', note: why });
+    });
   });
 
   async function interchangeOf(documentId: string): Promise<string> {
