@@ -118,3 +118,20 @@ describe('X12 855 CUR: the one currency of the answer', () => {
     expect(run).toThrow('CUR02: line 20 is priced in EUR, the order in USD; one CUR covers every price');
   });
 });
+
+describe('X12 855 ACK: a schedule line confirmed by its ship date alone', () => {
+  it('has no ACK04 067 without its ACK05 date (C0405), the ship date in DTM 068, and reads back', () => {
+    const event = acknowledged((p) => {
+      p.lines[0].schedule[1] = { quantity: { value: '4800', unit: 'H87' }, shipDate: '2025-04-01' };
+    });
+    for (const version of ['004010', '005010']) {
+      const text = write(event, version);
+      expect(segments(text, 'ACK')).toEqual(['ACK*IC*4800*PC*067*20250324', 'ACK*IC*4800*PC']);
+      expect(segments(text, 'DTM').slice(1)).toEqual(['DTM*068*20250401']);
+      expect(readLines(text)[0]!.schedule).toEqual([
+        { quantity: { value: '4800', unit: 'H87' }, deliveryDate: '2025-03-24' },
+        { quantity: { value: '4800', unit: 'H87' }, shipDate: '2025-04-01' },
+      ]);
+    }
+  });
+});
