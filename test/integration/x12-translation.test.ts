@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
-import { parseEvent, SAMPLE_EVENTS } from '../../src/canonical/index.js';
+import { parseEvent, SAMPLE_EVENTS, type CanonicalEvent } from '../../src/canonical/index.js';
 import { X12GenerationError } from '../../src/edi/x12/generator/index.js';
 import { InterchangeArchive } from '../../src/interchanges/interchange-archive.service.js';
 import { CanonicalEventStore } from '../../src/translation/canonical-event.store.js';
@@ -226,6 +226,12 @@ describe('the X12 translation job and the outbound generator on PostgreSQL', () 
     await expect(dataSource.transaction((tx) => outbound.generate(tx, long, { sender: US }))).rejects.toThrow(
       'BEG03 (data element 324, AN 1/22): "4500012345-0123456789AB" is longer than 22',
     );
+    expect(await counters()).toEqual(mid);
+    // And a segment without a mandatory element (BEG05, the order date).
+    const undated = { ...issued, payload: { ...issued.payload, orderDate: undefined } } as CanonicalEvent;
+    await expect(
+      dataSource.transaction((tx) => outbound.generate(tx, undated, { sender: US })),
+    ).rejects.toThrow('850 (004010) segment BEG at position 2: BEG05 is mandatory');
     expect(await counters()).toEqual(mid);
 
     // ISA13 999999999 is followed by 000000001.

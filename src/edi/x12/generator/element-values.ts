@@ -1,8 +1,9 @@
 import { checkValue } from '../grammar/element-findings.js';
-import type { X12ElementDef, X12SetGrammar } from '../grammar/grammar.types.js';
+import type { X12ElementDef, X12SegmentDef, X12SetGrammar } from '../grammar/grammar.types.js';
 import { COMPONENT_MARK } from '../maps/map.types.js';
 import type { X12CodeVersion } from '../versions.js';
 import { X12GenerationError } from './generation-error.js';
+import { segmentRuleFindings } from './segment-rules.js';
 
 /**
  * Free-text data elements (names, descriptions, addresses, message text): a line break or a tab in
@@ -61,36 +62,65 @@ function formatSimple(value: string, e: X12ElementDef, where: string, version: X
  * Checks and formats every body value against the set's grammar before anything is written: length,
  * type, character set and complete code lists, as the partner's translator will (997 AK403 / 999
  * IK403). A value that does not fit is refused as `VALUE_INVALID` naming the segment, the element
- * position, the value and the limit; ids are never truncated. Rows are returned with numbers in the
- * form their type prescribes and free text made writable (see `FREE_TEXT`).
+ * position, the value and the limit; ids are never truncated. Then each segment as a whole: its
+ * mandatory elements and syntax notes (`segmentRuleFindings`), refused as `VALUE_INVALID` naming the
+ * set, the segment and its position, the elements and the rule broken. Rows are returned with numbers
+ * in the form their type prescribes and free text made writable (see `FREE_TEXT`).
  */
 export function checkAgainstGrammar(
   rows: readonly (readonly string[])[],
   grammar: X12SetGrammar,
 ): string[][] {
   const version: X12CodeVersion = grammar.version >= '005010' ? '005010' : '004010';
-  return rows.map((row) => {
+  return rows.map((row, index) => {
     const id = row[0]!;
     const def = grammar.dictionary.get(id);
     if (!def) throw new X12GenerationError('VALUE_INVALID', `${id} is not a segment of ${grammar.version}`);
-    return row.map((value, k) => {
-      if (k === 0 || value === '') return value;
-      const where = `${id}${pad2(k)}`;
-      const e = def.elements[k - 1];
-      if (!e)
-        throw new X12GenerationError(
-          'VALUE_INVALID',
-          `${where} "${value}": ${id} has only ${def.elements.length} elements`,
-        );
-      if (!e.components) return formatSimple(value, e, where, version);
-      return value
-        .split(COMPONENT_MARK)
-        .map((part, j) => {
-          const c = e.components![j];
-          if (part === '' || !c) return part;
-          return formatSimple(part, c, `${where}-${pad2(j + 1)}`, version);
-        })
-        .join(COMPONENT_MARK);
-    });
+    const formatted = formatRow(row, def, version);
+    refuseBrokenRules(formatted, def, grammar, index);
+    return formatted;
+  });
+}
+
+/**
+ * Refuses a segment that misses a mandatory element or breaks a syntax note. `index` is the row's
+ * place in the body: the segment's position in the set (ST = 1, as in AK302) is two more.
+ */
+function refuseBrokenRules(
+  row: readonly string[],
+  def: X12SegmentDef,
+  grammar: X12SetGrammar,
+  index: number,
+): void {
+  const findings = segmentRuleFindings(row, def);
+  if (findings.length === 0) return;
+  throw new X12GenerationError(
+    'VALUE_INVALID',
+    `${grammar.setId} (${grammar.version}) segment ${def.id} at position ${index + 2}: ${findings
+      .map((f) => f.message)
+      .join('; ')}`,
+  );
+}
+
+function formatRow(row: readonly string[], def: X12SegmentDef, version: X12CodeVersion): string[] {
+  const id = def.id;
+  return row.map((value, k) => {
+    if (k === 0 || value === '') return value;
+    const where = `${id}${pad2(k)}`;
+    const e = def.elements[k - 1];
+    if (!e)
+      throw new X12GenerationError(
+        'VALUE_INVALID',
+        `${where} "${value}": ${id} has only ${def.elements.length} elements`,
+      );
+    if (!e.components) return formatSimple(value, e, where, version);
+    return value
+      .split(COMPONENT_MARK)
+      .map((part, j) => {
+        const c = e.components![j];
+        if (part === '' || !c) return part;
+        return formatSimple(part, c, `${where}-${pad2(j + 1)}`, version);
+      })
+      .join(COMPONENT_MARK);
   });
 }

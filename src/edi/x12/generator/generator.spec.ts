@@ -204,6 +204,59 @@ describe('the X12 generator', () => {
     ).toThrow('interchange control number 1000000000 is not in 1..999999999');
   });
 
+  it('refuses a segment without a mandatory element, naming set, segment, position and element', () => {
+    const { orderDate: _, ...undated } = event().payload;
+    const run = () => generateX12({ ...event(), payload: undated }, map, converters, envelope());
+    expect(run).toThrow(X12GenerationError);
+    expect(run).toThrow('850 (004010) segment BEG at position 2: BEG05 is mandatory');
+  });
+
+  it('refuses a segment that breaks a syntax note (PO1 C0302: a unit needs its quantity)', () => {
+    const lines = [event().payload.lines[0], { unit: 'KGM', material: '100-20471' }];
+    expect(() => generateX12(event({ lines }), map, converters, envelope())).toThrow(
+      '850 (004010) segment PO1 at position 5: PO102 is required: PO103 is present (C0302)',
+    );
+  });
+
+  it('refuses a POC03 without POC04 and POC05 (C030405), every element the note names', () => {
+    const changes = compileMap(
+      parseMapSource(
+        {
+          set: '860',
+          version: '005010',
+          direction: 'outbound',
+          event: 'purchase-order.changed.v1',
+          body: [
+            ['BCH', '04', 'SA', '{^number}', '', '', '20250303'],
+            {
+              each: '^lines',
+              body: [['POC', '{#}', 'QI', '{qty}', '{left}', '{unit|unit}', '', '', 'BP', '{material}']],
+            },
+          ],
+        },
+        'poc.yaml',
+      ),
+      'poc.yaml',
+      { grammars: defaultX12Grammars() },
+    ) as X12OutboundMap;
+    const order = (line: Record<string, string>) => ({ number: '4500012345', lines: [line] });
+    const v5 = envelope({ version: '005010' });
+    expect(() => generateX12(order({ qty: '20', material: 'M-1' }), changes, converters, v5)).toThrow(
+      '860 (005010) segment POC at position 3: ' +
+        'POC04 is required: POC03 is present (C030405); POC05 is required: POC03 is present (C030405)',
+    );
+    const written = generateX12(
+      order({ qty: '20', left: '15', unit: 'H87', material: 'M-1' }),
+      changes,
+      converters,
+      v5,
+    );
+    expect(written.text).toContain('~POC*1*QI*20*15*PC***BP*M-1~');
+    expect(readX12(written.text, {}, x12ReadOptions()).interchanges[0]!.groups[0]!.sets[0]!.status).toBe(
+      'accepted',
+    );
+  });
+
   it('writes a 997 from an acknowledgment: AK1, AK2/AK3/AK4/AK5 per set, AK9', () => {
     const out = generateX12FunctionalAck(
       {
