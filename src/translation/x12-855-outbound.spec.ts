@@ -135,3 +135,25 @@ describe('X12 855 ACK: a schedule line confirmed by its ship date alone', () => 
     }
   });
 });
+
+describe('X12 855 PO104 of a line answered without a quantity', () => {
+  it('is the price of one unit of the quote, the quote and its unit in CTP, and reads back', () => {
+    const event = acknowledged((p) => {
+      p.lines[0] = { ...secondLine(p.lines[0].unitPrice), lineNumber: '10' };
+      delete p.lines[0].quantity;
+    });
+    for (const version of ['004010', '005010']) {
+      const text = write(event, version);
+      expect(segments(text, 'PO1')).toEqual(['PO1*10***0.0425**BP*100-20456']);
+      expect(segments(text, 'CTP')).toEqual(['CTP**UCP*4.25*100*PC']);
+      expect(segments(text, 'ACK')).toEqual(['ACK*IP']);
+      const [line] = readLines(text);
+      expect(line!.quantity).toBeUndefined();
+      expect(line!.unitPrice).toEqual({
+        amount: '4.25',
+        currency: 'USD',
+        per: { value: '100', unit: 'H87' },
+      });
+    }
+  });
+});

@@ -52,7 +52,9 @@ interface PricedLine {
  * 850 reader multiplies by PO102. A canonical price per N units (12.50 per 100 H87) is written as
  * amount ÷ N (0.125), exactly; the CTP segment keeps the price as quoted. A price per a unit other
  * than the line's, or one whose quotient has no exact decimal form, is refused: no reader could
- * recompute it, and a rounded price is a different price.
+ * recompute it, and a rounded price is a different price. A line without a quantity (an 855 answer
+ * line that does not restate it) names no unit of its own, PO103 being left out with PO102 (note
+ * C0302): amount ÷ N is then the price of one unit of the quote's unit, which the CTP names.
  */
 export function perUnitPrice(line: unknown, where: string): string | undefined {
   if (line === null || typeof line !== 'object') return undefined;
@@ -62,10 +64,10 @@ export function perUnitPrice(line: unknown, where: string): string | undefined {
   const per = unitPrice.per;
   if (per === undefined) return amount;
   const label = `${where}: line ${String(lineNumber)} price ${amount} per ${String(per.value)} ${String(per.unit)}`;
-  if (per.unit !== quantity?.unit)
+  if (quantity !== undefined && per.unit !== quantity.unit)
     throw new X12GenerationError(
       'VALUE_INVALID',
-      `${label} is for a unit other than the line's (${String(quantity?.unit)}): it cannot be written as a unit price`,
+      `${label} is for a unit other than the line's (${String(quantity.unit)}): it cannot be written as a unit price`,
     );
   const q = exactQuotient(amount, String(per.value));
   if (q === undefined) throw new X12GenerationError('VALUE_INVALID', `${label} has no exact price per unit`);
