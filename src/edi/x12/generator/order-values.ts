@@ -84,11 +84,12 @@ interface OrderPayload {
 }
 
 /**
- * CUR02 of an order (850), order change (860) or answer (855): the header's currency
- * (`payload.currency`, or the changed header's); a change that names none, and an answer (which has
- * no header currency), takes its lines'. Every line price must be in it: one CUR qualifies every
- * price of the set (X12 850/855/860 CUR at the heading), so a line in another currency would be read
- * in the wrong one.
+ * CUR02 of an order (850), order change (860) or answer (855), and CUX 6345 of their EDIFACT
+ * counterparts (ORDERS, ORDCHG, ORDRSP): the header's currency (`payload.currency`, or the changed
+ * header's); a change that names none, and an answer (which has no header currency), takes its
+ * lines'. Every line price must be in it: one CUR or CUX qualifies every price of the set or message
+ * (X12 850/855/860 CUR at the heading, EDIFACT SG7/SG8 CUX in the header), so a line in another
+ * currency would be read in the wrong one. `where` names the segment first (`CUR02`, `CUX01.2`).
  */
 export function orderCurrency(payload: unknown, where: string): string | undefined {
   if (payload === null || typeof payload !== 'object') return undefined;
@@ -102,7 +103,7 @@ export function orderCurrency(payload: unknown, where: string): string | undefin
     if (c !== currency)
       throw new X12GenerationError(
         'VALUE_INVALID',
-        `${where}: line ${String(line)} is priced in ${String(c)}, the order in ${String(currency)}; one CUR covers every price`,
+        `${where}: line ${String(line)} is priced in ${String(c)}, the order in ${String(currency)}; one ${where.slice(0, 3)} covers every price`,
       );
   return currency === undefined ? undefined : text(currency);
 }
