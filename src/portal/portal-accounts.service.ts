@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../audit/actor.js';
@@ -8,11 +7,13 @@ import { InjectConfig } from '../config/config.module.js';
 import { GatewayError } from '../gateway/gateway.exception.js';
 import { IdentityService } from '../gateway/identity.service.js';
 import type { UserRole } from '../gateway/principal.js';
-import { MailSender } from '../notifications/mail-sender.js';
 import { NOTIFICATION_SETTINGS, type NotificationSettings } from '../notifications/notification-settings.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import { isoTimestamp, queryRows, type Queryable } from '../platform/database/sql.js';
+import { OutboxService } from '../platform/jobs/outbox.service.js';
 import { PortalError, PortalErrorCode } from './portal.exception.js';
+import { linkTokenHash, newLinkToken, PortalLinkMailer, type LinkReason } from './portal-link-mail.js';
+import { PortalResetMailJob } from './portal.jobs.js';
 import {
   decoyHash,
   hashPassword,
@@ -79,7 +80,8 @@ export class PortalAccountsService {
     private readonly identity: IdentityService,
     private readonly audit: AuditService,
     private readonly partners: PartnerRegistry,
-    private readonly mail: MailSender,
+    private readonly mailer: PortalLinkMailer,
+    private readonly outbox: OutboxService,
     @Inject(NOTIFICATION_SETTINGS) private readonly mailSettings: NotificationSettings,
     @InjectConfig() private readonly config: GatewayConfig,
   ) {}
@@ -183,15 +185,15 @@ export class PortalAccountsService {
 
   /**
    * The locked user learns it by mail (the page tells everyone the same), with a reset link: the
-   * reset path's mail, its audit and its one-mail-per-interval limit. Not awaited, so the answer that
-   * locks takes no longer than any other wrong password; a failure is audited.
+   * reset path's queued mail, its audit and its one-mail-per-interval limit. Not awaited, so the
+   * answer that locks takes no longer than any other wrong password; a failure to queue it is audited
+   * here, a mail that cannot be delivered by its job.
    */
   private noticeLock(user: PortalUser): void {
-    this.sendLink('password-reset', user, { kind: 'gateway' }, RESET_MAIL_INTERVAL_MINUTES, 'locked').catch(
-      (error: unknown) =>
-        this.auditAnonymous('portal.lock-notice-failed', user.id, user.partnerId, {
-          reason: (error as Error).message,
-        }).catch(() => undefined),
+    this.queueResetMail(user, { kind: 'gateway' }, 'locked').catch((error: unknown) =>
+      this.auditAnonymous('portal.lock-notice-failed', user.id, user.partnerId, {
+        reason: (error as Error).message,
+      }).catch(() => undefined),
     );
   }
 
@@ -277,11 +279,15 @@ export class PortalAccountsService {
         throw error;
       }
     }
-    await this.sendLink('invitation', user, actor);
+    await this.sendInvitation(user, actor);
     return user;
   }
 
-  /** Mails a reset link to an active user with that address; says nothing about unknown addresses. */
+  /**
+   * Queues a reset link's mail to an active user with that address; says nothing about unknown
+   * addresses. It returns without waiting for the mail server, whose delay (or outage) would otherwise
+   * set a known address apart from an unknown one.
+   */
   async requestReset(email: string): Promise<void> {
     // Said to everyone alike, before the address is looked up, so it tells nothing about accounts.
     if (!this.mailSettings.email) throw mailNotConfigured();
@@ -296,7 +302,7 @@ export class PortalAccountsService {
       return;
     }
     const user = toUser(row);
-    await this.sendLink('password-reset', user, actorOf(user), RESET_MAIL_INTERVAL_MINUTES);
+    await this.queueResetMail(user, actorOf(user));
   }
 
   /** The user a link is for, when it is valid (unused, unexpired), without using it. */
@@ -305,7 +311,7 @@ export class PortalAccountsService {
       this.dataSource,
       `SELECT user_id::text AS user_id FROM portal_link
         WHERE token_hash = $1 AND kind = $2 AND used_at IS NULL AND expires_at > now()`,
-      [tokenHash(token), kind],
+      [linkTokenHash(token), kind],
     );
     const user = row && (await this.user(row.user_id));
     return user?.active ? user : undefined;
@@ -325,7 +331,7 @@ export class PortalAccountsService {
         tx,
         `SELECT id::text AS id, user_id::text AS user_id FROM portal_link
           WHERE token_hash = $1 AND kind = $2 AND used_at IS NULL AND expires_at > now() FOR UPDATE`,
-        [tokenHash(token), kind],
+        [linkTokenHash(token), kind],
       );
       const user = link && (await this.user(link.user_id, tx));
       if (!link || !user?.active)
@@ -434,7 +440,7 @@ export class PortalAccountsService {
         PortalErrorCode.InvalidInput,
         `${target.email} has accepted the invitation already.`,
       );
-    await this.sendLink('invitation', target, actorOf(by));
+    await this.sendInvitation(target, actorOf(by));
     return target;
   }
 
@@ -452,112 +458,18 @@ export class PortalAccountsService {
   }
 
   /**
-   * Creates a link (voiding the user's earlier ones of that kind), mails it, audits it; the token is
-   * never stored. With `unlessSentWithinMinutes`, nothing is sent while a link of that kind mailed
-   * within those minutes is still open, so nobody can flood a mailbox through the reset page.
+   * Creates an invitation link and mails it while the inviting person waits, so they learn at once
+   * when the mail server could not take it (the link is then void).
    */
-  private async sendLink(
-    kind: LinkKind,
-    user: PortalUser,
-    actor: Actor,
-    unlessSentWithinMinutes?: number,
-    because?: 'locked',
-  ): Promise<void> {
+  private async sendInvitation(user: PortalUser, actor: Actor): Promise<void> {
     if (!this.mailSettings.email) throw mailNotConfigured();
-    const token = randomBytes(32).toString('base64url');
-    const minutes =
-      kind === 'invitation' ? this.config.PORTAL_INVITATION_HOURS * 60 : this.config.PORTAL_RESET_MINUTES;
-    const linkId = await this.dataSource.transaction(async (tx) => {
-      if (unlessSentWithinMinutes !== undefined) {
-        // One request per user at a time, so two at once cannot both find no recent link.
-        await tx.query(`SELECT 1 FROM app_user WHERE id = $1 FOR UPDATE`, [user.id]);
-        const [recent] = await queryRows<{ id: string }>(
-          tx,
-          `SELECT id::text AS id FROM portal_link
-            WHERE user_id = $1 AND kind = $2 AND used_at IS NULL AND expires_at > now()
-              AND created_at > now() - make_interval(mins => $3)`,
-          [user.id, kind, unlessSentWithinMinutes],
-        );
-        if (recent) {
-          await this.audit.record(tx, {
-            actor: { kind: 'gateway' },
-            action: 'portal.password-reset-refused',
-            target: { type: 'user', id: user.id },
-            partnerId: user.partnerId,
-            after: { reason: 'sent-recently', linkId: recent.id, withinMinutes: unlessSentWithinMinutes },
-          });
-          return undefined;
-        }
-      }
-      await tx.query(
-        `UPDATE portal_link SET used_at = now() WHERE user_id = $1 AND kind = $2 AND used_at IS NULL`,
-        [user.id, kind],
-      );
-      const [row] = await queryRows<{ id: string }>(
-        tx,
-        `INSERT INTO portal_link (kind, user_id, token_hash, expires_at, created_by)
-         VALUES ($1, $2, $3, now() + make_interval(mins => $4), $5) RETURNING id::text AS id`,
-        [kind, user.id, tokenHash(token), minutes, actor.kind === 'user' ? actor.email : actor.kind],
-      );
-      await this.audit.record(tx, {
-        actor,
-        action: kind === 'invitation' ? 'portal.invitation-sent' : 'portal.password-reset-requested',
-        target: { type: 'user', id: user.id },
-        partnerId: user.partnerId,
-        after: { linkId: row!.id, email: user.email, role: user.role, validMinutes: minutes },
-      });
-      return row!.id;
-    });
-    if (linkId === undefined) return;
-    const url = `${this.baseUrl()}/portal/${kind === 'invitation' ? 'invitations' : 'password-reset'}/${token}`;
-    const partner = user.partnerId ? (this.partners.get(user.partnerId)?.name ?? user.partnerId) : null;
-    const validity =
-      kind === 'invitation' ? `${this.config.PORTAL_INVITATION_HOURS} hours` : `${minutes} minutes`;
-    const lines =
-      kind === 'invitation'
-        ? [
-            `Hello ${user.displayName},`,
-            '',
-            `you are invited to the supplier portal${partner ? ` for ${partner}` : ''} as ${user.role}.`,
-            'Open this link to choose your password (it works once):',
-            '',
-            url,
-            '',
-            `The link is valid for ${validity}. If you did not expect this mail, ignore it.`,
-          ]
-        : [
-            `Hello ${user.displayName},`,
-            '',
-            because === 'locked'
-              ? `your supplier portal account is locked for ${this.config.PORTAL_LOCKOUT_MINUTES} minutes after ${this.config.PORTAL_LOCKOUT_ATTEMPTS} failed sign-in attempts. You can sign in again once it lapses. If the attempts were not yours, choose a new password.`
-              : 'someone (hopefully you) asked to reset your supplier portal password.',
-            'Open this link to choose a new one (it works once):',
-            '',
-            url,
-            '',
-            because === 'locked'
-              ? `The link is valid for ${validity}. Your password stays as it is unless you choose a new one.`
-              : `The link is valid for ${validity}. If you did not ask for it, ignore this mail; your password stays as it is.`,
-          ];
-    const domain = this.mailSettings.email.from.match(/@([^>\s]+)/)?.[1] ?? 'supplier-gateway.invalid';
+    const token = newLinkToken();
+    const linkId = await this.dataSource.transaction((tx) =>
+      this.createLink(tx, 'invitation', user, actor, linkTokenHash(token)),
+    );
     try {
-      await this.mail.send({
-        to: { name: user.displayName, address: user.email },
-        subject:
-          kind === 'invitation'
-            ? 'Your invitation to the supplier portal'
-            : because === 'locked'
-              ? 'Your supplier portal account is locked'
-              : 'Reset your supplier portal password',
-        text: lines.join('\n'),
-        html: `<p>${lines.map(escapeHtml).join('<br>')}</p>`.replace(
-          escapeHtml(url),
-          `<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>`,
-        ),
-        messageId: `<portal-${linkId}@${domain}>`,
-      });
+      await this.mailer.send('invitation', user, { id: linkId, token });
     } catch (error) {
-      // A link nobody received is void, and does not hold back the next request.
       await this.dataSource.query(`UPDATE portal_link SET used_at = now() WHERE id = $1`, [linkId]);
       throw new PortalError(
         PortalErrorCode.MailUnavailable,
@@ -566,8 +478,72 @@ export class PortalAccountsService {
     }
   }
 
-  private baseUrl(): string {
-    return (this.config.PUBLIC_URL ?? `http://localhost:${this.config.PORT}`).replace(/\/+$/, '');
+  /**
+   * Creates a reset link and queues its mail (PortalResetMailJob) in the same transaction; nobody
+   * waits for the mail server. Nothing is sent while a reset link mailed within
+   * RESET_MAIL_INTERVAL_MINUTES is still open, so nobody can flood a mailbox through the reset page.
+   */
+  private async queueResetMail(user: PortalUser, actor: Actor, because?: LinkReason): Promise<void> {
+    if (!this.mailSettings.email) throw mailNotConfigured();
+    await this.dataSource.transaction(async (tx) => {
+      // One request per user at a time, so two at once cannot both find no recent link.
+      await tx.query(`SELECT 1 FROM app_user WHERE id = $1 FOR UPDATE`, [user.id]);
+      const [recent] = await queryRows<{ id: string }>(
+        tx,
+        `SELECT id::text AS id FROM portal_link
+          WHERE user_id = $1 AND kind = 'password-reset' AND used_at IS NULL AND expires_at > now()
+            AND created_at > now() - make_interval(mins => $2)`,
+        [user.id, RESET_MAIL_INTERVAL_MINUTES],
+      );
+      if (recent) {
+        await this.audit.record(tx, {
+          actor: { kind: 'gateway' },
+          action: 'portal.password-reset-refused',
+          target: { type: 'user', id: user.id },
+          partnerId: user.partnerId,
+          after: { reason: 'sent-recently', linkId: recent.id, withinMinutes: RESET_MAIL_INTERVAL_MINUTES },
+        });
+        return;
+      }
+      // A placeholder nobody learns: the job mints the token it mails.
+      const linkId = await this.createLink(tx, 'password-reset', user, actor, linkTokenHash(newLinkToken()));
+      await this.outbox.enqueue(
+        tx,
+        PortalResetMailJob,
+        { linkId, ...(because ? { because } : {}) },
+        { key: linkId },
+      );
+    });
+  }
+
+  /** A new link of `kind` (the user's earlier open ones are void), audited; the token itself is never stored. */
+  private async createLink(
+    tx: EntityManager,
+    kind: LinkKind,
+    user: PortalUser,
+    actor: Actor,
+    tokenHash: string,
+  ): Promise<string> {
+    const minutes =
+      kind === 'invitation' ? this.config.PORTAL_INVITATION_HOURS * 60 : this.config.PORTAL_RESET_MINUTES;
+    await tx.query(
+      `UPDATE portal_link SET used_at = now() WHERE user_id = $1 AND kind = $2 AND used_at IS NULL`,
+      [user.id, kind],
+    );
+    const [row] = await queryRows<{ id: string }>(
+      tx,
+      `INSERT INTO portal_link (kind, user_id, token_hash, expires_at, created_by)
+       VALUES ($1, $2, $3, now() + make_interval(mins => $4), $5) RETURNING id::text AS id`,
+      [kind, user.id, tokenHash, minutes, actor.kind === 'user' ? actor.email : actor.kind],
+    );
+    await this.audit.record(tx, {
+      actor,
+      action: kind === 'invitation' ? 'portal.invitation-sent' : 'portal.password-reset-requested',
+      target: { type: 'user', id: user.id },
+      partnerId: user.partnerId,
+      after: { linkId: row!.id, email: user.email, role: user.role, validMinutes: minutes },
+    });
+    return row!.id;
   }
 
   private async auditAs(actor: Actor, action: string, row: UserRow, after: unknown): Promise<void> {
@@ -617,14 +593,6 @@ function toUser(row: UserRow): PortalUser {
     lockedUntil: row.locked ? row.locked_until : null,
     lastLoginAt: row.last_login_at,
   };
-}
-
-function tokenHash(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function mailNotConfigured(): PortalError {

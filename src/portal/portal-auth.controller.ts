@@ -184,7 +184,8 @@ export class PortalAuthController {
     try {
       await this.accounts.requestReset(email);
     } catch (error) {
-      // Whether the address is known stays unsaid; only a mail outage is reported, as it is everyone's.
+      // Whether the address is known stays unsaid: the mail is queued, so neither the mail server's
+      // delay nor its outage shows here; only mail missing from the configuration is everyone's.
       if (error instanceof PortalError && error.code === PortalErrorCode.MailNotConfigured) {
         // Trying again will not help: the operator has to act, so the operator is told.
         this.logger.warn(
@@ -199,10 +200,7 @@ export class PortalAuthController {
         await redirectAfterSave(request, response, '/portal/password-reset');
         return;
       }
-      if (!(error instanceof PortalError && error.code === PortalErrorCode.MailUnavailable)) throw error;
-      flash(request, 'error', 'The reset e-mail could not be sent right now. Please try again later.');
-      await redirectAfterSave(request, response, '/portal/password-reset');
-      return;
+      throw error;
     }
     flash(
       request,

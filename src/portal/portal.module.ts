@@ -7,6 +7,7 @@ import { GatewayModule } from '../gateway/gateway.module.js';
 import { MailSender } from '../notifications/mail-sender.js';
 import { loadNotificationSettings, NOTIFICATION_SETTINGS } from '../notifications/notification-settings.js';
 import { OutboundModule } from '../outbound/outbound.module.js';
+import { JobsModule } from '../platform/jobs/jobs.module.js';
 import { PartnersModule } from '../partners/partners.module.js';
 import { ProcurementModule } from '../procurement/procurement.module.js';
 import { TranslationModule } from '../translation/translation.module.js';
@@ -16,6 +17,9 @@ import { PortalGuard } from './portal-access.js';
 import { PortalAccountsService } from './portal-accounts.service.js';
 import { PortalAuthController } from './portal-auth.controller.js';
 import { PortalErrorFilter } from './portal-error.filter.js';
+import { PortalLinkMailer } from './portal-link-mail.js';
+import { PortalResetMailJobHandler } from './portal-reset-mail.job.js';
+import { PORTAL_JOBS } from './portal.jobs.js';
 import { PortalUsersController } from './portal-users.controller.js';
 import { PortalCredentialsController } from './portal-credentials.controller.js';
 import { PortalDocumentsController } from './portal-documents.controller.js';
@@ -47,6 +51,7 @@ import { ReplenishmentModule } from '../replenishment/replenishment.module.js';
  */
 @Module({
   imports: [
+    JobsModule.forFeature(PORTAL_JOBS),
     AuditModule,
     GatewayModule,
     PartnersModule,
@@ -78,6 +83,8 @@ import { ReplenishmentModule } from '../replenishment/replenishment.module.js';
       useFactory: (config: GatewayConfig) => loadNotificationSettings(config),
     },
     MailSender,
+    PortalLinkMailer,
+    PortalResetMailJobHandler,
     PortalAccountsService,
     PortalGuard,
     PortalErrorFilter,

@@ -117,6 +117,60 @@ describe('secrets in URLs stay out of logs and problem bodies; reset mails do no
     expect(next.path).not.toBe(path);
     expect((await new FormClient(world.gateway.url).get(path)).status).toBe(410);
   });
+
+  it('answers a reset request for a known address without waiting for the mail server; the mail follows', async () => {
+    const email = 'slow-mail@alpha.example.com';
+    await seedPortalUser(world, { email, role: 'supplier-user', partnerId: ALPHA.id });
+    const before = world.smtp.to(email).length;
+    // A mail server that takes its time: had the answer waited for it, it would come only after the
+    // release below, and tell a known address from an unknown one by its delay.
+    const held = world.smtp.hold();
+    const releaseLater = setTimeout(() => held.release(), 5_000);
+    try {
+      const asked = await new FormClient(world.gateway.url).submit('/portal/password-reset', { email });
+      expect(asked.status).toBe(303);
+      expect(asked.headers.location).toBe('/portal/login');
+      expect(held.released, 'the answer waited for the mail server').toBe(false);
+      expect(world.smtp.to(email).length).toBe(before);
+    } finally {
+      clearTimeout(releaseLater);
+      held.release();
+    }
+    const { path } = await linkMailedTo(world.smtp, email, 'password-reset', before);
+    expect((await new FormClient(world.gateway.url).get(path)).status).toBe(200);
+  });
+
+  it('with the mail server down, a known address is answered like an unknown one; the mail goes out once it is back', async () => {
+    const email = 'mail-outage@alpha.example.com';
+    await seedPortalUser(world, { email, role: 'supplier-user', partnerId: ALPHA.id });
+    const before = world.smtp.to(email).length;
+    /** The answer and the flash message of the page it leads to. */
+    const ask = async (address: string) => {
+      const client = new FormClient(world.gateway.url);
+      const res = await client.submit('/portal/password-reset', { email: address });
+      const page = (await client.get(res.headers.location!)).text;
+      return {
+        status: res.status,
+        location: res.headers.location,
+        flash: /<p class="message (?:info|error)">([^<]*)</.exec(page)?.[1],
+      };
+    };
+    await world.smtp.stop();
+    let known;
+    try {
+      known = await ask(email);
+      expect(known.flash).toContain('If an account exists for that address');
+      // The mail's first try fails while the server is down, and is logged; it is tried again.
+      await eventually('a failed reset mail logged', () =>
+        logged.some((line) => line.includes('"job":"portal.reset-mail"') && line.includes('will retry')),
+      );
+    } finally {
+      await world.smtp.start();
+    }
+    expect(known).toEqual(await ask('nobody-at-all@alpha.example.com'));
+    const { path } = await linkMailedTo(world.smtp, email, 'password-reset', before);
+    expect((await new FormClient(world.gateway.url).get(path)).status).toBe(200);
+  });
 });
 
 describe('the portal’s sign-in and reset pages are throttled per e-mail address and per client address', () => {

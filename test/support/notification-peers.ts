@@ -13,14 +13,44 @@ export interface ReceivedMail {
   readonly html: string;
 }
 
+/** Mails a held SMTP server has read but not answered yet; `release()` answers them and stops holding. */
+export interface HeldAnswers {
+  /** How many mails wait for their answer. */
+  readonly waiting: number;
+  readonly released: boolean;
+  release(): void;
+}
+
 /**
  * A real SMTP server on 127.0.0.1 (smtp-server, the nodemailer project's), without TLS or AUTH, that
- * keeps every message. `stop()` and `start()` keep the port, to play an outage.
+ * keeps every message. `stop()` and `start()` keep the port, to play an outage; `hold()` plays a slow
+ * server that reads a mail but answers only when told.
  */
 export class LocalSmtpServer {
   readonly mails: ReceivedMail[] = [];
   private server?: SMTPServer;
+  private held?: (() => void)[];
   port = 0;
+
+  /** Until `release()`, every mail is read but not answered (nor listed in `mails`). */
+  hold(): HeldAnswers {
+    const held: (() => void)[] = [];
+    this.held = held;
+    let released = false;
+    return {
+      get waiting() {
+        return held.length;
+      },
+      get released() {
+        return released;
+      },
+      release: () => {
+        released = true;
+        if (this.held === held) this.held = undefined;
+        for (const answer of held.splice(0)) answer();
+      },
+    };
+  }
 
   async start(): Promise<this> {
     const server = new SMTPServer({
@@ -32,13 +62,17 @@ export class LocalSmtpServer {
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
           const raw = Buffer.concat(chunks).toString('utf8');
-          this.mails.push({
-            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-            to: session.envelope.rcptTo.map((r) => r.address),
-            raw,
-            ...parseMime(raw),
-          });
-          callback();
+          const accept = () => {
+            this.mails.push({
+              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+              to: session.envelope.rcptTo.map((r) => r.address),
+              raw,
+              ...parseMime(raw),
+            });
+            callback();
+          };
+          if (this.held) this.held.push(accept);
+          else accept();
         });
       },
     });
