@@ -144,6 +144,47 @@ describe('OAuth2 client credentials, API keys and rate limits, across two api pr
       ]);
     });
 
+    it('advertises exactly the client authentication its token endpoint accepts (RFC 8414 §2)', async () => {
+      const meta = await request(one.url).get('/.well-known/oauth-authorization-server').expect(200);
+      const client = await partnerClient('nordic-castings', ['profile:read']);
+      const token = () => request(one.url).post('/oauth/token').type('form');
+      const byMethod: Record<string, () => request.Test> = {
+        client_secret_basic: () =>
+          token().auth(client.clientId, client.secret).send({ grant_type: 'client_credentials' }),
+        client_secret_post: () =>
+          token().send({
+            grant_type: 'client_credentials',
+            client_id: client.clientId,
+            client_secret: client.secret,
+          }),
+      };
+      // Every advertised method gets a token.
+      expect(meta.body.token_endpoint_auth_methods_supported).toEqual(Object.keys(byMethod));
+      for (const method of meta.body.token_endpoint_auth_methods_supported as string[])
+        expect((await byMethod[method]!()).status, method).toBe(200);
+      // JWT client authentication (private_key_jwt, client_secret_jwt; RFC 7523) is not accepted, so
+      // no algorithm is advertised for it: the entry belongs only with those methods.
+      expect(meta.body).not.toHaveProperty('token_endpoint_auth_signing_alg_values_supported');
+      const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const assertion = await new SignJWT({})
+        .setProtectedHeader({ alg: 'ES256' })
+        .setIssuer(client.clientId)
+        .setSubject(client.clientId)
+        .setAudience(meta.body.token_endpoint)
+        .setJti(randomUUID())
+        .setIssuedAt()
+        .setExpirationTime('2m')
+        .sign(privateKey);
+      const jwtClient = await token().send({
+        grant_type: 'client_credentials',
+        client_id: client.clientId,
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: assertion,
+      });
+      expect(jwtClient.status).toBe(400);
+      expect(jwtClient.body.error).toBe('invalid_request');
+    });
+
     it('answers RFC 6749 errors: unknown client, wrong secret, unsupported grant, scope not granted', async () => {
       const client = await partnerClient('nordic-castings', ['profile:read']);
       const token = (body: object, auth?: [string, string]) => {

@@ -29,6 +29,15 @@ interface TokenRequest {
   client_secret?: unknown;
 }
 
+/**
+ * How a client authenticates at the token endpoint (RFC 8414 §2, the IANA OAuth token endpoint
+ * authentication methods): exactly what `clientCredentials` reads. No JWT client authentication
+ * (`private_key_jwt`, `client_secret_jwt`), so the metadata has no
+ * `token_endpoint_auth_signing_alg_values_supported`: that entry lists the algorithms of those
+ * methods' client assertions, not of the access tokens (ES256, in the key set).
+ */
+const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'];
+
 const TOKEN_EXAMPLE = {
   access_token: 'eyJhbGciOiJFUzI1NiIsInR5cCI6ImF0K2p3dCIsImtpZCI6Ii4uLiJ9.eyJzY29wZSI6Im9yZGVycz…',
   token_type: 'Bearer',
@@ -194,7 +203,7 @@ export class TokenController {
           token_endpoint: 'https://gateway.example.com/oauth/token',
           jwks_uri: 'https://gateway.example.com/oauth/jwks.json',
           grant_types_supported: ['client_credentials'],
-          token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+          token_endpoint_auth_methods_supported: TOKEN_ENDPOINT_AUTH_METHODS,
         },
       },
     },
@@ -209,8 +218,7 @@ export class TokenController {
       token_endpoint: `${base}/oauth/token`,
       jwks_uri: `${base}/oauth/jwks.json`,
       grant_types_supported: ['client_credentials'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-      token_endpoint_auth_signing_alg_values_supported: ['ES256'],
+      token_endpoint_auth_methods_supported: TOKEN_ENDPOINT_AUTH_METHODS,
     };
   }
 
