@@ -46,6 +46,17 @@ const CELLS = {
   asyncUnsigned: { partner: 'as2-aunsigned', path: '/async/unsigned', profile: 'sendMdn: async' },
   asyncOtherId: { partner: 'as2-aotherid', path: '/async/other-message-id', profile: 'sendMdn: async' },
   asyncNoMdn: { partner: 'as2-anomdn', path: '/async/none', profile: 'sendMdn: async' },
+  noMic: { partner: 'as2-nomic', path: '/sync/no-mic' },
+  unsignedNoMic: {
+    partner: 'as2-unsignednomic',
+    path: '/sync/unsigned-no-mic',
+    profile: 'requestSignedMdn: false',
+  },
+  asyncUnsignedNoMic: {
+    partner: 'as2-aunsignednomic',
+    path: '/async/unsigned-no-mic',
+    profile: 'requestSignedMdn: false\n    sendMdn: async',
+  },
 } satisfies Record<string, Cell>;
 
 /** Every combination of the send profile, each answered with a good synchronous MDN. */
@@ -267,6 +278,7 @@ describe('AS2 MDNs against an openssl-built partner (issue #15)', () => {
       /a signed MDN was requested but the MDN is not signed/,
     ],
     ['sync MDN for another Message-ID', CELLS.otherId, /the MDN answers Message-ID <someone-else-/],
+    ['sync signed MDN without a MIC', CELLS.noMic, /the MDN has no Received-content-MIC/],
   ])('%s: failed with the reason, after one POST, MDN archived', async (label, cell, reason) => {
     const poNumber = await issue(cell.partner);
     const doc = await settle(poNumber);
@@ -281,6 +293,29 @@ describe('AS2 MDNs against an openssl-built partner (issue #15)', () => {
     expect(mdns[0]!.status).toBe('rejected');
     expect((await record(messageId))?.mdn_status).toBe('rejected');
   });
+
+  // RFC 4130 §7.4.3: the Received-content-MIC "is required for signed receipts but optional for
+  // unsigned receipts". A partner asked for an unsigned MDN may leave it out.
+  it.each([
+    ['sync', CELLS.unsignedNoMic],
+    ['async', CELLS.asyncUnsignedNoMic],
+  ])(
+    '%s, unsigned MDN without a MIC when no signed MDN was requested: delivered, MDN archived',
+    async (delivery, cell) => {
+      const poNumber = await issue(cell.partner);
+      const doc = await settle(poNumber);
+      const messageId = messageIdOf(doc);
+      const tries = receiver.for(messageId);
+      print(`${delivery} unsigned MDN without MIC (unsigned requested)`, tries, doc);
+      expect(tries[0]!.headers['disposition-notification-options']).toBeUndefined();
+      expect(tries[0]!.mdn).toMatchObject({ signed: false });
+      expect(doc.status, doc.status_detail ?? '').toBe('delivered');
+      expect(doc.status_detail).toMatch(/unsigned MDN: .*processed; no Received-content-MIC/);
+      const mdns = await mdnRows(messageId);
+      expect(mdns[0]).toMatchObject({ status: 'processed', delivery, document: doc.id });
+      expect((await record(messageId))?.mdn_status).toBe('delivered');
+    },
+  );
 
   it('sync, no MDN: retried with the same Message-ID until the last try, then failed', async () => {
     const poNumber = await issue(CELLS.noMdn.partner);

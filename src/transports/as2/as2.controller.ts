@@ -98,7 +98,8 @@ export class As2Controller {
       'Our receipt URL (the Receipt-Delivery-Option of AS2 messages to partners with asynchronous MDNs, ' +
       'RFC 4130 §7.3). The MDN is archived first, then joined to our message by its Original-Message-ID ' +
       "and verified like a synchronous one: signed by the partner's pinned certificate when we asked for " +
-      'a signed MDN, our Message-ID, `processed`, our Received-content-MIC; the AS2-From must be that ' +
+      'a signed MDN, our Message-ID, `processed`, our Received-content-MIC (which only an unsigned MDN may ' +
+      'leave out, RFC 4130 §7.4.3); the AS2-From must be that ' +
       "partner's. An MDN that matches nothing, or that anyone could have sent, is archived and reported " +
       'to operators, never dropped. Answered 200 with an empty body in every case once stored (an MDN ' +
       'gets no MDN).',

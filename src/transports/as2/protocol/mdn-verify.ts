@@ -48,8 +48,10 @@ export type MdnVerdict =
 /**
  * Verifies a synchronous or asynchronous MDN (RFC 4130 §7.4, RFC 3798) against the message it answers:
  * the signature only against the partner's pinned certificates, Original-Message-ID equal to ours, a
- * `processed` disposition, and a Received-content-MIC equal to ours (digest and algorithm). A missing
- * or different MIC, or an unsigned MDN when a signed one was asked for, is never delivered.
+ * `processed` disposition, and a Received-content-MIC equal to ours (digest and algorithm). A
+ * different MIC, a signed MDN without one, or an unsigned MDN when a signed one was asked for, is
+ * never delivered. An unsigned MDN (acceptable only when none signed was asked for) may leave the MIC
+ * out: it is "required for signed receipts but optional for unsigned receipts" (RFC 4130 §7.4.3).
  */
 export function verifyMdn(
   headers: Readonly<Record<string, string | readonly string[] | undefined>>,
@@ -101,13 +103,14 @@ export function verifyMdn(
   } catch (error) {
     return { delivered: false, reason: `unreadable MDN: ${(error as Error).message}`, authentic: true };
   }
-  const verdict = judge(fields, expected);
+  const verdict = judge(fields, expected, signed);
   if (verdict) return { delivered: false, reason: verdict, fields, authentic: true };
+  const mic = fields.receivedContentMic ? `MIC ${fields.receivedContentMic}` : 'no Received-content-MIC';
   return {
     delivered: true,
     signed,
     fields,
-    detail: `${signed ? 'signed' : 'unsigned'} MDN: ${fields.disposition}; MIC ${fields.receivedContentMic}`,
+    detail: `${signed ? 'signed' : 'unsigned'} MDN: ${fields.disposition}; ${mic}`,
   };
 }
 
@@ -132,14 +135,14 @@ export function peekMdn(
   }
 }
 
-function judge(fields: MdnFields, expected: MdnExpectation): string | undefined {
+function judge(fields: MdnFields, expected: MdnExpectation, signed: boolean): string | undefined {
   if (bare(fields.originalMessageId ?? '') !== bare(expected.messageId))
     return `the MDN answers Message-ID ${fields.originalMessageId ?? '(none)'}, not ${expected.messageId}`;
   const disposition = fields.disposition ?? '';
   const result = disposition.slice(disposition.indexOf(';') + 1).trim();
   if (!/^processed\s*$/i.test(result) && !/^processed\s*\/\s*warning/i.test(result))
     return `the partner answered ${disposition || '(no disposition)'}`;
-  if (!fields.receivedContentMic) return 'the MDN has no Received-content-MIC';
+  if (!fields.receivedContentMic) return signed ? 'the MDN has no Received-content-MIC' : undefined;
   const [digest = '', algorithmName = ''] = fields.receivedContentMic.split(',').map((s) => s.trim());
   const algorithm = parseMicAlgorithm(algorithmName);
   const ours = Buffer.from(expected.mic.digest, 'base64');

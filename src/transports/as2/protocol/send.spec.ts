@@ -341,6 +341,32 @@ describe('verifyMdn', () => {
     });
   });
 
+  it('delivers on an unsigned MDN without a MIC when no signed one was requested (RFC 4130 §7.4.3), never on a signed one', async () => {
+    const message = await sent();
+    const unsigned = await mdn(message, { mic: null, signer: null });
+    expect(
+      verifyMdn(unsigned.headers, unsigned.body, expectation(message, { signedRequested: false })),
+    ).toMatchObject({
+      delivered: true,
+      signed: false,
+      detail: expect.stringContaining('no Received-content-MIC'),
+    });
+    // A MIC that is there must still be ours.
+    const wrong = await mdn(message, {
+      mic: { algorithm: 'sha-256', digest: Buffer.alloc(32, 1).toString('base64') },
+      signer: null,
+    });
+    expect(
+      verifyMdn(wrong.headers, wrong.body, expectation(message, { signedRequested: false })),
+    ).toMatchObject({ delivered: false, reason: expect.stringContaining('is not ours') });
+    // Signed receipts require it, whether or not a signed one was asked for.
+    const signed = await mdn(message, { mic: null });
+    for (const signedRequested of [true, false])
+      expect(verifyMdn(signed.headers, signed.body, expectation(message, { signedRequested }))).toMatchObject(
+        { delivered: false, reason: 'the MDN has no Received-content-MIC' },
+      );
+  });
+
   it('refuses an MDN for another Message-ID and a negative disposition', async () => {
     const message = await sent();
     const other = await mdn(message, { id: '<someone-else@GATEWAY>' });

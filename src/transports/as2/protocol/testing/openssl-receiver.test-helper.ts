@@ -2,9 +2,9 @@
  * Test support: an AS2 partner's server whose cryptography is `openssl cms`, a real external
  * implementation. It decrypts and verifies what the gateway sends, computes the MIC independently
  * (`openssl dgst` over the bytes RFC 4130 §7.3.1 names) and answers an MDN built and signed by
- * `openssl cms -sign`, in the behaviour a test picks: a good MDN, a wrong MIC, unsigned, for another
- * Message-ID, none at all; synchronously or posted to the Receipt-Delivery-Option. Not used by
- * production code.
+ * `openssl cms -sign`, in the behaviour a test picks: a good MDN, a wrong MIC, no MIC, unsigned (with
+ * or without a MIC), for another Message-ID, none at all; synchronously or posted to the
+ * Receipt-Delivery-Option. Not used by production code.
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -16,7 +16,18 @@ import * as asn1js from 'asn1js';
 
 import { requestFromSmime, type OpensslWorkbench, type TestIdentity } from './openssl.test-helper.js';
 
-export type MdnBehaviour = 'good' | 'wrong-mic' | 'unsigned' | 'other-message-id' | 'none';
+export type MdnBehaviour =
+  | 'good'
+  | 'wrong-mic'
+  | 'unsigned'
+  | 'other-message-id'
+  | 'none'
+  /** Signed, without a Received-content-MIC. */
+  | 'no-mic'
+  /** Unsigned, without a Received-content-MIC (optional for an unsigned receipt, RFC 4130 §7.4.3). */
+  | 'unsigned-no-mic';
+
+const UNSIGNED: readonly MdnBehaviour[] = ['unsigned', 'unsigned-no-mic'];
 
 export interface ReceivedAs2 {
   readonly path: string;
@@ -103,17 +114,18 @@ export class OpensslAs2Receiver {
       return mode === 'async' ? { status: 200, headers: {}, body: Buffer.alloc(0) } : 'drop';
     }
     const mdn = await this.buildMdn(record, behaviour as Exclude<MdnBehaviour, 'none'>);
+    const signed = !UNSIGNED.includes(behaviour as MdnBehaviour);
     if (mode === 'async') {
       const url = String(req.headers['receipt-delivery-option'] ?? '');
       setTimeout(() => {
         void post(url, mdn.headers, mdn.body).then(
-          (status) => (record.mdn = { async: true, signed: behaviour !== 'unsigned', status }),
-          () => (record.mdn = { async: true, signed: behaviour !== 'unsigned' }),
+          (status) => (record.mdn = { async: true, signed, status }),
+          () => (record.mdn = { async: true, signed }),
         );
       }, 200);
       return { status: 200, headers: {}, body: Buffer.alloc(0) };
     }
-    record.mdn = { async: false, signed: behaviour !== 'unsigned' };
+    record.mdn = { async: false, signed };
     return { status: 200, headers: mdn.headers, body: mdn.body };
   }
 
@@ -199,7 +211,7 @@ export class OpensslAs2Receiver {
   }
 
   /**
-   * An MDN for a message this receiver took, built and (unless `unsigned`) signed by `openssl cms
+   * An MDN for a message this receiver took, built and (unless unsigned) signed by `openssl cms
    * -sign` with the receiver's key, or with `signer` (a certificate the gateway has not pinned).
    */
   async buildMdn(
@@ -214,6 +226,7 @@ export class OpensslAs2Receiver {
     const ourName = String(headers['as2-to']);
     const theMic =
       behaviour === 'wrong-mic' ? `${Buffer.alloc(32, 7).toString('base64')}, ${mic.split(', ')[1]}` : mic;
+    const withMic = behaviour !== 'no-mic' && behaviour !== 'unsigned-no-mic';
     const original =
       behaviour === 'other-message-id' ? `<someone-else-${randomBytes(4).toString('hex')}@x>` : messageId;
     const report = Buffer.from(
@@ -231,7 +244,7 @@ export class OpensslAs2Receiver {
         `Original-Recipient: rfc822; ${ourName}`,
         `Final-Recipient: rfc822; ${ourName}`,
         `Original-Message-ID: ${original}`,
-        `Received-content-MIC: ${theMic}`,
+        ...(withMic ? [`Received-content-MIC: ${theMic}`] : []),
         'Disposition: automatic-action/MDN-sent-automatically; processed',
         '',
         `--${boundary}--`,
@@ -246,7 +259,7 @@ export class OpensslAs2Receiver {
       'message-id': `<mdn-${randomBytes(6).toString('hex')}@openssl-receiver>`,
       'mime-version': '1.0',
     };
-    if (behaviour === 'unsigned') {
+    if (UNSIGNED.includes(behaviour)) {
       const split = report.indexOf('\r\n\r\n');
       return {
         headers: { ...as2Headers, 'content-type': headerOf(report, 'content-type') },
