@@ -21,17 +21,13 @@ import { parsePartnerDocument } from './partner-document.mapper.js';
 import { acknowledgmentOf, PartnerDocumentsRepository } from './partner-documents.repository.js';
 import { answerOrThrow, bodyOf, PROBLEM_RESPONSES, SUBMISSION_EXAMPLE } from './partner-http.js';
 import { PARTNER_DOCUMENT_OPENAPI } from './schemas/openapi-schemas.js';
-import { ACKNOWLEDGMENT_EXAMPLE } from './schemas/partner-document.examples.js';
+import {
+  ACKNOWLEDGMENT_EDIFACT_EXAMPLE,
+  ACKNOWLEDGMENT_EXAMPLE,
+  ACKNOWLEDGMENT_X12_EXAMPLE,
+} from './schemas/partner-document.examples.js';
 import { ApiPartnerAccessResponses } from '../../gateway/access-openapi.js';
 import { ApiRequestContent } from '../../platform/http/openapi-bodies.js';
-
-const X12_EXAMPLE =
-  'ISA*00*          *00*          *ZZ*ACMEFAST       *ZZ*MFGCO          *261127*0900*U*00401*000000101*0*P*>~' +
-  'GS*PR*ACMEFAST*MFGCO*20261127*0900*101*X*004010~ST*855*0001~…~SE*8*0001~GE*1*101~IEA*1*000000101~';
-
-const EDIFACT_EXAMPLE =
-  "UNA:+.? 'UNB+UNOC:3+4012345000009:14+5790000000003:14+261127:0900+R101'" +
-  "UNH+1+ORDRSP:D:96A:UN'BGM+231+SO-88123+29'…UNT+12+1'UNZ+1+R101'";
 
 const STATUS_EXAMPLE = {
   interchangeId: '4711',
@@ -100,11 +96,11 @@ export class PartnerDocumentsController {
     },
     'application/edi-x12': {
       schema: { type: 'string', description: 'A raw X12 interchange (ISA … IEA)' },
-      example: X12_EXAMPLE,
+      example: ACKNOWLEDGMENT_X12_EXAMPLE,
     },
     'application/edifact': {
       schema: { type: 'string', description: 'A raw EDIFACT interchange (UNB … UNZ)' },
-      example: EDIFACT_EXAMPLE,
+      example: ACKNOWLEDGMENT_EDIFACT_EXAMPLE,
     },
   })
   @ApiResponse({

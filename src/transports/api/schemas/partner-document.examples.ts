@@ -29,6 +29,57 @@ export const ACKNOWLEDGMENT_EXAMPLE = {
   },
 } as const;
 
+/**
+ * The X12 855 (004010) saying what ACKNOWLEDGMENT_EXAMPLE says, from Acme Fasteners (ISA/GS sender
+ * ACMEFAST) to the manufacturer: order 4500000001 revision 0 accepted with changes (BAK02 AC), line 10
+ * as ordered (ACK IA), line 20 rescheduled to 2026-12-12 (ACK DR, delivery date 067). PC is Acme's
+ * code for a piece (H87 through its profile's unit cross-references).
+ */
+export const ACKNOWLEDGMENT_X12_EXAMPLE = [
+  'ISA*00*          *00*          *ZZ*ACMEFAST       *ZZ*MFGCO          *261127*0900*U*00401*000000101*0*P*>~',
+  'GS*PR*ACMEFAST*MFGCO*20261127*0900*101*X*004010~',
+  'ST*855*0001~',
+  'BAK*00*AC*4500000001*20261127****SO-88123~',
+  'REF*PP*0~',
+  'DTM*097*20261127*0900*UT~',
+  'PO1*10*4800*PC***BP*CMP-BOLT-M8~',
+  'ACK*IA*4800*PC~',
+  'PO1*20*140*PC***BP*CMP-HOUSING-C1~',
+  'ACK*DR*140*PC*067*20261212~',
+  'CTT*2~',
+  'SE*10*0001~',
+  'GE*1*101~',
+  'IEA*1*000000101~',
+].join('');
+
+/**
+ * The EDIFACT ORDRSP (D.96A) saying the same, from Nordic Castings (its GLN; the CONTRL example of
+ * the acknowledgment endpoint answers this interchange, 77): BGM 1225 4 (accepted with amendment),
+ * line 10 accepted (LIN 1229 5), line 20 changed (3) in its date only (FTX+CHG DAT), scheduled on
+ * 2026-12-12. PCE is Nordic's code for a piece.
+ */
+export const ACKNOWLEDGMENT_EDIFACT_EXAMPLE = [
+  "UNA:+.? '",
+  "UNB+UNOC:3+7350000123457:14+MFGCO+261127:0900+77'",
+  "UNH+1+ORDRSP:D:96A:UN'",
+  "BGM+231+SO-88123+4'",
+  "DTM+137:202611270900:203'",
+  "RFF+ON:4500000001'",
+  "RFF+VN:SO-88123'",
+  "LIN+10+5'",
+  "QTY+21:4800:PCE'",
+  "LIN+20+3'",
+  "QTY+21:140:PCE'",
+  "FTX+CHG++DAT'",
+  "SCC+1'",
+  "QTY+21:140:PCE'",
+  "DTM+2:20261212:102'",
+  "UNS+S'",
+  "CNT+2:2'",
+  "UNT+16+1'",
+  "UNZ+1+77'",
+].join('');
+
 export const CHANGE_ANSWER_EXAMPLE = {
   type: 'purchase-order-change-answer',
   version: 'v1',

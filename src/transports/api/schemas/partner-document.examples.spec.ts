@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadPartnerProfiles } from '../../../partners/partner-loader.js';
+import { EdifactMapRegistry } from '../../../translation/edifact-map-registry.js';
+import { EdifactTranslator } from '../../../translation/edifact-translator.js';
+import { X12MapRegistry } from '../../../translation/x12-map-registry.js';
+import { X12Translator } from '../../../translation/x12-translator.js';
+import {
+  ACKNOWLEDGMENT_EDIFACT_EXAMPLE,
+  ACKNOWLEDGMENT_EXAMPLE,
+  ACKNOWLEDGMENT_X12_EXAMPLE,
+} from './partner-document.examples.js';
+
+/**
+ * The EDI examples of POST /partner/v1/documents are complete interchanges a partner could send as
+ * they are: the translators read them without a finding, and each says what the JSON example says.
+ */
+const partner = (id: string) =>
+  loadPartnerProfiles(join(import.meta.dirname, '..', '..', '..', '..', 'partners')).profiles.find(
+    (p) => p.id === id,
+  )!;
+const RECEIVED = new Date('2026-11-27T09:00:05Z');
+const { payload } = ACKNOWLEDGMENT_EXAMPLE;
+
+describe('the acknowledgment examples published in the OpenAPI document', () => {
+  it('the X12 855 is valid for its sender (Acme Fasteners) and acknowledges what the JSON example does', () => {
+    const translation = new X12Translator(new X12MapRegistry()).translate({
+      bytes: ACKNOWLEDGMENT_X12_EXAMPLE,
+      partner: partner('acme-fasteners'),
+      receivedAt: RECEIVED,
+    });
+    // REF*PP (the order revision) and DTM*097 (the time) are what the 855 map reads, though not in
+    // the gateway's lists of common codes of DE 128 and 374: a warning for the operator, which the
+    // 997 does not report. Nothing else may be found.
+    for (const issue of translation.validation.issues)
+      expect(`${issue.severity} ${issue.kind} ${issue.segmentId}*${issue.badValue}`).toMatch(
+        /^warning element-invalid-code (REF\*PP|DTM\*097)$/,
+      );
+    expect(translation.validation.interchanges.map((ic) => ic.status)).toEqual(['accepted']);
+    expect(translation.sets.map((s) => [s.setId, s.outcome, s.problems])).toEqual([
+      ['855', 'translated', []],
+    ]);
+    const event = translation.events[0]!;
+    expect(event.type).toBe('purchase-order.acknowledged');
+    expect(event.document.number).toBe(ACKNOWLEDGMENT_EXAMPLE.document.number);
+    expect(event.occurredAt).toBe(ACKNOWLEDGMENT_EXAMPLE.document.issuedAt);
+    expect(event.payload).toMatchObject(payload);
+  });
+
+  it('the EDIFACT ORDRSP is valid for its sender (Nordic Castings) and acknowledges the same lines', () => {
+    const translation = new EdifactTranslator(new EdifactMapRegistry()).translate({
+      bytes: ACKNOWLEDGMENT_EDIFACT_EXAMPLE,
+      partner: partner('nordic-castings'),
+      receivedAt: RECEIVED,
+    });
+    expect(translation.validation.issues).toEqual([]);
+    expect(translation.messages.map((m) => [m.type, m.outcome, m.problems])).toEqual([
+      ['ORDRSP', 'translated', []],
+    ]);
+    const event = translation.events[0]!;
+    expect(event.type).toBe('purchase-order.acknowledged');
+    expect(event.document.number).toBe(ACKNOWLEDGMENT_EXAMPLE.document.number);
+    expect(event.occurredAt).toBe(ACKNOWLEDGMENT_EXAMPLE.document.issuedAt);
+    // An ORDRSP names an order revision only when it answers a change (it is then a change answer).
+    expect(event.payload).toMatchObject({
+      ...payload,
+      purchaseOrder: { number: payload.purchaseOrder.number },
+    });
+  });
+});
