@@ -337,6 +337,7 @@ class Interpreter {
       return undefined;
     }
     const { rules, values, setters } = plan;
+    plan.scan(scope);
     const found = new Set<string>();
     for (let r = 0; r < rules.length; r++) {
       try {

@@ -3,6 +3,7 @@ import type { X12CollectionRule, X12InboundMap, X12ValueRule } from './map.types
 import { fromSource } from './from-source.js';
 import { compiledOnce } from './selector-compile.js';
 import type { X12Scope } from './set-index.js';
+import { ScopeScan } from './scope-scan.js';
 import { ruleValues, type X12RuleValue } from './value-rules.js';
 
 /**
@@ -30,11 +31,16 @@ function setterOf(path: readonly string[]): Setter {
   return compiledOnce(setters, path, compileSetter);
 }
 
-/** A rule list's value functions and setters, in the rules' order, and `runFields` over them. */
+/**
+ * A rule list's value functions and setters, in the rules' order, and `runFields` over them. The
+ * values read most selectors from the list's one scan of the scope: `run` fills it first, and a
+ * caller of `values` itself calls `scan` first.
+ */
 export interface FieldPlan {
   readonly rules: readonly X12ValueRule[];
   readonly values: readonly X12RuleValue[];
   readonly setters: readonly Setter[];
+  readonly scan: (scope: X12Scope) => void;
   readonly run: FieldRun;
 }
 
@@ -51,10 +57,23 @@ type FieldRun = (
 export type FieldFailure = (key: string, error: unknown) => void;
 
 function fieldPlan(rules: readonly X12ValueRule[]): FieldPlan {
-  const values = ruleValues(rules);
+  const scan = new ScopeScan();
+  const values = ruleValues(rules, scan.source);
   const setters = rules.map((r) => setterOf(r.path));
   const keys = rules.map((r) => r.key);
-  return { rules, values, setters, run: compileFieldRun(values, setters, keys) };
+  const runFields = compileFieldRun(values, setters, keys);
+  if (!scan.used) return { rules, values, setters, scan: () => undefined, run: runFields };
+  const fill = (scope: X12Scope): void => scan.fill(scope);
+  return {
+    rules,
+    values,
+    setters,
+    scan: fill,
+    run: (scope, converters, target, fail) => {
+      scan.fill(scope);
+      runFields(scope, converters, target, fail);
+    },
+  };
 }
 
 /** `FieldRun` as straight-line code, each rule's function and setter called in turn (see `fromSource`). */

@@ -58,7 +58,37 @@ export function compiledOnce<K extends object, V>(cache: WeakMap<K, V>, key: K, 
 }
 
 /** One segment's value for a selector (undefined: conditions fail, or empty); the id already matched. */
-type SegmentRead = (segment: X12Segment, separator: string) => string | undefined;
+export type SegmentRead = (segment: X12Segment, separator: string) => string | undefined;
+/** Every value a selector takes from one segment, appended to `out`; the id already matched. */
+export type SegmentPush = (segment: X12Segment, separator: string, out: string[]) => void;
+
+/**
+ * Whether a selector reads only segments of its own scope, found by a known id code: no loop steps, no
+ * `^` or `../`, an id of two or three characters. Such selectors can be served by one scan of a scope
+ * for all the rules of an item (`ScopeScan`).
+ */
+export function readsOwnScope(selector: X12Selector): selector is SegmentSelector {
+  return (
+    selector.kind === 'segment' &&
+    !selector.root &&
+    !selector.up &&
+    selector.loops.length === 0 &&
+    selector.segment.idCode >= 0
+  );
+}
+
+/** What `firstOf` reads of each candidate segment of a `readsOwnScope` selector. */
+export function firstRead(selector: SegmentSelector): SegmentRead {
+  return segmentRead(selector);
+}
+
+/** What `allOf` takes of each candidate segment of a `readsOwnScope` selector. */
+export function allRead(selector: SegmentSelector): SegmentPush {
+  const element = selector.element;
+  return typeof element === 'number'
+    ? segmentPush(segmentRead(selector))
+    : idPairsPush(selector, element.qualifiers);
+}
 
 function segmentRead(selector: SegmentSelector): SegmentRead {
   const step = selector.segment;
@@ -174,12 +204,8 @@ function compileAll(selector: X12Selector): X12AllOf {
   const target = targetOf(selector);
   const id = selector.segment.segmentId;
   const code = selector.segment.idCode;
-  const element = selector.element;
   // Id pairs give every matching pair of a segment; an element gives one value per segment.
-  const push: (segment: X12Segment, separator: string, out: string[]) => void =
-    typeof element === 'number'
-      ? segmentPush(segmentRead(selector))
-      : idPairsPush(selector, element.qualifiers);
+  const push = allRead(selector);
   return (scope, out) => {
     const t = target(scope);
     if (t !== undefined) scanAll(t, id, code, push, out);

@@ -1,7 +1,8 @@
 import type { X12ValueRule } from './map.types.js';
 import type { X12MapConverters } from './inbound-interpreter.js';
 import { fromSource } from './from-source.js';
-import { allOf, compiledOnce, firstOf, type X12AllOf } from './selector-compile.js';
+import { allOf, compiledOnce, firstOf, type X12AllOf, type X12FirstOf } from './selector-compile.js';
+import type { X12Selector } from './selector.js';
 import type { X12Scope } from './set-index.js';
 
 /**
@@ -13,38 +14,54 @@ import type { X12Scope } from './set-index.js';
  */
 export type X12RuleValue = (scope: X12Scope, converters: X12MapConverters) => unknown;
 
+/**
+ * Where a compiled rule gets its selectors' values: by default each selector scans its scope itself
+ * (`firstOf`, `allOf`); a rule list compiled together reads most of them from one scan of the scope
+ * (`ScopeScan` in scope-scan.ts), made once per item for all its rules.
+ */
+export interface X12SelectorSource {
+  first(selector: X12Selector): X12FirstOf;
+  all(selector: X12Selector): X12AllOf;
+}
+
+/** Each selector scanning its scope for itself. */
+export const SCANNING: X12SelectorSource = { first: firstOf, all: allOf };
+
 const ruleCache = new WeakMap<X12ValueRule, X12RuleValue>();
-const listCache = new WeakMap<readonly X12ValueRule[], readonly X12RuleValue[]>();
 
-/** The compiled functions of a rule list, in its order. */
-export function ruleValues(rules: readonly X12ValueRule[]): readonly X12RuleValue[] {
-  return compiledOnce(listCache, rules, (list) => list.map(ruleValue));
+/** The compiled functions of a rule list, in its order, reading their selectors from `source`. */
+export function ruleValues(
+  rules: readonly X12ValueRule[],
+  source: X12SelectorSource = SCANNING,
+): readonly X12RuleValue[] {
+  return rules.map((rule) => ruleValue(rule, source));
 }
 
-export function ruleValue(rule: X12ValueRule): X12RuleValue {
-  return compiledOnce(ruleCache, rule, compileRule);
+export function ruleValue(rule: X12ValueRule, source: X12SelectorSource = SCANNING): X12RuleValue {
+  if (source === SCANNING) return compiledOnce(ruleCache, rule, (r) => compileRule(r, SCANNING));
+  return compileRule(rule, source);
 }
 
-function compileRule(rule: X12ValueRule): X12RuleValue {
-  if (rule.alternatives) return firstDefined(rule.alternatives.map(ruleValue));
-  const body = compileBody(rule);
+function compileRule(rule: X12ValueRule, source: X12SelectorSource): X12RuleValue {
+  if (rule.alternatives) return firstDefined(rule.alternatives.map((r) => ruleValue(r, source)));
+  const body = compileBody(rule, source);
   if (!rule.condition) return body;
-  const condition = firstOf(rule.condition);
+  const condition = source.first(rule.condition);
   return (scope, converters) => (condition(scope) === undefined ? undefined : body(scope, converters));
 }
 
-function compileBody(rule: X12ValueRule): X12RuleValue {
-  if (rule.aggregate !== undefined || rule.join !== undefined) return compileAggregate(rule);
+function compileBody(rule: X12ValueRule, source: X12SelectorSource): X12RuleValue {
+  if (rule.aggregate !== undefined || rule.join !== undefined) return compileAggregate(rule, source);
   const { constant, fallback } = rule;
   if (rule.at.length === 0) {
     const value = constant ?? fallback;
     return () => value;
   }
-  const convert = converterOf(rule);
+  const convert = converterOf(rule, source);
   // Each selector in turn; the first with a raw value (that converts) gives the rule's value.
   const tried = firstDefined(
     rule.at.map((selector): X12RuleValue => {
-      const first = firstOf(selector);
+      const first = source.first(selector);
       return (scope, converters) => {
         const raw = first(scope);
         if (raw === undefined) return undefined;
@@ -60,9 +77,9 @@ function compileBody(rule: X12ValueRule): X12RuleValue {
   };
 }
 
-function compileAggregate(rule: X12ValueRule): X12RuleValue {
-  const collect = inTurn(rule.at.map(allOf));
-  const convert = converterOf(rule);
+function compileAggregate(rule: X12ValueRule, source: X12SelectorSource): X12RuleValue {
+  const collect = inTurn(rule.at.map((selector) => source.all(selector)));
+  const convert = converterOf(rule, source);
   const { aggregate, fallback, itemKey } = rule;
   const join = rule.join;
   // Most lines have nothing to aggregate (no lots, no serial numbers): the values are collected into
@@ -127,8 +144,8 @@ function firstDefined(functions: readonly X12RuleValue[]): X12RuleValue {
 /** A raw (trimmed) value through the rule's codes and its kind's conversion. */
 type Convert = (value: string, scope: X12Scope, converters: X12MapConverters) => unknown;
 
-function converterOf(rule: X12ValueRule): Convert {
-  const kind = kindConverter(rule);
+function converterOf(rule: X12ValueRule, source: X12SelectorSource): Convert {
+  const kind = kindConverter(rule, source);
   const codes = rule.codes;
   if (!codes) return kind;
   const otherwise = rule.otherwise;
@@ -142,7 +159,7 @@ function converterOf(rule: X12ValueRule): Convert {
   };
 }
 
-function kindConverter(rule: X12ValueRule): Convert {
+function kindConverter(rule: X12ValueRule, source: X12SelectorSource): Convert {
   switch (rule.kind) {
     case 'text':
       return (value) => value;
@@ -160,7 +177,7 @@ function kindConverter(rule: X12ValueRule): Convert {
         return date;
       };
     case 'datetime': {
-      const times = rule.time.map(firstOf);
+      const times = rule.time.map((selector) => source.first(selector));
       const zone = rule.zone;
       return (value, scope) => {
         const date = x12Date(value);
