@@ -293,3 +293,44 @@ describe('hierarchy levels', () => {
     expect(numbers(['PA', 'P', 'O'])).toEqual(['PO-O', 'PO-PA', 'PO-P']);
   });
 });
+
+describe("one scan of a scope serves all its rules' selectors", () => {
+  it('gives each selector the value its own scan gave: the first in scope order, or all of them', () => {
+    const map = inboundMap(
+      {
+        // Two N1s: the first in the body wins without a condition; a condition skips the first.
+        'payload.firstParty': 'N1.04',
+        'payload.shipTo': 'N1[01=ST].04',
+        'payload.parties': { at: ['N1[01=ST].04', 'N1[01=BT].04'], aggregate: 'all' },
+        'payload.names': { at: 'N1.04', aggregate: 'all' },
+        // A rule whose condition reads a segment its value does not.
+        'payload.currency': { at: 'CUR.02', if: 'N1[01=ST].04' },
+        'payload.noCurrency': { at: 'CUR.02', if: 'N1[01=SE].04' },
+      },
+      {
+        lineNumber: 'PO1.01',
+        // Three selectors on the same segment: each its own slot.
+        buyerPart: 'PO1.id(BP)',
+        vendorPart: 'PO1.id(VP)',
+        ids: { at: 'PO1.id(*)', aggregate: 'all' },
+        price: 'CTP.03',
+      },
+    );
+    const read = interpretInbound(parsed(PO), map, { envelope: {}, component: '>', converters });
+    expect(read.problems).toEqual([]);
+    const payload = read.value.payload as Record<string, unknown>;
+    expect(payload.firstParty).toBe('B1');
+    expect(payload.shipTo).toBe('S1');
+    // Selector after selector, each in scope order.
+    expect(payload.parties).toEqual(['S1', 'B1']);
+    expect(payload.names).toEqual(['B1', 'S1']);
+    expect(payload.currency).toBe('USD');
+    expect(payload.noCurrency).toBeUndefined();
+    // Nothing of one line shows in the next: line 2 has no BP and no CTP, line 3 no ids at all.
+    expect(payload.lines).toEqual([
+      { lineNumber: '1', buyerPart: 'M-1', vendorPart: 'V-1', ids: ['M-1', 'V-1'], price: '4.25' },
+      { lineNumber: '2', vendorPart: 'V-2', ids: ['V-2'] },
+      { lineNumber: '3' },
+    ]);
+  });
+});
