@@ -42,8 +42,12 @@ export class ScopeScan {
   private readonly first: (string | undefined)[] = [];
   /** All-mode values by slot. */
   private readonly all: string[][] = [];
-  private readonly firstSlots = new Map<X12Selector, Slot>();
-  private readonly allSlots = new Map<X12Selector, Slot>();
+  /**
+   * By the selector's text: a selector is what its text says (`parseSelector`), and rules of one item
+   * often name the same one (an 856 item's material and supplier part number both read `LIN.id(VP)`).
+   */
+  private readonly firstSlots = new Map<string, Slot>();
+  private readonly allSlots = new Map<string, Slot>();
   private dirty = false;
 
   constructor() {
@@ -75,11 +79,11 @@ export class ScopeScan {
     };
   }
 
-  private slotOf(slots: Map<X12Selector, Slot>, selector: SegmentSelector): Slot {
-    let found = slots.get(selector);
+  private slotOf(slots: Map<string, Slot>, selector: SegmentSelector): Slot {
+    let found = slots.get(selector.text);
     if (found === undefined) {
       found = { slot: slots.size, selector };
-      slots.set(selector, found);
+      slots.set(selector.text, found);
       if (slots === this.allSlots) this.all.push([]);
       else this.first.push(undefined);
       this.dirty = true;
