@@ -5,6 +5,8 @@ import {
   firstOf,
   firstRead,
   readsOwnScope,
+  type SegmentPush,
+  type SegmentRead,
   type X12AllOf,
   type X12FirstOf,
 } from './selector-compile.js';
@@ -15,10 +17,15 @@ import type { X12SelectorSource } from './value-rules.js';
 
 type Fill = (scope: X12Scope, first: (string | undefined)[], all: string[][]) => void;
 
-/** A selector's place in the scan: its value (first mode) or values (all mode) go to slot `slot`. */
+/**
+ * A selector's place in the scan: what it reads of each segment of its id goes to slot `slot` (its
+ * first value in first mode, every value in all mode).
+ */
 interface Slot {
   readonly slot: number;
-  readonly selector: SegmentSelector;
+  readonly idCode: number;
+  readonly read: SegmentRead;
+  readonly push: SegmentPush;
 }
 
 /**
@@ -64,14 +71,14 @@ export class ScopeScan {
 
   private firstOf(selector: X12Selector): X12FirstOf {
     if (!readsOwnScope(selector)) return firstOf(selector);
-    const slot = this.slotOf(this.firstSlots, selector).slot;
+    const slot = this.slotOf(this.firstSlots, selector, true).slot;
     const values = this.first;
     return () => values[slot];
   }
 
   private allOf(selector: X12Selector): X12AllOf {
     if (!readsOwnScope(selector)) return allOf(selector);
-    const slot = this.slotOf(this.allSlots, selector).slot;
+    const slot = this.slotOf(this.allSlots, selector, false).slot;
     const lists = this.all;
     return (_scope, out) => {
       const values = lists[slot]!;
@@ -79,10 +86,16 @@ export class ScopeScan {
     };
   }
 
-  private slotOf(slots: Map<string, Slot>, selector: SegmentSelector): Slot {
+  private slotOf(slots: Map<string, Slot>, selector: SegmentSelector, firstMode: boolean): Slot {
     let found = slots.get(selector.text);
     if (found === undefined) {
-      found = { slot: slots.size, selector };
+      const none = (): undefined => undefined;
+      found = {
+        slot: slots.size,
+        idCode: selector.segment.idCode,
+        read: firstMode ? firstRead(selector) : none,
+        push: firstMode ? none : allRead(selector),
+      };
       slots.set(selector.text, found);
       if (slots === this.allSlots) this.all.push([]);
       else this.first.push(undefined);
@@ -106,18 +119,15 @@ export class ScopeScan {
       if (lines === undefined) byCode.set(code, (lines = []));
       lines.push(line);
     };
-    for (const { slot, selector } of this.firstSlots.values()) {
+    for (const { slot, idCode, read } of this.firstSlots.values()) {
       names.push(`r${slot}`);
-      args.push(firstRead(selector));
-      add(
-        selector.segment.idCode,
-        `if (first[${slot}] === undefined) first[${slot}] = r${slot}(segment, component);`,
-      );
+      args.push(read);
+      add(idCode, `if (first[${slot}] === undefined) first[${slot}] = r${slot}(segment, component);`);
     }
-    for (const { slot, selector } of this.allSlots.values()) {
+    for (const { slot, idCode, push } of this.allSlots.values()) {
       names.push(`p${slot}`);
-      args.push(allRead(selector));
-      add(selector.segment.idCode, `p${slot}(segment, component, all[${slot}]);`);
+      args.push(push);
+      add(idCode, `p${slot}(segment, component, all[${slot}]);`);
     }
     let body = 'return function fill(scope, first, all) {\n';
     for (let s = 0; s < this.first.length; s++) body += `first[${s}] = undefined;\n`;
@@ -164,11 +174,10 @@ export class ScopeScan {
         const i = slots[k]!;
         const code = idCodes[i]!;
         const segment = segments[i]!;
-        for (const { slot, selector } of this.firstSlots.values())
-          if (selector.segment.idCode === code && first[slot] === undefined)
-            first[slot] = firstRead(selector)(segment, component);
-        for (const { slot, selector } of this.allSlots.values())
-          if (selector.segment.idCode === code) allRead(selector)(segment, component, all[slot]!);
+        for (const { slot, idCode, read } of this.firstSlots.values())
+          if (idCode === code && first[slot] === undefined) first[slot] = read(segment, component);
+        for (const { slot, idCode, push } of this.allSlots.values())
+          if (idCode === code) push(segment, component, all[slot]!);
       }
     }
   }
