@@ -47,6 +47,15 @@ describe('CONTRL builder', () => {
     expect(back.interchanges[0]!.contrlCount).toBe(1);
   });
 
+  it('writes the UNB sender given instead of the inbound recipient (our own id for a misaddressed one)', () => {
+    const text = contrl(interchange({ unb: { ack: '1' } }), {
+      sender: { id: 'SUPPLIERGW', qualifier: 'ZZZ' },
+    });
+    expect(text.split('\n')[0]).toBe("UNB+UNOC:3+SUPPLIERGW:ZZZ+NORDIC:14+240229:0805+101'");
+    // UCI still names the interchange as it was addressed (UCI1-3 echo UNB5, UNB2, UNB3).
+    expect(text).toContain("UCI+IC1+NORDIC:14+GATEWAY:14+7'");
+  });
+
   it('sends nothing for an accepted interchange without a request, unless always', () => {
     const ic = first(interchange());
     expect(buildContrl(ic, options())).toEqual({

@@ -31,6 +31,11 @@ export interface ContrlOptions {
   readonly lineBreak?: string;
   /** S009 of the CONTRL; default `CONTRL:4:1:UN` for syntax 4, `CONTRL:D:3:UN` before. */
   readonly messageVersion?: readonly [version: string, release: string, agency: string, association?: string];
+  /**
+   * UNB S002 of the CONTRL; default: the inbound S003. A caller that rejects an interchange as not
+   * addressed to it answers from its own id, not in the name of the party named. UCI still echoes S003.
+   */
+  readonly sender?: { readonly id: string; readonly qualifier?: string };
 }
 
 export type ContrlAction = 'received' | 'acknowledged' | 'rejected';
@@ -101,7 +106,7 @@ export function buildContrl(ic: EdifactInterchangeResult, options: ContrlOptions
   w.write(
     'UNB',
     [syntaxId, String(version)],
-    party(h.recipient),
+    options.sender ? [options.sender.id, options.sender.qualifier] : party(h.recipient),
     party(h.sender),
     [date(options.now, version), time(options.now)],
     reference,

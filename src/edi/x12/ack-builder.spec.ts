@@ -404,6 +404,14 @@ describe('997 / 999 / TA1 builders', () => {
     );
   });
 
+  it('writes the ISA05/ISA06 given instead of the inbound receiver (our own id for a misaddressed one)', () => {
+    const ic = first(validPo({ isa: { receiver: 'SOMEONEELSE' } }));
+    const isa = textOf(buildX12Acknowledgment(ic, options({ sender: { qualifier: '01', id: '081466849' } })))
+      .split('\n')[0]!
+      .split('*');
+    expect(isa.slice(5, 9)).toEqual(['01', '081466849      ', 'ZZ', 'SUPPLIER       ']);
+  });
+
   it('keeps a test interchange a test interchange (ISA15)', () => {
     const ack = buildX12Acknowledgment(first(validPo({ isa: { usage: 'T' } })), options());
     expect(textOf(ack).split('\n')[0]).toMatch(/\*0\*T\*:~$/);

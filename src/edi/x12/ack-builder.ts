@@ -31,6 +31,12 @@ export interface X12AckOptions {
   readonly lineBreak?: string;
   /** ISA15 of the acknowledgment; default: the inbound ISA15, or T when that was invalid. */
   readonly usage?: 'P' | 'T' | 'I';
+  /**
+   * ISA05/ISA06 of the acknowledgment; default: the inbound ISA07/ISA08. A caller that rejects an
+   * interchange as not addressed to it answers from its own id, not in the name of the party named.
+   * GS02 of a functional group still mirrors the inbound GS03.
+   */
+  readonly sender?: { readonly qualifier: string; readonly id: string };
 }
 
 export interface X12Ta1 {
@@ -165,8 +171,8 @@ export function buildX12Acknowledgment(
       ' '.repeat(10),
       '00',
       ' '.repeat(10),
-      fixed(h.receiverQualifier, 2),
-      fixed(h.receiverId, 15),
+      fixed(options.sender?.qualifier ?? h.receiverQualifier, 2),
+      fixed(options.sender?.id ?? h.receiverId, 15),
       fixed(h.senderQualifier, 2),
       fixed(h.senderId, 15),
       yymmdd,
