@@ -55,6 +55,45 @@ function url(protocols: readonly string[]) {
   );
 }
 
+const PRINTABLE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
+
+/** ISA07/ISA08 as `qualifier/id` (ID 2/2, AN 1/15), upper-cased as envelopes are compared. */
+function parseX12Receiver(entry: string): string | { problem: string } {
+  const qualifier = entry.slice(0, 2);
+  const id = entry.slice(3).trim();
+  if (!/^[A-Za-z0-9]{2}\//.test(entry) || !PRINTABLE.test(id) || id.length > 15)
+    return { problem: `"${entry}" is not qualifier/id (two letters or digits, then 1-15 characters)` };
+  return `${qualifier}/${id}`.toUpperCase();
+}
+
+/** UNB S003 as `id` or `id:qualifier` (0010 an..35, 0007 an..4), upper-cased as envelopes are compared. */
+function parseEdifactRecipient(entry: string): string | { problem: string } {
+  const [id = '', qualifier, ...rest] = entry.split(':').map((part) => part.trim());
+  if (
+    rest.length > 0 ||
+    !PRINTABLE.test(id) ||
+    id.length > 35 ||
+    (qualifier !== undefined && !/^[A-Za-z0-9]{1,4}$/.test(qualifier))
+  )
+    return { problem: `"${entry}" is not id or id:qualifier (1-35 characters, 1-4 letters or digits)` };
+  return (qualifier === undefined ? id : `${id}:${qualifier}`).toUpperCase();
+}
+
+/** A comma-separated list of envelope identities, each normalised by `parse` (at least one). */
+function idList(form: string, parse: (entry: string) => string | { problem: string }) {
+  return z.string().transform((value, context): string[] => {
+    const entries = value
+      .split(',')
+      .map((e) => e.trim())
+      .filter((e) => e !== '');
+    if (entries.length === 0) context.addIssue({ code: 'custom', message: `expected ${form}, …` });
+    const parsed = entries.map(parse);
+    for (const p of parsed)
+      if (typeof p !== 'string') context.addIssue({ code: 'custom', message: p.problem });
+    return parsed.every((p) => typeof p === 'string') ? parsed : z.NEVER;
+  });
+}
+
 export const CONFIG_VARIABLES = [
   { name: 'PORT', group: 'server', description: 'HTTP port of the api role.', schema: port.default(3000) },
   {
@@ -410,6 +449,20 @@ export const CONFIG_VARIABLES = [
       .string()
       .regex(/^[A-Z0-9]{1,4}$/, 'expected a code of 1-4 letters or digits')
       .default('ZZZ'),
+  },
+  {
+    name: 'GATEWAY_X12_RECEIVER_IDS',
+    group: 'partners',
+    description:
+      'ISA07/ISA08 pairs partners may address us by besides GATEWAY_X12_QUALIFIER/GATEWAY_X12_ID, comma-separated qualifier/id (ZZ/MFGCO,01/081466849). Set: an interchange addressed to anyone else is answered TA1 R 009 (007: one of our ids under another qualifier), from our own id, and rejected with a case. Unset: ISA07/ISA08 are not checked.',
+    schema: idList('qualifier/id', parseX12Receiver).optional(),
+  },
+  {
+    name: 'GATEWAY_EDIFACT_RECIPIENT_IDS',
+    group: 'partners',
+    description:
+      'UNB S003 recipients partners may address us by besides GATEWAY_EDIFACT_ID/GATEWAY_EDIFACT_QUALIFIER, comma-separated id:qualifier or id (5790000000005:14). Set: an interchange addressed to anyone else is answered CONTRL UCI 4 / 43, from our own id, and rejected with a case. Unset: S003 is not checked.',
+    schema: idList('id:qualifier', parseEdifactRecipient).optional(),
   },
   {
     name: 'OUTBOUND_ALLOW_PRIVATE_TARGETS',

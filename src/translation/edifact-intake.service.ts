@@ -6,6 +6,7 @@ import { InjectConfig } from '../config/config.module.js';
 import {
   buildContrl,
   messagesOf,
+  type ContrlOptions,
   type ContrlReferenceKind,
   type ContrlResult,
   type EdifactEnvelopeIssueKind,
@@ -30,6 +31,7 @@ import type {
   EdifactIntakeResult,
 } from './edifact-intake.types.js';
 import { EdifactReferencesRepository, type EdifactSender } from './edifact-references.repository.js';
+import { checkEdifactRecipient, ourEdifactRecipients } from './receiver-check.js';
 import { outsideInterchange } from './stream-issues.js';
 import { UNIDENTIFIED_COUNTER } from './x12-control-numbers.repository.js';
 
@@ -61,7 +63,8 @@ interface Rejection {
 
 /**
  * The first step of translating an archived EDIFACT receipt, as the X12 intake does for X12: read and
- * validate it with src/edi/edifact, bind every UNB sender to the partner the channel authenticated
+ * validate it with src/edi/edifact, refuse an interchange addressed to someone else (CONTRL UCI 4 / 43,
+ * when our recipient ids are configured), bind every UNB sender to the partner the channel authenticated
  * (else CONTRL UCI 4 / 23 and an `interchange.rejected` exception), refuse a UNB 0020 accepted before
  * within the duplicate window (UCI 4 / 26, not processed, no exception: it is a routine resend), and
  * build the CONTRL each interchange is owed with references from the partner's counters.
@@ -71,6 +74,9 @@ interface Rejection {
  */
 @Injectable()
 export class EdifactIntakeService {
+  /** Our UNB S003 identities; undefined: S003 is not checked (GATEWAY_EDIFACT_RECIPIENT_IDS unset). */
+  private readonly ourRecipients: readonly string[] | undefined;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly archive: InterchangeArchive,
@@ -79,7 +85,9 @@ export class EdifactIntakeService {
     private readonly references: EdifactReferencesRepository,
     @InjectConfig() private readonly config: GatewayConfig,
     private readonly outbox: OutboxService,
-  ) {}
+  ) {
+    this.ourRecipients = ourEdifactRecipients(config);
+  }
 
   async check(interchangeId: string): Promise<EdifactIntakeResult> {
     const row = await this.archive.get(interchangeId);
@@ -141,7 +149,10 @@ export class EdifactIntakeService {
     });
   }
 
-  /** Envelope, then sender binding, then the duplicate window (recording the reference when it passes). */
+  /**
+   * Envelope, then recipient (is it for us at all?), then sender binding, then the duplicate window
+   * (recording the reference when it passes).
+   */
   private async judge(
     tx: EntityManager,
     row: ArchivedInterchange,
@@ -157,6 +168,17 @@ export class EdifactIntakeService {
         reason: 'envelope',
         detail: `interchange rejected: ${codes.join('; ')}`,
         differences: { envelope: { expected: 'a valid UNB/UNZ envelope', actual: codes.slice(0, 20) } },
+      };
+    }
+    const recipient = checkEdifactRecipient(ic.header.recipient, this.ourRecipients);
+    if (!recipient.ours) {
+      return {
+        outcome: 'rejected',
+        reason: 'unb-recipient-not-ours',
+        detail: recipient.detail,
+        // S003 is the third data element of UNB (the CONTRL counts the tag too: UNB+4).
+        finding: { kind: 'unknown-recipient', code: recipient.code, element: 3 },
+        differences: { unbRecipient: { expected: [...recipient.expected], actual: recipient.found } },
       };
     }
     const sender = senderOf(ic);
@@ -212,7 +234,12 @@ export class EdifactIntakeService {
     now: Date,
   ): Promise<EdifactIntakeInterchange> {
     const answered = verdict.outcome === 'rejected' && verdict.finding ? rejectedBy(ic, verdict.finding) : ic;
-    const built = await this.buildContrl(tx, profile?.id ?? UNIDENTIFIED_COUNTER, answered, now);
+    // Not addressed to us: answered from our own id, not in the name of the party it named.
+    const answerFrom =
+      verdict.outcome === 'rejected' && verdict.reason === 'unb-recipient-not-ours'
+        ? { id: this.config.GATEWAY_EDIFACT_ID, qualifier: this.config.GATEWAY_EDIFACT_QUALIFIER }
+        : undefined;
+    const built = await this.buildContrl(tx, profile?.id ?? UNIDENTIFIED_COUNTER, answered, now, answerFrom);
     const contrl: EdifactIntakeContrl | null =
       built.kind === 'contrl'
         ? {
@@ -291,13 +318,15 @@ export class EdifactIntakeService {
     counterKey: string,
     ic: EdifactInterchangeResult,
     now: Date,
+    sender: ContrlOptions['sender'],
   ): Promise<ContrlResult> {
     const needed: Record<ContrlReferenceKind, number> = { interchange: 0, message: 0 };
-    const dry = buildContrl(ic, { now, nextReference: (kind) => ++needed[kind] });
+    const dry = buildContrl(ic, { now, sender, nextReference: (kind) => ++needed[kind] });
     if (dry.kind !== 'contrl') return dry;
     const numbers = await this.references.allocate(tx, counterKey, needed);
     return buildContrl(ic, {
       now,
+      sender,
       nextReference: (kind) => {
         const value = numbers[kind].shift();
         if (value === undefined) throw new Error(`CONTRL asked for more ${kind} references than counted`);

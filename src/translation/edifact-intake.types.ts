@@ -9,6 +9,8 @@ export type EdifactIntakeReason =
   | 'envelope'
   /** Every message was rejected (UCI 7 with a UCM 4 for each): nothing to translate. */
   | 'all-messages-rejected'
+  /** UNB S003 is none of our ids (0085 43). */
+  | 'unb-recipient-not-ours'
   /** The channel authenticated no partner, or the UNB sender is not one of its identities (0085 23). */
   | 'unidentified-partner'
   | 'unb-sender-not-bound'

@@ -7,6 +7,7 @@ import {
   buildX12Acknowledgment,
   readX12,
   x12ReadOptions,
+  type X12AckOptions,
   type X12AckResult,
   type X12ControlNumberKind,
   type X12InterchangeResult,
@@ -29,6 +30,7 @@ import {
   type X12Sender,
 } from './sender-binding.js';
 import { UNIDENTIFIED_COUNTER, X12ControlNumbersRepository } from './x12-control-numbers.repository.js';
+import { checkX12Receiver, ourX12Receivers } from './receiver-check.js';
 import { outsideInterchange } from './stream-issues.js';
 import { X12TranslationJob } from './x12-translation.job-definition.js';
 import { OutboundAcknowledgeJob } from '../outbound/outbound.jobs.js';
@@ -62,8 +64,9 @@ interface Rejection {
 }
 
 /**
- * The first step of translating an archived X12 receipt: read and validate it with src/edi/x12, bind
- * every interchange's senders to the partner the channel authenticated, refuse repeated ISA13s within
+ * The first step of translating an archived X12 receipt: read and validate it with src/edi/x12, refuse
+ * an interchange addressed to someone else (when our receiver ids are configured), bind every
+ * interchange's senders to the partner the channel authenticated, refuse repeated ISA13s within
  * the duplicate window, and build the acknowledgment each interchange is owed (TA1 and/or 997/999,
  * control numbers from the partner's counters). Business translation comes later; an accepted
  * interchange leaves the row `processing` for it.
@@ -73,6 +76,9 @@ interface Rejection {
  */
 @Injectable()
 export class X12IntakeService {
+  /** Our ISA07/ISA08 identities; undefined: ISA08 is not checked (GATEWAY_X12_RECEIVER_IDS unset). */
+  private readonly ourReceivers: readonly string[] | undefined;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly archive: InterchangeArchive,
@@ -81,7 +87,9 @@ export class X12IntakeService {
     private readonly controls: X12ControlNumbersRepository,
     @InjectConfig() private readonly config: GatewayConfig,
     private readonly outbox: OutboxService,
-  ) {}
+  ) {
+    this.ourReceivers = ourX12Receivers(config);
+  }
 
   async check(interchangeId: string): Promise<X12IntakeResult> {
     // Read before the transaction opens: both use their own connection.
@@ -160,7 +168,10 @@ export class X12IntakeService {
     });
   }
 
-  /** Envelope, then sender binding, then the duplicate window (recording the ISA13 when it passes). */
+  /**
+   * Envelope, then receiver (is it for us at all?), then sender binding, then the duplicate window
+   * (recording the ISA13 when it passes).
+   */
   private async judge(
     tx: EntityManager,
     row: ArchivedInterchange,
@@ -177,6 +188,19 @@ export class X12IntakeService {
         reason: 'envelope',
         detail: `envelope rejected: ${codes.join('; ')}`,
         differences: { envelope: { expected: 'a valid ISA/IEA envelope', actual: codes.slice(0, 20) } },
+      };
+    }
+    const receiver = checkX12Receiver(ic, this.ourReceivers);
+    if (!receiver.ours) {
+      return {
+        outcome: 'rejected',
+        reason: 'isa-receiver-not-ours',
+        detail: receiver.detail,
+        finding: {
+          kind: receiver.code === '007' ? 'isa-receiver-qualifier' : 'isa-receiver',
+          code: receiver.code,
+        },
+        differences: { isaReceiver: { expected: [...receiver.expected], actual: receiver.found } },
       };
     }
     const binding = checkSenderBinding(ic, profile ? boundPartner(profile) : undefined, {
@@ -240,6 +264,10 @@ export class X12IntakeService {
     const built = await this.buildAck(tx, profile?.id ?? UNIDENTIFIED_COUNTER, subject, {
       type: functional ?? '997',
       now,
+      // Not addressed to us: answered from our own id, not in the name of the party it named.
+      ...(verdict.outcome === 'rejected' && verdict.reason === 'isa-receiver-not-ours'
+        ? { sender: { qualifier: this.config.GATEWAY_X12_QUALIFIER, id: this.config.GATEWAY_X12_ID } }
+        : {}),
     });
     const ack: X12IntakeAck | null =
       built.kind === 'ack'
@@ -301,7 +329,7 @@ export class X12IntakeService {
     tx: EntityManager,
     counterKey: string,
     ic: X12InterchangeResult,
-    options: { type: '997' | '999'; now: Date },
+    options: Pick<X12AckOptions, 'now' | 'sender'> & { type: '997' | '999' },
   ): Promise<X12AckResult> {
     const needed: Record<X12ControlNumberKind, number> = { interchange: 0, group: 0, set: 0 };
     const dry = buildX12Acknowledgment(ic, {
@@ -368,7 +396,7 @@ export class X12IntakeService {
   }
 }
 
-/** Nearest library kinds for gateway findings; only their TA105 code reaches the TA1. */
+/** Nearest library kinds for the sender binding's findings; only their TA105 code reaches the TA1. */
 const FINDING_KIND: Record<'005' | '006' | '024', X12IssueKind> = {
   '005': 'isa-sender-qualifier',
   '006': 'isa-sender',

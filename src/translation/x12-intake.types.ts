@@ -7,6 +7,8 @@ export type X12IntakeReason =
   | 'accepted'
   /** The library rejected the envelope (TA105 from its findings). */
   | 'envelope'
+  /** ISA07/ISA08 is none of our ids (TA105 009, or 007 for one of our ids under another qualifier). */
+  | 'isa-receiver-not-ours'
   | 'unidentified-partner'
   | 'isa-sender-not-bound'
   | 'gs-sender-not-bound'

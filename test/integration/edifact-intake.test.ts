@@ -14,6 +14,8 @@ interface Fixture {
   readonly reference: string;
   readonly sender?: string;
   readonly qualifier?: string;
+  /** UNB S003: whom the interchange is addressed to (default 5790000000005:14, one of our ids here). */
+  readonly recipient?: string;
   /** UNB time; vary it to send the same reference with other bytes (the archive dedupes identical bytes). */
   readonly time?: string;
   readonly ack?: '1';
@@ -26,7 +28,8 @@ function edifact(f: Fixture): string {
   const desadv = (ref: string, count = 4) =>
     `UNH+${ref}+DESADV:D:96A:UN'BGM+351+ASN-${ref}+9'DTM+137:20261127:102'UNT+${count}+${ref}'`;
   return (
-    `UNA:+.? 'UNB+UNOC:3+${f.sender ?? GLN}:${f.qualifier ?? '14'}+5790000000005:14+261127:${f.time ?? '0800'}` +
+    `UNA:+.? 'UNB+UNOC:3+${f.sender ?? GLN}:${f.qualifier ?? '14'}+${f.recipient ?? '5790000000005:14'}` +
+    `+261127:${f.time ?? '0800'}` +
     `+${f.reference}${f.ack ? `++++${f.ack}` : ''}'` +
     desadv('1') +
     desadv('2', f.secondCount) +
@@ -58,7 +61,12 @@ describe('the EDIFACT intake', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('edifactintake');
-    gateway = await startTestGateway({ DATABASE_URL: db.url, EDIFACT_DUPLICATE_WINDOW_DAYS: '30' });
+    // We send as SUPPLIERGW:ZZZ (the default GATEWAY_EDIFACT_*) and are addressed by our GLN too.
+    gateway = await startTestGateway({
+      DATABASE_URL: db.url,
+      EDIFACT_DUPLICATE_WINDOW_DAYS: '30',
+      GATEWAY_EDIFACT_RECIPIENT_IDS: '5790000000005:14',
+    });
     archive = gateway.app.get(InterchangeArchive);
     intake = gateway.app.get(EdifactIntakeService);
     exceptions = gateway.app.get(ExceptionService);
@@ -165,6 +173,52 @@ describe('the EDIFACT intake', () => {
       references: { partnerId: NORDIC, interchangeId: id },
       differences: { unbSender: { expected: ['14/7350000123457'], actual: '4000000000009:14' } },
     });
+  });
+
+  it('rejects an interchange addressed to someone else with CONTRL 43, sent from our own id, and raises a case', async () => {
+    const id = await receive(edifact({ reference: 'R204', recipient: '4000000000016:14', ack: '1' }));
+    const result = await intake.check(id);
+    const [ic] = result.interchanges;
+    expect(result.status).toBe('rejected');
+    expect(ic).toMatchObject({
+      outcome: 'rejected',
+      reason: 'unb-recipient-not-ours',
+      acceptedMessages: [],
+      rejectedMessages: ['1', '2'],
+    });
+    const segs = lines(ic!.contrl!.text);
+    // From our sending identity, not in the name of the party the partner addressed by mistake.
+    expect(segs[1]).toMatch(/^UNB\+UNOC:3\+SUPPLIERGW:ZZZ\+7350000123457:14\+/);
+    expect(segs.filter((s) => s.startsWith('UC'))).toEqual([
+      'UCI+R204+7350000123457:14+4000000000016:14+4+43+UNB+4',
+    ]);
+    const row = await archive.get(id);
+    expect(row.status).toBe('rejected');
+    expect(row.statusDetail).toContain('4000000000016:14');
+    const raised = await exceptions.get(ic!.exceptionId!, ALL_PARTNERS);
+    expect(raised).toMatchObject({
+      type: 'interchange.rejected',
+      references: { partnerId: NORDIC, interchangeId: id },
+      differences: {
+        unbRecipient: { expected: ['SUPPLIERGW:ZZZ', '5790000000005:14'], actual: '4000000000016:14' },
+      },
+    });
+  });
+
+  it('rejects our id under a qualifier we are not known by; takes it without a qualifier, in any case', async () => {
+    const wrong = await intake.check(
+      await receive(edifact({ reference: 'R205', recipient: '5790000000005:ZZZ' })),
+    );
+    expect(wrong.interchanges[0]).toMatchObject({ outcome: 'rejected', reason: 'unb-recipient-not-ours' });
+    // S003 0007 is conditional: the id alone names us.
+    const bare = await intake.check(
+      await receive(edifact({ reference: 'R206', recipient: '5790000000005' })),
+    );
+    expect(bare.interchanges[0]).toMatchObject({ outcome: 'accepted' });
+    const ours = await intake.check(
+      await receive(edifact({ reference: 'R207', recipient: 'supplierGW:zzz' })),
+    );
+    expect(ours.interchanges[0]).toMatchObject({ outcome: 'accepted' });
   });
 
   it("rejects the partner's id under another qualifier, and a receipt no partner was identified for", async () => {

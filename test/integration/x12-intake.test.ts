@@ -13,6 +13,9 @@ interface Fixture {
   readonly qualifier?: string;
   readonly sender?: string;
   readonly gs02?: string;
+  /** ISA07/ISA08: whom the interchange is addressed to (default ZZ/BUYERCO, one of our ids here). */
+  readonly receiverQualifier?: string;
+  readonly receiver?: string;
   /** ISA10; vary it to send the same ISA13 with other bytes (the archive dedupes identical bytes). */
   readonly time?: string;
   readonly ackRequested?: '0' | '1';
@@ -22,7 +25,8 @@ interface Fixture {
 function x12(f: Fixture): string {
   const gs06 = String(Number(f.isa13) % 1000 || 1);
   return (
-    `ISA*00*          *00*          *${f.qualifier ?? 'ZZ'}*${(f.sender ?? 'ACMEFAST').padEnd(15)}*ZZ*BUYERCO        ` +
+    `ISA*00*          *00*          *${f.qualifier ?? 'ZZ'}*${(f.sender ?? 'ACMEFAST').padEnd(15)}` +
+    `*${f.receiverQualifier ?? 'ZZ'}*${(f.receiver ?? 'BUYERCO').padEnd(15)}` +
     `*261127*${f.time ?? '0800'}*U*00401*${f.isa13}*${f.ackRequested ?? '0'}*P*>~` +
     `GS*PR*${f.gs02 ?? 'ACMEFAST'}*BUYERCO*20261127*0800*${gs06}*X*004010~` +
     `ST*855*0001~BAK*00*AC*4500012345*20261127~SE*3*0001~GE*1*${gs06}~IEA*1*${f.isa13}~`
@@ -61,7 +65,12 @@ describe('the X12 intake', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('x12intake');
-    gateway = await startTestGateway({ DATABASE_URL: db.url, X12_DUPLICATE_WINDOW_DAYS: '30' });
+    // We send as ZZ/SUPPLIERGW (the default GATEWAY_X12_*) and are addressed as ZZ/BUYERCO too.
+    gateway = await startTestGateway({
+      DATABASE_URL: db.url,
+      X12_DUPLICATE_WINDOW_DAYS: '30',
+      GATEWAY_X12_RECEIVER_IDS: 'ZZ/BUYERCO',
+    });
     archive = gateway.app.get(InterchangeArchive);
     intake = gateway.app.get(X12IntakeService);
     exceptions = gateway.app.get(ExceptionService);
@@ -119,6 +128,37 @@ describe('the X12 intake', () => {
       references: { partnerId: ACME, interchangeId: id },
       differences: { isaSender: { expected: ['ZZ/ACMEFAST', '01/081466849'], actual: 'ZZ/NORDICCAST' } },
     });
+  });
+
+  it('rejects an interchange addressed to someone else with TA1 009, sent from our own id, and raises a case', async () => {
+    const id = await receive(x12({ isa13: '000000206', receiver: 'OTHERBUYER' }));
+    const result = await intake.check(id);
+    const [ic] = result.interchanges;
+    expect(result.status).toBe('rejected');
+    expect(ic).toMatchObject({ outcome: 'rejected', reason: 'isa-receiver-not-ours' });
+    expect(ic!.ack).toMatchObject({ functional: null, ta1: { status: 'R', noteCode: '009' } });
+    const segs = segments(ic!.ack!.text);
+    expect(segs.map((s) => s[0])).toEqual(['ISA', 'TA1', 'IEA']);
+    // From our sending identity, not in the name of the party the partner addressed by mistake.
+    const isa = segs[0]!;
+    expect([isa[5], isa[6]!.trim(), isa[7], isa[8]!.trim()]).toEqual(['ZZ', 'SUPPLIERGW', 'ZZ', 'ACMEFAST']);
+    expect(segs[1]!.slice(1)).toEqual(['000000206', '261127', '0800', 'R', '009']);
+
+    const row = await archive.get(id);
+    expect(row.status).toBe('rejected');
+    expect(row.statusDetail).toContain('ZZ/OTHERBUYER');
+    const raised = await exceptions.get(ic!.exceptionId!, ALL_PARTNERS);
+    expect(raised).toMatchObject({
+      type: 'interchange.rejected',
+      references: { partnerId: ACME, interchangeId: id },
+      differences: { isaReceiver: { expected: ['ZZ/SUPPLIERGW', 'ZZ/BUYERCO'], actual: 'ZZ/OTHERBUYER' } },
+    });
+  });
+
+  it('answers one of our ids under a qualifier we are not known by with TA1 007', async () => {
+    const result = await intake.check(await receive(x12({ isa13: '000000207', receiverQualifier: '01' })));
+    expect(result.interchanges[0]).toMatchObject({ outcome: 'rejected', reason: 'isa-receiver-not-ours' });
+    expect(result.interchanges[0]!.ack!.ta1).toMatchObject({ status: 'R', noteCode: '007' });
   });
 
   it('raises a case for a group after IEA with no ISA, which no TA1 or 997 can answer', async () => {
