@@ -412,6 +412,16 @@ describe('997 / 999 / TA1 builders', () => {
     expect(isa.slice(5, 9)).toEqual(['01', '081466849      ', 'ZZ', 'SUPPLIER       ']);
   });
 
+  it('cannot answer an interchange whose ids to echo hold a control character (no X12 character set has one)', () => {
+    const ic = first(validPo({ isa: { sender: 'SUP\u0000PLIER', ackRequested: '1' } }));
+    expect(buildX12Acknowledgment(ic, options())).toEqual({
+      kind: 'unanswerable',
+      reason: 'an envelope id the acknowledgment would echo holds a control character',
+    });
+    const gs = first(validPo({ gs: { sender: 'SUP\u0001PLIER' } }));
+    expect(buildX12Acknowledgment(gs, options()).kind).toBe('unanswerable');
+  });
+
   it('keeps a test interchange a test interchange (ISA15)', () => {
     const ack = buildX12Acknowledgment(first(validPo({ isa: { usage: 'T' } })), options());
     expect(textOf(ack).split('\n')[0]).toMatch(/\*0\*T\*:~$/);

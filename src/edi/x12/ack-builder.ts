@@ -151,6 +151,13 @@ export function buildX12Acknowledgment(
     return { kind: 'none', reason: 'nothing to acknowledge (acknowledgments are never acknowledged)' };
   }
 
+  if (echoesControlCharacter(interchange, groups, options)) {
+    return {
+      kind: 'unanswerable',
+      reason: 'an envelope id the acknowledgment would echo holds a control character',
+    };
+  }
+
   const delimiters = ackDelimiters(interchange, options);
   const isa12 =
     options.interchangeVersion ??
@@ -326,6 +333,31 @@ function writeContexts(writer: X12SegmentWriter, contexts: readonly EdiIssueCont
       c.elementPosition === undefined ? '' : writer.composite([c.elementPosition, c.componentPosition]),
     ]);
   }
+}
+
+/**
+ * Whether an id the acknowledgment mirrors (ISA06/ISA08, GS02/GS03) holds a C0 control character or
+ * DEL: no X12 character set has them and the envelope validator does not refuse them in ids. Written
+ * back, they would make an acknowledgment no translator takes, which the archive cannot even keep as it
+ * is (PostgreSQL refuses U+0000).
+ */
+function echoesControlCharacter(
+  ic: X12InterchangeResult,
+  groups: readonly X12GroupResult[],
+  options: X12AckOptions,
+): boolean {
+  const h = ic.header;
+  const ids = [options.sender?.id ?? h.receiverId, h.senderId];
+  for (const g of groups) ids.push(g.senderCode, g.receiverCode);
+  return ids.some(hasControlCharacter);
+}
+
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
 }
 
 /** Distinct defined codes of error findings, in order, at most `max` (AK502–AK506, AK905–AK909). */
