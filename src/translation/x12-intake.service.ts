@@ -21,6 +21,7 @@ import type { ArchivedInterchange, InterchangeStatus } from '../interchanges/int
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import type { PartnerProfile } from '../partners/partner-profile.schema.js';
 import { queryRows } from '../platform/database/sql.js';
+import { storableText, storableValue } from '../platform/database/storable-json.js';
 import { OutboxService } from '../platform/jobs/outbox.service.js';
 import {
   checkSenderBinding,
@@ -149,7 +150,7 @@ export class X12IntakeService {
             dedupeKey: `interchange:${row.id}:stream`,
             summary: clip(`X12 receipt ${row.id}: ${outside.detail}`),
             references: { partnerId: row.partnerId, interchangeId: row.id },
-            differences: outside.differences,
+            differences: storableValue(outside.differences),
             correlationId: row.correlationId,
           },
           GATEWAY_ACTOR,
@@ -293,7 +294,8 @@ export class X12IntakeService {
             `X12 interchange ${ic.controlNumber} from ${senderLabel(sender)} rejected: ${verdict.detail}`,
           ),
           references: { partnerId: row.partnerId, interchangeId: row.id },
-          differences: verdict.differences ?? {},
+          // Quoted from the envelope, which may hold a NUL: kept as PostgreSQL can store it.
+          differences: storableValue(verdict.differences ?? {}),
           correlationId: row.correlationId,
         },
         GATEWAY_ACTOR,
@@ -454,6 +456,8 @@ function asObject(value: unknown): Record<string, unknown> {
     : {};
 }
 
+/** A case summary: at most 500 characters, storable (envelope values quoted in it may hold a NUL). */
 function clip(text: string): string {
-  return text.length <= 500 ? text : `${text.slice(0, 499)}…`;
+  const storable = storableText(text);
+  return storable.length <= 500 ? storable : `${storable.slice(0, 499)}…`;
 }

@@ -161,6 +161,27 @@ describe('the X12 intake', () => {
     expect(result.interchanges[0]!.ack!.ta1).toMatchObject({ status: 'R', noteCode: '007' });
   });
 
+  it('rejects a NUL in ISA06 or ISA08 with a case quoting it as U+FFFD, answered where it can be', async () => {
+    // PostgreSQL refuses U+0000 in text and jsonb: quoted as it came, the case insert failed the job.
+    const receiver = await intake.check(await receive(x12({ isa13: '000000208', receiver: 'BUY\u0000RCO' })));
+    expect(receiver.interchanges[0]).toMatchObject({ outcome: 'rejected', reason: 'isa-receiver-not-ours' });
+    expect(receiver.interchanges[0]!.ack!.ta1).toMatchObject({ status: 'R', noteCode: '009' });
+    const raised = await exceptions.get(receiver.interchanges[0]!.exceptionId!, ALL_PARTNERS);
+    expect(raised.summary).toContain('ZZ/BUY\ufffdRCO');
+    expect(raised.differences).toMatchObject({ isaReceiver: { actual: 'ZZ/BUY\ufffdRCO' } });
+    // A TA1 would have to be addressed to the NUL: none is built, the case says why the id is refused.
+    const sender = await intake.check(await receive(x12({ isa13: '000000209', sender: 'ACME\u0000FAST' })));
+    expect(sender.interchanges[0]).toMatchObject({
+      outcome: 'rejected',
+      reason: 'isa-sender-not-bound',
+      ack: null,
+      ackProblem: 'an envelope id the acknowledgment would echo holds a control character',
+    });
+    expect((await exceptions.get(sender.interchanges[0]!.exceptionId!, ALL_PARTNERS)).summary).toContain(
+      'ZZ/ACME\ufffdFAST',
+    );
+  });
+
   it('raises a case for a group after IEA with no ISA, which no TA1 or 997 can answer', async () => {
     const stray =
       'GS*PR*ACMEFAST*BUYERCO*20261127*0800*212*X*004010~ST*855*0001~BAK*00*AC*4500012399*20261127~SE*3*0001~GE*1*212~';

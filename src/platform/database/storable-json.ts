@@ -40,6 +40,11 @@ export function storableJson(value: unknown): string {
   return storableJsonText(JSON.stringify(value) ?? 'null');
 }
 
+/** A JSON value with every string as PostgreSQL's jsonb accepts it (see `storableJson`). */
+export function storableValue<T>(value: T): T {
+  return JSON.parse(storableJson(value)) as T;
+}
+
 /**
  * Text as a text column can hold it: U+0000 (refused, SQLSTATE 22021) and unpaired surrogates
  * (which the driver's UTF-8 encoding would turn into U+FFFD anyway) become U+FFFD. For diagnostic
