@@ -97,6 +97,7 @@ const EDIFACT_ERRORS: Record<string, string> = {
   '18': 'an unspecified error',
   '19': 'the decimal mark is wrong',
   '21': 'the value contains characters that are not allowed',
+  '22': 'a service character is misused, e.g. the release character (?) before a character it cannot release',
   '23': 'the sender is not known',
   '26': 'this was received already (a duplicate)',
   '28': 'the references in header and trailer differ',

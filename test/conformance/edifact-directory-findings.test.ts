@@ -32,11 +32,15 @@ const EXPECTED: readonly Expected[] = [
   // The same order damaged: the same 123 QTY, and one IMD whose unreleased ":" (in "1:10", "1:6")
   // give C273 seven components where D.01B defines six (16 on IMD 3:7); the shifted text "10 und …"
   // lands in component 6, 3453 language (an..3): 39 on IMD 3:6 (added after the first run showed it). The MANIFEST's other two IMD
-  // ("?*?*Marke?*?*") are released "*", data in syntax 3: no finding (the pending line said three).
+  // ("?*?*Marke?*?*", one segment) release "*", no service character in syntax 3: the tokenizer's 22 on
+  // that segment (a token finding: no segment id or element in the key), no directory finding.
   {
     file: 'invalid/edifact/ORDERS/phpedifact_orders_D01B_unescaped-chars.edi',
     messages: {
-      '2019265563': { status: 'rejected', findings: { '39 QTY 1:3': 123, '16 IMD 3:7': 1, '39 IMD 3:6': 1 } },
+      '2019265563': {
+        status: 'rejected',
+        findings: { '39 QTY 1:3': 123, '16 IMD 3:7': 1, '39 IMD 3:6': 1, '22 undefined :': 1 },
+      },
     },
   },
   {

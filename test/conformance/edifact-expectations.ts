@@ -175,19 +175,29 @@ export const EDIFACT_EXPECTATIONS: readonly EdifactFileExpectation[] = [
   {
     file: 'edifact/INVOIC/staedi_invoic_D97B_custom-UNA.edi',
     interchanges: [
-      { unb: '00000000000778', status: 'A', uci: [], messages: [ok('00000000000117', 'INVOIC')] },
+      {
+        unb: '00000000000778',
+        status: 'R',
+        uci: ['22'],
+        messages: [rejected('00000000000117', 'INVOIC')],
+      },
     ],
     values: [{ value: '006415160', tag: 'UNB' }],
     quirks: [
       'UNA=*.? ~ : component "=", element "*", terminator "~"; the tokenizer takes the delimiters from the UNA, so "~" is no character of the data.',
-      'A release character before a non-delimiter ("006?415160") releases that character: value 006415160 (ISO 9735-1 §7.5).',
+      'A release character before a non-delimiter ("006?415160" in the UNB recipient): "? immediately preceding one of the characters \' + : ? restores their normal meaning" (UNTDID Part 4, 2.2 §5.1); before anything else it releases nothing, and a "?" left unreleased cannot be told from one too many. 22 (invalid service character) on the UNB rejects the interchange; the value still reads 006415160. StAEDI accepts it silently.',
       'UNB 0020 "00000000000778" has 14 characters: the maximum of an..14.',
     ],
   },
   {
     file: 'edifact/INVOIC/staedi_invoic_D97B_custom-UNA_wrapped-15col.edi',
     interchanges: [
-      { unb: '00000000000778', status: 'A', uci: [], messages: [ok('00000000000117', 'INVOIC')] },
+      {
+        unb: '00000000000778',
+        status: 'R',
+        uci: ['22'],
+        messages: [rejected('00000000000117', 'INVOIC')],
+      },
     ],
     sameSegmentsAs: 'edifact/INVOIC/staedi_invoic_D97B_custom-UNA.edi',
     quirks: [
@@ -330,10 +340,17 @@ export const EDIFACT_EXPECTATIONS: readonly EdifactFileExpectation[] = [
   },
   {
     file: 'invalid/edifact/ORDERS/phpedifact_orders_D01B_unescaped-chars.edi',
-    interchanges: [{ unb: '896', status: 'A', uci: [], messages: [ok('2019265563', 'ORDERS')] }],
+    interchanges: [
+      {
+        unb: '896',
+        status: 'R',
+        uci: [],
+        messages: [{ ...rejected('2019265563', 'ORDERS'), ucs: ['22@83'] }],
+      },
+    ],
     warnings: [MISMATCH],
     quirks: [
-      'An unreleased ":" and "?*" in IMD free text: syntactically an extra component and a released "*" (syntax 3, "*" is data). The envelope is valid.',
+      'An unreleased ":" and "?*" in IMD free text: syntactically an extra component, and a release character before "*", which is no service character in syntax 3: 22 (invalid service character) at the IMD rejects the message. The envelope is valid.',
     ],
     pending: [
       'IMD C273 gets more components than D01B defines: too many constituents (16) on three IMD segments.',

@@ -134,6 +134,7 @@ export const EDIFACT_ISSUE_CODES: Readonly<Record<EdifactIssueKind, string | und
   'una-truncated': '13',
   'segment-too-long': '18',
   'release-at-end': '18',
+  'release-before-data': '22',
   'unterminated-segment': '18',
   'character-outside-repertoire': '21',
   'character-set-mismatch': '21',

@@ -10,6 +10,8 @@ export type EdifactTokenIssueKind =
   | 'segment-too-long'
   /** A release character as the last byte of the data: it has nothing to release. */
   | 'release-at-end'
+  /** A release character before a character that is no service character: it releases nothing. */
+  | 'release-before-data'
   /** End of data inside a segment; the partial segment is still delivered. */
   | 'unterminated-segment'
   /** A character outside the UNOA / UNOB repertoire (a warning unless `strictCharacterSet`). */
@@ -69,6 +71,9 @@ export const TOKEN_ISSUE_META: Record<
   // 0085 has no code for these; 18 is "unspecified error".
   'segment-too-long': { level: 'segment', severity: 'error', code: '18' },
   'release-at-end': { level: 'segment', severity: 'error', code: '18' },
+  // 22: invalid service character(s), here the release character used where it releases nothing. An
+  // error: "?" left unreleased in data and a character released needlessly cannot be told apart.
+  'release-before-data': { level: 'segment', severity: 'error', code: '22' },
   'unterminated-segment': { level: 'segment', severity: 'error', code: '18' },
   // 21: invalid character(s).
   'character-outside-repertoire': { level: 'segment', severity: 'warning', code: '21' },

@@ -135,11 +135,28 @@ describe('EdifactTokenizer', () => {
     ['segment terminator', "?'", "'"],
     ['release character itself', '??', '?'],
     ['repetition separator', '?*', '*'],
-    ['a non-delimiter', '006?415160', '006415160'],
   ])('releases the %s', (_name, raw, value) => {
     const { segments, issues } = tokenize(`UNA:+.?*'FTX+${raw}+end'`);
     expect(issues).toEqual([]);
     expect(segments[1]!.elements).toEqual([[['FTX']], [[value]], [['end']]]);
+  });
+
+  it('reports a release character before a character that is no service character (0085 22)', () => {
+    // ISO 9735: the release character restores a following service character to its normal meaning;
+    // before anything else (here "4", and "." the decimal mark) it releases nothing, and whether "?" was data left unreleased or one released
+    // too many cannot be told. The value is read as before (the release character dropped); the segment
+    // has an error, so its message is rejected and never translated.
+    const text = "UNA:+.?*'FTX+006?415160+A?.B'FTX+OK?+'QTY+1?:?'?*??'";
+    for (const chunk of [0, 1, 3]) {
+      const { segments, issues } = tokenize(text, chunk);
+      expect(segments[1]!.elements).toEqual([[['FTX']], [['006415160']], [['A.B']]]);
+      expect(issues.map((i) => [i.kind, i.code, i.severity, i.segmentIndex, i.offset, i.badValue])).toEqual([
+        ['release-before-data', '22', 'error', 1, 9, '?4'],
+      ]);
+    }
+    // Nor is "*" without a repetition separator (syntax 3); a released CR or LF stays tolerated text.
+    expect(tokenize("UNA:+.? 'FTX+A?*B'").issues.map((i) => i.badValue)).toEqual(['?*']);
+    expect(tokenize("UNA:+.? 'FTX+A?\nB'").issues).toEqual([]);
   });
 
   it('gives identical output when a chunk ends right after a release character', () => {
@@ -327,6 +344,8 @@ describe('EdifactTokenizer', () => {
         level,
       ).toEqual([
         ['control-character', '21', 'error', 1, undefined],
+        // A control character is no service character either: its release releases nothing (22).
+        ['release-before-data', '22', 'error', 2, undefined],
         ['control-character', '21', 'error', 2, undefined],
       ]);
       expect(issues[0]!.message).toBe('a control character in data (byte 0x00)');

@@ -83,7 +83,10 @@ const A = 0x41;
  * on the default repetition separator "*". A UNZ restores the defaults for the next interchange.
  *
  * CR and LF that are not service characters are dropped wherever they occur (ISO 9735 has no lines:
- * partners hard-wrap at 80 columns, even inside values); a released CR or LF is data. The UNB syntax
+ * partners hard-wrap at 80 columns, even inside values); a released CR or LF is data. The release
+ * character releases service characters only ("? immediately preceding one of the characters ' + : ?
+ * restores their normal meaning", UNTDID Part 4, 2.2 §5.1): before any other byte it is still dropped,
+ * and the segment gets a 0085 22 error, since "?" unreleased and a byte released needlessly look alike. The UNB syntax
  * identifier selects the character set (`charsets.ts`): UNOA/UNOB repertoires are checked byte by byte
  * (findings per segment), the others decide how values with bytes >= 0x80 are decoded.
  */
@@ -138,6 +141,13 @@ export class EdifactTokenizer {
   private suspect = -1;
   /** First control character (C0 or DEL, released or not, CR and LF aside) in the current segment, -1 when none. */
   private control = -1;
+  /** First byte in the current segment released though no service character, -1 when none. */
+  private misreleased = -1;
+  /**
+   * 1 for the bytes a release character may precede (the separators, the terminator, the release
+   * character itself; CR and LF, tolerated as text): ISO 9735 releases service characters only.
+   */
+  private readonly releasable = new Uint8Array(256);
 
   // The chunk being written, decoded to Latin-1 text at most once, on demand (see `EdifactSegmentView.eachValue`).
   private chunk: Buffer = EMPTY;
@@ -257,6 +267,11 @@ export class EdifactTokenizer {
     if (d.repetition !== undefined) cls[d.repetition.charCodeAt(0)] = C_REPETITION;
     if (d.release !== undefined) cls[d.release.charCodeAt(0)] = C_RELEASE;
     cls[d.segment.charCodeAt(0)] = C_TERM;
+    const releasable = this.releasable;
+    for (let b = 0; b < 256; b++) {
+      const c = cls[b]!;
+      releasable[b] = (c >= C_ELEMENT && c <= C_TERM) || b === CR || b === LF ? 1 : 0;
+    }
     const kinds = this.kinds;
     this.pairs = undefined;
     for (let b = 0; b < 256; b++) {
@@ -329,6 +344,7 @@ export class EdifactTokenizer {
     this.overflow = false;
     this.suspect = -1;
     this.control = -1;
+    this.misreleased = -1;
   }
 
   /**
@@ -498,9 +514,9 @@ export class EdifactTokenizer {
    * that skips each plain body segment to its unreleased terminator, recording nothing, and hands the
    * listener their count. It returns at the first byte of any other segment (one that starts with "U" or
    * a release character, an empty one, one cut by the chunk end, one with a byte outside the repertoire
-   * or >= 0x80, an overlong one), which the general path then reads exactly as before. A released byte is
-   * data and is not checked against the repertoire (as in `scanByte`); CR and LF inside are dropped there
-   * and change nothing here.
+   * or >= 0x80, an overlong one, a release character before anything but a service character), which
+   * the general path then reads exactly as before. A released byte is data and is not checked against the
+   * repertoire (as in `scanByte`); CR and LF inside are dropped there and change nothing here.
    */
   private bodyRun(buf: Uint8Array, i: number): number {
     const n = buf.length;
@@ -532,7 +548,7 @@ export class EdifactTokenizer {
         if (i >= limit) break;
         k = kinds[buf[i]!]!;
         if (k === K_PLAIN) i++;
-        else if (k === K_RELEASE && i + 1 < limit && isPlainReleased(buf[i + 1]!)) i += 2;
+        else if (k === K_RELEASE && i + 1 < limit && this.quietlyReleased(buf[i + 1]!)) i += 2;
         else break;
       }
       if (i >= limit || k !== K_TERM) {
@@ -551,6 +567,11 @@ export class EdifactTokenizer {
       this.listener.bodySegments!(count, this.base + lastStart, index - 1);
     }
     return i;
+  }
+
+  /** A byte after a release character that the skip may pass over: nothing to report in either path. */
+  private quietlyReleased(b: number): boolean {
+    return this.releasable[b] === 1 && isPlainReleased(b);
   }
 
   /**
@@ -590,6 +611,8 @@ export class EdifactTokenizer {
     if (++this.rawLen > this.maxSegmentBytes) this.overflow = true;
     if (this.released) {
       this.released = false;
+      // Read as data all the same; the segment gets a 0085 22 error (see `checkCharacters`).
+      if (this.releasable[b] === 0 && this.misreleased < 0) this.misreleased = b;
       // A released byte is data: a control character stays one (a released CR or LF is tolerated text).
       if (this.control < 0 && isControl(b) && b !== CR && b !== LF) this.control = b;
       this.store(b);
@@ -719,13 +742,26 @@ export class EdifactTokenizer {
     const index = this.segmentCount;
     this.emit();
     // Most segments have nothing to check and are no service segment: two tests, no calls.
-    if (this.suspect >= 0 || this.high || this.control >= 0) this.checkCharacters(index);
+    if (this.suspect >= 0 || this.high || this.control >= 0 || this.misreleased >= 0)
+      this.checkCharacters(index);
     if (this.view.bytes[this.view.start] === U) this.afterSegment();
     else this.previousWasUna = false;
   }
 
-  /** Character-set findings for the segment just delivered (after it, so they can be placed in it). */
+  /** Character findings for the segment just delivered (after it, so they can be placed in it). */
   private checkCharacters(index: number): void {
+    if (this.misreleased >= 0) {
+      const b = this.misreleased;
+      const shown = b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : undefined;
+      this.report(
+        'release-before-data',
+        this.segOffset,
+        this.rawLen,
+        `a release character before ${shown === undefined ? '' : `"${shown}" `}(byte 0x${b.toString(16).padStart(2, '0')}), which is no service character: it releases nothing`,
+        shown === undefined ? undefined : `${this.delimiters.release ?? ''}${shown}`,
+        index,
+      );
+    }
     if (this.control >= 0) {
       // No bad value: the character itself is what a CONTRL, a log or the database cannot carry.
       this.report(

@@ -71,14 +71,20 @@ describe('EDIFACT validate-only skip', () => {
     const result = expectSamePaths(latin1(input));
     const m = result.interchanges[0]!.messages[0]!;
     expect(m.segmentCount).toBe(8);
-    expect(result.issues).toEqual([]);
+    // "?U": a release character before no service character (0085 22), found on both paths.
+    expect(result.issues.map((i) => [i.kind, i.code, i.segmentPosition])).toEqual([
+      ['release-before-data', '22', 5],
+    ]);
   });
 
   it('ends a message at a UNT that is released or wrapped, as the full path does', () => {
     for (const unt of ["?UNT+3+M1'", "U\r\nNT+3+M1'", "UN?T+3+M1'"]) {
       const input = `UNB+UNOA:3+S+R+240131:1200+IC1'UNH+M1+DESADV:D:96A:UN'QTY+12:1'${unt}UNZ+1+IC1'`;
       const result = expectSamePaths(latin1(input));
-      expect(result.issues).toEqual([]);
+      // A released "U" or "T" is no service character: 0085 22 at the UNT, which still ends the message.
+      expect(result.issues.map((i) => [i.kind, i.segmentIndex])).toEqual(
+        unt.includes('?') ? [['release-before-data', 3]] : [],
+      );
       expect(result.interchanges[0]!.messages[0]!.segmentCount).toBe(3);
     }
   });
@@ -96,6 +102,7 @@ describe('EDIFACT validate-only skip', () => {
       expect(issues.map((i) => [i.kind, i.segmentPosition])).toEqual([
         ['character-outside-repertoire', 2],
         ['character-outside-repertoire', 3],
+        ['release-before-data', 4],
       ]);
     }
   });
