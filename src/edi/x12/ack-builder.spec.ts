@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { EdiError } from '../core/edi-error.js';
 import { buildTa1, buildX12Acknowledgment, type X12AckOptions, type X12AckResult } from './ack-builder.js';
 import { gs, isa, PO_BODY, set, validPo } from './fixtures/build.js';
-import { validateX12 } from './reader.js';
+import { x12ReadOptions } from './grammar/index.js';
+import { readX12, validateX12 } from './reader.js';
 import type { X12InterchangeResult, X12Issue } from './result.js';
 
 function options(extra: Partial<X12AckOptions> = {}): X12AckOptions & { calls: string[] } {
@@ -162,6 +163,22 @@ describe('997 / 999 / TA1 builders', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('IK4 for too many components: C030-02 names the first surplus one, IK404 holds no delimiter of the 999', () => {
+    // CTP05 (C001) defines 15 components; the 16th is surplus. X12 C030: 01 element position, 02 component
+    // position, 03 repetition. A copy of bad data cannot be released in X12 (no release character before
+    // 007040): the acknowledgment's own separators ("|" and ">" here, data inbound) are dropped from it.
+    const ctp = 'CTP**RES*9.5*10*EA:1:2:3:4:5:6:7:8:9:10:11:12:13:14:X|Y>Z';
+    const body = ['BEG*00*SA*PO-1001**20240131', 'PO1*1*10*EA*9.5**BP*WIDGET-1', ctp, 'CTT*1'];
+    const ic = readX12(validPo({ body }), {}, x12ReadOptions()).interchanges[0]!;
+    const ack = buildX12Acknowledgment(
+      ic,
+      options({ type: '999', delimiters: { element: '|', component: '>' } }),
+    );
+    expect(codeLines(ack).filter((l) => l.startsWith('IK4'))).toEqual([
+      'IK4|5>16|355|13|EA:1:2:3:4:5:6:7:8:9:10:11:12:13:14:XYZ~',
+    ]);
   });
 
   it('answers a rejected interchange with a TA1 alone (TA104 R), even without ISA14 = 1', () => {
