@@ -29,7 +29,7 @@ const WAITING_CASES = ['outbound.delivery-failed', 'interchange.unacknowledged']
 /**
  * An order the ERP closed or cancelled expects nothing more to reach the supplier: what was intended
  * for it and has not gone yet is withdrawn, in the transaction that ends the order. An intent not
- * rendered yet is never rendered; a document pending, waiting for its transport, failed or offered
+ * rendered yet is never rendered (`withdrawn`); a document pending, waiting for its transport, failed or offered
  * for pickup and not fetched becomes `cancelled`, its detail saying why, audited as
  * `outbound-document.withdrawn`, and its case (a failed delivery, an overdue acknowledgment) is
  * resolved with the same words. A document delivered stays as it is; a try under way when the order
@@ -73,13 +73,13 @@ export class OutboundWithdrawalService {
   }
 
   /**
-   * Intents still waiting to be rendered never will be. `failed` is the intent's one state for "not
-   * sent" (its table knows no other): the order's history says why, and the rendering job skips it.
+   * Intents still waiting to be rendered never will be: `withdrawn`, not `failed` (nothing went
+   * wrong with them). The order's history says why, and the rendering job skips them.
    */
   private async withdrawIntents(tx: EntityManager, order: EndedOrder): Promise<Withdrawn[]> {
     const rows = await queryRows<{ event_type: string; revision: number }>(
       tx,
-      `UPDATE outbound_intent SET status = 'failed' WHERE po_id = $1 AND status = 'waiting'
+      `UPDATE outbound_intent SET status = 'withdrawn' WHERE po_id = $1 AND status = 'waiting'
        RETURNING event_type, revision`,
       [order.id],
     );

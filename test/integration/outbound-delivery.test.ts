@@ -541,7 +541,8 @@ describe('outbound delivery: POs rendered per partner, delivered per channel, ac
           WHERE p.po_number = $1 AND i.revision = 2`,
         [po],
       );
-      expect(intent).toEqual({ status: 'failed' });
+      // Withdrawn, not failed: nothing went wrong with it, its order ended.
+      expect(intent).toEqual({ status: 'withdrawn' });
       expect(await historyOf(po, 'purchase-order.closed')).toEqual([
         {
           summary:

@@ -1,0 +1,148 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OutboundWithdrawn1764230400042 } from '../../migrations/1764230400042-outbound-withdrawn.js';
+import { MIGRATIONS } from '../../migrations/index.js';
+import { dataSourceOptions, runMigrations } from '../../src/platform/database/data-source.js';
+import {
+  openDatabaseEndpoint,
+  type DatabaseEndpoint,
+} from '../../src/platform/database/database-endpoint.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+
+/**
+ * Migration 042 on both engines the gateway runs on: PostgreSQL, and the embedded PGlite of
+ * `npm start` (no DATABASE_URL). A database migrated to the one before is given the intents an
+ * order's end withdrew while `failed` was their only state, and intents that really failed; the
+ * gateway's own migration run then applies 042.
+ */
+describe.each([
+  { engine: 'PostgreSQL', embedded: false },
+  { engine: 'embedded PGlite', embedded: true },
+])('migration 042 (withdrawn outbound intents) on $engine', ({ embedded }) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sg-migration-042-'));
+  let db: TestDatabase | undefined;
+  let endpoint: DatabaseEndpoint;
+
+  beforeAll(async () => {
+    if (!embedded) db = await createTestDatabase('migration_042');
+    endpoint = await openDatabaseEndpoint({
+      DATABASE_URL: db?.url,
+      DATA_DIR: dataDir,
+      DATABASE_POOL_SIZE: 2,
+    });
+  });
+  afterAll(async () => {
+    await endpoint?.close();
+    await db?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const withDataSource = async <T>(
+    migrations: DataSource['options']['migrations'],
+    work: (dataSource: DataSource) => Promise<T>,
+  ): Promise<T> => {
+    const dataSource = new DataSource({ ...dataSourceOptions(endpoint), migrations });
+    await dataSource.initialize();
+    try {
+      return await work(dataSource);
+    } finally {
+      await dataSource.destroy();
+      await endpoint.settle();
+    }
+  };
+
+  it('marks the intents an ended order withdrew `withdrawn`, leaves real failures failed, and admits the state', async () => {
+    const before = MIGRATIONS.filter((m) => m !== OutboundWithdrawn1764230400042);
+    const intents = await withDataSource(before, async (dataSource) => {
+      await dataSource.runMigrations({ transaction: 'each' });
+      return seed(dataSource);
+    });
+
+    // As the gateway starts: its own migration run, then the embedded engine's one connection freed.
+    expect(await runMigrations(endpoint)).toEqual(['OutboundWithdrawn1764230400042']);
+    await endpoint.settle();
+
+    await withDataSource(MIGRATIONS, async (dataSource) => {
+      const statusOf = async (id: string) =>
+        (
+          (await dataSource.query(`SELECT status FROM outbound_intent WHERE id = $1`, [id])) as {
+            status: string;
+          }[]
+        )[0]!.status;
+      expect(await statusOf(intents.withdrawnByClose)).toBe('withdrawn');
+      expect(await statusOf(intents.withdrawnByCancel)).toBe('withdrawn');
+      expect(await statusOf(intents.refusedRendering)).toBe('failed');
+      expect(await statusOf(intents.failedDelivery)).toBe('failed');
+      expect(await statusOf(intents.failedOfOpenOrder)).toBe('failed');
+      // The state is admitted from now on, and the constraint still refuses one it does not know.
+      await dataSource.query(`UPDATE outbound_intent SET status = 'withdrawn' WHERE id = $1`, [
+        intents.failedOfOpenOrder,
+      ]);
+      await expect(
+        dataSource.query(`UPDATE outbound_intent SET status = 'gone' WHERE id = $1`, [
+          intents.withdrawnByClose,
+        ]),
+      ).rejects.toThrow(/ck_outbound_intent_status/);
+    });
+  });
+});
+
+/**
+ * Intents as the gateway left them before migration 042: withdrawn by an order closed or cancelled
+ * (failed, no document, no case), a rendering refused (failed, with its case), a delivery failed
+ * (failed, with its document), and one of an order still open.
+ */
+async function seed(dataSource: DataSource): Promise<Record<string, string>> {
+  return dataSource.transaction(async (tx) => {
+    const order = async (poNumber: string, state: string): Promise<string> =>
+      (
+        (await tx.query(
+          `INSERT INTO purchase_order (partner_id, po_number, revision, state, currency, order_date, ship_to, correlation_id)
+           VALUES ('acme-fasteners', $1, 3, $2, 'EUR', '2026-11-27', '1000', $1) RETURNING id::text AS id`,
+          [poNumber, state],
+        )) as { id: string }[]
+      )[0]!.id;
+    const intent = async (orderId: string, revision: number): Promise<string> =>
+      (
+        (await tx.query(
+          `INSERT INTO outbound_intent (partner_id, po_id, event_type, revision, status, event, correlation_id)
+           VALUES ('acme-fasteners', $1, 'purchase-order.changed', $2, 'failed', '{}', 'migration-042')
+           RETURNING id::text AS id`,
+          [orderId, revision],
+        )) as { id: string }[]
+      )[0]!.id;
+
+    const closed = await order('4500004201', 'closed');
+    const cancelled = await order('4500004202', 'cancelled');
+    const open = await order('4500004203', 'changed');
+    const refusedRendering = await intent(closed, 0);
+    await tx.query(
+      `INSERT INTO exception_case (type, severity, dedupe_key, state_changed_by, correlation_id)
+       VALUES ('outbound.delivery-failed', 'high', $1, 'gateway', 'migration-042')`,
+      [`outbound-intent:${refusedRendering}`],
+    );
+    const failedDelivery = await intent(closed, 1);
+    const [archived] = (await tx.query(
+      `INSERT INTO interchange (direction, channel, partner_id, sha256, size_bytes, content, status, correlation_id)
+       VALUES ('outbound', 'api', 'acme-fasteners', repeat('0', 64), 1, '\\x41', 'failed', 'migration-042')
+       RETURNING id::text AS id`,
+    )) as { id: string }[];
+    await tx.query(
+      `INSERT INTO outbound_document (partner_id, source_key, kind, intent_id, po_number, po_revision, standard,
+                                      message_type, channel, interchange_id, filename, status, correlation_id)
+       VALUES ('acme-fasteners', $1, 'po-change', $2, '4500004201', 1, 'x12', '860', 'api', $3, 'po-change.x12',
+               'failed', 'migration-042')`,
+      [`intent:${failedDelivery}`, failedDelivery, archived!.id],
+    );
+    return {
+      refusedRendering,
+      failedDelivery,
+      withdrawnByClose: await intent(closed, 2),
+      withdrawnByCancel: await intent(cancelled, 2),
+      failedOfOpenOrder: await intent(open, 2),
+    };
+  });
+}
