@@ -247,7 +247,7 @@ export class OutboundDeliveryService {
       if (!document) throw new OutboundNotFoundError(id);
       if (!['pending', 'failed', 'waiting-transport', 'awaiting-pickup'].includes(document.status))
         throw new OutboundStateError(`document ${id} is ${document.status} and cannot be cancelled`);
-      await this.documents.setStatus(tx, id, 'cancelled', note ?? 'cancelled by an operator');
+      await this.documents.cancel(tx, [id], note ?? 'cancelled by an operator');
       await this.audit.record(tx, {
         actor,
         action: 'outbound-document.cancelled',

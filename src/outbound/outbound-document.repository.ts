@@ -180,10 +180,25 @@ export class OutboundDocumentRepository {
   }
 
   /**
+   * Cancels documents, saying why. A cancelled document stops its acknowledgment clock (started when
+   * it was offered for pickup): nothing is due for a document taken back, so the sweep raises no
+   * case for it. A try under way that delivers it after all starts the clock again (setStatus).
+   */
+  async cancel(tx: EntityManager, ids: readonly string[], detail: string): Promise<void> {
+    await tx.query(
+      `UPDATE outbound_document
+          SET status = 'cancelled', status_detail = $2, updated_at = now(),
+              fa_status = CASE WHEN fa_status = 'waiting' THEN NULL ELSE fa_status END,
+              fa_due_at = CASE WHEN fa_status = 'waiting' THEN NULL ELSE fa_due_at END
+        WHERE id = ANY ($1::bigint[])`,
+      [ids, detail.slice(0, 1000)],
+    );
+  }
+
+  /**
    * Cancels the order's documents that have not reached the partner (pending, waiting for their
    * transport, failed, offered for pickup and not fetched), saying why; returns them with the status
-   * each had. An offer withdrawn stops its acknowledgment clock: nothing is due for a document taken
-   * back.
+   * each had.
    */
   async withdrawUnsent(
     tx: EntityManager,
@@ -191,21 +206,20 @@ export class OutboundDocumentRepository {
     poNumber: string,
     detail: string,
   ): Promise<WithdrawnDocument[]> {
-    return queryRows<WithdrawnDocument>(
+    const unsent = await queryRows<WithdrawnDocument>(
       tx,
-      `WITH unsent AS (
-         SELECT id, status FROM outbound_document
-          WHERE partner_id = $1 AND po_number = $2 AND kind <> 'functional-ack'
-            AND status IN ('pending', 'waiting-transport', 'failed', 'awaiting-pickup')
-          ORDER BY id FOR UPDATE)
-       UPDATE outbound_document d
-          SET status = 'cancelled', status_detail = $3, updated_at = now(),
-              fa_status = CASE WHEN d.fa_status = 'waiting' THEN NULL ELSE d.fa_status END,
-              fa_due_at = CASE WHEN d.fa_status = 'waiting' THEN NULL ELSE d.fa_due_at END
-         FROM unsent WHERE d.id = unsent.id
-       RETURNING d.id::text AS id, d.kind, d.po_revision AS "poRevision", unsent.status AS before`,
-      [partnerId, poNumber, detail.slice(0, 1000)],
+      `SELECT id::text AS id, kind, po_revision AS "poRevision", status AS before FROM outbound_document
+        WHERE partner_id = $1 AND po_number = $2 AND kind <> 'functional-ack'
+          AND status IN ('pending', 'waiting-transport', 'failed', 'awaiting-pickup')
+        ORDER BY id FOR UPDATE`,
+      [partnerId, poNumber],
     );
+    await this.cancel(
+      tx,
+      unsent.map((d) => d.id),
+      detail,
+    );
+    return unsent;
   }
 
   /** The partner's documents a functional acknowledgment can answer: by GS06 (X12) or UNB 0020 (EDIFACT). */

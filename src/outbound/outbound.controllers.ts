@@ -159,7 +159,9 @@ export class OutboundAdminController {
   @ApiOperation({
     summary: 'Withdraw a document that was not delivered',
     description:
-      'Cancels delivery of a document still pending or failed; it stays in the archive. Audited. A try already ' +
+      'Cancels delivery of a document still pending, failed, waiting for its transport or offered for pickup and not ' +
+      'fetched; it stays in the archive. Audited. Its functional-acknowledgment clock stops: no ' +
+      '`interchange.unacknowledged` case is raised for it. A try already ' +
       'under way runs to its end: if the partner gets the document all the same, it becomes delivered, saying so. ' +
       'A document in another state answers 409 (problem+json).',
   })

@@ -404,6 +404,27 @@ describe('outbound delivery: POs rendered per partner, delivered per channel, ac
     await settled('4500070004', ['awaiting-pickup']);
   });
 
+  it('stops the acknowledgment clock of a document an operator cancels while it is offered for pickup', async () => {
+    await issue('4500070010', 'acme-fasteners');
+    await settled('4500070010', ['awaiting-pickup']);
+    const offered = (await documentOf('4500070010'))!;
+    expect(offered.fa_status).toBe('waiting');
+    await request(gateway.url)
+      .post(`/admin/outbound-documents/${offered.id}/cancel`)
+      .set({ authorization: `Bearer ${ADMIN}` })
+      .send({ note: 'the order goes by mail' })
+      .expect(200);
+    const [clock] = await queryOnce<{ fa_status: string | null; fa_due_at: string | null }>(
+      db.url,
+      `SELECT fa_status, fa_due_at::text AS fa_due_at FROM outbound_document WHERE id = $1`,
+      [offered.id],
+    );
+    expect(clock).toEqual({ fa_status: null, fa_due_at: null });
+    // Past the partner's 24 hours nothing is due for it: no case about a 997 for a document taken back.
+    await gateway.app.get(FunctionalAckTimers).sweep(new Date(Date.now() + 25 * 3_600_000));
+    expect(await cases('interchange.unacknowledged', '4500070010')).toEqual([]);
+  });
+
   it('reopens the case of a failed delivery someone resolved when the document fails again after a resend', async () => {
     await issue('4500070009', 'dead-hook');
     await settled('4500070009', ['failed'], 30_000);
