@@ -7,6 +7,7 @@ import { queryRows } from '../platform/database/sql.js';
 import { OutboundDocumentRepository } from './outbound-document.repository.js';
 import { KIND_OF_EVENT } from './outbound-renderer.js';
 import type { OutboundKind } from './outbound.types.js';
+import { WebhookSubscriptionService } from './webhooks/webhook-subscriptions.service.js';
 
 /** The order whose documents are withdrawn. */
 export interface EndedOrder {
@@ -29,11 +30,12 @@ const WAITING_CASES = ['outbound.delivery-failed', 'interchange.unacknowledged']
 /**
  * An order the ERP closed or cancelled expects nothing more to reach the supplier: what was intended
  * for it and has not gone yet is withdrawn, in the transaction that ends the order. An intent not
- * rendered yet is never rendered (`withdrawn`); a document pending, waiting for its transport, failed or offered
- * for pickup and not fetched becomes `cancelled`, its detail saying why, audited as
+ * rendered yet is never rendered (`withdrawn`); a document pending, waiting for its transport,
+ * failed or offered for pickup and not fetched becomes `cancelled`, its detail saying why, audited as
  * `outbound-document.withdrawn`, and its case (a failed delivery, an overdue acknowledgment) is
- * resolved with the same words. A document delivered stays as it is; a try under way when the order
- * ends concludes as for an operator's cancel (docs/outbound.md).
+ * resolved with the same words; the webhook-subscription messages announcing it that have not
+ * reached their subscriber are withdrawn with it. A document delivered stays as it is; a try under
+ * way when the order ends concludes as for an operator's cancel (docs/outbound.md).
  */
 @Injectable()
 export class OutboundWithdrawalService {
@@ -41,6 +43,7 @@ export class OutboundWithdrawalService {
     private readonly documents: OutboundDocumentRepository,
     private readonly exceptions: ExceptionService,
     private readonly audit: AuditService,
+    private readonly subscriptions: WebhookSubscriptionService,
   ) {}
 
   async withdrawUnsent(tx: EntityManager, order: EndedOrder, reason: string): Promise<Withdrawn[]> {
@@ -48,6 +51,12 @@ export class OutboundWithdrawalService {
     // finds its document below (the documents are read by a later statement).
     const intents = await this.withdrawIntents(tx, order);
     const documents = await this.documents.withdrawUnsent(tx, order.partnerId, order.poNumber, reason);
+    // Written when each document was rendered, so committed and found by this later statement.
+    await this.subscriptions.withdrawMessages(
+      tx,
+      documents.map((d) => d.id),
+      reason,
+    );
     for (const document of documents) {
       await this.audit.record(tx, {
         actor: GATEWAY_ACTOR,

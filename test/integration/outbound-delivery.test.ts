@@ -1,4 +1,5 @@
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -47,6 +48,8 @@ describe('outbound delivery: POs rendered per partner, delivered per channel, ac
   let gateway: Awaited<ReturnType<typeof startTestGateway>>;
   let webhookUrl: string;
   let platformUrl: string;
+  let deadHookUrl: string;
+  let heldHookUrl: string;
   const secrets = mkdtempSync(join(tmpdir(), 'sg-outbound-secrets-'));
 
   // The partner's webhook receiver: fails twice, then accepts.
@@ -58,6 +61,12 @@ describe('outbound delivery: POs rendered per partner, delivered per channel, ac
 
   // A partner's webhook receiver that is down: every delivery to it fails.
   const deadHook = new ScriptedHttpPeer((req, res) => json(res, 503, { error: 'down for maintenance' }));
+
+  // A webhook receiver that has each request and answers only when the test says so.
+  const heldAnswers: ServerResponse[] = [];
+  const heldHook = new ScriptedHttpPeer((_req, res) => {
+    heldAnswers.push(res);
+  });
 
   // A supplier platform: OAuth2 client credentials; answers 429 twice before taking the document; the
   // acknowledgment only shows on the second status poll.
@@ -91,7 +100,8 @@ describe('outbound delivery: POs rendered per partner, delivered per channel, ac
   beforeAll(async () => {
     webhookUrl = await webhook.start();
     platformUrl = await platform.start();
-    const deadHookUrl = await deadHook.start();
+    deadHookUrl = await deadHook.start();
+    heldHookUrl = await heldHook.start();
     writeFileSync(join(secrets, 'webhook'), WEBHOOK_SECRET);
     writeFileSync(join(secrets, 'platform'), PLATFORM_SECRET);
     db = await createTestDatabase('outbound');
@@ -108,6 +118,8 @@ describe('outbound delivery: POs rendered per partner, delivered per channel, ac
     await webhook.stop();
     await platform.stop();
     await deadHook.stop();
+    for (const res of heldAnswers) if (!res.writableEnded) res.destroy();
+    await heldHook.stop();
   });
 
   const issue = async (poNumber: string, supplier: string) => {
@@ -654,6 +666,121 @@ describe('outbound delivery: POs rendered per partner, delivered per channel, ac
       expect(withdrawnCase!.state).toBe('resolved');
       const history = await gateway.app.get(ExceptionService).history(withdrawnCase!.id, ALL_PARTNERS);
       expect(history.at(-1)).toMatchObject({ action: 'resolved', note: why });
+    });
+
+    describe('the webhook-subscription messages of what it withdraws', () => {
+      const auth = { authorization: `Bearer ${ADMIN}` };
+      const subscribe = async (url: string): Promise<string> =>
+        (
+          await request(gateway.url)
+            .post('/admin/partners/acme-fasteners/webhooks')
+            .set(auth)
+            .send({ url, eventTypes: ['purchase-order.issued'] })
+            .expect(201)
+        ).body.id as string;
+      const unsubscribe = (id: string) =>
+        request(gateway.url).delete(`/admin/webhooks/${id}`).set(auth).expect(200);
+      const messageOf = async (documentId: string) =>
+        (
+          await queryOnce<{ id: string; status: string; attempts: number; last_error: string | null }>(
+            db.url,
+            `SELECT id::text AS id, status, attempts, last_error FROM webhook_delivery WHERE outbound_document_id = $1`,
+            [documentId],
+          )
+        )[0];
+      const close = (po: string) =>
+        gateway.app
+          .get(DataSource)
+          .transaction((tx) =>
+            gateway.app.get(OrderIntakeService).receive(tx, snapshot(po, 1, 'closed', '4800')),
+          );
+
+      it('withdraws a message still retried: its next try sends nothing, and it is not redelivered', async () => {
+        const po = '4500070014';
+        const subscription = await subscribe(`${deadHookUrl}/subscriber`);
+        try {
+          await issue(po, 'acme-fasteners');
+          await settled(po, ['awaiting-pickup']);
+          const [offered] = await documentsOf(po);
+          // The subscriber is down: the message failed its first try and waits for the next one.
+          await eventually(
+            async () => (await messageOf(offered!.id))?.attempts === 1,
+            'the first try of the message failed',
+          );
+          await close(po);
+
+          const why = `withdrawn: PO ${po} was closed by the ERP (revision 1) before this reached acme-fasteners`;
+          const message = (await messageOf(offered!.id))!;
+          expect(message).toEqual({ id: message.id, status: 'withdrawn', attempts: 1, last_error: why });
+          // Its next try, brought forward, finds it withdrawn: nothing more reaches the subscriber.
+          const job = `job_name = 'webhook.deliver' AND payload->>'deliveryId' = $1`;
+          await queryOnce(
+            db.url,
+            `UPDATE outbox SET available_at = now() WHERE ${job} AND status = 'pending'`,
+            [message.id],
+          );
+          const secondTry = async () =>
+            (
+              await queryOnce<{ status: string; attempts: number }>(
+                db.url,
+                `SELECT status, attempts FROM outbox WHERE ${job}`,
+                [message.id],
+              )
+            )[0]!;
+          await eventually(async () => {
+            const { status, attempts } = await secondTry();
+            return attempts === 2 && status !== 'running';
+          }, 'the second try of the message concluded');
+          expect((await secondTry()).status).toBe('done');
+          expect(deadHook.requests.filter((r) => r.path === '/subscriber')).toHaveLength(1);
+          // Operators (and the partner) see it withdrawn, and why; the partner cannot send it again.
+          const listed = await request(gateway.url)
+            .get(`/admin/webhooks/${subscription}/deliveries?status=withdrawn`)
+            .set(auth)
+            .expect(200);
+          expect(listed.body.items).toEqual([
+            expect.objectContaining({ id: message.id, status: 'withdrawn', lastError: why }),
+          ]);
+          const partnerKey = (
+            await gateway.app
+              .get(IdentityService)
+              .issuePartnerToken('acme-fasteners', ['webhooks:write'], { kind: 'cli', name: 'test' })
+          ).token;
+          const redelivery = await request(gateway.url)
+            .post(`/partner/v1/webhooks/${subscription}/deliveries/${message.id}/redeliver`)
+            .set('authorization', `Bearer ${partnerKey}`)
+            .expect(409);
+          expect(redelivery.body.detail).toBe(`message ${message.id} is not sent again: ${why}`);
+        } finally {
+          await unsubscribe(subscription);
+        }
+      });
+
+      it('records a message a try under way delivered after all as delivered', async () => {
+        const po = '4500070015';
+        const subscription = await subscribe(`${heldHookUrl}/subscriber`);
+        try {
+          await issue(po, 'acme-fasteners');
+          await settled(po, ['awaiting-pickup']);
+          const [offered] = await documentsOf(po);
+          await eventually(async () => heldAnswers.length === 1, 'the message at the subscriber');
+          await close(po);
+          expect((await messageOf(offered!.id))!.status).toBe('withdrawn');
+
+          // The subscriber has it: what reached it cannot be taken back.
+          json(heldAnswers[0]!, 200, { ok: true });
+          await eventually(
+            async () => (await messageOf(offered!.id))?.status === 'delivered',
+            'the message recorded delivered',
+          );
+          expect((await messageOf(offered!.id))!.last_error).toBe(
+            `delivered by a try under way (withdrawn: PO ${po} was closed by the ERP (revision 1) ` +
+              'before this reached acme-fasteners)',
+          );
+        } finally {
+          await unsubscribe(subscription);
+        }
+      });
     });
   });
 

@@ -15,13 +15,13 @@ import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 /**
  * Migration 042 on both engines the gateway runs on: PostgreSQL, and the embedded PGlite of
  * `npm start` (no DATABASE_URL). A database migrated to the one before is given the intents an
- * order's end withdrew while `failed` was their only state, and intents that really failed; the
- * gateway's own migration run then applies 042.
+ * order's end withdrew while `failed` was their only state, intents that really failed and a webhook
+ * message; the gateway's own migration run then applies 042.
  */
 describe.each([
   { engine: 'PostgreSQL', embedded: false },
   { engine: 'embedded PGlite', embedded: true },
-])('migration 042 (withdrawn outbound intents) on $engine', ({ embedded }) => {
+])('migration 042 (withdrawn intents and webhook messages) on $engine', ({ embedded }) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sg-migration-042-'));
   let db: TestDatabase | undefined;
   let endpoint: DatabaseEndpoint;
@@ -54,7 +54,7 @@ describe.each([
     }
   };
 
-  it('marks the intents an ended order withdrew `withdrawn`, leaves real failures failed, and admits the state', async () => {
+  it('marks the intents an ended order withdrew `withdrawn`, leaves real failures failed, and admits the state for intents and webhook messages', async () => {
     const before = MIGRATIONS.filter((m) => m !== OutboundWithdrawn1764230400042);
     const intents = await withDataSource(before, async (dataSource) => {
       await dataSource.runMigrations({ transaction: 'each' });
@@ -86,6 +86,14 @@ describe.each([
           intents.withdrawnByClose,
         ]),
       ).rejects.toThrow(/ck_outbound_intent_status/);
+      await dataSource.query(`UPDATE webhook_delivery SET status = 'withdrawn' WHERE id = $1`, [
+        intents.webhookMessage,
+      ]);
+      await expect(
+        dataSource.query(`UPDATE webhook_delivery SET status = 'gone' WHERE id = $1`, [
+          intents.webhookMessage,
+        ]),
+      ).rejects.toThrow(/ck_webhook_delivery_status/);
     });
   });
 });
@@ -93,7 +101,8 @@ describe.each([
 /**
  * Intents as the gateway left them before migration 042: withdrawn by an order closed or cancelled
  * (failed, no document, no case), a rendering refused (failed, with its case), a delivery failed
- * (failed, with its document), and one of an order still open.
+ * (failed, with its document), and one of an order still open; and a webhook message about that
+ * document, still being tried.
  */
 async function seed(dataSource: DataSource): Promise<Record<string, string>> {
   return dataSource.transaction(async (tx) => {
@@ -137,7 +146,19 @@ async function seed(dataSource: DataSource): Promise<Record<string, string>> {
                'failed', 'migration-042')`,
       [`intent:${failedDelivery}`, failedDelivery, archived!.id],
     );
+    const [subscription] = (await tx.query(
+      `INSERT INTO webhook_subscription (partner_id, url, event_types, secret)
+       VALUES ('acme-fasteners', 'https://erp.acme.example/hooks', '{purchase-order.changed}', 'whsec_c2VjcmV0')
+       RETURNING id::text AS id`,
+    )) as { id: string }[];
+    const [message] = (await tx.query(
+      `INSERT INTO webhook_delivery (subscription_id, partner_id, source_key, event_type, body, correlation_id)
+       VALUES ($1, 'acme-fasteners', 'migration-042', 'purchase-order.changed', '{}', 'migration-042')
+       RETURNING id::text AS id`,
+      [subscription!.id],
+    )) as { id: string }[];
     return {
+      webhookMessage: message!.id,
       refusedRendering,
       failedDelivery,
       withdrawnByClose: await intent(closed, 2),

@@ -75,7 +75,8 @@ export class WebhookDeliverJobHandler implements JobHandler<WebhookDeliverPayloa
         WHERE d.id = $1`,
       [payload.deliveryId],
     );
-    if (!row || row.status !== 'pending') return; // deleted with its subscription, or settled meanwhile
+    // Deleted with its subscription, settled meanwhile, or withdrawn with its document.
+    if (!row || row.status !== 'pending') return;
     if (!row.enabled && row.event_type !== 'webhook.test') {
       await this.settle(row, 'failed', { error: 'the subscription is disabled' });
       return;
@@ -116,7 +117,8 @@ export class WebhookDeliverJobHandler implements JobHandler<WebhookDeliverPayloa
 
   /**
    * Records the message's outcome. False when there is nothing for anyone to act on: it was settled
-   * meanwhile, is gone, or failed for a subscription disabled or pointed elsewhere since.
+   * meanwhile, is gone, was withdrawn with its document, or failed for a subscription disabled or
+   * pointed elsewhere since.
    */
   private async settle(
     row: Row,
@@ -131,13 +133,17 @@ export class WebhookDeliverJobHandler implements JobHandler<WebhookDeliverPayloa
         `SELECT enabled, url FROM webhook_subscription WHERE id = $1 FOR NO KEY UPDATE`,
         [row.subscription_id],
       );
+      // A message withdrawn while this try was under way stays withdrawn unless the try delivered it:
+      // what reached the subscriber cannot be taken back, so it is delivered, saying so.
       const settled = await queryRows<{ id: string }>(
         tx,
         `UPDATE webhook_delivery
             SET status = $2, attempts = attempts + 1, last_response_status = COALESCE($3, last_response_status),
-                last_error = $4, updated_at = now(),
+                last_error = CASE WHEN status = 'withdrawn' THEN 'delivered by a try under way (' || last_error || ')'
+                                  ELSE $4 END,
+                updated_at = now(),
                 delivered_at = CASE WHEN $2 = 'delivered' THEN now() ELSE delivered_at END
-          WHERE id = $1 AND status = 'pending'
+          WHERE id = $1 AND (status = 'pending' OR (status = 'withdrawn' AND $2 = 'delivered'))
           RETURNING id::text AS id`,
         [row.id, outcome, result.status ?? null, result.error?.slice(0, 1000) ?? null],
       );

@@ -222,7 +222,9 @@ export class PartnerWebhooksController {
   @ApiOperation({
     summary: "The subscription's messages, newest first, with their state, tries and last answer",
     description:
-      'Cursor pagination with `before` (a delivery id); filter by `status` (pending, delivered, failed).',
+      'Cursor pagination with `before` (a delivery id); filter by `status` (pending, delivered, failed, withdrawn). ' +
+      'A message is `withdrawn` when the document it announces was taken back before the message reached you (the ' +
+      'buyer closed or cancelled the order); `lastError` says why, and it is not tried or redelivered any more.',
   })
   @ApiOkResponse({ content: { 'application/json': { example: { items: [DELIVERY], nextCursor: null } } } })
   async deliveries(
@@ -240,7 +242,8 @@ export class PartnerWebhooksController {
   @ApiOperation({
     summary: 'Send a message again: the same body and webhook-id, with fresh tries',
     description:
-      'For a message that failed (or one your side lost). Answers 409 while the message is still being tried, or while a ' +
+      'For a message that failed (or one your side lost). Answers 409 for a withdrawn message (its document was taken ' +
+      'back before it went), while the message is still being tried, or while a ' +
       'delivery job of it is still queued or under way (one an operator put back in the queue): it would send next to the ' +
       'redelivery. Redeliver once it has finished.',
   })
@@ -308,7 +311,9 @@ export class WebhooksAdminController {
   @ApiOperation({
     summary: "A subscription's messages, newest first",
     description:
-      "State, tries and the receiver's last answer of each message, for operators looking into a failing endpoint.",
+      "State, tries and the receiver's last answer of each message, for operators looking into a failing endpoint. " +
+      'Filter by `status` (pending, delivered, failed, withdrawn: its document was withdrawn because its order ended, ' +
+      '`lastError` says so).',
   })
   @ApiOkResponse({ content: { 'application/json': { example: { items: [DELIVERY], nextCursor: null } } } })
   async deliveries(

@@ -63,7 +63,11 @@ export interface WebhookSubscription {
   readonly updatedAt: string;
 }
 
-export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+/**
+ * `withdrawn`: the document the message announces was withdrawn (its order ended) before the message
+ * reached the subscriber; `lastError` says why. It is not tried or redelivered any more.
+ */
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'withdrawn'] as const;
 export type WebhookDeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export interface WebhookDelivery {
@@ -372,6 +376,23 @@ export class WebhookSubscriptionService {
     return written;
   }
 
+  /**
+   * Withdraws, in the caller's transaction, the messages announcing documents taken back before they
+   * went (OutboundWithdrawalService): those not delivered yet, retried or failed, say why and are not
+   * tried or redelivered any more. A try under way that delivers one all the same records it
+   * delivered (webhook-delivery.job.ts). Returns how many were withdrawn.
+   */
+  async withdrawMessages(tx: EntityManager, documentIds: readonly string[], reason: string): Promise<number> {
+    const withdrawn = await queryRows<{ id: string }>(
+      tx,
+      `UPDATE webhook_delivery SET status = 'withdrawn', last_error = $2, updated_at = now()
+        WHERE outbound_document_id = ANY ($1::bigint[]) AND status IN ('pending', 'failed')
+        RETURNING id::text AS id`,
+      [documentIds, reason.slice(0, 1000)],
+    );
+    return withdrawn.length;
+  }
+
   async delivery(id: string, db: Queryable = this.dataSource): Promise<WebhookDelivery | undefined> {
     if (!/^\d{1,18}$/.test(id)) return undefined;
     const [row] = await queryRows<WebhookDelivery>(
@@ -412,15 +433,26 @@ export class WebhookSubscriptionService {
       new WebhookSubscriptionError(`no message ${deliveryId} of subscription ${subscriptionId}`, 404);
     if (!isRowId(deliveryId)) throw missing();
     await this.dataSource.transaction(async (tx) => {
-      const [row] = await queryRows<{ id: string; status: string; correlation_id: string }>(
+      const [row] = await queryRows<{
+        id: string;
+        status: string;
+        last_error: string | null;
+        correlation_id: string;
+      }>(
         tx,
-        `SELECT id::text AS id, status, correlation_id FROM webhook_delivery
+        `SELECT id::text AS id, status, last_error, correlation_id FROM webhook_delivery
           WHERE id = $1 AND subscription_id = $2 FOR UPDATE`,
         [deliveryId, subscriptionId],
       );
       if (!row) throw missing();
       if (row.status === 'pending')
         throw new WebhookSubscriptionError(`message ${deliveryId} is still being delivered`, 409);
+      // Its document was taken back before it went: announcing it now would announce what never came.
+      if (row.status === 'withdrawn')
+        throw new WebhookSubscriptionError(
+          `message ${deliveryId} is not sent again: ${row.last_error ?? 'withdrawn'}`,
+          409,
+        );
       // A settled message can still have a job queued (a replayed dead letter) or finishing: it would
       // send next to the redelivery once the message is pending again, and the first to settle would
       // decide it. Under the subject's lock until commit, so a replay cannot slip in meanwhile.
