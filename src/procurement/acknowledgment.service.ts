@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { GATEWAY_ACTOR } from '../audit/actor.js';
 import { parseEventOf, type EventOf } from '../canonical/events/catalogue.js';
-import { ErpPostingError } from '../erp/posting/erp-posting.exception.js';
+import { ErpPostingError, ErpPostingErrorCode } from '../erp/posting/erp-posting.exception.js';
 import { ErpPostingService } from '../erp/posting/erp-posting.service.js';
 import { ExceptionService } from '../exceptions/exception.service.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
@@ -374,6 +374,10 @@ export class AcknowledgmentService {
       return { postingId: posting.id };
     } catch (error) {
       if (!(error instanceof ErpPostingError)) throw error;
+      // The key is another request's for good: the order's next confirmation takes the next revision,
+      // or it and every later one would be refused as this one was.
+      if (error.code === ErpPostingErrorCode.RevisionReused)
+        await this.orders.update(tx, order.id, { confirmations: order.confirmations + 1 });
       return { refused: error.message };
     }
   }

@@ -198,8 +198,7 @@ export class BuyerDecisionService {
     };
     await this.erp.post(tx, {
       kind: 'po-confirmation',
-      businessKey: order.poNumber,
-      revision: order.confirmations,
+      ...confirmationKey(order, found),
       poNumber: order.poNumber,
       plant: order.plant,
       correlationId: order.correlationId,
@@ -232,6 +231,23 @@ export class BuyerDecisionService {
       eventId: null,
     });
   }
+}
+
+/**
+ * The key a buyer's confirmation of a line posts under: the order's next confirmation revision
+ * (`po-confirmation:<PO>:rev-<n>`, as a supplier's answer's), except for the case of a confirmation
+ * refused before it reached the ERP (`acknowledgment.not-postable`). Its key may be another request's,
+ * and posting under the order's revisions again could meet it again, so that case's accept posts under
+ * its own business key, named after the case (`po-confirmation:<PO>/accept-<case>:rev-0`): never the
+ * refused one, and the same on every try of the accept, so the effect stays exactly-once.
+ */
+function confirmationKey(
+  order: PurchaseOrder,
+  found: ExceptionCase,
+): { readonly businessKey: string; readonly revision: number } {
+  if (found.type === 'acknowledgment.not-postable')
+    return { businessKey: `${order.poNumber}/accept-${found.id}`, revision: 0 };
+  return { businessKey: order.poNumber, revision: order.confirmations };
 }
 
 /**

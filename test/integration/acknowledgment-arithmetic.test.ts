@@ -5,7 +5,9 @@ import { parseEventOf } from '../../src/canonical/events/catalogue.js';
 import { ErpConnections } from '../../src/erp/connections/erp-connections.js';
 import { ErpPostingService } from '../../src/erp/posting/erp-posting.service.js';
 import type { SimulatedErp } from '../../src/erp/simulator/simulated-erp.js';
+import { ExceptionCaseErrorCode } from '../../src/exceptions/exception-case.exception.js';
 import { AcknowledgmentService } from '../../src/procurement/acknowledgment.service.js';
+import { BuyerDecisionService } from '../../src/procurement/buyer-decision.service.js';
 import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-relay.js';
 import { CanonicalEventStore } from '../../src/translation/canonical-event.store.js';
 import { BOLT_LINE, simulatorGatewayEnv, waitForPostings } from '../support/erp.js';
@@ -69,6 +71,29 @@ describe('acknowledgment arithmetic against the ERP contract', () => {
       `SELECT type, differences FROM exception_case WHERE po_number = $1`,
       [poNumber],
     );
+  /** Another request takes the key a confirmation of the order would take (`po-confirmation:<PO>:rev-<n>`). */
+  const takeConfirmationKey = (poNumber: string, revision: number) =>
+    dataSource.transaction((tx) =>
+      gateway.app.get(ErpPostingService).post(tx, {
+        kind: 'po-confirmation',
+        businessKey: poNumber,
+        revision,
+        poNumber,
+        body: {
+          poNumber,
+          poRevision: 0,
+          supplier: PARTNER,
+          acknowledgedAt: '2026-11-27T08:00:00Z',
+          lines: [{ lineNumber: '10', status: 'accepted', quantity: '1', unit: 'H87' }],
+        },
+      }),
+    );
+  /** A new revision of the supplier's answer accepting the line (a corrected answer). */
+  const answerRevision = (poNumber: string, revision: string) =>
+    parseEventOf('purchase-order.acknowledged.v1', {
+      ...answer(poNumber, { status: 'accepted' }),
+      document: { kind: 'original', number: `SO-${poNumber}`, revision },
+    });
 
   beforeAll(async () => {
     db = await createTestDatabase('acknowledgment_arithmetic');
@@ -142,21 +167,7 @@ describe('acknowledgment arithmetic against the ERP contract', () => {
   it('holds the accepted lines with a case when the ERP posting refuses their confirmation', async () => {
     await issue('4500007004');
     // The key the confirmation would take already names another request (revision 0 of this order).
-    await dataSource.transaction((tx) =>
-      gateway.app.get(ErpPostingService).post(tx, {
-        kind: 'po-confirmation',
-        businessKey: '4500007004',
-        revision: 0,
-        poNumber: '4500007004',
-        body: {
-          poNumber: '4500007004',
-          poRevision: 0,
-          supplier: PARTNER,
-          acknowledgedAt: '2026-11-27T08:00:00Z',
-          lines: [{ lineNumber: '10', status: 'accepted', quantity: '1', unit: 'H87' }],
-        },
-      }),
-    );
+    await takeConfirmationKey('4500007004', 0);
     const result = await dataSource.transaction((tx) =>
       acks.apply(tx, answer('4500007004', { status: 'accepted' })),
     );
@@ -182,13 +193,84 @@ describe('acknowledgment arithmetic against the ERP contract', () => {
     await expect(confirmations('4500007004')).resolves.toHaveLength(1);
 
     // Through the event store, as a translation applies it: the refusal may not roll the answer back.
-    const again = {
-      ...answer('4500007004', { status: 'accepted' }),
-      document: { kind: 'original', number: 'SO-4500007004', revision: '2' },
-    };
-    await dataSource.transaction((tx) =>
-      gateway.app.get(CanonicalEventStore).append(tx, parseEventOf('purchase-order.acknowledged.v1', again)),
-    );
+    // The refusal spent revision 0: the next confirmation takes revision 1, another request's too here.
+    await takeConfirmationKey('4500007004', 1);
+    const again = answerRevision('4500007004', '2');
+    await dataSource.transaction((tx) => gateway.app.get(CanonicalEventStore).append(tx, again));
     await expect(cases('4500007004')).resolves.toHaveLength(2);
+
+    // Each refusal spent its revision, so the supplier's next answer is confirmed under revision 2
+    // rather than refused like every one before it.
+    const third = await dataSource.transaction((tx) => acks.apply(tx, answerRevision('4500007004', '3')));
+    expect(third).toMatchObject({ outcome: 'applied', confirmationPostingId: expect.any(String) });
+    const [posted] = await queryOnce<{ idempotency_key: string }>(
+      db.url,
+      `SELECT idempotency_key FROM erp_posting WHERE id = $1`,
+      [third.confirmationPostingId],
+    );
+    expect(posted).toEqual({ idempotency_key: 'po-confirmation:4500007004:rev-2' });
+    await expect(cases('4500007004')).resolves.toHaveLength(2);
+  });
+
+  it("lets a buyer accept a case a reused key raised, and the order's next confirmation posts", async () => {
+    const po = '4500007005';
+    await issue(po);
+    await takeConfirmationKey(po, 0);
+    const refused = await dataSource.transaction((tx) => acks.apply(tx, answer(po, { status: 'accepted' })));
+    expect(refused.problems).toEqual(['acknowledgment.not-postable']);
+    // Whatever took revision 0 took the order's next revision too (or the case was raised before a
+    // refusal spent its revision): the accept cannot count on the order's revisions being free.
+    await takeConfirmationKey(po, 1);
+    const [held] = await queryOnce<{ id: string }>(
+      db.url,
+      `SELECT id::text AS id FROM exception_case WHERE type = 'acknowledgment.not-postable' AND po_number = $1`,
+      [po],
+    );
+    const keys = async () =>
+      (
+        await queryOnce<{ idempotency_key: string }>(
+          db.url,
+          `SELECT idempotency_key FROM erp_posting WHERE kind = 'po-confirmation' AND po_number = $1 ORDER BY id`,
+          [po],
+        )
+      ).map((p) => p.idempotency_key);
+
+    // The buyer's accept posts under a key of its own, named after the case: not the refused one,
+    // and the same one however often the accept is tried.
+    const decisions = gateway.app.get(BuyerDecisionService);
+    const buyer = { kind: 'cli', name: 'buyer' } as const;
+    const accepted = await decisions.accept(held!.id, buyer, 'confirm it');
+    expect(accepted.state).toBe('accepted');
+    expect(await keys()).toEqual([
+      `po-confirmation:${po}:rev-0`,
+      `po-confirmation:${po}:rev-1`,
+      `po-confirmation:${po}/accept-${held!.id}:rev-0`,
+    ]);
+    const [line] = await queryOnce<{ decision: string }>(
+      db.url,
+      `SELECT l.decision FROM purchase_order_line l JOIN purchase_order o ON o.id = l.po_id WHERE o.po_number = $1`,
+      [po],
+    );
+    expect(line).toEqual({ decision: 'buyer-accepted' });
+    // A second accept (a retried request) finds the case decided and posts nothing more.
+    await expect(decisions.accept(held!.id, buyer)).rejects.toMatchObject({
+      code: ExceptionCaseErrorCode.InvalidTransition,
+    });
+    expect(await keys()).toHaveLength(3);
+
+    // The supplier's corrected answer is confirmed under the order's next free revision: the refusal
+    // spent revision 0, and the buyer's confirmation counted as one.
+    const corrected = await dataSource.transaction((tx) => acks.apply(tx, answerRevision(po, '2')));
+    expect(corrected).toMatchObject({ outcome: 'applied', confirmationPostingId: expect.any(String) });
+    expect(corrected.problems).toBeUndefined();
+    expect((await keys()).at(-1)).toBe(`po-confirmation:${po}:rev-2`);
+    // The ERP took every one of them.
+    await waitForPostings(db.url, 10_000);
+    const statuses = await queryOnce<{ status: string }>(
+      db.url,
+      `SELECT DISTINCT status FROM erp_posting WHERE kind = 'po-confirmation' AND po_number = $1`,
+      [po],
+    );
+    expect(statuses).toEqual([{ status: 'posted' }]);
   });
 });
