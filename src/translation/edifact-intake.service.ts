@@ -24,6 +24,7 @@ import { storableText, storableValue } from '../platform/database/storable-json.
 import { OutboxService } from '../platform/jobs/outbox.service.js';
 import { OutboundAcknowledgeJob } from '../outbound/outbound.jobs.js';
 import { readEdifactWithDirectories } from '../edi/edifact/directories/index.js';
+import { EdifactMapRegistry } from './edifact-map-registry.js';
 import { EdifactTranslationJob } from './edifact-translation.job-definition.js';
 import type {
   EdifactIntakeContrl,
@@ -67,8 +68,8 @@ interface Rejection {
  * validate it with src/edi/edifact, refuse an interchange addressed to someone else (CONTRL UCI 4 / 43,
  * when our recipient ids are configured), bind every UNB sender to the partner the channel authenticated
  * (else CONTRL UCI 4 / 23 and an `interchange.rejected` exception), refuse a UNB 0020 accepted before
- * within the duplicate window (UCI 4 / 26, not processed, no exception: it is a routine resend), and
- * build the CONTRL each interchange is owed with references from the partner's counters.
+ * within the duplicate window (UCI 4 / 26, not processed, no exception: it is a routine resend), reject
+ * a message of a type or version the gateway does not read (UCM 4 / 14), and build the CONTRL each interchange is owed with references from the partner's counters.
  *
  * Everything one receipt changes is written in one transaction; nothing awaits another connection
  * meanwhile (one-connection rule).
@@ -86,6 +87,7 @@ export class EdifactIntakeService {
     private readonly references: EdifactReferencesRepository,
     @InjectConfig() private readonly config: GatewayConfig,
     private readonly outbox: OutboxService,
+    private readonly maps: EdifactMapRegistry,
   ) {
     this.ourRecipients = ourEdifactRecipients(config);
   }
@@ -97,8 +99,13 @@ export class EdifactIntakeService {
     }
     if (row.duplicateOf !== null) return this.answerOfOriginal(row);
     const payload = await this.archive.payload(row.id);
-    // With the message directories on: segment and element errors reject messages and feed the CONTRL.
-    const validation = readEdifactWithDirectories(payload, {}, { keep: () => false });
+    // With the message directories on: segment and element errors reject messages and feed the CONTRL,
+    // and so does a message of a type or version we cannot read (UCM 4 / 14, as X12's AK502 1).
+    const validation = readEdifactWithDirectories(
+      payload,
+      {},
+      { keep: () => false, isMessageSupported: (message) => this.maps.supportsMessage(message) },
+    );
     const now = new Date();
 
     return this.dataSource.transaction(async (tx) => {

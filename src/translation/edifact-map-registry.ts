@@ -2,10 +2,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEdifactDecimal, resolveUnit, UNITS } from '../canonical/index.js';
-import {
-  defaultEdifactDirectories,
-  type EdifactDirectoryRegistry,
-} from '../edi/edifact/directories/index.js';
+import { EDIFACT_ACKNOWLEDGMENT_TYPES } from '../edi/edifact/ack-reader.js';
+import { defaultEdifactDirectories, EdifactDirectoryRegistry } from '../edi/edifact/directories/index.js';
+import type { EdifactMessageResult } from '../edi/edifact/index.js';
 import type { X12OutboundConverters } from '../edi/x12/generator/index.js';
 import {
   applyOverride,
@@ -72,6 +71,24 @@ export class EdifactMapRegistry {
 
   keys(): string[] {
     return [...this.compiled.keys()].sort();
+  }
+
+  /**
+   * Whether the gateway reads a message of this UNH S009: a CONTRL or APERAK of any version (the
+   * acknowledgment reader interprets them), or a UN message whose directory we have (to validate it)
+   * and that has an inbound map there (to translate it). The intake rejects any other with CONTRL
+   * UCM 4 / 14, the translator reads the interchange with the same answer: one rule, not two lists.
+   */
+  supportsMessage(
+    message: Pick<EdifactMessageResult, 'type' | 'version' | 'release' | 'agency' | 'associationCode'>,
+  ): boolean {
+    if (EDIFACT_ACKNOWLEDGMENT_TYPES.includes(message.type)) return true;
+    const directory = EdifactDirectoryRegistry.directoryOf(message.version, message.release);
+    return (
+      message.agency === 'UN' &&
+      this.directories.find(message.type, directory, message.associationCode) !== undefined &&
+      this.compiled.has(`${directory}/${message.type}.inbound`)
+    );
   }
 
   /** The inbound map of a message type in a directory (`ORDRSP`, `D96A`), with the partner's override. */

@@ -31,9 +31,10 @@ export interface EdifactTranslationInput {
 }
 
 /**
- * What became of one message: `translated` (an event), `rejected` (syntax or directory: never an
- * event), `failed` (valid EDIFACT the map could not turn into a valid event) or `not-translated` (no
- * directory or no inbound map: CONTRL, APERAK, other types and directories).
+ * What became of one message: `translated` (an event), `rejected` (syntax, directory, or a type or
+ * version the gateway does not read — `EdifactMapRegistry.supportsMessage` —: never an event), `failed`
+ * (valid EDIFACT the map could not turn into a valid event) or `not-translated` (CONTRL and APERAK,
+ * which the acknowledgment reader interprets).
  */
 export interface EdifactTranslatedMessage {
   readonly interchangeIndex: number;
@@ -95,6 +96,8 @@ export class EdifactTranslator {
       { startInterchange: (ic) => void index.set(ic, index.size) },
       {
         keep: (type) => !input.only || input.only(type),
+        // As the intake judged it: a message we cannot read was answered UCM 4 / 14 and is `rejected`.
+        isMessageSupported: (message) => this.maps.supportsMessage(message),
         onMessage: (parsed, message, group, ic) =>
           void done.set(message, this.one(input, shared, ic, group, message, index.get(ic)!, parsed, origin)),
       },

@@ -77,9 +77,15 @@ export const EDIFACT_TRANSLATION_EXPECTATIONS: readonly EdifactTranslationFileEx
   {
     file: 'edifact/ORDERS/smooks_orders_D03B_syntax4.edi',
     messages: [
-      { message: 'ORDERS SSDD1', outcome: 'not-translated', because: 'no directory for ORDERS D:03B' },
+      {
+        message: 'ORDERS SSDD1',
+        outcome: 'rejected',
+        because: '0085 14 at 1 message ORDERS:D:03B:UN:EAN008 is not supported',
+      },
     ],
-    notes: ['D.03B is not a directory of this issue (D.96A and D.01B): reported, not guessed.'],
+    notes: [
+      'D.03B is not a directory of this issue (D.96A and D.01B): not guessed, and rejected (CONTRL UCM 4 / 14 at UNH S009) rather than acknowledged and dropped.',
+    ],
   },
   {
     file: 'edifact/ORDRSP/frends_ordrsp_D96A_EAN009.edi',
@@ -94,9 +100,15 @@ export const EDIFACT_TRANSLATION_EXPECTATIONS: readonly EdifactTranslationFileEx
   {
     file: 'edifact/DESADV/phpedifact_desadv_D96A_version0.edi',
     messages: [
-      { message: 'DESADV 142', outcome: 'not-translated', because: 'no directory for DESADV 0:96A' },
+      {
+        message: 'DESADV 142',
+        outcome: 'rejected',
+        because: '0085 14 at 1 message DESADV:0:96A:UN is not supported',
+      },
     ],
-    notes: ['UNH S009 says version "0", not "D": no directory is chosen by guessing.'],
+    notes: [
+      'UNH S009 says version "0", not "D": no directory is chosen by guessing; the message is rejected (UCM 4 / 14 at UNH S009).',
+    ],
   },
   {
     file: 'edifact/DESADV/bots_desadv_D96A_EAN005_generated.edi',

@@ -108,6 +108,47 @@ describe('the EDIFACT intake', () => {
     expect(await counters()).toEqual({ interchange: 2, message: 2 });
   });
 
+  it('rejects a message of a type or version it cannot read (UCM 4 / 14 at UNH S009) and passes nothing on', async () => {
+    // A D.97B DESADV: no directory and no map here. Acknowledged with UCI 7 and no UCM, it used to end
+    // `processed` without an event or a case.
+    const d97b =
+      "UNA:+.? 'UNB+UNOC:3+7350000123457:14+5790000000005:14+261127:0800+R131++++1'" +
+      "UNH+1+DESADV:D:97B:UN'BGM+351+ASN-1+9'DTM+137:20261127:102'UNT+4+1'UNZ+1+R131'";
+    const id = await receive(d97b);
+    const result = await intake.check(id);
+    expect(result.status).toBe('rejected');
+    expect(result.interchanges[0]).toMatchObject({
+      outcome: 'rejected',
+      reason: 'all-messages-rejected',
+      acceptedMessages: [],
+      rejectedMessages: ['1'],
+    });
+    const contrl = lines(result.interchanges[0]!.contrl!.text);
+    expect(contrl.filter((l) => /^UC[IM]/.test(l))).toEqual([
+      'UCI+R131+7350000123457:14+5790000000005:14+7',
+      'UCM+1+DESADV:D:97B:UN+4+14+UNH+3',
+    ]);
+    expect((await archive.get(id)).status).toBe('rejected');
+  });
+
+  it('keeps reading CONTRL and APERAK of any version beside a supported message', async () => {
+    const mixed =
+      "UNA:+.? 'UNB+UNOC:3+7350000123457:14+5790000000005:14+261127:0800+R132++++1'" +
+      "UNH+1+DESADV:D:96A:UN'BGM+351+ASN-1+9'DTM+137:20261127:102'UNT+4+1'" +
+      "UNH+2+APERAK:D:97B:UN'BGM+305+E-1+9'UNT+3+2'" +
+      "UNH+3+DESADV:D:01A:UN'BGM+351+ASN-3+9'UNT+3+3'" +
+      "UNZ+3+R132'";
+    const result = await intake.check(await receive(mixed));
+    expect(result.status).toBe('processing');
+    expect(result.interchanges[0]).toMatchObject({
+      outcome: 'partially-accepted',
+      acceptedMessages: ['1', '2'],
+      rejectedMessages: ['3'],
+    });
+    const contrl = lines(result.interchanges[0]!.contrl!.text);
+    expect(contrl.filter((l) => l.startsWith('UCM'))).toEqual(['UCM+3+DESADV:D:01A:UN+4+14+UNH+3']);
+  });
+
   it('raises a case for a message after UNZ, which no CONTRL can answer', async () => {
     const stray = "UNH+9+DESADV:D:96A:UN'BGM+351+ASN-9+9'DTM+137:20261127:102'UNT+4+9'";
     const id = await receive(edifact({ reference: 'R121', ack: '1' }) + stray);

@@ -4,6 +4,9 @@ import type { EdifactMessageResult, EdifactValidationResult } from './result.js'
 import type { EdifactSegment } from './segment.js';
 import type { ContrlAction } from './contrl-builder.js';
 
+/** The message types `readAcknowledgments` interprets, of whatever version their UNH names. */
+export const EDIFACT_ACKNOWLEDGMENT_TYPES: readonly string[] = Object.freeze(['CONTRL', 'APERAK']);
+
 /** An error a partner reports against a segment (UCS) and its elements (UCD). */
 export interface ContrlSegmentError {
   /** UCS 0096: position in the message, UNH = 1. */
@@ -98,7 +101,7 @@ export function readAcknowledgments(
     input,
     {
       startMessage: (m) => {
-        body = m.type === 'CONTRL' || m.type === 'APERAK' ? [] : undefined;
+        body = EDIFACT_ACKNOWLEDGMENT_TYPES.includes(m.type) ? [] : undefined;
       },
       segment: (view, ctx) => {
         if (body && ctx.message) body.push(view.toSegment());

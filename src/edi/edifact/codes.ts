@@ -88,6 +88,11 @@ export type EdifactEnvelopeIssueKind =
   | 'unknown-recipient'
   /** Intake: the interchange reference was already received from this sender. */
   | 'duplicate-interchange'
+  /**
+   * UNH S009: a message type, version, release or agency the receiver cannot validate or translate
+   * (0085 14, "value not supported in this position"; the message is rejected, as X12's AK502 1).
+   */
+  | 'message-not-supported'
   /** Directory: a segment the message does not define, or not in this position (0085 15). */
   | 'segment-not-in-message'
   /** Directory: a segment defined in the message, but before the current position. */
@@ -123,6 +128,7 @@ export const EDIFACT_ISSUE_CODES: Readonly<Record<EdifactIssueKind, string | und
   'unknown-sender': '23',
   'unknown-recipient': '43',
   'duplicate-interchange': '26',
+  'message-not-supported': '14',
   'segment-not-in-message': '15',
   'segment-out-of-sequence': '15',
   'segment-missing': '13',

@@ -67,6 +67,7 @@ export {
   type ContrlResult,
 } from './contrl-builder.js';
 export {
+  EDIFACT_ACKNOWLEDGMENT_TYPES,
   interpretAperak,
   interpretContrl,
   readAcknowledgments,

@@ -57,6 +57,14 @@ export interface EdifactDirectoryReadOptions extends EdifactReaderOptions {
   ) => void;
   /** Messages whose type and directory have a structure but are not to be kept (the intake: none). */
   readonly keep?: (type: string) => boolean;
+  /**
+   * Whether the receiver can validate and translate a message of this UNH S009 (type, version,
+   * release, agency, association code). A message it cannot is rejected with 0085 14 at UNH S009 and
+   * not read against any directory. Unset: every message is taken (the syntax layer alone judges it).
+   */
+  readonly isMessageSupported?: (
+    message: Pick<EdifactMessageResult, 'type' | 'version' | 'release' | 'agency' | 'associationCode'>,
+  ) => boolean;
 }
 
 const PLACEMENT: Record<X12PlacementProblem, EdifactIssueKind> = {
@@ -224,12 +232,41 @@ class MessageCheck {
   }
 }
 
+/** UCM 4 / 14 pointing at UNH S009 (element 2): the message is of a type or version not read here. */
+function notSupported(
+  message: EdifactMessageResult,
+  ic: EdifactInterchangeResult | undefined,
+  group: EdifactGroupResult | undefined,
+): EdifactIssue {
+  const s009 = [message.type, message.version, message.release, message.agency, message.associationCode];
+  return {
+    level: 'set',
+    severity: 'error',
+    kind: 'message-not-supported',
+    codeList: '0085',
+    code: EDIFACT_ISSUE_CODES['message-not-supported'],
+    message: `message ${s009.filter((v) => v !== '').join(':')} is not supported`,
+    offset: message.offset,
+    segmentIndex: message.segmentIndex,
+    controlNumbers: {
+      interchange: ic?.header.reference ?? '',
+      group: group?.reference,
+      set: message.reference,
+    },
+    segmentId: 'UNH',
+    segmentPosition: 1,
+    elementPosition: 2,
+    elementReference: 'S009',
+  };
+}
+
 /**
  * Reads EDIFACT with the message directories on: every message whose UNH names a directory and type
  * known here (`ORDERS:D:96A:UN:EAN008`) is checked segment by segment against its structure (EANCOM
  * subset when UNH 0057 names one), its findings added to the message (UCS / UCD in the CONTRL) and the
- * message rejected when any is an error. Messages of other types or directories are left to the syntax
- * layer (`not-translated` further on). Never throws for input.
+ * message rejected when any is an error. Messages of other types or directories are rejected with 0085
+ * 14 when `isMessageSupported` says the receiver cannot read them, else left to the syntax layer.
+ * Never throws for input.
  */
 export function readEdifactWithDirectories(
   input: Uint8Array | string,
@@ -242,6 +279,7 @@ export function readEdifactWithDirectories(
   let ic: EdifactInterchangeResult | undefined;
   let check: MessageCheck | undefined;
   let group: EdifactGroupResult | undefined;
+  let unsupported = false;
   const found: EdifactIssue[] = [];
   const result = readEdifact(
     input,
@@ -261,6 +299,14 @@ export function readEdifactWithDirectories(
       },
       startMessage: (message, g) => {
         check = undefined;
+        unsupported = options.isMessageSupported !== undefined && !options.isMessageSupported(message);
+        if (unsupported) {
+          const issue = notSupported(message, ic, g ?? group);
+          message.issues.push(issue);
+          found.push(issue);
+          handler.startMessage?.(message, g);
+          return;
+        }
         const structure = directories.find(
           message.type,
           EdifactDirectoryRegistry.directoryOf(message.version, message.release),
@@ -288,6 +334,8 @@ export function readEdifactWithDirectories(
       endMessage: (message, g) => {
         const current = check;
         check = undefined;
+        if (unsupported) message.status = 'rejected';
+        unsupported = false;
         if (current) {
           if (message.segmentIssues.some((i) => i.severity === 'error')) message.status = 'rejected';
           const parsed = current.parsed();
