@@ -3,6 +3,7 @@ import { open, readFile as readWholeFile } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { detectEdiStandard, EDI_SNIFF_BYTES } from '../edi/core/detect.js';
 import { readEdifactWithDirectories } from '../edi/edifact/directories/index.js';
+import { EdifactMapRegistry } from '../translation/edifact-map-registry.js';
 import {
   buildContrl,
   readEdifactStream,
@@ -147,9 +148,21 @@ async function readFile(file: string, directories = false): Promise<Read> {
     }
     // Only a file that starts like EDIFACT is read as EDIFACT; anything else keeps the X12 reader's answer.
     if (detectEdiStandard(head.subarray(0, bytes)).standard === 'edifact') {
-      // --directories: the message directories too (their findings in the tree and the CONTRL).
-      if (directories)
-        return { standard: 'edifact', result: readEdifactWithDirectories(await readWholeFile(file)) };
+      // --directories: the message directories too (their findings in the tree and the CONTRL), and
+      // the intake's rule for messages it cannot read (UCM 4 / 14), so `ack` prints what it would send.
+      if (directories) {
+        const maps = new EdifactMapRegistry();
+        return {
+          standard: 'edifact',
+          result: readEdifactWithDirectories(
+            await readWholeFile(file),
+            {},
+            {
+              isMessageSupported: (message) => maps.supportsMessage(message),
+            },
+          ),
+        };
+      }
       return { standard: 'edifact', result: await readEdifactStream(createReadStream(file)) };
     }
     return {

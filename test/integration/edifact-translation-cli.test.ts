@@ -98,4 +98,20 @@ describe('gateway edi translate on EDIFACT', () => {
     expect(ack.stdout).toContain("UCM+1+DESADV:D:96A:UN+4'");
     expect(ack.stdout).toContain("UCS+7'");
   });
+
+  it('ack --directories rejects a message the gateway cannot read (UCM 4 / 14 at UNH S009), as the intake does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edifact-d97b-'));
+    try {
+      const file = join(dir, 'desadv-d97b.edi');
+      writeFileSync(
+        file,
+        "UNA:+.? 'UNB+UNOC:3+7350000123457:14+5790000000005:14+261127:0800+R1++++1'" +
+          "UNH+1+DESADV:D:97B:UN'BGM+351+ASN-1+9'DTM+137:20261127:102'UNT+4+1'UNZ+1+R1'",
+      );
+      const ack = gateway('ack', '--directories', file, '--control-number', '5');
+      expect(ack.stdout).toContain("UCM+1+DESADV:D:97B:UN+4+14+UNH+3'");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
