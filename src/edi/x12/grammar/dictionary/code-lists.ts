@@ -4,7 +4,8 @@ import type { X12CodeListSource } from '../grammar.types.js';
  * Code lists by data element reference. `complete` lists hold the version's whole code set (an
  * unknown value is AK403 7 and rejects the set); `common` lists hold the codes suppliers use, while
  * the standard's list is far longer (DE 98 and 128 have over a thousand codes): an unknown value there
- * is a warning for the operator, never a rejection we cannot justify from the standard.
+ * is a warning for the operator, never a rejection we cannot justify from the standard. Every code our
+ * own maps read or write is in its list (src/translation/x12-map-codes.spec.ts checks each map).
  */
 
 const range = (from: number, to: number): string[] =>
@@ -210,7 +211,9 @@ export const CODE_LISTS: Readonly<Record<string, X12CodeListSource>> = {
       'PD',
       'PK',
       'PO',
+      'PP',
       'PS',
+      'SE',
       'SI',
       'SN',
       'ST',
@@ -244,6 +247,7 @@ export const CODE_LISTS: Readonly<Record<string, X12CodeListSource>> = {
       '075',
       '079',
       '080',
+      '097',
       '106',
       '118',
       '196',
