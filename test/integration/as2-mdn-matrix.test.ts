@@ -57,6 +57,17 @@ const CELLS = {
     path: '/async/unsigned-no-mic',
     profile: 'requestSignedMdn: false\n    sendMdn: async',
   },
+  // Signed with sha-384 / sha-512, and no MIC algorithm asked for: the receiver picks its own.
+  unsignedSha384: {
+    partner: 'as2-unsigned384',
+    path: '/sync/unsigned',
+    profile: 'requestSignedMdn: false\n    sendSigning: sha-384',
+  },
+  asyncUnsignedSha512: {
+    partner: 'as2-aunsigned512',
+    path: '/async/unsigned',
+    profile: 'requestSignedMdn: false\n    sendSigning: sha-512\n    sendMdn: async',
+  },
 } satisfies Record<string, Cell>;
 
 /** Every combination of the send profile, each answered with a good synchronous MDN. */
@@ -311,6 +322,37 @@ describe('AS2 MDNs against an openssl-built partner (issue #15)', () => {
       expect(tries[0]!.mdn).toMatchObject({ signed: false });
       expect(doc.status, doc.status_detail ?? '').toBe('delivered');
       expect(doc.status_detail).toMatch(/unsigned MDN: .*processed; no Received-content-MIC/);
+      const mdns = await mdnRows(messageId);
+      expect(mdns[0]).toMatchObject({ status: 'processed', delivery, document: doc.id });
+      expect((await record(messageId))?.mdn_status).toBe('delivered');
+    },
+  );
+
+  // RFC 4130 leaves open which algorithm an unsigned receipt's MIC uses when the request names none (no
+  // Disposition-Notification-Options); implementations differ (Oxalis #447, phase2 #93). The openssl
+  // receiver then uses sha-256, as our own receive side does, though the message is signed with
+  // sha-384 or sha-512: the MIC is compared with ours in every algorithm the partnership allows.
+  it.each([
+    ['sync', 'sha-384', CELLS.unsignedSha384],
+    ['async', 'sha-512', CELLS.asyncUnsignedSha512],
+  ])(
+    '%s, unsigned MDN with a sha-256 MIC for a message signed with %s, no MIC algorithm requested: delivered',
+    async (delivery, signing, cell) => {
+      const poNumber = await issue(cell.partner);
+      const doc = await settle(poNumber);
+      const messageId = messageIdOf(doc);
+      const tries = receiver.for(messageId);
+      print(`${delivery} unsigned MDN, sha-256 MIC, signed ${signing}`, tries, doc);
+      expect(tries[0]!.headers['disposition-notification-options']).toBeUndefined();
+      expect(tries[0]!.steps.join(' → ')).toContain(`openssl cms -verify (${signing})`);
+      expect(tries[0]!.mic).toMatch(/, sha-256$/);
+      expect(tries[0]!.mdn).toMatchObject({ signed: false });
+      expect(doc.status, doc.status_detail ?? '').toBe('delivered');
+      // Which of our MICs the partner's matched is recorded with the verdict.
+      expect(doc.status_detail).toContain(
+        `unsigned MDN: automatic-action/MDN-sent-automatically; processed; MIC ${tries[0]!.mic} ` +
+          '(no MIC algorithm requested: it matches ours computed with sha-256)',
+      );
       const mdns = await mdnRows(messageId);
       expect(mdns[0]).toMatchObject({ status: 'processed', delivery, document: doc.id });
       expect((await record(messageId))?.mdn_status).toBe('delivered');

@@ -8,7 +8,7 @@ import { currentCorrelationId } from '../../platform/logging/correlation.js';
 import { As2MdnEvidence, header } from './as2-mdn-evidence.js';
 import { As2OutboundMessages, type As2OutboundMessage } from './as2-outbound-message.repository.js';
 import { As2Partnerships } from './as2-partnerships.service.js';
-import { parseMicAlgorithm, peekMdn, verifyMdn, type Mic, type MdnVerdict } from './protocol/index.js';
+import { parseMics, peekMdn, verifyMdn, type MdnVerdict } from './protocol/index.js';
 
 export interface InboundMdn {
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -68,9 +68,11 @@ export class As2MdnReceiptService {
         claimed,
         `AS2-From ${as2From ?? '(none)'} is not ${record.partnerId}'s, whose message ${record.messageId} it names`,
       );
+    const [mic, ...otherMics] = parseMics(record.mic);
     const verdict = verifyMdn(mdn.headers, mdn.body, {
       messageId: record.messageId,
-      mic: parseMic(record.mic),
+      mic: mic!,
+      otherMics,
       signedRequested: record.signedRequested,
       partnerCertificates: partnership.certificates,
     });
@@ -216,13 +218,6 @@ export class As2MdnReceiptService {
       GATEWAY_ACTOR,
     );
   }
-}
-
-function parseMic(text: string): Mic {
-  const [digest = '', name = ''] = text.split(',').map((s) => s.trim());
-  const algorithm = parseMicAlgorithm(name);
-  if (!algorithm) throw new Error(`stored MIC ${text} has no known algorithm`);
-  return { digest, algorithm };
 }
 
 function bracketed(messageId: string): string {

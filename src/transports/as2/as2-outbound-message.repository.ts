@@ -12,7 +12,11 @@ export interface As2OutboundMessage {
   readonly partnerId: string;
   readonly outboundInterchangeId: string;
   readonly mdnMode: As2MdnMode;
-  /** `base64, sha-256`: what the MDN's Received-content-MIC must be. */
+  /**
+   * `base64, sha-256`: what the MDN's Received-content-MIC must be. When our request named no MIC
+   * algorithm, followed by ours in the other algorithms the partnership allows, any of which an
+   * unsigned MDN may carry (`base64, sha-384; base64, sha-256; …`, `formatMics`).
+   */
   readonly mic: string;
   readonly signedRequested: boolean;
   readonly sends: number;

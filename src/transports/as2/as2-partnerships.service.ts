@@ -113,12 +113,18 @@ export class As2Partnerships implements OnModuleInit {
     return this.byPartnerId.get(partnerId);
   }
 
-  /** What the core enforces for this partnership. */
-  async policy(partnership: As2Partnership): Promise<As2SecurityPolicy> {
+  /** The MIC and signature digests this partnership allows (sha1 only with `legacy.sha1`). */
+  micAlgorithms(partnership: As2Partnership): readonly MicAlgorithm[] {
     const { security } = partnership.settings;
     const digests: readonly MicAlgorithm[] =
       security.allowedMicAlgorithms ??
       (security.legacy.sha1 ? [...MODERN_MIC_ALGORITHMS, 'sha1'] : MODERN_MIC_ALGORITHMS);
+    return digests.filter((d) => d !== 'sha1' || security.legacy.sha1);
+  }
+
+  /** What the core enforces for this partnership. */
+  async policy(partnership: As2Partnership): Promise<As2SecurityPolicy> {
+    const { security } = partnership.settings;
     const encryption: readonly ContentEncryption[] =
       security.allowedContentEncryption ??
       (security.legacy.tripleDes
@@ -133,7 +139,7 @@ export class As2Partnerships implements OnModuleInit {
       // The core has one legacy switch; the lists above keep sha1 and 3DES apart.
       allowLegacy: security.legacy.sha1 || security.legacy.tripleDes,
       allowRsaPkcs1v15: security.legacy.rsaPkcs1v15,
-      allowedDigests: digests.filter((d) => d !== 'sha1' || security.legacy.sha1),
+      allowedDigests: this.micAlgorithms(partnership),
       allowedContentEncryption: encryption.filter((e) => e !== 'des-ede3-cbc' || security.legacy.tripleDes),
       maxDecompressedBytes: partnership.settings.maxDecompressedBytes ?? this.config.AS2_MAX_MESSAGE_BYTES,
     };

@@ -20,7 +20,7 @@ import { As2OutboundMessages, type As2OutboundMessage } from './as2-outbound-mes
 import { As2Partnerships, type As2Partnership } from './as2-partnerships.service.js';
 import {
   buildOutboundAs2,
-  formatMic,
+  formatMics,
   verifyMdn,
   type MicAlgorithm,
   type OutboundAs2Message,
@@ -121,7 +121,7 @@ export class As2SendTransport implements DeliveryTransport {
     const message = await this.build(send, payload);
     await this.messages.startRound({ ...this.round(send, message, 'sync'), windowClosesAt: null });
     const response = await this.post(send, message, undefined);
-    await this.messages.sent(send.messageId, formatMic(message.mic), new Date(), null);
+    await this.messages.sent(send.messageId, micsOf(message), new Date(), null);
     return this.judgeResponseMdn(send, message, response);
   }
 
@@ -191,7 +191,7 @@ export class As2SendTransport implements DeliveryTransport {
       return this.judgeResponseMdn(send, message, response);
     const sentAt = new Date();
     const next = new Date(Math.min(sentAt.getTime() + resendMs, windowClosesAt.getTime()));
-    await this.messages.sent(send.messageId, formatMic(message.mic), sentAt, next);
+    await this.messages.sent(send.messageId, micsOf(message), sentAt, next);
     throw new DeliveryThrottledError(
       waiting(send.messageId, (record?.sends ?? 0) + 1, windowClosesAt.toISOString()),
       Math.max(next.getTime() - sentAt.getTime(), 0),
@@ -205,7 +205,7 @@ export class As2SendTransport implements DeliveryTransport {
       partnerId: send.partnership.partner.id,
       outboundInterchangeId: send.document.interchangeId,
       mdnMode,
-      mic: formatMic(message.mic),
+      mic: micsOf(message),
       signedRequested: send.partnership.settings.requestSignedMdn,
       now: new Date(),
     };
@@ -217,6 +217,9 @@ export class As2SendTransport implements DeliveryTransport {
     const micAlgorithm: MicAlgorithm = signing ?? 'sha-256';
     try {
       return await buildOutboundAs2(payload, {
+        // Without requestSignedMdn no Disposition-Notification-Options go out, so no MIC algorithm is
+        // requested: the partner's unsigned MDN may use any the partnership allows.
+        alsoMicAlgorithms: settings.requestSignedMdn ? [] : this.partnerships.micAlgorithms(send.partnership),
         contentType: CONTENT_TYPES[send.document.standard],
         sign: signing ? { keys: await this.partnerships.signingKeys(), digest: signing } : undefined,
         encrypt:
@@ -296,6 +299,7 @@ export class As2SendTransport implements DeliveryTransport {
     const verdict = verifyMdn(response.headers, response.body, {
       messageId: send.messageId,
       mic: message.mic,
+      otherMics: message.otherMics,
       signedRequested: send.partnership.settings.requestSignedMdn,
       partnerCertificates: send.partnership.certificates,
     });
@@ -343,6 +347,11 @@ export class As2SendTransport implements DeliveryTransport {
       detail: `AS2 ${record.messageId}: ${record.mdnDetail}${archived(record)}`,
     };
   }
+}
+
+/** What `as2_outbound_message.mic` keeps: our MIC, then ours in the other algorithms an MDN may use. */
+function micsOf(message: OutboundAs2Message): string {
+  return formatMics([message.mic, ...message.otherMics]);
 }
 
 /** `<outbound-{document id}@{our AS2 id}>`: the same on every try of one document. */

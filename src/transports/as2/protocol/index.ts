@@ -13,7 +13,7 @@ export { decompressCompressedData, inflateCapped, DecompressionLimitError } from
 export { decryptEnvelope, type Decrypted } from './decrypt.js';
 export { buildMdn, type BuiltMdn, type MdnInput } from './mdn.js';
 export * from './mdn-options.js';
-export { computeMic, formatMic, type Mic } from './mic.js';
+export { computeMic, formatMic, formatMics, parseMics, type Mic } from './mic.js';
 export * from './mime.js';
 export * from './policy.js';
 export { loadPkcs12, matchingPair, Pkcs12Error } from './pkcs12.js';

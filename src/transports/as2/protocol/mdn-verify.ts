@@ -11,6 +11,12 @@ export interface MdnExpectation {
   readonly messageId: string;
   /** The MIC we computed when building the message. */
   readonly mic: Mic;
+  /**
+   * Our MIC in other algorithms, any of which an unsigned MDN may carry instead of `mic`: given when
+   * our request named no MIC algorithm (no Disposition-Notification-Options), since RFC 4130 does not
+   * say which one the receiver then uses. A signed MDN must carry `mic`.
+   */
+  readonly otherMics?: readonly Mic[];
   /** We asked for a signed MDN: an unsigned one is then never accepted. */
   readonly signedRequested: boolean;
   /** The partner's pinned certificates; only these can sign its MDNs. */
@@ -31,6 +37,8 @@ export type MdnVerdict =
       readonly delivered: true;
       readonly signed: boolean;
       readonly fields: MdnFields;
+      /** Which of our MICs the Received-content-MIC equals (undefined: the MDN has none). */
+      readonly mic: Mic | undefined;
       readonly detail: string;
     }
   | {
@@ -51,7 +59,8 @@ export type MdnVerdict =
  * `processed` disposition, and a Received-content-MIC equal to ours (digest and algorithm). A
  * different MIC, a signed MDN without one, or an unsigned MDN when a signed one was asked for, is
  * never delivered. An unsigned MDN (acceptable only when none signed was asked for) may leave the MIC
- * out: it is "required for signed receipts but optional for unsigned receipts" (RFC 4130 §7.4.3).
+ * out: it is "required for signed receipts but optional for unsigned receipts" (RFC 4130 §7.4.3); its
+ * MIC may be any of `otherMics` too, and the detail then says which algorithm it matched.
  */
 export function verifyMdn(
   headers: Readonly<Record<string, string | readonly string[] | undefined>>,
@@ -104,14 +113,20 @@ export function verifyMdn(
     return { delivered: false, reason: `unreadable MDN: ${(error as Error).message}`, authentic: true };
   }
   const verdict = judge(fields, expected, signed);
-  if (verdict) return { delivered: false, reason: verdict, fields, authentic: true };
-  const mic = fields.receivedContentMic ? `MIC ${fields.receivedContentMic}` : 'no Received-content-MIC';
+  if ('reason' in verdict) return { delivered: false, reason: verdict.reason, fields, authentic: true };
   return {
     delivered: true,
     signed,
     fields,
-    detail: `${signed ? 'signed' : 'unsigned'} MDN: ${fields.disposition}; ${mic}`,
+    mic: verdict.mic,
+    detail: `${signed ? 'signed' : 'unsigned'} MDN: ${fields.disposition}; ${micDetail(fields, verdict.mic, expected)}`,
   };
+}
+
+function micDetail(fields: MdnFields, matched: Mic | undefined, expected: MdnExpectation): string {
+  if (!fields.receivedContentMic || !matched) return 'no Received-content-MIC';
+  if (matched.algorithm === expected.mic.algorithm) return `MIC ${fields.receivedContentMic}`;
+  return `MIC ${fields.receivedContentMic} (no MIC algorithm requested: it matches ours computed with ${matched.algorithm})`;
 }
 
 /**
@@ -135,21 +150,39 @@ export function peekMdn(
   }
 }
 
-function judge(fields: MdnFields, expected: MdnExpectation, signed: boolean): string | undefined {
+/** Why the MDN does not deliver, or which of our MICs it carries. */
+function judge(
+  fields: MdnFields,
+  expected: MdnExpectation,
+  signed: boolean,
+): { readonly reason: string } | { readonly mic: Mic | undefined } {
   if (bare(fields.originalMessageId ?? '') !== bare(expected.messageId))
-    return `the MDN answers Message-ID ${fields.originalMessageId ?? '(none)'}, not ${expected.messageId}`;
+    return {
+      reason: `the MDN answers Message-ID ${fields.originalMessageId ?? '(none)'}, not ${expected.messageId}`,
+    };
   const disposition = fields.disposition ?? '';
   const result = disposition.slice(disposition.indexOf(';') + 1).trim();
   if (!/^processed\s*$/i.test(result) && !/^processed\s*\/\s*warning/i.test(result))
-    return `the partner answered ${disposition || '(no disposition)'}`;
-  if (!fields.receivedContentMic) return signed ? 'the MDN has no Received-content-MIC' : undefined;
+    return { reason: `the partner answered ${disposition || '(no disposition)'}` };
+  if (!fields.receivedContentMic)
+    return signed ? { reason: 'the MDN has no Received-content-MIC' } : { mic: undefined };
   const [digest = '', algorithmName = ''] = fields.receivedContentMic.split(',').map((s) => s.trim());
   const algorithm = parseMicAlgorithm(algorithmName);
-  const ours = Buffer.from(expected.mic.digest, 'base64');
-  const theirs = Buffer.from(digest, 'base64');
-  if (algorithm !== expected.mic.algorithm || ours.length !== theirs.length || !timingSafeEqual(ours, theirs))
-    return `the Received-content-MIC ${fields.receivedContentMic} is not ours (${expected.mic.digest}, ${expected.mic.algorithm})`;
-  return undefined;
+  const candidates = signed ? [expected.mic] : [expected.mic, ...(expected.otherMics ?? [])];
+  const ours = candidates.find((mic) => mic.algorithm === algorithm);
+  if (!ours || !sameDigest(ours.digest, digest)) {
+    const shown = ours ?? expected.mic;
+    return {
+      reason: `the Received-content-MIC ${fields.receivedContentMic} is not ours (${shown.digest}, ${shown.algorithm})`,
+    };
+  }
+  return { mic: ours };
+}
+
+function sameDigest(ours: string, theirs: string): boolean {
+  const a = Buffer.from(ours, 'base64');
+  const b = Buffer.from(theirs, 'base64');
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** The fields of the message/disposition-notification part of a multipart/report. */

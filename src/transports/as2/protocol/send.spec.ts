@@ -112,6 +112,10 @@ async function opensslVerify(signedEntity: Buffer): Promise<Buffer> {
   return readFile(out);
 }
 
+function aes256(): NonNullable<OutboundAs2Options['encrypt']> {
+  return { partnerCertificates: [partner.keys.certificate], algorithm: 'aes-256-cbc' };
+}
+
 function withHeaders(message: OutboundAs2Message): Buffer {
   const head = Object.entries(message.headers)
     .map(([k, v]) => `${k}: ${v}\r\n`)
@@ -213,6 +217,41 @@ describe('buildOutboundAs2 against openssl cms', () => {
       });
     });
   }
+
+  it('computes our MIC in other algorithms over the same bytes as the receiving core, for every layering', async () => {
+    const cells: [string, Partial<OutboundAs2Options>][] = [
+      ['signed sha-384, encrypted', { sign: { keys: us.keys, digest: 'sha-384' }, encrypt: aes256() }],
+      ['unsigned, encrypted', { encrypt: aes256() }],
+      ['plain', {}],
+    ];
+    for (const [cell, layers] of cells) {
+      const message = await buildOutboundAs2(
+        Buffer.from(PAYLOAD, 'latin1'),
+        options({ ...layers, alsoMicAlgorithms: ['sha-256', 'sha-384', 'sha-512'] }),
+      );
+      // Every algorithm once, the one asked for as `mic`.
+      expect([message.mic, ...message.otherMics].map((m) => m.algorithm).sort(), cell).toEqual([
+        'sha-256',
+        'sha-384',
+        'sha-512',
+      ]);
+      for (const other of message.otherMics) {
+        const received = await receiveAs2Message(
+          {
+            headers: {
+              ...message.headers,
+              'disposition-notification-options': `signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, ${other.algorithm}`,
+            },
+            body: message.body,
+          },
+          partnerPolicy(),
+        );
+        expect(received.ok && received.mic, `${cell}: ${other.algorithm}`).toEqual(other);
+      }
+    }
+    const without = await buildOutboundAs2(Buffer.from(PAYLOAD, 'latin1'), options({ sign: signing }));
+    expect(without.otherMics).toEqual([]);
+  });
 
   it('encrypts to the newest valid certificate during a rollover', async () => {
     const newer = await wb.identity('partner-new', { days: 60 });
@@ -365,6 +404,57 @@ describe('verifyMdn', () => {
       expect(verifyMdn(signed.headers, signed.body, expectation(message, { signedRequested }))).toMatchObject(
         { delivered: false, reason: 'the MDN has no Received-content-MIC' },
       );
+  });
+
+  // RFC 4130 does not say which MIC algorithm a receiver uses when the request names none
+  // (implementations differ: Oxalis #447, phase2 #93).
+  it('accepts our MIC in another allowed algorithm from an unsigned MDN when we asked for none, and says which', async () => {
+    const message = await buildOutboundAs2(
+      Buffer.from(PAYLOAD, 'latin1'),
+      options({ sign: { keys: us.keys, digest: 'sha-384' }, alsoMicAlgorithms: ['sha-256', 'sha-512'] }),
+    );
+    const sha256 = message.otherMics.find((m) => m.algorithm === 'sha-256')!;
+    const unrequested = { signedRequested: false, otherMics: message.otherMics };
+    const unsigned = await mdn(message, { mic: sha256, signer: null });
+    expect(verifyMdn(unsigned.headers, unsigned.body, expectation(message, unrequested))).toMatchObject({
+      delivered: true,
+      signed: false,
+      mic: sha256,
+      detail: expect.stringContaining(
+        `MIC ${sha256.digest}, sha-256 (no MIC algorithm requested: it matches ours computed with sha-256)`,
+      ),
+    });
+    // Without the other MICs (a request that named its algorithm) it is not ours.
+    expect(
+      verifyMdn(unsigned.headers, unsigned.body, expectation(message, { signedRequested: false })),
+    ).toMatchObject({ delivered: false, reason: expect.stringContaining('is not ours') });
+    // Our own algorithm's MIC is delivered without a remark.
+    const own = await mdn(message, { signer: null });
+    const ownVerdict = verifyMdn(own.headers, own.body, expectation(message, unrequested));
+    expect(ownVerdict).toMatchObject({ delivered: true, mic: message.mic });
+    expect(ownVerdict.delivered && ownVerdict.detail).not.toContain('no MIC algorithm requested');
+    // A wrong digest in an allowed algorithm is named against ours in that algorithm.
+    const wrong = await mdn(message, {
+      mic: { algorithm: 'sha-256', digest: Buffer.alloc(32, 1).toString('base64') },
+      signer: null,
+    });
+    expect(verifyMdn(wrong.headers, wrong.body, expectation(message, unrequested))).toMatchObject({
+      delivered: false,
+      reason: expect.stringContaining(`is not ours (${sha256.digest}, sha-256)`),
+    });
+    // An algorithm we do not allow (sha1 without legacy) is never ours.
+    const sha1 = await mdn(message, {
+      mic: { algorithm: 'sha1', digest: Buffer.alloc(20, 1).toString('base64') },
+      signer: null,
+    });
+    expect(verifyMdn(sha1.headers, sha1.body, expectation(message, unrequested))).toMatchObject({
+      delivered: false,
+    });
+    // A signed MDN must carry the MIC in the algorithm the message names.
+    const signedOther = await mdn(message, { mic: sha256 });
+    expect(verifyMdn(signedOther.headers, signedOther.body, expectation(message, unrequested))).toMatchObject(
+      { delivered: false, reason: expect.stringContaining('is not ours') },
+    );
   });
 
   it('refuses an MDN for another Message-ID and a negative disposition', async () => {

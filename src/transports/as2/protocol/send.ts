@@ -27,6 +27,12 @@ export interface OutboundAs2Options {
   readonly compress?: 'before-signing' | 'after-signing';
   /** The MIC algorithm we ask for (`signed-receipt-micalg`); default the signing digest, else sha-256. */
   readonly micAlgorithm?: MicAlgorithm;
+  /**
+   * Algorithms to compute our MIC in besides `micAlgorithm`. A request without
+   * Disposition-Notification-Options names no MIC algorithm, and RFC 4130 does not say which one the
+   * receiver then uses (implementations differ), so its unsigned MDN may carry any of them.
+   */
+  readonly alsoMicAlgorithms?: readonly MicAlgorithm[];
   /** The clock certificates' validity is checked against; default now. */
   readonly now?: Date;
 }
@@ -37,6 +43,8 @@ export interface OutboundAs2Message {
   readonly body: Buffer;
   /** The Received-content-MIC the partner's MDN must carry. */
   readonly mic: Mic;
+  /** Our MIC in each of `alsoMicAlgorithms` other than `mic`'s, over the same bytes. */
+  readonly otherMics: readonly Mic[];
 }
 
 const CRLF = '\r\n';
@@ -62,21 +70,18 @@ export async function buildOutboundAs2(
   ]);
   let entity: Buffer = payloadEntity;
   if (options.compress === 'before-signing') entity = compressedEntity(entity);
-  let mic: Mic;
-  if (options.sign) {
-    mic = computeMic(entity, options.micAlgorithm ?? options.sign.digest);
-    entity = await signedEntity(entity, options.sign.keys, options.sign.digest);
-  } else {
-    const algorithm = options.micAlgorithm ?? 'sha-256';
-    const plain = !options.encrypt && !options.compress;
-    mic = computeMic(plain ? payload : payloadEntity, algorithm);
-  }
+  const plain = !options.sign && !options.encrypt && !options.compress;
+  const micBytes = options.sign ? entity : plain ? payload : payloadEntity;
+  const micAlgorithm = options.micAlgorithm ?? options.sign?.digest ?? 'sha-256';
+  const mic = computeMic(micBytes, micAlgorithm);
+  const otherMics = [...new Set(options.alsoMicAlgorithms ?? [])]
+    .filter((algorithm) => algorithm !== micAlgorithm)
+    .map((algorithm) => computeMic(micBytes, algorithm));
+  if (options.sign) entity = await signedEntity(entity, options.sign.keys, options.sign.digest);
   if (options.compress === 'after-signing') entity = compressedEntity(entity);
   if (options.encrypt) entity = await envelopedEntity(entity, options.encrypt, options.now ?? new Date());
-  if (!options.sign && !options.encrypt && !options.compress) {
-    return { headers: { 'content-type': options.contentType }, body: payload, mic };
-  }
-  return { ...splitEntity(entity), mic };
+  if (plain) return { headers: { 'content-type': options.contentType }, body: payload, mic, otherMics };
+  return { ...splitEntity(entity), mic, otherMics };
 }
 
 /** The partner's certificate we encrypt to: the newest valid one (latest notBefore, then latest notAfter). */
