@@ -6,6 +6,7 @@ import { Allow } from '../gateway/access-rules.js';
 import { InterchangeArchive } from '../interchanges/interchange-archive.service.js';
 import { InterchangeNotFoundError } from '../interchanges/interchange.types.js';
 import { ZodBody } from '../platform/http/zod-body.pipe.js';
+import { INTERCHANGE_CONTENT_EXAMPLE, INTERCHANGE_EXAMPLE } from './tracking.examples.js';
 import { TrackingService, type Chain, type TrackingHit } from './tracking.service.js';
 
 const searchQuery = z.strictObject({ q: z.string().trim().min(1, 'expected q: what to look for').max(200) });
@@ -88,7 +89,7 @@ export class TrackingController {
   @ApiOkResponse({
     content: {
       'application/json': {
-        example: { query: '000000017', hits: [HIT], correlationIds: [HIT.correlationId] },
+        example: { query: '000005151', hits: [HIT], correlationIds: [HIT.correlationId] },
       },
     },
   })
@@ -119,25 +120,7 @@ export class TrackingController {
   @ApiOkResponse({
     content: {
       'application/json': {
-        example: {
-          id: '5120',
-          direction: 'inbound',
-          channel: 'sftp-mailbox',
-          partnerId: 'acme-fasteners',
-          receivedAt: '2026-11-27T10:15:02.000Z',
-          sha256: '9f2c…',
-          size: 612,
-          storage: 'inline',
-          contentType: 'application/edi-x12',
-          filename: '/inbound/855-4500012345.x12',
-          callerKey: null,
-          metadata: {},
-          status: 'processed',
-          statusDetail: null,
-          duplicateOf: null,
-          answer: {},
-          correlationId: 'po:4500012345',
-        },
+        example: INTERCHANGE_EXAMPLE,
       },
     },
   })
@@ -159,10 +142,7 @@ export class TrackingController {
   @ApiOkResponse({
     description: 'The payload, with its content type',
     content: {
-      'application/edi-x12': {
-        example:
-          'ISA*00*          *00*          *ZZ*ACMEFAST       *ZZ*SUPPLIERGW     *261127*1015*U*00401*000005151*0*P*>~…',
-      },
+      'application/edi-x12': { example: INTERCHANGE_CONTENT_EXAMPLE },
     },
   })
   async content(@Param('id') id: string, @Res() response: Response): Promise<void> {

@@ -25,23 +25,10 @@ import {
   ACKNOWLEDGMENT_EDIFACT_EXAMPLE,
   ACKNOWLEDGMENT_EXAMPLE,
   ACKNOWLEDGMENT_X12_EXAMPLE,
+  STATUS_EXAMPLE,
 } from './schemas/partner-document.examples.js';
 import { ApiPartnerAccessResponses } from '../../gateway/access-openapi.js';
 import { ApiRequestContent } from '../../platform/http/openapi-bodies.js';
-
-const STATUS_EXAMPLE = {
-  interchangeId: '4711',
-  status: 'processed',
-  statusDetail: null,
-  receivedAt: '2026-11-27T09:00:01.123456Z',
-  channel: 'api',
-  contentType: 'application/edi-x12',
-  sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
-  size: 812,
-  duplicateOf: null,
-  events: [{ id: '77ef08e9-1db8-8cb6-bbb7-5df55030465a', type: 'purchase-order.acknowledged' }],
-  acknowledgment: { available: true, kinds: ['997'], href: '/partner/v1/documents/4711/acknowledgment' },
-};
 
 /**
  * Partner document submission over REST (X12, EDIFACT or partner JSON documents), with the status of

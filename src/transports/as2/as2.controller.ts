@@ -17,13 +17,14 @@ import { As2MdnReceiptService } from './as2-mdn-receipt.service.js';
 import { spooledAs2Body } from './as2-raw-body.js';
 import type { SpooledAs2Body } from './as2-spool.js';
 import { As2ReceiveService } from './as2-receive.service.js';
+import { MDN_EXAMPLE, MDN_EXAMPLE_CONTENT_TYPE } from './as2.examples.js';
 
-const MDN_EXAMPLE =
-  '------=_AS2_…\r\nContent-Type: message/disposition-notification\r\n\r\n' +
-  'Reporting-UA: Supplier Gateway AS2\r\nOriginal-Recipient: rfc822; SUPPLIERGW\r\n' +
-  'Final-Recipient: rfc822; SUPPLIERGW\r\nOriginal-Message-ID: <msg-4711@acme>\r\n' +
-  'Received-content-MIC: 4x8Xk2…=, sha-256\r\n' +
-  'Disposition: automatic-action/MDN-sent-automatically; processed\r\n';
+const MDN_RESPONSE = {
+  description:
+    'The MDN (multipart/report, or multipart/signed around it), or empty for an asynchronous MDN. ' +
+    `The example is an unsigned MDN; its Content-Type: \`${MDN_EXAMPLE_CONTENT_TYPE}\`.`,
+  content: { 'multipart/report': { example: MDN_EXAMPLE } },
+};
 
 const DESCRIPTION =
   'An AS2 message (RFC 4130): the body is the S/MIME entity (signed, encrypted, compressed as the ' +
@@ -69,11 +70,7 @@ export class As2Controller {
     description: 'The S/MIME entity exactly as the AS2 software wrote it',
     schema: { type: 'string', format: 'binary' },
   })
-  @ApiOkResponse({
-    description:
-      'The MDN (multipart/report, or multipart/signed around it), or empty for an asynchronous MDN',
-    content: { 'multipart/report': { example: MDN_EXAMPLE } },
-  })
+  @ApiOkResponse(MDN_RESPONSE)
   @ApiResponse({
     status: 400,
     description: 'Message-ID, AS2-From or AS2-To missing (problem+json `as2.missing-header`)',
@@ -126,11 +123,7 @@ export class As2Controller {
     description: `${DESCRIPTION} On this URL only the AS2-From of that partner is accepted.`,
   })
   @ApiParam({ name: 'partnerId', description: 'The partner id of the profile', example: 'acme-fasteners' })
-  @ApiOkResponse({
-    description:
-      'The MDN (multipart/report, or multipart/signed around it), or empty for an asynchronous MDN',
-    content: { 'multipart/report': { example: MDN_EXAMPLE } },
-  })
+  @ApiOkResponse(MDN_RESPONSE)
   @ApiResponse({
     status: 400,
     description: 'Message-ID, AS2-From or AS2-To missing (problem+json `as2.missing-header`)',

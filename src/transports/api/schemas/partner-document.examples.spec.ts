@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPartnerProfiles } from '../../../partners/partner-loader.js';
@@ -9,6 +10,7 @@ import {
   ACKNOWLEDGMENT_EDIFACT_EXAMPLE,
   ACKNOWLEDGMENT_EXAMPLE,
   ACKNOWLEDGMENT_X12_EXAMPLE,
+  STATUS_EXAMPLE,
 } from './partner-document.examples.js';
 
 /**
@@ -39,6 +41,18 @@ describe('the acknowledgment examples published in the OpenAPI document', () => 
     expect(event.document.number).toBe(ACKNOWLEDGMENT_EXAMPLE.document.number);
     expect(event.occurredAt).toBe(ACKNOWLEDGMENT_EXAMPLE.document.issuedAt);
     expect(event.payload).toMatchObject(payload);
+    // The receipt status example describes this submission: its event, and its answer (a 997).
+    expect(STATUS_EXAMPLE.events.map((e) => e.type)).toEqual([event.type]);
+    expect(STATUS_EXAMPLE.acknowledgment.kinds).toEqual([
+      partner('acme-fasteners').acknowledgments.functional,
+    ]);
+  });
+
+  it('the receipt status example has the size and sha256 of the X12 855 it describes', () => {
+    const bytes = Buffer.from(ACKNOWLEDGMENT_X12_EXAMPLE, 'latin1');
+    expect(STATUS_EXAMPLE.contentType).toBe('application/edi-x12');
+    expect(STATUS_EXAMPLE.size).toBe(bytes.length);
+    expect(STATUS_EXAMPLE.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
   });
 
   it('the EDIFACT ORDRSP is valid for its sender (Nordic Castings) and acknowledges the same lines', () => {

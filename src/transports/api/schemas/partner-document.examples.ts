@@ -53,6 +53,24 @@ export const ACKNOWLEDGMENT_X12_EXAMPLE = [
 ].join('');
 
 /**
+ * GET /partner/v1/documents/{id} for ACKNOWLEDGMENT_X12_EXAMPLE submitted as it is: its size and sha256
+ * are those of the example's bytes, its event the acknowledgment it became, its answer the 997.
+ */
+export const STATUS_EXAMPLE = {
+  interchangeId: '4711',
+  status: 'processed',
+  statusDetail: null,
+  receivedAt: '2026-11-27T09:00:01.123456Z',
+  channel: 'api',
+  contentType: 'application/edi-x12',
+  sha256: 'abc4a0da2df93e2c20b508ce86002d9cd4541867c0bc64306caa9e50ff4cf485',
+  size: 392,
+  duplicateOf: null,
+  events: [{ id: '77ef08e9-1db8-8cb6-bbb7-5df55030465a', type: 'purchase-order.acknowledged' }],
+  acknowledgment: { available: true, kinds: ['997'], href: '/partner/v1/documents/4711/acknowledgment' },
+};
+
+/**
  * The EDIFACT ORDRSP (D.96A) saying the same, from Nordic Castings (its GLN; the CONTRL example of
  * the acknowledgment endpoint answers this interchange, 77): BGM 1225 4 (accepted with amendment),
  * line 10 accepted (LIN 1229 5), line 20 changed (3) in its date only (FTX+CHG DAT), scheduled on
