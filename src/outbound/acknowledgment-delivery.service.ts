@@ -20,6 +20,7 @@ import { ANSWER_KEY as X12_INTAKE } from '../translation/x12-intake.service.js';
 import type { X12IntakeResult } from '../translation/x12-intake.types.js';
 import { deliveryChannelOf, OutboundDeliveryService } from './outbound-delivery.service.js';
 import { OutboundDocumentRepository } from './outbound-document.repository.js';
+import { contentTypeWithCharset } from './transports/platform.transport.js';
 import { WebhookSubscriptionService } from './webhooks/webhook-subscriptions.service.js';
 
 /** One acknowledgment an intake built, as the outbound side needs it. */
@@ -109,7 +110,7 @@ export class AcknowledgmentDeliveryService {
           partnerId: partner.id,
           channel,
           payload: ack.payload,
-          contentType: ack.standard === 'x12' ? 'application/edi-x12' : 'application/edifact',
+          contentType: contentTypeWithCharset(ack.standard, ack.charset),
           filename,
           metadata: {
             answers: row.id,

@@ -16,6 +16,7 @@ import { OutboundDocumentRepository } from './outbound-document.repository.js';
 import { KIND_OF_EVENT, OutboundRenderer, partnerJson, partnerJsonType } from './outbound-renderer.js';
 import { OutboundDeliverJob } from './outbound.jobs.js';
 import type { OutboundDocument, OutboundStatus } from './outbound.types.js';
+import { CONTENT_TYPES } from './transports/platform.transport.js';
 import { WebhookSubscriptionService } from './webhooks/webhook-subscriptions.service.js';
 
 interface IntentRow {
@@ -199,6 +200,21 @@ export class OutboundDeliveryService {
   /** The exact bytes of a document, as archived. */
   async payload(document: OutboundDocument): Promise<Buffer> {
     return this.archive.payload(document.interchangeId);
+  }
+
+  /**
+   * The archived bytes with the Content-Type they were archived with, which names the charset the
+   * renderer or the acknowledgment builder wrote them in. Documents archived before the charset was
+   * recorded have none: their encoding was not kept, and a guess could be wrong.
+   */
+  async content(
+    document: OutboundDocument,
+  ): Promise<{ readonly payload: Buffer; readonly contentType: string }> {
+    const archived = await this.archive.get(document.interchangeId);
+    return {
+      payload: await this.payload(document),
+      contentType: archived.contentType ?? CONTENT_TYPES[document.standard],
+    };
   }
 
   /**

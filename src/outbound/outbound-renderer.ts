@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { CanonicalEvent } from '../canonical/index.js';
+import { encodeX12, X12_MIME_CHARSETS, type X12Encoding } from '../edi/x12/index.js';
 import type { GatewayConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import type { PartnerProfile } from '../partners/partner-profile.schema.js';
 import { EdifactOutboundService } from '../translation/edifact-outbound.service.js';
 import { X12OutboundService } from '../translation/x12-outbound.service.js';
 import type { OutboundKind } from './outbound.types.js';
+import { contentTypeWithCharset } from './transports/platform.transport.js';
 
 /** The message each kind of document is written as, per standard. */
 const MESSAGE_TYPES: Readonly<
@@ -23,10 +25,17 @@ export const KIND_OF_EVENT: Readonly<Record<string, Exclude<OutboundKind, 'funct
   'purchase-order.cancelled': 'po-cancellation',
 };
 
+/**
+ * The X12 generator's text goes out as UTF-8: its values are not limited to the basic character set
+ * (a name like Müller is written as C3 BC), and the archive's Content-Type says so.
+ */
+const X12_OUTBOUND_ENCODING: X12Encoding = 'utf8';
+
 export interface RenderedDocument {
   readonly standard: 'x12' | 'edifact' | 'json';
   readonly messageType: string;
   readonly payload: Buffer;
+  /** The media type with the charset `payload` is written in, e.g. `application/edifact; charset=ISO-8859-1`. */
   readonly contentType: string;
   readonly extension: string;
   readonly controlReference?: string;
@@ -87,8 +96,8 @@ export class OutboundRenderer {
         return {
           standard: 'x12',
           messageType: written.setId,
-          payload: Buffer.from(written.text, 'utf8'),
-          contentType: 'application/edi-x12',
+          payload: encodeX12(written.text, X12_OUTBOUND_ENCODING),
+          contentType: contentTypeWithCharset('x12', X12_MIME_CHARSETS[X12_OUTBOUND_ENCODING]),
           extension: 'x12',
           controlReference: written.interchangeControlNumber,
           groupReference: written.groupControlNumber,
@@ -104,7 +113,7 @@ export class OutboundRenderer {
           standard: 'edifact',
           messageType: written.type,
           payload: written.bytes,
-          contentType: 'application/edifact',
+          contentType: contentTypeWithCharset('edifact', written.charset),
           extension: 'edi',
           controlReference: written.interchangeReference,
           setReferences: [written.messageReference],
@@ -115,8 +124,9 @@ export class OutboundRenderer {
         return {
           standard: 'json',
           messageType: format.type,
+          // JSON between systems is UTF-8 (RFC 8259 §8.1).
           payload: Buffer.from(JSON.stringify(partnerJson(event, format.type)), 'utf8'),
-          contentType: 'application/json',
+          contentType: contentTypeWithCharset('json', 'UTF-8'),
           extension: 'json',
           setReferences: [],
           functionalAckExpected: false,

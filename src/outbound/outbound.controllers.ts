@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { Allow } from '../gateway/access-rules.js';
@@ -11,7 +18,6 @@ import { ZodBody } from '../platform/http/zod-body.pipe.js';
 import { OutboundDocumentRepository } from './outbound-document.repository.js';
 import { OutboundDeliveryService, OutboundNotFoundError } from './outbound-delivery.service.js';
 import { OUTBOUND_STATUSES, type OutboundDocument } from './outbound.types.js';
-import { CONTENT_TYPES } from './transports/platform.transport.js';
 import { ApiPartnerAccessResponses } from '../gateway/access-openapi.js';
 
 const listQuery = z.strictObject({
@@ -58,12 +64,23 @@ const EXAMPLE: OutboundDocument = {
   createdAt: '2026-11-27T10:02:10.000000Z',
 };
 
+/** How the content endpoints name the encoding of the bytes (OpenAPI description, docs/outbound.md). */
+const CHARSET_RULE =
+  'The bytes are not converted: the Content-Type names the charset they were written in, e.g. ' +
+  '`application/edifact; charset=ISO-8859-1`. Orders and changes: X12 UTF-8; EDIFACT the set its UNB ' +
+  'syntax identifier declares (UNOA/UNOB/UNOC ISO-8859-1, UNOD… their ISO 8859 part such as ISO-8859-2, ' +
+  'UNOW/UNOY UTF-8); partner JSON UTF-8. The gateway’s own TA1/997/999 and CONTRL: the encoding of the ' +
+  'interchange they answer (X12 ISO-8859-1, UTF-8 or IBM037; a CONTRL by its UNB). Documents archived ' +
+  'before the charset was recorded come without one.';
+
 const CONTENT_EXAMPLES = {
   'application/edi-x12': {
+    schema: { type: 'string', format: 'binary' },
     example:
       'ISA*00*          *00*          *ZZ*SUPPLIERGW     *ZZ*ACMEFAST       *261127*1002*U*00401*000000017*0*T*>~GS*PO*SUPPLIERGW*ACMEFAST*20261127*1002*17*X*004010~ST*850*0001~BEG*00*SA*4500012345**20261127~…',
   },
   'application/edifact': {
+    schema: { type: 'string', format: 'binary' },
     example:
       "UNA:+.? 'UNB+UNOC:3+SUPPLIERGW:ZZZ+7350000123457:14+261127:1002+12++++1'UNH+1+ORDERS:D:96A:UN'BGM+220+4500012345+9'…",
   },
@@ -75,6 +92,16 @@ const CONTENT_EXAMPLES = {
     },
   },
 };
+
+/** The archived bytes, not a string (Express would send a string as UTF-8), named by their archived charset. */
+async function sendContent(
+  response: Response,
+  outbound: OutboundDeliveryService,
+  document: OutboundDocument,
+): Promise<void> {
+  const { payload, contentType } = await outbound.content(document);
+  response.type(contentType).send(payload);
+}
 
 const page = (items: OutboundDocument[], limit: number) => ({
   items,
@@ -119,12 +146,15 @@ export class OutboundAdminController {
   @Allow({ system: ['operations:read'], roles: ['buyer', 'admin'] })
   @ApiOperation({
     summary: 'The exact bytes sent (X12, EDIFACT or partner JSON)',
-    description: 'The archived payload, byte for byte, with its content type.',
+    description: `The archived payload, byte for byte, with its content type. ${CHARSET_RULE}`,
   })
-  @ApiOkResponse({ description: 'The bytes as sent', content: CONTENT_EXAMPLES })
+  @ApiProduces(...Object.keys(CONTENT_EXAMPLES))
+  @ApiOkResponse({
+    description: 'The bytes as sent, e.g. `Content-Type: application/edi-x12; charset=UTF-8`',
+    content: CONTENT_EXAMPLES,
+  })
   async content(@Param('id') id: string, @Res() response: Response): Promise<void> {
-    const document = await this.outbound.get(id);
-    response.type(CONTENT_TYPES[document.standard]).send(await this.outbound.payload(document));
+    await sendContent(response, this.outbound, await this.outbound.get(id));
   }
 
   @Post(':id/resend')
@@ -226,16 +256,19 @@ export class PartnerOutboundController {
   @Allow({ partner: ['orders:read'], roles: ['supplier-user', 'supplier-admin'] })
   @ApiOperation({
     summary: 'The document itself, exactly as sent (X12, EDIFACT or partner JSON)',
-    description: 'The payload as the gateway rendered it for you, with its content type.',
+    description: `The payload as the gateway rendered it for you, with its content type. ${CHARSET_RULE}`,
   })
-  @ApiOkResponse({ description: 'The bytes as sent', content: CONTENT_EXAMPLES })
+  @ApiProduces(...Object.keys(CONTENT_EXAMPLES))
+  @ApiOkResponse({
+    description: 'The bytes as sent, e.g. `Content-Type: application/edi-x12; charset=UTF-8`',
+    content: CONTENT_EXAMPLES,
+  })
   async content(
     @Param('id') id: string,
     @CurrentPrincipal() principal: Principal,
     @Res() response: Response,
   ): Promise<void> {
-    const document = await this.own(id, principal);
-    response.type(CONTENT_TYPES[document.standard]).send(await this.outbound.payload(document));
+    await sendContent(response, this.outbound, await this.own(id, principal));
   }
 
   @Post(':id/received')

@@ -17,6 +17,8 @@ export interface EdifactOutboundDocument {
   readonly text: string;
   /** `text` in the character set of its UNB S001 (ISO 8859-1 for UNOC, UTF-8 for UNOW …): the payload. */
   readonly bytes: Buffer;
+  /** The IANA name of the bytes' charset (ISO-8859-1, UTF-8, ISO-8859-2 …). */
+  readonly charset: string;
   readonly interchangeReference: string;
   readonly messageReference: string;
 }
@@ -79,6 +81,7 @@ export class EdifactOutboundService {
       directory: written.directory,
       text: written.text,
       bytes: written.bytes,
+      charset: written.charset,
       interchangeReference: written.interchangeReference,
       messageReference: written.messageReferences[0]!,
     };

@@ -243,6 +243,7 @@ describe('the EDIFACT translation job and the outbound generator on PostgreSQL',
     // ISO 8859-1: ö is 0xF6, ü 0xFC (UTF-8 would be C3 B6, C3 BC).
     expect(rendered.payload.includes(Buffer.from([0x4a, 0xf6, 0x72, 0x67, 0x20, 0x4d, 0xfc]))).toBe(true);
     expect(rendered.payload.includes(Buffer.from([0xc3, 0xb6]))).toBe(false);
+    expect(rendered.contentType).toBe('application/edifact; charset=ISO-8859-1');
 
     const before = await counters();
     await expect(

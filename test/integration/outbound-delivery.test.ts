@@ -784,6 +784,71 @@ describe('outbound delivery: POs rendered per partner, delivered per channel, ac
     });
   });
 
+  it('serves each document’s content with the charset its bytes were written in', async () => {
+    const line = { ...BOLT_LINE, material: 'SCHRAUBE-MÜ8' };
+    await issueSimulatorOrder(gateway.app, {
+      poNumber: '4500070030',
+      supplier: 'acme-fasteners',
+      lines: [line],
+    });
+    await issueSimulatorOrder(gateway.app, {
+      poNumber: '4500070031',
+      supplier: 'nordic-castings',
+      lines: [line],
+    });
+    await settled('4500070030', ['awaiting-pickup']);
+    await settled('4500070031', ['awaiting-pickup']);
+    const x12 = (await documentOf('4500070030'))!;
+    const edifact = (await documentOf('4500070031'))!;
+    const json = (await documentOf('4500070005'))!; // the webhook partner's PO, above
+    const [ack] = await queryOnce<{ id: string }>(
+      db.url,
+      `SELECT id::text AS id FROM outbound_document WHERE filename = '855-from-acme.edi.997'`,
+    );
+    const admin = (id: string) =>
+      contentOf(request(gateway.url).get(`/admin/outbound-documents/${id}/content`), ADMIN);
+    const partner = async (partnerId: string, id: string) =>
+      contentOf(
+        request(gateway.url).get(`/partner/v1/outbound-documents/${id}/content`),
+        (
+          await gateway.app
+            .get(IdentityService)
+            .issuePartnerToken(partnerId, ['orders:read'], { kind: 'cli', name: 'test' })
+        ).token,
+      );
+
+    // The X12 generator writes UTF-8: Ü is C3 9C.
+    for (const res of [await admin(x12.id), await partner('acme-fasteners', x12.id)]) {
+      expect(res.headers['content-type']).toBe('application/edi-x12; charset=UTF-8');
+      expect(res.body.includes(Buffer.from('*SCHRAUBE-M\u00dc8', 'utf8'))).toBe(true);
+    }
+    // EDIFACT in the set its UNB declares: UNOC is ISO 8859-1, Ü one byte (DC).
+    for (const res of [await admin(edifact.id), await partner('nordic-castings', edifact.id)]) {
+      expect(res.headers['content-type']).toBe('application/edifact; charset=ISO-8859-1');
+      expect(res.body.includes(Buffer.from('SCHRAUBE-M\u00dc8', 'latin1'))).toBe(true);
+    }
+    expect((await admin(json.id)).headers['content-type']).toBe('application/json; charset=UTF-8');
+    // Our 997 to acme's Latin-1 file: in the encoding of the interchange it answers.
+    expect((await admin(ack!.id)).headers['content-type']).toBe('application/edi-x12; charset=ISO-8859-1');
+  });
+
+  /** The response to GET …/content with its body as the bytes sent, whatever the content type. */
+  async function contentOf(
+    get: request.Test,
+    token: string,
+  ): Promise<{ headers: Record<string, string>; body: Buffer }> {
+    const res = await get
+      .set('authorization', `Bearer ${token}`)
+      .buffer(true)
+      .parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (chunk: Buffer) => chunks.push(chunk));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    return { headers: res.headers as Record<string, string>, body: res.body as Buffer };
+  }
+
   async function interchangeOf(documentId: string): Promise<string> {
     const [row] = await queryOnce<{ interchange_id: string }>(
       db.url,

@@ -66,6 +66,19 @@ describe('the OpenAPI document', () => {
     for (const type of ['application/edi-x12', 'application/edifact'])
       expect(ack.responses['200'].content[type].schema, type).toEqual({ type: 'string', format: 'binary' });
     expect(ack.description).toMatch(/Content-Type names their charset/);
+    // So is an outbound document's content, for the partner and for operators.
+    for (const path of [
+      '/partner/v1/outbound-documents/{id}/content',
+      '/admin/outbound-documents/{id}/content',
+    ]) {
+      const content = document.paths[path].get;
+      for (const type of ['application/edi-x12', 'application/edifact'])
+        expect(content.responses['200'].content[type].schema, `${path} ${type}`).toEqual({
+          type: 'string',
+          format: 'binary',
+        });
+      expect(content.description, path).toMatch(/the Content-Type names the charset they were written in/);
+    }
     for (const path of [
       '/partner/v1/orders',
       '/partner/v1/orders/{poNumber}',

@@ -369,6 +369,7 @@ describe('the partner REST API', () => {
     });
     const pickup = await getBytes(alpha, `/partner/v1/outbound-documents/${sent.id}/content`);
     expect(pickup.status).toBe(200);
+    expect(pickup.headers['content-type']).toBe('application/edi-x12; charset=ISO-8859-1');
     expect((pickup.body as Buffer).equals(bytes)).toBe(true);
   });
 

@@ -13,6 +13,11 @@ export const CONTENT_TYPES: Readonly<Record<OutboundDocument['standard'], string
   json: 'application/json',
 };
 
+/** The media type of a document's bytes with the charset they are written in (an IANA name: UTF-8, IBM037 …). */
+export function contentTypeWithCharset(standard: OutboundDocument['standard'], charset: string): string {
+  return `${CONTENT_TYPES[standard]}; charset=${charset}`;
+}
+
 /**
  * POSTs the partner-format document to the partner's collaboration platform (`delivery.platform`),
  * with an Idempotency-Key of the document id so a retried POST makes one document there. The platform

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { builtAcknowledgments } from '../../outbound/acknowledgment-delivery.service.js';
+import { CONTENT_TYPES, contentTypeWithCharset } from '../../outbound/transports/platform.transport.js';
 import { isoTimestamp, isRowId, queryRows } from '../../platform/database/sql.js';
 
 export interface PartnerInterchange {
@@ -90,8 +91,6 @@ export interface PartnerAcknowledgment {
   readonly kinds: string[];
 }
 
-const ACK_MEDIA_TYPES = { x12: 'application/edi-x12', edifact: 'application/edifact' } as const;
-
 /**
  * The functional acknowledgment the intake recorded for a receipt: every TA1/997/999 or CONTRL it built,
  * as the bytes the other channels send (`builtAcknowledgments`: in the encoding of the interchange each
@@ -107,7 +106,7 @@ export function acknowledgmentOf(answer: Record<string, unknown>): PartnerAcknow
   const charsets = new Set(acks.map((a) => a.charset));
   const [charset] = charsets;
   return {
-    contentType: `${ACK_MEDIA_TYPES[standard]}${charsets.size === 1 ? `; charset=${charset}` : ''}`,
+    contentType: charsets.size === 1 ? contentTypeWithCharset(standard, charset!) : CONTENT_TYPES[standard],
     payload: Buffer.concat(acks.map((a) => a.payload)),
     kinds: acks.flatMap((a) => a.kinds),
   };

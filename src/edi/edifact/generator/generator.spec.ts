@@ -80,6 +80,12 @@ describe('writeEdifactInterchange: the character set of UNB S001', () => {
     expect(named('UNOW', 'Łódź').bytes.includes(Buffer.from('Łódź', 'utf8'))).toBe(true);
   });
 
+  it('names the IANA charset of the bytes it wrote', () => {
+    expect(named('UNOC', 'Müller').charset).toBe('ISO-8859-1');
+    expect(named('UNOD', 'Łódź').charset).toBe('ISO-8859-2');
+    expect(named('UNOW', 'Łódź').charset).toBe('UTF-8');
+  });
+
   it('refuses a character outside the declared repertoire, naming the segment and the character', () => {
     // Level A has no lower case and no "@"; level B has lower case but still no "@".
     expect(() => named('UNOA', 'a@b')).toThrow(

@@ -1,4 +1,10 @@
-import { EDIFACT_CHARSETS, encodeEdifact, unencodableCharacter, type EdifactCharset } from '../charsets.js';
+import {
+  EDIFACT_CHARSETS,
+  edifactMimeCharset,
+  encodeEdifact,
+  unencodableCharacter,
+  type EdifactCharset,
+} from '../charsets.js';
 import {
   DEFAULT_EDIFACT_DELIMITERS,
   DEFAULT_EDIFACT_DELIMITERS_V4,
@@ -51,6 +57,8 @@ export interface EdifactInterchange {
   readonly text: string;
   /** `text` in the character set UNB S001 declares: what goes to the partner. */
   readonly bytes: Buffer;
+  /** The IANA name of that character set as `bytes` are written (ISO-8859-1 for UNOC, UTF-8 for UNOW …). */
+  readonly charset: string;
   readonly interchangeReference: string;
   readonly messageReferences: readonly string[];
   readonly delimiters: EdifactDelimiters;
@@ -207,6 +215,7 @@ export function writeEdifactInterchange(
   return {
     text,
     bytes,
+    charset: edifactMimeCharset(charset),
     interchangeReference: icRef,
     messageReferences: options.references.messages,
     delimiters,
