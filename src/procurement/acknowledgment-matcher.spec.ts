@@ -124,6 +124,43 @@ describe('matchAcknowledgment', () => {
     expect(tooEarly[0]).toMatchObject({ decision: 'hold', daysLate: 0 });
   });
 
+  it('never judges a ship date early (no transit time), and holds one after the delivery date', () => {
+    const answer = (schedule: object[]) =>
+      matchAcknowledgment(
+        ordered,
+        [{ lineNumber: '10', status: 'changed', changes: ['date'], schedule: schedule as never }],
+        tolerances,
+        CURRENCY,
+      )[0]!;
+    // Ships ten days before the delivery date, two are allowed early: it may well arrive on time.
+    const shipsEarly = answer([{ quantity: q('4800'), shipDate: '2026-11-24' }]);
+    expect(shipsEarly).toMatchObject({ decision: 'accept', problems: [], daysLate: 0 });
+    expect(shipsEarly.confirmed.deliveryDate).toBe('2026-11-24');
+    // Ships after it: it cannot arrive in time; the case says it is a ship date.
+    const shipsLate = answer([{ quantity: q('4800'), shipDate: '2026-12-06' }]);
+    expect(shipsLate).toMatchObject({
+      decision: 'hold',
+      problems: ['acknowledgment.date-changed'],
+      differences: { shipDate: { expected: '2026-12-04', actual: '2026-12-06' } },
+      daysLate: 2,
+    });
+    // A delivery date ten days early is still early, also beside an earlier ship-only line.
+    const deliveredEarly = answer([
+      { quantity: q('2400'), shipDate: '2026-11-20' },
+      { quantity: q('2400'), deliveryDate: '2026-11-24' },
+    ]);
+    expect(deliveredEarly).toMatchObject({
+      decision: 'hold',
+      differences: { deliveryDate: { expected: '2026-12-04', actual: '2026-11-24' } },
+    });
+    // On one day, the delivery date is the one judged.
+    const sameDay = answer([
+      { quantity: q('2400'), deliveryDate: '2026-11-24' },
+      { quantity: q('2400'), shipDate: '2026-11-24' },
+    ]);
+    expect(sameDay.decision).toBe('hold');
+  });
+
   it('converts a price per 1,000 pieces to the line unit before comparing', () => {
     const [same] = matchAcknowledgment(
       ordered,

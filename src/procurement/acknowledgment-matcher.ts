@@ -100,7 +100,8 @@ export function matchAcknowledgment(
     const problems: LineProblem[] = [];
     const differences: Differences = {};
     const quantity = confirmedQuantityOf(line, order);
-    const confirmedDate = confirmedDateOf(line) ?? order.deliveryDate;
+    const confirmedDay = confirmedDateOf(line);
+    const confirmedDate = confirmedDay?.date ?? order.deliveryDate;
     const price = confirmedPriceOf(line, order);
 
     if (line.status === 'rejected') problems.push('acknowledgment.rejected');
@@ -114,10 +115,15 @@ export function matchAcknowledgment(
         problems.push('acknowledgment.quantity-changed');
         differences.quantity = { expected: order.quantity, actual: quantity.posted ?? quantity.shown };
       }
+      // A ship date is never early: without a transit time in the master data, goods shipped before
+      // the delivery date may well arrive on it. Shipped after it, they cannot arrive in time.
       const shift = daysBetween(order.deliveryDate, confirmedDate);
-      if (shift > tolerances.dateDaysLate || -shift > tolerances.dateDaysEarly) {
+      const early = confirmedDay?.shipOnly ? 0 : -shift;
+      if (shift > tolerances.dateDaysLate || early > tolerances.dateDaysEarly) {
         problems.push('acknowledgment.date-changed');
-        differences.deliveryDate = { expected: order.deliveryDate, actual: confirmedDate };
+        if (confirmedDay?.shipOnly)
+          differences.shipDate = { expected: order.deliveryDate, actual: confirmedDate };
+        else differences.deliveryDate = { expected: order.deliveryDate, actual: confirmedDate };
       }
       if (price !== null) {
         const pricePercent = decimalFromConfigNumber(tolerances.pricePercent);
@@ -187,14 +193,19 @@ function confirmedQuantityOf(line: AcknowledgedLine, order: OrderedLine): Confir
   );
 }
 
-/** The last confirmed delivery (or ship) date: when the whole line will be there. */
-/** The last confirmed delivery (or ship) date: when the whole line will be there. */
-function confirmedDateOf(line: AcknowledgedLine): string | null {
-  const dates = (line.schedule ?? [])
-    .map((s) => s.deliveryDate ?? s.shipDate)
-    .filter((d): d is string => d !== undefined)
-    .sort();
-  return dates.length > 0 ? dates[dates.length - 1]! : null;
+/**
+ * The last confirmed delivery (or ship) date: when the whole line will be there. `shipOnly` when that
+ * last date is a schedule line's ship date (the line gave no delivery date): the goods leave then.
+ */
+function confirmedDateOf(line: AcknowledgedLine): { date: string; shipOnly: boolean } | null {
+  let last: { date: string; shipOnly: boolean } | null = null;
+  for (const s of line.schedule ?? []) {
+    const date = s.deliveryDate ?? s.shipDate;
+    // On one date, a delivery date says more than a ship date: it is the one judged.
+    if (date !== undefined && (last === null || date > last.date || (date === last.date && last.shipOnly)))
+      last = { date, shipOnly: s.deliveryDate === undefined };
+  }
+  return last;
 }
 
 /**

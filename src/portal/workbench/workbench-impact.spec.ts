@@ -62,6 +62,21 @@ describe('askedChange', () => {
     expect(rejected.quantity.asked).toBe('0');
     expect(askedChange(quantityCase, line).fields[0]!.differs).toBe(true);
   });
+
+  it('takes a ship date the supplier gave instead of a delivery date as the day asked, and says so', () => {
+    const shipCase = {
+      differences: { shipDate: { expected: '2026-12-10', actual: '2026-12-18' } },
+    } as unknown as ExceptionCase;
+    const asked = askedChange(shipCase, { ...line, confirmedDate: null });
+    expect(asked.fields[1]).toEqual({
+      field: 'deliveryDate',
+      label: 'Delivery date (the supplier gave a ship date)',
+      ordered: '2026-12-10',
+      asked: '2026-12-18',
+      differs: true,
+    });
+    expect(asked.due).toEqual({ ordered: '2026-12-10', asked: '2026-12-18' });
+  });
 });
 
 describe('impactOfChange', () => {

@@ -35,6 +35,7 @@ export interface AskedChange {
 }
 
 const LABELS = { quantity: 'Quantity', deliveryDate: 'Delivery date', unitPrice: 'Unit price' } as const;
+const SHIP_DATE_LABEL = 'Delivery date (the supplier gave a ship date)';
 
 /**
  * What the supplier asked for against the PO line: the case's own differences first (what this
@@ -47,11 +48,13 @@ export function askedChange(found: ExceptionCase, line: PurchaseOrderLine): Aske
   };
   const rejected = actual('status') === 'rejected';
   const askedQuantity = rejected ? '0' : (actual('quantity') ?? line.confirmedQuantity ?? line.quantity);
-  const askedDate = actual('deliveryDate') ?? line.confirmedDate ?? line.deliveryDate;
+  // A supplier that gave only a ship date (too late to arrive in time) asked for that day.
+  const shipDate = actual('shipDate');
+  const askedDate = actual('deliveryDate') ?? shipDate ?? line.confirmedDate ?? line.deliveryDate;
   const askedPrice = actual('unitPrice') ?? line.confirmedPrice ?? line.unitPrice;
   const field = (name: keyof typeof LABELS, ordered: string | null, asked: string | null): AskedField => ({
     field: name,
-    label: LABELS[name],
+    label: name === 'deliveryDate' && shipDate !== null ? SHIP_DATE_LABEL : LABELS[name],
     ordered,
     asked,
     differs: ordered !== null && asked !== null && !sameValue(ordered, asked),
