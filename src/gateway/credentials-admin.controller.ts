@@ -11,6 +11,16 @@ import { z } from 'zod';
 import { ZodBody } from '../platform/http/zod-body.pipe.js';
 import { Allow } from './access-rules.js';
 import { ApiKeyService, type ApiKeyRecord } from './api-keys.service.js';
+import {
+  CLIENT_EXAMPLE,
+  CLIENT_SECRET_EXAMPLE,
+  KEY_EXAMPLE,
+  KEY_TOKEN_EXAMPLE,
+  ROTATED_CLIENT_EXAMPLE,
+  ROTATED_KEY_EXAMPLE,
+  ROTATED_KEY_TOKEN_EXAMPLE,
+  ROTATED_SECRET_EXAMPLE,
+} from './credentials-examples.js';
 import { CurrentPrincipal } from './current-principal.decorator.js';
 import { OAuthClientService, type OAuthClientRecord } from './oauth/oauth-clients.service.js';
 import { PARTNER_SCOPES, type Principal } from './principal.js';
@@ -36,33 +46,6 @@ const rotation = z.strictObject({
 });
 
 const newKey = z.strictObject({ scopes: partnerScopes, label: z.string().max(200).optional() });
-
-const CLIENT_EXAMPLE: OAuthClientRecord = {
-  clientId: 'sgc_k3v7q2m4x9ab',
-  subjectKind: 'partner',
-  partnerId: 'acme-fasteners',
-  systemClient: null,
-  scopes: ['orders:read', 'acknowledgments:write'],
-  label: 'Acme ERP integration',
-  createdAt: '2026-11-27T09:00:00.000000Z',
-  revokedAt: null,
-  lastUsedAt: null,
-  secrets: [{ createdAt: '2026-11-27T09:00:00.000000Z', expiresAt: null }],
-};
-
-const KEY_EXAMPLE: ApiKeyRecord = {
-  lookup: 'q4z7m2k9x3ab',
-  prefix: 'sgp_q4z7m2k9x3ab',
-  partnerId: 'acme-fasteners',
-  scopes: ['documents:write', 'documents:read'],
-  label: 'EDI upload script',
-  createdAt: '2026-11-27T09:00:00.000000Z',
-  expiresAt: null,
-  revokedAt: null,
-  lastUsedAt: '2026-11-27T09:14:02.120000Z',
-  replacedBy: null,
-  state: 'active',
-};
 
 /** Registering OAuth2 clients and issuing partner API keys: admins only; every action audited. */
 @ApiTags('administration')
@@ -93,7 +76,7 @@ export class CredentialsAdminController {
   })
   @ApiCreatedResponse({
     content: {
-      'application/json': { example: { client: CLIENT_EXAMPLE, clientSecret: 'sgcs_…(shown once)' } },
+      'application/json': { example: { client: CLIENT_EXAMPLE, clientSecret: CLIENT_SECRET_EXAMPLE } },
     },
   })
   register(
@@ -114,7 +97,9 @@ export class CredentialsAdminController {
   })
   @ApiCreatedResponse({
     content: {
-      'application/json': { example: { client: CLIENT_EXAMPLE, clientSecret: 'sgcs_…(shown once)' } },
+      'application/json': {
+        example: { client: ROTATED_CLIENT_EXAMPLE, clientSecret: ROTATED_SECRET_EXAMPLE },
+      },
     },
   })
   @ApiNotFoundResponse({ description: 'No active client with this id' })
@@ -159,7 +144,7 @@ export class CredentialsAdminController {
   })
   @ApiCreatedResponse({
     content: {
-      'application/json': { example: { token: 'sgp_q4z7m2k9x3ab_…(shown once)', key: KEY_EXAMPLE } },
+      'application/json': { example: { token: KEY_TOKEN_EXAMPLE, key: KEY_EXAMPLE } },
     },
   })
   async createKey(
@@ -180,7 +165,9 @@ export class CredentialsAdminController {
       'CREDENTIAL_CACHE_SECONDS (a leaked key). Audited.',
   })
   @ApiCreatedResponse({
-    content: { 'application/json': { example: { token: 'sgp_m8w2…(shown once)', key: KEY_EXAMPLE } } },
+    content: {
+      'application/json': { example: { token: ROTATED_KEY_TOKEN_EXAMPLE, key: ROTATED_KEY_EXAMPLE } },
+    },
   })
   async rotateKey(
     @Param('partnerId') partnerId: string,

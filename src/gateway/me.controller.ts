@@ -21,7 +21,7 @@ export class MeController {
         example: {
           kind: 'partner',
           partnerId: 'acme-fasteners',
-          credentialId: '0b9a…',
+          credentialId: 'sgc_k3v7q2m4x6ab',
           scopes: ['profile:read'],
         },
       },

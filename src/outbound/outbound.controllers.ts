@@ -18,6 +18,7 @@ import { ZodBody } from '../platform/http/zod-body.pipe.js';
 import { OutboundDocumentRepository } from './outbound-document.repository.js';
 import { OutboundDeliveryService, OutboundNotFoundError } from './outbound-delivery.service.js';
 import { OUTBOUND_STATUSES, type OutboundDocument } from './outbound.types.js';
+import { EDIFACT_CONTENT_EXAMPLE, X12_CONTENT_EXAMPLE } from './outbound-content.examples.js';
 import { ApiPartnerAccessResponses } from '../gateway/access-openapi.js';
 
 const listQuery = z.strictObject({
@@ -74,16 +75,8 @@ const CHARSET_RULE =
   'before the charset was recorded come without one.';
 
 const CONTENT_EXAMPLES = {
-  'application/edi-x12': {
-    schema: { type: 'string', format: 'binary' },
-    example:
-      'ISA*00*          *00*          *ZZ*SUPPLIERGW     *ZZ*ACMEFAST       *261127*1002*U*00401*000000017*0*T*>~GS*PO*SUPPLIERGW*ACMEFAST*20261127*1002*17*X*004010~ST*850*0001~BEG*00*SA*4500012345**20261127~…',
-  },
-  'application/edifact': {
-    schema: { type: 'string', format: 'binary' },
-    example:
-      "UNA:+.? 'UNB+UNOC:3+SUPPLIERGW:ZZZ+7350000123457:14+261127:1002+12++++1'UNH+1+ORDERS:D:96A:UN'BGM+220+4500012345+9'…",
-  },
+  'application/edi-x12': { schema: { type: 'string', format: 'binary' }, example: X12_CONTENT_EXAMPLE },
+  'application/edifact': { schema: { type: 'string', format: 'binary' }, example: EDIFACT_CONTENT_EXAMPLE },
   'application/json': {
     example: {
       type: 'purchase-order',

@@ -10,6 +10,7 @@ import { ZodBody } from '../platform/http/zod-body.pipe.js';
 import { AsnBuilderService } from './asn-builder.service.js';
 import { DRAFT_STATUSES, type ShipNoticeDraft } from './asn-draft.js';
 import { labelSheet } from './labels.js';
+import { DRAFT_EXAMPLE, LABEL_SHEET_EXAMPLE } from './ship-notice-draft.examples.js';
 import { ApiPartnerAccessResponses } from '../gateway/access-openapi.js';
 
 const createBody = z.looseObject({
@@ -32,76 +33,6 @@ const listQuery = z.strictObject({
 });
 
 const ALLOW = { partner: ['ship-notices:write'], roles: ['supplier-user', 'supplier-admin'] } as const;
-
-const BODY_EXAMPLE = {
-  shippedAt: '2026-12-03T14:00:00Z',
-  carrier: { scac: 'ABCD', name: 'Road Freight AB', mode: 'road' },
-  trackingNumbers: ['1Z999AA10123456784'],
-  pallets: [
-    {
-      cartons: [
-        { items: [{ poNumber: '4500000001', lineNumber: '10', quantity: { value: '2400', unit: 'H87' } }] },
-        { items: [{ poNumber: '4500000002', lineNumber: '10', quantity: { value: '70', unit: 'H87' } }] },
-      ],
-    },
-  ],
-  cartons: [
-    {
-      items: [
-        {
-          poNumber: '4500000001',
-          lineNumber: '10',
-          quantity: { value: '2400', unit: 'H87' },
-          lots: [{ lot: 'L-2026-48' }],
-        },
-      ],
-    },
-  ],
-};
-const DRAFT_EXAMPLE: ShipNoticeDraft = {
-  id: '31',
-  partnerId: 'acme-fasteners',
-  shipmentNumber: 'ASN-20261127-31',
-  status: 'draft',
-  revision: null,
-  body: {
-    ...BODY_EXAMPLE,
-    carrier: { scac: 'ABCD', name: 'Road Freight AB', mode: 'road' },
-    pallets: [
-      {
-        sscc: '106141410000000013',
-        cartons: [
-          {
-            sscc: '106141410000000020',
-            items: [{ poNumber: '4500000001', lineNumber: '10', quantity: { value: '2400', unit: 'H87' } }],
-          },
-          {
-            sscc: '106141410000000037',
-            items: [{ poNumber: '4500000002', lineNumber: '10', quantity: { value: '70', unit: 'H87' } }],
-          },
-        ],
-      },
-    ],
-    cartons: [
-      {
-        sscc: '106141410000000044',
-        items: [
-          {
-            poNumber: '4500000001',
-            lineNumber: '10',
-            quantity: { value: '2400', unit: 'H87' },
-            lots: [{ lot: 'L-2026-48' }],
-          },
-        ],
-      },
-    ],
-  },
-  interchangeId: null,
-  createdBy: 'user:12',
-  createdAt: '2026-11-27T09:00:00.000000Z',
-  updatedAt: '2026-11-27T09:04:00.000000Z',
-  submittedAt: null,
-};
 
 /**
  * The ASN builder over HTTP (docs/asn-builder.md): a supplier without EDI software — or a program
@@ -263,7 +194,7 @@ export class ShipNoticeDraftsController {
   })
   @ApiOkResponse({
     description: 'An HTML page to print',
-    content: { 'text/html': { example: '<!doctype html>…' } },
+    content: { 'text/html': { example: LABEL_SHEET_EXAMPLE } },
   })
   async labels(
     @Param('id') id: string,

@@ -50,6 +50,26 @@ describe('the gateway on PostgreSQL with in-process jobs', () => {
     await request(gateway.url).get('/docs').expect(200).expect('content-type', /html/);
   });
 
+  it('elides no value of any example (an example is what the endpoint really says)', async () => {
+    const document = (await request(gateway.url).get('/docs/openapi.json').expect(200)).body;
+    const elided: string[] = [];
+    const walk = (value: unknown, at: string): void => {
+      if (typeof value === 'string') {
+        if (value.includes('…')) elided.push(`${at}: ${value.slice(0, 80)}`);
+      } else if (value !== null && typeof value === 'object')
+        for (const [key, inner] of Object.entries(value)) walk(inner, `${at}/${key}`);
+    };
+    for (const [path, operations] of Object.entries(document.paths as Record<string, Record<string, any>>))
+      for (const [method, op] of Object.entries(operations)) {
+        for (const [status, response] of Object.entries((op.responses ?? {}) as Record<string, any>))
+          for (const [type, media] of Object.entries((response.content ?? {}) as Record<string, any>))
+            walk(media.example, `${method} ${path} ${status} ${type}`);
+        for (const [type, media] of Object.entries((op.requestBody?.content ?? {}) as Record<string, any>))
+          walk(media.example, `${method} ${path} request ${type}`);
+      }
+    expect(elided).toEqual([]);
+  });
+
   it('declares the request body, with an example, of every operation whose handler reads one', async () => {
     const document = (await request(gateway.url).get('/docs/openapi.json').expect(200)).body;
     const operations = new Map(

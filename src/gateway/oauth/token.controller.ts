@@ -17,6 +17,7 @@ import { Public } from '../access-rules.js';
 import { wellFormedClientCredentials } from '../access-token.js';
 import { RateLimiter, unlessLimiterDown } from '../rate-limit/rate-limiter.js';
 import { issuerOf, JwtAccessTokens } from './jwt-access-tokens.js';
+import { JWKS_EXAMPLE, TOKEN_EXAMPLE } from './oauth-examples.js';
 import { OAuthClientService } from './oauth-clients.service.js';
 
 /** RFC 6749 §5.2 error codes. */
@@ -37,13 +38,6 @@ interface TokenRequest {
  * methods' client assertions, not of the access tokens (ES256, in the key set).
  */
 const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'];
-
-const TOKEN_EXAMPLE = {
-  access_token: 'eyJhbGciOiJFUzI1NiIsInR5cCI6ImF0K2p3dCIsImtpZCI6Ii4uLiJ9.eyJzY29wZSI6Im9yZGVycz…',
-  token_type: 'Bearer',
-  expires_in: 600,
-  scope: 'orders:read acknowledgments:write',
-};
 
 /**
  * The OAuth2 token endpoint (RFC 6749 §4.4, client credentials) for partner and system clients. Its
@@ -92,7 +86,12 @@ export class TokenController {
   @ApiBadRequestResponse({
     description: 'RFC 6749 error',
     content: {
-      'application/json': { example: { error: 'invalid_scope', error_description: 'not granted: …' } },
+      'application/json': {
+        example: {
+          error: 'invalid_scope',
+          error_description: 'not granted to this client: ship-notices:write',
+        },
+      },
     },
   })
   @ApiUnauthorizedResponse({
@@ -180,7 +179,7 @@ export class TokenController {
   @ApiOkResponse({
     content: {
       'application/json': {
-        example: { keys: [{ kty: 'EC', crv: 'P-256', x: '…', y: '…', kid: '…', alg: 'ES256', use: 'sig' }] },
+        example: JWKS_EXAMPLE,
       },
     },
   })

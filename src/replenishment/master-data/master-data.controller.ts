@@ -10,7 +10,7 @@ const VERSION_EXAMPLE = {
   id: '3',
   source: 'erp',
   origin: 'erp:main',
-  contentSha256: '9f2c…',
+  contentSha256: '9f2c6e0b7d41a8c35e2f90d1b6a47c83e5d0f219a6b4c7e8d3f1a02b5c9e7d46',
   counts: { plants: 2, materials: 4, unitConversions: 3, billsOfMaterial: 3, sourceList: 2 },
   importedBy: 'admin@example.com',
   importedAt: '2026-11-27T06:00:00.000000Z',
