@@ -33,6 +33,7 @@ import { SftpPollClaims1764230400034 } from './1764230400034-sftp-poll-claims.js
 import { AcceptedOverShipment1764230400039 } from './1764230400039-accepted-over-shipment.js';
 import { ReplenishmentCrossingSequence1764230400040 } from './1764230400040-replenishment-crossing-sequence.js';
 import { OutboundWithdrawn1764230400042 } from './1764230400042-outbound-withdrawn.js';
+import { AnsweredRevision1764230400043 } from './1764230400043-answered-revision.js';
 
 /** Every migration, in order. Listed explicitly so that the app and the CLI run the same set. */
 export const MIGRATIONS = [
@@ -71,4 +72,5 @@ export const MIGRATIONS = [
   AcceptedOverShipment1764230400039,
   ReplenishmentCrossingSequence1764230400040,
   OutboundWithdrawn1764230400042,
+  AnsweredRevision1764230400043,
 ];

@@ -202,6 +202,7 @@ export class AcknowledgmentService {
       toState: order.state,
       summary,
       eventId: answer.id,
+      answeredRevision: answer.payload.purchaseOrder.revision ?? null,
     });
   }
 
@@ -275,6 +276,7 @@ export class AcknowledgmentService {
       toState: state,
       summary: `${ack.payload.status}: ${verdicts.length - held} line(s) accepted${held > 0 ? `, ${held} held for a buyer` : ''}`,
       eventId: ack.id,
+      answeredRevision: ack.payload.purchaseOrder.revision ?? null,
     });
     if (confirmation.refused !== undefined)
       return { outcome: 'applied', state, verdicts, problems: ['acknowledgment.not-postable'] };

@@ -316,15 +316,20 @@ export class PurchaseOrderRepository {
     return (await this.latestSentRevision(db, order.id)) ?? order.revision;
   }
 
+  /**
+   * `answeredRevision`: for a supplier's answer, the order revision it names (its
+   * `purchaseOrder.revision`, as sent), kept beside the entry so the scorecard matches answers to
+   * requests from the history alone, not from each answer's event (migration 1764230400043).
+   */
   async addHistory(
     tx: EntityManager,
     order: Pick<PurchaseOrder, 'id' | 'correlationId'>,
-    entry: Omit<HistoryEntry, 'at'>,
+    entry: Omit<HistoryEntry, 'at'> & { readonly answeredRevision?: string | null },
   ): Promise<void> {
     await tx.query(
       `INSERT INTO purchase_order_history (po_id, what, document_number, document_revision, from_state, to_state,
-              summary, event_id, correlation_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+              summary, event_id, correlation_id, answered_revision)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         order.id,
         entry.what,
@@ -335,6 +340,7 @@ export class PurchaseOrderRepository {
         entry.summary,
         entry.eventId,
         order.correlationId,
+        entry.answeredRevision ?? null,
       ],
     );
   }

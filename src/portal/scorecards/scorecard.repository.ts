@@ -10,7 +10,6 @@ import type {
 } from './scorecard.js';
 
 const REQUESTS = `('purchase-order.issued', 'purchase-order.changed')`;
-const ANSWERS = `('purchase-order.acknowledged', 'purchase-order.change-answered')`;
 const LOGGED = `('purchase-order.issued', 'purchase-order.changed', 'purchase-order.acknowledged', 'purchase-order.change-answered')`;
 /** Slack before the period: a request recorded just before it may have been delivered inside it. */
 const REQUEST_SLACK = `interval '7 days'`;
@@ -37,7 +36,8 @@ export interface HealthCounts {
  * Loads the event-log rows the scorecard (scorecard.ts) and the health rules (partner-health.ts)
  * compute from: order history, deliveries, ship notices, goods receipts, interchanges, outbound
  * documents, exceptions and AS2 security failures. Every query is scoped by partner and bounded in
- * time; migration 1764230400027 holds the indexes that keep them fast at 100,000 orders.
+ * time; migrations 1764230400027 and 1764230400043 hold the indexes that keep them fast at 100,000
+ * orders.
  */
 @Injectable()
 export class ScorecardRepository {
@@ -58,8 +58,9 @@ export class ScorecardRepository {
 
   /**
    * Requests and answers of the partners' orders that had a request since `from`: every such order's
-   * whole history, so an answer is matched against the request it answers. A request's clock starts
-   * at its document's delivery (latest delivery of that revision), or when it was recorded.
+   * whole history, so an answer is matched against the request it answers (by the revision it names,
+   * stored on its history entry). A request's clock starts at its document's delivery (latest
+   * delivery of that revision), or when it was recorded.
    */
   async acknowledgmentLog(partnerIds: readonly string[], from: Date): Promise<AcknowledgmentLogRow[]> {
     const rows = await this.rows<{
@@ -86,16 +87,18 @@ export class ScorecardRepository {
               WHERE r.what IN ${REQUESTS} AND r.at >= $2::timestamptz - ${REQUEST_SLACK} AND o.partner_id = ANY($1)`
       })
        SELECT o.partner_id, o.po_number, h.id::text AS sequence, h.what IN ${REQUESTS} AS request,
-              CASE WHEN h.what IN ${REQUESTS} THEN h.document_revision
-                   ELSE e.payload #>> '{payload,purchaseOrder,revision}' END AS revision,
+              CASE WHEN h.what IN ${REQUESTS} THEN h.document_revision ELSE h.answered_revision END AS revision,
               ${isoTimestamp('coalesce(sent.at, h.at)')} AS at
          FROM orders o
-         -- OFFSET 0 keeps this a per-order index probe; flattened, the planner hashes the whole history.
+         -- OFFSET 0 keeps this a per-order probe of ix_purchase_order_history_answer_log, which holds
+         -- every column read here; flattened, the planner hashes the whole history. The revision an
+         -- answer names is stored on its entry: read from each answer's event, the planner hashed
+         -- every stored event once the window held tens of thousands of answers.
          CROSS JOIN LATERAL (
-           SELECT h.id, h.what, h.document_revision, h.event_id, h.at FROM purchase_order_history h
+           SELECT h.id, h.what, h.document_revision, h.answered_revision, h.at FROM purchase_order_history h
             WHERE h.po_id = o.id AND h.what IN ${LOGGED} OFFSET 0
          ) h
-         LEFT JOIN canonical_event e ON e.id = h.event_id AND h.what IN ${ANSWERS}
+         -- From ix_outbound_document_po_revision alone.
          LEFT JOIN LATERAL (
            SELECT max(d.delivered_at) AS at FROM outbound_document d
             WHERE h.what IN ${REQUESTS} AND d.partner_id = o.partner_id AND d.po_number = o.po_number
