@@ -257,25 +257,6 @@ export class OutboundDeliveryService {
     return this.get(id);
   }
 
-  async cancel(id: string, actor: Actor, note?: string): Promise<OutboundDocument> {
-    await this.dataSource.transaction(async (tx) => {
-      const document = await this.documents.lock(tx, id);
-      if (!document) throw new OutboundNotFoundError(id);
-      if (!['pending', 'failed', 'waiting-transport', 'awaiting-pickup'].includes(document.status))
-        throw new OutboundStateError(`document ${id} is ${document.status} and cannot be cancelled`);
-      await this.documents.cancel(tx, [id], note ?? 'cancelled by an operator');
-      await this.audit.record(tx, {
-        actor,
-        action: 'outbound-document.cancelled',
-        target: { type: 'outbound-document', id },
-        partnerId: document.partnerId,
-        before: { status: document.status },
-        after: { note: note ?? null },
-      });
-    });
-    return this.get(id);
-  }
-
   /** The partner confirms it fetched a document offered for pickup (API channel). */
   async confirmPickup(partnerId: string, id: string): Promise<OutboundDocument> {
     await this.dataSource.transaction(async (tx) => {

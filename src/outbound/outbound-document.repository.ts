@@ -8,6 +8,7 @@ import type {
   OutboundKind,
   OutboundStatus,
 } from './outbound.types.js';
+import { UNSENT_STATUSES } from './outbound.types.js';
 
 const COLUMNS = `d.id::text AS id, d.partner_id AS "partnerId", d.kind, d.po_number AS "poNumber", d.po_revision AS "poRevision",
   d.standard, d.message_type AS "messageType", d.channel, d.interchange_id::text AS "interchangeId", d.filename,
@@ -196,30 +197,18 @@ export class OutboundDocumentRepository {
   }
 
   /**
-   * Cancels the order's documents that have not reached the partner (pending, waiting for their
-   * transport, failed, offered for pickup and not fetched), saying why; returns them with the status
-   * each had.
+   * The order's documents that have not reached the partner (pending, waiting for their transport,
+   * failed, offered for pickup and not fetched), locked, with the status each has.
    */
-  async withdrawUnsent(
-    tx: EntityManager,
-    partnerId: string,
-    poNumber: string,
-    detail: string,
-  ): Promise<WithdrawnDocument[]> {
-    const unsent = await queryRows<WithdrawnDocument>(
+  async unsentOf(tx: EntityManager, partnerId: string, poNumber: string): Promise<WithdrawnDocument[]> {
+    return queryRows<WithdrawnDocument>(
       tx,
       `SELECT id::text AS id, kind, po_revision AS "poRevision", status AS before FROM outbound_document
         WHERE partner_id = $1 AND po_number = $2 AND kind <> 'functional-ack'
-          AND status IN ('pending', 'waiting-transport', 'failed', 'awaiting-pickup')
+          AND status = ANY ($3::text[])
         ORDER BY id FOR UPDATE`,
-      [partnerId, poNumber],
+      [partnerId, poNumber, UNSENT_STATUSES],
     );
-    await this.cancel(
-      tx,
-      unsent.map((d) => d.id),
-      detail,
-    );
-    return unsent;
   }
 
   /** The partner's documents a functional acknowledgment can answer: by GS06 (X12) or UNB 0020 (EDIFACT). */

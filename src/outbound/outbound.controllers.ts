@@ -17,6 +17,7 @@ import { problemResponse } from '../platform/http/problem-response.js';
 import { ZodBody } from '../platform/http/zod-body.pipe.js';
 import { OutboundDocumentRepository } from './outbound-document.repository.js';
 import { OutboundDeliveryService, OutboundNotFoundError } from './outbound-delivery.service.js';
+import { OutboundWithdrawalService } from './outbound-withdrawal.service.js';
 import { OUTBOUND_STATUSES, type OutboundDocument } from './outbound.types.js';
 import { EDIFACT_CONTENT_EXAMPLE, X12_CONTENT_EXAMPLE } from './outbound-content.examples.js';
 import { ApiPartnerAccessResponses } from '../gateway/access-openapi.js';
@@ -108,6 +109,7 @@ const page = (items: OutboundDocument[], limit: number) => ({
 export class OutboundAdminController {
   constructor(
     private readonly outbound: OutboundDeliveryService,
+    private readonly withdrawals: OutboundWithdrawalService,
     private readonly documents: OutboundDocumentRepository,
   ) {}
 
@@ -194,7 +196,7 @@ export class OutboundAdminController {
     @Body(new ZodBody(cancelBody)) body: z.output<typeof cancelBody>,
     @CurrentPrincipal() actor: Principal,
   ): Promise<OutboundDocument> {
-    return this.outbound.cancel(id, actor, body.note);
+    return this.withdrawals.cancel(id, actor, body.note);
   }
 }
 

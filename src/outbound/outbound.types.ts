@@ -21,6 +21,14 @@ export const OUTBOUND_STATUSES = [
 ] as const;
 export type OutboundStatus = (typeof OUTBOUND_STATUSES)[number];
 
+/** What has not reached the partner, and so can still be taken back (cancelled, withdrawn). */
+export const UNSENT_STATUSES: readonly OutboundStatus[] = [
+  'pending',
+  'waiting-transport',
+  'failed',
+  'awaiting-pickup',
+];
+
 export type FunctionalAckStatus =
   'waiting' | 'accepted' | 'accepted-with-errors' | 'partially-accepted' | 'rejected' | 'overdue';
 

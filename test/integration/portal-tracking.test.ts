@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErpConnections } from '../../src/erp/connections/erp-connections.js';
 import { IdentityService } from '../../src/gateway/identity.service.js';
 import { InterchangeArchive } from '../../src/interchanges/interchange-archive.service.js';
-import { OutboundDeliveryService } from '../../src/outbound/outbound-delivery.service.js';
+import { OutboundWithdrawalService } from '../../src/outbound/outbound-withdrawal.service.js';
 import { makeSscc } from '../../src/shipping/sscc.js';
 import { ALPHA, x12Acknowledgment } from '../../src/transports/api/testing/partner-api.test-helper.js';
 import { waitForPostings } from '../support/erp.js';
@@ -339,7 +339,7 @@ describe('portal message tracking and replay (no JavaScript)', () => {
     );
 
     await world.gateway.app
-      .get(OutboundDeliveryService)
+      .get(OutboundWithdrawalService)
       .cancel(id, { kind: 'cli', name: 'portal-tracking-test' }, 'sent by mail instead');
     expect((await buyer.get(chainPage)).text).toContain(`Send document ${id} again`);
     const noNote = await buyer.submit(chainPage, { note: ' ' }, path);

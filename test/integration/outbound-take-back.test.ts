@@ -1,0 +1,179 @@
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExceptionService } from '../../src/exceptions/exception.service.js';
+import { ALL_PARTNERS } from '../../src/exceptions/exception.types.js';
+import { OrderIntakeService } from '../../src/procurement/order-intake.service.js';
+import { BOLT_LINE, issueSimulatorOrder, simulatorGatewayEnv } from '../support/erp.js';
+import { startTestGateway } from '../support/gateway.js';
+import { eventually, json, ScriptedHttpPeer, webhookPartnerYaml } from '../support/outbound-peers.js';
+import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
+
+const ADMIN = 'bootstrap-admin-token-for-the-take-back-test-0123456789';
+const WEBHOOK_SECRET = `whsec_${Buffer.from('outbound-take-back-test-secret-32').toString('base64')}`;
+
+interface DocumentRow {
+  id: string;
+  status: string;
+  status_detail: string | null;
+  delivered_at: Date | null;
+  fa_status: string | null;
+  fa_due_at: Date | null;
+}
+
+/**
+ * Documents taken back before they reached their partner — by an operator's cancel, or because the
+ * ERP ended their order — and the clocks of what was sent: one rule for what a take-back settles
+ * (its cases, its webhook-subscription messages, its intent), a cancelled document asks the supplier
+ * for nothing, and a resend starts the acknowledgment clocks again.
+ */
+describe('outbound documents taken back, and the acknowledgment clocks', () => {
+  let db: TestDatabase;
+  let gateway: Awaited<ReturnType<typeof startTestGateway>>;
+  let deadUrl: string;
+  const secrets = mkdtempSync(join(tmpdir(), 'sg-take-back-secrets-'));
+  const auth = { authorization: `Bearer ${ADMIN}` };
+
+  // Down for good: dead-hook's documents fail at their one try, and subscribers here are retried.
+  const dead = new ScriptedHttpPeer((_req, res) => json(res, 503, { error: 'down for maintenance' }));
+
+  beforeAll(async () => {
+    deadUrl = await dead.start();
+    writeFileSync(join(secrets, 'webhook'), WEBHOOK_SECRET);
+    db = await createTestDatabase('take_back');
+    gateway = await startTestGateway({
+      ...simulatorGatewayEnv(db.url),
+      BOOTSTRAP_ADMIN_TOKEN: ADMIN,
+      PARTNERS_DIR: partnersDir(`${deadUrl}/hooks/orders`, join(secrets, 'webhook')),
+      OUTBOUND_ALLOW_PRIVATE_TARGETS: 'true',
+    });
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await db?.drop();
+    await dead.stop();
+  });
+
+  const documentOf = async (poNumber: string) =>
+    (
+      await queryOnce<DocumentRow>(
+        db.url,
+        `SELECT id::text AS id, status, status_detail, delivered_at, fa_status, fa_due_at
+           FROM outbound_document WHERE po_number = $1 AND kind <> 'functional-ack' ORDER BY id`,
+        [poNumber],
+      )
+    )[0];
+  const settled = (poNumber: string, status: string) =>
+    eventually(async () => (await documentOf(poNumber))?.status === status, `PO ${poNumber} ${status}`);
+  const caseOf = async (type: string, documentId: string) =>
+    (
+      await queryOnce<{ id: string; state: string }>(
+        db.url,
+        `SELECT id::text AS id, state FROM exception_case WHERE type = $1 AND dedupe_key = $2`,
+        [type, `outbound-document:${documentId}`],
+      )
+    )[0];
+  const cancel = (id: string, note: string) =>
+    request(gateway.url)
+      .post(`/admin/outbound-documents/${id}/cancel`)
+      .set(auth)
+      .send({ note })
+      .expect((r) => expect(r.body).toMatchObject({ status: 'cancelled' }));
+  it("an operator's cancel of a failed document resolves its case and withdraws its subscription messages", async () => {
+    const po = '4500080001';
+    await request(gateway.url)
+      .post('/admin/partners/dead-hook/webhooks')
+      .set(auth)
+      .send({ url: `${deadUrl}/subscriber`, eventTypes: ['purchase-order.issued'] })
+      .expect(201);
+    await issueSimulatorOrder(gateway.app, { poNumber: po, supplier: 'dead-hook' });
+    await settled(po, 'failed');
+    const failed = (await documentOf(po))!;
+    const message = async () =>
+      (
+        await queryOnce<{ status: string; attempts: number; last_error: string | null }>(
+          db.url,
+          `SELECT status, attempts, last_error FROM webhook_delivery WHERE outbound_document_id = $1`,
+          [failed.id],
+        )
+      )[0];
+    // The subscriber is down too: the message failed its first try and waits for its next.
+    await eventually(async () => (await message())?.attempts === 1, 'the first try of the message failed');
+    expect((await caseOf('outbound.delivery-failed', failed.id))!.state).toBe('open');
+
+    await cancel(failed.id, 'sent by mail');
+
+    const why = 'cancelled by user admin@localhost: sent by mail';
+    expect(await documentOf(po)).toMatchObject({ status: 'cancelled', status_detail: 'sent by mail' });
+    const settledCase = (await caseOf('outbound.delivery-failed', failed.id))!;
+    expect(settledCase.state).toBe('resolved');
+    const history = await gateway.app.get(ExceptionService).history(settledCase.id, ALL_PARTNERS);
+    expect(history.at(-1)).toMatchObject({
+      action: 'resolved',
+      actor: expect.objectContaining({ kind: 'gateway' }),
+      note: why,
+    });
+    expect(await message()).toEqual({ status: 'withdrawn', attempts: 1, last_error: why });
+    const audited = await queryOnce<{ action: string; before: unknown; after: unknown; note: string }>(
+      db.url,
+      `SELECT action, before, after, note FROM audit_log WHERE target_type = 'outbound-document' AND target_id = $1`,
+      [failed.id],
+    );
+    expect(audited).toEqual([
+      {
+        action: 'outbound-document.cancelled',
+        before: { status: 'failed' },
+        after: { status: 'cancelled' },
+        note: why,
+      },
+    ]);
+  });
+
+  it('an order that ends withdraws the intent of the document it withdraws, as of one not rendered', async () => {
+    const po = '4500080003';
+    await issueSimulatorOrder(gateway.app, { poNumber: po, supplier: 'acme-fasteners' });
+    await settled(po, 'awaiting-pickup');
+    const intake = gateway.app.get(OrderIntakeService);
+    await gateway.app.get(DataSource).transaction((tx) =>
+      intake.receive(tx, {
+        partnerId: 'acme-fasteners',
+        plant: '1000',
+        currency: 'EUR',
+        orderDate: '2026-11-27',
+        poNumber: po,
+        revision: 1,
+        status: 'closed',
+        lines: [{ ...BOLT_LINE, status: 'open' as const }],
+      }),
+    );
+    expect((await documentOf(po))!.status).toBe('cancelled');
+    const intents = await queryOnce<{ revision: number; status: string }>(
+      db.url,
+      `SELECT i.revision, i.status FROM outbound_intent i JOIN purchase_order p ON p.id = i.po_id
+        WHERE p.po_number = $1 ORDER BY i.revision`,
+      [po],
+    );
+    expect(intents).toEqual([{ revision: 0, status: 'withdrawn' }]);
+  });
+});
+
+/** The repository's partners, delivering over the API, and dead-hook, whose webhook is down. */
+function partnersDir(webhookUrl: string, secretFile: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sg-take-back-partners-'));
+  for (const file of readdirSync('partners').filter((f) => f.endsWith('.yaml'))) {
+    copyFileSync(join('partners', file), join(dir, file));
+    writeFileSync(join(dir, file), `${readFileSync(join(dir, file), 'utf8')}\ndelivery: { channel: api }\n`);
+  }
+  writeFileSync(
+    join(dir, 'dead-hook.yaml'),
+    webhookPartnerYaml(
+      { id: 'dead-hook', name: 'Dead Hook' },
+      { url: webhookUrl, secretFile },
+      { maxAttempts: 1 },
+    ),
+  );
+  return dir;
+}
