@@ -31,7 +31,7 @@ export class AnsweredRevision1764230400043 implements MigrationInterface {
     );
     await q.query(
       `CREATE INDEX ix_outbound_document_po_revision ON outbound_document (partner_id, po_number, po_revision)
-         INCLUDE (delivered_at) WHERE kind <> 'functional-ack'`,
+         INCLUDE (delivered_at, status) WHERE kind <> 'functional-ack'`,
     );
   }
 

@@ -242,7 +242,7 @@ export class OutboundDeliveryService {
       // the database writes it, as every delivery job's does.
       const busy = await lockJobSubject(tx, OutboundDeliverJob.name, { documentId: document.id });
       if (busy) throw new OutboundBusyError(id, busy);
-      await this.documents.setStatus(tx, id, 'pending', `resend requested`);
+      await this.documents.resendRound(tx, id, 'resend requested');
       const partner = this.partners.require(document.partnerId);
       await this.enqueueDelivery(tx, document.id, partner, document.correlationId, `resend-${Date.now()}`);
       await this.audit.record(tx, {

@@ -181,6 +181,25 @@ export class OutboundDocumentRepository {
   }
 
   /**
+   * A resend makes the document pending again as it was before its first delivery: not delivered in
+   * this round (`delivered_at` cleared) and no acknowledgment due, so neither clock runs out while the
+   * resend is on its way; its delivery starts both again from then (setStatus), the business answer's
+   * (AcknowledgmentSla, the scorecard) and the functional acknowledgment's. A functional
+   * acknowledgment the partner already sent for these control numbers stays: a repeat of the same
+   * interchange is recognised as one and not answered again.
+   */
+  async resendRound(tx: EntityManager, id: string, detail: string): Promise<void> {
+    await tx.query(
+      `UPDATE outbound_document
+          SET status = 'pending', status_detail = $2, updated_at = now(), delivered_at = NULL,
+              fa_status = CASE WHEN fa_status IN ('waiting', 'overdue') THEN NULL ELSE fa_status END,
+              fa_due_at = CASE WHEN fa_status IN ('waiting', 'overdue') THEN NULL ELSE fa_due_at END
+        WHERE id = $1`,
+      [id, detail],
+    );
+  }
+
+  /**
    * Cancels documents, saying why. A cancelled document stops its acknowledgment clock (started when
    * it was offered for pickup): nothing is due for a document taken back, so the sweep raises no
    * case for it. A try under way that delivers it after all starts the clock again (setStatus).

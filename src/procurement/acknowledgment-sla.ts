@@ -9,6 +9,7 @@ import { PartnerRegistry } from '../partners/partner-registry.js';
 import { isoTimestamp, queryRows } from '../platform/database/sql.js';
 import { LeaseService } from '../platform/jobs/lease.service.js';
 import { LeasedSweep } from '../platform/jobs/leased-sweep.js';
+import { revisionSent } from './acknowledgment-clock.js';
 
 const SWEEP_EVERY_MS = 5 * 60_000;
 
@@ -26,7 +27,9 @@ interface Overdue {
  * profile): one `acknowledgment.late` (an order) or `po-change.unanswered` (a change) case per order
  * revision, raised by one process at a time every
  * five minutes. The clock starts when the order (or change) was delivered to the supplier (outbound
- * delivery); for a partner that receives no document, when it was recorded.
+ * delivery; a resend's delivery starts it again); for a partner that receives no document, when it
+ * was recorded. A revision whose documents were all cancelled before they reached the supplier asks
+ * nothing (acknowledgment-clock.ts).
  */
 @Injectable()
 export class AcknowledgmentSla extends LeasedSweep {
@@ -55,22 +58,21 @@ export class AcknowledgmentSla extends LeasedSweep {
       const overdue = await queryRows<Overdue>(
         this.dataSource,
         // The clock starts when the document reached the partner (outbound delivery); a document not
-        // delivered yet starts none (its delivery failure is a case of its own). Orders with no
-        // document (a partner that receives none) count from when they were recorded.
-        `SELECT o.state, o.po_number, o.revision, o.plant, o.correlation_id, ${isoTimestamp('sent.at')} AS sent_at
+        // delivered yet starts none (its delivery failure is a case of its own), nor does one taken
+        // back (revisionSent). Orders with no document (a partner that receives none) count from
+        // when they were recorded.
+        `SELECT o.state, o.po_number, o.revision, o.plant, o.correlation_id, ${isoTimestamp('clock.at')} AS sent_at
            FROM purchase_order o
            CROSS JOIN LATERAL (
-             SELECT CASE WHEN EXISTS (SELECT 1 FROM outbound_document d
-                                       WHERE d.partner_id = o.partner_id AND d.po_number = o.po_number
-                                         AND d.po_revision = o.revision AND d.kind <> 'functional-ack')
-                         THEN (SELECT max(d.delivered_at) FROM outbound_document d
-                                WHERE d.partner_id = o.partner_id AND d.po_number = o.po_number
-                                  AND d.po_revision = o.revision AND d.kind <> 'functional-ack')
+             ${revisionSent({ partnerId: 'o.partner_id', poNumber: 'o.po_number', revision: 'o.revision' })}
+           ) sent
+           CROSS JOIN LATERAL (
+             SELECT CASE WHEN sent.documented THEN sent.at
                          ELSE (SELECT max(h.at) FROM purchase_order_history h
                                 WHERE h.po_id = o.id AND h.what IN ('purchase-order.issued', 'purchase-order.changed'))
                     END AS at
-           ) sent
-          WHERE o.partner_id = $1 AND o.state IN ('issued', 'changed') AND sent.at < $2`,
+           ) clock
+          WHERE o.partner_id = $1 AND o.state IN ('issued', 'changed') AND clock.at < $2`,
         [partner.id, due],
       );
       for (const order of overdue) {

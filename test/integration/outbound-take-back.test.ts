@@ -6,6 +6,9 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExceptionService } from '../../src/exceptions/exception.service.js';
 import { ALL_PARTNERS } from '../../src/exceptions/exception.types.js';
+import { FunctionalAckTimers } from '../../src/outbound/functional-ack-timers.js';
+import { ScorecardRepository } from '../../src/portal/scorecards/scorecard.repository.js';
+import { AcknowledgmentSla } from '../../src/procurement/acknowledgment-sla.js';
 import { OrderIntakeService } from '../../src/procurement/order-intake.service.js';
 import { BOLT_LINE, issueSimulatorOrder, simulatorGatewayEnv } from '../support/erp.js';
 import { startTestGateway } from '../support/gateway.js';
@@ -14,6 +17,7 @@ import { createTestDatabase, queryOnce, type TestDatabase } from '../support/pos
 
 const ADMIN = 'bootstrap-admin-token-for-the-take-back-test-0123456789';
 const WEBHOOK_SECRET = `whsec_${Buffer.from('outbound-take-back-test-secret-32').toString('base64')}`;
+const HOUR = 3_600_000;
 
 interface DocumentRow {
   id: string;
@@ -82,6 +86,13 @@ describe('outbound documents taken back, and the acknowledgment clocks', () => {
       .set(auth)
       .send({ note })
       .expect((r) => expect(r.body).toMatchObject({ status: 'cancelled' }));
+  const lateCases = async (poNumber: string) =>
+    queryOnce<{ type: string }>(
+      db.url,
+      `SELECT type FROM exception_case WHERE type = 'acknowledgment.late' AND po_number = $1`,
+      [poNumber],
+    );
+
   it("an operator's cancel of a failed document resolves its case and withdraws its subscription messages", async () => {
     const po = '4500080001';
     await request(gateway.url)
@@ -132,6 +143,33 @@ describe('outbound documents taken back, and the acknowledgment clocks', () => {
     ]);
   });
 
+  it('a cancelled offer asks the supplier nothing: no late answer, no scorecard request, no 997 counted', async () => {
+    const po = '4500080002';
+    await issueSimulatorOrder(gateway.app, { poNumber: po, supplier: 'acme-fasteners' });
+    await settled(po, 'awaiting-pickup');
+    const offered = (await documentOf(po))!;
+    expect(offered.delivered_at).not.toBeNull();
+    // Its 997 is overdue (acme allows 24 h) before an operator takes it back.
+    await gateway.app.get(FunctionalAckTimers).sweep(new Date(Date.now() + 25 * HOUR));
+    expect((await caseOf('interchange.unacknowledged', offered.id))!.state).toBe('open');
+    await cancel(offered.id, 'the order goes by mail');
+    expect((await caseOf('interchange.unacknowledged', offered.id))!.state).toBe('resolved');
+
+    // Past acme's 48 hours for an answer: nothing was asked by a document taken back.
+    await gateway.app.get(AcknowledgmentSla).sweep(new Date(Date.now() + 49 * HOUR));
+    expect(await lateCases(po)).toEqual([]);
+    const scorecards = gateway.app.get(ScorecardRepository);
+    const log = await scorecards.acknowledgmentLog(['acme-fasteners'], new Date(Date.now() - 24 * HOUR));
+    expect(log.filter((r) => r.event.poNumber === po)).toEqual([]);
+    const health = await scorecards.healthCounts(
+      ['acme-fasteners'],
+      new Date(Date.now() + 26 * HOUR),
+      new Date(Date.now() - 24 * HOUR),
+      new Date(Date.now() - 24 * HOUR),
+    );
+    expect(health.get('acme-fasteners')!.functionalAcks).toEqual({ due: 0, onTime: 0, late: 0, missing: 0 });
+  });
+
   it('an order that ends withdraws the intent of the document it withdraws, as of one not rendered', async () => {
     const po = '4500080003';
     await issueSimulatorOrder(gateway.app, { poNumber: po, supplier: 'acme-fasteners' });
@@ -157,6 +195,57 @@ describe('outbound documents taken back, and the acknowledgment clocks', () => {
       [po],
     );
     expect(intents).toEqual([{ revision: 0, status: 'withdrawn' }]);
+  });
+
+  it('a resend of an offered document starts its acknowledgment clocks again, and the figures use them', async () => {
+    const po = '4500080004';
+    await issueSimulatorOrder(gateway.app, { poNumber: po, supplier: 'acme-fasteners' });
+    await settled(po, 'awaiting-pickup');
+    const offered = (await documentOf(po))!;
+    // Offered three days ago and never fetched: its 997 is overdue, and so is the answer.
+    await queryOnce(
+      db.url,
+      `UPDATE outbound_document SET delivered_at = now() - interval '72 hours', fa_due_at = now() - interval '48 hours'
+        WHERE id = $1`,
+      [offered.id],
+    );
+    await gateway.app.get(FunctionalAckTimers).sweep(new Date());
+    expect((await documentOf(po))!.fa_status).toBe('overdue');
+
+    const resentAt = Date.now();
+    await request(gateway.url).post(`/admin/outbound-documents/${offered.id}/resend`).set(auth).expect(200);
+    await settled(po, 'awaiting-pickup');
+    const again = (await documentOf(po))!;
+    expect(again.fa_status).toBe('waiting');
+    expect(again.delivered_at!.getTime()).toBeGreaterThanOrEqual(resentAt - 1000);
+    // acme allows 24 h for its 997, from the resend's offer.
+    expect(again.fa_due_at!.getTime() - again.delivered_at!.getTime()).toBe(24 * HOUR);
+
+    // 30 hours on, the answer is within acme's 48 hours of the resend; the 997 is late from the new due time.
+    await gateway.app.get(AcknowledgmentSla).sweep(new Date(Date.now() + 30 * HOUR));
+    expect(await lateCases(po)).toEqual([]);
+    const scorecards = gateway.app.get(ScorecardRepository);
+    const log = await scorecards.acknowledgmentLog(['acme-fasteners'], new Date(Date.now() - 24 * HOUR));
+    const requests = log.filter((r) => r.event.poNumber === po);
+    expect(requests.map((r) => r.event.kind)).toEqual(['request']);
+    expect(Date.parse(requests[0]!.event.at)).toBe(again.delivered_at!.getTime());
+    const now = new Date();
+    const missing = await scorecards.functionalAckMisses(
+      'acme-fasteners',
+      now,
+      new Date(now.getTime() - 96 * HOUR),
+    );
+    expect(missing.filter((m) => m.documentId === offered.id)).toEqual([]);
+    const later = new Date(now.getTime() + 25 * HOUR);
+    const overdue = await scorecards.functionalAckMisses(
+      'acme-fasteners',
+      later,
+      new Date(now.getTime() - 96 * HOUR),
+    );
+    const misses = overdue.filter((m) => m.documentId === offered.id);
+    expect(misses.map((m) => [Date.parse(m.dueAt), m.answeredAt])).toEqual([
+      [again.fa_due_at!.getTime(), null],
+    ]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { isoTimestamp, queryRows } from '../../platform/database/sql.js';
+import { revisionSent } from '../../procurement/acknowledgment-clock.js';
 import type { FunctionalAckMiss, SftpRenamesRefused } from './partner-health.js';
 import type {
   AcknowledgmentEventRow,
@@ -17,6 +18,11 @@ const REQUEST_SLACK = `interval '7 days'`;
 const RECEIPT_LOOKBACK = `interval '1 year'`;
 /** Functional acknowledgments answered: whatever their verdict, the partner answered. */
 const FA_ANSWERED = `('accepted', 'accepted-with-errors', 'partially-accepted', 'rejected')`;
+/**
+ * Documents whose functional acknowledgment fell due between $3 and $2. A document cancelled (by an
+ * operator, or its order ended) was taken back: whatever its clock said, nothing was due for it.
+ */
+const FA_DUE = `d.fa_expected AND d.fa_due_at >= $3 AND d.fa_due_at <= $2 AND d.status <> 'cancelled'`;
 
 export interface AcknowledgmentLogRow {
   readonly partnerId: string;
@@ -60,7 +66,8 @@ export class ScorecardRepository {
    * Requests and answers of the partners' orders that had a request since `from`: every such order's
    * whole history, so an answer is matched against the request it answers (by the revision it names,
    * stored on its history entry). A request's clock starts at its document's delivery (latest
-   * delivery of that revision), or when it was recorded.
+   * delivery of that revision), or when it was recorded; a revision whose documents were all
+   * cancelled before they reached the supplier is no request (revisionSent, as the SLA sweep reads it).
    */
   async acknowledgmentLog(partnerIds: readonly string[], from: Date): Promise<AcknowledgmentLogRow[]> {
     const rows = await this.rows<{
@@ -99,11 +106,14 @@ export class ScorecardRepository {
             WHERE h.po_id = o.id AND h.what IN ${LOGGED} OFFSET 0
          ) h
          -- From ix_outbound_document_po_revision alone.
-         LEFT JOIN LATERAL (
-           SELECT max(d.delivered_at) AS at FROM outbound_document d
-            WHERE h.what IN ${REQUESTS} AND d.partner_id = o.partner_id AND d.po_number = o.po_number
-              AND d.po_revision = h.document_revision::integer AND d.kind <> 'functional-ack'
-         ) sent ON true`,
+         LEFT JOIN LATERAL (${revisionSent({
+           partnerId: 'o.partner_id',
+           poNumber: 'o.po_number',
+           revision: 'h.document_revision::integer',
+           only: `h.what IN ${REQUESTS}`,
+         })}) sent ON true
+        -- A revision whose every document was taken back before it reached the supplier asked nothing.
+        WHERE NOT sent.withdrawn`,
       [partnerIds, from],
     );
     return rows.map((r) => ({
@@ -226,7 +236,7 @@ export class ScorecardRepository {
                   count(*) FILTER (WHERE a.received_at > d.fa_due_at)::int AS late
              FROM outbound_document d
              LEFT JOIN interchange a ON a.id = d.fa_interchange_id
-            WHERE d.partner_id = p.id AND d.fa_expected AND d.fa_due_at >= $3 AND d.fa_due_at <= $2
+            WHERE d.partner_id = p.id AND ${FA_DUE}
          ) fa`,
       [partnerIds, now, faFrom, errorsFrom],
     );
@@ -264,7 +274,7 @@ export class ScorecardRepository {
               ${isoTimestamp('d.fa_due_at')} AS "dueAt", ${isoTimestamp('a.received_at')} AS "answeredAt"
          FROM outbound_document d
          LEFT JOIN interchange a ON a.id = d.fa_interchange_id
-        WHERE d.partner_id = $1 AND d.fa_expected AND d.fa_due_at >= $3 AND d.fa_due_at <= $2
+        WHERE d.partner_id = $1 AND ${FA_DUE}
           AND NOT (d.fa_status IN ${FA_ANSWERED} AND a.received_at <= d.fa_due_at)
         ORDER BY d.fa_due_at DESC, d.id DESC
         LIMIT ${limit}`,
