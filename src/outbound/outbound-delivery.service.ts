@@ -245,6 +245,8 @@ export class OutboundDeliveryService {
       await this.documents.resendRound(tx, id, 'resend requested');
       const partner = this.partners.require(document.partnerId);
       await this.enqueueDelivery(tx, document.id, partner, document.correlationId, `resend-${Date.now()}`);
+      // Its cancel withdrew the messages announcing it; what goes to the partner is announced.
+      if (document.status === 'cancelled') await this.subscriptions.restoreMessages(tx, document.id);
       await this.audit.record(tx, {
         actor,
         action: 'outbound-document.resent',

@@ -93,7 +93,7 @@ describe('outbound documents taken back, and the acknowledgment clocks', () => {
       [poNumber],
     );
 
-  it("an operator's cancel of a failed document resolves its case and withdraws its subscription messages", async () => {
+  it("an operator's cancel of a failed document resolves its case and withdraws its subscription messages, a resend restores them", async () => {
     const po = '4500080001';
     await request(gateway.url)
       .post('/admin/partners/dead-hook/webhooks')
@@ -141,6 +141,17 @@ describe('outbound documents taken back, and the acknowledgment clocks', () => {
         note: why,
       },
     ]);
+
+    // Sent after all: a resend announces it again, or its subscriber would never learn of it.
+    await request(gateway.url).post(`/admin/outbound-documents/${failed.id}/resend`).set(auth).expect(200);
+    expect(await message()).toMatchObject({ status: 'pending', last_error: null });
+    const [jobs] = await queryOnce<{ unfinished: number }>(
+      db.url,
+      `SELECT count(*)::int AS unfinished FROM outbox o JOIN webhook_delivery w ON o.payload->>'deliveryId' = w.id::text
+        WHERE o.job_name = 'webhook.deliver' AND w.outbound_document_id = $1 AND o.status NOT IN ('done', 'dead')`,
+      [failed.id],
+    );
+    expect(jobs!.unfinished).toBe(1);
   });
 
   it('a cancelled offer asks the supplier nothing: no late answer, no scorecard request, no 997 counted', async () => {

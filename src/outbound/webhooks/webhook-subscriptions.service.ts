@@ -393,6 +393,28 @@ export class WebhookSubscriptionService {
     return withdrawn.length;
   }
 
+  /**
+   * Announces again, in the caller's transaction, a document an operator cancelled and now resends:
+   * the messages its cancel withdrew are pending again, or its subscribers would never learn of a
+   * document the partner gets after all. A message whose delivery job is still unfinished (a retry
+   * queued when it was withdrawn) is left to that job, which now finds it pending; the others get a
+   * new one. (A document its ended order withdrew is never resent.) Returns how many.
+   */
+  async restoreMessages(tx: EntityManager, documentId: string): Promise<number> {
+    const restored = await queryRows<{ id: string; correlation_id: string }>(
+      tx,
+      `UPDATE webhook_delivery SET status = 'pending', last_error = NULL, updated_at = now()
+        WHERE outbound_document_id = $1 AND status = 'withdrawn'
+        RETURNING id::text AS id, correlation_id`,
+      [documentId],
+    );
+    for (const message of restored) {
+      const busy = await lockJobSubject(tx, WebhookDeliverJob.name, { deliveryId: message.id });
+      if (!busy) await this.enqueue(tx, message.id, message.correlation_id, `resend-${Date.now()}`);
+    }
+    return restored.length;
+  }
+
   async delivery(id: string, db: Queryable = this.dataSource): Promise<WebhookDelivery | undefined> {
     if (!/^\d{1,18}$/.test(id)) return undefined;
     const [row] = await queryRows<WebhookDelivery>(
