@@ -159,6 +159,9 @@ export class OutboundAdminController {
     summary: 'Deliver a failed, waiting or cancelled document again (same bytes, same control numbers)',
     description:
       'Queues the same payload again; the partner sees the same control numbers, so a repeat is recognised as one. Audited. ' +
+      "The document's acknowledgment clocks start again when the resend delivers it (or offers it for pickup): the " +
+      'business answer and the 997/CONTRL are due from then, and `deliveredAt` and `functionalAck.dueAt` are the ' +
+      "resend's. The webhook-subscription messages a cancel withdrew are pending again. " +
       'A document in another state answers 409 (problem+json `outbound-state`), and so does one whose order the ERP has ' +
       'closed, or cancelled (all but the cancellation itself): nothing more goes to the supplier for it. So does one with a delivery job still ' +
       'unfinished (problem+json `outbound-busy`): a try of a cancelled round under way or queued for a retry, a replayed dead ' +
@@ -185,8 +188,11 @@ export class OutboundAdminController {
     summary: 'Withdraw a document that was not delivered',
     description:
       'Cancels delivery of a document still pending, failed, waiting for its transport or offered for pickup and not ' +
-      'fetched; it stays in the archive. Audited. Its functional-acknowledgment clock stops: no ' +
-      '`interchange.unacknowledged` case is raised for it. A try already ' +
+      'fetched; it stays in the archive, its detail the note. Audited. Its functional-acknowledgment clock stops: no ' +
+      '`interchange.unacknowledged` case is raised for it, and it counts as no acknowledgment request (SLA, scorecard, ' +
+      'partner health). In the same transaction its open `outbound.delivery-failed` or `interchange.unacknowledged` ' +
+      'case is resolved, noting who cancelled it and why (`cancelled by user ops@example.com: sent by mail`), and the ' +
+      'webhook-subscription messages announcing it that have not reached their subscriber are withdrawn. A try already ' +
       'under way runs to its end: if the partner gets the document all the same, it becomes delivered, saying so. ' +
       'A document in another state answers 409 (problem+json).',
   })
