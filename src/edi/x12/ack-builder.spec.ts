@@ -181,6 +181,18 @@ describe('997 / 999 / TA1 builders', () => {
     ]);
   });
 
+  it('IK404 for too many components copies the element as received, not with ":" put in for its separators', () => {
+    // The interchange's component separator is ">", and ":" is data. AK404 is a copy of the bad element
+    // (X12 DE 724), written with no character that would be a syntax error: the 999's own ">" is dropped.
+    const ctp = 'CTP**RES*9.5*10*EA>1>2>3>4>5>6>7>8>9>10>11>12>13>14>X:Y';
+    const body = ['BEG*00*SA*PO-1001**20240131', 'PO1*1*10*EA*9.5**BP*WIDGET-1', ctp, 'CTT*1'];
+    const text = isa({ component: '>' }) + gs() + set('850', '0001', body) + 'GE*1*7~IEA*1*000000101~';
+    const ic = readX12(text, {}, x12ReadOptions()).interchanges[0]!;
+    expect(
+      codeLines(buildX12Acknowledgment(ic, options({ type: '999' }))).filter((l) => l.startsWith('IK4')),
+    ).toEqual(['IK4*5>16*355*13*EA1234567891011121314X:Y~']);
+  });
+
   it('answers a rejected interchange with a TA1 alone (TA104 R), even without ISA14 = 1', () => {
     const ack = buildX12Acknowledgment(
       first(validPo().replace('IEA*1*000000101', 'IEA*1*000000102')),

@@ -166,7 +166,7 @@ export function checkElement(
     return;
   }
   if (e.components) {
-    checkComposite(value.split(comp), e, `${def.id}${pad2(k)}`, k, version, (f) => out.push(f));
+    checkComposite(value, comp, e, `${def.id}${pad2(k)}`, k, version, (f) => out.push(f));
     return;
   }
   if (value.includes(comp)) {
@@ -226,7 +226,8 @@ function valueFinding(
 }
 
 function checkComposite(
-  parts: string[],
+  value: string,
+  separator: string,
   e: X12ElementDef,
   name: string,
   position: number,
@@ -234,6 +235,7 @@ function checkComposite(
   push: (f: X12ElementFinding) => void,
 ): void {
   const components = e.components!;
+  const parts = value.split(separator);
   if (parts.length > components.length && parts.slice(components.length).some((p) => p !== '')) {
     push({
       kind: version === '005010' ? 'element-too-many-components' : 'element-too-many',
@@ -242,7 +244,9 @@ function checkComposite(
       elementPosition: position,
       componentPosition: components.length + 1,
       elementReference: components[0]!.ref,
-      badValue: clip(parts.join(':')),
+      // AK404 / IK404 is a copy of the element as received, with the sender's component separators;
+      // the acknowledgment drops those that are its own delimiters (sanitizeCopy, X12 997 AK404 note).
+      badValue: clip(value),
     });
     return;
   }
