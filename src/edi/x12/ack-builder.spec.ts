@@ -441,14 +441,45 @@ describe('997 / 999 / TA1 builders', () => {
     expect(isa.slice(5, 9)).toEqual(['01', '081466849      ', 'ZZ', 'SUPPLIER       ']);
   });
 
-  it('cannot answer an interchange whose ids to echo hold a control character (no X12 character set has one)', () => {
-    const ic = first(validPo({ isa: { sender: 'SUP\u0000PLIER', ackRequested: '1' } }));
-    expect(buildX12Acknowledgment(ic, options())).toEqual({
-      kind: 'unanswerable',
-      reason: 'an envelope id the acknowledgment would echo holds a control character',
-    });
-    const gs = first(validPo({ gs: { sender: 'SUP\u0001PLIER' } }));
-    expect(buildX12Acknowledgment(gs, options()).kind).toBe('unanswerable');
+  it.each([
+    ['NUL', '\u0000'],
+    ['SOH', '\u0001'],
+    ['DEL', '\u007f'],
+  ])('answers a %s in ISA06 / ISA08 with TA1 R 006 / 008, echoing no control character', (_n, c) => {
+    const sender = buildX12Acknowledgment(first(validPo({ isa: { sender: `SUP${c}PLIER` } })), options());
+    expect(textOf(sender)).toBe(
+      [`${ISA_OUT}000000001*0*P*:~`, 'TA1*000000101*240131*1230*R*006~', 'IEA*0*000000001~', ''].join('\n'),
+    );
+    const receiver = buildX12Acknowledgment(first(validPo({ isa: { receiver: `BU${c}YER` } })), options());
+    expect(codeLines(receiver)).toEqual(['TA1*000000101*240131*1230*R*008~']);
+    expect(textOf(receiver).split('\n')[0]!.split('*').slice(5, 9)).toEqual([
+      'ZZ',
+      'BUYER          ',
+      'ZZ',
+      'SUPPLIER       ',
+    ]);
+  });
+
+  it('answers a control character in GS02 with AK905 7, the 997 naming the sender without it', () => {
+    const ack = buildX12Acknowledgment(first(validPo({ gs: { sender: 'SUP\u0001PLIER' } })), options());
+    expect(codeLines(ack)).toEqual(['AK5*R~', 'AK9*R*1*1*0*7~']);
+    expect(textOf(ack)).toContain('GS*FA*BUYER*SUPPLIER*');
+  });
+
+  it('answers a group whose GS03 is not ours from our own application code: AK905 8, or R alone in 004010', () => {
+    const ours = { isApplicationReceiver: (code: string) => code === 'BUYER' };
+    const opts = () => options({ applicationSender: 'OURAPP' });
+    const v5 = validateX12(validPo({ gs: { receiver: 'OTHERAPP' } }), ours).interchanges[0]!;
+    const ack5 = buildX12Acknowledgment(v5, opts());
+    expect(codeLines(ack5)).toEqual(['AK5*R~', 'AK9*R*1*1*0*8~']);
+    expect(textOf(ack5)).toContain('GS*FA*OURAPP*SUPPLIER*');
+    const text4 = isa({ version: '00401', isa11: 'U' }) + gs({ version: '004010', receiver: 'OTHERAPP' });
+    const v4 = validateX12(text4 + set('850', '0001', PO_BODY) + 'GE*1*7~IEA*1*000000101~', ours);
+    const ack4 = buildX12Acknowledgment(v4.interchanges[0]!, opts());
+    expect(codeLines(ack4)).toEqual(['AK5*R~', 'AK9*R*1*1*0~']);
+    expect(textOf(ack4)).toContain('GS*FA*OURAPP*SUPPLIER*');
+    // A group answered for other reasons still mirrors its GS03.
+    expect(textOf(buildX12Acknowledgment(first(validPo()), opts()))).toContain('GS*FA*BUYER*SUPPLIER*');
   });
 
   it('keeps a test interchange a test interchange (ISA15)', () => {

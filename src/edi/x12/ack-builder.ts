@@ -5,6 +5,7 @@ import { DEFAULT_X12_DELIMITERS, isDelimiterCandidate, type X12Delimiters } from
 import { isAcknowledgmentSet } from './functional-groups.js';
 import type { X12GroupResult, X12InterchangeResult, X12Issue, X12SetResult, X12Status } from './result.js';
 import { sanitizeCopy, X12SegmentWriter } from './segment-writer.js';
+import { hasControlCharacter } from './envelope-common.js';
 import { groupVersionNumber, interchangeVersionNumber } from './versions.js';
 
 export type X12ControlNumberKind = 'interchange' | 'group' | 'set';
@@ -37,6 +38,11 @@ export interface X12AckOptions {
    * GS02 of a functional group still mirrors the inbound GS03.
    */
   readonly sender?: { readonly qualifier: string; readonly id: string };
+  /**
+   * GS02 of the FA group answering a group rejected for its GS03 (invalid, or not one of our
+   * application receiver codes): our own application code. Default: the inbound GS03 as for any group.
+   */
+  readonly applicationSender?: string;
 }
 
 export interface X12Ta1 {
@@ -151,13 +157,6 @@ export function buildX12Acknowledgment(
     return { kind: 'none', reason: 'nothing to acknowledge (acknowledgments are never acknowledged)' };
   }
 
-  if (echoesControlCharacter(interchange, groups, options)) {
-    return {
-      kind: 'unanswerable',
-      reason: 'an envelope id the acknowledgment would echo holds a control character',
-    };
-  }
-
   const delimiters = ackDelimiters(interchange, options);
   const isa12 =
     options.interchangeVersion ??
@@ -178,10 +177,10 @@ export function buildX12Acknowledgment(
       ' '.repeat(10),
       '00',
       ' '.repeat(10),
-      fixed(options.sender?.qualifier ?? h.receiverQualifier, 2),
-      fixed(options.sender?.id ?? h.receiverId, 15),
-      fixed(h.senderQualifier, 2),
-      fixed(h.senderId, 15),
+      fixed(echo(options.sender?.qualifier ?? h.receiverQualifier), 2),
+      fixed(echo(options.sender?.id ?? h.receiverId), 15),
+      fixed(echo(h.senderQualifier), 2),
+      fixed(echo(h.senderId), 15),
       yymmdd,
       hhmm,
       isaVersion >= 402 ? (delimiters.repetition ?? 'U') : 'U',
@@ -203,7 +202,8 @@ export function buildX12Acknowledgment(
     const gs06 = formatControl(options.nextControlNumber('group'), 0, 'group');
     const gs08 =
       options.groupVersion ?? (type === '999' ? '005010X231A1' : defaultGroupVersion(group, interchange));
-    writer.write(['GS', 'FA', group.receiverCode, group.senderCode, ccyymmdd, hhmm, gs06, 'X', gs08]);
+    const gs02 = (rejectedReceiver(group) && options.applicationSender) || echo(group.receiverCode);
+    writer.write(['GS', 'FA', gs02, echo(group.senderCode), ccyymmdd, hhmm, gs06, 'X', gs08]);
     const st02 = formatControl(options.nextControlNumber('set'), 4, 'set');
     const v5 = (groupVersionNumber(gs08) ?? 0) >= 5010;
     writeFunctionalAck(writer, group, type, st02, v5, type === '999' && v5 ? gs08 : undefined);
@@ -336,28 +336,24 @@ function writeContexts(writer: X12SegmentWriter, contexts: readonly EdiIssueCont
 }
 
 /**
- * Whether an id the acknowledgment mirrors (ISA06/ISA08, GS02/GS03) holds a C0 control character or
- * DEL: no X12 character set has them and the envelope validator does not refuse them in ids. Written
- * back, they would make an acknowledgment no translator takes, which the archive cannot even keep as it
- * is (PostgreSQL refuses U+0000).
+ * An envelope value the acknowledgment mirrors (ISA05–ISA08, GS02/GS03) without its control characters.
+ * No X12 character set has them; the envelope validator refuses them in ids (TA105 006 / 008, AK905 7 /
+ * 8), and, written back, they would make an acknowledgment no translator takes, which the archive could
+ * not even keep as it is (PostgreSQL refuses U+0000). The rest is the partner's own id, as TA1 echoes
+ * what it can and writes its own value for the rest (TA101–TA103); the TA105 or AK905 says why.
  */
-function echoesControlCharacter(
-  ic: X12InterchangeResult,
-  groups: readonly X12GroupResult[],
-  options: X12AckOptions,
-): boolean {
-  const h = ic.header;
-  const ids = [options.sender?.id ?? h.receiverId, h.senderId];
-  for (const g of groups) ids.push(g.senderCode, g.receiverCode);
-  return ids.some(hasControlCharacter);
+function echo(value: string): string {
+  if (!hasControlCharacter(value)) return value;
+  let out = '';
+  for (const ch of value) if (!hasControlCharacter(ch)) out += ch;
+  return out;
 }
 
-function hasControlCharacter(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
+/** A group rejected because of its GS03: not ours to answer in the name of. */
+function rejectedReceiver(group: X12GroupResult): boolean {
+  return group.issues.some(
+    (i) => i.severity === 'error' && (i.kind === 'gs-receiver' || i.kind === 'gs-receiver-unknown'),
+  );
 }
 
 /** Distinct defined codes of error findings, in order, at most `max` (AK502–AK506, AK905–AK909). */

@@ -236,6 +236,7 @@ export const X12_ISSUE_CODES = {
   'ge-control-number': ['AK905', '6'],
   'gs-sender': ['AK905', '7'],
   'gs-receiver': ['AK905', '8'],
+  'gs-receiver-unknown': ['AK905', '8'],
   'gs-agency': ['AK905', '9'],
   'gs-control-duplicate': ['AK905', '19'],
   'gs-date': ['AK905', '30'],

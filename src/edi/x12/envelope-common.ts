@@ -22,3 +22,15 @@ export function pad2(n: number): string {
 export function clip(value: string): string {
   return value.length > 35 ? `${value.slice(0, 35)}…` : value;
 }
+
+/**
+ * Whether a value holds a C0 control character or DEL. No X12 character set (basic, extended,
+ * X12.6 §3.3.1) has them, so they are never data, only delimiters.
+ */
+export function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}

@@ -2,7 +2,7 @@
 import type { EdiPosition } from '../core/position.js';
 import type { X12IssueKind } from './code-tables.js';
 import { isValidGroupDate, isValidTime } from './date-time.js';
-import { DIGITS, Level, clip } from './envelope-common.js';
+import { DIGITS, Level, clip, hasControlCharacter } from './envelope-common.js';
 import { closeSet } from './envelope-set.js';
 import type { X12EnvelopeValidator } from './envelope-validator.js';
 import type { X12GroupResult } from './result.js';
@@ -62,10 +62,18 @@ export function onGs(v: X12EnvelopeValidator, view: X12SegmentView): void {
   ) {
     gsIssue('group-not-supported', 1, `functional group ${group.functionalId} is not supported`);
   }
-  if (!inLength(group.senderCode, 2, 15))
-    gsIssue('gs-sender', 2, 'GS02 application sender code must be 2–15 characters');
-  if (!inLength(group.receiverCode, 2, 15))
-    gsIssue('gs-receiver', 3, 'GS03 application receiver code must be 2–15 characters');
+  const sender = applicationCodeProblem(group.senderCode);
+  if (sender) gsIssue('gs-sender', 2, `GS02 application sender code ${sender}`);
+  const receiver = applicationCodeProblem(group.receiverCode);
+  if (receiver) gsIssue('gs-receiver', 3, `GS03 application receiver code ${receiver}`);
+  else if (v.options.isApplicationReceiver && !v.options.isApplicationReceiver(group.receiverCode)) {
+    // AK905 8 from 005010 on; 004010 has no code for it, so its AK9 says R alone (code-tables.ts).
+    gsIssue(
+      'gs-receiver-unknown',
+      3,
+      `GS03 "${clip(group.receiverCode)}" is not one of our application receiver codes`,
+    );
+  }
   if (!isValidGroupDate(group.date, groupVersion !== undefined && groupVersion < 4010)) {
     gsIssue('gs-date', 4, `GS04 "${group.date}" is not a CCYYMMDD date`);
   }
@@ -175,6 +183,13 @@ function endGroup(v: X12EnvelopeValidator): void {
   v.handler.endGroup?.(group, v.ic!);
 }
 
-function inLength(value: string, min: number, max: number): boolean {
-  return value.length >= min && value.length <= max;
+/**
+ * GS02 / GS03 (DE 142 / 124) are AN 2/15: 2–15 characters of the X12 sets, not all spaces (X12.6
+ * §3.3.2: a string holds at least one non-space character). What is wrong, or undefined.
+ */
+function applicationCodeProblem(value: string): string | undefined {
+  if (value.length < 2 || value.length > 15) return 'must be 2–15 characters';
+  if (hasControlCharacter(value)) return 'holds a control character';
+  if (value.trim() === '') return 'is blank';
+  return undefined;
 }

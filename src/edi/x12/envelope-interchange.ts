@@ -7,7 +7,7 @@ import type { EdiPosition } from '../core/position.js';
 import type { X12IssueKind } from './code-tables.js';
 import { isValidTime, isValidYymmdd } from './date-time.js';
 import { isDelimiterCandidate } from './delimiters.js';
-import { clip, DIGITS, Level, pad2 } from './envelope-common.js';
+import { clip, DIGITS, hasControlCharacter, Level, pad2 } from './envelope-common.js';
 import { closeGroup } from './envelope-group.js';
 import { closeSet } from './envelope-set.js';
 import type { X12EnvelopeValidator } from './envelope-validator.js';
@@ -153,8 +153,10 @@ function checkIsa(v: X12EnvelopeValidator, view: X12SegmentView, h: X12Interchan
       );
     }
   }
+  // One finding per element: the first check an element fails is the one reported.
   const check = (k: number, ok: boolean, message: string): void => {
     if (bad.has(k) || ok) return;
+    bad.add(k);
     isaIssue(v, ISA_FIELDS[k - 1]![0], k, message, view, values[k - 1]!);
   };
   check(
@@ -163,10 +165,15 @@ function checkIsa(v: X12EnvelopeValidator, view: X12SegmentView, h: X12Interchan
     'ISA01 is not an authorization information qualifier (00–06)',
   );
   check(3, h.securityQualifier === '00' || h.securityQualifier === '01', 'ISA03 is not 00 or 01');
+  // ISA02/04/06/08 are AN: a control character is no character of the X12 sets (X12.6 §3.3.1).
+  check(2, !hasControlCharacter(h.authorization), 'ISA02 holds a control character');
+  check(4, !hasControlCharacter(h.security), 'ISA04 holds a control character');
   check(5, ALNUM2.test(h.senderQualifier), 'ISA05 is not an interchange id qualifier');
   check(6, h.senderId.trim() !== '', 'ISA06 sender id is blank');
+  check(6, !hasControlCharacter(h.senderId), 'ISA06 sender id holds a control character');
   check(7, ALNUM2.test(h.receiverQualifier), 'ISA07 is not an interchange id qualifier');
   check(8, h.receiverId.trim() !== '', 'ISA08 receiver id is blank');
+  check(8, !hasControlCharacter(h.receiverId), 'ISA08 receiver id holds a control character');
   check(9, isValidYymmdd(h.date), `ISA09 "${h.date}" is not a YYMMDD date`);
   check(10, isValidTime(h.time, false), `ISA10 "${h.time}" is not an HHMM time`);
   const version = interchangeVersionNumber(h.version);

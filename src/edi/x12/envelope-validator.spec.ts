@@ -92,6 +92,22 @@ describe('envelope validation', () => {
     expect(codes(r)).toEqual([expected]);
   });
 
+  it.each([
+    ['NUL', '\u0000'],
+    ['SOH', '\u0001'],
+    ['DEL', '\u007f'],
+    ['a tab', '\t'],
+  ])('rejects %s inside ISA02, ISA04, ISA06 or ISA08 (011, 013, 006, 008): no X12 character', (_n, c) => {
+    const at = (fields: Parameters<typeof isa>[0]) => codes(validateX12(po({ isa: fields })));
+    expect(at({ auth: `AB${c}C` })).toEqual(['isa-authorization:TA105:011']);
+    expect(at({ security: `AB${c}C` })).toEqual(['isa-security:TA105:013']);
+    expect(at({ sender: `SUP${c}PLIER` })).toEqual(['isa-sender:TA105:006']);
+    expect(at({ receiver: `BUY${c}ER` })).toEqual(['isa-receiver:TA105:008']);
+    // One finding per element, also when the id is blank as well.
+    expect(at({ sender: c })).toEqual(['isa-sender:TA105:006']);
+    expect(validateX12(po({ isa: { sender: `SUP${c}PLIER` } })).interchanges[0]!.status).toBe('rejected');
+  });
+
   it('notes but accepts an invalid ISA date (TA104 E) and accepts 29 February', () => {
     expect(validateX12(po({ isa: { date: '240229' } })).issues).toEqual([]);
     const r = validateX12(po({ isa: { date: '230229' } }));
@@ -169,6 +185,40 @@ describe('envelope validation', () => {
       'gs-agency:AK905:9',
       'gs-version:AK905:2',
       'ge-control-number:AK905:6',
+    ]);
+  });
+
+  it('rejects a GS02 / GS03 with a control character or only spaces (AK905 7 / 8)', () => {
+    expect(codes(validateX12(po({ gs: { sender: 'SUP\u0000PLIER' } })))).toEqual(['gs-sender:AK905:7']);
+    expect(codes(validateX12(po({ gs: { receiver: 'BUY\u007fER' } })))).toEqual(['gs-receiver:AK905:8']);
+    const blank = validateX12(po({ gs: { receiver: '   ' } }));
+    expect(codes(blank)).toEqual(['gs-receiver:AK905:8']);
+    expect(blank.issues[0]!.message).toBe('GS03 application receiver code is blank');
+    expect(blank.interchanges[0]!.groups[0]!.status).toBe('rejected');
+  });
+
+  it('rejects a group whose GS03 is not ours when asked: AK905 8 in 005010, no code in 004010', () => {
+    const ours = (code: string) => code === 'BUYER';
+    expect(codes(validateX12(po(), { isApplicationReceiver: ours }))).toEqual([]);
+    const r = validateX12(po({ gs: { receiver: 'OTHERAPP' } }), { isApplicationReceiver: ours });
+    expect(codes(r)).toEqual(['gs-receiver-unknown:AK905:8']);
+    expect(r.issues[0]).toMatchObject({
+      segmentId: 'GS',
+      elementPosition: 3,
+      badValue: 'OTHERAPP',
+      message: 'GS03 "OTHERAPP" is not one of our application receiver codes',
+    });
+    expect(r.interchanges[0]!.groups[0]!.status).toBe('rejected');
+    expect(r.interchanges[0]!.status).toBe('accepted');
+    // 004010's AK905 has no 8 (ACK-CODES.md): the group is rejected all the same, without a code.
+    const old = validateX12(po({ isa: v4.isa, gs: { ...v4.gs, receiver: 'OTHERAPP' } }), {
+      isApplicationReceiver: ours,
+    });
+    expect(codes(old)).toEqual(['gs-receiver-unknown:AK905:-']);
+    expect(old.interchanges[0]!.groups[0]!.status).toBe('rejected');
+    // A GS03 that is no valid code at all is told as such, not as "not ours".
+    expect(codes(validateX12(po({ gs: { receiver: 'R' } }), { isApplicationReceiver: ours }))).toEqual([
+      'gs-receiver:AK905:8',
     ]);
   });
 

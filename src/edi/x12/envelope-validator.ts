@@ -32,6 +32,11 @@ export interface X12ValidatorOptions {
   readonly isSetSupported?: (set: { functionalId: string; setId: string; version: string }) => boolean;
   /** Decides whether a functional group is processed; `false` answers AK905 1. */
   readonly isGroupSupported?: (group: { functionalId: string; version: string }) => boolean;
+  /**
+   * Decides whether a GS03 application receiver code (syntactically sound) is ours; `false` rejects
+   * the group, AK905 8 (005010) or AK9 R without a code (004010 has none). Default: not checked.
+   */
+  readonly isApplicationReceiver?: (code: string) => boolean;
   /** Accepted ISA12 values; others answer TA105 003. Default: any five-digit version. */
   readonly interchangeVersions?: readonly string[];
   /** Findings kept (default 10,000); the rest are counted in `suppressedIssues`, statuses stay exact. */
