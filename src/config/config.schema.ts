@@ -66,6 +66,13 @@ function parseX12Receiver(entry: string): string | { problem: string } {
   return `${qualifier}/${id}`.toUpperCase();
 }
 
+/** GS03 application receiver code (DE 124, AN 2/15), upper-cased as envelopes are compared. */
+function parseGsCode(entry: string): string | { problem: string } {
+  if (!PRINTABLE.test(entry) || entry.length < 2 || entry.length > 15)
+    return { problem: `"${entry}" is not a GS application code (2-15 characters)` };
+  return entry.toUpperCase();
+}
+
 /** UNB S003 as `id` or `id:qualifier` (0010 an..35, 0007 an..4), upper-cased as envelopes are compared. */
 function parseEdifactRecipient(entry: string): string | { problem: string } {
   const [id = '', qualifier, ...rest] = entry.split(':').map((part) => part.trim());
@@ -456,6 +463,13 @@ export const CONFIG_VARIABLES = [
     description:
       'ISA07/ISA08 pairs partners may address us by besides GATEWAY_X12_QUALIFIER/GATEWAY_X12_ID, comma-separated qualifier/id (ZZ/MFGCO,01/081466849). Set: an interchange addressed to anyone else is answered TA1 R 009 (007: one of our ids under another qualifier), from our own id, and rejected with a case. Unset: ISA07/ISA08 are not checked.',
     schema: idList('qualifier/id', parseX12Receiver).optional(),
+  },
+  {
+    name: 'GATEWAY_X12_APPLICATION_RECEIVER_CODES',
+    group: 'partners',
+    description:
+      'GS03 application receiver codes partners may address our groups to besides our GS02 (GATEWAY_GS_ID, or GATEWAY_X12_ID), comma-separated (MFGCO,PLANT4). Set: a group addressed to any other code is rejected, AK9 R with AK905 8 (no code in 004010, which has none), answered from our GS02; the rest of the interchange goes on. Unset: GS03 is not compared with ours.',
+    schema: idList('code', parseGsCode).optional(),
   },
   {
     name: 'GATEWAY_EDIFACT_RECIPIENT_IDS',

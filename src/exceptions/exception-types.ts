@@ -129,6 +129,12 @@ export const EXCEPTION_TYPES: readonly ExceptionTypeDefinition[] = [
     description: 'An inbound interchange failed validation and was rejected.',
   },
   {
+    type: 'interchange.ack-unwritable',
+    severity: 'medium',
+    description:
+      'An inbound interchange was accepted and is processed, but the acknowledgment it is owed (TA1 / 997 / 999) could not be written; the partner got none.',
+  },
+  {
     type: 'interchange.translation-failed',
     severity: 'high',
     description:

@@ -5,6 +5,7 @@ import {
   checkX12Receiver,
   ourEdifactRecipients,
   ourX12Receivers,
+  x12ApplicationReceiverCheck,
 } from './receiver-check.js';
 
 const config = (env: Record<string, string> = {}) => loadConfig({ DATA_DIR: './data', ...env });
@@ -35,10 +36,27 @@ describe('our receiver identities', () => {
     ['GATEWAY_X12_RECEIVER_IDS', 'MFGCO'],
     ['GATEWAY_X12_RECEIVER_IDS', 'ZZ/'],
     ['GATEWAY_X12_RECEIVER_IDS', 'ZZ/SIXTEEN-CHARACTERS'],
+    ['GATEWAY_X12_APPLICATION_RECEIVER_CODES', 'X'],
+    ['GATEWAY_X12_APPLICATION_RECEIVER_CODES', 'SIXTEEN-CHARACTR'],
     ['GATEWAY_EDIFACT_RECIPIENT_IDS', '5790000000005:14:X'],
     ['GATEWAY_EDIFACT_RECIPIENT_IDS', '5790000000005:QUALIFIER'],
   ])('refuses %s=%s at boot', (name, value) => {
     expect(() => config({ [name]: value })).toThrow(name);
+  });
+});
+
+describe('our GS03 application receiver codes', () => {
+  it('are not checked unless configured', () => {
+    expect(x12ApplicationReceiverCheck(config())).toBeUndefined();
+  });
+
+  it('are our GS02 (GATEWAY_GS_ID, else GATEWAY_X12_ID) and those listed, in any case, padded or not', () => {
+    const listed = { GATEWAY_X12_APPLICATION_RECEIVER_CODES: ' plant4 , MFGCO' };
+    const ours = x12ApplicationReceiverCheck(config({ GATEWAY_X12_ID: 'MFGISA', ...listed }))!;
+    expect(['MFGISA', 'PLANT4', 'mfgco ', 'MfgCo'].map(ours)).toEqual([true, true, true, true]);
+    expect(['OTHERAPP', 'PLANT5', 'MFG'].map(ours)).toEqual([false, false, false]);
+    const gs = x12ApplicationReceiverCheck(config({ GATEWAY_GS_ID: 'MFGGS', ...listed }))!;
+    expect([gs('MFGGS'), gs('SUPPLIERGW')]).toEqual([true, false]);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { GatewayConfig } from '../config/config.js';
 import type { EdifactParty } from '../edi/edifact/index.js';
 import type { X12InterchangeResult } from '../edi/x12/index.js';
-import { edifactKey, x12Key } from '../partners/partner-identities.js';
+import { edifactKey, gsKey, x12Key } from '../partners/partner-identities.js';
 
 /**
  * Whether an inbound interchange is addressed to us: ISA07/ISA08 (X12) or UNB S003 (EDIFACT) against
@@ -28,6 +28,25 @@ export function ourX12Receivers(config: GatewayConfig): readonly string[] | unde
   const listed = config.GATEWAY_X12_RECEIVER_IDS;
   if (listed === undefined) return undefined;
   return unique([x12Key(config.GATEWAY_X12_QUALIFIER, config.GATEWAY_X12_ID), ...listed]);
+}
+
+/** GS02 of the groups we send, and of our functional acknowledgments' groups. */
+export function ourGsCode(config: GatewayConfig): string {
+  return config.GATEWAY_GS_ID ?? config.GATEWAY_X12_ID;
+}
+
+/**
+ * Whether a GS03 is one of our application receiver codes: our GS02 and those listed in
+ * GATEWAY_X12_APPLICATION_RECEIVER_CODES, compared as the partner registry compares GS codes
+ * (trimmed, upper-cased). Undefined when the list is unset: GS03 is then not checked. A separate list
+ * from the ISA ids: GS03 names an application or division (a plant, a business unit) and is often not
+ * ISA08, so an EDI coordinator configures it per application, as translators do.
+ */
+export function x12ApplicationReceiverCheck(config: GatewayConfig): ((code: string) => boolean) | undefined {
+  const listed = config.GATEWAY_X12_APPLICATION_RECEIVER_CODES;
+  if (listed === undefined) return undefined;
+  const ours = new Set([gsKey(ourGsCode(config)), ...listed.map(gsKey)]);
+  return (code) => ours.has(gsKey(code));
 }
 
 /** `ID` or `ID:QUALIFIER` of each EDIFACT identity of ours, ours first; undefined when the check is off. */

@@ -31,7 +31,12 @@ import {
   type X12Sender,
 } from './sender-binding.js';
 import { UNIDENTIFIED_COUNTER, X12ControlNumbersRepository } from './x12-control-numbers.repository.js';
-import { checkX12Receiver, ourX12Receivers } from './receiver-check.js';
+import {
+  checkX12Receiver,
+  ourGsCode,
+  ourX12Receivers,
+  x12ApplicationReceiverCheck,
+} from './receiver-check.js';
 import { outsideInterchange } from './stream-issues.js';
 import { X12TranslationJob } from './x12-translation.job-definition.js';
 import { OutboundAcknowledgeJob } from '../outbound/outbound.jobs.js';
@@ -79,6 +84,8 @@ interface Rejection {
 export class X12IntakeService {
   /** Our ISA07/ISA08 identities; undefined: ISA08 is not checked (GATEWAY_X12_RECEIVER_IDS unset). */
   private readonly ourReceivers: readonly string[] | undefined;
+  /** Whether a GS03 is ours; undefined: not checked (GATEWAY_X12_APPLICATION_RECEIVER_CODES unset). */
+  private readonly isApplicationReceiver: ((code: string) => boolean) | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -90,6 +97,7 @@ export class X12IntakeService {
     private readonly outbox: OutboxService,
   ) {
     this.ourReceivers = ourX12Receivers(config);
+    this.isApplicationReceiver = x12ApplicationReceiverCheck(config);
   }
 
   async check(interchangeId: string): Promise<X12IntakeResult> {
@@ -100,7 +108,16 @@ export class X12IntakeService {
     if (row.duplicateOf !== null) return this.answerOfOriginal(row);
     const payload = await this.archive.payload(row.id);
     // Grammars on: transaction-set content errors are answered in the 997/999 (AK3/AK4, AK5 R).
-    const validation = readX12(payload, {}, x12ReadOptions());
+    // A group addressed to a GS03 not ours is rejected (AK9 R) and never translated (the translation
+    // service reads with the same check).
+    const validation = readX12(
+      payload,
+      {},
+      {
+        ...x12ReadOptions(),
+        ...(this.isApplicationReceiver ? { isApplicationReceiver: this.isApplicationReceiver } : {}),
+      },
+    );
     const now = new Date();
 
     return this.dataSource.transaction(async (tx) => {
@@ -141,6 +158,7 @@ export class X12IntakeService {
       }
       const accepted = results.filter((r) => r.outcome === 'accepted').length;
       const rejected = results.filter((r) => r.outcome === 'rejected');
+      const unanswered = results.filter((r) => r.outcome === 'accepted' && r.ack === null && r.ackProblem);
       const outside = outsideInterchange('X12', validation.streamIssues);
       if (outside)
         await this.exceptions.raise(
@@ -162,6 +180,9 @@ export class X12IntakeService {
               `${accepted} of ${results.length} interchanges accepted; ` +
                 rejected.map((r) => `ISA13 ${r.controlNumber}: ${r.detail}`).join('; '),
             ]),
+        ...unanswered.map(
+          (r) => `ISA13 ${r.controlNumber} accepted, but no acknowledgment could be written: ${r.ackProblem}`,
+        ),
         ...(outside ? [outside.detail] : []),
       ];
       const detail = lines.length === 0 ? null : `x12 intake: ${lines.join('; ')}`;
@@ -262,13 +283,17 @@ export class X12IntakeService {
     const answered = verdict.outcome === 'rejected' && verdict.finding ? rejectedBy(ic, verdict.finding) : ic;
     // `none` (or an EDIFACT-only CONTRL profile) still owes a TA1 when ISA14 = 1: answer the envelope alone.
     const subject = functional ? answered : { ...answered, groups: [] };
+    // Not addressed to us, or to no valid id: answered from our own id, not in the name of the party
+    // it named. A group whose GS03 is not ours (or not valid) is answered from our GS02 likewise.
+    const fromUs =
+      (verdict.outcome === 'rejected' && verdict.reason === 'isa-receiver-not-ours') || invalidReceiver(ic);
     const built = await this.buildAck(tx, profile?.id ?? UNIDENTIFIED_COUNTER, subject, {
       type: functional ?? '997',
       now,
-      // Not addressed to us: answered from our own id, not in the name of the party it named.
-      ...(verdict.outcome === 'rejected' && verdict.reason === 'isa-receiver-not-ours'
+      ...(fromUs
         ? { sender: { qualifier: this.config.GATEWAY_X12_QUALIFIER, id: this.config.GATEWAY_X12_ID } }
         : {}),
+      applicationSender: ourGsCode(this.config),
     });
     const ack: X12IntakeAck | null =
       built.kind === 'ack'
@@ -296,6 +321,26 @@ export class X12IntakeService {
           references: { partnerId: row.partnerId, interchangeId: row.id },
           // Quoted from the envelope, which may hold a NUL: kept as PostgreSQL can store it.
           differences: storableValue(verdict.differences ?? {}),
+          correlationId: row.correlationId,
+        },
+        GATEWAY_ACTOR,
+      );
+      exceptionId = raised.case.id;
+    } else if (verdict.outcome === 'accepted' && built.kind === 'unanswerable') {
+      // Accepted and going on to translation, but the partner gets no TA1 / 997 / 999 and would
+      // only resend: a person must tell it (the interchange stays archived and is processed).
+      const raised = await this.exceptions.raise(
+        tx,
+        {
+          type: 'interchange.ack-unwritable',
+          dedupeKey: `interchange:${row.id}:${position}:ack`,
+          summary: clip(
+            `X12 interchange ${ic.controlNumber} from ${senderLabel(sender)} was accepted, but no acknowledgment could be written for it: ${built.reason}`,
+          ),
+          references: { partnerId: row.partnerId, interchangeId: row.id },
+          differences: {
+            acknowledgment: { expected: functional ?? 'TA1', actual: built.reason },
+          },
           correlationId: row.correlationId,
         },
         GATEWAY_ACTOR,
@@ -331,7 +376,7 @@ export class X12IntakeService {
     tx: EntityManager,
     counterKey: string,
     ic: X12InterchangeResult,
-    options: Pick<X12AckOptions, 'now' | 'sender'> & { type: '997' | '999' },
+    options: Pick<X12AckOptions, 'now' | 'sender' | 'applicationSender'> & { type: '997' | '999' },
   ): Promise<X12AckResult> {
     const needed: Record<X12ControlNumberKind, number> = { interchange: 0, group: 0, set: 0 };
     const dry = buildX12Acknowledgment(ic, {
@@ -425,6 +470,13 @@ export function rejectedBy(
     segmentIndex: ic.segmentIndex,
   };
   return { ...ic, status: 'rejected', issues: [issue, ...ic.issues] };
+}
+
+/** ISA07 / ISA08 refused by the envelope checks (007 / 008): there is no id of ours to answer from. */
+function invalidReceiver(ic: X12InterchangeResult): boolean {
+  return ic.issues.some(
+    (i) => i.severity === 'error' && (i.kind === 'isa-receiver' || i.kind === 'isa-receiver-qualifier'),
+  );
 }
 
 function boundPartner(profile: PartnerProfile): BoundPartner {

@@ -43,7 +43,10 @@ export interface X12IntakeInterchange {
   /** What to send back; null when nothing is owed or it cannot be written (see `ackProblem`). */
   readonly ack: X12IntakeAck | null;
   readonly ackProblem: string | null;
-  /** The `interchange.rejected` case raised for this interchange. */
+  /**
+   * The case raised for this interchange: `interchange.rejected`, or `interchange.ack-unwritable` for
+   * an accepted one whose acknowledgment could not be written.
+   */
   readonly exceptionId: string | null;
 }
 

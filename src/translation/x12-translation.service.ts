@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { GatewayConfig } from '../config/config.js';
+import { InjectConfig } from '../config/config.module.js';
 import { InterchangeArchive } from '../interchanges/interchange-archive.service.js';
 import type { InterchangeStatus } from '../interchanges/interchange.types.js';
 import { ExceptionService } from '../exceptions/exception.service.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import { queryRows } from '../platform/database/sql.js';
 import { CanonicalEventStore } from './canonical-event.store.js';
+import { x12ApplicationReceiverCheck } from './receiver-check.js';
 import { raiseTranslationFailures } from './translation-failures.js';
 import { X12MapRegistry } from './x12-map-registry.js';
 import { ANSWER_KEY as INTAKE_KEY } from './x12-intake.service.js';
@@ -59,6 +62,8 @@ export interface X12TranslationRecord {
 @Injectable()
 export class X12TranslationService {
   private readonly translator: X12Translator;
+  /** The intake's GS03 check, so a group it rejected for its GS03 is not translated either. */
+  private readonly isApplicationReceiver: ((code: string) => boolean) | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -67,8 +72,10 @@ export class X12TranslationService {
     private readonly store: CanonicalEventStore,
     private readonly exceptions: ExceptionService,
     maps: X12MapRegistry,
+    @InjectConfig() config: GatewayConfig,
   ) {
     this.translator = new X12Translator(maps);
+    this.isApplicationReceiver = x12ApplicationReceiverCheck(config);
   }
 
   async translate(interchangeId: string): Promise<X12TranslationRecord> {
@@ -83,6 +90,7 @@ export class X12TranslationService {
       interchangeId: row.id,
       channel: channelOf(row.channel),
       receivedAt: row.receivedAt,
+      isApplicationReceiver: this.isApplicationReceiver,
     });
 
     return this.dataSource.transaction(async (tx) => {

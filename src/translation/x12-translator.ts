@@ -25,6 +25,11 @@ export interface X12TranslationInput {
   readonly receivedAt: Date;
   /** Translate only these sets (the others are left out of the result): `(id) => id === '856'`. */
   readonly only?: ((setId: string) => boolean) | undefined;
+  /**
+   * Whether a GS03 is ours (GATEWAY_X12_APPLICATION_RECEIVER_CODES): a group addressed elsewhere is
+   * rejected, as the intake answered it, and none of its sets becomes an event. Default: not checked.
+   */
+  readonly isApplicationReceiver?: ((code: string) => boolean) | undefined;
 }
 
 /**
@@ -128,13 +133,16 @@ export class X12Translator {
           });
         },
       },
-      x12ReadOptions({
-        // Sets left out are still validated (the acknowledgment needs them) but not copied.
-        keep: input.only,
-        onSet: (parsed, set) => {
-          if (!input.only || input.only(set.id)) pending.set(set, parsed);
-        },
-      }),
+      {
+        ...x12ReadOptions({
+          // Sets left out are still validated (the acknowledgment needs them) but not copied.
+          keep: input.only,
+          onSet: (parsed, set) => {
+            if (!input.only || input.only(set.id)) pending.set(set, parsed);
+          },
+        }),
+        ...(input.isApplicationReceiver ? { isApplicationReceiver: input.isApplicationReceiver } : {}),
+      },
     );
     const sets: X12TranslatedSet[] = [];
     const seen = new Set<X12SetResult>();
@@ -301,7 +309,11 @@ function setResult(
 function rejectionReasons(ic: X12InterchangeResult, group: X12GroupResult, set: X12SetResult): string[] {
   const issues = [...set.issues, ...set.segmentIssues].filter((i) => i.severity === 'error');
   const out = issues.slice(0, 20).map((i) => `${i.codeList ?? ''} ${i.code ?? ''} ${i.message}`.trim());
-  if (out.length === 0 && group.status === 'rejected') out.push(`group ${group.controlNumber} rejected`);
+  if (out.length === 0 && group.status === 'rejected') {
+    // The group's own finding says why (a GS03 not ours has no AK905 code in 004010 to tell it).
+    const why = group.issues.find((i) => i.severity === 'error');
+    out.push(`group ${group.controlNumber} rejected${why ? `: ${why.message}` : ''}`);
+  }
   if (out.length === 0 && ic.status === 'rejected') out.push(`interchange ${ic.controlNumber} rejected`);
   return out.length > 0 ? out : ['rejected'];
 }

@@ -3,6 +3,7 @@ import { ExceptionService } from '../../src/exceptions/exception.service.js';
 import { ALL_PARTNERS } from '../../src/exceptions/exception.types.js';
 import { InterchangeArchive } from '../../src/interchanges/interchange-archive.service.js';
 import { X12IntakeService } from '../../src/translation/x12-intake.service.js';
+import { X12TranslationService } from '../../src/translation/x12-translation.service.js';
 import { startTestGateway } from '../support/gateway.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
 
@@ -13,6 +14,8 @@ interface Fixture {
   readonly qualifier?: string;
   readonly sender?: string;
   readonly gs02?: string;
+  /** GS03: the application the group is addressed to (default BUYERCO, one of our codes here). */
+  readonly gs03?: string;
   /** ISA07/ISA08: whom the interchange is addressed to (default ZZ/BUYERCO, one of our ids here). */
   readonly receiverQualifier?: string;
   readonly receiver?: string;
@@ -28,7 +31,7 @@ function x12(f: Fixture): string {
     `ISA*00*          *00*          *${f.qualifier ?? 'ZZ'}*${(f.sender ?? 'ACMEFAST').padEnd(15)}` +
     `*${f.receiverQualifier ?? 'ZZ'}*${(f.receiver ?? 'BUYERCO').padEnd(15)}` +
     `*261127*${f.time ?? '0800'}*U*00401*${f.isa13}*${f.ackRequested ?? '0'}*P*>~` +
-    `GS*PR*${f.gs02 ?? 'ACMEFAST'}*BUYERCO*20261127*0800*${gs06}*X*004010~` +
+    `GS*PR*${f.gs02 ?? 'ACMEFAST'}*${f.gs03 ?? 'BUYERCO'}*20261127*0800*${gs06}*X*004010~` +
     `ST*855*0001~BAK*00*AC*4500012345*20261127~SE*3*0001~GE*1*${gs06}~IEA*1*${f.isa13}~`
   );
 }
@@ -49,6 +52,7 @@ describe('the X12 intake', () => {
   let archive: InterchangeArchive;
   let intake: X12IntakeService;
   let exceptions: ExceptionService;
+  let translation: X12TranslationService;
 
   const receive = async (payload: string, partnerId: string | null = ACME) =>
     (await archive.receive({ partnerId, channel: 'sftp', payload: Buffer.from(payload, 'latin1') })).id;
@@ -70,10 +74,12 @@ describe('the X12 intake', () => {
       DATABASE_URL: db.url,
       X12_DUPLICATE_WINDOW_DAYS: '30',
       GATEWAY_X12_RECEIVER_IDS: 'ZZ/BUYERCO',
+      GATEWAY_X12_APPLICATION_RECEIVER_CODES: 'BUYERCO',
     });
     archive = gateway.app.get(InterchangeArchive);
     intake = gateway.app.get(X12IntakeService);
     exceptions = gateway.app.get(ExceptionService);
+    translation = gateway.app.get(X12TranslationService);
   });
   afterAll(async () => {
     await gateway?.stop();
@@ -161,25 +167,109 @@ describe('the X12 intake', () => {
     expect(result.interchanges[0]!.ack!.ta1).toMatchObject({ status: 'R', noteCode: '007' });
   });
 
-  it('rejects a NUL in ISA06 or ISA08 with a case quoting it as U+FFFD, answered where it can be', async () => {
-    // PostgreSQL refuses U+0000 in text and jsonb: quoted as it came, the case insert failed the job.
-    const receiver = await intake.check(await receive(x12({ isa13: '000000208', receiver: 'BUY\u0000RCO' })));
-    expect(receiver.interchanges[0]).toMatchObject({ outcome: 'rejected', reason: 'isa-receiver-not-ours' });
-    expect(receiver.interchanges[0]!.ack!.ta1).toMatchObject({ status: 'R', noteCode: '009' });
-    const raised = await exceptions.get(receiver.interchanges[0]!.exceptionId!, ALL_PARTNERS);
-    expect(raised.summary).toContain('ZZ/BUY\ufffdRCO');
-    expect(raised.differences).toMatchObject({ isaReceiver: { actual: 'ZZ/BUY\ufffdRCO' } });
-    // A TA1 would have to be addressed to the NUL: none is built, the case says why the id is refused.
-    const sender = await intake.check(await receive(x12({ isa13: '000000209', sender: 'ACME\u0000FAST' })));
-    expect(sender.interchanges[0]).toMatchObject({
-      outcome: 'rejected',
-      reason: 'isa-sender-not-bound',
+  it.each([
+    ['NUL', '\u0000', '208'],
+    ['SOH', '\u0001', '218'],
+    ['DEL', '\u007f', '228'],
+  ])(
+    'rejects a %s in ISA06 or ISA08 with TA1 R 006 / 008, echoing no control character',
+    async (_n, c, n) => {
+      // ISA08 holds no valid id: answered from our own id, and quoted storably in the case.
+      const receiver = await intake.check(
+        await receive(x12({ isa13: `000000${n}`, receiver: `BUY${c}RCO` })),
+      );
+      expect(receiver.interchanges[0]).toMatchObject({
+        outcome: 'rejected',
+        reason: 'envelope',
+        ack: { functional: null, ta1: { status: 'R', noteCode: '008' } },
+      });
+      const answer = segments(receiver.interchanges[0]!.ack!.text);
+      expect(answer.map((s) => s[0])).toEqual(['ISA', 'TA1', 'IEA']);
+      const isa = answer[0]!;
+      expect([isa[5], isa[6]!.trim(), isa[7], isa[8]!.trim()]).toEqual([
+        'ZZ',
+        'SUPPLIERGW',
+        'ZZ',
+        'ACMEFAST',
+      ]);
+      const controls = [...receiver.interchanges[0]!.ack!.text].filter((ch) => ch < ' ' || ch === '\u007f');
+      expect(controls).toEqual([]);
+      const raised = await exceptions.get(receiver.interchanges[0]!.exceptionId!, ALL_PARTNERS);
+      expect(raised.summary).toContain('008 ISA08 receiver id holds a control character');
+
+      // ISA06: TA1 R 006, addressed to the sender's id without the control character.
+      const sender = await intake.check(
+        await receive(x12({ isa13: `000000${Number(n) + 1}`, sender: `ACME${c}FAST` })),
+      );
+      expect(sender.interchanges[0]).toMatchObject({
+        outcome: 'rejected',
+        reason: 'envelope',
+        ackProblem: null,
+        ack: { functional: null, ta1: { status: 'R', noteCode: '006' } },
+      });
+      const back = segments(sender.interchanges[0]!.ack!.text);
+      expect(back[0]![8]!.trim()).toBe('ACMEFAST');
+      expect(back[1]!.slice(1)).toEqual([`000000${Number(n) + 1}`, '261127', '0800', 'R', '006']);
+      const rejected = await exceptions.get(sender.interchanges[0]!.exceptionId!, ALL_PARTNERS);
+      if (c === '\u0000') expect(rejected.summary).toContain('ZZ/ACME\ufffdFAST');
+      expect(rejected.summary).toContain('006 ISA06 sender id holds a control character');
+    },
+  );
+
+  it('rejects a group addressed to a GS03 not ours (004010: AK9 R without a code) and translates none of it', async () => {
+    const id = await receive(x12({ isa13: '000000231', gs03: 'OTHERAPP' }));
+    const result = await intake.check(id);
+    // The interchange is ours and sound: accepted, its group rejected in the 997.
+    expect(result.status).toBe('processing');
+    expect(result.interchanges[0]).toMatchObject({ outcome: 'accepted', ack: { functional: '997' } });
+    const answer = segments(result.interchanges[0]!.ack!.text);
+    // Answered from our GS02 (GATEWAY_X12_ID here), not in the name of the application it named.
+    expect(answer.find((s) => s[0] === 'GS')!.slice(1, 4)).toEqual(['FA', 'SUPPLIERGW', 'ACMEFAST']);
+    expect(answer.find((s) => s[0] === 'AK5')).toEqual(['AK5', 'R']);
+    // 004010 has no AK905 8 (ACK-CODES.md): R alone, no code of another version.
+    expect(answer.find((s) => s[0] === 'AK9')).toEqual(['AK9', 'R', '1', '1', '0']);
+
+    const translated = await translation.translate(id);
+    expect(translated.events).toEqual([]);
+    expect(translated.sets).toMatchObject([{ setId: '855', outcome: 'rejected' }]);
+    expect(translated.sets[0]!.problems.join(' ')).toContain('GS03 "OTHERAPP" is not one of our');
+    // Told to the partner by the 997: no case for a person.
+    const cases = await queryOnce(db.url, `SELECT 1 FROM exception_case WHERE interchange_id = $1`, [id]);
+    expect(cases).toEqual([]);
+  });
+
+  it('raises a case when an accepted interchange gets no acknowledgment because it cannot be written', async () => {
+    // 00501 with "^" as repetition separator; ST02 "0^01" is AN 4/9 and passes, but the 997's AK202
+    // would have to echo it and "^" is a delimiter of the 997 too (X12 has no release character).
+    const text =
+      `ISA*00*          *00*          *ZZ*${'ACMEFAST'.padEnd(15)}*ZZ*${'BUYERCO'.padEnd(15)}` +
+      `*261127*0800*^*00501*000000241*0*P*>~GS*PR*ACMEFAST*BUYERCO*20261127*0800*241*X*005010~` +
+      `ST*855*0^01~BAK*00*AC*4500012345*20261127~SE*3*0^01~GE*1*241~IEA*1*000000241~`;
+    const id = await receive(text);
+    const result = await intake.check(id);
+    expect(result.status).toBe('processing');
+    const [ic] = result.interchanges;
+    expect(ic).toMatchObject({
+      outcome: 'accepted',
       ack: null,
-      ackProblem: 'an envelope id the acknowledgment would echo holds a control character',
+      ackProblem: 'value "0^01" contains an acknowledgment delimiter',
     });
-    expect((await exceptions.get(sender.interchanges[0]!.exceptionId!, ALL_PARTNERS)).summary).toContain(
-      'ZZ/ACME\ufffdFAST',
-    );
+    const raised = await exceptions.get(ic!.exceptionId!, ALL_PARTNERS);
+    expect(raised).toMatchObject({
+      type: 'interchange.ack-unwritable',
+      dedupeKey: `interchange:${id}:0:ack`,
+      references: { partnerId: ACME, interchangeId: id },
+      differences: { acknowledgment: { expected: '997', actual: ic!.ackProblem } },
+    });
+    expect(raised.summary).toContain('was accepted, but no acknowledgment could be written');
+    // Kept and processed: the row goes on to translation, its detail says what the partner misses.
+    const row = await archive.get(id);
+    expect(row.status).toBe('processing');
+    expect(row.statusDetail).toContain('ISA13 000000241 accepted, but no acknowledgment could be written');
+    // A retried job raises nothing twice.
+    expect((await intake.check(id)).replayed).toBe(true);
+    const cases = await queryOnce(db.url, `SELECT 1 FROM exception_case WHERE interchange_id = $1`, [id]);
+    expect(cases).toHaveLength(1);
   });
 
   it('raises a case for a group after IEA with no ISA, which no TA1 or 997 can answer', async () => {
