@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { actorId, describeActor, type Actor } from '../audit/actor.js';
 import { isoTimestamp, queryRows, type Queryable } from '../platform/database/sql.js';
+import { storableJson, storableText, storableValue } from '../platform/database/storable-json.js';
 import type { ExceptionState } from './exception-state.js';
 import type { Severity } from './exception-types.js';
 import type {
@@ -88,11 +89,54 @@ export interface DirectoryUser {
   readonly active: boolean;
 }
 
+/**
+ * Case text as it is stored: what PostgreSQL text refuses (U+0000, SQLSTATE 22021) and unpaired
+ * surrogates become U+FFFD (`storableText`), and so does every other control character but tab, line
+ * feed and carriage return, which no reader of a summary can see. Producers quote what partners sent
+ * (an ISA06 with a NUL, an AS2 header): they pass it as it came, and this is the one place that makes
+ * it storable and readable.
+ */
+export function storableCaseText(text: string): string;
+export function storableCaseText(text: string | null): string | null;
+export function storableCaseText(text: string | null): string | null {
+  if (text === null) return null;
+  const storable = storableText(text);
+  let out: string | undefined;
+  for (let i = 0; i < storable.length; i++) {
+    const code = storable.charCodeAt(i);
+    const hidden = (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f;
+    if (hidden) out = (out ?? storable.slice(0, i)) + '\ufffd';
+    else if (out !== undefined) out += storable[i];
+  }
+  return out ?? storable;
+}
+
+/**
+ * The facts as they are stored (`storableCaseText` for text, jsonb-storable differences). Every write
+ * of this repository applies it; the service compares and records a raise through it too, so that a
+ * repeated raise of unstorable text reads as unchanged.
+ */
+export function storableCaseFacts(f: CaseFacts): CaseFacts {
+  return {
+    ...f,
+    summary: storableCaseText(f.summary),
+    poNumber: storableCaseText(f.poNumber),
+    poLine: storableCaseText(f.poLine),
+    material: storableCaseText(f.material),
+    plant: storableCaseText(f.plant),
+    postingRef: storableCaseText(f.postingRef),
+    occurrence: storableCaseText(f.occurrence),
+    // jsonb refuses \u0000 and lone surrogates; other control characters are kept, escaped, as quoted.
+    differences: storableValue(f.differences),
+  };
+}
+
 /** SQL for cases and their history; the service decides, this only reads and writes rows. */
 @Injectable()
 export class ExceptionCaseRepository {
   /** Inserts unless the (type, dedupe key) exists; undefined then. */
-  async insertIfNew(tx: EntityManager, c: NewCase): Promise<ExceptionCase | undefined> {
+  async insertIfNew(tx: EntityManager, input: NewCase): Promise<ExceptionCase | undefined> {
+    const c = { ...input, ...storableCaseFacts(input) };
     const [row] = await queryRows<CaseRow>(
       tx,
       `INSERT INTO exception_case (type, severity, dedupe_key, summary, partner_id, po_number, po_line, material,
@@ -156,7 +200,8 @@ export class ExceptionCaseRepository {
     return row ? toCase(row) : undefined;
   }
 
-  async updateFacts(tx: EntityManager, id: string, f: CaseFacts): Promise<ExceptionCase> {
+  async updateFacts(tx: EntityManager, id: string, facts: CaseFacts): Promise<ExceptionCase> {
+    const f = storableCaseFacts(facts);
     const [row] = await queryRows<CaseRow>(
       tx,
       `UPDATE exception_case
@@ -232,8 +277,8 @@ export class ExceptionCaseRepository {
         event.action,
         event.fromState,
         event.toState,
-        event.note,
-        JSON.stringify(event.changes),
+        storableCaseText(event.note),
+        storableJson(event.changes),
         event.correlationId,
       ],
     );

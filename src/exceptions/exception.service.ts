@@ -4,7 +4,11 @@ import { describeActor, type Actor } from '../audit/actor.js';
 import { AuditService } from '../audit/audit.service.js';
 import { currentCorrelationId } from '../platform/logging/correlation.js';
 import { ExceptionCaseError, ExceptionCaseErrorCode } from './exception-case.exception.js';
-import { ExceptionCaseRepository, type DirectoryUser } from './exception-case.repository.js';
+import {
+  ExceptionCaseRepository,
+  storableCaseFacts,
+  type DirectoryUser,
+} from './exception-case.repository.js';
 import { decodeCursor, encodeCursor } from './exception-cursor.js';
 import { changedFacts, checkUuid, factsOf, validateRaise } from './exception-input.js';
 import { pickRoutingRule, type RoutingRule } from './exception-routing.js';
@@ -92,7 +96,9 @@ export class ExceptionService {
         `raise ${input.type}: call inside the transaction that found the problem (pass its EntityManager)`,
       );
     }
-    const valid = validateRaise(input);
+    const checked = validateRaise(input);
+    // Compared and recorded as stored: a repeated raise quoting a NUL is no change.
+    const valid = { ...checked, facts: storableCaseFacts(checked.facts) };
     if (actor.kind === 'partner' && valid.partnerId !== actor.partnerId) {
       throw new ExceptionCaseError(
         ExceptionCaseErrorCode.InvalidInput,

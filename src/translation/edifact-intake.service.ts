@@ -20,7 +20,6 @@ import type { ArchivedInterchange, InterchangeStatus } from '../interchanges/int
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import type { PartnerProfile } from '../partners/partner-profile.schema.js';
 import { queryRows } from '../platform/database/sql.js';
-import { storableText, storableValue } from '../platform/database/storable-json.js';
 import { OutboxService } from '../platform/jobs/outbox.service.js';
 import { OutboundAcknowledgeJob } from '../outbound/outbound.jobs.js';
 import { readEdifactWithDirectories } from '../edi/edifact/directories/index.js';
@@ -357,8 +356,7 @@ export class EdifactIntakeService {
         dedupeKey,
         summary: clip(summary),
         references: { partnerId: row.partnerId, interchangeId: row.id },
-        // Quoted from the envelope, which may hold a NUL: kept as PostgreSQL can store it.
-        differences: storableValue(differences),
+        differences,
         correlationId: row.correlationId,
       },
       GATEWAY_ACTOR,
@@ -460,8 +458,7 @@ function asObject(value: unknown): Record<string, unknown> {
     : {};
 }
 
-/** A case summary: at most 500 characters, storable (envelope values quoted in it may hold a NUL). */
+/** A case summary: at most 500 characters (the exception store makes quoted envelope values storable). */
 function clip(text: string): string {
-  const storable = storableText(text);
-  return storable.length <= 500 ? storable : `${storable.slice(0, 499)}…`;
+  return text.length <= 500 ? text : `${text.slice(0, 499)}…`;
 }

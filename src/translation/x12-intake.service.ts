@@ -21,7 +21,6 @@ import type { ArchivedInterchange, InterchangeStatus } from '../interchanges/int
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import type { PartnerProfile } from '../partners/partner-profile.schema.js';
 import { queryRows } from '../platform/database/sql.js';
-import { storableText, storableValue } from '../platform/database/storable-json.js';
 import { OutboxService } from '../platform/jobs/outbox.service.js';
 import {
   checkSenderBinding,
@@ -168,7 +167,7 @@ export class X12IntakeService {
             dedupeKey: `interchange:${row.id}:stream`,
             summary: clip(`X12 receipt ${row.id}: ${outside.detail}`),
             references: { partnerId: row.partnerId, interchangeId: row.id },
-            differences: storableValue(outside.differences),
+            differences: outside.differences,
             correlationId: row.correlationId,
           },
           GATEWAY_ACTOR,
@@ -319,8 +318,7 @@ export class X12IntakeService {
             `X12 interchange ${ic.controlNumber} from ${senderLabel(sender)} rejected: ${verdict.detail}`,
           ),
           references: { partnerId: row.partnerId, interchangeId: row.id },
-          // Quoted from the envelope, which may hold a NUL: kept as PostgreSQL can store it.
-          differences: storableValue(verdict.differences ?? {}),
+          differences: verdict.differences ?? {},
           correlationId: row.correlationId,
         },
         GATEWAY_ACTOR,
@@ -508,8 +506,7 @@ function asObject(value: unknown): Record<string, unknown> {
     : {};
 }
 
-/** A case summary: at most 500 characters, storable (envelope values quoted in it may hold a NUL). */
+/** A case summary: at most 500 characters (the exception store makes quoted envelope values storable). */
 function clip(text: string): string {
-  const storable = storableText(text);
-  return storable.length <= 500 ? storable : `${storable.slice(0, 499)}…`;
+  return text.length <= 500 ? text : `${text.slice(0, 499)}…`;
 }

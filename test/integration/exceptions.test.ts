@@ -287,6 +287,34 @@ describe('the exception store', () => {
       );
     });
 
+    it('stores quoted text with NUL and control characters as U+FFFD, and a repeated raise changes nothing', async () => {
+      // PostgreSQL text refuses U+0000 (22021) and jsonb "\u0000" (22P05): the store makes them storable.
+      const input = ack('acme', 'storable-text', {
+        summary: 'ISA06 ACME\u0000FAST\u0001 refused,\tsee\nbelow \ud800',
+        references: { partnerId: 'acme', poNumber: 'PO\u0000\u007f1', plant: 'P1' },
+        differences: { isaSender: { expected: ['ZZ/ACMEFAST'], actual: 'ZZ/ACME\u0000FAST\u0001' } },
+      });
+      const first = await raise(input);
+      expect(first.created).toBe(true);
+      const stored = await exceptions.get(first.case.id, ALL_PARTNERS);
+      expect(stored.summary).toBe('ISA06 ACME\ufffdFAST\ufffd refused,\tsee\nbelow \ufffd');
+      expect(stored.references.poNumber).toBe('PO\ufffd\ufffd1');
+      expect(stored.differences).toEqual({
+        isaSender: { expected: ['ZZ/ACMEFAST'], actual: 'ZZ/ACME\ufffdFAST\u0001' },
+      });
+      const again = await raise(input);
+      expect(again).toMatchObject({ created: false, reopened: false });
+      expect((await exceptions.history(first.case.id, ALL_PARTNERS)).map((e) => e.action)).toEqual([
+        'raised',
+      ]);
+      // New facts with such text update the case, history and audit included.
+      const updated = await raise({ ...input, summary: 'still \u0000 refused' });
+      expect(updated.case.summary).toBe('still \ufffd refused');
+      const history = await exceptions.history(first.case.id, ALL_PARTNERS);
+      expect(history.map((e) => e.action)).toEqual(['raised', 'updated']);
+      expect(history[1]!.changes).toMatchObject({ summary: { to: 'still \ufffd refused' } });
+    });
+
     it('round-trips a value at risk exactly, digits and trailing zeros included', async () => {
       for (const [key, value] of [
         ['decimal-1', '12345678901234.5678'],
