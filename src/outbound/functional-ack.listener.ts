@@ -55,6 +55,14 @@ export class FunctionalAckListener implements CanonicalEventListener, OnModuleIn
       ack.status,
       event.source?.interchangeId ?? null,
     );
+    // Late is not missing: an acknowledgment that arrives after the clock ran out settles its case.
+    await this.exceptions.resolveRaised(
+      tx,
+      ['interchange.unacknowledged'],
+      `outbound-document:${document.id}`,
+      GATEWAY_ACTOR,
+      `the ${ack.ackType} arrived (${ack.status}), late`,
+    );
     if (ack.status === 'accepted' || ack.status === 'accepted-with-errors') return;
     const rejected = ack.transactionSets.filter((s) => s.status === 'rejected');
     await this.exceptions.raise(

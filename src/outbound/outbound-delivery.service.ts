@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { GATEWAY_ACTOR, type Actor } from '../audit/actor.js';
+import { describeActor, GATEWAY_ACTOR, type Actor } from '../audit/actor.js';
 import { AuditService } from '../audit/audit.service.js';
 import { parseEvent } from '../canonical/index.js';
 import { ExceptionService } from '../exceptions/exception.service.js';
@@ -243,6 +243,15 @@ export class OutboundDeliveryService {
       const busy = await lockJobSubject(tx, OutboundDeliverJob.name, { documentId: document.id });
       if (busy) throw new OutboundBusyError(id, busy);
       await this.documents.resendRound(tx, id, 'resend requested');
+      // The clock the case counted from is gone: the resend's delivery starts a new one, and raises the
+      // case again (reopened) if that one runs out too.
+      await this.exceptions.resolveRaised(
+        tx,
+        ['interchange.unacknowledged'],
+        `outbound-document:${document.id}`,
+        GATEWAY_ACTOR,
+        `resent by ${describeActor(actor)}: a new acknowledgment clock starts at its delivery`,
+      );
       const partner = this.partners.require(document.partnerId);
       await this.enqueueDelivery(tx, document.id, partner, document.correlationId, `resend-${Date.now()}`);
       // Its cancel withdrew the messages announcing it; what goes to the partner is announced.
@@ -350,6 +359,14 @@ export class OutboundDeliveryService {
           after: { status, detail: detail ?? null },
         });
       if (status !== 'waiting-transport') {
+        // It reached the partner after all (a resend, a later try): its failed delivery is no case.
+        await this.exceptions.resolveRaised(
+          tx,
+          ['outbound.delivery-failed'],
+          `outbound-document:${document.id}`,
+          GATEWAY_ACTOR,
+          status === 'delivered' ? 'delivered after all' : 'offered for pickup after all',
+        );
         await this.archive.setStatus(document.interchangeId, 'sent', detail, tx);
         await tx.query(
           `UPDATE outbound_intent SET status = 'sent' WHERE id = (SELECT intent_id FROM outbound_document WHERE id = $1)`,

@@ -209,6 +209,20 @@ describe('outbound delivery: POs rendered per partner, delivered per channel, ac
         summary: expect.stringContaining('no 997/999 from acme-fasteners'),
       },
     ]);
+
+    // Late is not missing: the 997 that comes after all settles the case.
+    await receiveX12(partner997('000000503', doc.group_reference!, doc.set_references[0]!, 'A'));
+    await eventually(
+      async () => (await documentOf('4500070001'))!.fa_status === 'accepted',
+      'late 997 applied',
+    );
+    const [late] = await queryOnce<{ state: string; note: string }>(
+      db.url,
+      `SELECT c.state, h.note FROM exception_case c JOIN exception_event h ON h.case_id = c.id
+        WHERE c.type = 'interchange.unacknowledged' AND c.po_number = $1 ORDER BY h.id DESC LIMIT 1`,
+      ['4500070001'],
+    );
+    expect(late).toEqual({ state: 'resolved', note: 'the 997 arrived (accepted), late' });
   });
 
   it("joins the partner's 997 to the document it answers; a rejecting 997 raises the rejection", async () => {

@@ -43,15 +43,25 @@ describe('outbound documents taken back, and the acknowledgment clocks', () => {
 
   // Down for good: dead-hook's documents fail at their one try, and subscribers here are retried.
   const dead = new ScriptedHttpPeer((_req, res) => json(res, 503, { error: 'down for maintenance' }));
+  // Down until the test says it is back: flaky-hook's documents fail, then a resend reaches it.
+  let flakyUp = false;
+  const flaky = new ScriptedHttpPeer((_req, res) =>
+    flakyUp ? json(res, 200, { ok: true }) : json(res, 503, { error: 'down for maintenance' }),
+  );
 
   beforeAll(async () => {
     deadUrl = await dead.start();
+    const flakyUrl = await flaky.start();
     writeFileSync(join(secrets, 'webhook'), WEBHOOK_SECRET);
     db = await createTestDatabase('take_back');
     gateway = await startTestGateway({
       ...simulatorGatewayEnv(db.url),
       BOOTSTRAP_ADMIN_TOKEN: ADMIN,
-      PARTNERS_DIR: partnersDir(`${deadUrl}/hooks/orders`, join(secrets, 'webhook')),
+      PARTNERS_DIR: partnersDir(
+        `${deadUrl}/hooks/orders`,
+        `${flakyUrl}/hooks/orders`,
+        join(secrets, 'webhook'),
+      ),
       OUTBOUND_ALLOW_PRIVATE_TARGETS: 'true',
     });
   });
@@ -59,6 +69,7 @@ describe('outbound documents taken back, and the acknowledgment clocks', () => {
     await gateway?.stop();
     await db?.drop();
     await dead.stop();
+    await flaky.stop();
   });
 
   const documentOf = async (poNumber: string) =>
@@ -208,6 +219,26 @@ describe('outbound documents taken back, and the acknowledgment clocks', () => {
     expect(intents).toEqual([{ revision: 0, status: 'withdrawn' }]);
   });
 
+  it('a failed delivery that a resend then delivers settles its case', async () => {
+    const po = '4500080005';
+    await issueSimulatorOrder(gateway.app, { poNumber: po, supplier: 'flaky-hook' });
+    await settled(po, 'failed');
+    const failed = (await documentOf(po))!;
+    expect((await caseOf('outbound.delivery-failed', failed.id))!.state).toBe('open');
+
+    flakyUp = true;
+    await request(gateway.url).post(`/admin/outbound-documents/${failed.id}/resend`).set(auth).expect(200);
+    await settled(po, 'delivered');
+    const deliveredCase = (await caseOf('outbound.delivery-failed', failed.id))!;
+    expect(deliveredCase.state).toBe('resolved');
+    const history = await gateway.app.get(ExceptionService).history(deliveredCase.id, ALL_PARTNERS);
+    expect(history.at(-1)).toMatchObject({
+      action: 'resolved',
+      actor: expect.objectContaining({ kind: 'gateway' }),
+      note: 'delivered after all',
+    });
+  });
+
   it('a resend of an offered document starts its acknowledgment clocks again, and the figures use them', async () => {
     const po = '4500080004';
     await issueSimulatorOrder(gateway.app, { poNumber: po, supplier: 'acme-fasteners' });
@@ -222,9 +253,17 @@ describe('outbound documents taken back, and the acknowledgment clocks', () => {
     );
     await gateway.app.get(FunctionalAckTimers).sweep(new Date());
     expect((await documentOf(po))!.fa_status).toBe('overdue');
+    expect((await caseOf('interchange.unacknowledged', offered.id))!.state).toBe('open');
 
     const resentAt = Date.now();
     await request(gateway.url).post(`/admin/outbound-documents/${offered.id}/resend`).set(auth).expect(200);
+    // The clock it counted from is gone; a new one starts at the resend's offer.
+    const unanswered = (await caseOf('interchange.unacknowledged', offered.id))!;
+    expect(unanswered.state).toBe('resolved');
+    const settledBy = await gateway.app.get(ExceptionService).history(unanswered.id, ALL_PARTNERS);
+    expect(settledBy.at(-1)!.note).toBe(
+      'resent by user admin@localhost: a new acknowledgment clock starts at its delivery',
+    );
     await settled(po, 'awaiting-pickup');
     const again = (await documentOf(po))!;
     expect(again.fa_status).toBe('waiting');
@@ -261,7 +300,7 @@ describe('outbound documents taken back, and the acknowledgment clocks', () => {
 });
 
 /** The repository's partners, delivering over the API, and dead-hook, whose webhook is down. */
-function partnersDir(webhookUrl: string, secretFile: string): string {
+function partnersDir(webhookUrl: string, flakyUrl: string, secretFile: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'sg-take-back-partners-'));
   for (const file of readdirSync('partners').filter((f) => f.endsWith('.yaml'))) {
     copyFileSync(join('partners', file), join(dir, file));
@@ -272,6 +311,14 @@ function partnersDir(webhookUrl: string, secretFile: string): string {
     webhookPartnerYaml(
       { id: 'dead-hook', name: 'Dead Hook' },
       { url: webhookUrl, secretFile },
+      { maxAttempts: 1 },
+    ),
+  );
+  writeFileSync(
+    join(dir, 'flaky-hook.yaml'),
+    webhookPartnerYaml(
+      { id: 'flaky-hook', name: 'Flaky Hook' },
+      { url: flakyUrl, secretFile },
       { maxAttempts: 1 },
     ),
   );
