@@ -13,12 +13,12 @@
  *   interchange, AK905 for groups, AK502 for sets, `AK304 c SEG@pos` / `AK403 c SEG@pos.elem` inside sets.
  *   A finding the version has no code for is written `none:<kind>` (e.g. a duplicate GS06 in 004010).
  * - `warnings`: tolerated deviations (severity warning, status unchanged), as `LIST code`.
- * - Sets are read with the transaction-set grammars (src/edi/x12/grammar: 850 855 856 860 865 in
- *   004010 and 005010), so `segments` holds their AK3/AK4 findings too and set-level `warnings` their
+ * - Sets are read with the transaction-set grammars (src/edi/x12/grammar: 850 855 856 860 865 997 in
+ *   004010 and 005010, 999 in 005010), so `segments` holds their AK3/AK4 findings too and set-level `warnings` their
  *   notes (codes outside a `common` code list). Where a first note here disagreed with the grammar,
  *   the quirk line says which side the standard took.
- * - `pending`: findings the standard requires that no grammar of ours can make yet (997, 999 and TA1
- *   bodies; 004060 sets). They are printed, not asserted.
+ * - `pending`: findings the standard requires that no grammar of ours can make yet (partners' TA1s;
+ *   004060 sets). They are printed, not asserted.
  * - Supported sets (src/edi/x12/supported-sets.ts): 850 855 856 860 865 997 999 in 004010 and 005010;
  *   any other set is answered AK5 R / AK502 1 (not supported) after its envelope is checked.
  */
@@ -783,14 +783,21 @@ export const X12_EXPECTATIONS: readonly X12FileExpectation[] = [
         isa13: '508121953',
         status: 'A',
         ta105: [],
-        groups: [group('000005', 'A', [], [set('997', '0001')])],
+        groups: [
+          group(
+            '000005',
+            'R',
+            [],
+            [rejected('997', '0001', ['AK403 12 AK3@4.2', 'AK403 12 AK3@4.4', 'AK403 12 AK4@5.4'])],
+          ),
+        ],
       },
     ],
-    quirks: ['envelopes are clean; the MANIFEST errors are schema-level errors of 997 body elements'],
-    pending: [
-      'AK3@6 AK302 with "^" repetitions and ":" components: AK403 12 (too many repetitions) and 13 (too many components)',
-      'AK3@6 AK304 with repetitions: AK403 12 / 7 (invalid code value)',
-      'AK4@7 AK404 with repetitions and components: AK403 12 / 13',
+    quirks: [
+      'envelopes are clean; the MANIFEST errors are schema-level errors of 997 body elements (997 grammar, 005010)',
+      'MANIFEST positions count file lines (AK3 on line 6); AK302 counts from ST = 1, so AK3 is 4 and AK4 5',
+      'AK302, AK304 and AK404 do not repeat: AK403 12 too many repetitions on each; one finding per value, so the components (13) and the code (7) inside the repetitions are not reported as well',
+      'the only set is rejected (AK502 5), so the group is; the 997 is a partner acknowledgment: never acknowledged, and not believed (no functional-acknowledgment event)',
     ],
   },
   {
@@ -800,13 +807,13 @@ export const X12_EXPECTATIONS: readonly X12FileExpectation[] = [
         isa13: '508121953',
         status: 'A',
         ta105: [],
-        groups: [group('000005', 'A', [], [set('997', '0001')])],
+        groups: [group('000005', 'R', [], [rejected('997', '0001', ['AK403 5 AK1@2.1', 'AK403 6 AK4@5.2'])])],
       },
     ],
-    quirks: ['envelopes are clean; the MANIFEST errors are in the 997 body'],
-    pending: [
-      'AK1@2 AK101 "HC NOT IN CODESET": AK403 5 (too long) / 7 (invalid code)',
-      'AK4@5 AK402 "66 NON NUMERIC": AK403 5 (too long) and 6 (invalid character)',
+    quirks: [
+      'envelopes are clean; the MANIFEST errors are in the 997 body (997 grammar, 005010)',
+      'AK101 "HC NOT IN CODESET" is longer than DE 479 (ID 2/2): AK403 5; DE 479 has no code list in our grammar, and one finding per value',
+      'AK402 "66 NON NUMERIC" is not a number (DE 725, N0 1/4): AK403 6; the type is checked before the length, one finding per value',
     ],
   },
   {
@@ -816,7 +823,9 @@ export const X12_EXPECTATIONS: readonly X12FileExpectation[] = [
         isa13: '508121953',
         status: 'A',
         ta105: [],
-        groups: [group('000005', 'R', ['30', '31', '4', '6'], [set('997', '0001')])],
+        groups: [
+          group('000005', 'R', ['30', '31', '4', '6'], [rejected('997', '0001', ['AK403 5 AK1@2.1'])]),
+        ],
       },
     ],
     quirks: [
@@ -824,8 +833,8 @@ export const X12_EXPECTATIONS: readonly X12FileExpectation[] = [
       'MANIFEST: GS05 "295335" (hour 29): AK905 31 invalid group time',
       'MANIFEST: GE02 does not match GS06: AK905 4, group rejected',
       'MANIFEST: GE02 too long and not numeric: GE02 is the group control number (DE 28, N0 1/9), so AK905 6 "group control number violates syntax" applies to it as to GS06',
+      'AK101 "<NOT_IN_CODESET>" is longer than DE 479 (ID 2/2): AK403 5, the set rejected (997 grammar, 005010)',
     ],
-    pending: ['AK1@2 AK101 "<NOT_IN_CODESET>": AK403 5 / 7 in the 997 grammar'],
   },
   {
     file: 'invalid/x12/999/imsweb_999_accepted_isa-iea-mismatch.edi',
@@ -849,18 +858,35 @@ export const X12_EXPECTATIONS: readonly X12FileExpectation[] = [
         isa13: '000000286',
         status: 'A',
         ta105: [],
-        groups: [group('287', 'R', [], [set('999', '2870001', 'R', '4')])],
+        groups: [
+          group(
+            '287',
+            'R',
+            [],
+            [
+              rejected(
+                '999',
+                '2870001',
+                [
+                  'AK304 2 IK5@2',
+                  'AK403 5 AK1@3.1',
+                  'AK403 3 AK2@4.4',
+                  'AK403 7 IK5@5.1',
+                  'AK304 5 IK5@6',
+                  'AK403 6 CTX@14.6',
+                ],
+                '4',
+              ),
+            ],
+          ),
+        ],
       },
     ],
     quirks: [
       'MANIFEST: SE01 16 but the set has 18 segments: AK502 4; the only set is rejected, so the group is',
-    ],
-    pending: [
-      'IK5@2 before AK1: AK304 2 (unexpected segment)',
-      'AK1@3 AK101 "HC   ": AK403 5 (too long)',
-      'AK2@4 AK204/AK205: AK403 3 (too many data elements)',
-      'IK5@5 IK501 "Q": AK403 7 (invalid code value)',
-      'IK5@6 second IK5 in the loop: AK304 5 (segment exceeds maximum use)',
+      'MANIFEST (999 grammar, 005010): IK5 before AK1: AK304 2 unexpected; AK101 "HC   " AK403 5 too long; AK204/AK205 AK403 3 too many data elements (AK2 has three); IK501 "Q" AK403 7; the second IK5 of the loop AK304 5 exceeds maximum use',
+      'not in the MANIFEST: CTX06-01 "C023" (C999-01 is DE 725, a data element reference number, N0 1/4) is not a number: AK403 6 on CTX06; the valid 999 of the corpus carries "1325" there',
+      'AK502: 4 from the envelope, 5 from the grammar; the 999 is a partner acknowledgment, never acknowledged',
     ],
   },
   {

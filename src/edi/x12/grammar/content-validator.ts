@@ -19,7 +19,7 @@ import { X12SetWalker } from './set-walker.js';
 type EdiPosition = Pick<X12Issue, 'offset' | 'segmentIndex'>;
 
 export interface X12GrammarValidatorOptions {
-  /** Grammars to validate with (default: the built-in 850/855/856/860/865 in 004010 and 005010). */
+  /** Grammars to validate with (default: the built-in ones, see `defaultX12Grammars`). */
   readonly grammars?: X12GrammarRegistry;
   /**
    * Receives every complete set (SE seen) as parsed by its grammar. Called at SE, before the set's
@@ -75,7 +75,7 @@ export function x12ReadOptions(options: X12GrammarValidatorOptions = {}): {
 /**
  * The grammar layer's `setContent` option for the X12 reader:
  * `readX12(bytes, handler, { isSetSupported: isSupportedX12Set, setContent: x12GrammarValidator() })`.
- * Sets without a grammar (997, 999, unsupported versions) are not checked here. Make one per read:
+ * Sets without a grammar (unsupported sets and versions) are not checked here. Make one per read:
  * the sets of a read share its parsed-tree builder.
  */
 export function x12GrammarValidator(options: X12GrammarValidatorOptions = {}): X12SetContentFactory {

@@ -152,19 +152,43 @@ export function checkElement(
   const e = def.elements[k - 1]!;
   const value = view.element(k);
   if (rep !== undefined && value.includes(rep)) {
-    // No element of these sets repeats. 004010's AK403 has no code 12: the separator is then an invalid character.
+    const repetitions = value.split(rep);
+    if (repetitions.length <= e.repeat) {
+      // A repeating element (999 CTX01): each repetition is checked as the element itself.
+      for (const one of repetitions) checkOne(one, e, def, k, comp, version, out);
+      return;
+    }
+    // Past its repeat count, or an element that does not repeat. 004010's AK403 has no code 12: the
+    // separator is then an invalid character.
     out.push(
       valueFinding(
         k,
         e,
         value,
         version === '005010' ? 'element-too-many-repetitions' : 'element-invalid-character',
-        `${def.id}${pad2(k)} does not repeat`,
+        e.repeat > 1
+          ? `${def.id}${pad2(k)} repeats at most ${e.repeat} times`
+          : `${def.id}${pad2(k)} does not repeat`,
         'error',
       ),
     );
     return;
   }
+  checkOne(value, e, def, k, comp, version, out);
+}
+
+/** One value (or one repetition) of element `k`: its components, or the value itself. */
+function checkOne(
+  value: string,
+  e: X12ElementDef,
+  def: X12SegmentDef,
+  k: number,
+  comp: string,
+  version: X12CodeVersion,
+  out: X12ElementFinding[],
+): void {
+  // An empty repetition carries nothing (only repetitions reach here empty).
+  if (value === '') return;
   if (e.components) {
     checkComposite(value, comp, e, `${def.id}${pad2(k)}`, k, version, (f) => out.push(f));
     return;

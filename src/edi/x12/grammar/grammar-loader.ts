@@ -151,7 +151,10 @@ function compileCodeLists(source: X12GrammarSource, problems: string[]): Map<str
   return out;
 }
 
-type Resolve = (ref: string, where: string) => Omit<X12ElementDef, 'ref' | 'requirement'> | undefined;
+type Resolve = (
+  ref: string,
+  where: string,
+) => Omit<X12ElementDef, 'ref' | 'requirement' | 'repeat'> | undefined;
 
 function compileElements(
   segment: X12SegmentSource,
@@ -162,9 +165,12 @@ function compileElements(
   if (segment.elements.length === 0) problems.push(`${where}: no elements`);
   return segment.elements.map((spec, k) => {
     const at = `${where} element ${k + 1}`;
-    const [ref = '', requirement = ''] = spec.split(' ');
+    const [ref = '', requirement = '', repeats, ...extra] = spec.split(' ');
     if (!['M', 'O', 'X'].includes(requirement))
       problems.push(`${at}: requirement "${requirement}" is not M, O or X`);
+    const repeat = repeats === undefined ? 1 : Number(repeats);
+    if (!Number.isInteger(repeat) || repeat < 1 || extra.length > 0)
+      problems.push(`${at}: "${spec}" is not "REF REQ" or "REF REQ REPEAT"`);
     const resolved = resolve(ref, at) ?? {
       type: 'AN',
       min: 1,
@@ -173,7 +179,12 @@ function compileElements(
       components: undefined,
       notes: [],
     };
-    return Object.freeze({ ref, requirement: requirement as X12ElementDef['requirement'], ...resolved });
+    return Object.freeze({
+      ref,
+      requirement: requirement as X12ElementDef['requirement'],
+      repeat: Number.isInteger(repeat) && repeat >= 1 ? repeat : 1,
+      ...resolved,
+    });
   });
 }
 

@@ -1,8 +1,18 @@
+import {
+  ACK_COMPOSITES_004010,
+  ACK_COMPOSITES_005010,
+  ACK_ELEMENTS_004010,
+  ACK_ELEMENTS_005010,
+  ACK_SEGMENTS_004010,
+  ACK_SEGMENTS_005010,
+} from './dictionary/ack-dictionary.js';
+import { ackCodeLists } from './ack-code-lists.js';
 import { CODE_LISTS } from './dictionary/code-lists.js';
 import { ELEMENTS_004010, ELEMENTS_005010 } from './dictionary/elements.js';
 import { COMPOSITES, SEGMENTS_004010, SEGMENTS_005010 } from './dictionary/segments.js';
 import { loadGrammar } from './grammar-loader.js';
 import type { X12GrammarSource, X12SetGrammar } from './grammar.types.js';
+import { SET_997_004010, SET_997_005010, SET_999 } from './sets/acknowledgment.sets.js';
 import { SET_850, SET_855, SET_860, SET_865 } from './sets/purchasing.sets.js';
 import { SET_856 } from './sets/ship-notice.set.js';
 
@@ -11,19 +21,20 @@ const SETS = [SET_850, SET_855, SET_856, SET_860, SET_865];
 export const X12_GRAMMAR_SOURCES: readonly X12GrammarSource[] = [
   {
     version: '004010',
-    elements: ELEMENTS_004010,
-    segments: SEGMENTS_004010,
-    composites: COMPOSITES,
-    codeLists: CODE_LISTS,
-    sets: SETS,
+    elements: { ...ELEMENTS_004010, ...ACK_ELEMENTS_004010 },
+    segments: { ...SEGMENTS_004010, ...ACK_SEGMENTS_004010 },
+    composites: { ...COMPOSITES, ...ACK_COMPOSITES_004010 },
+    codeLists: { ...CODE_LISTS, ...ackCodeLists('004010') },
+    // The 999 exists from 005010 on.
+    sets: [...SETS, SET_997_004010],
   },
   {
     version: '005010',
-    elements: ELEMENTS_005010,
-    segments: SEGMENTS_005010,
-    composites: COMPOSITES,
-    codeLists: CODE_LISTS,
-    sets: SETS,
+    elements: { ...ELEMENTS_005010, ...ACK_ELEMENTS_005010 },
+    segments: { ...SEGMENTS_005010, ...ACK_SEGMENTS_005010 },
+    composites: { ...COMPOSITES, ...ACK_COMPOSITES_005010 },
+    codeLists: { ...CODE_LISTS, ...ackCodeLists('005010') },
+    sets: [...SETS, SET_997_005010, SET_999],
   },
 ];
 
@@ -47,7 +58,7 @@ export class X12GrammarRegistry {
 
 let shared: X12GrammarRegistry | undefined;
 
-/** The built-in grammars (850, 855, 856, 860, 865 in 004010 and 005010). */
+/** The built-in grammars (850, 855, 856, 860, 865, 997 in 004010 and 005010; 999 in 005010). */
 export function defaultX12Grammars(): X12GrammarRegistry {
   shared ??= new X12GrammarRegistry();
   return shared;

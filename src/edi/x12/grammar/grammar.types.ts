@@ -25,7 +25,7 @@ export type X12ElementDictionarySource = Readonly<Record<string, string>>;
 
 /**
  * A segment or composite: its elements as `"REF REQ"` strings in position order (`'353 M'`,
- * `'C040 O'`), and its syntax notes as written in the standard (`'P0304'`, `'R0203'`, `'C0605'`,
+ * `'C040 O'`; a repeating element adds its maximum repetitions, `'C998 M 10'`), and its syntax notes as written in the standard (`'P0304'`, `'R0203'`, `'C0605'`,
  * `'E0102'`, `'L030405'`).
  */
 export interface X12SegmentSource {
@@ -87,6 +87,8 @@ export interface X12ElementDef {
   readonly min: number;
   readonly max: number;
   readonly codes: X12CodeList | undefined;
+  /** Maximum repetitions (X12.6 §3.7, from 004020 on): 1 for an element that does not repeat. */
+  readonly repeat: number;
   /** Components, when `type` is `composite`. */
   readonly components: readonly X12ElementDef[] | undefined;
   /** Syntax notes of the composite (positions are component positions). */

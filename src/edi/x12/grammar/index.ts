@@ -1,6 +1,6 @@
 /**
- * Transaction-set grammars (850, 855, 856, 860, 865 in 004010 and 005010) and the content validator
- * that feeds their findings into the 997/999. See docs/edi-x12.md, "Transaction-set grammars".
+ * Transaction-set grammars (850, 855, 856, 860, 865, 997 in 004010 and 005010; 999 in 005010) and the
+ * content validator that feeds their findings into the 997/999. See docs/edi-x12.md, "Transaction-set grammars".
  */
 export {
   x12GrammarValidator,
