@@ -1,8 +1,10 @@
 import { EdiError } from '../core/edi-error.js';
 import type { EdiIssueContext } from '../core/issue.js';
+import { ackProblem, type X12AckBody } from './ack-check.js';
 import { isValidTime, isValidYymmdd } from './date-time.js';
 import { DEFAULT_X12_DELIMITERS, isDelimiterCandidate, type X12Delimiters } from './delimiters.js';
 import { isAcknowledgmentSet } from './functional-groups.js';
+import { COMPONENT_MARK } from './maps/map.types.js';
 import type { X12GroupResult, X12InterchangeResult, X12Issue, X12SetResult, X12Status } from './result.js';
 import { sanitizeCopy, X12SegmentWriter } from './segment-writer.js';
 import { hasControlCharacter } from './envelope-common.js';
@@ -162,6 +164,19 @@ export function buildX12Acknowledgment(
     options.interchangeVersion ??
     (interchangeVersionNumber(interchange.header.version) ? interchange.header.version : '00501');
   const isaVersion = interchangeVersionNumber(isa12) ?? 501;
+  const ta1 = wantsTa1 ? buildTa1(interchange, options.now) : undefined;
+  const ta1Row = ta1 && ['TA1', ta1.controlNumber, ta1.date, ta1.time, ta1.status, ta1.noteCode];
+  const bodies = groups.map((group): X12AckBody & { readonly group: X12GroupResult } => {
+    const gs08 =
+      options.groupVersion ?? (type === '999' ? '005010X231A1' : defaultGroupVersion(group, interchange));
+    const v5 = (groupVersionNumber(gs08) ?? 0) >= 5010;
+    return { type, gs08, group, rows: functionalAckBody(group, type, v5, delimiters) };
+  });
+  // Checked like every outbound set, before a control number is taken: one that breaks its grammar
+  // is not sent at all rather than sent corrupt.
+  const problem = ackProblem(bodies, ta1Row && { row: ta1Row, isaVersion });
+  if (problem !== undefined) return { kind: 'unanswerable', reason: problem };
+
   const writer = new X12SegmentWriter(
     { ...delimiters, repetition: isaVersion >= 402 ? delimiters.repetition : undefined },
     options.lineBreak ?? '',
@@ -193,20 +208,16 @@ export function buildX12Acknowledgment(
     ],
     [11, 16],
   );
-  let ta1: X12Ta1 | undefined;
-  if (wantsTa1) {
-    ta1 = buildTa1(interchange, options.now);
-    writer.write(['TA1', ta1.controlNumber, ta1.date, ta1.time, ta1.status, ta1.noteCode]);
-  }
-  for (const group of groups) {
+  if (ta1Row) writer.write(ta1Row);
+  for (const { group, gs08, rows } of bodies) {
     const gs06 = formatControl(options.nextControlNumber('group'), 0, 'group');
-    const gs08 =
-      options.groupVersion ?? (type === '999' ? '005010X231A1' : defaultGroupVersion(group, interchange));
     const gs02 = (rejectedReceiver(group) && options.applicationSender) || echo(group.receiverCode);
     writer.write(['GS', 'FA', gs02, echo(group.senderCode), ccyymmdd, hhmm, gs06, 'X', gs08]);
     const st02 = formatControl(options.nextControlNumber('set'), 4, 'set');
     const v5 = (groupVersionNumber(gs08) ?? 0) >= 5010;
-    writeFunctionalAck(writer, group, type, st02, v5, type === '999' && v5 ? gs08 : undefined);
+    writer.write(type === '999' && v5 ? ['ST', type, st02, gs08] : ['ST', type, st02]);
+    for (const row of rows) writer.write(row.map((v) => v.replaceAll(COMPONENT_MARK, delimiters.component)));
+    writer.write(['SE', String(rows.length + 2), st02]);
     writer.write(['GE', '1', gs06]);
   }
   writer.write(['IEA', String(groups.length), isa13]);
@@ -227,21 +238,19 @@ export function buildX12Acknowledgment(
 }
 
 /**
- * Writes one 997 or 999 (ST..SE) answering `group` (X12.6 §5 / 005010X231): AK1, an AK2 loop per set
- * with AK3/AK4 (IK3/IK4 + CTX) per segment in error and AK5/IK5, then AK9.
+ * The body of one 997 or 999 (AK1 … AK9, between ST and SE) answering `group` (X12.6 §5 /
+ * 005010X231): AK1, an AK2 loop per set with AK3/AK4 (IK3/IK4 + CTX) per segment in error and
+ * AK5/IK5, then AK9. Composites are joined by `COMPONENT_MARK`, as the generator's rows are.
  */
-function writeFunctionalAck(
-  writer: X12SegmentWriter,
+function functionalAckBody(
   group: X12GroupResult,
   type: '997' | '999',
-  st02: string,
   v5: boolean,
-  implementation: string | undefined,
-): void {
-  const first = writer.segmentCount;
+  delimiters: X12Delimiters,
+): string[][] {
+  const body = new X12BodyRows(delimiters);
   const is999 = type === '999';
-  writer.write(implementation ? ['ST', type, st02, implementation] : ['ST', type, st02]);
-  writer.write(
+  body.write(
     v5
       ? ['AK1', group.functionalId, group.controlNumber, group.version]
       : ['AK1', group.functionalId, group.controlNumber],
@@ -253,19 +262,19 @@ function writeFunctionalAck(
   for (const set of group.sets) {
     const status = groupRejected ? 'rejected' : set.status;
     if (status !== 'rejected') accepted++;
-    writer.write(
+    body.write(
       v5 && set.implementationReference
         ? ['AK2', set.id, set.controlNumber, set.implementationReference]
         : ['AK2', set.id, set.controlNumber],
     );
-    writeSegmentNotes(writer, set, is999);
-    writer.write([is999 ? 'IK5' : 'AK5', AK501[status], ...codesOf(set.issues, 5)]);
+    writeSegmentNotes(body, set, is999);
+    body.write([is999 ? 'IK5' : 'AK5', AK501[status], ...codesOf(set.issues, 5)]);
   }
   const declared =
     group.trailer && /^\d+$/.test(group.trailer.declaredCount)
       ? String(Number(group.trailer.declaredCount))
       : String(group.sets.length);
-  writer.write([
+  body.write([
     'AK9',
     AK501[group.status],
     declared,
@@ -273,8 +282,31 @@ function writeFunctionalAck(
     String(accepted),
     ...codesOf(group.issues, 5),
   ]);
-  const count = writer.segmentCount - first + 1;
-  writer.write(['SE', String(count), st02]);
+  return body.rows;
+}
+
+/**
+ * Body rows of an acknowledgment before they are written: trailing empty elements dropped as the
+ * writer drops them, composites joined by `COMPONENT_MARK` so the grammar check can tell components
+ * from data; the delimiters only for what `sanitizeCopy` must keep out of copied values.
+ */
+class X12BodyRows {
+  readonly rows: string[][] = [];
+
+  constructor(readonly delimiters: X12Delimiters) {}
+
+  write(values: readonly string[]): void {
+    let last = values.length - 1;
+    while (last > 0 && values[last] === '') last--;
+    this.rows.push(values.slice(0, last + 1));
+  }
+
+  composite(components: readonly (string | number | undefined)[]): string {
+    const values = components.map((c) => (c === undefined ? '' : String(c)));
+    let last = values.length - 1;
+    while (last > 0 && values[last] === '') last--;
+    return values.slice(0, last + 1).join(COMPONENT_MARK);
+  }
 }
 
 /**
@@ -282,7 +314,7 @@ function writeFunctionalAck(
  * use). A missing segment is reported at the position where its absence was seen, which can be the
  * position of another segment in error: they are told apart by segment id.
  */
-function writeSegmentNotes(writer: X12SegmentWriter, set: X12SetResult, is999: boolean): void {
+function writeSegmentNotes(writer: X12BodyRows, set: X12SetResult, is999: boolean): void {
   const bySegment = new Map<string, X12Issue[]>();
   for (const issue of set.segmentIssues) {
     if (issue.severity !== 'error' || issue.segmentPosition === undefined) continue;
@@ -318,14 +350,15 @@ function writeSegmentNotes(writer: X12SegmentWriter, set: X12SetResult, is999: b
 }
 
 /** 999 CTX (005010X231 2110/2100 loops): CTX01 = name:reference, then the triggering segment's position. */
-function writeContexts(writer: X12SegmentWriter, contexts: readonly EdiIssueContext[] | undefined): void {
+function writeContexts(writer: X12BodyRows, contexts: readonly EdiIssueContext[] | undefined): void {
   if (!contexts) return;
   for (const c of contexts.slice(0, 10)) {
     writer.write([
       'CTX',
+      // C998 components are AN 1/35 (9999, 9998).
       writer.composite([
-        sanitizeCopy(c.name, writer.delimiters),
-        c.reference === undefined ? undefined : sanitizeCopy(c.reference, writer.delimiters),
+        sanitizeCopy(c.name, writer.delimiters).slice(0, 35),
+        c.reference === undefined ? undefined : sanitizeCopy(c.reference, writer.delimiters).slice(0, 35),
       ]),
       c.segmentId ? segmentIdOf(c.segmentId, writer.delimiters) : '',
       c.segmentPosition === undefined ? '' : String(c.segmentPosition),

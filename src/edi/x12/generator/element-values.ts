@@ -102,6 +102,76 @@ function refuseBrokenRules(
   );
 }
 
+/**
+ * Checks written segments as they are, without reformatting a value: for what echoes a received value
+ * (AK102 the partner's GS06 "000005", AK202 its ST02), where `checkAgainstGrammar` would drop leading
+ * zeros. Values (type, length, character set, complete code lists), then mandatory elements and syntax
+ * notes, as `checkAgainstGrammar` does; refused as `VALUE_INVALID` naming the set, segment and position.
+ */
+export function refuseInvalidSegments(
+  rows: readonly (readonly string[])[],
+  grammar: X12SetGrammar,
+  echoes: ReadonlySet<string> = NO_ECHOES,
+): void {
+  const version: X12CodeVersion = grammar.version >= '005010' ? '005010' : '004010';
+  rows.forEach((row, index) => {
+    const id = row[0]!;
+    const def = grammar.dictionary.get(id);
+    if (!def) throw new X12GenerationError('VALUE_INVALID', `${id} is not a segment of ${grammar.version}`);
+    refuseInvalidSegment(
+      row,
+      def,
+      version,
+      `${grammar.setId} (${grammar.version}) segment ${id} at position ${index + 2}`,
+      echoes,
+    );
+  });
+}
+
+const NO_ECHOES: ReadonlySet<string> = new Set();
+
+/**
+ * `refuseInvalidSegments` for one segment, also one outside a set (the TA1); `where` names it.
+ * `echoes` names elements (`AK102`) that repeat a value as the partner sent it: present or not, and
+ * free of control characters, but their type and length are the partner's (an acknowledgment that
+ * rejects a GS06 "X" with AK905 6 must name that group as "X").
+ */
+export function refuseInvalidSegment(
+  row: readonly string[],
+  def: X12SegmentDef,
+  version: X12CodeVersion,
+  where: string,
+  echoes: ReadonlySet<string> = NO_ECHOES,
+): void {
+  row.forEach((value, k) => {
+    if (k === 0 || value === '') return;
+    const name = `${def.id}${pad2(k)}`;
+    const e = def.elements[k - 1];
+    if (!e)
+      throw new X12GenerationError(
+        'VALUE_INVALID',
+        `${where}: ${name} "${value}": ${def.id} has only ${def.elements.length} elements`,
+      );
+    const parts = value.split(COMPONENT_MARK);
+    const components = e.components ?? [e];
+    if (parts.length > components.length)
+      throw new X12GenerationError(
+        'VALUE_INVALID',
+        `${where}: ${name} "${value}" has more than ${components.length} component(s)`,
+      );
+    parts.forEach((part, j) => {
+      const c = components[j]!;
+      const problem = part === '' ? undefined : checkValue(part, c, version);
+      if (problem && echoes.has(name) && problem.message !== 'control character in data') return;
+      if (problem && problem.severity === 'error')
+        refuse(`${where}: ${e.components ? `${name}-${pad2(j + 1)}` : name}`, c, problem.message);
+    });
+  });
+  const findings = segmentRuleFindings(row, def);
+  if (findings.length > 0)
+    throw new X12GenerationError('VALUE_INVALID', `${where}: ${findings.map((f) => f.message).join('; ')}`);
+}
+
 function formatRow(row: readonly string[], def: X12SegmentDef, version: X12CodeVersion): string[] {
   const id = def.id;
   return row.map((value, k) => {

@@ -6,13 +6,14 @@
 import { expectedFunctionalId } from '../functional-groups.js';
 import type { X12OutboundMap } from '../maps/map.types.js';
 import { writeBody, type X12OutboundConverters } from './body-writer.js';
-import { checkAgainstGrammar } from './element-values.js';
+import { ackGrammar } from '../ack-check.js';
+import { checkAgainstGrammar, refuseInvalidSegments } from './element-values.js';
 import { writeInterchange, type X12EnvelopeOptions, type X12Interchange } from './envelope-writer.js';
 import { functionalAckRows, type X12FunctionalAckContent } from './functional-ack-writer.js';
 import { X12GenerationError } from './generation-error.js';
 
 export { writeBody, type X12OutboundConverters } from './body-writer.js';
-export { checkAgainstGrammar } from './element-values.js';
+export { checkAgainstGrammar, refuseInvalidSegment, refuseInvalidSegments } from './element-values.js';
 export {
   writeInterchange,
   type X12EnvelopeOptions,
@@ -42,5 +43,8 @@ export function generateX12FunctionalAck(
   envelope: X12EnvelopeOptions,
 ): X12Interchange {
   if (expectedFunctionalId('997') !== 'FA') throw new X12GenerationError('ENVELOPE_INVALID', 'no FA group');
-  return writeInterchange('FA', [{ setId: '997', rows: functionalAckRows(ack) }], envelope);
+  const rows = functionalAckRows(ack);
+  // As for every other set: checked against the 997 grammar before any control number is written.
+  refuseInvalidSegments(rows, ackGrammar('997', envelope.version));
+  return writeInterchange('FA', [{ setId: '997', rows }], envelope);
 }
