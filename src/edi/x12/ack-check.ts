@@ -1,6 +1,6 @@
 import { refuseInvalidSegment, refuseInvalidSegments } from './generator/element-values.js';
 import { X12GenerationError } from './generator/generation-error.js';
-import { defaultX12Grammars } from './grammar/grammar-registry.js';
+import { strictAckGrammars } from './grammar/grammar-registry.js';
 import type { X12SetGrammar } from './grammar/grammar.types.js';
 import { groupVersionNumber, type X12CodeVersion } from './versions.js';
 
@@ -10,7 +10,7 @@ import { groupVersionNumber, type X12CodeVersion } from './versions.js';
  * older group, the only 999 there is.
  */
 export function ackGrammar(type: '997' | '999', gs08: string): X12SetGrammar {
-  const grammars = defaultX12Grammars();
+  const grammars = strictAckGrammars();
   const v5 = (groupVersionNumber(gs08) ?? 5010) >= 5010;
   const grammar = grammars.find(type, v5 ? '005010' : '004010') ?? grammars.find(type, '005010');
   if (!grammar) throw new Error(`no built-in ${type} grammar`);

@@ -165,7 +165,7 @@ describe("a partner's 997 / 999 read with the grammars", () => {
     expect([v4.status, v4.notes]).toEqual(['accepted', []]);
   });
 
-  it('rejects CTX01 past ten repetitions, and a 004010 AK905 code only 005010 has', () => {
+  it('rejects CTX01 past ten repetitions; notes, without rejecting, a 004010 AK905 code only 005010 has', () => {
     const eleven = Array.from({ length: 11 }, () => 'SITUATIONAL TRIGGER').join('^');
     const ctx = read(
       partnerAck('999', [
@@ -178,8 +178,15 @@ describe("a partner's 997 / 999 read with the grammars", () => {
       ]),
     );
     expect([ctx.status, ctx.notes]).toEqual(['rejected', ['AK403 12 CTX@5.1']]);
+    // A code that only says why is no reason to lose the partner's verdict (its AK901 R stands).
     const v4 = read(partnerAck('997', ['AK1*PO*7', 'AK9*R*0*0*0*7'], '004010'));
-    expect([v4.status, v4.notes]).toEqual(['rejected', ['AK403 7 AK9@3.5']]);
+    expect([v4.status, v4.notes]).toEqual(['accepted', []]);
+    expect(
+      v4.ic.groups[0]!.sets[0]!.segmentIssues.map((i) => [i.severity, i.codeList, i.code, i.segmentId]),
+    ).toEqual([['warning', 'AK403', '7', 'AK9']]);
+    // A verdict that is no code of the version is no acknowledgment.
+    const verdict = read(partnerAck('997', ['AK1*PO*7', 'AK9*Q*0*0*0'], '004010'));
+    expect([verdict.status, verdict.notes]).toEqual(['rejected', ['AK403 7 AK9@3.1']]);
   });
 
   it('rejects a 997 without AK501, and still never acknowledges it', () => {
