@@ -106,11 +106,12 @@ export class AcknowledgmentDeliveryService {
         );
         if (existing) return undefined;
         const filename = `${source}.${ack.position > 0 ? `${ack.position + 1}.` : ''}${ack.messageType.toLowerCase()}`;
+        const contentType = contentTypeWithCharset(ack.standard, ack.charset);
         const archived = await this.archive.recordOutbound(tx, {
           partnerId: partner.id,
           channel,
           payload: ack.payload,
-          contentType: contentTypeWithCharset(ack.standard, ack.charset),
+          contentType,
           filename,
           metadata: {
             answers: row.id,
@@ -144,6 +145,7 @@ export class AcknowledgmentDeliveryService {
             filename,
           },
           payload: ack.payload,
+          contentType,
           correlationId: row.correlationId,
         });
         return id;

@@ -184,6 +184,7 @@ export class OutboundDeliveryService {
           filename,
         },
         payload: rendered.payload,
+        contentType: rendered.contentType,
         partnerJson: partnerJson(event, partnerJsonType(kind)),
         correlationId: intent.correlation_id,
       });

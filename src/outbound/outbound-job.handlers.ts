@@ -73,9 +73,10 @@ export class OutboundDeliverJobHandler implements JobHandler<OutboundDeliverPayl
       if (!(await this.outbound.fail(document, 'the partner is no longer configured', context))) return;
       throw new PermanentJobError(`partner ${document.partnerId} is gone`);
     }
-    const bytes = await this.outbound.payload(document);
+    // The bytes with the Content-Type (and charset) they were archived with, for the channels that label them.
+    const content = await this.outbound.content(document);
     try {
-      const result = await this.transports.for(document.channel).deliver(document, bytes, partner);
+      const result = await this.transports.for(document.channel).deliver(document, content, partner);
       await this.outbound.delivered(
         document,
         result.outcome,

@@ -188,6 +188,23 @@ describe('AS2 send through the outbound delivery', () => {
     ]);
     expect(decrypted).toMatch(/^Content-Type: multipart\/signed/);
     expect(decrypted).toContain('BEG*00*SA*4500081001');
+    // openssl verifies our signature over the payload part as it went, and that part's Content-Type
+    // names the charset the 850 is written in (inside what is signed, so inside what the MIC covers).
+    const signedPart = await wb.openssl([
+      'cms',
+      '-verify',
+      '-inform',
+      'SMIME',
+      '-in',
+      await wb.write(Buffer.from(decrypted, 'latin1')),
+      '-CAfile',
+      us.certPath,
+      '-purpose',
+      'any',
+    ]);
+    expect(signedPart).toMatch(
+      /^Content-Type: application\/edi-x12; charset=UTF-8\r\nContent-Transfer-Encoding: binary\r\n\r\nISA\*/,
+    );
 
     // The receiving side stored it once, under our Message-ID.
     const stored = await queryOnce<{ n: number }>(

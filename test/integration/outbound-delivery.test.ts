@@ -370,7 +370,8 @@ describe('outbound delivery: POs rendered per partner, delivered per channel, ac
     expect(new Set(posts.map((r) => r.headers['idempotency-key']))).toEqual(
       new Set([`outbound-document-${doc.id}`]),
     );
-    expect(posts[2]!.headers['content-type']).toBe('application/edi-x12');
+    // Labelled with the charset the 850 was archived in, so the platform need not guess.
+    expect(posts[2]!.headers['content-type']).toBe('application/edi-x12; charset=UTF-8');
 
     await eventually(
       async () =>

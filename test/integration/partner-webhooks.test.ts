@@ -258,7 +258,7 @@ describe('partner webhook subscriptions: documents announced to subscribed URLs,
     expect(body.data).toMatchObject({
       standard: 'x12',
       messageType: '860',
-      contentType: 'application/edi-x12',
+      contentType: 'application/edi-x12; charset=UTF-8',
     });
     expect(String(body.data.content)).toMatch(/^ISA\*/);
     expect(String(body.data.content)).toContain(`BCH*`);
@@ -290,7 +290,13 @@ describe('partner webhook subscriptions: documents announced to subscribed URLs,
       'the 997 at /native',
     );
     const ack = bodyOf(at('/native').find((r) => bodyOf(r).type === 'functional-acknowledgment.sent')!);
-    expect(ack.data).toMatchObject({ kind: 'functional-ack', standard: 'x12', messageType: '997' });
+    // The 997 is written the way the partner's (single-byte) interchange was read, and says so.
+    expect(ack.data).toMatchObject({
+      kind: 'functional-ack',
+      standard: 'x12',
+      messageType: '997',
+      contentType: 'application/edi-x12; charset=ISO-8859-1',
+    });
     expect(String(ack.data.content)).toContain('AK1*PR*4242');
   });
 

@@ -1,4 +1,4 @@
-import { latin1ToEbcdic } from '../core/ebcdic.js';
+import { ebcdicToLatin1, latin1ToEbcdic } from '../core/ebcdic.js';
 import { latin1Bytes } from '../core/latin1-bytes.js';
 
 /**
@@ -21,4 +21,22 @@ export function encodeX12(text: string, encoding: X12Encoding): Buffer {
   if (encoding === 'utf8') return Buffer.from(text, 'utf8');
   const latin1 = latin1Bytes(text, encoding === 'ebcdic' ? 'EBCDIC' : 'Latin-1');
   return encoding === 'ebcdic' ? Buffer.from(latin1ToEbcdic(latin1)) : latin1;
+}
+
+/** The characters of bytes written in `encoding` (the inverse of encodeX12). */
+export function decodeX12(bytes: Uint8Array, encoding: X12Encoding): string {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (encoding === 'utf8') return buffer.toString('utf8');
+  return encoding === 'ebcdic'
+    ? Buffer.from(ebcdicToLatin1(bytes)).toString('latin1')
+    : buffer.toString('latin1');
+}
+
+/**
+ * The encoding a Content-Type's `charset` parameter names (one of X12_MIME_CHARSETS, compared without
+ * regard to case, RFC 2046 §4.1.2), or undefined when it names none of them or has none.
+ */
+export function x12EncodingOf(contentType: string): X12Encoding | undefined {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1]?.toUpperCase();
+  return (Object.keys(X12_MIME_CHARSETS) as X12Encoding[]).find((e) => X12_MIME_CHARSETS[e] === charset);
 }

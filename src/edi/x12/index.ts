@@ -14,7 +14,7 @@ export {
 } from './tokenizer.js';
 export { X12SegmentView, type X12Segment } from './segment.js';
 export { DEFAULT_X12_DELIMITERS, type X12Delimiters } from './delimiters.js';
-export { encodeX12, X12_MIME_CHARSETS, type X12Encoding } from './encoding.js';
+export { decodeX12, encodeX12, x12EncodingOf, X12_MIME_CHARSETS, type X12Encoding } from './encoding.js';
 export type {
   X12GroupResult,
   X12InterchangeHeader,

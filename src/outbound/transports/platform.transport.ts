@@ -4,7 +4,7 @@ import { InjectConfig } from '../../config/config.module.js';
 import type { PartnerProfile } from '../../partners/partner-profile.schema.js';
 import { RefusedTargetError } from '../safe-http.js';
 import { PermanentDeliveryError, type DeliveryResult, type OutboundDocument } from '../outbound.types.js';
-import type { DeliveryTransport } from './delivery-transport.js';
+import type { DeliveryTransport, DocumentContent } from './delivery-transport.js';
 import { PlatformClient } from './platform-client.js';
 
 export const CONTENT_TYPES: Readonly<Record<OutboundDocument['standard'], string>> = {
@@ -20,7 +20,7 @@ export function contentTypeWithCharset(standard: OutboundDocument['standard'], c
 
 /**
  * POSTs the partner-format document to the partner's collaboration platform (`delivery.platform`),
- * with an Idempotency-Key of the document id so a retried POST makes one document there. The platform
+ * labelled with its archived Content-Type (charset included), with an Idempotency-Key of the document id so a retried POST makes one document there. The platform
  * answers with its id for the document (`{"id": …}`), which the answer poller asks about later.
  */
 @Injectable()
@@ -42,15 +42,16 @@ export class PlatformTransport implements DeliveryTransport {
 
   async deliver(
     document: OutboundDocument,
-    payload: Buffer,
+    content: DocumentContent,
     partner: PartnerProfile,
   ): Promise<DeliveryResult> {
     const client = this.client(partner);
     let result;
     try {
       result = await client.call('POST', partner.delivery!.platform!.documentsUrl, {
-        contentType: CONTENT_TYPES[document.standard],
-        bytes: payload,
+        // With the charset the bytes are written in (application/edi-x12; charset=UTF-8).
+        contentType: content.contentType,
+        bytes: content.payload,
         key: `outbound-document-${document.id}`,
       });
     } catch (error) {

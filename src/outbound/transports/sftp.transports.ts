@@ -3,14 +3,14 @@ import { MailboxPlacement } from '../../transports/sftp/mailbox-placement.servic
 import { SftpUploader } from '../../transports/sftp/sftp-upload.service.js';
 import { SftpError, SftpErrorCode } from '../../transports/sftp/sftp.exception.js';
 import { PermanentDeliveryError, type DeliveryResult, type OutboundDocument } from '../outbound.types.js';
-import type { DeliveryTransport } from './delivery-transport.js';
+import type { DeliveryTransport, DocumentContent } from './delivery-transport.js';
 
 /** Into the partner's hosted mailbox `/outbound` (placement keyed by the document, so a retry places it once). */
 @Injectable()
 export class MailboxTransport implements DeliveryTransport {
   constructor(private readonly mailbox: MailboxPlacement) {}
 
-  async deliver(document: OutboundDocument, payload: Buffer): Promise<DeliveryResult> {
+  async deliver(document: OutboundDocument, { payload }: DocumentContent): Promise<DeliveryResult> {
     const placed = await this.mailbox.placeOutbound(document.partnerId, document.filename, payload, {
       key: `outbound-document:${document.id}`,
       interchangeId: document.interchangeId,
@@ -24,7 +24,7 @@ export class MailboxTransport implements DeliveryTransport {
 export class SftpUploadTransport implements DeliveryTransport {
   constructor(private readonly uploader: SftpUploader) {}
 
-  async deliver(document: OutboundDocument, payload: Buffer): Promise<DeliveryResult> {
+  async deliver(document: OutboundDocument, { payload }: DocumentContent): Promise<DeliveryResult> {
     const uploaded = await this.uploader
       .upload(document.partnerId, document.filename, payload)
       .catch((error: unknown) => {

@@ -117,7 +117,7 @@ export class PartnerWebhooksController {
   @ApiOperation({
     summary: 'Subscribe a URL to documents the gateway sends you; the signing secret is shown only here',
     description:
-      'Event types: purchase-order.issued, purchase-order.changed, purchase-order.cancelled, functional-acknowledgment.sent. Format `json` (default) carries the partner JSON document (schema v1) whatever your EDI format; `native` carries the document exactly as your channel gets it: `content` is its text (decoded by the character set the interchange declares, e.g. UNOC as ISO 8859-1) and `contentBase64` its exact bytes. The URL must be https on a public address. At most 10 subscriptions.',
+      'Event types: purchase-order.issued, purchase-order.changed, purchase-order.cancelled, functional-acknowledgment.sent. Format `json` (default) carries the partner JSON document (schema v1) whatever your EDI format; `native` carries the document exactly as your channel gets it: `contentBase64` its exact bytes, `contentType` the charset they are written in (e.g. `application/edi-x12; charset=ISO-8859-1`) and `content` its text (X12 read in that charset; EDIFACT by the character set its UNB declares, e.g. UNOC as ISO 8859-1). The URL must be https on a public address. At most 10 subscriptions.',
   })
   @ApiCreatedResponse({ content: { 'application/json': { example: { ...SUBSCRIPTION, secret: SECRET } } } })
   async create(

@@ -11,7 +11,6 @@ import { lockJobSubject, unfinishedState } from '../../platform/jobs/job-subject
 import { OutboxService } from '../../platform/jobs/outbox.service.js';
 import { isPublicAddress } from '../safe-http.js';
 import type { OutboundDocument, OutboundKind } from '../outbound.types.js';
-import { CONTENT_TYPES } from '../transports/platform.transport.js';
 import { ediDocumentData } from '../transports/webhook.transport.js';
 import { WebhookDeliverJob } from './webhook-delivery.job.js';
 
@@ -108,6 +107,8 @@ export interface FannedOutDocument {
     'id' | 'partnerId' | 'kind' | 'standard' | 'messageType' | 'filename'
   >;
   readonly payload: Buffer;
+  /** The Content-Type `payload` is archived with, naming its charset (`application/edifact; charset=ISO-8859-1`). */
+  readonly contentType: string;
   /** The partner JSON document (schema v1) of a PO document; absent for functional acknowledgments. */
   readonly partnerJson?: Record<string, unknown>;
   readonly correlationId: string;
@@ -362,7 +363,7 @@ export class WebhookSubscriptionService {
       const data =
         subscription.format === 'json' && source.partnerJson
           ? source.partnerJson
-          : { ...ediDocumentData(document, source.payload), contentType: CONTENT_TYPES[document.standard] };
+          : ediDocumentData(document, source);
       const created = await this.insertDelivery(tx, subscription.id, {
         partnerId: document.partnerId,
         sourceKey: `outbound-document:${document.id}`,

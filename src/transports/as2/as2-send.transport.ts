@@ -13,7 +13,7 @@ import {
   safeRequest,
   type SafeResponse,
 } from '../../outbound/safe-http.js';
-import type { DeliveryTransport } from '../../outbound/transports/delivery-transport.js';
+import type { DeliveryTransport, DocumentContent } from '../../outbound/transports/delivery-transport.js';
 import type { PartnerProfile } from '../../partners/partner-profile.schema.js';
 import { As2MdnEvidence } from './as2-mdn-evidence.js';
 import { As2OutboundMessages, type As2OutboundMessage } from './as2-outbound-message.repository.js';
@@ -26,12 +26,6 @@ import {
   type OutboundAs2Message,
 } from './protocol/index.js';
 
-const CONTENT_TYPES: Readonly<Record<OutboundDocument['standard'], string>> = {
-  x12: 'application/edi-x12',
-  edifact: 'application/edifact',
-  json: 'application/json',
-};
-
 /** The path of our receipt URL for asynchronous MDNs (As2Controller). */
 export const AS2_RECEIPT_PATH = '/as2/mdn/receipt';
 
@@ -40,6 +34,8 @@ const CONCLUDED_GUARD_MS = 10_000;
 
 interface Send {
   readonly document: OutboundDocument;
+  /** The archived bytes and their Content-Type with its charset: the payload part's Content-Type. */
+  readonly content: DocumentContent;
   readonly partnership: As2Partnership;
   readonly messageId: string;
   readonly as2To: string;
@@ -79,7 +75,7 @@ export class As2SendTransport implements DeliveryTransport {
 
   async deliver(
     document: OutboundDocument,
-    payload: Buffer,
+    content: DocumentContent,
     partner: PartnerProfile,
   ): Promise<DeliveryResult> {
     const partnership = this.partnerships.forPartner(partner.id);
@@ -93,13 +89,12 @@ export class As2SendTransport implements DeliveryTransport {
     if (!as2To) throw new PermanentDeliveryError(`partner ${partner.id} has no identities.as2`);
     const send: Send = {
       document,
+      content,
       partnership,
       messageId: as2MessageId(document.id, this.partnerships.ourId),
       as2To,
     };
-    return partnership.settings.sendMdn === 'async'
-      ? this.deliverAsync(send, payload)
-      : this.deliverSync(send, payload);
+    return partnership.settings.sendMdn === 'async' ? this.deliverAsync(send) : this.deliverSync(send);
   }
 
   /**
@@ -117,15 +112,15 @@ export class As2SendTransport implements DeliveryTransport {
     return this.deliveredBy(record);
   }
 
-  private async deliverSync(send: Send, payload: Buffer): Promise<DeliveryResult> {
-    const message = await this.build(send, payload);
+  private async deliverSync(send: Send): Promise<DeliveryResult> {
+    const message = await this.build(send);
     await this.messages.startRound({ ...this.round(send, message, 'sync'), windowClosesAt: null });
     const response = await this.post(send, message, undefined);
     await this.messages.sent(send.messageId, micsOf(message), new Date(), null);
     return this.judgeResponseMdn(send, message, response);
   }
 
-  private async deliverAsync(send: Send, payload: Buffer): Promise<DeliveryResult> {
+  private async deliverAsync(send: Send): Promise<DeliveryResult> {
     const receiptUrl = this.receiptUrl();
     if (!receiptUrl)
       throw new PermanentDeliveryError(
@@ -180,7 +175,7 @@ export class As2SendTransport implements DeliveryTransport {
         );
       }
     }
-    const message = await this.build(send, payload);
+    const message = await this.build(send);
     const windowClosesAt = record?.windowClosesAt
       ? new Date(record.windowClosesAt)
       : new Date(now.getTime() + waitMs);
@@ -211,16 +206,18 @@ export class As2SendTransport implements DeliveryTransport {
     };
   }
 
-  private async build(send: Send, payload: Buffer): Promise<OutboundAs2Message> {
+  private async build(send: Send): Promise<OutboundAs2Message> {
     const settings = send.partnership.settings;
     const signing = settings.sendSigning === 'none' ? undefined : settings.sendSigning;
     const micAlgorithm: MicAlgorithm = signing ?? 'sha-256';
     try {
-      return await buildOutboundAs2(payload, {
+      return await buildOutboundAs2(send.content.payload, {
         // Without requestSignedMdn no Disposition-Notification-Options go out, so no MIC algorithm is
         // requested: the partner's unsigned MDN may use any the partnership allows.
         alsoMicAlgorithms: settings.requestSignedMdn ? [] : this.partnerships.micAlgorithms(send.partnership),
-        contentType: CONTENT_TYPES[send.document.standard],
+        // The payload part's Content-Type names the charset the bytes are written in. It is inside
+        // what is signed and encrypted, and the MIC covers it (RFC 4130 §7.3.1) as it is built here.
+        contentType: send.content.contentType,
         sign: signing ? { keys: await this.partnerships.signingKeys(), digest: signing } : undefined,
         encrypt:
           settings.sendEncryption === 'none'
