@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { CanonicalEvent } from '../canonical/index.js';
-import { encodeX12, X12_MIME_CHARSETS, type X12Encoding } from '../edi/x12/index.js';
+import { encodeX12, X12_MIME_CHARSETS } from '../edi/x12/index.js';
 import type { GatewayConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import type { PartnerProfile } from '../partners/partner-profile.schema.js';
@@ -24,12 +24,6 @@ export const KIND_OF_EVENT: Readonly<Record<string, Exclude<OutboundKind, 'funct
   'purchase-order.changed': 'po-change',
   'purchase-order.cancelled': 'po-cancellation',
 };
-
-/**
- * The X12 generator's text goes out as UTF-8: its values are not limited to the basic character set
- * (a name like Müller is written as C3 BC), and the archive's Content-Type says so.
- */
-const X12_OUTBOUND_ENCODING: X12Encoding = 'utf8';
 
 export interface RenderedDocument {
   readonly standard: 'x12' | 'edifact' | 'json';
@@ -93,11 +87,13 @@ export class OutboundRenderer {
             gs: this.config.GATEWAY_GS_ID ?? this.config.GATEWAY_X12_ID,
           },
         });
+        // In the partner's `x12.encoding`: UTF-8 (Müller is C3 BC) unless its profile says latin1 (FC);
+        // the generator refused any value that encoding cannot carry. The archive's Content-Type says which.
         return {
           standard: 'x12',
           messageType: written.setId,
-          payload: encodeX12(written.text, X12_OUTBOUND_ENCODING),
-          contentType: contentTypeWithCharset('x12', X12_MIME_CHARSETS[X12_OUTBOUND_ENCODING]),
+          payload: encodeX12(written.text, written.encoding),
+          contentType: contentTypeWithCharset('x12', X12_MIME_CHARSETS[written.encoding]),
           extension: 'x12',
           controlReference: written.interchangeControlNumber,
           groupReference: written.groupControlNumber,

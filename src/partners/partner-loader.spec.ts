@@ -90,7 +90,7 @@ describe('docs/partners.md', () => {
   it('describes every top-level field the profile schema accepts under "Every field"', () => {
     const doc = readFileSync(fileURLToPath(new URL('../../docs/partners.md', import.meta.url)), 'utf8');
     const section = /^## Every field\n([\s\S]*?)^## /m.exec(doc)?.[1] ?? '';
-    const described = [...section.matchAll(/^### `([a-zA-Z]+)`/gm)].map((m) => m[1]);
+    const described = [...section.matchAll(/^### `([a-zA-Z][a-zA-Z0-9]*)`/gm)].map((m) => m[1]);
     expect(described.sort()).toEqual(Object.keys(partnerProfileSchema.shape).sort());
   });
 });
@@ -136,6 +136,8 @@ crossReferences:
       acknowledgments: { functional: 'CONTRL', functionalSlaHours: 24 },
       tolerances: { quantityPercent: 0, pricePercent: 0, dateDaysEarly: 0, dateDaysLate: 0 },
       crossReferences: { parts: [], units: { EA: 'C62', PC: 'H87' }, locations: [] },
+      // X12 goes out as UTF-8 unless the profile says otherwise, as it always did.
+      x12: { encoding: 'utf8' },
     });
     expect(p!.acknowledgments.businessSlaHours).toBeUndefined();
   });
@@ -249,6 +251,21 @@ describe('every problem names file, line, column and path', () => {
     expect(onlyProblem(minimalProfile('p', 'channels: { as2: { enabled: true } }\n')).text).toBe(
       'p.yaml:5:3 identities.as2: the AS2 channel is enabled, so at least one AS2 id is required',
     );
+  });
+
+  it('an X12 encoding it cannot write, or a delimiter Latin-1 has no byte for', () => {
+    expect(onlyProblem(minimalProfile('p', 'x12: { encoding: ebcdic }\n')).text).toBe(
+      'p.yaml:12:18 x12.encoding: expected encoding: utf8 or latin1',
+    );
+    const ellipsis = minimalProfile(
+      'p',
+      "x12: { encoding: latin1 }\ndocuments:\n  outbound:\n    - { standard: x12, version: '004010', type: '850', format: { segmentTerminator: '\u2026' } }\n",
+    ).replace(/documents:\n {2}inbound:\n.*\n/, '');
+    expect(onlyProblem(ellipsis).text).toBe(
+      'p.yaml:12:85 documents.outbound[0].format.segmentTerminator: "\u2026" (U+2026) has no byte in ISO 8859-1, and x12.encoding is latin1',
+    );
+    const dir = partnersDir({ 'l.yaml': minimalProfile('l', 'x12: { encoding: latin1 }\n') });
+    expect(loadPartnerProfiles(dir).profiles[0]!.x12).toEqual({ encoding: 'latin1' });
   });
 
   it('an ambiguous cross-reference', () => {

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { aboveLatin1, codePointName } from '../edi/core/latin1-bytes.js';
 import { as2ChannelSchema } from './as2-channel.schema.js';
 import { deliverySchema } from './delivery.schema.js';
 import { shippingSchema } from './shipping.schema.js';
+import { x12SettingsSchema } from './x12-settings.schema.js';
 
 /**
  * The schema of one trading-partner profile (`partners/<id>.yaml`). Objects are strict so that a
@@ -371,6 +373,7 @@ export const partnerProfileSchema = z
     tolerances,
     crossReferences,
     maps: maps.optional(),
+    x12: x12SettingsSchema,
     delivery: deliverySchema.optional(),
     shipping: shippingSchema.optional(),
   })
@@ -410,6 +413,19 @@ export const partnerProfileSchema = z
         code: 'custom',
         path: ['acknowledgments', 'functional'],
         message: 'CONTRL is an EDIFACT acknowledgment, but no document uses EDIFACT',
+      });
+
+    // A delimiter is written like data: in Latin-1 it needs a byte of its own (no U+2026 terminator).
+    if (profile.x12.encoding === 'latin1')
+      profile.documents.outbound.forEach((d, i) => {
+        if (d.standard !== 'x12') return;
+        for (const [name, value] of Object.entries(d.format ?? {}))
+          if (aboveLatin1(value) !== undefined)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['documents', 'outbound', i, 'format', name],
+              message: `"${value}" (${codePointName(aboveLatin1(value)!)}) has no byte in ISO 8859-1, and x12.encoding is latin1`,
+            });
       });
 
     for (const direction of ['inbound', 'outbound'] as const) {

@@ -1,5 +1,5 @@
 import type { CanonicalEvent } from '../canonical/index.js';
-import { DEFAULT_X12_DELIMITERS, type X12Delimiters } from '../edi/x12/index.js';
+import { DEFAULT_X12_DELIMITERS, type X12Delimiters, type X12Encoding } from '../edi/x12/index.js';
 import {
   generateX12,
   generateX12FunctionalAck,
@@ -49,7 +49,8 @@ export function partnerDelimiters(partner: PartnerProfile, setId: string): X12De
 /**
  * One canonical event as one X12 interchange for a partner: the outbound map of the event's set in
  * the version the profile lists for it, the profile's delimiters, ISA/GS receiver from its first X12
- * identity. Throws `X12GenerationError`.
+ * identity, every value checked against the encoding it is written in (`x12.encoding`, see
+ * `partnerX12Encoding`). Throws `X12GenerationError`.
  */
 export function generateForPartner(
   event: CanonicalEvent,
@@ -75,6 +76,9 @@ export function generateForPartner(
     usage: partner.status === 'live' ? 'P' : 'T',
     now: options.now,
     controlNumbers: options.controlNumbers,
+    // The profile's `x12.encoding`: in latin1 a value with a character ISO 8859-1 has no byte for
+    // is refused here, in the dry run before any control number is taken.
+    encoding: partnerX12Encoding(partner),
   };
   if (event.type === 'functional-acknowledgment.sent')
     return { ...generateX12FunctionalAck(event.payload, envelope), setId };
@@ -86,4 +90,9 @@ export function generateForPartner(
     if (error instanceof X12GenerationError) throw error;
     throw new X12GenerationError('VALUE_INVALID', (error as Error).message);
   }
+}
+
+/** The encoding the X12 sent to a partner is written in: its profile's `x12.encoding` (default utf8). */
+export function partnerX12Encoding(partner: PartnerProfile): X12Encoding {
+  return partner.x12.encoding;
 }

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { CanonicalEvent } from '../canonical/index.js';
 import type { X12Party } from '../edi/x12/generator/index.js';
+import type { X12Encoding } from '../edi/x12/index.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import { queryRows } from '../platform/database/sql.js';
 import { X12ControlNumbersRepository } from './x12-control-numbers.repository.js';
-import { generateForPartner } from './x12-generation.js';
+import { generateForPartner, partnerX12Encoding } from './x12-generation.js';
 import { X12MapRegistry } from './x12-map-registry.js';
 
 export interface X12OutboundDocument {
@@ -14,6 +15,8 @@ export interface X12OutboundDocument {
   readonly partnerId: string;
   readonly setId: string;
   readonly text: string;
+  /** The encoding `text` is to be written in, and was checked against: the profile's `x12.encoding`. */
+  readonly encoding: X12Encoding;
   readonly interchangeControlNumber: string;
   readonly groupControlNumber: string;
   readonly setControlNumber: string;
@@ -24,7 +27,8 @@ export interface X12OutboundDocument {
  * transaction: the ISA13/GS06/ST02 come from the partner's counters (shared with its
  * acknowledgments), so a rollback returns them and committed documents have no gaps; ISA13 wraps
  * to 1 after 999999999 (control-counter.ts). A value that would need escaping is refused
- * (`X12GenerationError` DELIMITER_IN_VALUE) before any number is used.
+ * (`X12GenerationError` DELIMITER_IN_VALUE), and one the partner's `x12.encoding` has no byte for
+ * (`VALUE_INVALID`), before any number is used.
  */
 @Injectable()
 export class X12OutboundService {
@@ -75,6 +79,7 @@ export class X12OutboundService {
       partnerId,
       setId: written.setId,
       text: written.text,
+      encoding: partnerX12Encoding(partner),
       interchangeControlNumber: written.interchangeControlNumber,
       groupControlNumber: written.groupControlNumber,
       setControlNumber: written.setControlNumbers[0]!,

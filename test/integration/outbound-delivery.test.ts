@@ -68,6 +68,9 @@ describe('outbound delivery: POs rendered per partner, delivered per channel, ac
     heldAnswers.push(res);
   });
 
+  // An X12 partner's webhook receiver (latin-parts, which reads X12 as ISO 8859-1): takes everything.
+  const ediHook = new ScriptedHttpPeer((_req, res) => json(res, 200, { ok: true }));
+
   // A supplier platform: OAuth2 client credentials; answers 429 twice before taking the document; the
   // acknowledgment only shows on the second status poll.
   let platformPosts = 0;
@@ -102,13 +105,14 @@ describe('outbound delivery: POs rendered per partner, delivered per channel, ac
     platformUrl = await platform.start();
     deadHookUrl = await deadHook.start();
     heldHookUrl = await heldHook.start();
+    const ediHookUrl = await ediHook.start();
     writeFileSync(join(secrets, 'webhook'), WEBHOOK_SECRET);
     writeFileSync(join(secrets, 'platform'), PLATFORM_SECRET);
     db = await createTestDatabase('outbound');
     gateway = await startTestGateway({
       ...simulatorGatewayEnv(db.url),
       BOOTSTRAP_ADMIN_TOKEN: ADMIN,
-      PARTNERS_DIR: partnersDir(webhookUrl, platformUrl, secrets, deadHookUrl),
+      PARTNERS_DIR: partnersDir(webhookUrl, platformUrl, secrets, deadHookUrl, ediHookUrl),
       OUTBOUND_ALLOW_PRIVATE_TARGETS: 'true',
     });
   });
@@ -120,6 +124,7 @@ describe('outbound delivery: POs rendered per partner, delivered per channel, ac
     await deadHook.stop();
     for (const res of heldAnswers) if (!res.writableEnded) res.destroy();
     await heldHook.stop();
+    await ediHook.stop();
   });
 
   const issue = async (poNumber: string, supplier: string) => {
@@ -847,6 +852,59 @@ describe('outbound delivery: POs rendered per partner, delivered per channel, ac
     expect((await admin(ack!.id)).headers['content-type']).toBe('application/edi-x12; charset=ISO-8859-1');
   });
 
+  it('writes X12 as ISO 8859-1 for a partner whose profile says latin1, says so, and refuses what Latin-1 cannot carry before taking a number', async () => {
+    const order = (poNumber: string, material: string) =>
+      issueSimulatorOrder(gateway.app, {
+        poNumber,
+        supplier: 'latin-parts',
+        lines: [{ ...BOLT_LINE, material }],
+      });
+    await order('4500070040', 'SCHRAUBE-MÜ8');
+    await settled('4500070040', ['delivered', 'failed']);
+    const first = (await documentOf('4500070040'))!;
+    expect(first).toMatchObject({ status: 'delivered', standard: 'x12', channel: 'webhook' });
+
+    // What the partner's webhook receiver got: the 850's exact bytes, Ü as the one byte DC, and the
+    // Content-Type with the charset that says how to read them.
+    const [sent] = ediHook.requests;
+    const data = (
+      JSON.parse(sent!.body.toString('utf8')) as {
+        data: { contentType: string; content: string; contentBase64: string };
+      }
+    ).data;
+    expect(data.contentType).toBe('application/edi-x12; charset=ISO-8859-1');
+    const bytes = Buffer.from(data.contentBase64, 'base64');
+    expect(bytes.includes(Buffer.from([...Buffer.from('*SCHRAUBE-M'), 0xdc, ...Buffer.from('8')]))).toBe(
+      true,
+    );
+    expect(bytes.includes(Buffer.from([0xc3, 0x9c]))).toBe(false);
+    expect(data.content).toContain('*SCHRAUBE-MÜ8');
+    const content = await contentOf(
+      request(gateway.url).get(`/admin/outbound-documents/${first.id}/content`),
+      ADMIN,
+    );
+    expect(content.headers['content-type']).toBe('application/edi-x12; charset=ISO-8859-1');
+    expect(content.body.equals(bytes)).toBe(true);
+
+    // Ł has no Latin-1 byte: the order is refused with the element and the character, no document made.
+    await order('4500070041', 'ŁOŻYSKO-6204');
+    await eventually(
+      async () => (await cases('outbound.delivery-failed', '4500070041')).length === 1,
+      'the refusal of PO 4500070041',
+    );
+    const [refusal] = await cases('outbound.delivery-failed', '4500070041');
+    expect(refusal!.summary).toContain(
+      '"ŁOŻYSKO-6204" contains Ł (U+0141), which has no byte in ISO 8859-1, the encoding the partner\'s X12 is written in',
+    );
+    expect(await documentOf('4500070041')).toBeUndefined();
+    // It took no control number: the next 850 has the one after the first.
+    await order('4500070042', 'SCHRAUBE-MÜ10');
+    await settled('4500070042', ['delivered', 'failed']);
+    const next = (await documentOf('4500070042'))!;
+    expect(Number(next.control_reference)).toBe(Number(first.control_reference) + 1);
+    expect(Number(next.group_reference)).toBe(Number(first.group_reference) + 1);
+  });
+
   /** The response to GET …/content with its body as the bytes sent, whatever the content type. */
   async function contentOf(
     get: request.Test,
@@ -893,7 +951,13 @@ describe('outbound delivery: POs rendered per partner, delivered per channel, ac
 });
 
 /** The test's partners: the repository's two, delivering over the API, and four of its own. */
-function partnersDir(webhookUrl: string, platformUrl: string, secrets: string, deadHookUrl: string): string {
+function partnersDir(
+  webhookUrl: string,
+  platformUrl: string,
+  secrets: string,
+  deadHookUrl: string,
+  ediHookUrl: string,
+): string {
   const dir = mkdtempSync(join(tmpdir(), 'sg-outbound-partners-'));
   for (const file of readdirSync('partners').filter((f) => f.endsWith('.yaml'))) {
     copyFileSync(join('partners', file), join(dir, file));
@@ -937,6 +1001,26 @@ delivery:
       { url: `${deadHookUrl}/hooks/orders`, secretFile },
       { maxAttempts: 1 },
     ),
+  );
+  // Its translator reads X12 as ISO 8859-1; it takes its 850s at a webhook.
+  writeFileSync(
+    join(dir, 'latin-parts.yaml'),
+    `id: latin-parts
+name: Latin Parts
+status: test
+identities:
+  x12: [{ qualifier: ZZ, id: LATINPARTS }]
+  gs: [LATINPARTS]
+documents:
+  inbound: [{ standard: x12, version: '004010', type: '855' }]
+  outbound: [{ standard: x12, version: '004010', type: '850' }]
+acknowledgments: { functional: none }
+x12: { encoding: latin1 }
+delivery:
+  channel: webhook
+  maxAttempts: 2
+  webhook: { url: '${ediHookUrl}/hooks/edi', secretFile: '${secretFile}' }
+`,
   );
   writeFileSync(
     join(dir, 'no-format-co.yaml'),

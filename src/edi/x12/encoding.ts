@@ -1,6 +1,9 @@
 import { ebcdicToLatin1, latin1ToEbcdic } from '../core/ebcdic.js';
 import { latin1Bytes } from '../core/latin1-bytes.js';
 
+/** For the generator, which checks values against a single-byte encoding before writing them. */
+export { aboveLatin1, codePointName } from '../core/latin1-bytes.js';
+
 /**
  * How an interchange's characters were read from its bytes, so that an answer can be written the same
  * way: `ebcdic` (cp037, X12.6 allows EBCDIC as the transmission code), `utf8` (the ISA ended in a

@@ -1,7 +1,9 @@
+import { aboveLatin1, codePointName, type X12Encoding } from '../encoding.js';
 import { checkValue } from '../grammar/element-findings.js';
 import type { X12ElementDef, X12SegmentDef, X12SetGrammar } from '../grammar/grammar.types.js';
 import { COMPONENT_MARK } from '../maps/map.types.js';
 import type { X12CodeVersion } from '../versions.js';
+import { singleByteSet } from './envelope-writer.js';
 import { X12GenerationError } from './generation-error.js';
 import { segmentRuleFindings } from './segment-rules.js';
 
@@ -48,20 +50,43 @@ function numeric(value: string, e: X12ElementDef, where: string): string {
   return digits === '0' ? digits : `${sign}${digits}`;
 }
 
-function formatSimple(value: string, e: X12ElementDef, where: string, version: X12CodeVersion): string {
+/**
+ * The C1 control characters (U+0080-U+009F). The reader's check (`checkValue`) refuses C0 and DEL;
+ * written out these are control characters too, as the bytes 80-9F in Latin-1 and in UTF-8 alike, and
+ * no more data than those (X12.6 §3.3.1).
+ */
+const C1_CONTROL = /[\u0080-\u009f]/;
+
+/** What a value must fit besides its element: the bytes it is written in. */
+interface ValueContext {
+  readonly version: X12CodeVersion;
+  /** The byte set of a single-byte encoding (ISO 8859-1), undefined when written as UTF-8. */
+  readonly byteSet: string | undefined;
+}
+
+function formatSimple(value: string, e: X12ElementDef, where: string, context: ValueContext): string {
   let out = value;
   if (e.type === 'R' || e.type[0] === 'N') out = numeric(value, e, where);
   else if (e.type === 'AN' && FREE_TEXT.has(e.ref)) out = value.replace(/\r\n|[\r\n\t]/g, ' ');
-  const problem = checkValue(out, e, version);
+  const problem = checkValue(out, e, context.version);
   // A code outside a list the gateway keeps only in part is the partner's to judge (a warning inbound).
   if (problem && problem.severity === 'error') refuse(where, e, problem.message);
+  if (C1_CONTROL.test(out)) refuse(where, e, 'control character in data');
+  const unwritable = context.byteSet === undefined ? undefined : aboveLatin1(out);
+  if (unwritable !== undefined)
+    refuse(
+      where,
+      e,
+      `"${out}" contains ${String.fromCodePoint(unwritable)} (${codePointName(unwritable)}), which has no byte in ${context.byteSet}, the encoding the partner's X12 is written in`,
+    );
   return out;
 }
 
 /**
  * Checks and formats every body value against the set's grammar before anything is written: length,
  * type, character set and complete code lists, as the partner's translator will (997 AK403 / 999
- * IK403). A value that does not fit is refused as `VALUE_INVALID` naming the segment, the element
+ * IK403), and, for X12 written in a single-byte `encoding` (latin1), that each character has a byte
+ * there. A value that does not fit is refused as `VALUE_INVALID` naming the segment, the element
  * position, the value and the limit; ids are never truncated. Then each segment as a whole: its
  * mandatory elements and syntax notes (`segmentRuleFindings`), refused as `VALUE_INVALID` naming the
  * set, the segment and its position, the elements and the rule broken. Rows are returned with numbers
@@ -70,13 +95,17 @@ function formatSimple(value: string, e: X12ElementDef, where: string, version: X
 export function checkAgainstGrammar(
   rows: readonly (readonly string[])[],
   grammar: X12SetGrammar,
+  encoding: X12Encoding = 'utf8',
 ): string[][] {
-  const version: X12CodeVersion = grammar.version >= '005010' ? '005010' : '004010';
+  const context: ValueContext = {
+    version: grammar.version >= '005010' ? '005010' : '004010',
+    byteSet: singleByteSet(encoding),
+  };
   return rows.map((row, index) => {
     const id = row[0]!;
     const def = grammar.dictionary.get(id);
     if (!def) throw new X12GenerationError('VALUE_INVALID', `${id} is not a segment of ${grammar.version}`);
-    const formatted = formatRow(row, def, version);
+    const formatted = formatRow(row, def, context);
     refuseBrokenRules(formatted, def, grammar, index);
     return formatted;
   });
@@ -172,7 +201,7 @@ export function refuseInvalidSegment(
     throw new X12GenerationError('VALUE_INVALID', `${where}: ${findings.map((f) => f.message).join('; ')}`);
 }
 
-function formatRow(row: readonly string[], def: X12SegmentDef, version: X12CodeVersion): string[] {
+function formatRow(row: readonly string[], def: X12SegmentDef, context: ValueContext): string[] {
   const id = def.id;
   return row.map((value, k) => {
     if (k === 0 || value === '') return value;
@@ -183,13 +212,13 @@ function formatRow(row: readonly string[], def: X12SegmentDef, version: X12CodeV
         'VALUE_INVALID',
         `${where} "${value}": ${id} has only ${def.elements.length} elements`,
       );
-    if (!e.components) return formatSimple(value, e, where, version);
+    if (!e.components) return formatSimple(value, e, where, context);
     return value
       .split(COMPONENT_MARK)
       .map((part, j) => {
         const c = e.components![j];
         if (part === '' || !c) return part;
-        return formatSimple(part, c, `${where}-${pad2(j + 1)}`, version);
+        return formatSimple(part, c, `${where}-${pad2(j + 1)}`, context);
       })
       .join(COMPONENT_MARK);
   });

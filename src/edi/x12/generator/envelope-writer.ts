@@ -1,4 +1,5 @@
 import { isDelimiterCandidate, type X12Delimiters } from '../delimiters.js';
+import { aboveLatin1, codePointName, type X12Encoding } from '../encoding.js';
 import { firstCharacter, X12SegmentWriter } from '../segment-writer.js';
 import { X12GenerationError } from './generation-error.js';
 
@@ -31,6 +32,12 @@ export interface X12EnvelopeOptions {
   };
   /** Written after each terminator (e.g. '\n' for partners who want one segment a line). */
   readonly lineBreak?: string | undefined;
+  /**
+   * The encoding the text will be written in (encodeX12), default `utf8`. In a single-byte one
+   * (`latin1`, `ebcdic`) every value and delimiter must be a character of ISO 8859-1: one above U+00FF
+   * is refused (`VALUE_INVALID`), since it has no byte there.
+   */
+  readonly encoding?: X12Encoding | undefined;
 }
 
 export interface X12OutboundSet {
@@ -76,8 +83,14 @@ function checkDelimiters(d: X12Delimiters): void {
     );
 }
 
+/** The name of the byte set of a single-byte encoding, for messages; undefined for UTF-8 (every character has bytes). */
+export function singleByteSet(encoding: X12Encoding | undefined): string | undefined {
+  if (encoding === 'latin1') return 'ISO 8859-1';
+  return encoding === 'ebcdic' ? 'EBCDIC (cp037)' : undefined;
+}
+
 /** Refuses a value that holds a delimiter: X12 cannot escape it, and the partner would misread the file. */
-function checkValue(value: string, d: X12Delimiters, where: string): void {
+function checkValue(value: string, d: X12Delimiters, where: string, byteSet: string | undefined): void {
   // A terminator of two characters ("~\n", "~\r\n") ends a segment at its first: a reader that
   // splits on it, or a partner who trims the line break, would cut the value there.
   const names: [string | undefined, string][] = [
@@ -95,6 +108,12 @@ function checkValue(value: string, d: X12Delimiters, where: string): void {
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
   if (/[\x00-\x1f\x7f]/.test(value))
     throw new X12GenerationError('DELIMITER_IN_VALUE', `${where} "${value}" contains a control character`);
+  const unwritable = byteSet === undefined ? undefined : aboveLatin1(value);
+  if (unwritable !== undefined)
+    throw new X12GenerationError(
+      'VALUE_INVALID',
+      `${where} "${value}" contains ${String.fromCodePoint(unwritable)} (${codePointName(unwritable)}), which has no byte in ${byteSet}, the encoding this interchange is written in`,
+    );
 }
 
 function stamp(now: Date): { yymmdd: string; ccyymmdd: string; hhmm: string } {
@@ -116,6 +135,12 @@ export function writeInterchange(
 ): X12Interchange {
   const d = options.delimiters;
   checkDelimiters(d);
+  const byteSet = singleByteSet(options.encoding);
+  if (byteSet !== undefined && Object.values(d).some((x) => x !== undefined && aboveLatin1(x) !== undefined))
+    throw new X12GenerationError(
+      'ENVELOPE_INVALID',
+      `delimiters must have a byte in ${byteSet}, the encoding this interchange is written in: ${JSON.stringify(d)}`,
+    );
   const v5 = options.version.startsWith('005');
   const isa12 = options.interchangeVersion ?? (v5 ? '00501' : '00401');
   const repetition = Number(isa12) >= 402 ? d.repetition : undefined;
@@ -152,7 +177,7 @@ export function writeInterchange(
   // ISA11 carries the repetition separator on purpose (00402+).
   isa
     .slice(1, 16)
-    .forEach((v, i) => i !== 10 && checkValue(v, effective, `ISA${String(i + 1).padStart(2, '0')}`));
+    .forEach((v, i) => i !== 10 && checkValue(v, effective, `ISA${String(i + 1).padStart(2, '0')}`, byteSet));
   writer.write(isa, [11, 16]);
   const gs = [
     'GS',
@@ -165,7 +190,7 @@ export function writeInterchange(
     'X',
     options.version,
   ];
-  gs.forEach((v, i) => checkValue(v, effective, i === 0 ? 'GS' : `GS${String(i).padStart(2, '0')}`));
+  gs.forEach((v, i) => checkValue(v, effective, i === 0 ? 'GS' : `GS${String(i).padStart(2, '0')}`, byteSet));
   writer.write(gs);
   const setControls: string[] = [];
   sets.forEach((set, k) => {
@@ -173,7 +198,9 @@ export function writeInterchange(
     setControls.push(st02);
     writer.write(['ST', set.setId, st02]);
     for (const row of set.rows) {
-      row.slice(1).forEach((v, i) => checkValue(v, effective, `${row[0]}${String(i + 1).padStart(2, '0')}`));
+      row
+        .slice(1)
+        .forEach((v, i) => checkValue(v, effective, `${row[0]}${String(i + 1).padStart(2, '0')}`, byteSet));
       writer.write(row);
     }
     writer.write(['SE', String(set.rows.length + 2), st02]);

@@ -292,4 +292,32 @@ describe('the X12 generator', () => {
       'IEA*1*999999999',
     ]);
   });
+
+  it('in a single-byte encoding, refuses what ISO 8859-1 has no byte for, in the body, the envelope and the delimiters', () => {
+    const latin1 = envelope({ encoding: 'latin1' });
+    expect(generateX12(event({ shipName: 'MÜLLER DOCK' }), map, converters, latin1).text).toContain(
+      '~N1*ST*MÜLLER DOCK~',
+    );
+    expect(() => generateX12(event({ shipName: 'ŁÓDŹ DOCK' }), map, converters, latin1)).toThrow(
+      'N102 (data element 93, AN 1/60): "ŁÓDŹ DOCK" contains Ł (U+0141), which has no byte in ISO 8859-1',
+    );
+    // Values the grammar does not check (a 997's rows, the envelope) are checked as they are written.
+    const ack = { ...envelope(), encoding: 'ebcdic' as const, receiver: { qualifier: 'ZZ', id: 'ŁÓDŹ' } };
+    expect(() =>
+      generateX12FunctionalAck(
+        {
+          acknowledged: { groupControlNumber: '107' },
+          status: 'accepted',
+          transactionSets: [{ controlNumber: '0107', type: '856', status: 'accepted' }],
+        },
+        ack,
+      ),
+    ).toThrow(/^ISA08 "ŁÓDŹ {11}" contains Ł \(U\+0141\), which has no byte in EBCDIC \(cp037\)/);
+    const ellipsis = { element: '*', component: '>', repetition: '^', segment: '\u2026' };
+    expect(() =>
+      generateX12(event(), map, converters, envelope({ delimiters: ellipsis, encoding: 'latin1' })),
+    ).toThrow('delimiters must have a byte in ISO 8859-1');
+    // In UTF-8 all of it is written.
+    expect(generateX12(event({ shipName: 'ŁÓDŹ DOCK' }), map, converters, envelope()).text).toContain('ŁÓDŹ');
+  });
 });

@@ -32,7 +32,7 @@ export function generateX12(
   envelope: X12EnvelopeOptions,
 ): X12Interchange {
   // Checked against the grammar here, before the envelope (and with it any control number) is written.
-  const rows = checkAgainstGrammar(writeBody(map, event, converters), map.grammar);
+  const rows = checkAgainstGrammar(writeBody(map, event, converters), map.grammar, envelope.encoding);
   const functionalId = map.grammar.functionalId;
   return writeInterchange(functionalId, [{ setId: map.set, rows }], envelope);
 }
