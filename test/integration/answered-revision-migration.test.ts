@@ -1,16 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DataSource } from 'typeorm';
+import { describe, expect, it } from 'vitest';
 import { AnsweredRevision1764230400043 } from '../../migrations/1764230400043-answered-revision.js';
 import { MIGRATIONS } from '../../migrations/index.js';
-import { dataSourceOptions, runMigrations } from '../../src/platform/database/data-source.js';
-import {
-  openDatabaseEndpoint,
-  type DatabaseEndpoint,
-} from '../../src/platform/database/database-endpoint.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { MIGRATION_ENGINES, migrationDatabase } from '../support/migration-database.js';
 
 /**
  * Migration 043 on both engines the gateway runs on: PostgreSQL, and the embedded PGlite of
@@ -18,68 +10,37 @@ import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
  * it then (answers with their events, the revision only in the event); the gateway's own migration
  * run then applies 043, which copies each answer's revision onto its history entry.
  */
-describe.each([
-  { engine: 'PostgreSQL', embedded: false },
-  { engine: 'embedded PGlite', embedded: true },
-])('migration 043 (the revision an answer names, on its history entry) on $engine', ({ embedded }) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sg-migration-043-'));
-  let db: TestDatabase | undefined;
-  let endpoint: DatabaseEndpoint;
+describe.each(MIGRATION_ENGINES)(
+  'migration 043 (the revision an answer names, on its history entry) on $engine',
+  ({ embedded }) => {
+    const { withDataSource, migrate } = migrationDatabase('migration-043', embedded);
 
-  beforeAll(async () => {
-    if (!embedded) db = await createTestDatabase('migration_043');
-    endpoint = await openDatabaseEndpoint({
-      DATABASE_URL: db?.url,
-      DATA_DIR: dataDir,
-      DATABASE_POOL_SIZE: 2,
+    it("fills each answer's entry with the revision its event names, and nothing else", async () => {
+      const at = MIGRATIONS.indexOf(AnsweredRevision1764230400043);
+      await withDataSource(MIGRATIONS.slice(0, at), async (dataSource) => {
+        await dataSource.runMigrations({ transaction: 'each' });
+        await seed(dataSource);
+      });
+
+      expect(await migrate()).toEqual(MIGRATIONS.slice(at).map((m) => m.name));
+
+      await withDataSource(MIGRATIONS, async (dataSource) => {
+        const rows = (await dataSource.query(
+          `SELECT summary, answered_revision FROM purchase_order_history ORDER BY id`,
+        )) as { summary: string; answered_revision: string | null }[];
+        expect(rows).toEqual([
+          { summary: 'issued', answered_revision: null },
+          { summary: 'acknowledged naming 0', answered_revision: '0' },
+          { summary: 'changed', answered_revision: null },
+          { summary: 'acknowledged naming 0 again (stale)', answered_revision: '0' },
+          { summary: 'change answered naming 01', answered_revision: '01' },
+          { summary: 'acknowledged naming none', answered_revision: null },
+          { summary: 'acknowledged, event not stored', answered_revision: null },
+        ]);
+      });
     });
-  });
-  afterAll(async () => {
-    await endpoint?.close();
-    await db?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  const withDataSource = async <T>(
-    migrations: DataSource['options']['migrations'],
-    work: (dataSource: DataSource) => Promise<T>,
-  ): Promise<T> => {
-    const dataSource = new DataSource({ ...dataSourceOptions(endpoint), migrations });
-    await dataSource.initialize();
-    try {
-      return await work(dataSource);
-    } finally {
-      await dataSource.destroy();
-      await endpoint.settle();
-    }
-  };
-
-  it("fills each answer's entry with the revision its event names, and nothing else", async () => {
-    const at = MIGRATIONS.indexOf(AnsweredRevision1764230400043);
-    await withDataSource(MIGRATIONS.slice(0, at), async (dataSource) => {
-      await dataSource.runMigrations({ transaction: 'each' });
-      await seed(dataSource);
-    });
-
-    expect(await runMigrations(endpoint)).toEqual(MIGRATIONS.slice(at).map((m) => m.name));
-    await endpoint.settle();
-
-    await withDataSource(MIGRATIONS, async (dataSource) => {
-      const rows = (await dataSource.query(
-        `SELECT summary, answered_revision FROM purchase_order_history ORDER BY id`,
-      )) as { summary: string; answered_revision: string | null }[];
-      expect(rows).toEqual([
-        { summary: 'issued', answered_revision: null },
-        { summary: 'acknowledged naming 0', answered_revision: '0' },
-        { summary: 'changed', answered_revision: null },
-        { summary: 'acknowledged naming 0 again (stale)', answered_revision: '0' },
-        { summary: 'change answered naming 01', answered_revision: '01' },
-        { summary: 'acknowledged naming none', answered_revision: null },
-        { summary: 'acknowledged, event not stored', answered_revision: null },
-      ]);
-    });
-  });
-});
+  },
+);
 
 /**
  * One order's history as the gateway wrote it before 043: requests, answers naming a revision (one

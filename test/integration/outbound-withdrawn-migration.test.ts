@@ -1,16 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DataSource } from 'typeorm';
+import { describe, expect, it } from 'vitest';
 import { OutboundWithdrawn1764230400042 } from '../../migrations/1764230400042-outbound-withdrawn.js';
 import { MIGRATIONS } from '../../migrations/index.js';
-import { dataSourceOptions, runMigrations } from '../../src/platform/database/data-source.js';
-import {
-  openDatabaseEndpoint,
-  type DatabaseEndpoint,
-} from '../../src/platform/database/database-endpoint.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { MIGRATION_ENGINES, migrationDatabase } from '../support/migration-database.js';
 
 /**
  * Migration 042 on both engines the gateway runs on: PostgreSQL, and the embedded PGlite of
@@ -18,87 +10,56 @@ import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
  * order's end withdrew while `failed` was their only state, intents that really failed and a webhook
  * message; the gateway's own migration run then applies 042.
  */
-describe.each([
-  { engine: 'PostgreSQL', embedded: false },
-  { engine: 'embedded PGlite', embedded: true },
-])('migration 042 (withdrawn intents and webhook messages) on $engine', ({ embedded }) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sg-migration-042-'));
-  let db: TestDatabase | undefined;
-  let endpoint: DatabaseEndpoint;
+describe.each(MIGRATION_ENGINES)(
+  'migration 042 (withdrawn intents and webhook messages) on $engine',
+  ({ embedded }) => {
+    const { withDataSource, migrate } = migrationDatabase('migration-042', embedded);
 
-  beforeAll(async () => {
-    if (!embedded) db = await createTestDatabase('migration_042');
-    endpoint = await openDatabaseEndpoint({
-      DATABASE_URL: db?.url,
-      DATA_DIR: dataDir,
-      DATABASE_POOL_SIZE: 2,
-    });
-  });
-  afterAll(async () => {
-    await endpoint?.close();
-    await db?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+    it('marks the intents an ended order withdrew `withdrawn`, leaves real failures failed, and admits the state for intents and webhook messages', async () => {
+      const at = MIGRATIONS.indexOf(OutboundWithdrawn1764230400042);
+      const before = MIGRATIONS.slice(0, at);
+      const intents = await withDataSource(before, async (dataSource) => {
+        await dataSource.runMigrations({ transaction: 'each' });
+        return seed(dataSource);
+      });
 
-  const withDataSource = async <T>(
-    migrations: DataSource['options']['migrations'],
-    work: (dataSource: DataSource) => Promise<T>,
-  ): Promise<T> => {
-    const dataSource = new DataSource({ ...dataSourceOptions(endpoint), migrations });
-    await dataSource.initialize();
-    try {
-      return await work(dataSource);
-    } finally {
-      await dataSource.destroy();
-      await endpoint.settle();
-    }
-  };
+      // As the gateway starts: its own migration run, then the embedded engine's one connection freed.
+      // 042 first, then the migrations after it.
+      expect(await migrate()).toEqual(MIGRATIONS.slice(at).map((m) => m.name));
 
-  it('marks the intents an ended order withdrew `withdrawn`, leaves real failures failed, and admits the state for intents and webhook messages', async () => {
-    const at = MIGRATIONS.indexOf(OutboundWithdrawn1764230400042);
-    const before = MIGRATIONS.slice(0, at);
-    const intents = await withDataSource(before, async (dataSource) => {
-      await dataSource.runMigrations({ transaction: 'each' });
-      return seed(dataSource);
-    });
-
-    // As the gateway starts: its own migration run, then the embedded engine's one connection freed.
-    // 042 first, then the migrations after it.
-    expect(await runMigrations(endpoint)).toEqual(MIGRATIONS.slice(at).map((m) => m.name));
-    await endpoint.settle();
-
-    await withDataSource(MIGRATIONS, async (dataSource) => {
-      const statusOf = async (id: string) =>
-        (
-          (await dataSource.query(`SELECT status FROM outbound_intent WHERE id = $1`, [id])) as {
-            status: string;
-          }[]
-        )[0]!.status;
-      expect(await statusOf(intents.withdrawnByClose)).toBe('withdrawn');
-      expect(await statusOf(intents.withdrawnByCancel)).toBe('withdrawn');
-      expect(await statusOf(intents.refusedRendering)).toBe('failed');
-      expect(await statusOf(intents.failedDelivery)).toBe('failed');
-      expect(await statusOf(intents.failedOfOpenOrder)).toBe('failed');
-      // The state is admitted from now on, and the constraint still refuses one it does not know.
-      await dataSource.query(`UPDATE outbound_intent SET status = 'withdrawn' WHERE id = $1`, [
-        intents.failedOfOpenOrder,
-      ]);
-      await expect(
-        dataSource.query(`UPDATE outbound_intent SET status = 'gone' WHERE id = $1`, [
-          intents.withdrawnByClose,
-        ]),
-      ).rejects.toThrow(/ck_outbound_intent_status/);
-      await dataSource.query(`UPDATE webhook_delivery SET status = 'withdrawn' WHERE id = $1`, [
-        intents.webhookMessage,
-      ]);
-      await expect(
-        dataSource.query(`UPDATE webhook_delivery SET status = 'gone' WHERE id = $1`, [
+      await withDataSource(MIGRATIONS, async (dataSource) => {
+        const statusOf = async (id: string) =>
+          (
+            (await dataSource.query(`SELECT status FROM outbound_intent WHERE id = $1`, [id])) as {
+              status: string;
+            }[]
+          )[0]!.status;
+        expect(await statusOf(intents.withdrawnByClose)).toBe('withdrawn');
+        expect(await statusOf(intents.withdrawnByCancel)).toBe('withdrawn');
+        expect(await statusOf(intents.refusedRendering)).toBe('failed');
+        expect(await statusOf(intents.failedDelivery)).toBe('failed');
+        expect(await statusOf(intents.failedOfOpenOrder)).toBe('failed');
+        // The state is admitted from now on, and the constraint still refuses one it does not know.
+        await dataSource.query(`UPDATE outbound_intent SET status = 'withdrawn' WHERE id = $1`, [
+          intents.failedOfOpenOrder,
+        ]);
+        await expect(
+          dataSource.query(`UPDATE outbound_intent SET status = 'gone' WHERE id = $1`, [
+            intents.withdrawnByClose,
+          ]),
+        ).rejects.toThrow(/ck_outbound_intent_status/);
+        await dataSource.query(`UPDATE webhook_delivery SET status = 'withdrawn' WHERE id = $1`, [
           intents.webhookMessage,
-        ]),
-      ).rejects.toThrow(/ck_webhook_delivery_status/);
+        ]);
+        await expect(
+          dataSource.query(`UPDATE webhook_delivery SET status = 'gone' WHERE id = $1`, [
+            intents.webhookMessage,
+          ]),
+        ).rejects.toThrow(/ck_webhook_delivery_status/);
+      });
     });
-  });
-});
+  },
+);
 
 /**
  * Intents as the gateway left them before migration 042: withdrawn by an order closed or cancelled
