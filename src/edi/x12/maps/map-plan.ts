@@ -63,12 +63,11 @@ function fieldPlan(rules: readonly X12ValueRule[]): FieldPlan {
   const keys = rules.map((r) => r.key);
   const runFields = compileFieldRun(values, setters, keys);
   if (!scan.used) return { rules, values, setters, scan: () => undefined, run: runFields };
-  const fill = (scope: X12Scope): void => scan.fill(scope);
   return {
     rules,
     values,
     setters,
-    scan: fill,
+    scan: (scope) => scan.fill(scope),
     run: (scope, converters, target, fail) => {
       scan.fill(scope);
       runFields(scope, converters, target, fail);
