@@ -4,7 +4,8 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { UserRole } from '../gateway/principal.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
-import { PortalAccountsService, type PortalUser } from './portal-accounts.service.js';
+import { PortalAccountsService } from './portal-accounts.service.js';
+import type { PortalUser } from './portal-user.js';
 import { PortalError, PortalErrorCode } from './portal.exception.js';
 
 const PORTAL_ROLES = 'supplier-gateway:portal-roles';

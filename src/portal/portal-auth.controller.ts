@@ -17,7 +17,8 @@ import type { Request, Response } from 'express';
 import { Public } from '../gateway/access-rules.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import { PORTAL_OFF, PortalAnonymous, PortalGuard, portalUser, type PortalRequest } from './portal-access.js';
-import { PortalAccountsService, type LinkKind } from './portal-accounts.service.js';
+import { PortalAccountsService } from './portal-accounts.service.js';
+import type { LinkKind } from './portal-link-mail.js';
 import { PortalSso } from './portal-sso.js';
 import { PortalThrottle, waitMessage } from './portal-throttle.js';
 import { PortalErrorFilter } from './portal-error.filter.js';
@@ -32,7 +33,7 @@ const text = (form: Form, name: string): string =>
 const WRONG = 'The e-mail address or the password is wrong.';
 /**
  * A locked account is told what an unknown address is: saying "locked" would confirm the account
- * exists. Its owner learns of the lock by mail (PortalAccountsService).
+ * exists. Its owner learns of the lock by mail (PortalLoginService).
  */
 const LOGIN_REFUSED = {
   invalid: WRONG,

@@ -20,7 +20,7 @@ import {
   SUPPLIER,
   type PortalRequest,
 } from './portal-access.js';
-import { actorOf } from './portal-accounts.service.js';
+import { actorOf } from './portal-user.js';
 import { connectionDetails } from './portal-connections.js';
 import { PortalErrorFilter } from './portal-error.filter.js';
 import { PortalError, PortalErrorCode } from './portal.exception.js';

@@ -5,7 +5,9 @@ import { InjectConfig } from '../config/config.module.js';
 import { MailSender, type OutgoingMail } from '../notifications/mail-sender.js';
 import { NOTIFICATION_SETTINGS, type NotificationSettings } from '../notifications/notification-settings.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
-import type { LinkKind, PortalUser } from './portal-accounts.service.js';
+import type { PortalUser } from './portal-user.js';
+
+export type LinkKind = 'invitation' | 'password-reset';
 
 /** Why a reset link is mailed without being asked for: the account was just locked. */
 export type LinkReason = 'locked';

@@ -19,7 +19,7 @@ import { AsnBuilderError } from '../shipping/asn-builder.exception.js';
 import { AsnBuilderService } from '../shipping/asn-builder.service.js';
 import type { ShipNoticeDraft } from '../shipping/asn-draft.js';
 import { labelSheet } from '../shipping/labels.js';
-import { actorOf } from './portal-accounts.service.js';
+import { actorOf } from './portal-user.js';
 import {
   partnerOf,
   PortalGuard,

@@ -8,7 +8,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { GatewayConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { queryRows } from '../platform/database/sql.js';
-import { actorOf } from './portal-accounts.service.js';
+import { actorOf } from './portal-user.js';
 import { PortalError, PortalErrorCode } from './portal.exception.js';
 
 const STRATEGY = 'portal-sso';

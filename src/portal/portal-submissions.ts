@@ -5,7 +5,7 @@ import type { PartnerPrincipal } from '../gateway/principal.js';
 import { DocumentSubmissionService, type Submission } from '../transports/api/document-submission.service.js';
 import type { InboundPartnerDocument } from '../transports/api/schemas/partner-documents.v1.js';
 import type { RecordedAnswer } from '../transports/api/submission.types.js';
-import { actorOf, type PortalUser } from './portal-accounts.service.js';
+import { actorOf, type PortalUser } from './portal-user.js';
 import { PortalError, PortalErrorCode } from './portal.exception.js';
 
 /**

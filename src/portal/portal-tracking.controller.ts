@@ -31,7 +31,7 @@ import {
   DeadLetterService,
 } from '../platform/jobs/dead-letter.service.js';
 import { TrackingService } from '../tracking/tracking.service.js';
-import { actorOf } from './portal-accounts.service.js';
+import { actorOf } from './portal-user.js';
 import { PortalGuard, PortalRoles, portalUser, type PortalRequest } from './portal-access.js';
 import { PortalErrorFilter } from './portal-error.filter.js';
 import { PortalError, PortalErrorCode } from './portal.exception.js';

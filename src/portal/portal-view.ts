@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { PartnerRegistry } from '../partners/partner-registry.js';
 import { csrfToken, type PortalRequest } from './portal-access.js';
-import type { PortalUser } from './portal-accounts.service.js';
+import type { PortalUser } from './portal-user.js';
 
 export interface NavItem {
   readonly href: string;

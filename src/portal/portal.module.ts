@@ -15,6 +15,8 @@ import { PartnerApiModule } from '../transports/api/partner-api.module.js';
 import { As2Module } from '../transports/as2/as2.module.js';
 import { PortalGuard } from './portal-access.js';
 import { PortalAccountsService } from './portal-accounts.service.js';
+import { PortalLinksService } from './portal-links.service.js';
+import { PortalLoginService } from './portal-login.service.js';
 import { PortalAuthController } from './portal-auth.controller.js';
 import { PortalErrorFilter } from './portal-error.filter.js';
 import { PortalLinkMailer } from './portal-link-mail.js';
@@ -86,6 +88,8 @@ import { ReplenishmentModule } from '../replenishment/replenishment.module.js';
     PortalLinkMailer,
     PortalResetMailJobHandler,
     PortalAccountsService,
+    PortalLoginService,
+    PortalLinksService,
     PortalGuard,
     PortalErrorFilter,
     PortalSubmissions,
