@@ -89,3 +89,13 @@ export function requirePlainName(name: string): string {
 export function remoteJoin(dir: string, name: string): string {
   return `${dir.replace(/\/+$/, '')}/${name}`;
 }
+
+/**
+ * Whether a pass takes a listed name: a partner's complete file, or a claim a pass left behind. A
+ * shortened claim's kept part may end anywhere (even in `.tmp`); only complete files were claimed.
+ */
+export function isTakeableName(name: string): boolean {
+  const claim = parseClaim(name);
+  if (claim?.shortened) return true;
+  return !isTemporaryName(claim?.kept ?? name);
+}

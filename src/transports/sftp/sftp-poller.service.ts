@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { Writable } from 'node:stream';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { ediSniffHead } from '../../edi/core/detect.js';
 import type { GatewayConfig } from '../../config/config.js';
@@ -13,15 +12,20 @@ import { SftpFileLimit } from './sftp-file-limit.js';
 import { SftpPickupsRepository } from './sftp-pickups.repository.js';
 import { SftpReceiptService } from './sftp-receipt.service.js';
 import { SftpServerStatus } from './sftp-server-status.service.js';
-import { claimName, isTemporaryName, parseClaim, remoteJoin, withSuffix, type Claim } from './sftp-names.js';
+import { claimName, isTakeableName, parseClaim, remoteJoin, type Claim } from './sftp-names.js';
 import {
+  archiveTarget,
   connectRemote,
+  download,
+  notFound,
   pollSettingsOf,
   renameRemote,
+  statIfPresent,
   type RemoteSftp,
   type SftpPollSettings,
 } from './sftp-remote.js';
-import { SftpError, SftpErrorCode } from './sftp.exception.js';
+import { SftpError } from './sftp.exception.js';
+import { StableSizeReadLock } from './sftp-read-lock.js';
 
 export interface PollReport {
   readonly partnerId: string;
@@ -38,12 +42,6 @@ export interface PollReport {
   readonly deferred: number;
   /** Files over the SFTP size limit, left on the server (raised once each as `sftp.file-too-large`). */
   readonly tooLarge: number;
-}
-
-interface Seen {
-  readonly size: number;
-  readonly modifyTime: number;
-  readonly since: number;
 }
 
 /** A regular file the inbound folder listed: the partner's upload, or a claim a pass left behind. */
@@ -76,7 +74,7 @@ interface Pass {
 @Injectable()
 export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly tasks: LeasedTaskHandle[] = [];
-  private readonly seen = new Map<string, Seen>();
+  private readonly readLock = new StableSizeReadLock();
 
   constructor(
     @InjectConfig() private readonly config: GatewayConfig,
@@ -125,9 +123,12 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
       const listing = await remote.client.list(poll.inboundDir);
       // A claim keeps the partner's mtime, so it sorts with the files listed under their own names.
       const candidates = listing
-        .filter((f) => f.type === '-' && takeable(f.name))
+        .filter((f) => f.type === '-' && isTakeableName(f.name))
         .sort((a, b) => a.modifyTime - b.modifyTime || a.name.localeCompare(b.name));
-      this.forgetVanished(partnerId, new Set(candidates.map((f) => remoteJoin(poll.inboundDir, f.name))));
+      this.readLock.forgetVanished(
+        partnerId,
+        new Set(candidates.map((f) => remoteJoin(poll.inboundDir, f.name))),
+      );
       const pass: Pass = { claims: true };
       for (const file of candidates) {
         if (signal?.aborted) break;
@@ -137,7 +138,7 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
           tooLarge += 1;
           continue;
         }
-        if (!this.stable(partnerId, path, file.size, file.modifyTime, poll)) {
+        if (!this.readLock.stable(partnerId, path, file, poll.stableSizeSeconds)) {
           deferred += 1;
           continue;
         }
@@ -158,26 +159,6 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
     return { partnerId, archived, duplicates, quarantined, deferred, tooLarge };
   }
 
-  /** Files the partner removed before they were taken are not observed any longer. */
-  private forgetVanished(partnerId: string, present: ReadonlySet<string>): void {
-    for (const key of this.seen.keys())
-      if (key.startsWith(`${partnerId}:`) && !present.has(key.slice(partnerId.length + 1)))
-        this.seen.delete(key);
-  }
-
-  /** Optional read lock: the size and mtime must not have changed for stableSizeSeconds. */
-  private stable(partnerId: string, path: string, size: number, modifyTime: number, poll: SftpPollSettings) {
-    if (poll.stableSizeSeconds === 0) return true;
-    const key = `${partnerId}:${path}`;
-    const before = this.seen.get(key);
-    const now = Date.now();
-    if (!before || before.size !== size || before.modifyTime !== modifyTime) {
-      this.seen.set(key, { size, modifyTime, since: now });
-      return false;
-    }
-    return now - before.since >= poll.stableSizeSeconds * 1000;
-  }
-
   private async take(
     remote: RemoteSftp,
     partnerId: string,
@@ -195,7 +176,7 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
       const claimed = await this.claim(remote, partnerId, poll, listed, pass);
       if (claimed === 'gone') return 'deferred';
       if (claimed) {
-        this.seen.delete(`${partnerId}:${listedPath}`);
+        this.readLock.forget(partnerId, listedPath);
         // Replaced between the listing and the claim: the claim holds the newer file. A writer that
         // writes in place may still be at it, so that one is observed like any file before it is read.
         const changed = claimed.file.size !== listed.size || claimed.file.modifyTime !== listed.modifyTime;
@@ -274,7 +255,7 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
       if ((await remote.client.exists(file.path)) !== false) throw error;
     }
     if (claim?.shortened) await this.pickups.forgetClaim(partnerId, claim.name);
-    this.seen.delete(`${partnerId}:${listedPath}`);
+    this.readLock.forget(partnerId, listedPath);
     return disposition;
   }
 
@@ -328,87 +309,4 @@ export class SftpPoller implements OnApplicationBootstrap, BeforeApplicationShut
     const stat = await statIfPresent(remote, to);
     return stat ? { claim, file: { path: to, size: stat.size, modifyTime: stat.modifyTime } } : 'gone';
   }
-}
-
-/**
- * Whether a pass takes a listed name: a partner's complete file, or a claim a pass left behind. A
- * shortened claim's kept part may end anywhere (even in `.tmp`); only complete files were claimed.
- */
-function takeable(name: string): boolean {
-  const claim = parseClaim(name);
-  if (claim?.shortened) return true;
-  return !isTemporaryName(claim?.kept ?? name);
-}
-
-/** ssh2 reports SSH_FX_NO_SUCH_FILE as code 2, the wrapper's own stat as ENOENT. */
-function notFound(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return code === 2 || code === 'ENOENT';
-}
-
-async function statIfPresent(
-  remote: RemoteSftp,
-  path: string,
-): Promise<{ size: number; modifyTime: number } | undefined> {
-  try {
-    return await remote.client.stat(path);
-  } catch (error) {
-    if (notFound(error)) return undefined;
-    throw error;
-  }
-}
-
-/**
- * Where a picked-up file goes. posix-rename replaces an older file of the same name; a plain SFTPv3
- * rename would fail on it (and the file would be read again every pass), so it gets a unique name.
- */
-async function archiveTarget(remote: RemoteSftp, dir: string, name: string): Promise<string> {
-  const target = remoteJoin(dir, name);
-  if (remote.posixRename || (await remote.client.exists(target)) === false) return target;
-  return remoteJoin(dir, withSuffix(name, `.${new Date().toISOString().replace(/[:.]/g, '')}`));
-}
-
-/**
- * A stream `get` (LESSONS.md: not fastGet), checked against the size the listing announced. It stops
- * as soon as the file passes that size or the size limit (a file replaced by a larger one, or still
- * growing), so memory stays bounded; a later pass lists the file with its new size.
- */
-async function download(
-  remote: RemoteSftp,
-  path: string,
-  expectedSize: number,
-  maxBytes: number,
-): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  if (expectedSize > maxBytes)
-    throw new SftpError(
-      SftpErrorCode.SizeMismatch,
-      `${path}: ${expectedSize} bytes, over the limit of ${maxBytes}`,
-    );
-  const cap = Math.min(expectedSize, maxBytes);
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      size += chunk.length;
-      if (size > cap) return callback(new Error(`more than ${cap} bytes`));
-      chunks.push(chunk);
-      callback();
-    },
-  });
-  try {
-    await remote.client.get(path, sink);
-  } catch (error) {
-    if (size <= cap) throw error;
-    throw new SftpError(
-      SftpErrorCode.SizeMismatch,
-      `${path}: listed ${expectedSize} bytes, read more than ${cap}`,
-    );
-  }
-  const after = await remote.client.stat(path);
-  if (size !== expectedSize || after.size !== expectedSize)
-    throw new SftpError(
-      SftpErrorCode.SizeMismatch,
-      `${path}: listed ${expectedSize} bytes, read ${size}, now ${after.size}`,
-    );
-  return Buffer.concat(chunks, size);
 }

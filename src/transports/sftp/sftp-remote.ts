@@ -1,6 +1,8 @@
+import { Writable } from 'node:stream';
 import SftpClient from 'ssh2-sftp-client';
 import type { PartnerProfile } from '../../partners/partner-profile.schema.js';
 import { fingerprintOf, readSecretFile, sameFingerprint } from './sftp-credentials.js';
+import { remoteJoin, withSuffix } from './sftp-names.js';
 import { SftpError, SftpErrorCode } from './sftp.exception.js';
 
 export type SftpPollSettings = NonNullable<NonNullable<PartnerProfile['channels']['sftp']>['poll']>;
@@ -84,4 +86,78 @@ export async function connectRemote(partnerId: string, poll: SftpPollSettings): 
 export async function renameRemote(remote: RemoteSftp, from: string, to: string): Promise<void> {
   if (remote.posixRename) await remote.client.posixRename(from, to);
   else await remote.client.rename(from, to);
+}
+
+/** ssh2 reports SSH_FX_NO_SUCH_FILE as code 2, the wrapper's own stat as ENOENT. */
+export function notFound(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === 2 || code === 'ENOENT';
+}
+
+/** The file's size and mtime, or undefined when it is not there (any longer). */
+export async function statIfPresent(
+  remote: RemoteSftp,
+  path: string,
+): Promise<{ size: number; modifyTime: number } | undefined> {
+  try {
+    return await remote.client.stat(path);
+  } catch (error) {
+    if (notFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Where a picked-up file goes. posix-rename replaces an older file of the same name; a plain SFTPv3
+ * rename would fail on it (and the file would be read again every pass), so it gets a unique name.
+ */
+export async function archiveTarget(remote: RemoteSftp, dir: string, name: string): Promise<string> {
+  const target = remoteJoin(dir, name);
+  if (remote.posixRename || (await remote.client.exists(target)) === false) return target;
+  return remoteJoin(dir, withSuffix(name, `.${new Date().toISOString().replace(/[:.]/g, '')}`));
+}
+
+/**
+ * A stream `get` (LESSONS.md: not fastGet), checked against the size the listing announced. It stops
+ * as soon as the file passes that size or the size limit (a file replaced by a larger one, or still
+ * growing), so memory stays bounded; a later pass lists the file with its new size.
+ */
+export async function download(
+  remote: RemoteSftp,
+  path: string,
+  expectedSize: number,
+  maxBytes: number,
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  if (expectedSize > maxBytes)
+    throw new SftpError(
+      SftpErrorCode.SizeMismatch,
+      `${path}: ${expectedSize} bytes, over the limit of ${maxBytes}`,
+    );
+  const cap = Math.min(expectedSize, maxBytes);
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      size += chunk.length;
+      if (size > cap) return callback(new Error(`more than ${cap} bytes`));
+      chunks.push(chunk);
+      callback();
+    },
+  });
+  try {
+    await remote.client.get(path, sink);
+  } catch (error) {
+    if (size <= cap) throw error;
+    throw new SftpError(
+      SftpErrorCode.SizeMismatch,
+      `${path}: listed ${expectedSize} bytes, read more than ${cap}`,
+    );
+  }
+  const after = await remote.client.stat(path);
+  if (size !== expectedSize || after.size !== expectedSize)
+    throw new SftpError(
+      SftpErrorCode.SizeMismatch,
+      `${path}: listed ${expectedSize} bytes, read ${size}, now ${after.size}`,
+    );
+  return Buffer.concat(chunks, size);
 }
