@@ -1,17 +1,12 @@
 import type { DataSource } from 'typeorm';
 import type { Actor } from '../audit/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { UserRecord } from '../gateway/identity.service.js';
 import type { UserRole } from '../gateway/principal.js';
 import { isoTimestamp, queryRows, type Queryable } from '../platform/database/sql.js';
 
 /** A user as the portal knows it: the directory's user with the portal's own state. */
-export interface PortalUser {
-  readonly id: string;
-  readonly email: string;
-  readonly displayName: string;
-  readonly role: UserRole;
-  readonly partnerId: string | null;
-  readonly active: boolean;
+export interface PortalUser extends UserRecord {
   /** False until the user accepted an invitation (or reset a password) and so has one. */
   readonly hasPassword: boolean;
   readonly lockedUntil: string | null;
