@@ -119,11 +119,11 @@ export const ELEMENTS_D96A: Readonly<Record<string, string>> = {
   '6069': 'an..3',
   '6152': 'n..18',
   '6154': 'an..70',
-  '6155': 'an..17',
+  '6155': 'an..3',
   '6162': 'n..18',
   '6311': 'an..3',
   '6313': 'an..3',
-  '6314': 'an..18',
+  '6314': 'n..18',
   '6321': 'an..3',
   '6341': 'an..3',
   '6343': 'an..3',
@@ -273,16 +273,50 @@ export const ELEMENTS_OPEN: Readonly<Record<string, string>> = {
 };
 
 /**
- * D.01B against D.96A, in what these messages use: longer location and party texts, C516 without
- * 4405, C829 unchanged, IMD C273 with the same six components, and C212's item id unchanged.
- * (UNTDID D.01B EDED: 3225 an..25 → an..35, 3224 an..70 → an..256, 8212 an..35 → an..70, 9321 an..8
- * unchanged; 7140 unchanged.)
+ * D.01B against D.96A, in what these messages use (UNTDID D.01B EDED / EDCD / EDSD; the segment
+ * texts read are listed in docs/edi-edifact.md). Longer codes and texts: 1131 an..3 → an..17, 1154
+ * an..35 → an..70, 3224 an..70 → an..256, 3251 an..9 → an..17, 4440 an..70 → an..512, 4441 an..3 →
+ * an..17, 6155 an..3 → an..17. Numbers: 5004 n..18 → n..35, 6060 n..15 → an..35, 6314 n..18 → an..18
+ * (typed `an`, still numbers: see `DECIMALS_D01B`). As in D.96A: 3225 an..25 and 8212 an..35 (later
+ * directories lengthen 3225 to an..35: not D.01B), 7140 an..35, 9321 an..8, C516 with 4405.
  */
 export const ELEMENTS_D01B_CHANGES: Readonly<Record<string, string>> = {
-  '3225': 'an..35',
+  '1131': 'an..17',
+  '1154': 'an..70',
   '3224': 'an..256',
-  '8212': 'an..70',
+  '3228': 'an..70',
+  '3251': 'an..17',
+  '4440': 'an..512',
+  '4441': 'an..17',
+  '4447': 'an..3',
+  '5004': 'n..35',
+  '6060': 'an..35',
+  '6155': 'an..17',
+  '6314': 'an..18',
 };
+
+/** D.01B composites that differ: C506 gains 1060 (revision identifier); C819 replaces NAD 3229. */
+export const COMPOSITES_D01B_CHANGES: Readonly<Record<string, string>> = {
+  C506: '1153 M|1154 C|1156 C|4000 C|1060 C',
+  C819: '3229 C|1131 C|3055 C|3228 C',
+};
+
+/**
+ * D.01B segments that differ: FTX gains 4447 (free text format code, position 060), NAD's country
+ * sub-entity is the composite C819 (position 070), PCD gains 4405 (status description code, 020).
+ */
+export const SEGMENTS_D01B_CHANGES: Readonly<Record<string, string>> = {
+  FTX: '4451 M|4453 C|C107 C|C108 C|3453 C|4447 C',
+  NAD: '3035 M|C082 C|C058 C|C080 C|C059 C|3164 C|C819 C|3251 C|3207 C',
+  PCD: 'C501 M|4405 C',
+};
+
+/**
+ * Elements D.01B types `an` whose value is a number all the same (6060 Quantity, 6314 Measurement
+ * value). The syntax check is the directory's (a length); the maps' decimal conversion still refuses
+ * what is not a number, and the generator writes them with the partner's decimal mark like `n` ones.
+ */
+export const DECIMALS_D01B: readonly string[] = ['6060', '6314'];
 
 /** Code lists checked at load (UNCL 1225, message function code, the values D.96A and D.01B define). */
 export const CODE_LISTS: Readonly<Record<string, readonly string[]>> = {

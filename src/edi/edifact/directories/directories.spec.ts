@@ -53,6 +53,7 @@ describe('EDIFACT directories as data', () => {
         },
       ],
       subsets: [{ subset: 'EAN008', message: 'ORDERS', mandatory: ['NOPE'] }],
+      decimals: ['6060', '9999'],
     };
     let error: unknown;
     try {
@@ -66,6 +67,7 @@ describe('EDIFACT directories as data', () => {
     expect(problems).toContain('BGM/2: composite C999 is not in the directory');
     expect(problems).toContain("a group's first segment is M 1");
     expect(problems).toContain('subset path NOPE is not in the message');
+    expect(problems).toContain('decimal 9999 is not an element of the directory');
   });
 });
 
@@ -116,11 +118,56 @@ describe('messages checked against their directory (0085 codes, UCS / UCD positi
     expect(findings(interchange('ORDERS:D:96A:UN:EAN008', body))).toEqual(['13@4']);
   });
 
-  it('knows what D01B changed (LOC 3225 an..25 → an..35)', () => {
-    const loc = 'LOC+1+12345678901234567890123456789';
-    const body = ['BGM+220+PO1+9', 'DTM+137:20250304:102', 'TOD+++FCA', loc, 'UNS+S'];
-    expect(findings(interchange('ORDERS:D:96A:UN', body))).toEqual(['39@5:2.1']);
-    expect(findings(interchange('ORDERS:D:01B:UN', body))).toEqual([]);
+  // UNTDID D.01B against D.96A (the segment texts of both directories, docs/edi-edifact.md).
+  const head = ['BGM+220+PO1+9', 'DTM+137:20250304:102'];
+  const both = (body: readonly string[]) => ({
+    D96A: findings(interchange('ORDERS:D:96A:UN', body)),
+    D01B: findings(interchange('ORDERS:D:01B:UN', body)),
+  });
+
+  it('reads LOC 3225 and TDT 8212 with the lengths both directories give them (an..25, an..35)', () => {
+    const loc = (n: number) => ['TOD+++FCA', `LOC+1+${'L'.repeat(n)}`];
+    expect(both([...head, ...loc(25), 'UNS+S'])).toEqual({ D96A: [], D01B: [] });
+    expect(both([...head, ...loc(30), 'UNS+S'])).toEqual({ D96A: ['39@5:2.1'], D01B: ['39@5:2.1'] });
+    const tdt = (n: number) => `TDT+20+++++++:::${'V'.repeat(n)}`;
+    expect(both([...head, tdt(35), 'UNS+S'])).toEqual({ D96A: [], D01B: [] });
+    expect(both([...head, tdt(40), 'UNS+S'])).toEqual({ D96A: ['39@4:8.4'], D01B: ['39@4:8.4'] });
+  });
+
+  it('reads FTX as each directory defines it: 4447 (position 060) and 4440 an..512 in D01B only', () => {
+    expect(both([...head, 'FTX+AAI+++Note+EN+1', 'UNS+S'])).toEqual({ D96A: ['16@4:6'], D01B: [] });
+    const long = `FTX+AAI+++${'T'.repeat(512)}`;
+    expect(both([...head, long, 'UNS+S'])).toEqual({ D96A: ['39@4:4.1'], D01B: [] });
+    expect(both([...head, `${long}T`, 'UNS+S'])).toEqual({ D96A: ['39@4:4.1'], D01B: ['39@4:4.1'] });
+    expect(both([...head, 'FTX+CHG++QTYCHANGEDCODE', 'UNS+S'])).toEqual({ D96A: ['39@4:3.1'], D01B: [] });
+  });
+
+  it('reads MOA 5004 as n..18 in D96A and n..35 in D01B (digits counted, a number either way)', () => {
+    const moa = (amount: string) => [...head, 'LIN+1', `MOA+203:${amount}`, 'UNS+S'];
+    expect(both(moa(`${'9'.repeat(30)}.5`))).toEqual({ D96A: ['39@5:1.2'], D01B: [] });
+    expect(both(moa('9'.repeat(36)))).toEqual({ D96A: ['39@5:1.2'], D01B: ['39@5:1.2'] });
+    expect(both(moa('12A'))).toEqual({ D96A: ['37@5:1.2'], D01B: ['37@5:1.2'] });
+  });
+
+  it('reads QTY 6060 and MEA 6314 as numbers in D96A, as an..35 / an..18 text in D01B', () => {
+    // In D01B the syntax checks a length only; the maps' decimal conversion refuses what is no number.
+    const qty = (q: string) => [...head, 'LIN+1', `QTY+21:${q}:PCE`, 'UNS+S'];
+    expect(both(qty('5A'))).toEqual({ D96A: ['37@5:1.2'], D01B: [] });
+    expect(both(qty('1'.repeat(20)))).toEqual({ D96A: ['39@5:1.2'], D01B: [] });
+    expect(both(qty('1'.repeat(36)))).toEqual({ D96A: ['39@5:1.2'], D01B: ['39@5:1.2'] });
+    const mea = (v: string) => [...head, 'LIN+1', `MEA+AAE+AAB+KGM:${v}`, 'UNS+S'];
+    expect(both(mea('12.5'))).toEqual({ D96A: [], D01B: [] });
+    expect(both(mea('about 12'))).toEqual({ D96A: ['37@5:3.2'], D01B: [] });
+    expect(both(mea('1'.repeat(19)))).toEqual({ D96A: ['39@5:3.2'], D01B: ['39@5:3.2'] });
+  });
+
+  it('reads the D01B composites: NAD C819, RFF C506 1060, PCD 4405, 1131 an..17', () => {
+    const nad = 'NAD+BY+123:CODELIST-17CHARS:9++++Town+BY:::Bavaria+80331+DE';
+    expect(both([...head, nad, 'LIN+1', 'UNS+S'])).toEqual({ D96A: ['39@4:2.2', '16@4:7.2'], D01B: [] });
+    expect(both([...head, 'RFF+ON:1:::2', 'LIN+1', 'PCD+3:10+1', 'UNS+S'])).toEqual({
+      D96A: ['16@4:1.5', '16@6:2'],
+      D01B: [],
+    });
   });
 
   it('rejects the message and leaves others and unknown types to the syntax layer', () => {

@@ -2,10 +2,13 @@ import { compileDirectory, type EdifactMessageStructure } from './directory-load
 import type { EdifactDirectorySource } from './directory.types.js';
 import {
   CODE_LISTS,
+  COMPOSITES_D01B_CHANGES,
   COMPOSITES_D96A,
+  DECIMALS_D01B,
   ELEMENTS_D01B_CHANGES,
   ELEMENTS_D96A,
   ELEMENTS_OPEN,
+  SEGMENTS_D01B_CHANGES,
   SEGMENTS_D96A,
 } from './dictionary.data.js';
 import { MESSAGES, SUBSETS_D96A } from './messages.data.js';
@@ -23,9 +26,10 @@ export const EDIFACT_DIRECTORY_SOURCES: readonly EdifactDirectorySource[] = [
   {
     directory: 'D01B',
     elements: { ...ELEMENTS_D96A, ...ELEMENTS_OPEN, ...ELEMENTS_D01B_CHANGES },
-    composites: COMPOSITES_D96A,
-    segments: SEGMENTS_D96A,
+    composites: { ...COMPOSITES_D96A, ...COMPOSITES_D01B_CHANGES },
+    segments: { ...SEGMENTS_D96A, ...SEGMENTS_D01B_CHANGES },
     codeLists: CODE_LISTS,
+    decimals: DECIMALS_D01B,
     messages: MESSAGES,
     subsets: SUBSETS_D96A,
   },

@@ -47,24 +47,32 @@ function parseFormat(
   ref: string,
   text: string,
   codes: readonly string[] | undefined,
+  decimal: boolean,
 ): EdifactElementFormat | string {
   const m = FORMAT.exec(text);
   if (!m) return `element ${ref}: format "${text}" is not a, n or an with a length (an..35, n3)`;
   const max = Number(m[3]);
+  const type = m[1] as EdifactElementFormat['type'];
+  if (decimal && type === 'a') return `element ${ref}: a decimal cannot be alphabetic (${text})`;
   return {
     ref,
-    type: m[1] as EdifactElementFormat['type'],
+    type,
     min: m[2] ? 1 : max,
     max,
     codes: codes ? new Set(codes) : undefined,
+    decimal: type === 'n' || decimal,
   };
 }
 
 /** Compiles the dictionaries of a directory: every reference resolved, every format parsed. */
 function compileSegments(source: EdifactDirectorySource, problems: string[]): Map<string, EdifactSegmentDef> {
   const formats = new Map<string, EdifactElementFormat>();
+  const decimals = new Set(source.decimals ?? []);
+  for (const ref of decimals)
+    if (source.elements[ref] === undefined)
+      problems.push(`decimal ${ref} is not an element of the directory`);
   for (const [ref, text] of Object.entries(source.elements)) {
-    const f = parseFormat(ref, text, source.codeLists[ref]);
+    const f = parseFormat(ref, text, source.codeLists[ref], decimals.has(ref));
     if (typeof f === 'string') problems.push(f);
     else formats.set(ref, f);
   }

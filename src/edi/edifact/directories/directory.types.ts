@@ -50,6 +50,11 @@ export interface EdifactDirectorySource {
   readonly segments: Readonly<Record<string, EdifactConstituentsSource>>;
   /** Code lists checked where they decide meaning (BGM 1225); other codes are the maps' business. */
   readonly codeLists: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Elements typed `an` whose value is a number all the same (D.01B 6060 Quantity an..35): written with
+   * the partner's decimal mark like `n` elements, their syntax check the directory's (a length).
+   */
+  readonly decimals?: readonly string[];
   readonly messages: readonly EdifactMessageSource[];
   readonly subsets: readonly EdifactSubsetSource[];
 }
@@ -63,6 +68,8 @@ export interface EdifactElementFormat {
   readonly min: number;
   readonly max: number;
   readonly codes: ReadonlySet<string> | undefined;
+  /** A number: `n`, or an `an` element of the directory's `decimals` (the decimal mark applies). */
+  readonly decimal: boolean;
 }
 
 export interface EdifactConstituent {

@@ -278,6 +278,7 @@ describe('EDIFACT segment checks on bytes against the string path', () => {
       min,
       max,
       codes: codes && new Set(codes),
+      decimal: type === 'n',
     });
     const simple = (f: ReturnType<typeof format>): EdifactConstituent => ({
       ref: '9999',

@@ -25,7 +25,7 @@ function splitFreeText(value: string, element: EdifactConstituent): string {
   for (let k = 0; k < parts.length; k++) {
     const def = defs[k];
     const max = def?.format?.max;
-    if (!def || max === undefined || def.format!.type === 'n' || [...parts[k]!].length <= max) continue;
+    if (!def || max === undefined || def.format!.decimal || [...parts[k]!].length <= max) continue;
     let room = 1;
     while (defs[k + room]?.ref === def.ref && !parts[k + room]) room++;
     if (room === 1) continue;

@@ -28,8 +28,9 @@ export {
 } from './interchange-writer.js';
 
 /**
- * Numbers are canonical (`12.5`); a partner whose UNA3 is "," gets `12,5` in every numeric (`n`)
- * element or component of the message's directory (ISO 9735-1 §11.3); other values keep their ".".
+ * Numbers are canonical (`12.5`); a partner whose UNA3 is "," gets `12,5` in every numeric element or
+ * component of the message's directory (ISO 9735-1 §11.3): `n`, and the `an` ones that still carry a
+ * number (D.01B 6060 quantity, 6314 measurement value); other values keep their ".".
  */
 function withDecimalComma(rows: string[][], map: X12OutboundMap): string[][] {
   const structure = defaultEdifactDirectories().find(map.set, map.version);
@@ -40,11 +41,10 @@ function withDecimalComma(rows: string[][], map: X12OutboundMap): string[][] {
     return row.map((value, e) => {
       const element = e === 0 ? undefined : def.elements[e - 1];
       if (!element) return value;
-      if (element.components === undefined)
-        return element.format?.type === 'n' ? value.replace('.', ',') : value;
+      if (element.components === undefined) return element.format?.decimal ? value.replace('.', ',') : value;
       const parts = value.split(COMPONENT_MARK);
       return parts
-        .map((part, k) => (element.components![k]?.format?.type === 'n' ? part.replace('.', ',') : part))
+        .map((part, k) => (element.components![k]?.format?.decimal ? part.replace('.', ',') : part))
         .join(COMPONENT_MARK);
     });
   });
