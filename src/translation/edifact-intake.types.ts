@@ -1,4 +1,5 @@
-import type { ContrlAction } from '../edi/edifact/index.js';
+import type { ContrlAction, EdifactEnvelopeIssueKind } from '../edi/edifact/index.js';
+import type { Differences } from '../exceptions/exception.types.js';
 import type { InterchangeStatus } from '../interchanges/interchange.types.js';
 import type { EdifactSender } from './edifact-references.repository.js';
 
@@ -55,4 +56,21 @@ export interface EdifactIntakeResult {
   readonly interchanges: readonly EdifactIntakeInterchange[];
   /** True when this result was recorded by an earlier run (job retry) and is returned as it was. */
   readonly replayed: boolean;
+}
+
+/** What the intake's checks decided about one interchange, which its CONTRL then answers. */
+export type EdifactIntakeVerdict = { readonly outcome: 'accepted' } | EdifactIntakeRejection;
+
+export interface EdifactIntakeRejection {
+  readonly outcome: 'rejected';
+  readonly reason: Exclude<EdifactIntakeReason, 'accepted'>;
+  readonly detail: string;
+  /** Gateway finding put in front of the library's, so its 0085 code is the one UCI5 carries. */
+  readonly finding?: {
+    readonly kind: EdifactEnvelopeIssueKind;
+    readonly code: string;
+    readonly element: number;
+  };
+  readonly duplicateOf?: { readonly interchangeId: string; readonly receivedAt: Date };
+  readonly differences?: Differences;
 }

@@ -4,6 +4,7 @@ import { PartnersModule } from '../partners/partners.module.js';
 import { JobsModule } from '../platform/jobs/jobs.module.js';
 import { EdifactIntakeJob, EdifactIntakeJobHandler } from './edifact-intake.job.js';
 import { EdifactIntakeService } from './edifact-intake.service.js';
+import { EdifactIntakeContrlService } from './edifact-intake-contrl.service.js';
 import { EdifactReferencesRepository } from './edifact-references.repository.js';
 import { EdifactMapRegistry } from './edifact-map-registry.js';
 import { EdifactOutboundService } from './edifact-outbound.service.js';
@@ -12,6 +13,8 @@ import { EdifactTranslationService } from './edifact-translation.service.js';
 import { X12ControlNumbersRepository } from './x12-control-numbers.repository.js';
 import { X12IntakeJob, X12IntakeJobHandler } from './x12-intake.job.js';
 import { X12IntakeService } from './x12-intake.service.js';
+import { X12IntakeAckService } from './x12-intake-ack.service.js';
+import { IntakeRecordService } from './intake-record.service.js';
 import { CanonicalEventStore } from './canonical-event.store.js';
 import { X12MapRegistry } from './x12-map-registry.js';
 import { X12OutboundService } from './x12-outbound.service.js';
@@ -50,9 +53,12 @@ const edifactMapRegistryProvider = {
   ],
   providers: [
     X12ControlNumbersRepository,
+    IntakeRecordService,
+    X12IntakeAckService,
     X12IntakeService,
     X12IntakeJobHandler,
     EdifactReferencesRepository,
+    EdifactIntakeContrlService,
     EdifactIntakeService,
     EdifactIntakeJobHandler,
     mapRegistryProvider,

@@ -1,4 +1,5 @@
-import type { X12Encoding, X12Ta1 } from '../edi/x12/index.js';
+import type { X12Encoding, X12IssueKind, X12Ta1 } from '../edi/x12/index.js';
+import type { Differences } from '../exceptions/exception.types.js';
 import type { InterchangeStatus } from '../interchanges/interchange.types.js';
 import type { X12Sender } from './sender-binding.js';
 
@@ -59,4 +60,17 @@ export interface X12IntakeResult {
   readonly interchanges: readonly X12IntakeInterchange[];
   /** True when this result was recorded by an earlier run (job retry) and is returned as it was. */
   readonly replayed: boolean;
+}
+
+/** What the intake's checks decided about one interchange, which its acknowledgment then answers. */
+export type X12IntakeVerdict = { readonly outcome: 'accepted' } | X12IntakeRejection;
+
+export interface X12IntakeRejection {
+  readonly outcome: 'rejected';
+  readonly reason: Exclude<X12IntakeReason, 'accepted'>;
+  readonly detail: string;
+  /** Gateway-level finding put in front of the library's, so its TA105 is the one the TA1 carries. */
+  readonly finding?: { readonly kind: X12IssueKind; readonly code: string };
+  readonly duplicateOf?: { readonly interchangeId: string; readonly receivedAt: Date };
+  readonly differences?: Differences;
 }
