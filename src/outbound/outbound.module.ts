@@ -30,6 +30,7 @@ import {
   PartnerWebhooksController,
   WebhooksAdminController,
 } from './webhooks/webhook-subscriptions.controller.js';
+import { WebhookMessageService } from './webhooks/webhook-messages.service.js';
 import { WebhookSubscriptionService } from './webhooks/webhook-subscriptions.service.js';
 
 /**
@@ -70,6 +71,7 @@ import { WebhookSubscriptionService } from './webhooks/webhook-subscriptions.ser
     FunctionalAckTimers,
     PlatformAnswerPoller,
     WebhookSubscriptionService,
+    WebhookMessageService,
     WebhookDeliverJobHandler,
   ],
   exports: [OutboundDeliveryService, OutboundWithdrawalService],

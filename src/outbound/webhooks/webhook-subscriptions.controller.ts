@@ -19,10 +19,10 @@ import {
   WEBHOOK_EVENT_TYPES,
   WEBHOOK_FORMATS,
   WebhookSubscriptionError,
-  WebhookSubscriptionService,
   type WebhookDelivery,
   type WebhookSubscription,
-} from './webhook-subscriptions.service.js';
+} from './webhook-subscription.types.js';
+import { WebhookSubscriptionService } from './webhook-subscriptions.service.js';
 import { ApiPartnerAccessResponses } from '../../gateway/access-openapi.js';
 
 const eventTypes = z

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GatewayConfig } from '../../config/config.js';
-import { WebhookSubscriptionError, WebhookSubscriptionService } from './webhook-subscriptions.service.js';
+import { WebhookSubscriptionError } from './webhook-subscription.types.js';
+import { WebhookSubscriptionService } from './webhook-subscriptions.service.js';
 
 /** Only checkUrl is exercised: it needs nothing but the configuration. */
 const service = (allowPrivate: boolean) =>
