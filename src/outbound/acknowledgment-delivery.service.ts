@@ -18,8 +18,9 @@ import { EDIFACT_ANSWER_KEY as EDIFACT_INTAKE } from '../translation/edifact-int
 import type { EdifactIntakeResult } from '../translation/edifact-intake.types.js';
 import { ANSWER_KEY as X12_INTAKE } from '../translation/x12-intake.service.js';
 import type { X12IntakeResult } from '../translation/x12-intake.types.js';
-import { deliveryChannelOf, OutboundDeliveryService } from './outbound-delivery.service.js';
+import { OutboundDeliveryService } from './outbound-delivery.service.js';
 import { OutboundDocumentRepository } from './outbound-document.repository.js';
+import { deliveryChannelOf } from './outbound-transports.js';
 import { contentTypeWithCharset } from './transports/platform.transport.js';
 import { WebhookSubscriptionService } from './webhooks/webhook-subscriptions.service.js';
 

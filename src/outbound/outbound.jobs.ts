@@ -1,4 +1,7 @@
+import type { EntityManager } from 'typeorm';
+import type { PartnerProfile } from '../partners/partner-profile.schema.js';
 import { defineJob } from '../platform/jobs/job-definition.js';
+import type { OutboxService } from '../platform/jobs/outbox.service.js';
 
 export interface OutboundRenderPayload {
   /** The `outbound_intent` row to render. */
@@ -24,6 +27,30 @@ export const OutboundDeliverJob = defineJob<OutboundDeliverPayload>('outbound.de
   maxAttempts: 8,
   backoff: { baseMs: 2_000, maxMs: 30 * 60_000 },
 });
+
+/**
+ * Queues a delivery try of a document (in the caller's transaction); `round` tells resends apart.
+ * Shared by the rendering of a document, its resends and the acknowledgments' delivery.
+ */
+export async function enqueueDelivery(
+  outbox: OutboxService,
+  tx: EntityManager,
+  documentId: string,
+  partner: PartnerProfile,
+  correlationId: string,
+  round: string,
+): Promise<void> {
+  await outbox.enqueue(
+    tx,
+    OutboundDeliverJob,
+    { documentId },
+    {
+      key: `${documentId}:${round}`,
+      correlationId,
+      maxAttempts: partner.delivery?.maxAttempts ?? OutboundDeliverJob.maxAttempts,
+    },
+  );
+}
 
 export interface OutboundAcknowledgePayload {
   /** The inbound archive row whose intake built acknowledgments (TA1, 997/999, CONTRL). */

@@ -10,6 +10,7 @@ import { FunctionalAckTimers } from './functional-ack-timers.js';
 import { OutboundAdminController, PartnerOutboundController } from './outbound.controllers.js';
 import { OutboundDeliveryService } from './outbound-delivery.service.js';
 import { OutboundDocumentRepository } from './outbound-document.repository.js';
+import { OutboundIntentService } from './outbound-intent.service.js';
 import { OutboundWithdrawalService } from './outbound-withdrawal.service.js';
 import { AcknowledgmentDeliveryService } from './acknowledgment-delivery.service.js';
 import {
@@ -55,6 +56,7 @@ import { WebhookSubscriptionService } from './webhooks/webhook-subscriptions.ser
   providers: [
     OutboundDocumentRepository,
     OutboundRenderer,
+    OutboundIntentService,
     OutboundDeliveryService,
     OutboundWithdrawalService,
     OutboundRenderJobHandler,
