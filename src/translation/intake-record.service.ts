@@ -46,8 +46,8 @@ export interface IntakeOutcome<I> {
 /**
  * What the X12 and EDIFACT intakes write about a receipt besides its acknowledgments, the same for
  * both: the row locked for the intake, `interchange.rejected` cases, the status and recorded result,
- * and the jobs that follow (the acknowledgments' delivery, the translation). Everything is written in
- * the caller's transaction.
+ * and the jobs that follow (the acknowledgments' delivery, the translation), all in the caller's
+ * transaction; and the answer to a receipt the archive found to be a repeat (the original's result).
  */
 @Injectable()
 export class IntakeRecordService {
