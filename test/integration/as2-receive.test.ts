@@ -428,6 +428,44 @@ describe('AS2 receive over HTTP', () => {
     matrix.push("856 with another sender's ISA over acme's AS2 → MDN processed, intake rejects it");
   });
 
+  it("archives the payload part's declared Content-Type with its charset, while the reader still decides how the bytes are read", async () => {
+    // The partner declares ISO-8859-1 but its translator wrote the Ü of the carrier's name in UTF-8
+    // (C3 9C): the declaration is kept with the interchange as information, the X12 reader's own
+    // detection reads the bytes (DESIGN.md: the archive keeps what was received; docs/as2.md).
+    const payload = asn856('000000670', 'SHP-670').replace('TD5**2*ABFS', 'TD5**2*ABFS**MÜLLER SPEDITION');
+    const entity = Buffer.concat([
+      Buffer.from(
+        'Content-Type: application/edi-x12; name="asn.x12"; charset=ISO-8859-1\r\n' +
+          'Content-Transfer-Encoding: binary\r\n\r\n',
+        'latin1',
+      ),
+      Buffer.from(payload, 'utf8'),
+    ]);
+    const signed = await wb.cms(sign(acme), entity);
+    const messageId = `<${randomUUID()}@acme>`;
+    const answer = await post(await wb.cms(encrypt(), entityOf(signed)), messageId);
+    expect(await verifyMdn(answer)).toContain('; processed\r\n');
+    const [row] = await rows(messageId);
+    const [stored] = await queryOnce<{ content_type: string; content: Buffer }>(
+      db.url,
+      `SELECT content_type, content FROM interchange WHERE id = $1`,
+      [row!.id],
+    );
+    expect(stored!.content_type).toBe('application/edi-x12; charset=ISO-8859-1');
+    expect(stored!.content.equals(Buffer.from(payload, 'utf8'))).toBe(true);
+    const carrier = await eventually('the ship notice event of the interchange', async () => {
+      const [event] = await queryOnce<{ name: string | null }>(
+        db.url,
+        `SELECT payload->'payload'->'carrier'->>'name' AS name FROM canonical_event WHERE interchange_id = $1`,
+        [row!.id],
+      );
+      return event;
+    });
+    // Read as UTF-8 by the reader, not as the declared Latin-1 (which would give "MÃ\u009cLLER").
+    expect(carrier.name).toBe('MÜLLER SPEDITION');
+    matrix.push('856 declared charset=ISO-8859-1 in UTF-8 → Content-Type archived with it, read as UTF-8');
+  });
+
   it('recognises an interchange after blank lines as far into the payload as the SFTP channels do', async () => {
     // One sniff length for every channel (EDI_SNIFF_BYTES): 100 bytes of line breaks before the ISA
     // were "neither X12 nor EDIFACT" over AS2 (64 bytes) and X12 over SFTP (512).

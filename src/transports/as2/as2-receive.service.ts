@@ -32,6 +32,7 @@ import { As2Error, As2ErrorCode } from './as2.exception.js';
 import {
   parseDispositionNotificationOptions,
   formatMic,
+  mediaTypeWithCharset,
   receiveAs2Message,
   receiveAs2Stream,
   StreamWorkspace,
@@ -205,7 +206,9 @@ export class As2ReceiveService {
         channel: 'as2',
         payload,
         callerKey,
-        contentType: result.payloadEntity.contentType.mediaType,
+        // As declared with its charset, like the other channels' content types. Information only:
+        // the X12 and EDIFACT readers still tell how the bytes are written (docs/as2.md).
+        contentType: mediaTypeWithCharset(result.payloadEntity.contentType),
         metadata: {
           ...as2Metadata(facts, result.mdn),
           format: standard,

@@ -5,12 +5,25 @@ import {
   entityFromHttp,
   headerValue,
   MimeError,
+  mediaTypeWithCharset,
   parseContentType,
   parseEntity,
   splitMultipart,
 } from './mime.js';
 
 describe('AS2 MIME reader', () => {
+  it('keeps the media type and the declared charset of a Content-Type, as sent', () => {
+    const archived = (value: string) => mediaTypeWithCharset(parseContentType(value));
+    expect(archived('Application/EDIFACT; name="order.edi"; charset="ISO-8859-1"')).toBe(
+      'application/edifact; charset=ISO-8859-1',
+    );
+    expect(archived('application/edi-x12;charset=utf-8')).toBe('application/edi-x12; charset=utf-8');
+    expect(archived('application/edi-x12')).toBe('application/edi-x12');
+    // Not a charset name (RFC 2978 §2.3): left out rather than recorded.
+    expect(archived('application/edi-x12; charset="ISO 8859-1"')).toBe('application/edi-x12');
+    expect(archived(`application/edi-x12; charset=${'x'.repeat(41)}`)).toBe('application/edi-x12');
+  });
+
   it('parses Content-Type parameters, quoted and unquoted, case-insensitive names', () => {
     expect(
       parseContentType(

@@ -44,6 +44,21 @@ export function parseContentType(value: string | undefined): ContentType {
   return { mediaType, params };
 }
 
+/** A charset name as MIME allows it: up to 40 of these characters (RFC 2978 §2.3). */
+const MIME_CHARSET = /^[!#$%&'+\-^_`{}~0-9a-z]{1,40}$/i;
+
+/**
+ * A Content-Type as its media type and the charset it declares (`application/edifact;
+ * charset=ISO-8859-1`), the form the archive records a content type in. Other parameters are left
+ * out, and so is a charset value that is no charset name (RFC 2978 §2.3).
+ */
+export function mediaTypeWithCharset(contentType: ContentType): string {
+  const charset = contentType.params['charset'];
+  return charset !== undefined && MIME_CHARSET.test(charset)
+    ? `${contentType.mediaType}; charset=${charset}`
+    : contentType.mediaType;
+}
+
 function splitParameters(value: string): [string, Record<string, string>] {
   const params: Record<string, string> = {};
   let i = value.indexOf(';');
