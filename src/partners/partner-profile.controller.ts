@@ -16,6 +16,8 @@ export interface PartnerProfileView {
   readonly documents: PartnerProfile['documents'];
   readonly acknowledgments: PartnerProfile['acknowledgments'];
   readonly tolerances: PartnerProfile['tolerances'];
+  /** How the X12 we send it is written (`encoding`: `utf8` by default, or `latin1`). */
+  readonly x12: PartnerProfile['x12'];
   /** The channels that are on: `sftp` and `as2` when enabled, `api` and `portal` unless switched off. */
   readonly channels: string[];
 }
@@ -40,7 +42,7 @@ export class PartnerProfileController {
   @ApiOperation({
     summary: "The calling partner's own trading profile",
     description:
-      "The profile the gateway holds for the caller's partner (identities, documents, channels, tolerances); only one's own.",
+      "The profile the gateway holds for the caller's partner (identities, documents, channels, tolerances, and `x12.encoding`: the bytes the X12 orders and changes we send it are written in, `utf8` by default or `latin1` for ISO 8859-1); only one's own.",
   })
   @ApiOkResponse({
     content: {
@@ -63,6 +65,7 @@ export class PartnerProfileController {
           },
           acknowledgments: { functional: '997', functionalSlaHours: 24, businessSlaHours: 48 },
           tolerances: { quantityPercent: 0, pricePercent: 0, dateDaysEarly: 0, dateDaysLate: 0 },
+          x12: { encoding: 'utf8' },
           channels: ['sftp', 'api', 'portal'],
         },
       },
@@ -81,6 +84,7 @@ export class PartnerProfileController {
       documents: profile.documents,
       acknowledgments: profile.acknowledgments,
       tolerances: profile.tolerances,
+      x12: profile.x12,
       channels: effectiveChannels(profile, this.partners),
     };
   }

@@ -37,6 +37,15 @@ const PORTAL_OFF_PARTNER: TestPartner = {
   channels: { portal: { enabled: false } },
 };
 
+/** Its X12 written in ISO 8859-1 (docs/partners.md, `x12.encoding`). */
+const LATIN1_PARTNER: TestPartner = {
+  id: 'echo-latin1',
+  isa: 'ECHOLAT1',
+  gs: 'ECHOLAT1',
+  unb: '4000000000055',
+  x12: { encoding: 'latin1' },
+};
+
 const SETUP = { kind: 'cli', name: 'gateway-edge-test' } as const;
 
 /**
@@ -116,7 +125,7 @@ describe('the gateway edge: unread bodies, encodings and channel switches', () =
   beforeAll(async () => {
     world = await startPortalWorld(
       'gateway_edge',
-      { PARTNERS_DIR: partnersDir([ALPHA, API_OFF, PORTAL_OFF_PARTNER]), LOG_LEVEL: 'warn' },
+      { PARTNERS_DIR: partnersDir([ALPHA, API_OFF, PORTAL_OFF_PARTNER, LATIN1_PARTNER]), LOG_LEVEL: 'warn' },
       { onLog: (line) => logs.push(line) },
     );
     url = world.gateway.url;
@@ -261,6 +270,21 @@ describe('the gateway edge: unread bodies, encodings and channel switches', () =
       expect((await other.login(charlie)).status).toBe(303);
       expect((await other.get('/portal/orders')).status).toBe(200);
     });
+  });
+
+  it("shows a partner the X12 encoding of its own profile, and another partner's profile its own", async () => {
+    const identity = world.gateway.app.get(IdentityService);
+    const latin1 = (await identity.issuePartnerToken(LATIN1_PARTNER.id, ['profile:read'], SETUP)).token;
+    const profileOf = async (token: string) =>
+      (await request(url).get('/partner/v1/profile').set('authorization', `Bearer ${token}`).expect(200))
+        .body;
+    expect(await profileOf(latin1)).toMatchObject({ id: LATIN1_PARTNER.id, x12: { encoding: 'latin1' } });
+    // No `x12` in the profile: the default, UTF-8, what the gateway writes for it.
+    expect(await profileOf(alpha)).toMatchObject({ id: ALPHA.id, x12: { encoding: 'utf8' } });
+    const example = (await request(url).get('/docs/openapi.json').expect(200)).body.paths[
+      '/partner/v1/profile'
+    ].get.responses['200'].content['application/json'].example;
+    expect(example.x12).toEqual({ encoding: 'utf8' });
   });
 });
 

@@ -14,6 +14,8 @@ export interface TestPartner {
   readonly unb: string;
   /** The profile's `channels` (default: the API enabled). */
   readonly channels?: Record<string, { enabled: boolean }>;
+  /** The profile's `x12` settings (default: none, so UTF-8). */
+  readonly x12?: { readonly encoding: 'utf8' | 'latin1' };
 }
 
 export const ALPHA: TestPartner = {
@@ -59,6 +61,7 @@ function profile(p: TestPartner) {
     acknowledgments: { functional: '997', functionalSlaHours: 24, businessSlaHours: 48 },
     tolerances: { quantityPercent: 2, pricePercent: 0, dateDaysEarly: 2, dateDaysLate: 0 },
     crossReferences: { units: { PC: 'H87' } },
+    ...(p.x12 ? { x12: p.x12 } : {}),
   };
 }
 
