@@ -104,14 +104,24 @@ export class IntakeRecordService {
     position: number,
     verdict: IntakeVerdict,
     interchange: string,
+    /** The acknowledgment that tells the partner of a rejection, when it could not be written, and why. */
+    untold?: { readonly ack: string; readonly reason: string },
   ): Promise<string | null> {
     if (verdict.outcome !== 'rejected' || verdict.reason === 'duplicate') return null;
     return this.raiseRejected(
       tx,
       row,
       `interchange:${row.id}:${position}`,
-      `${interchange} rejected: ${verdict.detail}`,
-      verdict.differences ?? {},
+      clip(
+        `${interchange} rejected: ${verdict.detail}`,
+        untold === undefined
+          ? ''
+          : `; the partner got no ${untold.ack}, it could not be written (${untold.reason}): tell the partner`,
+      ),
+      {
+        ...verdict.differences,
+        ...(untold === undefined ? {} : { acknowledgment: { expected: untold.ack, actual: untold.reason } }),
+      },
     );
   }
 
@@ -190,6 +200,12 @@ function asObject(value: unknown): Record<string, unknown> {
 }
 
 /** A case summary: at most 500 characters (the exception store makes quoted envelope values storable). */
-export function clip(text: string): string {
-  return text.length <= 500 ? text : `${text.slice(0, 499)}…`;
+/**
+ * A case summary: at most 500 characters (the exception store makes quoted envelope values storable).
+ * `tail` is kept whole (up to 250 characters), so a long detail never cuts off what it says.
+ */
+export function clip(text: string, tail = ''): string {
+  const end = tail.length <= 250 ? tail : `${tail.slice(0, 249)}…`;
+  const room = 500 - end.length;
+  return (text.length <= room ? text : `${text.slice(0, room - 1)}…`) + end;
 }

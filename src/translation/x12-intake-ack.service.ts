@@ -74,7 +74,12 @@ export class X12IntakeAckService {
         : null;
     const sender = senderOf(ic);
     const named = `X12 interchange ${ic.controlNumber} from ${senderLabel(sender)}`;
-    let exceptionId = await this.record.raiseForVerdict(tx, row, position, verdict, named);
+    // The TA1 is how the partner learns of a rejection; one that cannot be written tells it nothing.
+    const untold =
+      verdict.outcome === 'rejected' && built.kind === 'unanswerable'
+        ? { ack: 'TA1', reason: built.reason }
+        : undefined;
+    let exceptionId = await this.record.raiseForVerdict(tx, row, position, verdict, named, untold);
     if (verdict.outcome === 'accepted' && built.kind === 'unanswerable') {
       // Accepted and going on to translation, but the partner gets no TA1 / 997 / 999 and would
       // only resend: a person must tell it (the interchange stays archived and is processed).

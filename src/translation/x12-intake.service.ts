@@ -126,7 +126,14 @@ export class X12IntakeService {
           ? []
           : [
               `${accepted} of ${results.length} interchanges accepted; ` +
-                rejected.map((r) => `ISA13 ${r.controlNumber}: ${r.detail}`).join('; '),
+                rejected
+                  .map((r) => {
+                    // Its TA1 could not be written: the partner was not told of the rejection.
+                    const note =
+                      r.ack === null && r.ackProblem ? ` (no TA1 could be written: ${r.ackProblem})` : '';
+                    return `ISA13 ${r.controlNumber}: ${r.detail}${note}`;
+                  })
+                  .join('; '),
             ]),
         ...unanswered.map(
           (r) => `ISA13 ${r.controlNumber} accepted, but no acknowledgment could be written: ${r.ackProblem}`,

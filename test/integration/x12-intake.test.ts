@@ -272,6 +272,35 @@ describe('the X12 intake', () => {
     expect(cases).toHaveLength(1);
   });
 
+  it('says in the rejection case that the partner got no TA1 when the TA1 cannot be written', async () => {
+    // "|" separates elements, and ISA06 "ACME*FAST" is not acme's id (TA1 R 006). A rejected
+    // interchange is answered with our default delimiters ("*"): the TA1's ISA08 cannot echo the id.
+    const text = x12({ isa13: '000000251', sender: 'ACME#FAST' }).replaceAll('*', '|').replace('#', '*');
+    const id = await receive(text);
+    const result = await intake.check(id);
+    expect(result.status).toBe('rejected');
+    const [ic] = result.interchanges;
+    expect(ic).toMatchObject({
+      outcome: 'rejected',
+      reason: 'isa-sender-not-bound',
+      ack: null,
+      ackProblem: expect.stringContaining('contains an acknowledgment delimiter'),
+    });
+    const raised = await exceptions.get(ic!.exceptionId!, ALL_PARTNERS);
+    expect(raised).toMatchObject({
+      type: 'interchange.rejected',
+      dedupeKey: `interchange:${id}:0`,
+      differences: { acknowledgment: { expected: 'TA1', actual: ic!.ackProblem } },
+    });
+    // The rejection itself is still named, and the operator learns the partner was not told.
+    expect(raised.summary).toContain('X12 interchange 000000251 from ZZ/ACME*FAST rejected');
+    expect(raised.summary).toContain(`the partner got no TA1, it could not be written (${ic!.ackProblem})`);
+    expect(raised.differences).toHaveProperty('isaSender');
+    const row = await archive.get(id);
+    expect(row.statusDetail).toContain(`ISA13 000000251: `);
+    expect(row.statusDetail).toContain(`(no TA1 could be written: ${ic!.ackProblem})`);
+  });
+
   it('raises a case for a group after IEA with no ISA, which no TA1 or 997 can answer', async () => {
     const stray =
       'GS*PR*ACMEFAST*BUYERCO*20261127*0800*212*X*004010~ST*855*0001~BAK*00*AC*4500012399*20261127~SE*3*0001~GE*1*212~';
