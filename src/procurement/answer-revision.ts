@@ -2,7 +2,9 @@ import type { PurchaseOrder } from './purchase-order.types.js';
 
 /**
  * A revision named in a document (text, as the supplier echoed our REF*PP / RFF+PP) as the number it
- * is: '1' and '01' are revision 1, as the scorecard reads them; undefined for text that is no number.
+ * is: '1' and '01' are revision 1; undefined for text that is no number or has more than nine digits
+ * (nine always fit the order's integer revision column, ten may not). The one rule for every reader of
+ * a named revision: the acknowledgments, the order routes and the scorecard's acknowledgment log.
  */
 export function revisionOf(named: string): number | undefined {
   return /^\d{1,9}$/.test(named) ? Number(named) : undefined;

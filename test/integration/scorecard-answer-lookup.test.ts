@@ -13,6 +13,7 @@ import {
 } from '../../src/platform/database/database-endpoint.js';
 import { ScorecardRepository } from '../../src/portal/scorecards/scorecard.repository.js';
 import { acknowledgmentOutcomes } from '../../src/portal/scorecards/scorecard.js';
+import { revisionOf } from '../../src/procurement/answer-revision.js';
 import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-relay.js';
 import { CanonicalEventStore } from '../../src/translation/canonical-event.store.js';
 import { issueSimulatorOrder, simulatorGatewayEnv } from '../support/erp.js';
@@ -283,5 +284,52 @@ describe('answers matched to the revision they name', () => {
     await answer('purchase-order.acknowledged', '4670000003', { number: 'SO-3', revision: '1' });
     const at = await answeredAt('4670000003');
     expect(await outcomes('4670000003')).toEqual([{ revision: 0, answeredAt: at.get('SO-3/1') }]);
+  });
+
+  it('reads a revision beyond int range as the acknowledgment does: as naming none', async () => {
+    // Ten digits: no revision the gateway sends (revisionOf, answer-revision.ts), so the acknowledgment
+    // answers the order as it stands; the scorecard read it as revision 1234567890 and left the order
+    // unanswered.
+    const named = '1234567890';
+    expect(revisionOf(named)).toBeUndefined();
+    await issueSimulatorOrder(gateway.app, { poNumber: '4670000004', supplier: PARTNER });
+    await answer('purchase-order.acknowledged', '4670000004', { number: 'SO-4', revision: '1' }, named);
+    const [order] = await queryOnce<{ state: string }>(
+      db.url,
+      `SELECT state FROM purchase_order WHERE po_number = $1`,
+      ['4670000004'],
+    );
+    expect(order!.state).toBe('acknowledged');
+    const log = await gateway.app
+      .get(ScorecardRepository)
+      .acknowledgmentLog([PARTNER], new Date(Date.now() - 86_400_000));
+    const answers = log.filter((r) => r.event.poNumber === '4670000004' && r.event.kind === 'answer');
+    expect(answers.map((r) => r.event.revision)).toEqual([null]);
+    const at = await answeredAt('4670000004');
+    expect(await outcomes('4670000004')).toEqual([{ revision: 0, answeredAt: at.get('SO-4/1') }]);
+  });
+
+  it('leaves a change open when its answer names a revision beyond int range, as the answer is recorded only', async () => {
+    await issueSimulatorOrder(gateway.app, { poNumber: '4670000005', supplier: PARTNER });
+    await gateway.app
+      .get(ErpConnections)
+      .embeddedSimulator()!
+      .purchaseOrders.change('4670000005', { lines: [{ lineNumber: '10', quantity: '5000' }] });
+    await gateway.app.get(SimulatorOutputRelay).relay();
+    // A change answer must name the change (revisionOf): ten digits name none, so it is stale.
+    await answer(
+      'purchase-order.change-answered',
+      '4670000005',
+      { number: 'CA-5', revision: '1' },
+      '1234567890',
+    );
+    const [entry] = await queryOnce<{ summary: string }>(
+      db.url,
+      `SELECT h.summary FROM purchase_order_history h JOIN purchase_order o ON o.id = h.po_id
+        WHERE o.po_number = $1 AND h.what = 'purchase-order.change-answered'`,
+      ['4670000005'],
+    );
+    expect(entry!.summary).toContain('recorded only');
+    expect(await outcomes('4670000005')).toEqual([{ revision: 1, answeredAt: null }]);
   });
 });

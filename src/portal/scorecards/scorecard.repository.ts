@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { isoTimestamp, queryRows } from '../../platform/database/sql.js';
 import { revisionSent } from '../../procurement/acknowledgment-clock.js';
+import { revisionOf } from '../../procurement/answer-revision.js';
 import type { FunctionalAckMiss, SftpRenamesRefused } from './partner-health.js';
 import type {
   AcknowledgmentEventRow,
@@ -75,6 +76,7 @@ export class ScorecardRepository {
       po_number: string;
       sequence: string;
       request: boolean;
+      change_answer: boolean;
       revision: string | null;
       at: string;
     }>(
@@ -94,6 +96,7 @@ export class ScorecardRepository {
               WHERE r.what IN ${REQUESTS} AND r.at >= $2::timestamptz - ${REQUEST_SLACK} AND o.partner_id = ANY($1)`
       })
        SELECT o.partner_id, o.po_number, h.id::text AS sequence, h.what IN ${REQUESTS} AS request,
+              h.what = 'purchase-order.change-answered' AS change_answer,
               CASE WHEN h.what IN ${REQUESTS} THEN h.document_revision ELSE h.answered_revision END AS revision,
               ${isoTimestamp('coalesce(sent.at, h.at)')} AS at
          FROM orders o
@@ -116,24 +119,27 @@ export class ScorecardRepository {
         WHERE NOT sent.withdrawn`,
       [partnerIds, from],
     );
-    return rows.map((r) => ({
-      partnerId: r.partner_id,
-      event: r.request
-        ? {
-            kind: 'request',
-            poNumber: r.po_number,
-            revision: Number(r.revision),
-            sequence: Number(r.sequence),
-            at: r.at,
-          }
-        : {
-            kind: 'answer',
-            poNumber: r.po_number,
-            revision: r.revision !== null && /^\d+$/.test(r.revision) ? Number(r.revision) : null,
-            sequence: Number(r.sequence),
-            at: r.at,
+    return rows.flatMap((r): AcknowledgmentLogRow[] => {
+      const when = { sequence: Number(r.sequence), at: r.at };
+      if (r.request)
+        return [
+          {
+            partnerId: r.partner_id,
+            event: { kind: 'request', poNumber: r.po_number, revision: Number(r.revision), ...when },
           },
-    }));
+        ];
+      // Read by the rule the answer was matched with (answer-revision.ts): an acknowledgment naming no
+      // revision it can read answers the order as it stands; a change answer must name the change, and
+      // one that does not was recorded only, so it answers nothing here either.
+      const named = r.revision === null ? undefined : revisionOf(r.revision);
+      if (named === undefined && r.change_answer) return [];
+      return [
+        {
+          partnerId: r.partner_id,
+          event: { kind: 'answer', poNumber: r.po_number, revision: named ?? null, ...when },
+        },
+      ];
+    });
   }
 
   /** What the partner's ship notices (not cancelled) announced, for those received since `from`. */
