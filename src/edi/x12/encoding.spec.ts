@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { latin1ToEbcdic } from '../core/ebcdic.js';
 import { buildX12Acknowledgment, type X12AckResult } from './ack-builder.js';
 import { encodeX12 } from './encoding.js';
-import { gs, isa, PO_BODY, set } from './fixtures/build.js';
-import { validateX12 } from './reader.js';
+import { gs, isa, PO_BODY, set, validPo } from './fixtures/build.js';
+import { readX12, validateX12 } from './reader.js';
 
 /** A purchase order asking for a TA1, every segment ended by `t`. */
 function po(t: string): string {
@@ -75,5 +75,25 @@ describe('acknowledgments in the encoding of the interchange they answer', () =>
   it('refuses a character a single-byte encoding has no byte for', () => {
     expect(() => encodeX12('ISA*\u2026', 'latin1')).toThrow(RangeError);
     expect(() => encodeX12('ISA*\u2026', 'ebcdic')).toThrow(RangeError);
+  });
+});
+
+describe('values with bytes of 0x80 and up', () => {
+  /** The N102 of a purchase order whose name is written as `name` bytes. */
+  function nameRead(name: Buffer): string {
+    const [before, after] = validPo({ body: ['BEG*00*SA*PO-1001**20240131', 'N1*ST*@', 'CTT*0'] }).split('@');
+    const bytes = Buffer.concat([Buffer.from(before!, 'latin1'), name, Buffer.from(after!, 'latin1')]);
+    let value: string | undefined;
+    readX12(bytes, { segment: (view) => void (view.id === 'N1' && (value = view.element(2))) });
+    return value!;
+  }
+
+  it('reads them as UTF-8 when they are, and byte for byte as ISO 8859-1 when they are not', () => {
+    expect(nameRead(Buffer.from('MÜLLER SPEDITION', 'utf8'))).toBe('MÜLLER SPEDITION');
+    // DC alone is no UTF-8: a Latin-1 partner's Ü, not a replacement character.
+    expect(nameRead(Buffer.from('MÜLLER SPEDITION', 'latin1'))).toBe('MÜLLER SPEDITION');
+    expect(nameRead(Buffer.from('CAFÉ Ø', 'latin1'))).toBe('CAFÉ Ø');
+    // Judged per value: a broken sequence makes the whole value Latin-1, never half of each.
+    expect(nameRead(Buffer.from([0x41, 0xc3, 0x9c, 0xdc]))).toBe('AÃ\u009cÜ');
   });
 });

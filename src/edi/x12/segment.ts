@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { shortLatin1Value } from '../core/short-value.js';
 import type { X12Delimiters } from './delimiters.js';
 import type { X12Encoding } from './encoding.js';
@@ -130,8 +131,18 @@ export class ByteSource {
     return end - start >= SLICED_MIN ? this.latin1(start, end) : this.text.substring(0, end - start);
   }
 
+  /**
+   * A value with bytes of 0x80 and up: UTF-8 when they are valid UTF-8, else ISO 8859-1, byte for byte.
+   * No X12 character set has such characters, but partners send them both ways (a name's Ü as C3 9C or
+   * as DC); decoded as UTF-8 alone, a Latin-1 Ü became U+FFFD and the name was lost. A text in a
+   * single-byte code whose bytes happen to form valid UTF-8 sequences is far less likely (the rule
+   * `decodeEdifact` follows for EDIFACT).
+   */
   utf8(start: number, end: number): string {
-    return this.bufferOfBytes().toString('utf8', start, end);
+    const buffer = this.bufferOfBytes();
+    return isUtf8(buffer.subarray(start, end))
+      ? buffer.toString('utf8', start, end)
+      : buffer.toString('latin1', start, end);
   }
 }
 
