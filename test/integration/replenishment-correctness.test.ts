@@ -35,7 +35,7 @@ describe('replenishment correctness', () => {
   let gateway: Awaited<ReturnType<typeof startTestGateway>>;
   const api = () => request(gateway.url);
 
-  const MATERIALS = ['T-NEW', 'T-LEAD', 'T-EA', 'T-DZN', 'T-CROSS', 'T-QTY', 'T-DATE', 'T-SHIP'];
+  const MATERIALS = ['T-NEW', 'T-LEAD', 'T-EA', 'T-DZN', 'T-CROSS', 'T-QTY', 'T-DATE', 'T-SHIP', 'T-REV'];
 
   beforeAll(async () => {
     db = await createTestDatabase('replenishment_correctness');
@@ -327,7 +327,12 @@ describe('replenishment correctness', () => {
     return recommendation!;
   }
 
-  async function answer(poNumber: string, line: Record<string, unknown>): Promise<void> {
+  async function answer(
+    poNumber: string,
+    line: Record<string, unknown>,
+    revision = '1',
+    answerRevision = '1',
+  ): Promise<void> {
     const dataSource = gateway.app.get(DataSource);
     const now = new Date().toISOString();
     await dataSource.transaction((tx) =>
@@ -340,10 +345,10 @@ describe('replenishment correctness', () => {
         receivedAt: now,
         correlationId: `answer:${poNumber}`,
         causationId: null,
-        document: { kind: 'original', number: `SO-${poNumber}`, revision: '1' },
+        document: { kind: 'original', number: `SO-${poNumber}`, revision: answerRevision },
         source: { channel: 'api' },
         payload: {
-          purchaseOrder: { number: poNumber, revision: '1' },
+          purchaseOrder: { number: poNumber, revision },
           status: 'accepted-with-changes',
           lines: [{ lineNumber: '10', status: 'changed', ...line }],
         },
@@ -354,6 +359,21 @@ describe('replenishment correctness', () => {
   async function stateOf(id: string) {
     return (await api().get(`/replenishment/v1/recommendations/${id}`).set(auth).expect(200)).body;
   }
+
+  it('takes no answer naming a revision that is not one (1e3, eleven digits) as an answer to the change', async () => {
+    const rec = await appliedChange('T-REV', '4500009609');
+    const full = {
+      changes: ['quantity', 'date'],
+      quantity: { value: '1000', unit: 'H87' },
+      schedule: [{ quantity: { value: '1000', unit: 'H87' }, deliveryDate: day(1) }],
+    };
+    // Number('1e3') is 1000, and twelve billion overflows the revision column: neither is a revision.
+    await answer('4500009609', full, '1e3', '1');
+    await answer('4500009609', full, '12345678901', '2');
+    expect(await stateOf(rec.id)).toMatchObject({ state: 'applied', changeRevision: null });
+    await answer('4500009609', full, '1', '3');
+    expect(await stateOf(rec.id)).toMatchObject({ state: 'confirmed', changeRevision: 1 });
+  });
 
   it('takes a partial quantity answer for what it is: not a confirmation', async () => {
     const rec = await appliedChange('T-QTY', '4500009601');

@@ -18,6 +18,7 @@ import {
   type ChangeRefusalDescriber,
   type ChangeRefusalFacts,
 } from '../../procurement/change-refusal.hooks.js';
+import { revisionOf } from '../../procurement/answer-revision.js';
 import { CanonicalEventStore, type CanonicalEventListener } from '../../translation/canonical-event.store.js';
 import { RecommendationRepository, type RecommendationRow } from './recommendation.repository.js';
 
@@ -108,8 +109,9 @@ export class SupplierAnswersListener
 
   async eventStored(tx: EntityManager, event: CanonicalEvent): Promise<void> {
     if (event.type !== 'purchase-order.change-answered' || event.payload.status === 'rejected') return;
-    const revision = Number(event.payload.purchaseOrder.revision);
-    if (!Number.isInteger(revision)) return;
+    // The one rule of what names a revision (answer-revision.ts): `1e3` or eleven digits do not.
+    const revision = revisionOf(event.payload.purchaseOrder.revision ?? '');
+    if (revision === undefined) return;
     const rec = await this.answered(tx, event.payload.purchaseOrder.number, revision);
     if (!rec || event.partnerId !== rec.supplier) return;
     const line = event.payload.lines.find((l) => l.lineNumber === rec.lineNumber);
