@@ -110,7 +110,8 @@ export class X12IntakeAckService {
       detail: verdict.outcome === 'accepted' ? 'accepted' : verdict.detail,
       duplicateOf: recordedDuplicateOf(verdict),
       ack,
-      ackProblem: built.kind === 'ack' ? null : built.reason,
+      // Owed nothing (a partner's 997, ISA14 0) is no problem: only an answer that cannot be written is.
+      ackProblem: built.kind === 'unanswerable' ? built.reason : null,
       exceptionId,
     };
   }

@@ -114,6 +114,18 @@ describe('the X12 intake', () => {
     ).toBe(ic!.ack!.text);
   });
 
+  it("accepts a partner's 997 without answering it, and says nothing is missing", async () => {
+    const text =
+      'ISA*00*          *00*          *ZZ*ACMEFAST       *ZZ*BUYERCO        *261127*0800*U*00401*000000291*0*P*>~' +
+      'GS*FA*ACMEFAST*BUYERCO*20261127*0800*291*X*004010~' +
+      'ST*997*0001~AK1*PO*17~AK9*A*1*1*1~SE*4*0001~GE*1*291~IEA*1*000000291~';
+    const id = await receive(text);
+    const [ic] = (await intake.check(id)).interchanges;
+    // Acknowledgments are never acknowledged: nothing is owed, and nothing is wrong.
+    expect(ic).toMatchObject({ outcome: 'accepted', ack: null, ackProblem: null, exceptionId: null });
+    expect((await archive.get(id)).statusDetail ?? '').not.toContain('no acknowledgment could be written');
+  });
+
   it('rejects a foreign ISA06 with TA1 006, marks the row rejected and raises an exception', async () => {
     const id = await receive(x12({ isa13: '000000201', sender: 'NORDICCAST' }));
     const result = await intake.check(id);
