@@ -208,7 +208,7 @@ export const COMPOSITES_D96A: Readonly<Record<string, string>> = {
   C272: '7081 C|1131 C|3055 C',
   C273: '7009 C|1131 C|3055 C|7008 C|7008 C|3453 C',
   C401: '8457 M|8459 M|7130 C',
-  C402: '7077 M|7064 C|7143 C|7064 C|7143 C',
+  C402: '7077 M|7064 M|7143 C|7064 C|7143 C',
   C501: '5245 M|5482 C|5249 C|1131 C|3055 C',
   C502: '6313 C|6321 C|6155 C|6154 C',
   C504: '6347 M|6345 C|6343 C|6348 C',
@@ -230,7 +230,8 @@ export const COMPOSITES_D96A: Readonly<Record<string, string>> = {
 
 export const SEGMENTS_D96A: Readonly<Record<string, string>> = {
   ALI: '3239 C|9213 C|4183 C|4183 C|4183 C|4183 C|4183 C',
-  BGM: 'C002 C|C106 C|1225 C|4343 C',
+  // D.96A BGM 020 is the simple 1004 and IMD 020 the simple 7081; D.01B has composites there (C106, C272).
+  BGM: 'C002 C|1004 C|1225 C|4343 C',
   CNT: 'C270 M',
   COM: 'C076 M',
   CPS: '7164 M|7166 C|7075 C',
@@ -240,7 +241,7 @@ export const SEGMENTS_D96A: Readonly<Record<string, string>> = {
   ERC: 'C901 M',
   FTX: '4451 M|4453 C|C107 C|C108 C|3453 C',
   GIN: '7405 M|C208 M|C208 C|C208 C|C208 C|C208 C',
-  IMD: '7077 C|C272 C|C273 C|7383 C',
+  IMD: '7077 C|7081 C|C273 C|7383 C',
   LIN: '1082 C|1229 C|C212 C|C829 C|1222 C|7083 C',
   LOC: '3227 M|C517 C|C519 C|C553 C|5479 C',
   MEA: '6311 M|C502 C|C174 C|7383 C',
@@ -302,10 +303,14 @@ export const COMPOSITES_D01B_CHANGES: Readonly<Record<string, string>> = {
 };
 
 /**
- * D.01B segments that differ: FTX gains 4447 (free text format code, position 060), NAD's country
- * sub-entity is the composite C819 (position 070), PCD gains 4405 (status description code, 020).
+ * D.01B segments that differ: BGM 020 is the composite C106 (1004, 1056, 1060) where D.96A has the
+ * simple 1004, IMD 020 the composite C272 (7081, 1131, 3055) where D.96A has the simple 7081, FTX
+ * gains 4447 (free text format code, position 060), NAD's country sub-entity is the composite C819
+ * (position 070), PCD gains 4405 (status description code, 020).
  */
 export const SEGMENTS_D01B_CHANGES: Readonly<Record<string, string>> = {
+  BGM: 'C002 C|C106 C|1225 C|4343 C',
+  IMD: '7077 C|C272 C|C273 C|7383 C',
   FTX: '4451 M|4453 C|C107 C|C108 C|3453 C|4447 C',
   NAD: '3035 M|C082 C|C058 C|C080 C|C059 C|3164 C|C819 C|3251 C|3207 C',
   PCD: 'C501 M|4405 C',

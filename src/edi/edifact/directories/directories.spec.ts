@@ -170,6 +170,43 @@ describe('messages checked against their directory (0085 codes, UCS / UCD positi
     });
   });
 
+  it('reads BGM 020 and IMD 020 as simple elements in D96A, as C106 and C272 in D01B', () => {
+    // D.96A: 020 1004 Document/message number, IMD 020 7081 Item characteristic, coded (both an..3/an..35).
+    const bgm = (v: string) => [`BGM+220+${v}+9`, 'DTM+137:20250304:102', 'UNS+S'];
+    expect(both(bgm('PO1'))).toEqual({ D96A: [], D01B: [] });
+    expect(both(bgm('PO1::2'))).toEqual({ D96A: ['16@2:2.2'], D01B: [] });
+    expect(both(bgm('P'.repeat(36)))).toEqual({ D96A: ['39@2:2'], D01B: ['39@2:2.1'] });
+    const imd = (v: string) => [...head, 'LIN+1', `IMD+F+${v}+:::Blue widget`, 'UNS+S'];
+    expect(both(imd('35'))).toEqual({ D96A: [], D01B: [] });
+    expect(both(imd('35:X:9'))).toEqual({ D96A: ['16@5:2.2'], D01B: [] });
+  });
+
+  it('requires PAC C402 7064 (type of packages) when C402 is given', () => {
+    const pac = (v: string) => [...head, `PAC+1++CT+${v}`, 'UNS+S'];
+    expect(both(pac('1:BOX'))).toEqual({ D96A: [], D01B: [] });
+    expect(both(pac('1'))).toEqual({ D96A: ['13@4:4.2'], D01B: ['13@4:4.2'] });
+  });
+
+  it('walks DESADV D96A as its segment table says (SG2 10, LIN MOA, SG19 SGP, SG22 HAN, SG23 QVR, CNT 5)', () => {
+    const desadv = (body: readonly string[]) => ({
+      D96A: findings(interchange('DESADV:D:96A:UN', ['BGM+351+SH1+9', ...body])),
+      D01B: findings(interchange('DESADV:D:01B:UN', ['BGM+351+SH1+9', ...body])),
+    });
+    const nads = Array.from({ length: 11 }, (_, i) => `NAD+SF+${i}::9`);
+    expect(desadv(nads).D96A).toEqual(['36@13']);
+    const line = [
+      'CPS+1',
+      'LIN+1++4000862141404:SRS',
+      'MOA+203:10',
+      'SGP+C1',
+      'PCI+33E',
+      'HAN+EAT',
+      'QVR+5:21',
+    ];
+    expect(desadv(line).D96A).toEqual([]);
+    expect(desadv(Array.from({ length: 6 }, () => 'CNT+2:1')).D96A).toEqual(['35@8']);
+  });
+
   it('rejects the message and leaves others and unknown types to the syntax layer', () => {
     const text =
       "UNB+UNOC:3+S:14+G:14+250304:1412+IC1'UNH+1+ORDERS:D:96A:UN'BGM+220+PO1+9'UNT+3+1'" +

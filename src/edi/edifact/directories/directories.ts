@@ -11,7 +11,7 @@ import {
   SEGMENTS_D01B_CHANGES,
   SEGMENTS_D96A,
 } from './dictionary.data.js';
-import { MESSAGES, SUBSETS_D96A } from './messages.data.js';
+import { MESSAGES_D01B, MESSAGES_D96A, SUBSETS_D96A } from './messages.data.js';
 
 export const EDIFACT_DIRECTORY_SOURCES: readonly EdifactDirectorySource[] = [
   {
@@ -20,7 +20,7 @@ export const EDIFACT_DIRECTORY_SOURCES: readonly EdifactDirectorySource[] = [
     composites: COMPOSITES_D96A,
     segments: SEGMENTS_D96A,
     codeLists: CODE_LISTS,
-    messages: MESSAGES,
+    messages: MESSAGES_D96A,
     subsets: SUBSETS_D96A,
   },
   {
@@ -30,7 +30,7 @@ export const EDIFACT_DIRECTORY_SOURCES: readonly EdifactDirectorySource[] = [
     segments: { ...SEGMENTS_D96A, ...SEGMENTS_D01B_CHANGES },
     codeLists: CODE_LISTS,
     decimals: DECIMALS_D01B,
-    messages: MESSAGES,
+    messages: MESSAGES_D01B,
     subsets: SUBSETS_D96A,
   },
 ];

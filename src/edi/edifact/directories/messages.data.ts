@@ -10,6 +10,7 @@ import type {
  * CONTRL (ISO 9735 / UN/ECE TRADE/WP.4), as segment groups in directory order. Group numbers follow
  * the D.96A ORDERS branching diagram; ORDCHG and ORDRSP share its skeleton in every segment they use
  * (their differences are in groups these maps never read: SG8 PAT in ORDCHG, SG19 RCS in ORDRSP).
+ * DESADV differs by directory: D.96A's is checked against its segment table, D.01B's is not (yet).
  * Segments without a dictionary entry (FII, DOC, PAT, ALC …) are placed, and their elements not checked.
  */
 function g(
@@ -123,7 +124,93 @@ function orderBody(): EdifactNodeSource[] {
   ];
 }
 
-const DESADV: EdifactNodeSource[] = [
+/**
+ * DESADV in D.96A, as the UNSM's segment table gives it (UNTDID D.96A desadv_s: SG2 NAD up to 10, SG14
+ * GIN up to 99 with DLM 10, LIN MOA, SG19 SGP, SG22 HAN before SG23 QVR, CNT up to 5).
+ */
+const DESADV_D96A: EdifactNodeSource[] = [
+  'BGM M 1',
+  'DTM C 10',
+  'ALI C 5',
+  'MEA C 5',
+  'MOA C 5',
+  g('SG1', 'C', 10, 'RFF M 1', 'DTM C 1'),
+  g(
+    'SG2',
+    'C',
+    10,
+    'NAD M 1',
+    'LOC C 10',
+    g('SG3', 'C', 10, 'RFF M 1', 'DTM C 1'),
+    g('SG4', 'C', 10, 'CTA M 1', 'COM C 5'),
+  ),
+  g('SG5', 'C', 10, 'TOD M 1', 'LOC C 5', 'FTX C 5'),
+  g('SG6', 'C', 10, 'TDT M 1', 'PCD C 6', g('SG7', 'C', 10, 'LOC M 1', 'DTM C 10')),
+  g('SG8', 'C', 10, 'EQD M 1', 'MEA C 5', 'SEL C 25', 'EQA C 5', g('SG9', 'C', 10, 'HAN M 1', 'FTX C 10')),
+  g(
+    'SG10',
+    'C',
+    9999,
+    'CPS M 1',
+    'FTX C 5',
+    g(
+      'SG11',
+      'C',
+      9999,
+      'PAC M 1',
+      'MEA C 10',
+      'QTY C 10',
+      g('SG12', 'C', 10, 'HAN M 1', 'FTX C 10'),
+      g(
+        'SG13',
+        'C',
+        1000,
+        'PCI M 1',
+        'RFF C 1',
+        'DTM C 5',
+        'GIR C 99',
+        g('SG14', 'C', 99, 'GIN M 1', 'DLM C 10'),
+      ),
+    ),
+    g(
+      'SG15',
+      'C',
+      9999,
+      'LIN M 1',
+      'PIA C 10',
+      'IMD C 25',
+      'MEA C 10',
+      'QTY C 10',
+      'ALI C 10',
+      'GIN C 100',
+      'GIR C 100',
+      'DLM C 100',
+      'DTM C 5',
+      'FTX C 5',
+      'MOA C 5',
+      g('SG16', 'C', 10, 'RFF M 1', 'DTM C 1'),
+      g('SG17', 'C', 10, 'DGS M 1', 'QTY C 1', 'FTX C 5'),
+      g('SG18', 'C', 100, 'LOC M 1', 'NAD C 1', 'DTM C 1', 'QTY C 10'),
+      g('SG19', 'C', 1000, 'SGP M 1', 'QTY C 10'),
+      g(
+        'SG20',
+        'C',
+        9999,
+        'PCI M 1',
+        'DTM C 5',
+        'MEA C 10',
+        'QTY C 1',
+        g('SG21', 'C', 10, 'GIN M 1', 'DLM C 100'),
+        g('SG22', 'C', 10, 'HAN M 1', 'FTX C 5', 'GIN C 1000'),
+      ),
+      g('SG23', 'C', 10, 'QVR M 1', 'DTM C 5'),
+    ),
+  ),
+  'CNT C 5',
+];
+
+/** DESADV in D.01B as kept before the D.96A check (no D.01B message text was found to check it). */
+const DESADV_D01B: EdifactNodeSource[] = [
   'BGM M 1',
   'DTM C 10',
   'ALI C 5',
@@ -228,14 +315,16 @@ export const CONTRL: EdifactMessageSource = {
   ],
 };
 
-export const MESSAGES: readonly EdifactMessageSource[] = [
+const messages = (desadv: EdifactNodeSource[]): readonly EdifactMessageSource[] => [
   { type: 'ORDERS', name: 'Purchase order', body: orderBody() },
   { type: 'ORDCHG', name: 'Purchase order change request', body: orderBody() },
   { type: 'ORDRSP', name: 'Purchase order response', body: orderBody() },
-  { type: 'DESADV', name: 'Despatch advice', body: DESADV },
+  { type: 'DESADV', name: 'Despatch advice', body: desadv },
   { type: 'APERAK', name: 'Application error and acknowledgement', body: APERAK },
   CONTRL,
 ];
+export const MESSAGES_D96A = messages(DESADV_D96A);
+export const MESSAGES_D01B = messages(DESADV_D01B);
 
 /**
  * EANCOM subsets where they differ from the UNSM in what is checked here: EANCOM 1997 (D.96A) and
