@@ -7,9 +7,7 @@ import type { UserRole } from '../gateway/principal.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import { queryRows, type Queryable } from '../platform/database/sql.js';
 import { PortalError, PortalErrorCode } from './portal.exception.js';
-import type { LinkKind } from './portal-link-mail.js';
 import { PortalLinksService } from './portal-links.service.js';
-import { PortalLoginService, type LoginResult } from './portal-login.service.js';
 import { hashPassword, passwordMatches, passwordProblem, storePasswordHash } from './portal-passwords.js';
 import {
   actorOf,
@@ -25,9 +23,9 @@ import {
  * Portal accounts, as the portal's pages and jobs use them: reading users, a supplier admin's
  * management of its own partner's users (invitations, deactivation), a signed-in user's change of
  * password, and the end of sessions that goes with them. Logins with lockout (PortalLoginService)
- * and the invitation and reset links (PortalLinksService) are their own services; their entry
- * points are kept here so that callers have one accounts API. Users themselves live in the identity
- * directory (src/gateway); every change here is audited in the same transaction.
+ * and the invitation and reset links (PortalLinksService, which mails the invitations made here) are
+ * services of their own. Users themselves live in the identity directory (src/gateway); every change
+ * here is audited in the same transaction.
  */
 @Injectable()
 export class PortalAccountsService {
@@ -36,7 +34,6 @@ export class PortalAccountsService {
     private readonly identity: IdentityService,
     private readonly audit: AuditService,
     private readonly partners: PartnerRegistry,
-    private readonly logins: PortalLoginService,
     private readonly links: PortalLinksService,
   ) {}
 
@@ -47,30 +44,6 @@ export class PortalAccountsService {
   /** The users of one partner, or every portal user when `partnerId` is null (admins). */
   async users(partnerId: string | null): Promise<PortalUser[]> {
     return listPortalUsers(this.dataSource, partnerId);
-  }
-
-  login(email: string, password: string): Promise<LoginResult> {
-    return this.logins.login(email, password);
-  }
-
-  recordLogout(user: PortalUser, everywhere: boolean): Promise<number> {
-    return this.logins.recordLogout(user, everywhere);
-  }
-
-  requestReset(email: string): Promise<void> {
-    return this.links.requestReset(email);
-  }
-
-  linkUser(kind: LinkKind, token: string): Promise<PortalUser | undefined> {
-    return this.links.linkUser(kind, token);
-  }
-
-  completeLink(
-    kind: LinkKind,
-    token: string,
-    input: { password: string; displayName?: string },
-  ): Promise<PortalUser> {
-    return this.links.completeLink(kind, token, input);
   }
 
   /**

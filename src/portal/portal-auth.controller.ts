@@ -18,6 +18,8 @@ import { Public } from '../gateway/access-rules.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import { PORTAL_OFF, PortalAnonymous, PortalGuard, portalUser, type PortalRequest } from './portal-access.js';
 import { PortalAccountsService } from './portal-accounts.service.js';
+import { PortalLinksService } from './portal-links.service.js';
+import { PortalLoginService } from './portal-login.service.js';
 import type { LinkKind } from './portal-link-mail.js';
 import { PortalSso } from './portal-sso.js';
 import { PortalThrottle, waitMessage } from './portal-throttle.js';
@@ -70,6 +72,8 @@ function endSession(request: Request): Promise<void> {
 export class PortalAuthController {
   constructor(
     private readonly accounts: PortalAccountsService,
+    private readonly logins: PortalLoginService,
+    private readonly links: PortalLinksService,
     private readonly partners: PartnerRegistry,
     private readonly sso: PortalSso,
     private readonly throttle: PortalThrottle,
@@ -118,7 +122,7 @@ export class PortalAuthController {
       refused(429, waitMessage(wait));
       return;
     }
-    const result = await this.accounts.login(email, text(form, 'password'));
+    const result = await this.logins.login(email, text(form, 'password'));
     if (!result.ok) {
       refused(result.reason === 'portal-off' ? 403 : 401, LOGIN_REFUSED[result.reason]);
       return;
@@ -143,14 +147,14 @@ export class PortalAuthController {
 
   @Post('logout')
   async logout(@Req() request: PortalRequest, @Res() response: Response): Promise<void> {
-    await this.accounts.recordLogout(portalUser(request), false);
+    await this.logins.recordLogout(portalUser(request), false);
     await endSession(request);
     await redirectAfterSave(request, response, '/portal/login?signedOut=1');
   }
 
   @Post('logout-everywhere')
   async logoutEverywhere(@Req() request: PortalRequest, @Res() response: Response): Promise<void> {
-    await this.accounts.recordLogout(portalUser(request), true);
+    await this.logins.recordLogout(portalUser(request), true);
     await endSession(request).catch(() => undefined);
     await redirectAfterSave(request, response, '/portal/login?signedOut=everywhere');
   }
@@ -183,7 +187,7 @@ export class PortalAuthController {
       return;
     }
     try {
-      await this.accounts.requestReset(email);
+      await this.links.requestReset(email);
     } catch (error) {
       // Whether the address is known stays unsaid: the mail is queued, so neither the mail server's
       // delay nor its outage shows here; only mail missing from the configuration is everyone's.
@@ -284,7 +288,7 @@ export class PortalAuthController {
   private async linkPage(kind: LinkKind, token: string, request: Request, response: Response): Promise<void> {
     // The token stays out of Referer headers sent from this page.
     response.setHeader('Referrer-Policy', 'no-referrer');
-    const user = await this.accounts.linkUser(kind, token);
+    const user = await this.links.linkUser(kind, token);
     if (!user)
       throw new PortalError(
         PortalErrorCode.LinkInvalid,
@@ -320,7 +324,7 @@ export class PortalAuthController {
         PortalErrorCode.InvalidInput,
         'The two passwords differ. Go back and type them again.',
       );
-    const user = await this.accounts.completeLink(kind, token, {
+    const user = await this.links.completeLink(kind, token, {
       password: text(form, 'password'),
       displayName: text(form, 'displayName') || undefined,
     });

@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IdentityService } from '../../src/gateway/identity.service.js';
-import { PortalAccountsService } from '../../src/portal/portal-accounts.service.js';
+import { PortalLinksService } from '../../src/portal/portal-links.service.js';
 import { PORTAL_OFF } from '../../src/portal/portal-access.js';
 import {
   ALPHA,
@@ -252,7 +252,7 @@ describe('the gateway edge: unread bodies, encodings and channel switches', () =
       // Signed in by a reset link (which signs in), every page is still refused.
       const browser = new FormClient(url);
       const before = world.smtp.to(email).length;
-      await world.gateway.app.get(PortalAccountsService).requestReset(email);
+      await world.gateway.app.get(PortalLinksService).requestReset(email);
       const { path } = await linkMailedTo(world.smtp, email, 'password-reset', before);
       const reset = await browser.submit(path, {
         password: 'another horse battery staple',

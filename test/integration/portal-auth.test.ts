@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PortalAccountsService } from '../../src/portal/portal-accounts.service.js';
+import { PortalLoginService } from '../../src/portal/portal-login.service.js';
 import { ALPHA, BRAVO } from '../../src/transports/api/testing/partner-api.test-helper.js';
 import { queryOnce } from '../support/postgres.js';
 import {
@@ -184,12 +184,12 @@ describe('portal sign-in: sessions, CSRF, lockout, resets, invitations, users', 
 
     // Refusing a locked account runs a password check as an unknown address does: without it the
     // refusal took a few milliseconds against a hash verification's tens, telling accounts apart.
-    const accounts = world.gateway.app.get(PortalAccountsService);
+    const logins = world.gateway.app.get(PortalLoginService);
     const median = async (address: string) => {
       const times: number[] = [];
       for (let i = 0; i < 7; i++) {
         const start = performance.now();
-        const result = await accounts.login(address, 'a guessed password');
+        const result = await logins.login(address, 'a guessed password');
         times.push(performance.now() - start);
         expect(result.ok).toBe(false);
       }

@@ -4,7 +4,7 @@ import { ErpConnections } from '../../src/erp/connections/erp-connections.js';
 import { IdentityService } from '../../src/gateway/identity.service.js';
 import { SimulatorOutputRelay } from '../../src/procurement/simulator-output-relay.js';
 import type { UserRole } from '../../src/gateway/principal.js';
-import { PortalAccountsService } from '../../src/portal/portal-accounts.service.js';
+import { PortalLinksService } from '../../src/portal/portal-links.service.js';
 import { partnersDir } from '../../src/transports/api/testing/partner-api.test-helper.js';
 import { simulatorGatewayEnv } from '../support/erp.js';
 import { startTestGateway } from '../support/gateway.js';
@@ -127,7 +127,7 @@ export async function seedPortalUser(
     { kind: 'cli', name: 'portal-tests' },
   );
   const before = world.smtp.to(input.email).length;
-  await app.get(PortalAccountsService).requestReset(input.email);
+  await app.get(PortalLinksService).requestReset(input.email);
   const { path } = await linkMailedTo(world.smtp, input.email, 'password-reset', before);
   const client = new FormClient(world.gateway.url);
   const res = await client.submit(path, { password, confirm: password });

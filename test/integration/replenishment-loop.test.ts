@@ -12,7 +12,7 @@ import { simulatorGatewayEnv, waitForPostings } from '../support/erp.js';
 import { signingKeyFile, startTestGateway } from '../support/gateway.js';
 import { eventually, LocalSmtpServer } from '../support/notification-peers.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
-import { PortalAccountsService } from '../../src/portal/portal-accounts.service.js';
+import { PortalLinksService } from '../../src/portal/portal-links.service.js';
 import { MQTT_URL, publisher } from './plant-events.support.js';
 import { FormClient, linkMailedTo, PASSWORD, seedPortalUser } from './portal-support.js';
 
@@ -405,7 +405,7 @@ describe('the replenishment loop, end to end', () => {
       expect(page.text).not.toContain(internal);
     expect(page.text).toContain('You answered that you cannot meet the change to this order.');
     const mailed = smtp.to(buyerEmail).length;
-    await gateway.app.get(PortalAccountsService).requestReset(buyerEmail);
+    await gateway.app.get(PortalLinksService).requestReset(buyerEmail);
     const { path } = await linkMailedTo(smtp, buyerEmail, 'password-reset', mailed);
     const buyer = new FormClient(gateway.url);
     expect((await buyer.submit(path, { password: PASSWORD, confirm: PASSWORD })).status).toBe(303);
