@@ -14,15 +14,16 @@ import type { PartnerProfile } from '../partners/partner-profile.schema.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import { queryRows } from '../platform/database/sql.js';
 import { DeferJobError, PermanentJobError } from '../platform/jobs/job-definition.js';
+import { OutboxService } from '../platform/jobs/outbox.service.js';
 import { EDIFACT_ANSWER_KEY as EDIFACT_INTAKE } from '../translation/edifact-intake.service.js';
 import type { EdifactIntakeResult } from '../translation/edifact-intake.types.js';
 import { ANSWER_KEY as X12_INTAKE } from '../translation/x12-intake.service.js';
 import type { X12IntakeResult } from '../translation/x12-intake.types.js';
-import { OutboundDeliveryService } from './outbound-delivery.service.js';
 import { OutboundDocumentRepository } from './outbound-document.repository.js';
+import { enqueueDelivery } from './outbound.jobs.js';
 import { deliveryChannelOf } from './outbound-transports.js';
 import { contentTypeWithCharset } from './transports/platform.transport.js';
-import { WebhookSubscriptionService } from './webhooks/webhook-subscriptions.service.js';
+import { WebhookMessageService } from './webhooks/webhook-messages.service.js';
 
 /** One acknowledgment an intake built, as the outbound side needs it. */
 export interface BuiltAcknowledgment {
@@ -83,8 +84,8 @@ export class AcknowledgmentDeliveryService {
     private readonly partners: PartnerRegistry,
     private readonly archive: InterchangeArchive,
     private readonly documents: OutboundDocumentRepository,
-    private readonly outbound: OutboundDeliveryService,
-    private readonly subscriptions: WebhookSubscriptionService,
+    private readonly outbox: OutboxService,
+    private readonly messages: WebhookMessageService,
   ) {}
 
   /** Records and queues the acknowledgments of one receipt; returns the documents made (none twice). */
@@ -135,8 +136,8 @@ export class AcknowledgmentDeliveryService {
           functionalAckExpected: false,
           correlationId: row.correlationId,
         });
-        await this.outbound.enqueueDelivery(tx, id, partner, row.correlationId, 'first');
-        await this.subscriptions.fanOut(tx, {
+        await enqueueDelivery(this.outbox, tx, id, partner, row.correlationId, 'first');
+        await this.messages.fanOut(tx, {
           document: {
             id,
             partnerId: partner.id,

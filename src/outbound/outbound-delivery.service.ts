@@ -4,18 +4,16 @@ import { describeActor, GATEWAY_ACTOR, type Actor } from '../audit/actor.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ExceptionService } from '../exceptions/exception.service.js';
 import { InterchangeArchive } from '../interchanges/interchange-archive.service.js';
-import type { PartnerProfile } from '../partners/partner-profile.schema.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import { queryRows } from '../platform/database/sql.js';
 import { lockJobSubject, unfinishedState, type UnfinishedJob } from '../platform/jobs/job-subject.js';
 import { jobRun } from '../platform/jobs/outbox.repository.js';
 import { OutboxService } from '../platform/jobs/outbox.service.js';
 import { OutboundDocumentRepository } from './outbound-document.repository.js';
-import { OutboundIntentService } from './outbound-intent.service.js';
 import { enqueueDelivery, OutboundDeliverJob } from './outbound.jobs.js';
 import type { OutboundDocument, OutboundStatus } from './outbound.types.js';
 import { CONTENT_TYPES } from './transports/platform.transport.js';
-import { WebhookSubscriptionService } from './webhooks/webhook-subscriptions.service.js';
+import { WebhookMessageService } from './webhooks/webhook-messages.service.js';
 
 export class OutboundStateError extends Error {
   readonly httpStatus = 409;
@@ -66,19 +64,13 @@ export class OutboundDeliveryService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly partners: PartnerRegistry,
-    private readonly intents: OutboundIntentService,
     private readonly archive: InterchangeArchive,
     private readonly documents: OutboundDocumentRepository,
     private readonly outbox: OutboxService,
     private readonly exceptions: ExceptionService,
     private readonly audit: AuditService,
-    private readonly subscriptions: WebhookSubscriptionService,
+    private readonly messages: WebhookMessageService,
   ) {}
-
-  /** Renders an intent into a document and queues its delivery; returns the document id (undefined: not renderable). */
-  renderIntent(intentId: string): Promise<string | undefined> {
-    return this.intents.renderIntent(intentId);
-  }
 
   async get(id: string): Promise<OutboundDocument> {
     const document = await this.documents.get(id);
@@ -142,9 +134,16 @@ export class OutboundDeliveryService {
         `resent by ${describeActor(actor)}: a new acknowledgment clock starts at its delivery`,
       );
       const partner = this.partners.require(document.partnerId);
-      await this.enqueueDelivery(tx, document.id, partner, document.correlationId, `resend-${Date.now()}`);
+      await enqueueDelivery(
+        this.outbox,
+        tx,
+        document.id,
+        partner,
+        document.correlationId,
+        `resend-${Date.now()}`,
+      );
       // Its cancel withdrew the messages announcing it; what goes to the partner is announced.
-      if (document.status === 'cancelled') await this.subscriptions.restoreMessages(tx, document.id);
+      if (document.status === 'cancelled') await this.messages.restoreMessages(tx, document.id);
       await this.audit.record(tx, {
         actor,
         action: 'outbound-document.resent',
@@ -282,16 +281,5 @@ export class OutboundDeliveryService {
     if (order?.state === 'closed') return 'closed';
     if (order?.state === 'cancelled' && document.kind !== 'po-cancellation') return 'cancelled';
     return undefined;
-  }
-
-  /** Queues a delivery try of a document (in the caller's transaction); `round` tells resends apart. */
-  async enqueueDelivery(
-    tx: EntityManager,
-    documentId: string,
-    partner: PartnerProfile,
-    correlationId: string,
-    round: string,
-  ): Promise<void> {
-    await enqueueDelivery(this.outbox, tx, documentId, partner, correlationId, round);
   }
 }

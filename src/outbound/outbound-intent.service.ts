@@ -11,7 +11,7 @@ import { OutboundDocumentRepository } from './outbound-document.repository.js';
 import { KIND_OF_EVENT, OutboundRenderer, partnerJson, partnerJsonType } from './outbound-renderer.js';
 import { deliveryChannelOf } from './outbound-transports.js';
 import { enqueueDelivery } from './outbound.jobs.js';
-import { WebhookSubscriptionService } from './webhooks/webhook-subscriptions.service.js';
+import { WebhookMessageService } from './webhooks/webhook-messages.service.js';
 
 interface IntentRow {
   id: string;
@@ -42,7 +42,7 @@ export class OutboundIntentService {
     private readonly documents: OutboundDocumentRepository,
     private readonly outbox: OutboxService,
     private readonly exceptions: ExceptionService,
-    private readonly subscriptions: WebhookSubscriptionService,
+    private readonly messages: WebhookMessageService,
   ) {}
 
   /** Renders an intent into a document and queues its delivery; returns the document id (undefined: not renderable). */
@@ -124,7 +124,7 @@ export class OutboundIntentService {
       });
       await tx.query(`UPDATE outbound_intent SET status = 'rendered' WHERE id = $1`, [intent.id]);
       await enqueueDelivery(this.outbox, tx, id, partner, intent.correlation_id, 'first');
-      await this.subscriptions.fanOut(tx, {
+      await this.messages.fanOut(tx, {
         document: {
           id,
           partnerId: partner.id,

@@ -11,6 +11,7 @@ import { HandlesJob } from '../platform/jobs/job-handler.decorator.js';
 import { RefusedTargetError } from './safe-http.js';
 import { OutboundDeliveryService } from './outbound-delivery.service.js';
 import { OutboundDocumentRepository } from './outbound-document.repository.js';
+import { OutboundIntentService } from './outbound-intent.service.js';
 import { AcknowledgmentDeliveryService } from './acknowledgment-delivery.service.js';
 import {
   OutboundAcknowledgeJob,
@@ -26,10 +27,10 @@ import { OutboundTransports } from './outbound-transports.js';
 @Injectable()
 @HandlesJob(OutboundRenderJob)
 export class OutboundRenderJobHandler implements JobHandler<OutboundRenderPayload> {
-  constructor(private readonly outbound: OutboundDeliveryService) {}
+  constructor(private readonly intents: OutboundIntentService) {}
 
   async handle(payload: OutboundRenderPayload): Promise<void> {
-    await this.outbound.renderIntent(payload.intentId);
+    await this.intents.renderIntent(payload.intentId);
   }
 }
 

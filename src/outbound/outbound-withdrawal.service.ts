@@ -13,7 +13,7 @@ import {
   type OutboundKind,
   type OutboundStatus,
 } from './outbound.types.js';
-import { WebhookSubscriptionService } from './webhooks/webhook-subscriptions.service.js';
+import { WebhookMessageService } from './webhooks/webhook-messages.service.js';
 
 /** The order whose documents are withdrawn. */
 export interface EndedOrder {
@@ -60,7 +60,7 @@ export class OutboundWithdrawalService {
     private readonly documents: OutboundDocumentRepository,
     private readonly exceptions: ExceptionService,
     private readonly audit: AuditService,
-    private readonly subscriptions: WebhookSubscriptionService,
+    private readonly messages: WebhookMessageService,
   ) {}
 
   /** An operator cancels a document that has not reached its partner; `note` says why. */
@@ -113,7 +113,7 @@ export class OutboundWithdrawalService {
     const ids = documents.map((d) => d.id);
     await this.documents.cancel(tx, ids, by.detail ?? by.reason);
     // Written when each document was rendered, so committed and found by this later statement.
-    await this.subscriptions.withdrawMessages(tx, ids, by.reason);
+    await this.messages.withdrawMessages(tx, ids, by.reason);
     for (const document of documents) {
       await this.audit.record(tx, {
         actor: by.actor,

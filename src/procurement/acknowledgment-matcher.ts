@@ -11,6 +11,7 @@ import {
 import { isUnitCode, unitDefinition } from '../canonical/units.js';
 import type { EventOf } from '../canonical/events/catalogue.js';
 import type { Differences } from '../exceptions/exception.types.js';
+import { scheduleDates } from './schedule-dates.js';
 
 /** What the supplier may change without a buyer looking at it (the partner profile's `tolerances`). */
 export interface Tolerances {
@@ -195,17 +196,13 @@ function confirmedQuantityOf(line: AcknowledgedLine, order: OrderedLine): Confir
 
 /**
  * The last confirmed delivery (or ship) date: when the whole line will be there. `shipOnly` when that
- * last date is a schedule line's ship date (the line gave no delivery date): the goods leave then.
+ * last date is a ship date (its entry gave no delivery date); on one day, the delivery date is judged.
  */
 function confirmedDateOf(line: AcknowledgedLine): { date: string; shipOnly: boolean } | null {
-  let last: { date: string; shipOnly: boolean } | null = null;
-  for (const s of line.schedule ?? []) {
-    const date = s.deliveryDate ?? s.shipDate;
-    // On one date, a delivery date says more than a ship date: it is the one judged.
-    if (date !== undefined && (last === null || date > last.date || (date === last.date && last.shipOnly)))
-      last = { date, shipOnly: s.deliveryDate === undefined };
-  }
-  return last;
+  const { delivered, shipped } = scheduleDates(line.schedule);
+  if (shipped !== undefined && (delivered === undefined || shipped > delivered))
+    return { date: shipped, shipOnly: true };
+  return delivered === undefined ? null : { date: delivered, shipOnly: false };
 }
 
 /**

@@ -39,7 +39,8 @@ const DELIVERY_COLUMNS = `d.id::text AS id, d.subscription_id::text AS "subscrip
  * document, withdrawn and restored with it, listed, and redelivered on request. Each is delivered by
  * its own job with retries (./webhook-delivery.job.ts); its body is fixed when it is written, so
  * every try and redelivery sends the same bytes with the same `webhook-id`. The subscriptions
- * themselves are WebhookSubscriptionService's, which is also the entry point callers use.
+ * themselves are WebhookSubscriptionService's (which checks a partner owns one before its messages
+ * are redelivered).
  */
 @Injectable()
 export class WebhookMessageService {

@@ -22,6 +22,7 @@ import {
   type WebhookDelivery,
   type WebhookSubscription,
 } from './webhook-subscription.types.js';
+import { WebhookMessageService } from './webhook-messages.service.js';
 import { WebhookSubscriptionService } from './webhook-subscriptions.service.js';
 import { ApiPartnerAccessResponses } from '../../gateway/access-openapi.js';
 
@@ -98,7 +99,10 @@ const page = (items: WebhookDelivery[], limit: number) => ({
 @ApiPartnerAccessResponses()
 @Controller('partner/v1/webhooks')
 export class PartnerWebhooksController {
-  constructor(private readonly subscriptions: WebhookSubscriptionService) {}
+  constructor(
+    private readonly subscriptions: WebhookSubscriptionService,
+    private readonly messages: WebhookMessageService,
+  ) {}
 
   @Get()
   @Allow({ partner: ['webhooks:write'], roles: ['supplier-admin'] })
@@ -233,7 +237,7 @@ export class PartnerWebhooksController {
     @CurrentPrincipal() principal: Principal,
   ) {
     await this.subscriptions.own(actingPartner(principal)!, id);
-    return page(await this.subscriptions.deliveries(id, query), query.limit);
+    return page(await this.messages.deliveries(id, query), query.limit);
   }
 
   @Post(':id/deliveries/:deliveryId/redeliver')
@@ -275,7 +279,10 @@ export class PartnerWebhooksController {
 @ApiBearerAuth()
 @Controller('admin')
 export class WebhooksAdminController {
-  constructor(private readonly subscriptions: WebhookSubscriptionService) {}
+  constructor(
+    private readonly subscriptions: WebhookSubscriptionService,
+    private readonly messages: WebhookMessageService,
+  ) {}
 
   @Get('webhooks')
   @Allow({ system: ['operations:read'], roles: ['admin'] })
@@ -322,7 +329,7 @@ export class WebhooksAdminController {
   ) {
     const subscription = await this.subscriptions.get(id);
     if (!subscription) throw new WebhookSubscriptionError(`no webhook subscription ${id}`, 404);
-    return page(await this.subscriptions.deliveries(id, query), query.limit);
+    return page(await this.messages.deliveries(id, query), query.limit);
   }
 
   @Delete('webhooks/:id')

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import ipaddr from 'ipaddr.js';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { Actor } from '../../audit/actor.js';
 import { AuditService } from '../../audit/audit.service.js';
 import type { GatewayConfig } from '../../config/config.js';
@@ -14,11 +14,9 @@ import {
   SECRET_OVERLAP_HOURS,
   WEBHOOK_TEST_EVENT,
   WebhookSubscriptionError,
-  type FannedOutDocument,
   type SubscriptionInput,
   type SubscriptionPatch,
   type WebhookDelivery,
-  type WebhookDeliveryStatus,
   type WebhookSubscription,
 } from './webhook-subscription.types.js';
 
@@ -37,8 +35,8 @@ const SUBSCRIPTION_COLUMNS = `s.id::text AS id, s.partner_id AS "partnerId", s.u
  * is written, so every try and redelivery sends the same bytes with the same `webhook-id`.
  *
  * This service keeps the subscriptions (`webhook_subscription`: create, change, delete, rotate the
- * secret, test) and is the entry point for their messages too, which WebhookMessageService
- * (./webhook-messages.service.ts) writes, withdraws, restores, lists and redelivers.
+ * secret, test). Their messages are WebhookMessageService's (./webhook-messages.service.ts); a
+ * partner's redelivery comes through here, which checks the subscription is the partner's.
  */
 @Injectable()
 export class WebhookSubscriptionService {
@@ -234,33 +232,6 @@ export class WebhookSubscriptionService {
       return created!;
     });
     return (await this.messages.delivery(deliveryId))!;
-  }
-
-  /** See WebhookMessageService.fanOut. */
-  fanOut(tx: EntityManager, source: FannedOutDocument): Promise<number> {
-    return this.messages.fanOut(tx, source);
-  }
-
-  /** See WebhookMessageService.withdrawMessages. */
-  withdrawMessages(tx: EntityManager, documentIds: readonly string[], reason: string): Promise<number> {
-    return this.messages.withdrawMessages(tx, documentIds, reason);
-  }
-
-  /** See WebhookMessageService.restoreMessages. */
-  restoreMessages(tx: EntityManager, documentId: string): Promise<number> {
-    return this.messages.restoreMessages(tx, documentId);
-  }
-
-  delivery(id: string, db?: Queryable): Promise<WebhookDelivery | undefined> {
-    return this.messages.delivery(id, db);
-  }
-
-  /** A subscription's messages, newest first (cursor: `before` a delivery id). */
-  deliveries(
-    subscriptionId: string,
-    filter: { status?: WebhookDeliveryStatus; before?: string; limit: number },
-  ): Promise<WebhookDelivery[]> {
-    return this.messages.deliveries(subscriptionId, filter);
   }
 
   /** A message of the partner's subscription sent again (WebhookMessageService.redeliver). */

@@ -19,6 +19,7 @@ import {
   type ChangeRefusalFacts,
 } from '../../procurement/change-refusal.hooks.js';
 import { revisionOf } from '../../procurement/answer-revision.js';
+import { scheduleDates } from '../../procurement/schedule-dates.js';
 import { CanonicalEventStore, type CanonicalEventListener } from '../../translation/canonical-event.store.js';
 import { RecommendationRepository, type RecommendationRow } from './recommendation.repository.js';
 
@@ -200,12 +201,10 @@ export function answerShortfalls(
   line: AnsweredLine,
 ): string[] {
   const out: string[] = [];
-  const schedule = line.schedule ?? [];
   const asked = rec.newDeliveryDate;
-  const delivered = latestOf(schedule.map((s) => s.deliveryDate));
+  const { delivered, shipped } = scheduleDates(line.schedule);
   if (asked !== null && delivered !== undefined && delivered > asked)
     out.push(`${delivered} instead of ${asked}`);
-  const shipped = latestOf(schedule.filter((s) => s.deliveryDate === undefined).map((s) => s.shipDate));
   if (asked !== null && shipped !== undefined && shipped > asked)
     out.push(`shipping on ${shipped}, after the ${asked} asked for delivery`);
   if (rec.newQuantity === null) return out;
@@ -223,14 +222,6 @@ export function answerShortfalls(
   if (compare(confirmed, decimal(rec.newQuantity)) < 0)
     out.push(`${confirmed} ${rec.unit} of the ${rec.newQuantity} asked`);
   return out;
-}
-
-/** The latest of some calendar dates (ISO strings sort as dates), undefined when there is none. */
-function latestOf(dates: readonly (string | undefined)[]): string | undefined {
-  return dates.reduce<string | undefined>(
-    (a, b) => (b !== undefined && (a === undefined || b > a) ? b : a),
-    undefined,
-  );
 }
 
 function days(from: string, to: string): number {
