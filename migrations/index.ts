@@ -34,6 +34,7 @@ import { AcceptedOverShipment1764230400039 } from './1764230400039-accepted-over
 import { ReplenishmentCrossingSequence1764230400040 } from './1764230400040-replenishment-crossing-sequence.js';
 import { OutboundWithdrawn1764230400042 } from './1764230400042-outbound-withdrawn.js';
 import { AnsweredRevision1764230400043 } from './1764230400043-answered-revision.js';
+import { AnsweredRevisionTrigger1764230400044 } from './1764230400044-answered-revision-trigger.js';
 
 /** Every migration, in order. Listed explicitly so that the app and the CLI run the same set. */
 export const MIGRATIONS = [
@@ -73,4 +74,5 @@ export const MIGRATIONS = [
   ReplenishmentCrossingSequence1764230400040,
   OutboundWithdrawn1764230400042,
   AnsweredRevision1764230400043,
+  AnsweredRevisionTrigger1764230400044,
 ];
