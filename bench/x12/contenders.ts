@@ -150,8 +150,11 @@ function offsetsOnly(path: string): ContenderResult {
 
 type TranslatorModule = typeof import('../../src/translation/x12-translator.js');
 type Translator = InstanceType<TranslatorModule['X12Translator']>;
+type TranslatedSet = import('../../src/translation/x12-translator.js').X12TranslatedSet;
 
 let translator: Translator | undefined;
+/** The translation job's chunk size (X12_TRANSLATION_CHUNK), read with the module. */
+let chunkBytes = 0;
 
 /**
  * What a running gateway does once at boot, outside the timing (as the other contenders' imports
@@ -159,7 +162,8 @@ let translator: Translator | undefined;
  * Its duration is reported as `setupMs`.
  */
 async function prepareTranslator(): Promise<void> {
-  const { X12Translator } = await import('../../src/translation/x12-translator.js');
+  const { X12Translator, X12_TRANSLATION_CHUNK } = await import('../../src/translation/x12-translator.js');
+  chunkBytes = X12_TRANSLATION_CHUNK;
   const { X12MapRegistry } = await import('../../src/translation/x12-map-registry.js');
   const maps = new X12MapRegistry();
   for (const version of ['004010', '005010']) maps.inbound('856', version, BENCH_PARTNER);
@@ -168,25 +172,41 @@ async function prepareTranslator(): Promise<void> {
 
 /**
  * Full translation of the 856 sets: grammar, HL hierarchy, map, catalogue validation, as the
- * translation job runs it. The checksum covers every shipped item's quantity in order, so run.ts can
- * check it against the SN1 segments of the file; `values` counts the 856 events.
+ * translation job runs it: the file handed over in the job's chunks, each group's sets taken (here
+ * folded into the checksum, there stored) after the chunk that settled them. The checksum covers
+ * every shipped item's quantity in order, so run.ts can check it against the SN1 segments of the
+ * file; `values` counts the 856 events.
  */
 function translate856(path: string): ContenderResult {
   if (!translator) throw new Error('translate-856 needs prepareTranslator() first');
-  const result = translator.translate({
-    bytes: readFileSync(path),
-    partner: BENCH_PARTNER,
-    ...ARCHIVED,
-    only: (id) => id === '856',
-  });
   const sum = new Checksum();
   let events = 0;
-  for (const set of result.sets) {
-    if (set.setId !== '856') continue;
-    if (!set.event) throw new Error(`856 ${set.controlNumber} ${set.outcome}: ${set.problems.join('; ')}`);
-    events++;
-    addShippedQuantities(sum, set.event.payload);
+  const settled: (readonly TranslatedSet[])[] = [];
+  const stream = translator.stream(
+    { partner: BENCH_PARTNER, ...ARCHIVED, origin: ARCHIVED.interchangeId, only: (id) => id === '856' },
+    {
+      group: (sets) => void settled.push(sets),
+      interchange: (index, voided) => {
+        if (voided) throw new Error(`interchange ${index} rejected at its end`);
+      },
+    },
+  );
+  const take = (): void => {
+    for (const sets of settled.splice(0))
+      for (const set of sets) {
+        if (!set.event)
+          throw new Error(`856 ${set.controlNumber} ${set.outcome}: ${set.problems.join('; ')}`);
+        events++;
+        addShippedQuantities(sum, set.event.payload);
+      }
+  };
+  const bytes = readFileSync(path);
+  for (let at = 0; at < bytes.length; at += chunkBytes) {
+    stream.write(bytes.subarray(at, at + chunkBytes));
+    take();
   }
+  stream.end();
+  take();
   return { values: events, checksum: sum.hash };
 }
 

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { GatewayConfig } from '../config/config.js';
 import { InjectConfig } from '../config/config.module.js';
 import { InterchangeArchive } from '../interchanges/interchange-archive.service.js';
-import type { InterchangeStatus } from '../interchanges/interchange.types.js';
+import type { ArchivedInterchange, InterchangeStatus } from '../interchanges/interchange.types.js';
 import { ExceptionService } from '../exceptions/exception.service.js';
+import type { PartnerProfile } from '../partners/partner-profile.schema.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import { queryRows } from '../platform/database/sql.js';
 import { CanonicalEventStore } from './canonical-event.store.js';
@@ -14,7 +15,7 @@ import { X12MapRegistry } from './x12-map-registry.js';
 import { ANSWER_KEY as INTAKE_KEY } from './x12-intake.service.js';
 import type { X12IntakeResult } from './x12-intake.types.js';
 import { believedAckSets, functionalAckEvents } from './x12-functional-acks.js';
-import { X12Translator, type X12TranslatedSet } from './x12-translator.js';
+import { X12_TRANSLATION_CHUNK, X12Translator, type X12TranslatedSet } from './x12-translator.js';
 
 /** Key of the translation's record inside the archive row's `answer`, beside the intake's. */
 export const TRANSLATION_ANSWER_KEY = 'x12Translation';
@@ -84,14 +85,6 @@ export class X12TranslationService {
     if (row.direction !== 'inbound') throw new X12TranslationError(`interchange ${row.id} is not inbound`);
     const payload = await this.archive.payload(row.id);
     const partner = row.partnerId ? this.partners.get(row.partnerId) : undefined;
-    const translation = this.translator.translate({
-      bytes: payload,
-      partner,
-      interchangeId: row.id,
-      channel: channelOf(row.channel),
-      receivedAt: row.receivedAt,
-      isApplicationReceiver: this.isApplicationReceiver,
-    });
 
     return this.dataSource.transaction(async (tx) => {
       const [locked] = await queryRows<{ status: InterchangeStatus; answer: unknown }>(
@@ -112,15 +105,7 @@ export class X12TranslationService {
       const accepted = new Set(
         intake.interchanges.filter((i) => i.outcome === 'accepted').map((i) => i.position),
       );
-      const sets = translation.sets.filter((s) => accepted.has(s.interchangeIndex));
-      const events: { id: string; type: string; stored: boolean }[] = [];
-      const eventIds = new Map<X12TranslatedSet, string>();
-      for (const set of sets) {
-        if (!set.event) continue;
-        const stored = await this.store.append(tx, set.event);
-        events.push({ id: stored.id, type: set.event.type, stored: stored.stored });
-        eventIds.set(set, stored.id);
-      }
+      const { sets, events } = await this.storeEvents(tx, row, partner, payload, accepted);
       // The partner's 997 / 999 for what we sent: events the outbound delivery joins to its documents.
       if (partner && sets.some((s) => s.setId === '997' || s.setId === '999')) {
         const acks = await functionalAckEvents(tx, {
@@ -170,15 +155,7 @@ export class X12TranslationService {
         interchangeId: row.id,
         status,
         errors,
-        sets: sets.map((s) => ({
-          interchangeControlNumber: s.interchangeControlNumber,
-          groupControlNumber: s.groupControlNumber,
-          setId: s.setId,
-          controlNumber: s.controlNumber,
-          outcome: s.outcome,
-          eventId: eventIds.get(s) ?? null,
-          problems: s.problems,
-        })),
+        sets,
         events,
         acknowledgments: intake.interchanges.flatMap((i) =>
           i.ack
@@ -195,6 +172,101 @@ export class X12TranslationService {
       return record;
     });
   }
+
+  /**
+   * Translates the payload chunk by chunk and stores each group's events once its GE has settled
+   * them, so the job holds a chunk's events, not the whole file's. An interchange's events are stored
+   * under a savepoint, released at its end; when the end rejects the interchange (its IEA) the
+   * transaction rolls back to the savepoint, and none of its events stands.
+   */
+  private async storeEvents(
+    tx: EntityManager,
+    row: ArchivedInterchange,
+    partner: PartnerProfile | undefined,
+    payload: Uint8Array,
+    accepted: ReadonlySet<number>,
+  ): Promise<{ sets: SetRecord[]; events: EventRecord[] }> {
+    const sets: SetRecord[] = [];
+    const events: EventRecord[] = [];
+    // What the stream settled during the last write: the listener cannot wait for the database.
+    const settled: Settled[] = [];
+    const stream = this.translator.stream(
+      {
+        partner,
+        interchangeId: row.id,
+        origin: row.id,
+        channel: channelOf(row.channel),
+        receivedAt: row.receivedAt,
+        isApplicationReceiver: this.isApplicationReceiver,
+      },
+      {
+        group: (groupSets, index) => {
+          if (accepted.has(index)) settled.push({ index, sets: groupSets });
+        },
+        interchange: (index, voided) => {
+          if (accepted.has(index)) settled.push({ index, voided });
+        },
+      },
+    );
+    // The interchange whose events are being stored, and where its entries begin.
+    let open: { index: number; sets: number; events: number; savepoint: boolean } | undefined;
+    const store = async (): Promise<void> => {
+      for (const piece of settled.splice(0)) {
+        if (open?.index !== piece.index)
+          open = { index: piece.index, sets: sets.length, events: events.length, savepoint: false };
+        if ('sets' in piece) {
+          for (const set of piece.sets) {
+            let eventId: string | null = null;
+            if (set.event) {
+              if (!open.savepoint) await tx.query(`SAVEPOINT ${SAVEPOINT}`);
+              open.savepoint = true;
+              const stored = await this.store.append(tx, set.event);
+              events.push({ id: stored.id, type: set.event.type, stored: stored.stored });
+              eventId = stored.id;
+            }
+            sets.push(setRecord(set, eventId));
+          }
+          continue;
+        }
+        if (piece.voided) {
+          if (open.savepoint) await tx.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+          events.length = open.events;
+          sets.splice(open.sets, sets.length - open.sets, ...piece.voided.map((set) => setRecord(set, null)));
+        }
+        if (open.savepoint) await tx.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+        open = undefined;
+      }
+    };
+    for (let at = 0; at < payload.length; at += X12_TRANSLATION_CHUNK) {
+      stream.write(payload.subarray(at, at + X12_TRANSLATION_CHUNK));
+      await store();
+    }
+    stream.end();
+    await store();
+    return { sets, events };
+  }
+}
+
+/** Name of the savepoint an interchange's events are stored under (one interchange at a time). */
+const SAVEPOINT = 'x12_translation_interchange';
+
+type SetRecord = X12TranslationRecord['sets'][number];
+type EventRecord = X12TranslationRecord['events'][number];
+/** A group's sets, or the end of an interchange (with its sets voided, when it was rejected). */
+type Settled =
+  | { readonly index: number; readonly sets: readonly X12TranslatedSet[] }
+  | { readonly index: number; readonly voided: readonly X12TranslatedSet[] | undefined };
+
+function setRecord(set: X12TranslatedSet, eventId: string | null): SetRecord {
+  return {
+    interchangeControlNumber: set.interchangeControlNumber,
+    groupControlNumber: set.groupControlNumber,
+    setId: set.setId,
+    controlNumber: set.controlNumber,
+    outcome: set.outcome,
+    eventId,
+    problems: set.problems,
+  };
 }
 
 function channelOf(channel: string): 'sftp' | 'as2' | 'api' | 'portal' | 'gateway' {

@@ -2,7 +2,7 @@ import { createHash, hash } from 'node:crypto';
 import { CanonicalError, type CanonicalEvent } from '../canonical/index.js';
 import { acceptEvent } from './event-check.js';
 import {
-  readX12,
+  X12Reader,
   x12ReadOptions,
   type X12GroupResult,
   type X12InterchangeResult,
@@ -58,6 +58,42 @@ export interface X12Translation {
   readonly events: readonly CanonicalEvent[];
 }
 
+/** Input of a stream: the bytes come through `write`, so the event ids' origin is given up front. */
+export type X12StreamInput = Omit<X12TranslationInput, 'bytes'> & {
+  /** What makes event ids stable: the archive row's id, or a digest of the bytes (the CLI). */
+  readonly origin: string;
+};
+
+/**
+ * Receives a stream's results as they become final, so that nobody has to hold a whole
+ * interchange's events: a group's sets at its GE, then the interchange's verdict at its IEA.
+ */
+export interface X12TranslationListener {
+  /**
+   * A functional group's sets (in file order, those `only` admits), at its GE. Their events stand
+   * unless `interchange` then voids them. Also called after the last interchange for sets no group
+   * end delivered (a group cut off by a broken interchange): never with events.
+   */
+  group(sets: readonly X12TranslatedSet[], interchangeIndex: number): void;
+  /**
+   * An interchange ended. `voided` is set when the interchange was rejected (its IEA, or a defect
+   * found late): every set of it delivered before, now `rejected`, and none of their events stands.
+   */
+  interchange(interchangeIndex: number, voided: readonly X12TranslatedSet[] | undefined): void;
+}
+
+/** A translation fed chunk by chunk (`write`), its results handed to a listener as they settle. */
+export interface X12TranslationStream {
+  write(chunk: Uint8Array): void;
+  end(): X12ValidationResult;
+}
+
+/**
+ * How much of a file the translation job hands the stream at a time: between two writes it stores
+ * the groups settled, so at most about this many bytes' events are held.
+ */
+export const X12_TRANSLATION_CHUNK = 64 * 1024;
+
 /** A stable UUID (RFC 9562 version 8) from a name: a replayed translation makes the same event ids. */
 export function stableUuid(name: string): string {
   // The one-shot hash: a third of the time of a Hash object per name (one per translated set).
@@ -94,100 +130,123 @@ const ENVELOPE_TYPES: Readonly<Record<string, string>> = {
 export class X12Translator {
   constructor(private readonly maps: X12MapRegistry) {}
 
+  /** The whole input at once; the result holds every set and event (the CLI, tests, small files). */
   translate(input: X12TranslationInput): X12Translation {
-    // Each set is translated at its SE (the parsed copy is dropped right after, so memory stays
-    // bounded by one set); a group or interchange rejected later (GE, IEA) voids its events below.
-    const pending = new Map<X12SetResult, X12ParsedSet>();
-    const groupOf = new Map<X12GroupResult, X12InterchangeResult>();
-    const index = new Map<X12InterchangeResult, number>();
-    const done: {
-      set: X12SetResult;
-      group: X12GroupResult;
-      ic: X12InterchangeResult;
-      result: X12TranslatedSet;
-    }[] = [];
-    let origin: string | undefined;
-    // What every set of this input shares, made once instead of per set.
+    const sets: X12TranslatedSet[] = [];
+    // Where the current interchange's sets begin in `sets`: a voided interchange replaces them.
+    let interchangeStart = 0;
+    const stream = this.stream(
+      {
+        ...input,
+        // Event ids are stable per archive row, or per content when there is none (the CLI).
+        origin: input.interchangeId ?? createHash('sha256').update(input.bytes).digest('hex'),
+      },
+      {
+        group: (groupSets) => {
+          for (const set of groupSets) sets.push(set);
+        },
+        interchange: (_index, voided) => {
+          if (voided) sets.splice(interchangeStart, sets.length - interchangeStart, ...voided);
+          interchangeStart = sets.length;
+        },
+      },
+    );
+    stream.write(typeof input.bytes === 'string' ? Buffer.from(input.bytes, 'latin1') : input.bytes);
+    const validation = stream.end();
+    return { validation, sets, events: eventsOf(sets) };
+  }
+
+  /**
+   * Reads an interchange with the grammars on as it arrives. Each set is translated at its SE (its
+   * parsed copy is dropped right after) and handed over with its group at the GE; only the sets of
+   * the interchange being read are remembered, and only by their envelope results, so memory stays
+   * bounded by one group's events, whatever the file's size (the translation job stores each group's
+   * events as it comes, and takes them back if the IEA rejects the interchange).
+   */
+  stream(input: X12StreamInput, listener: X12TranslationListener): X12TranslationStream {
     const shared: SharedPerInput = {
       receivedAt: input.receivedAt.toISOString(),
       converters: inboundConverters(input.partner),
       lastMap: undefined,
     };
-    const validation = readX12(
-      input.bytes,
+    const wanted = (setId: string): boolean => input.only === undefined || input.only(setId);
+    let ic: X12InterchangeResult | undefined;
+    let interchangeIndex = -1;
+    let parsed: X12ParsedSet | undefined;
+    // This group's translated sets, by their envelope result (sets without an SE never get here).
+    const translated = new Map<X12SetResult, X12TranslatedSet>();
+    // The current interchange's delivered sets, to void them should its end reject it.
+    const delivered: { set: X12SetResult; group: X12GroupResult }[] = [];
+    // Every set delivered so far, so that `end` can hand over the ones no group end reached.
+    const handed = new Set<X12SetResult>();
+
+    const deliverGroup = (group: X12GroupResult, at: X12InterchangeResult, index: number): void => {
+      const results: X12TranslatedSet[] = [];
+      for (const set of group.sets) {
+        if (handed.has(set) || !wanted(set.id)) continue;
+        handed.add(set);
+        delivered.push({ set, group });
+        const result = translated.get(set) ?? untranslated(at, group, set, index);
+        results.push(
+          group.status === 'rejected' && result.outcome !== 'rejected'
+            ? rejected(at, group, set, index)
+            : result,
+        );
+      }
+      translated.clear();
+      if (results.length > 0) listener.group(results, index);
+    };
+
+    const reader = new X12Reader(
       {
-        startInterchange: (ic) => void index.set(ic, index.size),
-        startGroup: (group, ic) => void groupOf.set(group, ic),
+        startInterchange: (started) => {
+          ic = started;
+          interchangeIndex++;
+          delivered.length = 0;
+        },
         endSet: (set, group) => {
-          const parsed = pending.get(set);
-          pending.delete(set);
-          const ic = groupOf.get(group);
-          if (!parsed || !ic || (input.only && !input.only(set.id))) return;
-          // Event ids are stable per archive row, or per content when there is none (the CLI).
-          origin ??= input.interchangeId ?? createHash('sha256').update(input.bytes).digest('hex');
-          done.push({
-            set,
-            group,
-            ic,
-            result: this.one(input, shared, parsed, set, group, ic, index.get(ic)!, origin),
-          });
+          const copy = parsed;
+          parsed = undefined;
+          if (copy === undefined || ic === undefined || !wanted(set.id)) return;
+          translated.set(set, this.one(input, shared, copy, set, group, ic, interchangeIndex));
+        },
+        endGroup: (group, at) => deliverGroup(group, at, interchangeIndex),
+        endInterchange: (ended) => {
+          const voided =
+            ended.status === 'rejected' && delivered.length > 0
+              ? delivered.map(({ set, group }) => rejected(ended, group, set, interchangeIndex))
+              : undefined;
+          delivered.length = 0;
+          ic = undefined;
+          listener.interchange(interchangeIndex, voided);
         },
       },
       {
         ...x12ReadOptions({
           // Sets left out are still validated (the acknowledgment needs them) but not copied.
           keep: input.only,
-          onSet: (parsed, set) => {
-            if (!input.only || input.only(set.id)) pending.set(set, parsed);
+          onSet: (copy, set) => {
+            if (wanted(set.id)) parsed = copy;
           },
         }),
         ...(input.isApplicationReceiver ? { isApplicationReceiver: input.isApplicationReceiver } : {}),
       },
     );
-    const sets: X12TranslatedSet[] = [];
-    const seen = new Set<X12SetResult>();
-    for (const { set, group, ic, result } of done) {
-      seen.add(set);
-      const voided = group.status === 'rejected' || ic.status === 'rejected';
-      sets.push(
-        voided && result.outcome !== 'rejected'
-          ? {
-              ...result,
-              outcome: 'rejected',
-              event: undefined,
-              draft: undefined,
-              problems: rejectionReasons(ic, group, set),
-            }
-          : result,
-      );
-    }
-    // Sets the grammar layer never handed over (no grammar, no SE): rejected or not translated.
-    for (const ic of validation.interchanges)
-      for (const group of ic.groups)
-        for (const set of group.sets) {
-          if (seen.has(set) || (input.only && !input.only(set.id))) continue;
-          const rejected =
-            set.status === 'rejected' || group.status === 'rejected' || ic.status === 'rejected';
-          sets.push(
-            setResult(
-              ic,
-              group,
-              set,
-              index.get(ic)!,
-              rejected ? 'rejected' : 'not-translated',
-              undefined,
-              undefined,
-              rejected
-                ? rejectionReasons(ic, group, set)
-                : [`no inbound map for ${set.id} in ${group.version}`],
-            ),
-          );
-        }
-    return { validation, sets, events: eventsOf(sets) };
+    return {
+      write: (chunk) => reader.write(chunk),
+      end: () => {
+        const validation = reader.end();
+        // Sets no group end handed over (a group cut off when its interchange broke): never events.
+        validation.interchanges.forEach((at, index) => {
+          for (const group of at.groups) deliverGroup(group, at, index);
+        });
+        return validation;
+      },
+    };
   }
 
   private inboundMap(
-    input: X12TranslationInput,
+    input: X12StreamInput,
     shared: SharedPerInput,
     setId: string,
     version: string,
@@ -200,16 +259,15 @@ export class X12Translator {
   }
 
   private one(
-    input: X12TranslationInput,
+    input: X12StreamInput,
     shared: SharedPerInput,
     parsed: X12ParsedSet,
     set: X12SetResult,
     group: X12GroupResult,
     ic: X12InterchangeResult,
     interchangeIndex: number,
-    origin: string,
   ): X12TranslatedSet {
-    // `setResult` builds each result as one literal (not a spread of the ids): one per set, kept to the end.
+    // `setResult` builds each result as one literal (not a spread of the ids): one per set.
     const result = (
       outcome: X12TranslatedSet['outcome'],
       event: CanonicalEvent | undefined,
@@ -249,7 +307,7 @@ export class X12Translator {
     const document = (value.document ?? {}) as Record<string, unknown>;
     const type = ENVELOPE_TYPES[map.event];
     const draft: Record<string, unknown> = {
-      id: stableUuid(`x12:${origin}:${ic.controlNumber}:${group.controlNumber}:${set.controlNumber}`),
+      id: stableUuid(`x12:${input.origin}:${ic.controlNumber}:${group.controlNumber}:${set.controlNumber}`),
       type,
       schemaVersion: 'v1',
       ...(input.partner ? { partnerId: input.partner.id } : {}),
@@ -304,6 +362,30 @@ function setResult(
     draft,
     problems,
   };
+}
+
+/** A set the map never read: rejected, with the reasons, or not translated (no inbound map). */
+function untranslated(
+  ic: X12InterchangeResult,
+  group: X12GroupResult,
+  set: X12SetResult,
+  index: number,
+): X12TranslatedSet {
+  if (set.status === 'rejected' || group.status === 'rejected' || ic.status === 'rejected')
+    return rejected(ic, group, set, index);
+  return setResult(ic, group, set, index, 'not-translated', undefined, undefined, [
+    `no inbound map for ${set.id} in ${group.version}`,
+  ]);
+}
+
+/** A set that never becomes an event: it, its group or its interchange was rejected. */
+function rejected(
+  ic: X12InterchangeResult,
+  group: X12GroupResult,
+  set: X12SetResult,
+  index: number,
+): X12TranslatedSet {
+  return setResult(ic, group, set, index, 'rejected', undefined, undefined, rejectionReasons(ic, group, set));
 }
 
 function rejectionReasons(ic: X12InterchangeResult, group: X12GroupResult, set: X12SetResult): string[] {

@@ -8,8 +8,10 @@ import { CanonicalEventStore } from '../../src/translation/canonical-event.store
 import { X12IntakeService } from '../../src/translation/x12-intake.service.js';
 import { X12OutboundService } from '../../src/translation/x12-outbound.service.js';
 import { X12TranslationService } from '../../src/translation/x12-translation.service.js';
+import { X12_TRANSLATION_CHUNK } from '../../src/translation/x12-translator.js';
 import { startTestGateway } from '../support/gateway.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
+import { shipNoticeInterchange } from '../support/x12-ship-notices.js';
 
 const ACME = 'acme-fasteners';
 const FIXTURES = new URL('../../src/translation/fixtures/x12/', import.meta.url);
@@ -163,6 +165,85 @@ describe('the X12 translation job and the outbound generator on PostgreSQL', () 
     await intake.check(sound);
     await translation.translate(sound);
     expect((await ackEvents(sound)).map((e) => e.document.number)).toEqual(['000000313-313-0001-7001']);
+  });
+
+  it("stores a file larger than the job's chunk group by group, every event once", async () => {
+    // 5 groups of 30 ship notices, about 90 KB: groups settle in the first chunk, in the second, and across.
+    const text = shipNoticeInterchange('000000341', 5, 30);
+    expect(text.length).toBeGreaterThan(X12_TRANSLATION_CHUNK);
+    const id = await receive(text);
+    expect((await intake.check(id)).status).toBe('processing');
+    const record = await translation.translate(id);
+    expect(record.status).toBe('accepted');
+    expect(record.sets).toHaveLength(150);
+    expect(record.sets.every((s) => s.outcome === 'translated' && s.eventId !== null)).toBe(true);
+    expect(record.sets.map((s) => s.controlNumber)).toEqual(
+      Array.from({ length: 150 }, (_, i) => `341${String(i + 1).padStart(4, '0')}`),
+    );
+    const stored = await store.listByInterchange(dataSource, id);
+    expect(stored.map((e) => e.id).sort()).toEqual(record.sets.map((s) => s.eventId).sort());
+    expect(new Set(stored.map((e) => e.document.number)).size).toBe(150);
+  });
+
+  it('takes back the events of an interchange whose end rejects it, keeping the others', async () => {
+    // IEA02 of the second interchange is not its ISA13, which today's intake rejects (TA1 R); the
+    // archive row here carries the record of an intake that accepted both (an older version, say), so
+    // the translation reads the second interchange's groups, stores them, and only then meets its end.
+    const text =
+      shipNoticeInterchange('000000351', 2, 2) + shipNoticeInterchange('000000352', 2, 2, '000000999');
+    const id = await receive(text);
+    const accepted = (position: number, controlNumber: string) => ({
+      position,
+      controlNumber,
+      outcome: 'accepted',
+      reason: 'accepted',
+      detail: '',
+      duplicateOf: null,
+      ack: null,
+      ackProblem: null,
+      exceptionId: null,
+    });
+    await queryOnce(db.url, `UPDATE interchange SET status = 'processing', answer = $2 WHERE id = $1`, [
+      id,
+      JSON.stringify({
+        x12Intake: {
+          interchangeId: id,
+          status: 'processing',
+          detail: null,
+          interchanges: [accepted(0, '000000351'), accepted(1, '000000352')],
+        },
+      }),
+    ]);
+    const record = await translation.translate(id);
+    expect(record.sets.map((s) => [s.interchangeControlNumber, s.outcome, s.eventId !== null])).toEqual([
+      ['000000351', 'translated', true],
+      ['000000351', 'translated', true],
+      ['000000351', 'translated', true],
+      ['000000351', 'translated', true],
+      ['000000352', 'rejected', false],
+      ['000000352', 'rejected', false],
+      ['000000352', 'rejected', false],
+      ['000000352', 'rejected', false],
+    ]);
+    expect(record.status).toBe('accepted-with-errors');
+    expect(record.errors[0]).toContain(
+      '000000352/1/3520001 856 rejected: interchange 000000352 rejected',
+    );
+    expect(record.events).toHaveLength(4);
+    const stored = await store.listByInterchange(dataSource, id);
+    expect(stored.map((e) => e.document.number).sort()).toEqual([
+      'ASN-3510001',
+      'ASN-3510002',
+      'ASN-3510003',
+      'ASN-3510004',
+    ]);
+    // What the rolled-back events had done in the same transaction is gone with them.
+    expect(await store.listByDocument(dataSource, 'ASN-3520001')).toEqual([]);
+    const notices = await queryOnce(
+      db.url,
+      `SELECT 1 FROM canonical_event WHERE document_number LIKE 'ASN-352%'`,
+    );
+    expect(notices).toEqual([]);
   });
 
   it('raises a case for a set acknowledged as accepted whose map cannot make a valid event', async () => {
