@@ -172,7 +172,8 @@ export class X12Translator {
     const wanted = (setId: string): boolean => input.only === undefined || input.only(setId);
     let ic: X12InterchangeResult | undefined;
     let interchangeIndex = -1;
-    let parsed: X12ParsedSet | undefined;
+    // The grammar's parsed copy of the set being read, from its SE until `endSet` takes it.
+    let parsed: { readonly set: X12SetResult; readonly copy: X12ParsedSet } | undefined;
     // This group's translated sets, by their envelope result (sets without an SE never get here).
     const translated = new Map<X12SetResult, X12TranslatedSet>();
     // The current interchange's delivered sets, to void them should its end reject it.
@@ -205,10 +206,10 @@ export class X12Translator {
           delivered.length = 0;
         },
         endSet: (set, group) => {
-          const copy = parsed;
+          const taken = parsed;
           parsed = undefined;
-          if (copy === undefined || ic === undefined || !wanted(set.id)) return;
-          translated.set(set, this.one(input, shared, copy, set, group, ic, interchangeIndex));
+          if (taken?.set !== set || ic === undefined) return;
+          translated.set(set, this.one(input, shared, taken.copy, set, group, ic, interchangeIndex));
         },
         endGroup: (group, at) => deliverGroup(group, at, interchangeIndex),
         endInterchange: (ended) => {
@@ -226,7 +227,7 @@ export class X12Translator {
           // Sets left out are still validated (the acknowledgment needs them) but not copied.
           keep: input.only,
           onSet: (copy, set) => {
-            if (wanted(set.id)) parsed = copy;
+            if (wanted(set.id)) parsed = { set, copy };
           },
         }),
         ...(input.isApplicationReceiver ? { isApplicationReceiver: input.isApplicationReceiver } : {}),
