@@ -94,9 +94,10 @@ export class IntakeRecordService {
   }
 
   /**
-   * The case a rejected interchange needs: none for a duplicate, the sender's routine resend that its
-   * acknowledgment (TA1 025, CONTRL 26) tells. `interchange` names it in the summary. Returns the case
-   * id, or null when none was raised.
+   * The case a rejected interchange needs. None for a duplicate, the sender's routine resend that its
+   * acknowledgment (TA1 025, CONTRL 26) tells, unless that acknowledgment could not be written (`untold`):
+   * then nobody tells the partner, which resends again and again, so a person must. `interchange` names
+   * it in the summary. Returns the case id, or null when none was raised.
    */
   async raiseForVerdict(
     tx: EntityManager,
@@ -107,7 +108,8 @@ export class IntakeRecordService {
     /** The acknowledgment that tells the partner of a rejection, when it could not be written, and why. */
     untold?: { readonly ack: string; readonly reason: string },
   ): Promise<string | null> {
-    if (verdict.outcome !== 'rejected' || verdict.reason === 'duplicate') return null;
+    if (verdict.outcome !== 'rejected' || (verdict.reason === 'duplicate' && untold === undefined))
+      return null;
     return this.raiseRejected(
       tx,
       row,

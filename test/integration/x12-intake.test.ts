@@ -1,3 +1,6 @@
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExceptionService } from '../../src/exceptions/exception.service.js';
 import { ALL_PARTNERS } from '../../src/exceptions/exception.types.js';
@@ -8,6 +11,30 @@ import { startTestGateway } from '../support/gateway.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
 
 const ACME = 'acme-fasteners';
+/**
+ * A partner whose ISA06 holds "*": it sends with "|" as element separator, so its interchanges are
+ * sound, but an answer written with our default delimiters ("*") cannot echo its id.
+ */
+const PIPE = 'pipe-works';
+const PIPE_YAML = `id: ${PIPE}
+name: Pipe Works
+status: test
+identities:
+  x12: [{ qualifier: ZZ, id: 'PIPE*WORKS' }]
+  gs: [PIPEWORKS]
+documents:
+  inbound: [{ standard: x12, version: '004010', type: '855' }]
+acknowledgments: { functional: '997' }
+`;
+
+/** The repository's partners and PIPE. */
+function partnersDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sg-x12-intake-partners-'));
+  for (const file of readdirSync('partners').filter((f) => f.endsWith('.yaml')))
+    copyFileSync(join('partners', file), join(dir, file));
+  writeFileSync(join(dir, `${PIPE}.yaml`), PIPE_YAML);
+  return dir;
+}
 
 interface Fixture {
   readonly isa13: string;
@@ -53,6 +80,7 @@ describe('the X12 intake', () => {
   let intake: X12IntakeService;
   let exceptions: ExceptionService;
   let translation: X12TranslationService;
+  let partners: string;
 
   const receive = async (payload: string, partnerId: string | null = ACME) =>
     (await archive.receive({ partnerId, channel: 'sftp', payload: Buffer.from(payload, 'latin1') })).id;
@@ -69,12 +97,14 @@ describe('the X12 intake', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('x12intake');
+    partners = partnersDir();
     // We send as ZZ/SUPPLIERGW (the default GATEWAY_X12_*) and are addressed as ZZ/BUYERCO too.
     gateway = await startTestGateway({
       DATABASE_URL: db.url,
       X12_DUPLICATE_WINDOW_DAYS: '30',
       GATEWAY_X12_RECEIVER_IDS: 'ZZ/BUYERCO',
       GATEWAY_X12_APPLICATION_RECEIVER_CODES: 'BUYERCO',
+      PARTNERS_DIR: partners,
     });
     archive = gateway.app.get(InterchangeArchive);
     intake = gateway.app.get(X12IntakeService);
@@ -84,6 +114,7 @@ describe('the X12 intake', () => {
   afterAll(async () => {
     await gateway?.stop();
     await db?.drop();
+    if (partners) rmSync(partners, { recursive: true, force: true });
   });
 
   it('accepts a bound interchange and answers a 997 with sender and receiver swapped', async () => {
@@ -388,6 +419,44 @@ describe('the X12 intake', () => {
     expect(row.statusDetail).toContain(`duplicate of interchange ${original}`);
     // Only the TA1's ISA13 was taken: no group or set number, because no 997 was built.
     expect(await counters()).toEqual({ ...before, interchange: before.interchange! + 1 });
+  });
+
+  it('raises a case for a duplicate whose TA1 025 cannot be written: the partner was told nothing', async () => {
+    // PIPE's own interchanges use "|"; its TA1 025 is written with our default "*", which its ISA06
+    // (the TA1's ISA08) holds.
+    const pipe = (time: string) =>
+      x12({ isa13: '000000311', sender: 'PIPE#WORKS', gs02: 'PIPEWORKS', time })
+        .replaceAll('*', '|')
+        .replace('#', '*');
+    const original = await receive(pipe('0800'), PIPE);
+    expect((await intake.check(original)).interchanges[0]).toMatchObject({ outcome: 'accepted' });
+    const copy = await receive(pipe('0815'), PIPE);
+    const result = await intake.check(copy);
+    expect(result.status).toBe('rejected');
+    const [ic] = result.interchanges;
+    expect(ic).toMatchObject({
+      outcome: 'rejected',
+      reason: 'duplicate',
+      duplicateOf: { interchangeId: original },
+      ack: null,
+      ackProblem: expect.stringContaining('"PIPE*WORKS'),
+    });
+    const raised = await exceptions.get(ic!.exceptionId!, ALL_PARTNERS);
+    expect(raised).toMatchObject({
+      type: 'interchange.rejected',
+      dedupeKey: `interchange:${copy}:0`,
+      references: { partnerId: PIPE, interchangeId: copy },
+      differences: { acknowledgment: { expected: 'TA1', actual: ic!.ackProblem } },
+    });
+    expect(raised.summary).toContain(
+      `X12 interchange 000000311 from ZZ/PIPE*WORKS rejected: duplicate of interchange ${original}`,
+    );
+    expect(raised.summary).toContain(`the partner got no TA1, it could not be written (${ic!.ackProblem})`);
+    expect((await archive.get(copy)).statusDetail).toContain(`(no TA1 could be written: ${ic!.ackProblem})`);
+    // A retried job raises nothing twice.
+    expect((await intake.check(copy)).replayed).toBe(true);
+    const cases = await queryOnce(db.url, `SELECT 1 FROM exception_case WHERE interchange_id = $1`, [copy]);
+    expect(cases).toHaveLength(1);
   });
 
   it('accepts the same ISA13 again once the window has passed', async () => {
