@@ -295,7 +295,7 @@ describe('the X12 intake', () => {
     expect(ic).toMatchObject({
       outcome: 'accepted',
       ack: null,
-      ackProblem: 'value "0^01" contains an acknowledgment delimiter',
+      ackProblem: 'AK202 "0^01" contains the repetition separator "^" of the acknowledgment',
     });
     const raised = await exceptions.get(ic!.exceptionId!, ALL_PARTNERS);
     expect(raised).toMatchObject({
@@ -327,7 +327,7 @@ describe('the X12 intake', () => {
       outcome: 'rejected',
       reason: 'isa-sender-not-bound',
       ack: null,
-      ackProblem: expect.stringContaining('contains an acknowledgment delimiter'),
+      ackProblem: 'ISA08 "ACME*FAST" contains the element separator "*" of the acknowledgment',
     });
     const raised = await exceptions.get(ic!.exceptionId!, ALL_PARTNERS);
     expect(raised).toMatchObject({
@@ -439,7 +439,7 @@ describe('the X12 intake', () => {
       reason: 'duplicate',
       duplicateOf: { interchangeId: original },
       ack: null,
-      ackProblem: expect.stringContaining('"PIPE*WORKS'),
+      ackProblem: 'ISA08 "PIPE*WORKS" contains the element separator "*" of the acknowledgment',
     });
     const raised = await exceptions.get(ic!.exceptionId!, ALL_PARTNERS);
     expect(raised).toMatchObject({

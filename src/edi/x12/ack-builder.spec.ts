@@ -433,6 +433,43 @@ describe('997 / 999 / TA1 builders', () => {
     );
   });
 
+  it("refuses an ISA id holding one of our default delimiters, which a rejected interchange's TA1 is written with", () => {
+    // The inbound's own delimiters are "|" and ">": ":" is data in its ISA06 / ISA08. A rejected
+    // interchange (ISA13 not numeric: TA105 018) is answered with our defaults, "*" ":" "^" "~".
+    const inbound = (fields: { sender?: string; receiver?: string }) =>
+      first(
+        isa({ element: '|', component: '>', control: 'ABC', ...fields }) +
+          gs({}, '|') +
+          set('850', '0001', ['BEG|00|SA|1||20240131'], { e: '|' }) +
+          'GE|1|7~IEA|1|000000101~',
+      );
+    const sender = inbound({ sender: 'SUP:PLIER' });
+    expect(sender.status).toBe('rejected');
+    expect(buildX12Acknowledgment(sender, options())).toEqual({
+      kind: 'unanswerable',
+      reason: 'ISA08 "SUP:PLIER" contains the component separator ":" of the acknowledgment',
+    });
+    expect(buildX12Acknowledgment(inbound({ receiver: 'BUY^ER' }), options())).toEqual({
+      kind: 'unanswerable',
+      reason: 'ISA06 "BUY^ER" contains the repetition separator "^" of the acknowledgment',
+    });
+    expect(buildX12Acknowledgment(inbound({ sender: 'SUP*PLIER' }), options())).toMatchObject({
+      kind: 'unanswerable',
+      reason: 'ISA08 "SUP*PLIER" contains the element separator "*" of the acknowledgment',
+    });
+    // With delimiters that the ids do not hold, the same TA1 is written.
+    const written = buildX12Acknowledgment(sender, options({ delimiters: { component: '>' } }));
+    expect(codeLines(written)).toEqual(['TA1*000000000*240131*1230*R*018~']);
+  });
+
+  it("refuses a GS02 holding the acknowledgment's component separator (the FA group's GS03 echoes it)", () => {
+    const ic = first(validPo({ gs: { sender: 'SUP>PLIER' } }));
+    expect(buildX12Acknowledgment(ic, options({ delimiters: { component: '>' } }))).toEqual({
+      kind: 'unanswerable',
+      reason: 'GS03 "SUP>PLIER" contains the component separator ">" of the acknowledgment',
+    });
+  });
+
   it('writes the ISA05/ISA06 given instead of the inbound receiver (our own id for a misaddressed one)', () => {
     const ic = first(validPo({ isa: { receiver: 'SOMEONEELSE' } }));
     const isa = textOf(buildX12Acknowledgment(ic, options({ sender: { qualifier: '01', id: '081466849' } })))

@@ -6,7 +6,7 @@ import { DEFAULT_X12_DELIMITERS, isDelimiterCandidate, type X12Delimiters } from
 import { isAcknowledgmentSet } from './functional-groups.js';
 import { COMPONENT_MARK } from './maps/map.types.js';
 import type { X12GroupResult, X12InterchangeResult, X12Issue, X12SetResult, X12Status } from './result.js';
-import { sanitizeCopy, X12SegmentWriter } from './segment-writer.js';
+import { describeConflict, sanitizeCopy, X12SegmentWriter } from './segment-writer.js';
 import { hasControlCharacter } from './envelope-common.js';
 import { groupVersionNumber, interchangeVersionNumber } from './versions.js';
 
@@ -216,15 +216,17 @@ export function buildX12Acknowledgment(
     const st02 = formatControl(options.nextControlNumber('set'), 4, 'set');
     const v5 = (groupVersionNumber(gs08) ?? 0) >= 5010;
     writer.write(type === '999' && v5 ? ['ST', type, st02, gs08] : ['ST', type, st02]);
-    for (const row of rows) writer.write(row.map((v) => v.replaceAll(COMPONENT_MARK, delimiters.component)));
+    for (const row of rows) writer.write(row);
     writer.write(['SE', String(rows.length + 2), st02]);
     writer.write(['GE', '1', gs06]);
   }
   writer.write(['IEA', String(groups.length), isa13]);
+  // An echoed id holding a delimiter of the acknowledgment (ISA08 "SUP:PLIER" in a TA1 written with
+  // our default ":" because the inbound delimiters cannot be reused), or an echoed ST02 holding one.
   if (writer.conflict !== undefined) {
     return {
       kind: 'unanswerable',
-      reason: `value "${writer.conflict}" contains an acknowledgment delimiter`,
+      reason: `${describeConflict(writer.conflict)} of the acknowledgment`,
     };
   }
   return {

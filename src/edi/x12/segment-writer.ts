@@ -1,19 +1,42 @@
 import type { X12Delimiters } from './delimiters.js';
+import { COMPONENT_MARK } from './maps/map.types.js';
+
+/** A value that holds one of the delimiters it would be written with, and where. */
+export interface X12DelimiterConflict {
+  /** Segment id and element position: `ISA08`, `AK202`. */
+  readonly element: string;
+  /** The value, or the component of a composite, that holds the delimiter. */
+  readonly value: string;
+  readonly delimiter:
+    'element separator' | 'segment terminator' | 'component separator' | 'repetition separator';
+  readonly character: string;
+}
 
 /**
- * Serialises segments given as value arrays (id first). Trailing empty elements are dropped (X12.6
- * §3.2.1: no trailing element separators). A value containing a delimiter cannot be written in X12,
- * which has no release character: `conflict` reports the first one instead of corrupting the output.
+ * Serialises segments given as value arrays (id first), composites joined by `COMPONENT_MARK`: the
+ * writer puts the component separator in for it. Trailing empty elements are dropped (X12.6 §3.2.1:
+ * no trailing element separators). A value containing a delimiter, the component separator included,
+ * cannot be written in X12, which has no release character (X12.6 §3.3.2: delimiters must not occur in
+ * data): `conflict` reports the first one instead of corrupting the output.
  */
 export class X12SegmentWriter {
   private readonly parts: string[] = [];
   private readonly rows: string[][] = [];
-  conflict: string | undefined;
+  conflict: X12DelimiterConflict | undefined;
+  /** What no value may hold, by name. */
+  private readonly forbidden: readonly (readonly [X12DelimiterConflict['delimiter'], string | undefined])[];
 
   constructor(
     readonly delimiters: X12Delimiters,
     private readonly lineBreak = '',
-  ) {}
+  ) {
+    this.forbidden = [
+      ['element separator', delimiters.element],
+      ['segment terminator', firstCharacter(delimiters.segment)],
+      ['component separator', delimiters.component],
+      ['repetition separator', delimiters.repetition],
+    ];
+  }
 
   get segmentCount(): number {
     return this.rows.length;
@@ -24,17 +47,12 @@ export class X12SegmentWriter {
     let last = values.length - 1;
     while (last > 0 && values[last] === '') last--;
     const row = values.slice(0, last + 1);
-    for (let k = 0; k < row.length; k++) if (!delimiterSlots.includes(k)) this.check(row[k]!);
-    this.rows.push(row);
-    this.parts.push(row.join(this.delimiters.element) + this.delimiters.segment + this.lineBreak);
-  }
-
-  /** A composite value (e.g. C030 "2:1") from its components, trailing empty ones dropped. */
-  composite(components: readonly (string | number | undefined)[]): string {
-    const values = components.map((c) => (c === undefined ? '' : String(c)));
-    let last = values.length - 1;
-    while (last > 0 && values[last] === '') last--;
-    return values.slice(0, last + 1).join(this.delimiters.component);
+    for (let k = 0; k < row.length; k++) if (!delimiterSlots.includes(k)) this.check(row, k);
+    const written = row.map((v) =>
+      v.includes(COMPONENT_MARK) ? v.replaceAll(COMPONENT_MARK, this.delimiters.component) : v,
+    );
+    this.rows.push(written);
+    this.parts.push(written.join(this.delimiters.element) + this.delimiters.segment + this.lineBreak);
   }
 
   text(): string {
@@ -45,17 +63,22 @@ export class X12SegmentWriter {
     return this.rows;
   }
 
-  private check(value: string): void {
+  private check(row: readonly string[], k: number): void {
     if (this.conflict !== undefined) return;
-    const d = this.delimiters;
-    if (
-      value.includes(d.element) ||
-      value.includes(firstCharacter(d.segment)) ||
-      (d.repetition !== undefined && value.includes(d.repetition))
-    ) {
-      this.conflict = value;
-    }
+    // Each component alone: the marks between them become component separators on purpose.
+    for (const value of row[k]!.split(COMPONENT_MARK))
+      for (const [delimiter, character] of this.forbidden)
+        if (character !== undefined && value.includes(character)) {
+          const element = k === 0 ? 'segment id' : `${row[0]}${String(k).padStart(2, '0')}`;
+          this.conflict = { element, value, delimiter, character };
+          return;
+        }
   }
+}
+
+/** What a conflict says: `ISA08 "SUP:PLIER" contains the component separator ":"` (ISA padding trimmed). */
+export function describeConflict(conflict: X12DelimiterConflict): string {
+  return `${conflict.element} "${conflict.value.trimEnd()}" contains the ${conflict.delimiter} "${conflict.character}"`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { isDelimiterCandidate, type X12Delimiters } from '../delimiters.js';
 import { aboveLatin1, codePointName, type X12Encoding } from '../encoding.js';
-import { firstCharacter, X12SegmentWriter } from '../segment-writer.js';
+import { describeConflict, firstCharacter, X12SegmentWriter } from '../segment-writer.js';
 import { X12GenerationError } from './generation-error.js';
 
 export interface X12Party {
@@ -208,7 +208,7 @@ export function writeInterchange(
   writer.write(['GE', String(sets.length), gs06]);
   writer.write(['IEA', '1', isa13]);
   if (writer.conflict !== undefined)
-    throw new X12GenerationError('DELIMITER_IN_VALUE', `value "${writer.conflict}" contains a delimiter`);
+    throw new X12GenerationError('DELIMITER_IN_VALUE', describeConflict(writer.conflict));
   return {
     text: writer.text(),
     interchangeControlNumber: isa13,
