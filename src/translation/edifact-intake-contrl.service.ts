@@ -104,7 +104,9 @@ export class EdifactIntakeContrlService {
       rejectedMessages,
       duplicateOf: recordedDuplicateOf(verdict),
       contrl,
-      contrlProblem: built.kind === 'contrl' ? null : built.reason,
+      // Owed nothing (a partner's CONTRL, UNB 0031 not asking) is no problem: only a CONTRL that is owed
+      // and cannot be written is, as X12's `ackProblem`.
+      contrlProblem: built.kind === 'unanswerable' ? built.reason : null,
       exceptionId,
     };
   }

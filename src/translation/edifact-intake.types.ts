@@ -45,6 +45,7 @@ export interface EdifactIntakeInterchange {
   readonly duplicateOf: { readonly interchangeId: string; readonly receivedAt: string } | null;
   /** What to send back; null when nothing is owed or it cannot be written (see `contrlProblem`). */
   readonly contrl: EdifactIntakeContrl | null;
+  /** Why the CONTRL owed could not be written; null when it was written or none is owed. */
   readonly contrlProblem: string | null;
   readonly exceptionId: string | null;
 }

@@ -43,6 +43,7 @@ export interface X12IntakeInterchange {
   readonly duplicateOf: { readonly interchangeId: string; readonly receivedAt: string } | null;
   /** What to send back; null when nothing is owed or it cannot be written (see `ackProblem`). */
   readonly ack: X12IntakeAck | null;
+  /** Why the acknowledgment owed could not be written; null when it was written or none is owed. */
   readonly ackProblem: string | null;
   /**
    * The case raised for this interchange: `interchange.rejected`, or `interchange.ack-unwritable` for

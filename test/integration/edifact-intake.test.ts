@@ -173,12 +173,45 @@ describe('the EDIFACT intake', () => {
     ]);
   });
 
-  it('sends no CONTRL for an accepted interchange that did not ask for one', async () => {
-    const result = await intake.check(await receive(edifact({ reference: 'R102' })));
+  it('sends no CONTRL for an accepted interchange that did not ask for one, and says nothing is missing', async () => {
+    // Owed nothing is no problem (as X12's ackProblem): `contrlProblem` used to carry the builder's
+    // "accepted, and UNB 0031 does not ask for an acknowledgment" here.
+    const id = await receive(edifact({ reference: 'R102' }));
+    const result = await intake.check(id);
     expect(result.interchanges[0]).toMatchObject({
       outcome: 'accepted',
       contrl: null,
-      contrlProblem: 'accepted, and UNB 0031 does not ask for an acknowledgment',
+      contrlProblem: null,
+      exceptionId: null,
+    });
+    expect((await archive.get(id)).statusDetail).toBeNull();
+  });
+
+  it("accepts a partner's CONTRL without answering it, and says nothing is missing", async () => {
+    const text =
+      "UNA:+.? 'UNB+UNOC:3+7350000123457:14+5790000000005:14+261127:0800+R104'" +
+      "UNH+1+CONTRL:D:3:UN'UCI+7+5790000000005:14+7350000123457:14+7'UNT+3+1'UNZ+1+R104'";
+    const id = await receive(text);
+    const result = await intake.check(id);
+    // A CONTRL is never acknowledged: nothing is owed, and nothing is wrong.
+    expect(result.interchanges[0]).toMatchObject({
+      outcome: 'accepted',
+      contrl: null,
+      contrlProblem: null,
+      exceptionId: null,
+    });
+    expect((await archive.get(id)).statusDetail).toBeNull();
+    const cases = await queryOnce(db.url, `SELECT 1 FROM exception_case WHERE interchange_id = $1`, [id]);
+    expect(cases).toEqual([]);
+  });
+
+  it('says why a CONTRL that is owed cannot be written: a UNB without a reference', async () => {
+    const result = await intake.check(await receive(edifact({ reference: '' })));
+    expect(result.interchanges[0]).toMatchObject({
+      outcome: 'rejected',
+      reason: 'envelope',
+      contrl: null,
+      contrlProblem: 'the UNB has no sender, recipient or reference to answer',
     });
   });
 
