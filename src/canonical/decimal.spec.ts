@@ -165,7 +165,7 @@ describe('X12 and EDIFACT numbers', () => {
     expect(parseEdifactDecimal('12,5', ',')).toBe('12.5');
     expect(parseEdifactDecimal('-3,250', ',')).toBe('-3.25');
     expect(errorOf(() => parseEdifactDecimal('12.5', ',')).message).toMatch(
-      /EDIFACT n: "\." is not the decimal mark/,
+      /EDIFACT number: "\." is not the decimal mark/,
     );
     expect(errorOf(() => parseEdifactDecimal(',5', ',')).message).toMatch(/a digit on each side/);
     expect(errorOf(() => parseEdifactDecimal('5.')).message).toMatch(/a digit on each side/);

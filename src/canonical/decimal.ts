@@ -159,7 +159,7 @@ export interface ParseDecimalOptions {
   readonly thousandsSeparator?: ',' | '.' | ' ' | "'";
   /** Accept `.5` and `5.` (a mark without digits on one side). Default true. */
   readonly bareDecimalMark?: boolean;
-  /** Named in error messages: `X12 R`, `EDIFACT n`, `JSON`. */
+  /** Named in error messages: `X12 R`, `EDIFACT number`, `JSON`. */
   readonly source?: string;
 }
 
@@ -269,8 +269,10 @@ export function decimal(text: string): DecimalString {
 
 // Parse options made once: these parsers run for every quantity and price of every document.
 const X12_R = { decimalMark: '.', source: 'X12 R' } as const;
-const EDIFACT_N_POINT = { decimalMark: '.', bareDecimalMark: false, source: 'EDIFACT n' } as const;
-const EDIFACT_N_COMMA = { decimalMark: ',', bareDecimalMark: false, source: 'EDIFACT n' } as const;
+// Named by what the value is, not by a data type: the same conversion reads `n` elements and the `an`
+// ones a directory fills with a number (D.01B 6060 quantity an..35, 6314 measurement value an..18).
+const EDIFACT_POINT = { decimalMark: '.', bareDecimalMark: false, source: 'EDIFACT number' } as const;
+const EDIFACT_COMMA = { decimalMark: ',', bareDecimalMark: false, source: 'EDIFACT number' } as const;
 
 /**
  * X12 `R` (decimal) elements: `.` as the mark, optional leading minus, no triad separators, leading
@@ -308,12 +310,13 @@ export function parseImpliedDecimal(text: string, impliedDecimals: number): Deci
 }
 
 /**
- * UN/EDIFACT numeric (`n`) elements. The decimal mark is the one the interchange's UNA service string
+ * UN/EDIFACT numbers: numeric (`n`) elements, and the `an` elements whose value is a number (D.01B 6060
+ * and 6314, docs/edi-edifact.md). The decimal mark is the one the interchange's UNA service string
  * advice names (position 3), `.` when there is no UNA; ISO 9735 forbids triad separators and asks for
  * a digit on each side of a transmitted mark, so `.5` and `5.` are refused here.
  */
 export function parseEdifactDecimal(text: string, decimalMark: '.' | ',' = '.'): DecimalString {
-  return parseDecimal(text, decimalMark === ',' ? EDIFACT_N_COMMA : EDIFACT_N_POINT);
+  return parseDecimal(text, decimalMark === ',' ? EDIFACT_COMMA : EDIFACT_POINT);
 }
 
 /**

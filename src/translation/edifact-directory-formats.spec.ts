@@ -61,11 +61,19 @@ describe('EDIFACT inbound: the directory checks the format, the canonical conver
     expect(d96a!.problems).toEqual([
       '0085 37 at 8 QTY 6060 component 2: "A" is not allowed in a numeric value',
     ]);
+    // Not "EDIFACT n": in D.01B 6060 is an..35, a number only by what it holds.
     const [d01b] = translate(orders('D01B', '5A'));
     expect(d01b!.outcome).toBe('failed');
     expect(d01b!.problems).toEqual([
-      expect.stringContaining('invalid decimal "5A": EDIFACT n: unexpected character "A" at position 2'),
+      'payload.lines[0].quantity.value: invalid decimal "5A": EDIFACT number: unexpected character "A" at position 2',
     ]);
+    // Read with the decimal comma the UNA names, as D.01B quantities are written for such a partner.
+    const [comma] = translate(`UNA:+,? '\n${orders('D01B', '2.5')}`);
+    expect(comma!.outcome).toBe('failed');
+    expect(comma!.problems[0]).toBe(
+      'payload.lines[0].quantity.value: invalid decimal "2.5": EDIFACT number: "." is not the decimal mark ' +
+        'here (","); thousands separators are refused unless the caller declares one',
+    );
   });
 
   it('refuses in D01B a QTY within an..35 but beyond the canonical limits, saying which', () => {
