@@ -7,6 +7,7 @@ import {
   ARCHIVED,
   BENCH_PARTNER,
   Checksum,
+  CHUNK,
   contenderMain,
   eachChunk,
   findingsDigest,
@@ -153,8 +154,6 @@ type Translator = InstanceType<TranslatorModule['X12Translator']>;
 type TranslatedSet = import('../../src/translation/x12-translator.js').X12TranslatedSet;
 
 let translator: Translator | undefined;
-/** The translation job's chunk size (X12_TRANSLATION_CHUNK), read with the module. */
-let chunkBytes = 0;
 
 /**
  * What a running gateway does once at boot, outside the timing (as the other contenders' imports
@@ -163,7 +162,10 @@ let chunkBytes = 0;
  */
 async function prepareTranslator(): Promise<void> {
   const { X12Translator, X12_TRANSLATION_CHUNK } = await import('../../src/translation/x12-translator.js');
-  chunkBytes = X12_TRANSLATION_CHUNK;
+  // The job reads the archive's blob in the file stream's 64 KiB chunks and hands the translation at
+  // most X12_TRANSLATION_CHUNK at a time: the bench's reads must be the same size.
+  if (X12_TRANSLATION_CHUNK !== CHUNK)
+    throw new Error(`translate-856 reads ${CHUNK} bytes at a time, the job ${X12_TRANSLATION_CHUNK}`);
   const { X12MapRegistry } = await import('../../src/translation/x12-map-registry.js');
   const maps = new X12MapRegistry();
   for (const version of ['004010', '005010']) maps.inbound('856', version, BENCH_PARTNER);
@@ -172,8 +174,9 @@ async function prepareTranslator(): Promise<void> {
 
 /**
  * Full translation of the 856 sets: grammar, HL hierarchy, map, catalogue validation, as the
- * translation job runs it: the file handed over in the job's chunks, each group's sets taken (here
- * folded into the checksum, there stored) after the chunk that settled them. The checksum covers
+ * translation job runs it: the file read and handed over 64 KiB at a time (the job reads the blob
+ * store's file stream), each group's sets taken (here folded into the checksum, there stored) after
+ * the chunk that settled them. The checksum covers
  * every shipped item's quantity in order, so run.ts can check it against the SN1 segments of the
  * file; `values` counts the 856 events.
  */
@@ -200,11 +203,10 @@ function translate856(path: string): ContenderResult {
         addShippedQuantities(sum, set.event.payload);
       }
   };
-  const bytes = readFileSync(path);
-  for (let at = 0; at < bytes.length; at += chunkBytes) {
-    stream.write(bytes.subarray(at, at + chunkBytes));
+  eachChunk(path, (chunk) => {
+    stream.write(chunk);
     take();
-  }
+  });
   stream.end();
   take();
   return { values: events, checksum: sum.hash };

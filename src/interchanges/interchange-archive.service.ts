@@ -181,15 +181,32 @@ export class InterchangeArchive {
     return toArchived(row);
   }
 
-  /** The payload exactly as received. */
-  async payload(id: string): Promise<Buffer> {
+  /** The payload exactly as received (`tx`: read inside that transaction). */
+  async payload(id: string, tx?: EntityManager): Promise<Buffer> {
     const [row] = await queryRows<{ content: Buffer | null; blob_key: string | null }>(
-      this.dataSource,
+      tx ?? this.dataSource,
       `SELECT content, blob_key FROM interchange WHERE id = $1`,
       [toId(id)],
     );
     if (!row) throw new InterchangeNotFoundError(id);
     return row.content ?? this.blobs.read(row.blob_key!);
+  }
+
+  /**
+   * The payload exactly as received, in the order of its bytes, without loading it whole: a payload
+   * in the blob store is read as it goes (the translation jobs), one kept in the row is one chunk.
+   */
+  async payloadChunks(
+    id: string,
+    tx?: EntityManager,
+  ): Promise<AsyncIterable<Uint8Array> | Iterable<Uint8Array>> {
+    const [row] = await queryRows<{ content: Buffer | null; blob_key: string | null }>(
+      tx ?? this.dataSource,
+      `SELECT content, blob_key FROM interchange WHERE id = $1`,
+      [toId(id)],
+    );
+    if (!row) throw new InterchangeNotFoundError(id);
+    return row.content ? [row.content] : this.blobs.open(row.blob_key!);
   }
 
   /** Records what the sender was told (MDN, HTTP answer, TA1), so a duplicate can be told the same. */

@@ -74,6 +74,21 @@ describe('the X12 translation stream', () => {
     }
   });
 
+  it('keeps nothing of a chunk after its write: the reader may reuse its buffer', () => {
+    const text = interchange('000000104', 3, 2);
+    const whole = translator.translate({ ...INPUT, bytes: text });
+    const bytes = Buffer.from(text, 'latin1');
+    const buffer = Buffer.alloc(100);
+    const { heard, stream } = listen();
+    for (let at = 0; at < bytes.length; at += buffer.length) {
+      const n = bytes.copy(buffer, 0, at, at + buffer.length);
+      stream.write(buffer.subarray(0, n));
+      buffer.fill('~');
+    }
+    stream.end();
+    expect(heard.flatMap((h) => ('group' in h ? h.sets : []))).toEqual(whole.sets);
+  });
+
   it('voids the events handed over when the IEA then rejects the interchange', () => {
     // IEA02 is not ISA13: the interchange is rejected at its very end, after its groups were handed over.
     const text = interchange('000000104', 2, 2, '000000999') + interchange('000000105', 1, 1);

@@ -80,10 +80,9 @@ export class X12TranslationService {
   }
 
   async translate(interchangeId: string): Promise<X12TranslationRecord> {
-    // Reads before the transaction opens: both use their own connection.
+    // Read before the transaction opens, on its own connection.
     const row = await this.archive.get(interchangeId);
     if (row.direction !== 'inbound') throw new X12TranslationError(`interchange ${row.id} is not inbound`);
-    const payload = await this.archive.payload(row.id);
     const partner = row.partnerId ? this.partners.get(row.partnerId) : undefined;
 
     return this.dataSource.transaction(async (tx) => {
@@ -105,13 +104,13 @@ export class X12TranslationService {
       const accepted = new Set(
         intake.interchanges.filter((i) => i.outcome === 'accepted').map((i) => i.position),
       );
-      const { sets, events } = await this.storeEvents(tx, row, partner, payload, accepted);
+      const { sets, events } = await this.storeEvents(tx, row, partner, accepted);
       // The partner's 997 / 999 for what we sent: events the outbound delivery joins to its documents.
       if (partner && sets.some((s) => s.setId === '997' || s.setId === '999')) {
         const acks = await functionalAckEvents(tx, {
           partnerId: partner.id,
           interchangeId: row.id,
-          payload,
+          payload: await this.archive.payload(row.id, tx),
           receivedAt: row.receivedAt,
           channel: channelOf(row.channel),
           believed: believedAckSets(sets),
@@ -174,8 +173,8 @@ export class X12TranslationService {
   }
 
   /**
-   * Translates the payload chunk by chunk and stores each group's events once its GE has settled
-   * them, so the job holds a chunk's events, not the whole file's. An interchange's events are stored
+   * Translates the payload chunk by chunk as the archive reads it and stores each group's events once
+   * its GE has settled them, so the job holds neither the file nor its events. An interchange's events are stored
    * under a savepoint, released at its end; when the end rejects the interchange (its IEA) the
    * transaction rolls back to the savepoint, and none of its events stands.
    */
@@ -183,7 +182,6 @@ export class X12TranslationService {
     tx: EntityManager,
     row: ArchivedInterchange,
     partner: PartnerProfile | undefined,
-    payload: Uint8Array,
     accepted: ReadonlySet<number>,
   ): Promise<{ sets: SetRecord[]; events: EventRecord[] }> {
     const sets: SetRecord[] = [];
@@ -237,10 +235,12 @@ export class X12TranslationService {
         open = undefined;
       }
     };
-    for (let at = 0; at < payload.length; at += X12_TRANSLATION_CHUNK) {
-      stream.write(payload.subarray(at, at + X12_TRANSLATION_CHUNK));
-      await store();
-    }
+    // The archive's chunks (a blob store's reads) cut to the translation's, should one be larger.
+    for await (const chunk of await this.archive.payloadChunks(row.id, tx))
+      for (let at = 0; at < chunk.length; at += X12_TRANSLATION_CHUNK) {
+        stream.write(chunk.subarray(at, at + X12_TRANSLATION_CHUNK));
+        await store();
+      }
     stream.end();
     await store();
     return { sets, events };

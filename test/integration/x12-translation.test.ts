@@ -43,7 +43,8 @@ describe('the X12 translation job and the outbound generator on PostgreSQL', () 
 
   beforeAll(async () => {
     db = await createTestDatabase('x12translation');
-    gateway = await startTestGateway({ DATABASE_URL: db.url });
+    // Payloads over 64 KiB go to the blob store, which the translation job then reads as a stream.
+    gateway = await startTestGateway({ DATABASE_URL: db.url, ARCHIVE_INLINE_MAX_BYTES: '65536' });
     archive = gateway.app.get(InterchangeArchive);
     intake = gateway.app.get(X12IntakeService);
     translation = gateway.app.get(X12TranslationService);
@@ -167,18 +168,24 @@ describe('the X12 translation job and the outbound generator on PostgreSQL', () 
     expect((await ackEvents(sound)).map((e) => e.document.number)).toEqual(['000000313-313-0001-7001']);
   });
 
-  it("stores a file larger than the job's chunk group by group, every event once", async () => {
+  it("stores a file larger than the job's chunk, read from the blob store, group by group, every event once", async () => {
     // 5 groups of 30 ship notices, about 90 KB: groups settle in the first chunk, in the second, and across.
-    const text = shipNoticeInterchange('000000341', 5, 30);
+    const text = shipNoticeInterchange('000000361', 5, 30);
     expect(text.length).toBeGreaterThan(X12_TRANSLATION_CHUNK);
     const id = await receive(text);
+    const [row] = await queryOnce<{ blob_key: string | null }>(
+      db.url,
+      `SELECT blob_key FROM interchange WHERE id = $1`,
+      [id],
+    );
+    expect(row!.blob_key).not.toBeNull();
     expect((await intake.check(id)).status).toBe('processing');
     const record = await translation.translate(id);
     expect(record.status).toBe('accepted');
     expect(record.sets).toHaveLength(150);
     expect(record.sets.every((s) => s.outcome === 'translated' && s.eventId !== null)).toBe(true);
     expect(record.sets.map((s) => s.controlNumber)).toEqual(
-      Array.from({ length: 150 }, (_, i) => `341${String(i + 1).padStart(4, '0')}`),
+      Array.from({ length: 150 }, (_, i) => `361${String(i + 1).padStart(4, '0')}`),
     );
     const stored = await store.listByInterchange(dataSource, id);
     expect(stored.map((e) => e.id).sort()).toEqual(record.sets.map((s) => s.eventId).sort());
@@ -190,7 +197,7 @@ describe('the X12 translation job and the outbound generator on PostgreSQL', () 
     // archive row here carries the record of an intake that accepted both (an older version, say), so
     // the translation reads the second interchange's groups, stores them, and only then meets its end.
     const text =
-      shipNoticeInterchange('000000351', 2, 2) + shipNoticeInterchange('000000352', 2, 2, '000000999');
+      shipNoticeInterchange('000000371', 2, 2) + shipNoticeInterchange('000000372', 2, 2, '000000999');
     const id = await receive(text);
     const accepted = (position: number, controlNumber: string) => ({
       position,
@@ -210,38 +217,36 @@ describe('the X12 translation job and the outbound generator on PostgreSQL', () 
           interchangeId: id,
           status: 'processing',
           detail: null,
-          interchanges: [accepted(0, '000000351'), accepted(1, '000000352')],
+          interchanges: [accepted(0, '000000371'), accepted(1, '000000372')],
         },
       }),
     ]);
     const record = await translation.translate(id);
     expect(record.sets.map((s) => [s.interchangeControlNumber, s.outcome, s.eventId !== null])).toEqual([
-      ['000000351', 'translated', true],
-      ['000000351', 'translated', true],
-      ['000000351', 'translated', true],
-      ['000000351', 'translated', true],
-      ['000000352', 'rejected', false],
-      ['000000352', 'rejected', false],
-      ['000000352', 'rejected', false],
-      ['000000352', 'rejected', false],
+      ['000000371', 'translated', true],
+      ['000000371', 'translated', true],
+      ['000000371', 'translated', true],
+      ['000000371', 'translated', true],
+      ['000000372', 'rejected', false],
+      ['000000372', 'rejected', false],
+      ['000000372', 'rejected', false],
+      ['000000372', 'rejected', false],
     ]);
     expect(record.status).toBe('accepted-with-errors');
-    expect(record.errors[0]).toContain(
-      '000000352/1/3520001 856 rejected: interchange 000000352 rejected',
-    );
+    expect(record.errors[0]).toContain('000000372/1/3720001 856 rejected: interchange 000000372 rejected');
     expect(record.events).toHaveLength(4);
     const stored = await store.listByInterchange(dataSource, id);
     expect(stored.map((e) => e.document.number).sort()).toEqual([
-      'ASN-3510001',
-      'ASN-3510002',
-      'ASN-3510003',
-      'ASN-3510004',
+      'ASN-3710001',
+      'ASN-3710002',
+      'ASN-3710003',
+      'ASN-3710004',
     ]);
     // What the rolled-back events had done in the same transaction is gone with them.
-    expect(await store.listByDocument(dataSource, 'ASN-3520001')).toEqual([]);
+    expect(await store.listByDocument(dataSource, 'ASN-3720001')).toEqual([]);
     const notices = await queryOnce(
       db.url,
-      `SELECT 1 FROM canonical_event WHERE document_number LIKE 'ASN-352%'`,
+      `SELECT 1 FROM canonical_event WHERE document_number LIKE 'ASN-372%'`,
     );
     expect(notices).toEqual([]);
   });
