@@ -89,6 +89,16 @@ describe('the X12 translation stream', () => {
     expect(heard.flatMap((h) => ('group' in h ? h.sets : []))).toEqual(whole.sets);
   });
 
+  it('makes the same event ids from text as from its bytes, without an archive id', () => {
+    // Text is read as Latin-1; its digest (the ids' origin) was of its UTF-8 encoding.
+    const text = interchange('000000104', 1, 1).replace('N1*SF*Acme Fasteners', 'N1*SF*Acme Fästeners');
+    const { interchangeId: _archived, ...cli } = INPUT;
+    const fromText = translator.translate({ ...cli, bytes: text });
+    const fromBytes = translator.translate({ ...cli, bytes: Buffer.from(text, 'latin1') });
+    expect(fromText.events).toHaveLength(1);
+    expect(fromText.events.map((e) => e.id)).toEqual(fromBytes.events.map((e) => e.id));
+  });
+
   it('voids the events handed over when the IEA then rejects the interchange', () => {
     // IEA02 is not ISA13: the interchange is rejected at its very end, after its groups were handed over.
     const text = interchange('000000104', 2, 2, '000000999') + interchange('000000105', 1, 1);
