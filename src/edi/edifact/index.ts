@@ -5,6 +5,7 @@
  */
 export {
   EdifactReader,
+  edifactBytes,
   parseEdifact,
   readEdifact,
   readEdifactStream,

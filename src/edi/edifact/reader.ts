@@ -42,8 +42,8 @@ export class EdifactReader {
   }
 }
 
-function toBytes(input: Uint8Array | string): Uint8Array {
-  // EDIFACT text given as a string is encoded as UTF-8 (UNOY); bytes are taken as they are.
+/** The bytes the readers read: text given as a string is encoded as UTF-8 (UNOY), bytes taken as they are. */
+export function edifactBytes(input: Uint8Array | string): Uint8Array {
   return typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
 }
 
@@ -54,7 +54,7 @@ export function readEdifact(
   options: EdifactReaderOptions = {},
 ): EdifactValidationResult {
   const reader = new EdifactReader(handler, options);
-  reader.write(toBytes(input));
+  reader.write(edifactBytes(input));
   return reader.end();
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileDirectory, EdifactDirectoryError } from './directory-loader.js';
 import { defaultEdifactDirectories, EDIFACT_DIRECTORY_SOURCES } from './directories.js';
-import { readEdifactWithDirectories } from './message-reader.js';
+import { EdifactDirectoryReader, readEdifactWithDirectories } from './message-reader.js';
 
 /** One interchange around body segments (UNT counted here). */
 function interchange(head: string, body: readonly string[], una = ''): string {
@@ -214,5 +214,37 @@ describe('messages checked against their directory (0085 codes, UCS / UCD positi
     const ic = readEdifactWithDirectories(text).interchanges[0]!;
     expect(ic.messages.map((m) => m.status)).toEqual(['rejected', 'accepted']);
     expect(ic.status).toBe('partially-accepted');
+  });
+
+  it('reads the same fed in chunks of any size (EdifactDirectoryReader), each message at its UNT', () => {
+    // Two orders, the first with a finding (QTY 6060 not a number), the second sound.
+    const message = (ref: string, body: readonly string[]) =>
+      `UNH+${ref}+ORDERS:D:96A:UN'${body.map((s) => `${s}'`).join('')}UNT+${body.length + 2}+${ref}'`;
+    const bad = message(
+      '1',
+      ORDERS.map((s) => s.replace('QTY+21:5:', 'QTY+21:5A:')),
+    );
+    const text = `UNB+UNOC:3+SENDER:14+GATEWAY:14+250304:1412+IC1'${bad}${message('2', ORDERS)}UNZ+2+IC1'`;
+    const whole = readEdifactWithDirectories(text);
+    expect(whole.interchanges[0]!.messages.map((m) => m.status)).toEqual(['rejected', 'accepted']);
+    const bytes = Buffer.from(text, 'latin1');
+    const firstUnt = text.indexOf(bad) + bad.length;
+    for (const size of [1, 5, 64]) {
+      const read: string[] = [];
+      const reader = new EdifactDirectoryReader(
+        {},
+        {
+          onMessage: (parsed, m) => void read.push(`${parsed.type} ${m.reference} ${m.status}`),
+        },
+      );
+      for (let at = 0; at < bytes.length; at += size) {
+        reader.write(bytes.subarray(at, at + size));
+        // A message is handed over once its UNT is read, before the next one is.
+        if (at < firstUnt && at + size >= firstUnt && at + size < text.length)
+          expect(read).toEqual(['ORDERS 1 rejected']);
+      }
+      expect(reader.end(), `chunks of ${size}`).toEqual(whole);
+      expect(read).toEqual(['ORDERS 1 rejected', 'ORDERS 2 accepted']);
+    }
   });
 });

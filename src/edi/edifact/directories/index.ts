@@ -11,6 +11,7 @@ export { compileDirectory, EdifactDirectoryError, type EdifactMessageStructure }
 export type * from './directory.types.js';
 export { checkSegmentElements, type EdifactElementFinding } from './element-checks.js';
 export {
+  EdifactDirectoryReader,
   readEdifactWithDirectories,
   type EdifactDirectoryReadOptions,
   type EdifactParsedMessage,

@@ -4,7 +4,7 @@ import type {
   EdifactInterchangeResult,
   EdifactMessageResult,
 } from '../result.js';
-import { readEdifact, type EdifactReaderOptions } from '../reader.js';
+import { EdifactReader, edifactBytes, type EdifactReaderOptions } from '../reader.js';
 import { EDIFACT_ISSUE_CODES, type EdifactIssueKind } from '../codes.js';
 import type { EdifactEnvelopeHandler } from '../envelope-types.js';
 import type { EdifactValidationResult } from '../result.js';
@@ -267,85 +267,112 @@ function notSupported(
  * message rejected when any is an error. Messages of other types or directories are rejected with 0085
  * 14 when `isMessageSupported` says the receiver cannot read them, else left to the syntax layer.
  * Never throws for input.
+ *
+ * The push form of `readEdifactWithDirectories`, as `EdifactReader` is of `readEdifact`: bytes come
+ * through `write` in chunks of any size, each message is checked (and handed to `onMessage`) at its
+ * UNT, and nothing of a chunk is kept after its write.
  */
+export class EdifactDirectoryReader {
+  private readonly reader: EdifactReader;
+  /** The directory findings, put after the syntax findings in the result's list at the end. */
+  private readonly found: EdifactIssue[] = [];
+  private result: EdifactValidationResult | undefined;
+
+  constructor(handler: EdifactEnvelopeHandler = {}, options: EdifactDirectoryReadOptions = {}) {
+    const directories = options.directories ?? defaultEdifactDirectories();
+    const found = this.found;
+    // Messages are read one after the other: one parsed-tree builder serves them all.
+    const builder = new X12ParsedSetBuilder();
+    let ic: EdifactInterchangeResult | undefined;
+    let check: MessageCheck | undefined;
+    let group: EdifactGroupResult | undefined;
+    let unsupported = false;
+    this.reader = new EdifactReader(
+      {
+        ...handler,
+        startInterchange: (i) => {
+          ic = i;
+          handler.startInterchange?.(i);
+        },
+        startGroup: (g, i) => {
+          group = g;
+          handler.startGroup?.(g, i);
+        },
+        endGroup: (g, i) => {
+          group = undefined;
+          handler.endGroup?.(g, i);
+        },
+        startMessage: (message, g) => {
+          check = undefined;
+          unsupported = options.isMessageSupported !== undefined && !options.isMessageSupported(message);
+          if (unsupported) {
+            const issue = notSupported(message, ic, g ?? group);
+            message.issues.push(issue);
+            found.push(issue);
+            handler.startMessage?.(message, g);
+            return;
+          }
+          const structure = directories.find(
+            message.type,
+            EdifactDirectoryRegistry.directoryOf(message.version, message.release),
+            message.associationCode,
+          );
+          if (structure && ic && message.agency === 'UN') {
+            const keep = options.keep?.(message.type) ?? true;
+            check = new MessageCheck(structure, message, ic, g ?? group, keep ? builder : undefined);
+          }
+          handler.startMessage?.(message, g);
+        },
+        segment: (view, context) => {
+          if (check && context.message && context.positionInMessage > 1) {
+            const id = view.id;
+            if (id !== 'UNT' && id !== 'UNH') check.segment(id, view, context.positionInMessage);
+            else if (id === 'UNT') {
+              const issues = check.finish(context.positionInMessage, view);
+              const message = context.message;
+              for (const issue of issues) message.segmentIssues.push(issue);
+              found.push(...issues);
+            }
+          }
+          handler.segment?.(view, context);
+        },
+        endMessage: (message, g) => {
+          const current = check;
+          check = undefined;
+          if (unsupported) message.status = 'rejected';
+          unsupported = false;
+          if (current) {
+            if (message.segmentIssues.some((i) => i.severity === 'error')) message.status = 'rejected';
+            const parsed = current.parsed();
+            if (parsed && ic && options.onMessage) options.onMessage(parsed, message, g, ic);
+          }
+          handler.endMessage?.(message, g);
+        },
+      },
+      options,
+    );
+  }
+
+  write(chunk: Uint8Array): void {
+    this.reader.write(chunk);
+  }
+
+  end(): EdifactValidationResult {
+    if (this.result) return this.result;
+    const result = this.reader.end();
+    result.issues.push(...this.found);
+    this.result = result;
+    return result;
+  }
+}
+
+/** Reads a whole buffer (or string, as `readEdifact` takes it) with the directories on. */
 export function readEdifactWithDirectories(
   input: Uint8Array | string,
   handler: EdifactEnvelopeHandler = {},
   options: EdifactDirectoryReadOptions = {},
 ): EdifactValidationResult {
-  const directories = options.directories ?? defaultEdifactDirectories();
-  // Messages are read one after the other: one parsed-tree builder serves them all.
-  const builder = new X12ParsedSetBuilder();
-  let ic: EdifactInterchangeResult | undefined;
-  let check: MessageCheck | undefined;
-  let group: EdifactGroupResult | undefined;
-  let unsupported = false;
-  const found: EdifactIssue[] = [];
-  const result = readEdifact(
-    input,
-    {
-      ...handler,
-      startInterchange: (i) => {
-        ic = i;
-        handler.startInterchange?.(i);
-      },
-      startGroup: (g, i) => {
-        group = g;
-        handler.startGroup?.(g, i);
-      },
-      endGroup: (g, i) => {
-        group = undefined;
-        handler.endGroup?.(g, i);
-      },
-      startMessage: (message, g) => {
-        check = undefined;
-        unsupported = options.isMessageSupported !== undefined && !options.isMessageSupported(message);
-        if (unsupported) {
-          const issue = notSupported(message, ic, g ?? group);
-          message.issues.push(issue);
-          found.push(issue);
-          handler.startMessage?.(message, g);
-          return;
-        }
-        const structure = directories.find(
-          message.type,
-          EdifactDirectoryRegistry.directoryOf(message.version, message.release),
-          message.associationCode,
-        );
-        if (structure && ic && message.agency === 'UN') {
-          const keep = options.keep?.(message.type) ?? true;
-          check = new MessageCheck(structure, message, ic, g ?? group, keep ? builder : undefined);
-        }
-        handler.startMessage?.(message, g);
-      },
-      segment: (view, context) => {
-        if (check && context.message && context.positionInMessage > 1) {
-          const id = view.id;
-          if (id !== 'UNT' && id !== 'UNH') check.segment(id, view, context.positionInMessage);
-          else if (id === 'UNT') {
-            const issues = check.finish(context.positionInMessage, view);
-            const message = context.message;
-            for (const issue of issues) message.segmentIssues.push(issue);
-            found.push(...issues);
-          }
-        }
-        handler.segment?.(view, context);
-      },
-      endMessage: (message, g) => {
-        const current = check;
-        check = undefined;
-        if (unsupported) message.status = 'rejected';
-        unsupported = false;
-        if (current) {
-          if (message.segmentIssues.some((i) => i.severity === 'error')) message.status = 'rejected';
-          const parsed = current.parsed();
-          if (parsed && ic && options.onMessage) options.onMessage(parsed, message, g, ic);
-        }
-        handler.endMessage?.(message, g);
-      },
-    },
-    options,
-  );
-  result.issues.push(...found);
-  return result;
+  const reader = new EdifactDirectoryReader(handler, options);
+  reader.write(edifactBytes(input));
+  return reader.end();
 }
