@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { InterchangeArchive } from '../interchanges/interchange-archive.service.js';
-import type { InterchangeStatus } from '../interchanges/interchange.types.js';
+import type { ArchivedInterchange, InterchangeStatus } from '../interchanges/interchange.types.js';
 import { ExceptionService } from '../exceptions/exception.service.js';
+import type { PartnerProfile } from '../partners/partner-profile.schema.js';
 import { PartnerRegistry } from '../partners/partner-registry.js';
 import { believedContrls, contrlEvents } from './edifact-functional-acks.js';
 import { queryRows } from '../platform/database/sql.js';
@@ -11,7 +12,11 @@ import { raiseTranslationFailures } from './translation-failures.js';
 import { EDIFACT_ANSWER_KEY } from './edifact-intake.service.js';
 import type { EdifactIntakeResult } from './edifact-intake.types.js';
 import { EdifactMapRegistry } from './edifact-map-registry.js';
-import { EdifactTranslator, type EdifactTranslatedMessage } from './edifact-translator.js';
+import {
+  EDIFACT_TRANSLATION_CHUNK,
+  EdifactTranslator,
+  type EdifactTranslatedMessage,
+} from './edifact-translator.js';
 
 /** Key of the translation's record inside the archive row's `answer`, beside the intake's. */
 export const EDIFACT_TRANSLATION_ANSWER_KEY = 'edifactTranslation';
@@ -70,18 +75,11 @@ export class EdifactTranslationService {
   }
 
   async translate(interchangeId: string): Promise<EdifactTranslationRecord> {
+    // Read before the transaction opens, on its own connection.
     const row = await this.archive.get(interchangeId);
     if (row.direction !== 'inbound')
       throw new EdifactTranslationError(`interchange ${row.id} is not inbound`);
-    const payload = await this.archive.payload(row.id);
     const partner = row.partnerId ? this.partners.get(row.partnerId) : undefined;
-    const translation = this.translator.translate({
-      bytes: payload,
-      partner,
-      interchangeId: row.id,
-      channel: channelOf(row.channel),
-      receivedAt: row.receivedAt,
-    });
 
     return this.dataSource.transaction(async (tx) => {
       const [locked] = await queryRows<{ status: InterchangeStatus; answer: unknown }>(
@@ -103,23 +101,13 @@ export class EdifactTranslationService {
           .filter((i) => i.outcome !== 'rejected')
           .map((i) => [i.position, new Set(i.acceptedMessages)] as const),
       );
-      const messages = translation.messages.filter(
-        (m) => accepted.get(m.interchangeIndex)?.has(m.reference) ?? false,
-      );
-      const events: { id: string; type: string; stored: boolean }[] = [];
-      const eventIds = new Map<EdifactTranslatedMessage, string>();
-      for (const message of messages) {
-        if (!message.event) continue;
-        const stored = await this.store.append(tx, message.event);
-        events.push({ id: stored.id, type: message.event.type, stored: stored.stored });
-        eventIds.set(message, stored.id);
-      }
+      const { messages, events } = await this.storeEvents(tx, row, partner, accepted);
       // The partner's CONTRLs for what we sent: events the outbound delivery joins to its documents.
-      if (partner && payload.includes('CONTRL')) {
+      if (partner && messages.some((m) => m.type === 'CONTRL')) {
         for (const ack of contrlEvents({
           partnerId: partner.id,
           interchangeId: row.id,
-          payload,
+          payload: await this.archive.payload(row.id, tx),
           receivedAt: row.receivedAt,
           channel: channelOf(row.channel),
           // Only CONTRLs among the messages the intake accepted, and not rejected by validation.
@@ -163,15 +151,7 @@ export class EdifactTranslationService {
         interchangeId: row.id,
         status,
         errors,
-        messages: messages.map((m) => ({
-          interchangeReference: m.interchangeReference,
-          type: m.type,
-          reference: m.reference,
-          directory: m.directory,
-          outcome: m.outcome,
-          eventId: eventIds.get(m) ?? null,
-          problems: m.problems,
-        })),
+        messages,
         events,
         acknowledgments: intake.interchanges.flatMap((i) =>
           i.contrl ? [{ reference: i.contrl.reference, action: i.contrl.action }] : [],
@@ -186,6 +166,109 @@ export class EdifactTranslationService {
       return record;
     });
   }
+
+  /**
+   * Translates the payload chunk by chunk as the archive reads it and stores the messages' events as
+   * the stream settles them (a group's at its UNE, a message outside groups at its UNT), so the job
+   * holds neither the file nor its events. An interchange's events are stored under a savepoint,
+   * released at its end; when the end rejects the interchange (its UNZ) the transaction rolls back to
+   * the savepoint, and none of its events stands.
+   */
+  private async storeEvents(
+    tx: EntityManager,
+    row: ArchivedInterchange,
+    partner: PartnerProfile | undefined,
+    accepted: ReadonlyMap<number, ReadonlySet<string>>,
+  ): Promise<{ messages: MessageRecord[]; events: EventRecord[] }> {
+    const messages: MessageRecord[] = [];
+    const events: EventRecord[] = [];
+    const admitted = (index: number, settled: readonly EdifactTranslatedMessage[]) =>
+      settled.filter((m) => accepted.get(index)?.has(m.reference) ?? false);
+    // What the stream settled during the last write: the listener cannot wait for the database.
+    const settled: Settled[] = [];
+    const stream = this.translator.stream(
+      {
+        partner,
+        interchangeId: row.id,
+        origin: row.id,
+        channel: channelOf(row.channel),
+        receivedAt: row.receivedAt,
+      },
+      {
+        messages: (handed, index) => {
+          if (accepted.has(index)) settled.push({ index, messages: admitted(index, handed) });
+        },
+        interchange: (index, voided) => {
+          if (accepted.has(index))
+            settled.push({ index, voided: voided === undefined ? undefined : admitted(index, voided) });
+        },
+      },
+    );
+    // The interchange whose events are being stored, and where its entries begin.
+    let open: { index: number; messages: number; events: number; savepoint: boolean } | undefined;
+    const store = async (): Promise<void> => {
+      for (const piece of settled.splice(0)) {
+        if (open?.index !== piece.index)
+          open = { index: piece.index, messages: messages.length, events: events.length, savepoint: false };
+        if ('messages' in piece) {
+          for (const message of piece.messages) {
+            let eventId: string | null = null;
+            if (message.event) {
+              if (!open.savepoint) await tx.query(`SAVEPOINT ${SAVEPOINT}`);
+              open.savepoint = true;
+              const stored = await this.store.append(tx, message.event);
+              events.push({ id: stored.id, type: message.event.type, stored: stored.stored });
+              eventId = stored.id;
+            }
+            messages.push(messageRecord(message, eventId));
+          }
+          continue;
+        }
+        if (piece.voided) {
+          if (open.savepoint) await tx.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+          events.length = open.events;
+          messages.splice(
+            open.messages,
+            messages.length - open.messages,
+            ...piece.voided.map((message) => messageRecord(message, null)),
+          );
+        }
+        if (open.savepoint) await tx.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+        open = undefined;
+      }
+    };
+    // The archive's chunks (a blob store's reads) cut to the translation's, should one be larger.
+    for await (const chunk of await this.archive.payloadChunks(row.id, tx))
+      for (let at = 0; at < chunk.length; at += EDIFACT_TRANSLATION_CHUNK) {
+        stream.write(chunk.subarray(at, at + EDIFACT_TRANSLATION_CHUNK));
+        await store();
+      }
+    stream.end();
+    await store();
+    return { messages, events };
+  }
+}
+
+/** Name of the savepoint an interchange's events are stored under (one interchange at a time). */
+const SAVEPOINT = 'edifact_translation_interchange';
+
+type MessageRecord = EdifactTranslationRecord['messages'][number];
+type EventRecord = EdifactTranslationRecord['events'][number];
+/** Messages settled, or the end of an interchange (with its messages voided, when it was rejected). */
+type Settled =
+  | { readonly index: number; readonly messages: readonly EdifactTranslatedMessage[] }
+  | { readonly index: number; readonly voided: readonly EdifactTranslatedMessage[] | undefined };
+
+function messageRecord(message: EdifactTranslatedMessage, eventId: string | null): MessageRecord {
+  return {
+    interchangeReference: message.interchangeReference,
+    type: message.type,
+    reference: message.reference,
+    directory: message.directory,
+    outcome: message.outcome,
+    eventId,
+    problems: message.problems,
+  };
 }
 
 function channelOf(channel: string): 'sftp' | 'as2' | 'api' | 'portal' | 'gateway' {

@@ -3,12 +3,12 @@ import { CanonicalError, type CanonicalEvent } from '../canonical/index.js';
 import { acceptEvent } from './event-check.js';
 import { orderCorrelationId } from '../canonical/events/correlation.js';
 import {
+  EdifactDirectoryReader,
   EdifactDirectoryRegistry,
-  readEdifactWithDirectories,
   type EdifactParsedMessage,
 } from '../edi/edifact/directories/index.js';
 import {
-  messagesOf,
+  edifactBytes,
   type EdifactGroupResult,
   type EdifactInterchangeResult,
   type EdifactMessageResult,
@@ -56,6 +56,44 @@ export interface EdifactTranslation {
   readonly events: readonly CanonicalEvent[];
 }
 
+/** Input of a stream: the bytes come through `write`, so the event ids' origin is given up front. */
+export type EdifactStreamInput = Omit<EdifactTranslationInput, 'bytes'> & {
+  /** What makes event ids stable: the archive row's id, or a digest of the bytes (the CLI). */
+  readonly origin: string;
+};
+
+/**
+ * Receives a stream's results as they become final, so that nobody has to hold a whole
+ * interchange's events: messages once nothing but their interchange's end can reject them, then the
+ * interchange's verdict at its UNZ.
+ */
+export interface EdifactTranslationListener {
+  /**
+   * Messages (in file order, those `only` admits) whose own verdict is known: a functional group's at
+   * its UNE (which can reject the group), a message outside groups at its UNT. Their events stand
+   * unless `interchange` then voids them.
+   */
+  messages(messages: readonly EdifactTranslatedMessage[], interchangeIndex: number): void;
+  /**
+   * An interchange ended. `voided` is set when the interchange was rejected (its UNZ, or a defect found
+   * after some of its messages were handed over): it stands instead of everything of the interchange
+   * handed over before, every message now `rejected`, and none of their events stands.
+   */
+  interchange(interchangeIndex: number, voided: readonly EdifactTranslatedMessage[] | undefined): void;
+}
+
+/** A translation fed chunk by chunk (`write`), its results handed to a listener as they settle. */
+export interface EdifactTranslationStream {
+  write(chunk: Uint8Array): void;
+  end(): EdifactValidationResult;
+}
+
+/**
+ * How much of a file the translation job hands the stream at a time: between two writes it stores
+ * the messages settled, so at most about this many bytes' events are held (beyond an open group's).
+ */
+export const EDIFACT_TRANSLATION_CHUNK = 64 * 1024;
+
 /** Per translation input: its receipt time as text, and the value converters per decimal mark. */
 interface SharedPerInput {
   readonly receivedAt: string;
@@ -83,53 +121,145 @@ function unbTimestamp(date: string, time: string): string {
 export class EdifactTranslator {
   constructor(private readonly maps: EdifactMapRegistry) {}
 
+  /** The whole input at once; the result holds every message and event (the CLI, tests, small files). */
   translate(input: EdifactTranslationInput): EdifactTranslation {
-    // Each message is translated at its UNT (its parsed copy dropped right after, so memory stays
-    // bounded by one message); an interchange or group rejected later (UNE, UNZ) voids its events below.
-    const origin = input.interchangeId ?? createHash('sha256').update(input.bytes).digest('hex');
-    const index = new Map<EdifactInterchangeResult, number>();
-    const done = new Map<EdifactMessageResult, EdifactTranslatedMessage>();
-    // What every message of this input shares, made once instead of per message.
-    const shared: SharedPerInput = { receivedAt: input.receivedAt.toISOString(), converters: {} };
-    const validation = readEdifactWithDirectories(
-      input.bytes,
-      { startInterchange: (ic) => void index.set(ic, index.size) },
+    const messages: EdifactTranslatedMessage[] = [];
+    // Where the current interchange's messages begin in `messages`: a voided interchange replaces them.
+    let interchangeStart = 0;
+    const stream = this.stream(
       {
-        keep: (type) => !input.only || input.only(type),
-        // As the intake judged it: a message we cannot read was answered UCM 4 / 14 and is `rejected`.
-        isMessageSupported: (message) => this.maps.supportsMessage(message),
-        onMessage: (parsed, message, group, ic) =>
-          void done.set(message, this.one(input, shared, ic, group, message, index.get(ic)!, parsed, origin)),
+        ...input,
+        // Event ids are stable per archive row, or per content when there is none (the CLI).
+        origin: input.interchangeId ?? createHash('sha256').update(input.bytes).digest('hex'),
+      },
+      {
+        messages: (settled) => {
+          for (const message of settled) messages.push(message);
+        },
+        interchange: (_index, voided) => {
+          if (voided) messages.splice(interchangeStart, messages.length - interchangeStart, ...voided);
+          interchangeStart = messages.length;
+        },
       },
     );
-    const messages: EdifactTranslatedMessage[] = [];
-    validation.interchanges.forEach((ic, position) => {
-      const groups: (EdifactGroupResult | undefined)[] = ic.groups.length > 0 ? ic.groups : [undefined];
-      for (const group of groups)
-        for (const message of group ? group.messages : messagesOf(ic)) {
-          if (input.only && !input.only(message.type)) continue;
-          const translated = done.get(message);
-          const voided =
-            message.status === 'rejected' || ic.status === 'rejected' || group?.status === 'rejected';
-          messages.push(
-            translated && !(voided && translated.outcome !== 'rejected')
-              ? translated
-              : this.one(input, shared, ic, group, message, position, undefined, origin),
-          );
-        }
-    });
+    stream.write(edifactBytes(input.bytes));
+    const validation = stream.end();
     return { validation, messages, events: eventsOf(messages) };
   }
 
+  /**
+   * Reads an interchange with the directories on as it arrives. Each message is translated at its UNT
+   * (its parsed copy dropped right after). A group's messages are handed over at its UNE, when the
+   * group's verdict is known; a message outside groups at its UNT, since nothing but the interchange's
+   * end can reject it after that — and holding such messages until the UNZ would hold the whole
+   * interchange's events, for the most common EDIFACT (no UNG) and a file of one large interchange.
+   * What the UNZ or any later interchange finding can still reject, `interchange` voids. So memory
+   * stays bounded by one group's events, or by one message's outside groups, whatever the file's size.
+   */
+  stream(input: EdifactStreamInput, listener: EdifactTranslationListener): EdifactTranslationStream {
+    const shared: SharedPerInput = { receivedAt: input.receivedAt.toISOString(), converters: {} };
+    const wanted = (type: string): boolean => input.only === undefined || input.only(type);
+    // The interchange being read. A message after a UNZ, before any UNB, belongs to no interchange and
+    // is not translated (the directory reader still gives it the last interchange).
+    let ic: EdifactInterchangeResult | undefined;
+    let interchangeIndex = -1;
+    // This group's (or this message's, outside groups) translations made at the UNT, until settled.
+    const translated = new Map<EdifactMessageResult, EdifactTranslatedMessage>();
+    // Of the current interchange: how many messages were handed over, and those whose translation at
+    // the UNT was already a rejection (a voiding keeps its reasons, as of the message itself).
+    let handed = 0;
+    const rejectedAtUnt = new Map<EdifactMessageResult, EdifactTranslatedMessage>();
+
+    /** A message's result once its own and its group's verdicts are known (before its UNZ). */
+    const settle = (
+      at: EdifactInterchangeResult,
+      group: EdifactGroupResult | undefined,
+      message: EdifactMessageResult,
+    ): EdifactTranslatedMessage => {
+      handed++;
+      const result = translated.get(message);
+      if (result?.outcome === 'rejected') rejectedAtUnt.set(message, result);
+      // Translated at its UNT, then rejected with its group at the UNE: no event, the group's reasons.
+      const rejected = message.status === 'rejected' || group?.status === 'rejected';
+      return result !== undefined && (result.outcome === 'rejected' || !rejected)
+        ? result
+        : this.one(input, shared, at, group, message, interchangeIndex, undefined);
+    };
+
+    const reader = new EdifactDirectoryReader(
+      {
+        startInterchange: (started) => {
+          ic = started;
+          interchangeIndex++;
+          handed = 0;
+        },
+        endMessage: (message, group) => {
+          // Outside groups, nothing but the interchange's end can reject the message from now on.
+          if (ic === undefined || group !== undefined || !wanted(message.type)) return;
+          listener.messages([settle(ic, undefined, message)], interchangeIndex);
+          translated.clear();
+        },
+        endGroup: (group, at) => {
+          const settled: EdifactTranslatedMessage[] = [];
+          for (const message of group.messages)
+            if (wanted(message.type)) settled.push(settle(at, group, message));
+          translated.clear();
+          if (settled.length > 0) listener.messages(settled, interchangeIndex);
+        },
+        endInterchange: (ended) => {
+          const voided =
+            ended.status === 'rejected' && handed > 0
+              ? this.voided(input, shared, ended, interchangeIndex, rejectedAtUnt)
+              : undefined;
+          rejectedAtUnt.clear();
+          ic = undefined;
+          listener.interchange(interchangeIndex, voided);
+        },
+      },
+      {
+        keep: wanted,
+        // As the intake judged it: a message we cannot read was answered UCM 4 / 14 and is `rejected`.
+        isMessageSupported: (message) => this.maps.supportsMessage(message),
+        onMessage: (parsed, message, group, at) => {
+          if (at === ic)
+            translated.set(message, this.one(input, shared, at, group, message, interchangeIndex, parsed));
+        },
+      },
+    );
+    return { write: (chunk) => reader.write(chunk), end: () => reader.end() };
+  }
+
+  /**
+   * What stands instead of the messages of a rejected interchange handed over before: each rejected,
+   * with the reasons its own verdict gave or else the interchange's. Read as `messagesOf` reads an
+   * interchange, so one that mixes groups and messages (rejected for it) is its groups' messages.
+   */
+  private voided(
+    input: EdifactStreamInput,
+    shared: SharedPerInput,
+    ic: EdifactInterchangeResult,
+    index: number,
+    rejectedAtUnt: ReadonlyMap<EdifactMessageResult, EdifactTranslatedMessage>,
+  ): EdifactTranslatedMessage[] {
+    const voided: EdifactTranslatedMessage[] = [];
+    const groups: (EdifactGroupResult | undefined)[] = ic.groups.length > 0 ? ic.groups : [undefined];
+    for (const group of groups)
+      for (const message of group ? group.messages : ic.messages)
+        if (input.only === undefined || input.only(message.type))
+          voided.push(
+            rejectedAtUnt.get(message) ?? this.one(input, shared, ic, group, message, index, undefined),
+          );
+    return voided;
+  }
+
   private one(
-    input: EdifactTranslationInput,
+    input: EdifactStreamInput,
     shared: SharedPerInput,
     ic: EdifactInterchangeResult,
     group: EdifactGroupResult | undefined,
     message: EdifactMessageResult,
     interchangeIndex: number,
     parsed: EdifactParsedMessage | undefined,
-    origin: string,
   ): EdifactTranslatedMessage {
     const directory = EdifactDirectoryRegistry.directoryOf(message.version, message.release);
     const base = {
@@ -177,7 +307,7 @@ export class EdifactTranslator {
     const document = (value.document ?? {}) as Record<string, unknown>;
     const draft: Record<string, unknown> = {
       id: stableUuid(
-        `edifact:${origin}:${ic.header.reference}:${group?.reference ?? ''}:${message.reference}`,
+        `edifact:${input.origin}:${ic.header.reference}:${group?.reference ?? ''}:${message.reference}`,
       ),
       type: ENVELOPE_TYPES[map.event],
       schemaVersion: 'v1',

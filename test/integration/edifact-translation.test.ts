@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DataSource } from 'typeorm';
 import { parseEvent, SAMPLE_EVENTS } from '../../src/canonical/index.js';
 import { readEdifactWithDirectories } from '../../src/edi/edifact/directories/index.js';
@@ -11,6 +11,8 @@ import { CanonicalEventStore } from '../../src/translation/canonical-event.store
 import { EdifactIntakeService } from '../../src/translation/edifact-intake.service.js';
 import { EdifactOutboundService } from '../../src/translation/edifact-outbound.service.js';
 import { EdifactTranslationService } from '../../src/translation/edifact-translation.service.js';
+import { EDIFACT_TRANSLATION_CHUNK } from '../../src/translation/edifact-translator.js';
+import { despatchAdviceInterchange } from '../support/edifact-despatch-advices.js';
 import { startTestGateway } from '../support/gateway.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
 
@@ -44,7 +46,8 @@ describe('the EDIFACT translation job and the outbound generator on PostgreSQL',
 
   beforeAll(async () => {
     db = await createTestDatabase('edifacttranslation');
-    gateway = await startTestGateway({ DATABASE_URL: db.url });
+    // Payloads over 64 KiB go to the blob store, which the translation job then reads as a stream.
+    gateway = await startTestGateway({ DATABASE_URL: db.url, ARCHIVE_INLINE_MAX_BYTES: '65536' });
     archive = gateway.app.get(InterchangeArchive);
     intake = gateway.app.get(EdifactIntakeService);
     translation = gateway.app.get(EdifactTranslationService);
@@ -56,6 +59,7 @@ describe('the EDIFACT translation job and the outbound generator on PostgreSQL',
     await gateway?.stop();
     await db?.drop();
   });
+  afterEach(() => vi.restoreAllMocks());
 
   it('stores the events of an accepted interchange once, after the intake enqueued the job', async () => {
     const id = await receive(fixture('ORDRSP-D96A.edi'));
@@ -185,6 +189,118 @@ describe('the EDIFACT translation job and the outbound generator on PostgreSQL',
         partner_id: NORDIC,
       },
     ]);
+  });
+
+  it("stores a file larger than the job's chunk, read from the blob store, as its messages settle", async () => {
+    // Two interchanges, about 110 KB: 3 groups of 40 despatch advices, then 100 outside any group.
+    const text = despatchAdviceInterchange('611', 3, 40) + despatchAdviceInterchange('612', 0, 100);
+    expect(text.length).toBeGreaterThan(EDIFACT_TRANSLATION_CHUNK);
+    const id = await receive(Buffer.from(text, 'latin1'));
+    const [row] = await queryOnce<{ blob_key: string | null }>(
+      db.url,
+      `SELECT blob_key FROM interchange WHERE id = $1`,
+      [id],
+    );
+    expect(row!.blob_key).not.toBeNull();
+    // What the job does, in order: each read of the payload, each event stored (the job may run in the
+    // worker after the intake, or in the call below: either is watched).
+    const done: string[] = [];
+    const chunks = archive.payloadChunks.bind(archive);
+    vi.spyOn(archive, 'payloadChunks').mockImplementation(async (...args) => {
+      const source = await chunks(...args);
+      return (async function* () {
+        for await (const chunk of source) {
+          done.push('read');
+          yield chunk;
+        }
+      })();
+    });
+    const append = store.append.bind(store);
+    vi.spyOn(store, 'append').mockImplementation((...args) => {
+      done.push('store');
+      return append(...args);
+    });
+    expect((await intake.check(id)).status).toBe('processing');
+    const record = await translation.translate(id);
+    expect(record.status).toBe('accepted');
+    expect(record.messages).toHaveLength(220);
+    expect(record.messages.every((m) => m.outcome === 'translated' && m.eventId !== null)).toBe(true);
+    expect(record.messages.map((m) => m.reference)).toEqual([
+      ...Array.from({ length: 120 }, (_, i) => `611${String(i + 1).padStart(4, '0')}`),
+      ...Array.from({ length: 100 }, (_, i) => `612${String(i + 1).padStart(4, '0')}`),
+    ]);
+    const stored = await store.listByInterchange(dataSource, id);
+    expect(stored.map((e) => e.id).sort()).toEqual(record.messages.map((m) => m.eventId).sort());
+    expect(new Set(stored.map((e) => e.document.number)).size).toBe(220);
+    // Read in more than one piece, and events stored before the last piece was read.
+    expect(done.filter((d) => d === 'read').length).toBeGreaterThan(1);
+    expect(done.indexOf('store')).toBeLessThan(done.lastIndexOf('read'));
+  });
+
+  it('takes back the events of an interchange whose end rejects it, keeping the others', async () => {
+    // UNZ 0020 of the second interchange is not its UNB 0020, which today's intake rejects (UCI 4 /
+    // 0085 29); the archive row here carries the record of an intake that accepted both (an older
+    // version, say), so the translation reads the second interchange's messages (outside groups), stores
+    // each at its UNT, and only then meets its end.
+    const text = despatchAdviceInterchange('621', 1, 2) + despatchAdviceInterchange('622', 0, 3, '999');
+    const id = await receive(Buffer.from(text, 'latin1'));
+    const accepted = (position: number, reference: string, messages: string[]) => ({
+      position,
+      reference,
+      sender: { id: '7350000123457', qualifier: '14' },
+      outcome: 'accepted',
+      reason: 'accepted',
+      detail: '',
+      acceptedMessages: messages,
+      rejectedMessages: [],
+      duplicateOf: null,
+      contrl: null,
+      contrlProblem: null,
+      exceptionId: null,
+    });
+    await queryOnce(db.url, `UPDATE interchange SET status = 'processing', answer = $2 WHERE id = $1`, [
+      id,
+      JSON.stringify({
+        edifactIntake: {
+          interchangeId: id,
+          status: 'processing',
+          detail: null,
+          interchanges: [
+            accepted(0, '621', ['6210001', '6210002']),
+            accepted(1, '622', ['6220001', '6220002', '6220003']),
+          ],
+        },
+      }),
+    ]);
+    const append = store.append.bind(store);
+    const appended: string[] = [];
+    vi.spyOn(store, 'append').mockImplementation((tx, event) => {
+      appended.push(event.document.number);
+      return append(tx, event);
+    });
+    const record = await translation.translate(id);
+    expect(record.messages.map((m) => [m.interchangeReference, m.outcome, m.eventId !== null])).toEqual([
+      ['621', 'translated', true],
+      ['621', 'translated', true],
+      ['622', 'rejected', false],
+      ['622', 'rejected', false],
+      ['622', 'rejected', false],
+    ]);
+    expect(record.status).toBe('partially-accepted');
+    expect(record.errors[0]).toBe('622/6220001 DESADV rejected: interchange 622 rejected');
+    expect(record.events).toHaveLength(2);
+    // The second interchange's events were stored before its UNZ was read, then taken back.
+    expect(appended).toEqual(['DES-6210001', 'DES-6210002', 'DES-6220001', 'DES-6220002', 'DES-6220003']);
+    const stored = await store.listByInterchange(dataSource, id);
+    expect(stored.map((e) => e.document.number).sort()).toEqual(['DES-6210001', 'DES-6210002']);
+    // What the rolled-back events had done in the same transaction is gone with them.
+    expect(await store.listByDocument(dataSource, 'DES-6220001')).toEqual([]);
+    const notices = await queryOnce(
+      db.url,
+      `SELECT 1 FROM canonical_event WHERE document_number LIKE 'DES-622%'`,
+    );
+    expect(notices).toEqual([]);
+    expect((await archive.get(id)).status).toBe('processed');
   });
 
   it('writes outbound EDIFACT with references taken in the same transaction (no gaps)', async () => {
