@@ -135,13 +135,9 @@ function offsetsOnly(path: string): ContenderResult {
   return { values, checksum: null };
 }
 
-/**
- * Full translation of the DESADV messages to ship-notice events: directory check, map, catalogue
- * validation, as the translation job runs it. The checksum covers every despatched item's quantity in
- * order, so run.ts can check it against the QTY+12 segments of the file; `values` counts the events.
- */
 type TranslatorModule = typeof import('../../src/translation/edifact-translator.js');
 type Translator = InstanceType<TranslatorModule['EdifactTranslator']>;
+type TranslatedMessage = import('../../src/translation/edifact-translator.js').EdifactTranslatedMessage;
 
 let translator: Translator | undefined;
 
@@ -151,28 +147,58 @@ let translator: Translator | undefined;
  * directories and load the DESADV maps. Its duration is reported as `setupMs`.
  */
 async function prepareTranslator(): Promise<void> {
-  const { EdifactTranslator } = await import('../../src/translation/edifact-translator.js');
+  const { EdifactTranslator, EDIFACT_TRANSLATION_CHUNK } =
+    await import('../../src/translation/edifact-translator.js');
   const { EdifactMapRegistry } = await import('../../src/translation/edifact-map-registry.js');
+  // The job reads the archive's blob in the file stream's 64 KiB chunks and hands the translation at
+  // most EDIFACT_TRANSLATION_CHUNK at a time: the bench's reads must be the same size.
+  if (EDIFACT_TRANSLATION_CHUNK !== CHUNK)
+    throw new Error(`translate-desadv reads ${CHUNK} bytes at a time, the job ${EDIFACT_TRANSLATION_CHUNK}`);
   const maps = new EdifactMapRegistry();
   for (const directory of ['D96A', 'D01B']) maps.inbound('DESADV', directory, BENCH_PARTNER);
   translator = new EdifactTranslator(maps);
 }
 
+/**
+ * Full translation of the DESADV messages to ship-notice events: directory check, map, catalogue
+ * validation, as the translation job runs it: the file read and handed over 64 KiB at a time (the
+ * job reads the blob store's file stream), the messages settled taken (here folded into the
+ * checksum, there stored) after each read. The checksum covers every despatched item's quantity in
+ * order, so run.ts can check it against the QTY+12 segments of the file; `values` counts the events.
+ */
 function translateDesadv(path: string): ContenderResult {
   if (!translator) throw new Error('translate-desadv needs prepareTranslator() first');
-  const result = translator.translate({
-    bytes: readFileSync(path),
-    partner: BENCH_PARTNER,
-    ...ARCHIVED,
-    only: (type) => type === 'DESADV',
-  });
   const sum = new Checksum();
   let events = 0;
-  for (const m of result.messages) {
-    if (!m.event) throw new Error(`DESADV ${m.reference} ${m.outcome}: ${m.problems.join('; ')}`);
-    events++;
-    addShippedQuantities(sum, m.event.payload);
-  }
+  const settled: (readonly TranslatedMessage[])[] = [];
+  const stream = translator.stream(
+    {
+      partner: BENCH_PARTNER,
+      ...ARCHIVED,
+      origin: ARCHIVED.interchangeId,
+      only: (type) => type === 'DESADV',
+    },
+    {
+      messages: (messages) => void settled.push(messages),
+      interchange: (index, voided) => {
+        if (voided) throw new Error(`interchange ${index} rejected at its end`);
+      },
+    },
+  );
+  const take = (): void => {
+    for (const messages of settled.splice(0))
+      for (const m of messages) {
+        if (!m.event) throw new Error(`DESADV ${m.reference} ${m.outcome}: ${m.problems.join('; ')}`);
+        events++;
+        addShippedQuantities(sum, m.event.payload);
+      }
+  };
+  eachChunk(path, (chunk) => {
+    stream.write(chunk);
+    take();
+  });
+  stream.end();
+  take();
   return { values: events, checksum: sum.hash };
 }
 
