@@ -201,7 +201,6 @@ function asObject(value: unknown): Record<string, unknown> {
     : {};
 }
 
-/** A case summary: at most 500 characters (the exception store makes quoted envelope values storable). */
 /**
  * A case summary: at most 500 characters (the exception store makes quoted envelope values storable).
  * `tail` is kept whole (up to 250 characters), so a long detail never cuts off what it says.
