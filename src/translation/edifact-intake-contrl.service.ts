@@ -75,7 +75,12 @@ export class EdifactIntakeContrlService {
       : messages.filter((m) => m.status === 'rejected').map((m) => m.reference);
     const sender = senderOf(ic);
     const named = `EDIFACT interchange ${ic.header.reference} from ${senderLabel(sender)}`;
-    const exceptionId = await this.record.raiseForVerdict(tx, row, position, verdict, named);
+    // The CONTRL is how the partner learns of a rejection; one that cannot be written tells it nothing.
+    const untold =
+      verdict.outcome === 'rejected' && built.kind === 'unanswerable'
+        ? { ack: 'CONTRL', reason: built.reason }
+        : undefined;
+    const exceptionId = await this.record.raiseForVerdict(tx, row, position, verdict, named, untold);
     const outcome =
       verdict.outcome === 'rejected' || acceptedMessages.length === 0
         ? 'rejected'

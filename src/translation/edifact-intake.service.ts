@@ -118,7 +118,13 @@ export class EdifactIntakeService {
           ? []
           : [
               `${accepted} of ${results.length} interchanges accepted; ` +
-                problems.map((r) => `UNB ${r.reference}: ${r.detail}`).join('; '),
+                problems
+                  .map((r) => {
+                    // Its CONTRL could not be written: the partner was not told of the rejection.
+                    const note = r.contrlProblem ? ` (no CONTRL could be written: ${r.contrlProblem})` : '';
+                    return `UNB ${r.reference}: ${r.detail}${note}`;
+                  })
+                  .join('; '),
             ]),
         ...(outside ? [outside.detail] : []),
       ];

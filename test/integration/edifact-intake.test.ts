@@ -206,13 +206,30 @@ describe('the EDIFACT intake', () => {
   });
 
   it('says why a CONTRL that is owed cannot be written: a UNB without a reference', async () => {
-    const result = await intake.check(await receive(edifact({ reference: '' })));
-    expect(result.interchanges[0]).toMatchObject({
+    const id = await receive(edifact({ reference: '' }));
+    const result = await intake.check(id);
+    const [ic] = result.interchanges;
+    expect(ic).toMatchObject({
       outcome: 'rejected',
       reason: 'envelope',
       contrl: null,
       contrlProblem: 'the UNB has no sender, recipient or reference to answer',
     });
+    // The rejection's case says the partner was told nothing, as X12's does for a TA1.
+    const raised = await exceptions.get(ic!.exceptionId!, ALL_PARTNERS);
+    expect(raised).toMatchObject({
+      type: 'interchange.rejected',
+      dedupeKey: `interchange:${id}:0`,
+      differences: { acknowledgment: { expected: 'CONTRL', actual: ic!.contrlProblem } },
+    });
+    expect(raised.differences).toHaveProperty('envelope');
+    expect(raised.summary).toContain(`EDIFACT interchange  from ${GLN}:14 rejected: interchange rejected`);
+    expect(raised.summary).toMatch(
+      /; the partner got no CONTRL, it could not be written \(the UNB has no sender, recipient or reference to answer\): tell the partner$/,
+    );
+    expect((await archive.get(id)).statusDetail).toContain(
+      `(no CONTRL could be written: ${ic!.contrlProblem})`,
+    );
   });
 
   it('partially accepts: the rejected message is named in a UCM and not passed on', async () => {
