@@ -462,6 +462,23 @@ describe('997 / 999 / TA1 builders', () => {
     expect(codeLines(written)).toEqual(['TA1*000000000*240131*1230*R*018~']);
   });
 
+  it('refuses a value echoed from a Latin-1 interchange that its encoding has no byte for', () => {
+    // GS02's bytes C9 98 are valid UTF-8 and read as "ɘ"; the interchange itself is Latin-1 (a one-byte
+    // terminator), which is how its 997 goes back.
+    const ic = validateX12(Buffer.from(validPo({ gs: { sender: 'SUP\u0258LIER' } }), 'utf8'))
+      .interchanges[0]!;
+    expect(ic.encoding).toBe('latin1');
+    expect(buildX12Acknowledgment(ic, options())).toEqual({
+      kind: 'unanswerable',
+      reason:
+        'GS03 "SUP\u0258LIER" contains \u0258 (U+0258), which has no byte in ISO 8859-1, the encoding of the acknowledgment',
+    });
+    // In a UTF-8 interchange (a multi-byte terminator) the same value is written.
+    const utf8 = Buffer.from(validPo({ gs: { sender: 'SUP\u0258LIER' } }).replace(/~/g, '\u2026'), 'utf8');
+    const written = buildX12Acknowledgment(validateX12(utf8).interchanges[0]!, options());
+    expect(textOf(written)).toContain('GS*FA*BUYER*SUP\u0258LIER*');
+  });
+
   it("refuses a GS02 holding the acknowledgment's component separator (the FA group's GS03 echoes it)", () => {
     const ic = first(validPo({ gs: { sender: 'SUP>PLIER' } }));
     expect(buildX12Acknowledgment(ic, options({ delimiters: { component: '>' } }))).toEqual({

@@ -1,9 +1,12 @@
 import { EdiError } from '../core/edi-error.js';
 import type { EdiIssueContext } from '../core/issue.js';
+import { aboveLatin1, codePointName } from '../core/latin1-bytes.js';
 import { ackProblem, type X12AckBody } from './ack-check.js';
 import { isValidTime, isValidYymmdd } from './date-time.js';
 import { DEFAULT_X12_DELIMITERS, isDelimiterCandidate, type X12Delimiters } from './delimiters.js';
+import type { X12Encoding } from './encoding.js';
 import { isAcknowledgmentSet } from './functional-groups.js';
+import { singleByteSet } from './generator/envelope-writer.js';
 import { COMPONENT_MARK } from './maps/map.types.js';
 import type { X12GroupResult, X12InterchangeResult, X12Issue, X12SetResult, X12Status } from './result.js';
 import { describeConflict, sanitizeCopy, X12SegmentWriter } from './segment-writer.js';
@@ -229,6 +232,8 @@ export function buildX12Acknowledgment(
       reason: `${describeConflict(writer.conflict)} of the acknowledgment`,
     };
   }
+  const unwritable = noByteFor(writer.segments(), interchange.encoding);
+  if (unwritable !== undefined) return { kind: 'unanswerable', reason: unwritable };
   return {
     kind: 'ack',
     text: writer.text(),
@@ -382,6 +387,27 @@ function echo(value: string): string {
   let out = '';
   for (const ch of value) if (!hasControlCharacter(ch)) out += ch;
   return out;
+}
+
+/**
+ * Why the acknowledgment cannot go back in the bytes of the interchange's encoding (encodeX12), if it
+ * cannot: a value it echoes that was read as UTF-8 from a Latin-1 or EBCDIC interchange (C9 98 in a
+ * GS02: "ɘ") has no byte there, and its delivery could not encode it. Named as the generator names one.
+ */
+function noByteFor(rows: readonly (readonly string[])[], encoding: X12Encoding): string | undefined {
+  const byteSet = singleByteSet(encoding);
+  if (byteSet === undefined) return undefined;
+  for (const row of rows)
+    for (const [k, value] of row.entries()) {
+      const codePoint = aboveLatin1(value);
+      if (codePoint === undefined) continue;
+      const element = k === 0 ? 'segment id' : `${row[0]}${String(k).padStart(2, '0')}`;
+      return (
+        `${element} "${value.trimEnd()}" contains ${String.fromCodePoint(codePoint)} ` +
+        `(${codePointName(codePoint)}), which has no byte in ${byteSet}, the encoding of the acknowledgment`
+      );
+    }
+  return undefined;
 }
 
 /** A group rejected because of its GS03: not ours to answer in the name of. */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EdiError } from '../core/edi-error.js';
 import { buildX12Acknowledgment } from './ack-builder.js';
 import { X12_CODE_TABLES } from './code-tables.js';
+import { encodeX12 } from './encoding.js';
 import { mutate, mutation, x12File } from './fixtures/generators.js';
 import { readX12 } from './reader.js';
 import type { X12Issue, X12ValidationResult } from './result.js';
@@ -92,8 +93,9 @@ function acknowledge(result: X12ValidationResult): void {
         const ack = buildX12Acknowledgment(ic, { type, nextControlNumber: () => ++n, now: new Date(0) });
         if (ack.kind === 'ack') {
           // The acknowledgment must be well-formed: counts, control numbers and nesting all right
-          // (echoed inbound values such as a blank sender id may still be flagged).
-          const reread = readX12(Buffer.from(ack.text, 'utf8'));
+          // (echoed inbound values such as a blank sender id may still be flagged). Its bytes are those
+          // of the interchange's encoding, as the intake sends them: an ISA16 "ÿ" is one Latin-1 byte.
+          const reread = readX12(encodeX12(ack.text, ic.encoding));
           expect(reread.interchanges).toHaveLength(1);
           expect(reread.issues.filter((i) => STRUCTURAL.has(i.kind))).toEqual([]);
         }
