@@ -18,6 +18,7 @@ import type { PartnerProfile } from '../partners/partner-profile.schema.js';
 import { clip, IntakeRecordService, recordedDuplicateOf } from './intake-record.service.js';
 import { ourGsCode } from './receiver-check.js';
 import { senderLabel, senderOf } from './sender-binding.js';
+import { partnerDelimiters } from './x12-generation.js';
 import { UNIDENTIFIED_COUNTER, X12ControlNumbersRepository } from './x12-control-numbers.repository.js';
 import type { X12IntakeAck, X12IntakeInterchange, X12IntakeVerdict } from './x12-intake.types.js';
 
@@ -56,6 +57,9 @@ export class X12IntakeAckService {
     const built = await this.buildAck(tx, profile?.id ?? UNIDENTIFIED_COUNTER, subject, {
       type: functional ?? '997',
       now,
+      // Written with the interchange's own delimiters, rejected or not; when they are unfit (TA105 004 /
+      // 026 / 027), with those agreed with the partner for what we send it, else ours.
+      ...(profile ? { fallbackDelimiters: partnerDelimiters(profile, functional ?? '997') } : {}),
       ...(fromUs
         ? { sender: { qualifier: this.config.GATEWAY_X12_QUALIFIER, id: this.config.GATEWAY_X12_ID } }
         : {}),
@@ -125,7 +129,9 @@ export class X12IntakeAckService {
     tx: EntityManager,
     counterKey: string,
     ic: X12InterchangeResult,
-    options: Pick<X12AckOptions, 'now' | 'sender' | 'applicationSender'> & { type: '997' | '999' },
+    options: Pick<X12AckOptions, 'now' | 'sender' | 'applicationSender' | 'fallbackDelimiters'> & {
+      type: '997' | '999';
+    },
   ): Promise<X12AckResult> {
     const needed: Record<X12ControlNumberKind, number> = { interchange: 0, group: 0, set: 0 };
     const dry = buildX12Acknowledgment(ic, {

@@ -12,11 +12,15 @@ import { createTestDatabase, queryOnce, type TestDatabase } from '../support/pos
 
 const ACME = 'acme-fasteners';
 /**
- * A partner whose ISA06 holds "*": it sends with "|" as element separator, so its interchanges are
- * sound, but an answer written with our default delimiters ("*") cannot echo its id.
+ * A partner whose ISA06 holds "*": it sends with "|" as element separator and "^" as component
+ * separator, so its interchanges are sound, and an answer must use them: with our default "*" its id
+ * could not be echoed. No outbound format is agreed with it.
  */
 const PIPE = 'pipe-works';
-const PIPE_YAML = `id: ${PIPE}
+/** A partner whose ISA06 holds ">", the component separator it sends with (ISA06 is fixed-width data). */
+const ANGLE = 'angle-works';
+const PARTNER_YAML = {
+  [PIPE]: `id: ${PIPE}
 name: Pipe Works
 status: test
 identities:
@@ -25,14 +29,25 @@ identities:
 documents:
   inbound: [{ standard: x12, version: '004010', type: '855' }]
 acknowledgments: { functional: '997' }
-`;
+`,
+  [ANGLE]: `id: ${ANGLE}
+name: Angle Works
+status: test
+identities:
+  x12: [{ qualifier: ZZ, id: 'ANGLE>WORKS' }]
+  gs: [ANGLEWORKS]
+documents:
+  inbound: [{ standard: x12, version: '004010', type: '855' }]
+acknowledgments: { functional: '997' }
+`,
+};
 
-/** The repository's partners and PIPE. */
+/** The repository's partners, PIPE and ANGLE. */
 function partnersDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'sg-x12-intake-partners-'));
   for (const file of readdirSync('partners').filter((f) => f.endsWith('.yaml')))
     copyFileSync(join('partners', file), join(dir, file));
-  writeFileSync(join(dir, `${PIPE}.yaml`), PIPE_YAML);
+  for (const [id, yaml] of Object.entries(PARTNER_YAML)) writeFileSync(join(dir, `${id}.yaml`), yaml);
   return dir;
 }
 
@@ -62,6 +77,17 @@ function x12(f: Fixture): string {
     `ST*855*0001~BAK*00*AC*4500012345*20261127~SE*3*0001~GE*1*${gs06}~IEA*1*${f.isa13}~`
   );
 }
+
+/** The fixture in PIPE's delimiters: "|" between elements, "^" between components (ISA16), "~" after segments. */
+function piped(f: Fixture): string {
+  return x12({ ...f, sender: f.sender?.replace('*', '#') })
+    .replaceAll('*', '|')
+    .replace('|P|>~', '|P|^~')
+    .replace('#', '*');
+}
+
+/** Element separator, ISA16 and segment terminator of an acknowledgment (its ISA is fixed-width). */
+const delimitersOf = (text: string): string[] => [text[3]!, text[104]!, text[105]!];
 
 /** Segments of an acknowledgment text, split on its own delimiters (ISA byte 4, terminator after ISA16). */
 function segments(text: string): string[][] {
@@ -316,10 +342,9 @@ describe('the X12 intake', () => {
   });
 
   it('says in the rejection case that the partner got no TA1 when the TA1 cannot be written', async () => {
-    // "|" separates elements, and ISA06 "ACME*FAST" is not acme's id (TA1 R 006). A rejected
-    // interchange is answered with our default delimiters ("*"): the TA1's ISA08 cannot echo the id.
-    const text = x12({ isa13: '000000251', sender: 'ACME#FAST' }).replaceAll('*', '|').replace('#', '*');
-    const id = await receive(text);
+    // ISA06 "ACME>FAST" is not acme's id (TA1 R 006), and holds the interchange's own ISA16 ">" as
+    // data: the TA1, written with the interchange's delimiters, cannot echo it in its ISA08.
+    const id = await receive(x12({ isa13: '000000251', sender: 'ACME>FAST' }));
     const result = await intake.check(id);
     expect(result.status).toBe('rejected');
     const [ic] = result.interchanges;
@@ -327,7 +352,7 @@ describe('the X12 intake', () => {
       outcome: 'rejected',
       reason: 'isa-sender-not-bound',
       ack: null,
-      ackProblem: 'ISA08 "ACME*FAST" contains the element separator "*" of the acknowledgment',
+      ackProblem: 'ISA08 "ACME>FAST" contains the component separator ">" of the acknowledgment',
     });
     const raised = await exceptions.get(ic!.exceptionId!, ALL_PARTNERS);
     expect(raised).toMatchObject({
@@ -336,7 +361,7 @@ describe('the X12 intake', () => {
       differences: { acknowledgment: { expected: 'TA1', actual: ic!.ackProblem } },
     });
     // The rejection itself is still named, and the operator learns the partner was not told.
-    expect(raised.summary).toContain('X12 interchange 000000251 from ZZ/ACME*FAST rejected');
+    expect(raised.summary).toContain('X12 interchange 000000251 from ZZ/ACME>FAST rejected');
     expect(raised.summary).toContain(`the partner got no TA1, it could not be written (${ic!.ackProblem})`);
     expect(raised.differences).toHaveProperty('isaSender');
     const row = await archive.get(id);
@@ -422,15 +447,13 @@ describe('the X12 intake', () => {
   });
 
   it('raises a case for a duplicate whose TA1 025 cannot be written: the partner was told nothing', async () => {
-    // PIPE's own interchanges use "|"; its TA1 025 is written with our default "*", which its ISA06
-    // (the TA1's ISA08) holds.
-    const pipe = (time: string) =>
-      x12({ isa13: '000000311', sender: 'PIPE#WORKS', gs02: 'PIPEWORKS', time })
-        .replaceAll('*', '|')
-        .replace('#', '*');
-    const original = await receive(pipe('0800'), PIPE);
-    expect((await intake.check(original)).interchanges[0]).toMatchObject({ outcome: 'accepted' });
-    const copy = await receive(pipe('0815'), PIPE);
+    // ANGLE's ISA06 holds its own ISA16 ">": no acknowledgment written with its delimiters can echo it,
+    // neither the original's 997 nor the copy's TA1 025.
+    const angle = (time: string) =>
+      x12({ isa13: '000000311', sender: 'ANGLE>WORKS', gs02: 'ANGLEWORKS', time });
+    const original = await receive(angle('0800'), ANGLE);
+    expect((await intake.check(original)).interchanges[0]).toMatchObject({ outcome: 'accepted', ack: null });
+    const copy = await receive(angle('0815'), ANGLE);
     const result = await intake.check(copy);
     expect(result.status).toBe('rejected');
     const [ic] = result.interchanges;
@@ -439,17 +462,17 @@ describe('the X12 intake', () => {
       reason: 'duplicate',
       duplicateOf: { interchangeId: original },
       ack: null,
-      ackProblem: 'ISA08 "PIPE*WORKS" contains the element separator "*" of the acknowledgment',
+      ackProblem: 'ISA08 "ANGLE>WORKS" contains the component separator ">" of the acknowledgment',
     });
     const raised = await exceptions.get(ic!.exceptionId!, ALL_PARTNERS);
     expect(raised).toMatchObject({
       type: 'interchange.rejected',
       dedupeKey: `interchange:${copy}:0`,
-      references: { partnerId: PIPE, interchangeId: copy },
+      references: { partnerId: ANGLE, interchangeId: copy },
       differences: { acknowledgment: { expected: 'TA1', actual: ic!.ackProblem } },
     });
     expect(raised.summary).toContain(
-      `X12 interchange 000000311 from ZZ/PIPE*WORKS rejected: duplicate of interchange ${original}`,
+      `X12 interchange 000000311 from ZZ/ANGLE>WORKS rejected: duplicate of interchange ${original}`,
     );
     expect(raised.summary).toContain(`the partner got no TA1, it could not be written (${ic!.ackProblem})`);
     expect((await archive.get(copy)).statusDetail).toContain(`(no TA1 could be written: ${ic!.ackProblem})`);
@@ -457,6 +480,78 @@ describe('the X12 intake', () => {
     expect((await intake.check(copy)).replayed).toBe(true);
     const cases = await queryOnce(db.url, `SELECT 1 FROM exception_case WHERE interchange_id = $1`, [copy]);
     expect(cases).toHaveLength(1);
+  });
+
+  it("answers a duplicate in the partner's own delimiters: TA1 025 with '|', '^' and '~'", async () => {
+    const pipe = (time: string) =>
+      piped({ isa13: '000000312', sender: 'PIPE*WORKS', gs02: 'PIPEWORKS', time });
+    const original = await receive(pipe('0800'), PIPE);
+    const accepted = (await intake.check(original)).interchanges[0]!;
+    expect(accepted).toMatchObject({ outcome: 'accepted', ack: { functional: '997' } });
+    // An accepted interchange's 997 has always been written in its own delimiters; so is the TA1 now.
+    expect(delimitersOf(accepted.ack!.text)).toEqual(['|', '^', '~']);
+    const copy = await receive(pipe('0815'), PIPE);
+    const result = await intake.check(copy);
+    const [ic] = result.interchanges;
+    expect(ic).toMatchObject({
+      outcome: 'rejected',
+      reason: 'duplicate',
+      duplicateOf: { interchangeId: original },
+      ackProblem: null,
+      exceptionId: null,
+      ack: { functional: null, ta1: { status: 'R', noteCode: '025' } },
+    });
+    const text = ic!.ack!.text;
+    expect(delimitersOf(text)).toEqual(['|', '^', '~']);
+    const segs = segments(text);
+    expect(segs.map((s) => s[0])).toEqual(['ISA', 'TA1', 'IEA']);
+    // ISA08 echoes its id, "*" and all.
+    expect(segs[0]![8]!.trim()).toBe('PIPE*WORKS');
+    expect(segs[1]!.slice(1)).toEqual(['000000312', '261127', '0815', 'R', '025']);
+    // The TA1 tells the partner: no case.
+    const cases = await queryOnce(db.url, `SELECT 1 FROM exception_case WHERE interchange_id = $1`, [copy]);
+    expect(cases).toEqual([]);
+  });
+
+  it("answers a sender the partner does not own in the partner's own delimiters: TA1 006 with '|', '^' and '~'", async () => {
+    const id = await receive(piped({ isa13: '000000313', sender: 'PIPE*OTHER', gs02: 'PIPEWORKS' }), PIPE);
+    const result = await intake.check(id);
+    expect(result.status).toBe('rejected');
+    const [ic] = result.interchanges;
+    expect(ic).toMatchObject({
+      outcome: 'rejected',
+      reason: 'isa-sender-not-bound',
+      ackProblem: null,
+      ack: { functional: null, ta1: { status: 'R', noteCode: '006' } },
+    });
+    expect(delimitersOf(ic!.ack!.text)).toEqual(['|', '^', '~']);
+    const segs = segments(ic!.ack!.text);
+    expect(segs[0]![8]!.trim()).toBe('PIPE*OTHER');
+    expect(segs[1]!.slice(1)).toEqual(['000000313', '261127', '0800', 'R', '006']);
+    // The case is the rejection's alone: the partner was told.
+    const raised = await exceptions.get(ic!.exceptionId!, ALL_PARTNERS);
+    expect(raised.differences).not.toHaveProperty('acknowledgment');
+    expect(raised.summary).not.toContain('the partner got no TA1');
+  });
+
+  it('answers an interchange whose own delimiters cannot delimit with the agreed ones, else ours', async () => {
+    // The terminator after ISA16 is its element separator "|": nothing after the ISA can be read
+    // (TA105 004), and "|" / "^" are no delimiters to answer with.
+    const unusable = (isa13: string) =>
+      x12({ isa13 }).replaceAll('*', '|').replace('|P|>~', '|P|^|').replaceAll('~', '|');
+    // acme's profile agrees "*", ">" and "~" for what we send it (documents.outbound[].format).
+    const agreed = (await intake.check(await receive(unusable('000000321')))).interchanges[0]!;
+    expect(agreed).toMatchObject({
+      outcome: 'rejected',
+      reason: 'envelope',
+      ack: { ta1: { status: 'R', noteCode: '004' } },
+    });
+    expect(delimitersOf(agreed.ack!.text)).toEqual(['*', '>', '~']);
+    expect(segments(agreed.ack!.text)[1]!.slice(1)).toEqual(['000000321', '261127', '0800', 'R', '004']);
+    // No partner identified: nothing agreed, so ours.
+    const ours = (await intake.check(await receive(unusable('000000322'), null))).interchanges[0]!;
+    expect(ours).toMatchObject({ outcome: 'rejected', ack: { ta1: { status: 'R', noteCode: '004' } } });
+    expect(delimitersOf(ours.ack!.text)).toEqual(['*', ':', '~']);
   });
 
   it('accepts the same ISA13 again once the window has passed', async () => {

@@ -37,6 +37,9 @@ function codeLines(result: X12AckResult): string[] {
     .filter((l) => /^(TA1|AK3|AK4|AK5|AK9|IK3|IK4|IK5|CTX)/.test(l));
 }
 
+/** Element separator, ISA11, ISA16 and terminator of an acknowledgment (its ISA is fixed-width). */
+const delimitersOf = (text: string): string[] => [text[3]!, text[82]!, text[104]!, text[105]!];
+
 const ISA_OUT = 'ISA*00*          *00*          *ZZ*BUYER          *ZZ*SUPPLIER       *240202*0905*^*00501*';
 
 describe('997 / 999 / TA1 builders', () => {
@@ -433,18 +436,55 @@ describe('997 / 999 / TA1 builders', () => {
     );
   });
 
-  it("refuses an ISA id holding one of our default delimiters, which a rejected interchange's TA1 is written with", () => {
-    // The inbound's own delimiters are "|" and ">": ":" is data in its ISA06 / ISA08. A rejected
-    // interchange (ISA13 not numeric: TA105 018) is answered with our defaults, "*" ":" "^" "~".
+  it("answers a rejected interchange with its own delimiters when they are sound (TA105 018 under '|' '>')", () => {
+    const rejected = first(
+      isa({ element: '|', component: '>', control: 'ABC', terminator: '!' }) +
+        gs({}, '|', '!') +
+        set('850', '0001', ['BEG|00|SA|1||20240131'], { e: '|', t: '!' }) +
+        'GE|1|7!IEA|1|000000101!',
+    );
+    expect(rejected.status).toBe('rejected');
+    const ack = textOf(buildX12Acknowledgment(rejected, options({ lineBreak: '' })));
+    expect(ack.slice(103, 106)).toBe('|>!');
+    expect(ack.slice(106)).toBe('TA1|000000000|240131|1230|R|018!IEA|0|000000001!');
+    // The agreed delimiters are only for interchanges whose own are unfit.
+    const fallback = { element: '+', component: ':', repetition: '^', segment: "'" };
+    expect(textOf(buildX12Acknowledgment(rejected, options({ fallbackDelimiters: fallback })))).toBe(
+      textOf(buildX12Acknowledgment(rejected, options())),
+    );
+  });
+
+  it('answers an interchange whose delimiters are what is wrong with it with the fallback, else ours', () => {
+    // ISA11 ">" is its component separator too: TA105 026, and nothing says which ">" is which.
     const inbound = (fields: { sender?: string; receiver?: string }) =>
       first(
-        isa({ element: '|', component: '>', control: 'ABC', ...fields }) +
+        isa({ element: '|', component: '>', isa11: '>', ...fields }) +
           gs({}, '|') +
           set('850', '0001', ['BEG|00|SA|1||20240131'], { e: '|' }) +
           'GE|1|7~IEA|1|000000101~',
       );
+    const ic = inbound({});
+    expect(ic.issues.map((i) => i.code)).toContain('026');
+    const ours = textOf(buildX12Acknowledgment(ic, options({ lineBreak: '' })));
+    expect(delimitersOf(ours)).toEqual(['*', '^', ':', '~']);
+    const agreed = { element: '+', component: '<', repetition: '{', segment: "'" };
+    const written = textOf(
+      buildX12Acknowledgment(ic, options({ lineBreak: '', fallbackDelimiters: agreed })),
+    );
+    expect(delimitersOf(written)).toEqual(['+', '{', '<', "'"]);
+    expect(written.slice(106)).toBe("TA1+000000101+240131+1230+R+026'IEA+0+000000001'");
+    // Unfit fallbacks are passed over for ours: not distinct, or no byte in the interchange's Latin-1.
+    for (const unfit of [
+      { ...agreed, component: '+' },
+      { ...agreed, segment: '\u2026' },
+    ])
+      expect(textOf(buildX12Acknowledgment(ic, options({ lineBreak: '', fallbackDelimiters: unfit })))).toBe(
+        ours,
+      );
+
+    // An ISA id holding one of the delimiters written with is refused, never written corrupt: ":" is
+    // data in its ISA06 / ISA08 under its own ">".
     const sender = inbound({ sender: 'SUP:PLIER' });
-    expect(sender.status).toBe('rejected');
     expect(buildX12Acknowledgment(sender, options())).toEqual({
       kind: 'unanswerable',
       reason: 'ISA08 "SUP:PLIER" contains the component separator ":" of the acknowledgment',
@@ -458,8 +498,17 @@ describe('997 / 999 / TA1 builders', () => {
       reason: 'ISA08 "SUP*PLIER" contains the element separator "*" of the acknowledgment',
     });
     // With delimiters that the ids do not hold, the same TA1 is written.
-    const written = buildX12Acknowledgment(sender, options({ delimiters: { component: '>' } }));
-    expect(codeLines(written)).toEqual(['TA1*000000000*240131*1230*R*018~']);
+    const other = buildX12Acknowledgment(sender, options({ delimiters: { component: '<' } }));
+    expect(codeLines(other)).toEqual(['TA1*000000101*240131*1230*R*026~']);
+  });
+
+  it("refuses an ISA id holding the sender's own component separator (ISA06 is fixed-width data)", () => {
+    const ic = first(validPo({ isa: { sender: 'SUP:PLIER', control: 'ABC' } }));
+    expect(ic.status).toBe('rejected');
+    expect(buildX12Acknowledgment(ic, options())).toEqual({
+      kind: 'unanswerable',
+      reason: 'ISA08 "SUP:PLIER" contains the component separator ":" of the acknowledgment',
+    });
   });
 
   it('refuses a value echoed from a Latin-1 interchange that its encoding has no byte for', () => {

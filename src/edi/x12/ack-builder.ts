@@ -3,6 +3,7 @@ import type { EdiIssueContext } from '../core/issue.js';
 import { aboveLatin1, codePointName } from '../core/latin1-bytes.js';
 import { ackProblem, type X12AckBody } from './ack-check.js';
 import { isValidTime, isValidYymmdd } from './date-time.js';
+import type { X12IssueKind } from './code-tables.js';
 import { DEFAULT_X12_DELIMITERS, isDelimiterCandidate, type X12Delimiters } from './delimiters.js';
 import type { X12Encoding } from './encoding.js';
 import { isAcknowledgmentSet } from './functional-groups.js';
@@ -25,8 +26,19 @@ export interface X12AckOptions {
   readonly nextControlNumber: (kind: X12ControlNumberKind) => number;
   /** Creation time written to ISA09/ISA10 and GS04/GS05 (UTC fields are used). */
   readonly now: Date;
-  /** Delimiters of the acknowledgment; default: the inbound interchange's own. */
+  /**
+   * Delimiters of the acknowledgment, each overriding the one it names; default: the inbound
+   * interchange's own, rejected or not, unless they are unfit to write with (below).
+   */
   readonly delimiters?: Partial<X12Delimiters>;
+  /**
+   * The delimiters to write with when the inbound interchange's own are unfit: its ISA did not split
+   * the content, or its delimiters are what was wrong with it (TA105 004 / 026 / 027). The intake passes
+   * those agreed with the partner. Default, and used instead when these are unfit themselves (not
+   * distinct, a letter, digit or space, or a character the interchange's encoding has no byte for):
+   * ours, `*` `:` `^` `~`.
+   */
+  readonly fallbackDelimiters?: X12Delimiters;
   /** ISA12 of the acknowledgment; default: the inbound ISA12 (00501 when that was unreadable). */
   readonly interchangeVersion?: string;
   /** GS08 of the acknowledgment; default: 999 → 005010X231A1, 997 → the inbound group's GS08. */
@@ -224,8 +236,9 @@ export function buildX12Acknowledgment(
     writer.write(['GE', '1', gs06]);
   }
   writer.write(['IEA', String(groups.length), isa13]);
-  // An echoed id holding a delimiter of the acknowledgment (ISA08 "SUP:PLIER" in a TA1 written with
-  // our default ":" because the inbound delimiters cannot be reused), or an echoed ST02 holding one.
+  // An echoed id holding a delimiter of the acknowledgment (a fixed-width ISA06 "SUP>PLIER" holds the
+  // sender's own ISA16 ">" as data; "SUP:PLIER" under its ">" meets ours when its delimiters are unfit),
+  // or an echoed ST02 holding one.
   if (writer.conflict !== undefined) {
     return {
       kind: 'unanswerable',
@@ -434,26 +447,72 @@ function segmentIdOf(id: string, d: X12Delimiters): string {
 }
 
 function ackDelimiters(ic: X12InterchangeResult, options: X12AckOptions): X12Delimiters {
-  // Unusable inbound delimiters (TA105 004/026/027) cannot be echoed back.
-  const inbound = ic.readable && ic.status !== 'rejected' ? ic.delimiters : DEFAULT_X12_DELIMITERS;
-  const base: X12Delimiters = {
-    element: inbound.element,
-    component: inbound.component,
-    repetition: inbound.repetition ?? pickRepetition(inbound),
-    segment: inbound.segment,
-  };
+  const fallback = options.fallbackDelimiters && complete(options.fallbackDelimiters);
+  const base =
+    reusable(ic) ??
+    (fallback && fitToWrite(fallback) && hasBytes(fallback, ic.encoding) ? fallback : undefined) ??
+    DEFAULT_X12_DELIMITERS;
   const d = { ...base, ...options.delimiters };
-  const all = [d.element, d.component, d.segment, d.repetition].filter((x): x is string => x !== undefined);
-  if (
-    new Set(all).size !== all.length ||
-    all.some((x) => x.length === 0 || !isDelimiterCandidate(x.charCodeAt(0)))
-  ) {
+  if (!fitToWrite(d)) {
     throw new EdiError(
       'INVALID_OPTION',
       `acknowledgment delimiters must be distinct non-alphanumeric characters: ${JSON.stringify(d)}`,
     );
   }
   return d;
+}
+
+/**
+ * Findings that say an interchange's own delimiters are what is wrong with it (TA105 004 / 026 / 027):
+ * an answer written with them could be as unreadable as the interchange was.
+ */
+const DELIMITER_FINDINGS: ReadonlySet<X12IssueKind> = new Set([
+  'isa-delimiters-unusable',
+  'isa-terminator',
+  'isa-element-separator',
+  'isa-component-separator',
+  'isa-repetition-separator',
+]);
+
+/**
+ * The inbound interchange's delimiters, when an answer can be written with them: the ones the
+ * partner's translator reads (X12.5 §3.3, they are the sender's choice), whether the interchange was
+ * accepted or rejected for anything else.
+ */
+function reusable(ic: X12InterchangeResult): X12Delimiters | undefined {
+  if (!ic.readable || ic.issues.some((i) => i.severity === 'error' && DELIMITER_FINDINGS.has(i.kind)))
+    return undefined;
+  const d = complete(ic.delimiters);
+  return fitToWrite(d) ? d : undefined;
+}
+
+/** With a repetition separator for a 00402+ acknowledgment where there was none. */
+function complete(d: X12Delimiters): X12Delimiters {
+  return {
+    element: d.element,
+    component: d.component,
+    repetition: d.repetition ?? pickRepetition(d),
+    segment: d.segment,
+  };
+}
+
+/** Distinct, and none a letter, digit or space (X12.6 §3.3.2: delimiters must not occur in data). */
+function fitToWrite(d: X12Delimiters): boolean {
+  const all = [d.element, d.component, d.segment, d.repetition].filter((x): x is string => x !== undefined);
+  return (
+    new Set(all).size === all.length &&
+    all.every((x) => x.length > 0 && isDelimiterCandidate(x.charCodeAt(0)))
+  );
+}
+
+/** Whether the acknowledgment, written in the interchange's encoding (encodeX12), has bytes for them. */
+function hasBytes(d: X12Delimiters, encoding: X12Encoding): boolean {
+  return (
+    encoding === 'utf8' ||
+    [d.element, d.component, d.segment, d.repetition].every(
+      (x) => x === undefined || aboveLatin1(x) === undefined,
+    )
+  );
 }
 
 /** A repetition separator for a 00402+ acknowledgment of a pre-00402 interchange that had none. */
