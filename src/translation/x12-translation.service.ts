@@ -174,9 +174,9 @@ export class X12TranslationService {
 
   /**
    * Translates the payload chunk by chunk as the archive reads it and stores each group's events once
-   * its GE has settled them, so the job holds neither the file nor its events. An interchange's events are stored
-   * under a savepoint, released at its end; when the end rejects the interchange (its IEA) the
-   * transaction rolls back to the savepoint, and none of its events stands.
+   * its GE has settled them, so the job holds neither the file nor its events. An interchange's
+   * events are stored under a savepoint, released at its end; when the end rejects the interchange
+   * (its IEA) the transaction rolls back to the savepoint, and none of its events stands.
    */
   private async storeEvents(
     tx: EntityManager,
