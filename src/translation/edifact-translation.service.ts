@@ -11,6 +11,7 @@ import { CanonicalEventStore } from './canonical-event.store.js';
 import { raiseTranslationFailures } from './translation-failures.js';
 import { EDIFACT_ANSWER_KEY } from './edifact-intake.service.js';
 import type { EdifactIntakeResult } from './edifact-intake.types.js';
+import { SettledEventWriter, type StoredEventRecord } from './settled-events.js';
 import { EdifactMapRegistry } from './edifact-map-registry.js';
 import {
   EDIFACT_TRANSLATION_CHUNK,
@@ -170,22 +171,18 @@ export class EdifactTranslationService {
   /**
    * Translates the payload chunk by chunk as the archive reads it and stores the messages' events as
    * the stream settles them (a group's at its UNE, a message outside groups at its UNT), so the job
-   * holds neither the file nor its events. An interchange's events are stored under a savepoint,
-   * released at its end; when the end rejects the interchange (its UNZ) the transaction rolls back to
-   * the savepoint, and none of its events stands.
+   * holds neither the file nor its events; an interchange its UNZ rejects takes its events back
+   * (SettledEventWriter).
    */
   private async storeEvents(
     tx: EntityManager,
     row: ArchivedInterchange,
     partner: PartnerProfile | undefined,
     accepted: ReadonlyMap<number, ReadonlySet<string>>,
-  ): Promise<{ messages: MessageRecord[]; events: EventRecord[] }> {
-    const messages: MessageRecord[] = [];
-    const events: EventRecord[] = [];
+  ): Promise<{ messages: MessageRecord[]; events: StoredEventRecord[] }> {
+    const writer = new SettledEventWriter(tx, this.store, 'edifact_translation_interchange', messageRecord);
     const admitted = (index: number, settled: readonly EdifactTranslatedMessage[]) =>
       settled.filter((m) => accepted.get(index)?.has(m.reference) ?? false);
-    // What the stream settled during the last write: the listener cannot wait for the database.
-    const settled: Settled[] = [];
     const stream = this.translator.stream(
       {
         partner,
@@ -196,68 +193,20 @@ export class EdifactTranslationService {
       },
       {
         messages: (handed, index) => {
-          if (accepted.has(index)) settled.push({ index, messages: admitted(index, handed) });
+          if (accepted.has(index)) writer.settle(index, admitted(index, handed));
         },
         interchange: (index, voided) => {
           if (accepted.has(index))
-            settled.push({ index, voided: voided === undefined ? undefined : admitted(index, voided) });
+            writer.end(index, voided === undefined ? undefined : admitted(index, voided));
         },
       },
     );
-    // The interchange whose events are being stored, and where its entries begin.
-    let open: { index: number; messages: number; events: number; savepoint: boolean } | undefined;
-    const store = async (): Promise<void> => {
-      for (const piece of settled.splice(0)) {
-        if (open?.index !== piece.index)
-          open = { index: piece.index, messages: messages.length, events: events.length, savepoint: false };
-        if ('messages' in piece) {
-          for (const message of piece.messages) {
-            let eventId: string | null = null;
-            if (message.event) {
-              if (!open.savepoint) await tx.query(`SAVEPOINT ${SAVEPOINT}`);
-              open.savepoint = true;
-              const stored = await this.store.append(tx, message.event);
-              events.push({ id: stored.id, type: message.event.type, stored: stored.stored });
-              eventId = stored.id;
-            }
-            messages.push(messageRecord(message, eventId));
-          }
-          continue;
-        }
-        if (piece.voided) {
-          if (open.savepoint) await tx.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
-          events.length = open.events;
-          messages.splice(
-            open.messages,
-            messages.length - open.messages,
-            ...piece.voided.map((message) => messageRecord(message, null)),
-          );
-        }
-        if (open.savepoint) await tx.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
-        open = undefined;
-      }
-    };
-    // The archive's chunks (a blob store's reads) cut to the translation's, should one be larger.
-    for await (const chunk of await this.archive.payloadChunks(row.id, tx))
-      for (let at = 0; at < chunk.length; at += EDIFACT_TRANSLATION_CHUNK) {
-        stream.write(chunk.subarray(at, at + EDIFACT_TRANSLATION_CHUNK));
-        await store();
-      }
-    stream.end();
-    await store();
-    return { messages, events };
+    await writer.translate(await this.archive.payloadChunks(row.id, tx), stream, EDIFACT_TRANSLATION_CHUNK);
+    return { messages: writer.records, events: writer.events };
   }
 }
 
-/** Name of the savepoint an interchange's events are stored under (one interchange at a time). */
-const SAVEPOINT = 'edifact_translation_interchange';
-
 type MessageRecord = EdifactTranslationRecord['messages'][number];
-type EventRecord = EdifactTranslationRecord['events'][number];
-/** Messages settled, or the end of an interchange (with its messages voided, when it was rejected). */
-type Settled =
-  | { readonly index: number; readonly messages: readonly EdifactTranslatedMessage[] }
-  | { readonly index: number; readonly voided: readonly EdifactTranslatedMessage[] | undefined };
 
 function messageRecord(message: EdifactTranslatedMessage, eventId: string | null): MessageRecord {
   return {

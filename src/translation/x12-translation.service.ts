@@ -11,6 +11,7 @@ import { queryRows } from '../platform/database/sql.js';
 import { CanonicalEventStore } from './canonical-event.store.js';
 import { x12ApplicationReceiverCheck } from './receiver-check.js';
 import { raiseTranslationFailures } from './translation-failures.js';
+import { SettledEventWriter, type StoredEventRecord } from './settled-events.js';
 import { X12MapRegistry } from './x12-map-registry.js';
 import { ANSWER_KEY as INTAKE_KEY } from './x12-intake.service.js';
 import type { X12IntakeResult } from './x12-intake.types.js';
@@ -174,20 +175,16 @@ export class X12TranslationService {
 
   /**
    * Translates the payload chunk by chunk as the archive reads it and stores each group's events once
-   * its GE has settled them, so the job holds neither the file nor its events. An interchange's
-   * events are stored under a savepoint, released at its end; when the end rejects the interchange
-   * (its IEA) the transaction rolls back to the savepoint, and none of its events stands.
+   * its GE has settled them, so the job holds neither the file nor its events; an interchange its IEA
+   * rejects takes its events back (SettledEventWriter).
    */
   private async storeEvents(
     tx: EntityManager,
     row: ArchivedInterchange,
     partner: PartnerProfile | undefined,
     accepted: ReadonlySet<number>,
-  ): Promise<{ sets: SetRecord[]; events: EventRecord[] }> {
-    const sets: SetRecord[] = [];
-    const events: EventRecord[] = [];
-    // What the stream settled during the last write: the listener cannot wait for the database.
-    const settled: Settled[] = [];
+  ): Promise<{ sets: SetRecord[]; events: StoredEventRecord[] }> {
+    const writer = new SettledEventWriter(tx, this.store, 'x12_translation_interchange', setRecord);
     const stream = this.translator.stream(
       {
         partner,
@@ -198,64 +195,20 @@ export class X12TranslationService {
         isApplicationReceiver: this.isApplicationReceiver,
       },
       {
-        group: (groupSets, index) => {
-          if (accepted.has(index)) settled.push({ index, sets: groupSets });
+        group: (sets, index) => {
+          if (accepted.has(index)) writer.settle(index, sets);
         },
         interchange: (index, voided) => {
-          if (accepted.has(index)) settled.push({ index, voided });
+          if (accepted.has(index)) writer.end(index, voided);
         },
       },
     );
-    // The interchange whose events are being stored, and where its entries begin.
-    let open: { index: number; sets: number; events: number; savepoint: boolean } | undefined;
-    const store = async (): Promise<void> => {
-      for (const piece of settled.splice(0)) {
-        if (open?.index !== piece.index)
-          open = { index: piece.index, sets: sets.length, events: events.length, savepoint: false };
-        if ('sets' in piece) {
-          for (const set of piece.sets) {
-            let eventId: string | null = null;
-            if (set.event) {
-              if (!open.savepoint) await tx.query(`SAVEPOINT ${SAVEPOINT}`);
-              open.savepoint = true;
-              const stored = await this.store.append(tx, set.event);
-              events.push({ id: stored.id, type: set.event.type, stored: stored.stored });
-              eventId = stored.id;
-            }
-            sets.push(setRecord(set, eventId));
-          }
-          continue;
-        }
-        if (piece.voided) {
-          if (open.savepoint) await tx.query(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
-          events.length = open.events;
-          sets.splice(open.sets, sets.length - open.sets, ...piece.voided.map((set) => setRecord(set, null)));
-        }
-        if (open.savepoint) await tx.query(`RELEASE SAVEPOINT ${SAVEPOINT}`);
-        open = undefined;
-      }
-    };
-    // The archive's chunks (a blob store's reads) cut to the translation's, should one be larger.
-    for await (const chunk of await this.archive.payloadChunks(row.id, tx))
-      for (let at = 0; at < chunk.length; at += X12_TRANSLATION_CHUNK) {
-        stream.write(chunk.subarray(at, at + X12_TRANSLATION_CHUNK));
-        await store();
-      }
-    stream.end();
-    await store();
-    return { sets, events };
+    await writer.translate(await this.archive.payloadChunks(row.id, tx), stream, X12_TRANSLATION_CHUNK);
+    return { sets: writer.records, events: writer.events };
   }
 }
 
-/** Name of the savepoint an interchange's events are stored under (one interchange at a time). */
-const SAVEPOINT = 'x12_translation_interchange';
-
 type SetRecord = X12TranslationRecord['sets'][number];
-type EventRecord = X12TranslationRecord['events'][number];
-/** A group's sets, or the end of an interchange (with its sets voided, when it was rejected). */
-type Settled =
-  | { readonly index: number; readonly sets: readonly X12TranslatedSet[] }
-  | { readonly index: number; readonly voided: readonly X12TranslatedSet[] | undefined };
 
 function setRecord(set: X12TranslatedSet, eventId: string | null): SetRecord {
   return {
