@@ -6,6 +6,7 @@ import {
   ARCHIVED,
   BENCH_PARTNER,
   CHUNK,
+  checkJobChunk,
   Checksum,
   contenderMain,
   eachChunk,
@@ -147,13 +148,9 @@ let translator: Translator | undefined;
  * directories and load the DESADV maps. Its duration is reported as `setupMs`.
  */
 async function prepareTranslator(): Promise<void> {
-  const { EdifactTranslator, EDIFACT_TRANSLATION_CHUNK } =
-    await import('../../src/translation/edifact-translator.js');
+  await checkJobChunk('translate-desadv');
+  const { EdifactTranslator } = await import('../../src/translation/edifact-translator.js');
   const { EdifactMapRegistry } = await import('../../src/translation/edifact-map-registry.js');
-  // The job reads the archive's blob in the file stream's 64 KiB chunks and hands the translation at
-  // most EDIFACT_TRANSLATION_CHUNK at a time: the bench's reads must be the same size.
-  if (EDIFACT_TRANSLATION_CHUNK !== CHUNK)
-    throw new Error(`translate-desadv reads ${CHUNK} bytes at a time, the job ${EDIFACT_TRANSLATION_CHUNK}`);
   const maps = new EdifactMapRegistry();
   for (const directory of ['D96A', 'D01B']) maps.inbound('DESADV', directory, BENCH_PARTNER);
   translator = new EdifactTranslator(maps);

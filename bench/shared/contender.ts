@@ -36,6 +36,16 @@ export type Contender = (path: string) => ContenderResult | Promise<ContenderRes
 export const CHUNK = 1 << 16;
 
 /** Synchronous reads into one reused buffer: the readers copy what outlives a `write`. */
+/**
+ * The translate contenders read as the translation jobs do (a blob store's file stream, handed to
+ * the translation TRANSLATION_CHUNK at a time): this bench's reads must be that size.
+ */
+export async function checkJobChunk(contender: string): Promise<void> {
+  const { TRANSLATION_CHUNK } = await import('../../src/translation/settled-events.js');
+  if (TRANSLATION_CHUNK !== CHUNK)
+    throw new Error(`${contender} reads ${CHUNK} bytes at a time, the translation jobs ${TRANSLATION_CHUNK}`);
+}
+
 export function eachChunk(path: string, fn: (chunk: Uint8Array) => void): void {
   const fd = openSync(path, 'r');
   const buf = Buffer.allocUnsafe(CHUNK);

@@ -7,7 +7,7 @@ import {
   ARCHIVED,
   BENCH_PARTNER,
   Checksum,
-  CHUNK,
+  checkJobChunk,
   contenderMain,
   eachChunk,
   findingsDigest,
@@ -161,11 +161,8 @@ let translator: Translator | undefined;
  * Its duration is reported as `setupMs`.
  */
 async function prepareTranslator(): Promise<void> {
-  const { X12Translator, X12_TRANSLATION_CHUNK } = await import('../../src/translation/x12-translator.js');
-  // The job reads the archive's blob in the file stream's 64 KiB chunks and hands the translation at
-  // most X12_TRANSLATION_CHUNK at a time: the bench's reads must be the same size.
-  if (X12_TRANSLATION_CHUNK !== CHUNK)
-    throw new Error(`translate-856 reads ${CHUNK} bytes at a time, the job ${X12_TRANSLATION_CHUNK}`);
+  await checkJobChunk('translate-856');
+  const { X12Translator } = await import('../../src/translation/x12-translator.js');
   const { X12MapRegistry } = await import('../../src/translation/x12-map-registry.js');
   const maps = new X12MapRegistry();
   for (const version of ['004010', '005010']) maps.inbound('856', version, BENCH_PARTNER);

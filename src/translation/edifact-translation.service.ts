@@ -13,11 +13,7 @@ import { EDIFACT_ANSWER_KEY } from './edifact-intake.service.js';
 import type { EdifactIntakeResult } from './edifact-intake.types.js';
 import { SettledEventWriter, type StoredEventRecord } from './settled-events.js';
 import { EdifactMapRegistry } from './edifact-map-registry.js';
-import {
-  EDIFACT_TRANSLATION_CHUNK,
-  EdifactTranslator,
-  type EdifactTranslatedMessage,
-} from './edifact-translator.js';
+import { EdifactTranslator, type EdifactTranslatedMessage } from './edifact-translator.js';
 
 /** Key of the translation's record inside the archive row's `answer`, beside the intake's. */
 export const EDIFACT_TRANSLATION_ANSWER_KEY = 'edifactTranslation';
@@ -201,7 +197,7 @@ export class EdifactTranslationService {
         },
       },
     );
-    await writer.translate(await this.archive.payloadChunks(row.id, tx), stream, EDIFACT_TRANSLATION_CHUNK);
+    await writer.translate(await this.archive.payloadChunks(row.id, tx), stream);
     return { messages: writer.records, events: writer.events };
   }
 }

@@ -88,12 +88,6 @@ export interface EdifactTranslationStream {
   end(): EdifactValidationResult;
 }
 
-/**
- * How much of a file the translation job hands the stream at a time: between two writes it stores
- * the messages settled, so at most about this many bytes' events are held (beyond an open group's).
- */
-export const EDIFACT_TRANSLATION_CHUNK = 64 * 1024;
-
 /** Per translation input: its receipt time as text, and the value converters per decimal mark. */
 interface SharedPerInput {
   readonly receivedAt: string;

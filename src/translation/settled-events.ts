@@ -14,6 +14,13 @@ interface Settling {
   readonly event: CanonicalEvent | undefined;
 }
 
+/**
+ * How much of a file the translation jobs hand their stream at a time (a file stream's read): between
+ * two writes they store what settled, so at most about this many bytes' events are held, beyond an
+ * open group's.
+ */
+export const TRANSLATION_CHUNK = 64 * 1024;
+
 /** Items settled, or the end of an interchange (with its items voided, when it was rejected). */
 type Settled<T> =
   | { readonly index: number; readonly items: readonly T[] }
@@ -54,17 +61,16 @@ export class SettledEventWriter<T extends Settling, R> {
   }
 
   /**
-   * Writes the payload into the stream, chunk by chunk as they come, cut to `size` (the archive's
-   * chunks may be larger), and stores what settled after each write and after the end.
+   * Writes the payload into the stream, chunk by chunk as they come, cut to TRANSLATION_CHUNK (the
+   * archive's chunks may be larger), and stores what settled after each write and after the end.
    */
   async translate(
     chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
     stream: { write(chunk: Uint8Array): void; end(): unknown },
-    size: number,
   ): Promise<void> {
     for await (const chunk of chunks)
-      for (let at = 0; at < chunk.length; at += size) {
-        stream.write(chunk.subarray(at, at + size));
+      for (let at = 0; at < chunk.length; at += TRANSLATION_CHUNK) {
+        stream.write(chunk.subarray(at, at + TRANSLATION_CHUNK));
         await this.flush();
       }
     stream.end();

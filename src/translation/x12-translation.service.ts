@@ -16,7 +16,7 @@ import { X12MapRegistry } from './x12-map-registry.js';
 import { ANSWER_KEY as INTAKE_KEY } from './x12-intake.service.js';
 import type { X12IntakeResult } from './x12-intake.types.js';
 import { believedAckSets, functionalAckEvents } from './x12-functional-acks.js';
-import { X12_TRANSLATION_CHUNK, X12Translator, type X12TranslatedSet } from './x12-translator.js';
+import { X12Translator, type X12TranslatedSet } from './x12-translator.js';
 
 /** Key of the translation's record inside the archive row's `answer`, beside the intake's. */
 export const TRANSLATION_ANSWER_KEY = 'x12Translation';
@@ -203,7 +203,7 @@ export class X12TranslationService {
         },
       },
     );
-    await writer.translate(await this.archive.payloadChunks(row.id, tx), stream, X12_TRANSLATION_CHUNK);
+    await writer.translate(await this.archive.payloadChunks(row.id, tx), stream);
     return { sets: writer.records, events: writer.events };
   }
 }

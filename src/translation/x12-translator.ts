@@ -87,12 +87,6 @@ export interface X12TranslationStream {
   end(): X12ValidationResult;
 }
 
-/**
- * How much of a file the translation job hands the stream at a time: between two writes it stores
- * the groups settled, so at most about this many bytes' events are held.
- */
-export const X12_TRANSLATION_CHUNK = 64 * 1024;
-
 /** A stable UUID (RFC 9562 version 8) from a name: a replayed translation makes the same event ids. */
 export function stableUuid(name: string): string {
   // The one-shot hash: a third of the time of a Hash object per name (one per translated set).

@@ -11,7 +11,7 @@ import { CanonicalEventStore } from '../../src/translation/canonical-event.store
 import { EdifactIntakeService } from '../../src/translation/edifact-intake.service.js';
 import { EdifactOutboundService } from '../../src/translation/edifact-outbound.service.js';
 import { EdifactTranslationService } from '../../src/translation/edifact-translation.service.js';
-import { EDIFACT_TRANSLATION_CHUNK } from '../../src/translation/edifact-translator.js';
+import { TRANSLATION_CHUNK } from '../../src/translation/settled-events.js';
 import { despatchAdviceInterchange } from '../support/edifact-despatch-advices.js';
 import { startTestGateway } from '../support/gateway.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
@@ -194,7 +194,7 @@ describe('the EDIFACT translation job and the outbound generator on PostgreSQL',
   it("stores a file larger than the job's chunk, read from the blob store, as its messages settle", async () => {
     // Two interchanges, about 110 KB: 3 groups of 40 despatch advices, then 100 outside any group.
     const text = despatchAdviceInterchange('611', 3, 40) + despatchAdviceInterchange('612', 0, 100);
-    expect(text.length).toBeGreaterThan(EDIFACT_TRANSLATION_CHUNK);
+    expect(text.length).toBeGreaterThan(TRANSLATION_CHUNK);
     const id = await receive(Buffer.from(text, 'latin1'));
     const [row] = await queryOnce<{ blob_key: string | null }>(
       db.url,

@@ -8,7 +8,7 @@ import { CanonicalEventStore } from '../../src/translation/canonical-event.store
 import { X12IntakeService } from '../../src/translation/x12-intake.service.js';
 import { X12OutboundService } from '../../src/translation/x12-outbound.service.js';
 import { X12TranslationService } from '../../src/translation/x12-translation.service.js';
-import { X12_TRANSLATION_CHUNK } from '../../src/translation/x12-translator.js';
+import { TRANSLATION_CHUNK } from '../../src/translation/settled-events.js';
 import { startTestGateway } from '../support/gateway.js';
 import { createTestDatabase, queryOnce, type TestDatabase } from '../support/postgres.js';
 import { shipNoticeInterchange } from '../support/x12-ship-notices.js';
@@ -171,7 +171,7 @@ describe('the X12 translation job and the outbound generator on PostgreSQL', () 
   it("stores a file larger than the job's chunk, read from the blob store, group by group, every event once", async () => {
     // 5 groups of 30 ship notices, about 90 KB: groups settle in the first chunk, in the second, and across.
     const text = shipNoticeInterchange('000000361', 5, 30);
-    expect(text.length).toBeGreaterThan(X12_TRANSLATION_CHUNK);
+    expect(text.length).toBeGreaterThan(TRANSLATION_CHUNK);
     const id = await receive(text);
     const [row] = await queryOnce<{ blob_key: string | null }>(
       db.url,
